@@ -1,0 +1,51 @@
+"""What a file reader hands to the rest of the import: the header and the non-empty rows, with their
+spreadsheet row numbers, plus the messages (`Issue`) every stage reports.
+
+Pure data: no I/O, no store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One message about the file: `row` is the spreadsheet row (header = 1) or None for the whole file;
+    `column` the canonical field ID or None for the whole row or file."""
+
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"row": self.row, "column": self.column}
+        if self.severity is Severity.ERROR:
+            out["value"] = self.value
+        out["message"] = self.message
+        return out
+
+
+@dataclass(frozen=True)
+class RawRow:
+    number: int  # spreadsheet row number: header = 1, a quoted cell spanning lines is still one row
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file as read: text cells exactly as the file holds them (no trimming, no typing)."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: tuple[RawRow, ...]  # non-empty data rows only
+    encoding: str | None = None  # as detected or forced (None for xlsx)
+    delimiter: str | None = None  # as sniffed (None for xlsx)

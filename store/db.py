@@ -1,0 +1,117 @@
+"""Opening the store: short-lived DuckDB connections, lock retries, transactions and identifier quoting.
+
+The store is a DuckDB file shared by scripts, workers and open interfaces, so nothing here holds a connection for
+the life of a process: each operation opens, works and closes. DuckDB lets one process write a file at a time; a
+writer that finds it locked retries for a few seconds, then raises `StoreBusy` (exit code 4).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from formats.catalogue import Catalogue
+from formats.errors import InvalidValue, StoreBusy, StoreUnreadable
+
+DEFAULT_BUSY_SECONDS = 5.0
+
+
+def quote_ident(field_id: str, catalogue: Catalogue | None = None, *, extra: tuple[str, ...] = ()) -> str:
+    """The one way an identifier enters SQL: checked against the catalogue (or a fixed internal list), quoted."""
+    known = field_id in extra or (catalogue is not None and field_id in catalogue)
+    if not known:
+        raise InvalidValue(f"'{field_id}' is not a customer field", "Use `custbook fields list` to see the field IDs")
+    return '"' + field_id.replace('"', '""') + '"'
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+class Store:
+    """A handle on a store file. Cheap to create; opens the file only inside `read()`/`write()`."""
+
+    def __init__(self, path: str | os.PathLike[str], *, busy_seconds: float | None = None) -> None:
+        self.path = Path(path).expanduser()
+        if busy_seconds is None:
+            busy_seconds = float(os.environ.get("CUSTBOOK_BUSY_SECONDS", DEFAULT_BUSY_SECONDS))
+        self.busy_seconds = busy_seconds
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        if self.path.is_dir():
+            raise StoreUnreadable(f"The store {self.path} is a folder, not a file", "Give the path of a .duckdb file")
+        creating = not self.path.exists()
+        if creating:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.busy_seconds
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=read_only and not creating)
+                break
+            except duckdb.Error as exc:
+                if _is_lock_error(exc):
+                    if time.monotonic() < deadline:
+                        time.sleep(0.05)
+                        continue
+                    raise StoreBusy(
+                        f"The store {self.path} is in use by another program",
+                        "Wait until its import or edit has finished, then try again",
+                    ) from None
+                raise StoreUnreadable(
+                    f"The file {self.path} is not a custbook store or is damaged",
+                    "Check the --db path; restore the store from a backup if it was damaged",
+                ) from None
+        if creating:
+            # Customer data is personal data: the store file is for its owner only.
+            try:
+                os.chmod(self.path, 0o600)
+            except OSError:
+                pass
+        return con
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for reading. The schema is brought up to date first, so callers see the current layout."""
+        from store.schema import ensure_schema, needs_upgrade
+
+        con = self._connect(read_only=True)
+        try:
+            if needs_upgrade(con):
+                con.close()
+                with self.write() as wcon:
+                    ensure_schema(wcon)
+                con = self._connect(read_only=True)
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: committed when the block ends, rolled back if it raises."""
+        from store.schema import ensure_schema
+
+        con = self._connect(read_only=False)
+        try:
+            ensure_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                raise StoreBusy(f"The store {self.path} is in use by another program", "Try again") from None
+            raise
+        finally:
+            con.close()

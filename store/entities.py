@@ -1,0 +1,52 @@
+"""Entities of a multi-entity company: the `entities` table and the visibility rule of fields.md.
+
+At the top level, lists show top-level records (plus entity records when asked); inside an entity, that entity's
+records and the top-level ones. `visibility_sql` is the one place that rule becomes SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formats.errors import InvalidValue, NotFound
+from store.db import Store
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+
+
+def list_entities(store: Store) -> list[Entity]:
+    with store.read() as con:
+        return [Entity(*r) for r in con.execute("SELECT id, name FROM entities ORDER BY id").fetchall()]
+
+
+def add_entity(store: Store, entity_id: str, name: str) -> Entity:
+    eid = entity_id.strip()
+    if not eid or len(eid) > 20 or any(ch.isspace() for ch in eid):
+        raise InvalidValue(f"'{entity_id}' cannot be an entity ID", "Use up to 20 characters without spaces")
+    if not name.strip():
+        raise InvalidValue("An entity needs a name", "Give it with --name")
+    with store.write() as con:
+        con.execute("INSERT OR REPLACE INTO entities VALUES (?, ?)", [eid, name.strip()])
+    return Entity(eid, name.strip())
+
+
+def check_entity(store: Store, entity_id: str | None) -> None:
+    if entity_id is None:
+        return
+    with store.read() as con:
+        row = con.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone()
+    if not row:
+        raise NotFound(f"There is no entity {entity_id} in this store", "See them with: custbook entities list")
+
+
+def visibility_sql(entity: str | None, include_entities: bool) -> tuple[str, list[object]]:
+    """A WHERE clause fragment (and its parameters) selecting the records visible at this level."""
+    if entity is None:
+        if include_entities:
+            return "TRUE", []
+        return '"MEGAENTITYID" IS NULL', []
+    return '("MEGAENTITYID" IS NULL OR "MEGAENTITYID" = ?)', [entity]

@@ -1,0 +1,104 @@
+"""Custom field definitions: stored in `custom_fields`, one column each in `customers`.
+
+Owns loading the full catalogue (standard + custom) and adding a custom field. Field IDs of custom fields are
+upper-case letters, digits and underscores, and may not shadow a standard, read-only or internal column.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from formats.catalogue import CUSTOM_ID_RE, CUSTOM_TYPES, Catalogue, Field, FieldType
+from formats.errors import InvalidValue
+from store.db import Store, quote_ident
+from store.schema import INTERNAL_COLUMNS
+
+
+def load_catalogue(con: duckdb.DuckDBPyConnection) -> Catalogue:
+    rows = con.execute(
+        "SELECT id, label, label_fr, type, enum_values, required FROM custom_fields ORDER BY position"
+    ).fetchall()
+    custom = tuple(
+        Field(
+            id=fid,
+            label=label,
+            label_fr=label_fr,
+            type=FieldType(ftype),
+            values=tuple(values or ()),
+            required=bool(required),
+            can_blank=not required,
+            default=False if FieldType(ftype) is FieldType.BOOL else None,
+            custom=True,
+        )
+        for fid, label, label_fr, ftype, values, required in rows
+    )
+    return Catalogue.standard().with_custom(custom)
+
+
+def catalogue(store: Store) -> Catalogue:
+    with store.read() as con:
+        return load_catalogue(con)
+
+
+def add_field(
+    store: Store,
+    field_id: str,
+    ftype: str,
+    *,
+    values: tuple[str, ...] = (),
+    required: bool = False,
+    label: str | None = None,
+    label_fr: str | None = None,
+) -> Field:
+    """Define a custom field. Raises InvalidValue with the fix for a bad ID, type or value list."""
+    fid = field_id.strip()
+    if not CUSTOM_ID_RE.match(fid):
+        raise InvalidValue(
+            f"'{field_id}' cannot be a field ID",
+            "Use upper-case letters, digits and underscores, starting with a letter (for example REGION_CODE)",
+        )
+    try:
+        kind = FieldType(ftype.strip().lower())
+    except ValueError:
+        kind = None
+    if kind not in CUSTOM_TYPES:
+        names = ", ".join(t.value for t in CUSTOM_TYPES)
+        raise InvalidValue(f"'{ftype}' is not a field type", f"Choose one of: {names}")
+    clean_values = tuple(v.strip() for v in values if v.strip())
+    if kind is FieldType.ENUM and not clean_values:
+        raise InvalidValue(f"The list field {fid} needs its values", "Give them with --values A,B,C")
+    if kind is not FieldType.ENUM and clean_values:
+        raise InvalidValue("--values only applies to fields of type enum", "Remove --values or use --type enum")
+    if len({v.casefold() for v in clean_values}) != len(clean_values):
+        raise InvalidValue(f"The values of {fid} repeat themselves", "List each value once")
+    with store.write() as con:
+        cat = load_catalogue(con)
+        if fid in cat or fid in INTERNAL_COLUMNS:
+            raise InvalidValue(f"A field named {fid} already exists", "Choose another ID")
+        english = (label or fid.replace("_", " ").capitalize()).strip()
+        clash = cat.lookup(english) or cat.lookup(label_fr or english)
+        if clash is not None:
+            raise InvalidValue(
+                f"The label '{english}' would be confused with the field {clash.id} in import files",
+                "Choose another label with --label",
+            )
+        position = con.execute("SELECT coalesce(max(position), 0) + 1 FROM custom_fields").fetchone()
+        con.execute(
+            "INSERT INTO custom_fields VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                fid,
+                english,
+                (label_fr or english).strip(),
+                kind.value,
+                list(clean_values) or None,
+                required,
+                position[0] if position else 1,
+            ],
+        )
+        default = " DEFAULT FALSE" if kind is FieldType.BOOL else ""
+        new_field = Field(fid, english, (label_fr or english).strip(), kind, values=clean_values, custom=True)
+        column = quote_ident(fid, cat.with_custom((*cat.custom, new_field)))
+        con.execute(f"ALTER TABLE customers ADD COLUMN {column} {kind.sql_type}{default}")
+        if kind is FieldType.BOOL:
+            con.execute(f"UPDATE customers SET {column} = FALSE WHERE {column} IS NULL")
+    return new_field

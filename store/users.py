@@ -1,0 +1,102 @@
+"""Users, their type and their permissions on customers (List, Add, Edit), and who is acting.
+
+Owns the `users` table. `resolve_user` applies the rule of cli.md: an unknown user is refused, except in a store
+with no users yet, where the first user becomes a business user with every permission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from formats.errors import InvalidValue, PermissionDenied
+from store.db import Store
+
+
+class UserType(StrEnum):
+    BUSINESS = "business"
+    EMPLOYEE = "employee"
+    APPROVER = "approver"
+
+
+class Permission(StrEnum):
+    LIST = "list"
+    ADD = "add"
+    EDIT = "edit"
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    type: UserType
+    perms: frozenset[Permission]
+
+    def can(self, perm: Permission) -> bool:
+        return perm in self.perms
+
+    def require(self, perm: Permission, action: str) -> None:
+        if perm not in self.perms:
+            raise PermissionDenied(
+                f"{self.name} may not {action} (the {perm.value.capitalize()} permission is missing)",
+                f"Ask an administrator to run: custbook users add {self.name} --perms ...,{perm.value}",
+            )
+
+
+def parse_perms(text: str) -> frozenset[Permission]:
+    perms = set()
+    for part in text.replace(";", ",").split(","):
+        word = part.strip().lower()
+        if not word:
+            continue
+        try:
+            perms.add(Permission(word))
+        except ValueError:
+            raise InvalidValue(f"'{part.strip()}' is not a permission", "Use list, add and edit") from None
+    return frozenset(perms)
+
+
+def parse_type(text: str) -> UserType:
+    try:
+        return UserType(text.strip().lower())
+    except ValueError:
+        raise InvalidValue(f"'{text}' is not a user type", "Use business, employee or approver") from None
+
+
+def _row_to_user(row: tuple) -> User:
+    name, utype, can_list, can_add, can_edit = row
+    perms = {p for p, ok in ((Permission.LIST, can_list), (Permission.ADD, can_add), (Permission.EDIT, can_edit)) if ok}
+    return User(name, UserType(utype), frozenset(perms))
+
+
+def list_users(store: Store) -> list[User]:
+    with store.read() as con:
+        rows = con.execute("SELECT name, type, can_list, can_add, can_edit FROM users ORDER BY name").fetchall()
+    return [_row_to_user(r) for r in rows]
+
+
+def add_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
+    """Create a user, or change the type and permissions of an existing one."""
+    clean = name.strip()
+    if not clean or any(ch in clean for ch in "\r\n\t"):
+        raise InvalidValue(f"'{name}' cannot be a user name", "Use a login name without spaces or line breaks")
+    with store.write() as con:
+        con.execute(
+            "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP)",
+            [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms],
+        )
+    return User(clean, utype, perms)
+
+
+def resolve_user(store: Store, name: str) -> User:
+    """The acting user. In a store without users, the first one becomes a business user with every permission."""
+    with store.read() as con:
+        row = con.execute("SELECT name, type, can_list, can_add, can_edit FROM users WHERE name = ?", [name]).fetchone()
+        count = con.execute("SELECT count(*) FROM users").fetchone()
+    if row:
+        return _row_to_user(row)
+    if count and count[0]:
+        raise PermissionDenied(
+            f"There is no user named {name} in this store",
+            "Use --user with a known name, or ask an administrator to run: custbook users add " + name,
+        )
+    return add_user(store, name, UserType.BUSINESS, frozenset(Permission))
