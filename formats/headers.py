@@ -1,0 +1,83 @@
+"""Mapping the file's header row to fields: the "map columns" stage of the import.
+
+Owns the header rules of fields.md: IDs, English and French labels and aliases, compared tolerantly; two columns
+naming one field and unknown columns are file errors (with "did you mean"); read-only fields are ignored with a
+warning; CUSTOMERID is mandatory. Pure: takes a RawTable and a Catalogue, returns a HeaderMap or raises
+FileRejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formats.catalogue import Catalogue
+from formats.errors import FileRejected
+from formats.table import Issue, RawTable, Severity
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """For each importable column of the file, its position and field ID, in file order."""
+
+    positions: tuple[int, ...]
+    fields: tuple[str, ...]
+    warnings: tuple[Issue, ...] = ()
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def map_headers(table: RawTable, catalogue: Catalogue) -> HeaderMap:
+    positions: list[int] = []
+    fields: list[str] = []
+    warnings: list[Issue] = []
+    seen: dict[str, str] = {}
+    unknown: list[str] = []
+    for index, header in enumerate(table.header):
+        if not header.strip():
+            if any(index < len(r.cells) and r.cells[index].strip() for r in table.rows):
+                unknown.append(f"column {_column_letter(index)} has no name in the header row")
+            continue
+        field = catalogue.lookup(header)
+        if field is None:
+            close = catalogue.closest(header)
+            hint = " or ".join(f"{f.id} ({f.label})" for f in close)
+            unknown.append(f"'{header.strip()}'" + (f" (did you mean {hint}?)" if hint else ""))
+            continue
+        if field.id in seen:
+            raise FileRejected(
+                f"The columns '{seen[field.id]}' and '{header.strip()}' both name the field {field.id}",
+                "Keep one of them and delete the other from the file",
+            )
+        seen[field.id] = header.strip()
+        if not field.importable:
+            warnings.append(
+                Issue(
+                    None,
+                    field.id,
+                    None,
+                    f"The column '{header.strip()}' is read-only and was ignored",
+                    Severity.WARNING,
+                )
+            )
+            continue
+        positions.append(index)
+        fields.append(field.id)
+    if unknown:
+        what = "Unknown column" if len(unknown) == 1 else "Unknown columns"
+        raise FileRejected(
+            f"{what}: {'; '.join(unknown)}",
+            "Rename the column to a field ID or label (see `custbook fields list`) or delete it",
+        )
+    if "CUSTOMERID" not in fields:
+        raise FileRejected(
+            "The file has no Customer ID column (CUSTOMERID)",
+            "Add a column headed CUSTOMERID or 'Customer ID' holding each customer's ID",
+        )
+    return HeaderMap(tuple(positions), tuple(fields), tuple(warnings))

@@ -1,0 +1,124 @@
+"""The import plan: what an import will do, as one frozen value shared by the preview and the commit.
+
+Owns the plan's shape and its counts and JSON summary (cli.md). It is built by `store.planner` and applied by
+`store.apply`; the preview only reads it, so what the user saw is exactly what is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from formats.table import Issue, RawTable
+from formats.validate import ParsedTable
+from formats.values import ParseOptions, Value
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+
+class Policy(StrEnum):
+    SKIP_FAILED = "skip-failed"  # the original product's default: failed rows are left out and reported
+    STRICT = "strict"  # nothing is committed while any row fails
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Value
+    new: Value
+    blanked: bool = False  # erased by a blank cell: the most dangerous change, shown apart
+
+
+@dataclass(frozen=True)
+class RecordPlan:
+    row: int
+    customer_id: str
+    action: Action
+    changes: tuple[FieldChange, ...]  # create: every value the new record gets; update: changed fields only
+    version: int | None = None  # ROWVERSION seen when planning; the commit refuses if it moved
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    file_name: str
+    user: str
+    entity: str | None
+    policy: Policy
+    options: ParseOptions
+    parsed: ParsedTable
+    raw: RawTable
+    records: tuple[RecordPlan, ...]  # rows that pass, in file order
+    errors: tuple[Issue, ...]
+    warnings: tuple[Issue, ...]
+    failed_rows: frozenset[int]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.parsed.fields
+
+    @property
+    def rows(self) -> int:
+        return self.parsed.row_count
+
+    def _of(self, action: Action) -> Iterator[RecordPlan]:
+        return (r for r in self.records if r.action is action)
+
+    @property
+    def created(self) -> int:
+        return sum(1 for _ in self._of(Action.CREATE))
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for _ in self._of(Action.UPDATE))
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for _ in self._of(Action.UNCHANGED))
+
+    @property
+    def failed(self) -> int:
+        return len(self.failed_rows)
+
+    @property
+    def blanked(self) -> int:
+        return sum(1 for r in self._of(Action.UPDATE) for c in r.changes if c.blanked)
+
+    @property
+    def creates(self) -> tuple[RecordPlan, ...]:
+        return tuple(self._of(Action.CREATE))
+
+    @property
+    def updates(self) -> tuple[RecordPlan, ...]:
+        return tuple(self._of(Action.UPDATE))
+
+    @property
+    def blanks(self) -> tuple[tuple[RecordPlan, FieldChange], ...]:
+        return tuple((r, c) for r in self._of(Action.UPDATE) for c in r.changes if c.blanked)
+
+    @property
+    def commits_anything(self) -> bool:
+        """False when the strict policy meets a failing row, or when there is nothing to write."""
+        if self.policy is Policy.STRICT and self.failed_rows:
+            return False
+        return any(r.action is not Action.UNCHANGED for r in self.records)
+
+    def summary(self, status: str, batch: str | None = None, job: str | None = None) -> dict[str, object]:
+        """The JSON object of `custbook import --json` (cli.md)."""
+        return {
+            "status": status,
+            "batch": batch,
+            "job": job,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "blanked": self.blanked,
+            "failed": self.failed,
+            "errors": [e.as_json() for e in self.errors],
+            "warnings": [w.as_json() for w in self.warnings],
+        }

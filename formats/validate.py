@@ -1,0 +1,126 @@
+"""The "parse and validate" stage of the import: raw cells -> typed values, with row errors and warnings.
+
+Owns every check that needs only the file: cell counts, types, lengths, formats, and the same Customer ID on
+several rows. Checks that need the store (does the record exist, may it be blanked, does the parent exist, may the
+user add or edit) belong to `store.planner`. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from formats.catalogue import Catalogue
+from formats.headers import HeaderMap
+from formats.table import Issue, RawTable, Severity
+from formats.values import ParseOptions, Value, ValueProblem, parser_for
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    number: int  # spreadsheet row
+    values: tuple[Value, ...]  # aligned with ParsedTable.fields; None = blank cell
+
+    @property
+    def customer_id(self) -> str:
+        value = self.values[0]
+        assert isinstance(value, str)
+        return value
+
+
+@dataclass(frozen=True)
+class ParsedTable:
+    """Typed rows that passed the file-only checks. CUSTOMERID is always the first field."""
+
+    fields: tuple[str, ...]
+    rows: tuple[ParsedRow, ...]
+    row_count: int  # every non-empty data row, failed ones included
+    errors: tuple[Issue, ...]
+    warnings: tuple[Issue, ...]
+    failed: frozenset[int]  # row numbers with at least one error
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, options: ParseOptions) -> ParsedTable:
+    # CUSTOMERID first: the planner and the store rely on it.
+    order = sorted(range(len(headers.fields)), key=lambda i: headers.fields[i] != "CUSTOMERID")
+    fields = tuple(headers.fields[i] for i in order)
+    positions = tuple(headers.positions[i] for i in order)
+    parsers = tuple(parser_for(catalogue[f], options) for f in fields)
+    width = len(table.header)
+    errors: list[Issue] = []
+    warnings: list[Issue] = list(headers.warnings)
+    parsed: list[ParsedRow] = []
+    failed: set[int] = set()
+    for raw in table.rows:
+        cells = raw.cells
+        count = len(cells)
+        ok = True
+        if count > width and any(c.strip() for c in cells[width:]):
+            errors.append(
+                Issue(
+                    raw.number,
+                    None,
+                    None,
+                    f"Row {raw.number} has {count} cells but the header has {width} columns. "
+                    "Check for a missing quote or an extra delimiter in this row",
+                )
+            )
+            ok = False
+        elif count < width:
+            warnings.append(
+                Issue(
+                    raw.number,
+                    None,
+                    None,
+                    f"Row {raw.number} has {count} cells for {width} columns; the missing ones were read as blank",
+                    Severity.WARNING,
+                )
+            )
+        values: list[Value] = []
+        for fid, pos, parse in zip(fields, positions, parsers):
+            cell = cells[pos] if pos < count else ""
+            if not cell or cell.isspace():
+                values.append(None)
+                continue
+            try:
+                values.append(parse(cell))
+            except ValueProblem as problem:
+                errors.append(Issue(raw.number, fid, _cut(cell), str(problem)))
+                values.append(None)
+                ok = False
+        if values[0] is None and ok:
+            errors.append(Issue(raw.number, "CUSTOMERID", "", "The Customer ID is empty. Give every row its ID"))
+            ok = False
+        if ok:
+            parsed.append(ParsedRow(raw.number, tuple(values)))
+        else:
+            failed.add(raw.number)
+
+    # The same ID twice: neither row can be trusted to be the one meant.
+    by_id: dict[str, list[int]] = defaultdict(list)
+    for row in parsed:
+        by_id[row.customer_id].append(row.number)
+    dupes = {cid: nums for cid, nums in by_id.items() if len(nums) > 1}
+    if dupes:
+        for cid, nums in dupes.items():
+            listed = ", ".join(str(n) for n in nums)
+            for n in nums:
+                errors.append(
+                    Issue(
+                        n, "CUSTOMERID", cid, f"Customer ID {cid} appears on rows {listed}. Keep one row per customer"
+                    )
+                )
+                failed.add(n)
+        parsed = [r for r in parsed if r.number not in failed]
+    return ParsedTable(
+        fields=fields,
+        rows=tuple(parsed),
+        row_count=len(table.rows),
+        errors=tuple(sorted(errors, key=lambda i: i.row or 0)),
+        warnings=tuple(warnings),
+        failed=frozenset(failed),
+    )

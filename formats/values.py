@@ -1,0 +1,255 @@
+"""Parsing one cell into a typed value, per field type, with messages a non-programmer can act on.
+
+Owns the text -> value rules of fields.md and import-export.md (dates in the chosen format, decimals with either
+separator convention, booleans in English or French, enums in any case, e-mail syntax) and the value -> text rules
+the CSV for import writes, so that a written value reads back unchanged. Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+from formats.catalogue import ENUM_SYNONYMS, Field, FieldType
+from formats.errors import InvalidValue
+
+Value = str | Decimal | bool | dt.date | dt.datetime | int | None
+
+
+class DateFormat(Enum):
+    DMY_SLASH = "DD/MM/YYYY"
+    MDY_SLASH = "MM/DD/YYYY"
+    ISO = "YYYY-MM-DD"
+    DMY_DOT = "DD.MM.YYYY"
+    DMY_DASH = "DD-MM-YYYY"
+    YMD_SLASH = "YYYY/MM/DD"
+
+    @classmethod
+    def parse(cls, text: str) -> DateFormat:
+        wanted = text.strip().upper()
+        for fmt in cls:
+            if fmt.value == wanted:
+                return fmt
+        names = ", ".join(f.value for f in cls)
+        raise InvalidValue(f"'{text}' is not a date format custbook knows", f"Use one of: {names}")
+
+    @property
+    def _parts(self) -> tuple[str, str]:
+        sep = {"/": "/", ".": ".", "-": "-"}
+        for ch in sep:
+            if ch in self.value:
+                return ch, self.value.split(ch)[0][0]
+        raise AssertionError(self.value)
+
+    def format(self, value: dt.date) -> str:
+        sep, first = self._parts
+        d, m, y = f"{value.day:02d}", f"{value.month:02d}", f"{value.year:04d}"
+        order = {"D": (d, m, y), "M": (m, d, y), "Y": (y, m, d)}[first]
+        return sep.join(order)
+
+    def regex(self) -> re.Pattern[str]:
+        sep, first = self._parts
+        s = re.escape(sep)
+        if first == "Y":
+            return re.compile(rf"^(?P<y>\d{{4}}){s}(?P<m>\d{{1,2}}){s}(?P<d>\d{{1,2}})$")
+        a, b = ("d", "m") if first == "D" else ("m", "d")
+        return re.compile(rf"^(?P<{a}>\d{{1,2}}){s}(?P<{b}>\d{{1,2}}){s}(?P<y>\d{{4}})$")
+
+
+class ValueProblem(Exception):
+    """A cell that cannot become a value of its field; the text is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    date_format: DateFormat = DateFormat.DMY_SLASH
+    decimal_comma: bool = False  # semicolon-delimited files write 1 234,50
+    iso_dates: bool = False  # xlsx cells that are real dates arrive as ISO text
+
+
+_TRUE = {"true", "vrai", "yes", "oui", "1"}
+_FALSE = {"false", "faux", "no", "non", "0"}
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-\u00a0-\uffff]+@"
+    r"(?:[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\-\u00a0-\uffff]{0,61}[A-Za-z0-9\u00a0-\uffff])?\.)+"
+    r"[A-Za-z\u00a0-\uffff]{2,}$"
+)
+_THOUSANDS_SPACES = " \u00a0\u202f"
+_ISO_RE = DateFormat.ISO.regex()
+_CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
+MAX_DECIMAL = Decimal("9999999999999999.99")
+
+
+def _text(field: Field) -> Callable[[str], Value]:
+    limit = field.max_len
+    is_key = field.id == "CUSTOMERID" or field.type is FieldType.REF
+    is_currency = field.id == "CURRENCY"
+
+    def parse(cell: str) -> Value:
+        text = cell.strip()
+        if limit is not None and len(text) > limit:
+            raise ValueProblem(
+                f"{field.label} is {len(text):,} characters long; it can hold at most {limit}. Shorten it"
+            )
+        if is_key and any(ch in text for ch in "\r\n\t"):
+            raise ValueProblem(f"{field.label} cannot contain line breaks or tabs. Remove them")
+        if is_currency:
+            if not _CURRENCY_RE.match(text):
+                raise ValueProblem("Currency must be a 3-letter ISO code such as EUR, USD or GBP")
+            return text.upper()
+        return text
+
+    return parse
+
+
+def _email(field: Field) -> Callable[[str], Value]:
+    limit = field.max_len or 200
+
+    def parse(cell: str) -> Value:
+        text = cell.strip()
+        if len(text) > limit:
+            raise ValueProblem(f"{field.label} is too long ({len(text)} characters, at most {limit})")
+        if not _EMAIL_RE.match(text) or ".." in text:
+            raise ValueProblem(
+                f"'{text[:60]}' is not an e-mail address. Write it as name@example.com (one address per cell)"
+            )
+        return text
+
+    return parse
+
+
+def _bool(field: Field) -> Callable[[str], Value]:
+    def parse(cell: str) -> Value:
+        word = cell.strip().casefold()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise ValueProblem(f"{field.label} is a checkbox: write TRUE or FALSE (VRAI or FAUX also work)")
+
+    return parse
+
+
+def _enum(field: Field) -> Callable[[str], Value]:
+    lookup = {v.casefold(): v for v in field.values}
+    lookup.update(ENUM_SYNONYMS.get(field.id, {}))
+    choices = ", ".join(field.values)
+
+    def parse(cell: str) -> Value:
+        hit = lookup.get(cell.strip().casefold())
+        if hit is None:
+            raise ValueProblem(f"'{cell.strip()[:60]}' is not a {field.label} value. Use one of: {choices}")
+        return hit
+
+    return parse
+
+
+def _date(field: Field, options: ParseOptions) -> Callable[[str], Value]:
+    pattern = options.date_format.regex()
+    name = options.date_format.value
+
+    def parse(cell: str) -> Value:
+        text = cell.strip()
+        match = pattern.match(text) or (_ISO_RE.match(text) if options.iso_dates else None)
+        if not match:
+            raise ValueProblem(f"'{text[:40]}' is not a date in the format {name}. Write it as {name}")
+        try:
+            return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            raise ValueProblem(f"'{text}' is not a real date (format {name}). Check the day and the month") from None
+
+    return parse
+
+
+def parse_decimal_text(text: str, decimal_comma: bool) -> Decimal:
+    """Read `1234.5`, `1,234.50` or (decimal_comma) `1234,5`, `1 234,50`; ValueError for anything else."""
+    s = text.strip()
+    point, group = (",", ".") if decimal_comma else (".", ",")
+    if decimal_comma and "," not in s and s.count(".") == 1 and len(s.split(".")[1]) != 3:
+        point, group = ".", ","  # "1234.5" in a semicolon file is unambiguous: a decimal point
+    sign = ""
+    if s and s[0] in "-+":
+        sign, s = ("-" if s[0] == "-" else ""), s[1:]
+    whole, _, fraction = s.partition(point)
+    if point in fraction:
+        raise ValueError(text)
+    groups = re.split(f"[{_THOUSANDS_SPACES}{re.escape(group)}]", whole)
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or not all(len(g) == 3 for g in groups[1:])):
+        raise ValueError(text)
+    digits = "".join(groups)
+    if not re.fullmatch(r"\d*", digits) or not re.fullmatch(r"\d*", fraction) or not (digits or fraction):
+        raise ValueError(text)
+    return Decimal(f"{sign}{digits or '0'}.{fraction or '0'}")
+
+
+def _decimal(field: Field, options: ParseOptions) -> Callable[[str], Value]:
+    example = "1 234,50" if options.decimal_comma else "1234.50"
+
+    def parse(cell: str) -> Value:
+        text = cell.strip()
+        try:
+            value = parse_decimal_text(text, options.decimal_comma)
+        except (ValueError, InvalidOperation):
+            raise ValueProblem(f"'{text[:40]}' is not a number. Write it like {example}") from None
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            raise ValueProblem(f"{field.label} keeps 2 decimals; '{text}' has more. Round it yourself")
+        if field.min_value is not None and value < field.min_value:
+            raise ValueProblem(f"{field.label} cannot be negative ('{text}')")
+        if abs(value) > MAX_DECIMAL:
+            raise ValueProblem(f"'{text}' is too large for {field.label}")
+        return value.quantize(Decimal("0.01"))
+
+    return parse
+
+
+def parser_for(field: Field, options: ParseOptions) -> Callable[[str], Value]:
+    """The function turning a non-blank cell into this field's value, raising ValueProblem."""
+    kind = field.type
+    if kind is FieldType.BOOL:
+        return _bool(field)
+    if kind is FieldType.ENUM:
+        return _enum(field)
+    if kind is FieldType.DATE:
+        return _date(field, options)
+    if kind is FieldType.DECIMAL:
+        return _decimal(field, options)
+    if kind is FieldType.EMAIL:
+        return _email(field)
+    return _text(field)
+
+
+def format_value(value: Value, date_format: DateFormat = DateFormat.DMY_SLASH) -> str:
+    """The text the CSV for import writes for a value, which `parser_for` reads back to the same value."""
+    if value is None:
+        return ""
+    if value is True:
+        return "TRUE"
+    if value is False:
+        return "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return date_format.format(value)
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def canonical_text(value: Value) -> str | None:
+    """How the history stores a value: locale-free, castable back by DuckDB (ISO dates, plain decimals)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)

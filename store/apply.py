@@ -1,0 +1,179 @@
+"""Committing an import plan: the "apply" stage, in one transaction.
+
+Owns writing customers and the history of a batch. It first checks that the plan is still current (no record it
+updates changed, no record it creates appeared since the preview), then deletes the touched rows and inserts their
+new versions (measured: far cheaper in DuckDB than UPDATE ... FROM over many columns), and records every field
+change so the batch can be shown and undone. Either everything is stored or nothing is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from formats.catalogue import Catalogue
+from formats.errors import Conflict, PermissionDenied
+from formats.plan import Action, ImportPlan, Policy
+from formats.values import canonical_text
+from store.db import Store, quote_ident
+from store.fields import load_catalogue
+from store.planner import effective_new
+from store.staging import ROW, stage_rows
+from store.users import Permission, User
+
+APPLY_STAGE = "apply_stage"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch: str | None  # "B12", or None when nothing was written
+    created: int
+    updated: int
+
+
+def batch_label(number: int) -> str:
+    return f"B{number}"
+
+
+def _check_current(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
+    """Refuse a plan made stale by another writer since the preview."""
+    wanted = {r.customer_id: r.version for r in plan.records if r.action is not Action.UNCHANGED}
+    con.execute("CREATE TEMP TABLE apply_ids (cid VARCHAR)")
+    con.execute("INSERT INTO apply_ids SELECT unnest(?::VARCHAR[])", [list(wanted)])
+    rows = con.execute(
+        'SELECT c."CUSTOMERID", c."ROWVERSION" FROM customers c JOIN apply_ids a ON a.cid = c."CUSTOMERID"'
+    ).fetchall()
+    con.execute("DROP TABLE apply_ids")
+    moved = [cid for cid, version in rows if wanted.get(cid) != version]
+    if moved:
+        names = ", ".join(moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
+        raise Conflict(
+            f"Customers changed since the preview: {names}",
+            "Nothing was written. Preview the import again and commit the new preview",
+        )
+
+
+def _record_changes(con: duckdb.DuckDBPyConnection, batch: int, plan: ImportPlan) -> None:
+    cids: list[str] = []
+    fields: list[str] = []
+    olds: list[str | None] = []
+    news: list[str | None] = []
+    actions: list[str] = []
+    for record in plan.records:
+        if record.action is Action.UNCHANGED:
+            continue
+        for change in record.changes:
+            cids.append(record.customer_id)
+            fields.append(change.field)
+            olds.append(canonical_text(change.old))
+            news.append(canonical_text(change.new))
+            actions.append(record.action.value)
+    if cids:
+        con.execute(
+            "INSERT INTO changes SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [batch, cids, fields, olds, news, actions],
+        )
+
+
+def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue: Catalogue, user: str) -> None:
+    fields = plan.fields
+    rows = {r.row for r in plan.records if r.action is not Action.UNCHANGED}
+    stage_rows(
+        con, APPLY_STAGE, fields, catalogue, ((r.number, r.values) for r in plan.parsed.rows if r.number in rows)
+    )
+    creates = {r.row for r in plan.records if r.action is Action.CREATE}
+    all_cols = [f for f in catalogue.ids]
+    col_sql = ", ".join(quote_ident(f, catalogue) for f in all_cols)
+    present = set(fields)
+
+    # Updates: new version of each touched row = stored row with the file's columns replaced.
+    merged = []
+    for fid in all_cols:
+        if fid in present and catalogue[fid].importable and fid != "CUSTOMERID":
+            merged.append(effective_new(fid, catalogue))
+        elif fid == "WHENMODIFIED":
+            merged.append("now()::TIMESTAMP")
+        elif fid == "MODIFIEDBY":
+            merged.append("$user")
+        else:
+            merged.append(f"c.{quote_ident(fid, catalogue)}")
+    con.execute(
+        f'CREATE TEMP TABLE apply_updates AS SELECT {", ".join(merged)}, c."ROWVERSION" + 1 AS "ROWVERSION" '
+        f'FROM customers c JOIN {APPLY_STAGE} s ON s."CUSTOMERID" = c."CUSTOMERID"',
+        {"user": user},
+    )
+    con.execute('DELETE FROM customers WHERE "CUSTOMERID" IN (SELECT "CUSTOMERID" FROM apply_updates)')
+    con.execute(f'INSERT INTO customers ({col_sql}, "ROWVERSION") SELECT * FROM apply_updates')
+    con.execute("DROP TABLE apply_updates")
+
+    if creates:
+        params: dict[str, object] = {"user": user, "entity": plan.entity}
+
+        def default(fid: str) -> str:
+            params[f"d_{fid}"] = catalogue[fid].default
+            return f"$d_{fid}"
+
+        values = []
+        for fid in all_cols:
+            field = catalogue[fid]
+            if fid in present and field.importable:
+                col = f"s.{quote_ident(fid, catalogue)}"
+                values.append(f"coalesce({col}, {default(fid)})" if field.default is not None else col)
+            elif fid == "RECORDNO":
+                values.append("nextval('recordno_seq')")
+            elif fid in ("WHENCREATED", "WHENMODIFIED"):
+                values.append("now()::TIMESTAMP")
+            elif fid in ("CREATEDBY", "MODIFIEDBY"):
+                values.append("$user")
+            elif fid == "MEGAENTITYID":
+                values.append("$entity")
+            elif field.default is not None:
+                values.append(default(fid))
+            else:
+                values.append("NULL")
+        con.execute(
+            f'INSERT INTO customers ({col_sql}, "ROWVERSION") SELECT {", ".join(values)}, 1 '
+            f'FROM {APPLY_STAGE} s LEFT JOIN customers c ON c."CUSTOMERID" = s."CUSTOMERID" '
+            f'WHERE c."CUSTOMERID" IS NULL ORDER BY s.{ROW}',
+            params,
+        )
+    con.execute(f"DROP TABLE {APPLY_STAGE}")
+
+
+def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "import") -> BatchResult:
+    """Write the plan in one transaction and record it as a batch. Nothing is written for a strict plan with
+    failures, or a plan with nothing to change."""
+    if plan.policy is Policy.STRICT and plan.failed_rows:
+        return BatchResult(None, 0, 0)
+    if plan.created and not user.can(Permission.ADD):
+        raise PermissionDenied(f"{user.name} may not add customers", "Ask for the Add permission")
+    if plan.updated and not user.can(Permission.EDIT):
+        raise PermissionDenied(f"{user.name} may not change customers", "Ask for the Edit permission")
+    if not plan.commits_anything:
+        return BatchResult(None, 0, 0)
+    with store.write() as con:
+        catalogue = load_catalogue(con)
+        _check_current(con, plan)
+        number_row = con.execute("SELECT nextval('batch_seq')").fetchone()
+        assert number_row is not None
+        number = int(number_row[0])
+        con.execute(
+            "INSERT INTO batches (id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed) "
+            "VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+            [
+                number,
+                kind,
+                user.name,
+                plan.file_name,
+                plan.entity,
+                plan.created,
+                plan.updated,
+                plan.blanked,
+                plan.failed,
+            ],
+        )
+        _record_changes(con, number, plan)
+        _write_customers(con, plan, catalogue, user.name)
+    return BatchResult(batch_label(number), plan.created, plan.updated)

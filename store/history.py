@@ -1,0 +1,215 @@
+"""Batches and their field changes: listing them, and undoing a batch.
+
+Owns the `batches` and `changes` tables after they are written by `store.apply`. Undo restores the state before a
+batch in one transaction (records it created are removed, fields it changed get their old values), and is refused
+whole, naming the customers and fields, when anything it would restore was changed again since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from formats.catalogue import Catalogue
+from formats.errors import Conflict, NotFound, UsageError
+from store.apply import batch_label
+from store.db import Store, quote_ident
+from store.fields import load_catalogue
+from store.users import Permission, User
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: str
+    kind: str  # import, edit, undo
+    user: str
+    at: dt.datetime
+    file_name: str | None
+    entity: str | None
+    created: int
+    updated: int
+    blanked: int
+    failed: int
+    undoes: str | None
+    undone_by: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    batch: str
+    customer_id: str
+    field: str
+    old: str | None  # canonical text
+    new: str | None
+    action: str
+    at: dt.datetime | None = None
+    user: str | None = None
+
+
+_BATCH_COLS = "id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed, undoes, undone_by"
+
+
+def _batch(row: tuple) -> Batch:
+    values = list(row)
+    values[0] = batch_label(values[0])
+    values[10] = batch_label(values[10]) if values[10] is not None else None
+    values[11] = batch_label(values[11]) if values[11] is not None else None
+    return Batch(*values)
+
+
+def parse_batch_id(text: str) -> int:
+    word = text.strip().upper().removeprefix("B")
+    if not word.isdigit():
+        raise UsageError(f"'{text}' is not a batch ID", "Batch IDs look like B12; see them with: custbook history")
+    return int(word)
+
+
+def list_batches(store: Store, limit: int = 200) -> list[Batch]:
+    with store.read() as con:
+        rows = con.execute(f"SELECT {_BATCH_COLS} FROM batches ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+    return [_batch(r) for r in rows]
+
+
+def get_batch(store: Store, batch_id: str) -> tuple[Batch, list[Change]]:
+    number = parse_batch_id(batch_id)
+    with store.read() as con:
+        row = con.execute(f"SELECT {_BATCH_COLS} FROM batches WHERE id = ?", [number]).fetchone()
+        if not row:
+            raise NotFound(f"There is no batch {batch_label(number)}", "See the batches with: custbook history")
+        changes = con.execute(
+            "SELECT customerid, field, old, new, action FROM changes WHERE batch = ? ORDER BY customerid, field",
+            [number],
+        ).fetchall()
+    label = batch_label(number)
+    return _batch(row), [Change(label, *c) for c in changes]
+
+
+def customer_history(store: Store, customer_id: str) -> list[Change]:
+    with store.read() as con:
+        rows = con.execute(
+            "SELECT ch.batch, ch.customerid, ch.field, ch.old, ch.new, ch.action, b.at_time, b.user_name "
+            "FROM changes ch JOIN batches b ON b.id = ch.batch WHERE ch.customerid = ? ORDER BY ch.batch, ch.field",
+            [customer_id],
+        ).fetchall()
+    return [Change(batch_label(r[0]), *r[1:]) for r in rows]
+
+
+def _current_values_sql(catalogue: Catalogue) -> str:
+    """Long table (customerid, field, value as canonical text) of the customers named in undo_ids."""
+    branches = []
+    for f in catalogue.importable:
+        col = quote_ident(f.id, catalogue)
+        branches.append(
+            f"SELECT c.\"CUSTOMERID\" AS customerid, '{f.id}' AS field, CAST(c.{col} AS VARCHAR) AS value "
+            'FROM customers c JOIN undo_ids u ON u.cid = c."CUSTOMERID"'
+        )
+    return " UNION ALL ".join(branches)
+
+
+def _conflicts(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue) -> list[tuple[str, str]]:
+    con.execute(
+        "CREATE TEMP TABLE undo_ids AS SELECT DISTINCT customerid AS cid FROM changes WHERE batch = ?", [number]
+    )
+    con.execute(f"CREATE TEMP TABLE undo_now AS {_current_values_sql(catalogue)}")
+    # Updated fields must still hold what the batch wrote.
+    rows = con.execute(
+        "SELECT ch.customerid, ch.field FROM changes ch LEFT JOIN undo_now n "
+        "ON n.customerid = ch.customerid AND n.field = ch.field "
+        "WHERE ch.batch = ? AND ch.action = 'update' AND n.value IS DISTINCT FROM ch.new",
+        [number],
+    ).fetchall()
+    # Created records must be exactly as created: every field as the batch wrote it (absent = empty).
+    rows += con.execute(
+        "WITH created AS (SELECT DISTINCT customerid FROM changes WHERE batch = ? AND action = 'create') "
+        "SELECT n.customerid, n.field FROM undo_now n JOIN created USING (customerid) "
+        "LEFT JOIN changes ch ON ch.batch = ? AND ch.customerid = n.customerid AND ch.field = n.field "
+        "WHERE n.value IS DISTINCT FROM ch.new "
+        "UNION ALL SELECT created.customerid, 'CUSTOMERID' FROM created "
+        "WHERE created.customerid NOT IN (SELECT customerid FROM undo_now)",
+        [number, number],
+    ).fetchall()
+    # A created record that another record now names as its parent cannot disappear.
+    rows += con.execute(
+        'SELECT c."CUSTOMERID", \'PARENTID\' FROM customers c WHERE c."PARENTID" IN '
+        "(SELECT customerid FROM changes WHERE batch = ? AND action = 'create') AND c.\"CUSTOMERID\" NOT IN "
+        "(SELECT customerid FROM changes WHERE batch = ? AND action = 'create')",
+        [number, number],
+    ).fetchall()
+    con.execute("DROP TABLE undo_now")
+    con.execute("DROP TABLE undo_ids")
+    return sorted(set(rows))
+
+
+def undo_batch(store: Store, batch_id: str, *, user: User) -> Batch:
+    """Revert a batch, recorded as a new batch of kind 'undo'. Raises Conflict (nothing changed) when refused."""
+    user.require(Permission.EDIT, "undo a batch")
+    number = parse_batch_id(batch_id)
+    label = batch_label(number)
+    with store.write() as con:
+        catalogue = load_catalogue(con)
+        row = con.execute("SELECT kind, undone_by FROM batches WHERE id = ?", [number]).fetchone()
+        if not row:
+            raise NotFound(f"There is no batch {label}", "See the batches with: custbook history")
+        kind, undone_by = row
+        if undone_by is not None:
+            raise Conflict(f"Batch {label} was already undone by {batch_label(undone_by)}", "Nothing to do")
+        if kind == "undo":
+            raise Conflict(f"Batch {label} is itself an undo and cannot be undone", "Re-import the file instead")
+        created = con.execute(
+            "SELECT count(DISTINCT customerid) FROM changes WHERE batch = ? AND action = 'create'", [number]
+        ).fetchone()
+        if created and created[0] and not user.can(Permission.ADD):
+            user.require(Permission.ADD, "undo a batch that added customers")
+        conflicts = _conflicts(con, number, catalogue)
+        if conflicts:
+            shown = "; ".join(f"{cid} {field}" for cid, field in conflicts[:8])
+            more = f" and {len(conflicts) - 8} more" if len(conflicts) > 8 else ""
+            raise Conflict(
+                f"Batch {label} cannot be undone: these were changed since: {shown}{more}",
+                "Nothing was changed. Undo the later batches first, or fix these customers by hand",
+            )
+        new_row = con.execute("SELECT nextval('batch_seq')").fetchone()
+        assert new_row is not None
+        new = int(new_row[0])
+        # History of the undo itself: old = what the batch wrote, new = what it restores.
+        con.execute(
+            "INSERT INTO changes SELECT ?, customerid, field, new, old, "
+            "CASE action WHEN 'create' THEN 'delete' ELSE 'update' END FROM changes WHERE batch = ?",
+            [new, number],
+        )
+        counts = con.execute(
+            "SELECT count(DISTINCT customerid) FILTER (action = 'update'), "
+            "count(DISTINCT customerid) FILTER (action = 'create') FROM changes WHERE batch = ?",
+            [number],
+        ).fetchone()
+        assert counts is not None
+        for f in catalogue.importable:
+            col = quote_ident(f.id, catalogue)
+            con.execute(
+                f"UPDATE customers SET {col} = CAST(ch.old AS {f.type.sql_type}) FROM changes ch "
+                f"WHERE ch.batch = ? AND ch.action = 'update' AND ch.field = ? "
+                'AND ch.customerid = customers."CUSTOMERID"',
+                [number, f.id],
+            )
+        con.execute(
+            'UPDATE customers SET "ROWVERSION" = "ROWVERSION" + 1, "WHENMODIFIED" = now()::TIMESTAMP, '
+            '"MODIFIEDBY" = ? WHERE "CUSTOMERID" IN '
+            "(SELECT customerid FROM changes WHERE batch = ? AND action = 'update')",
+            [user.name, number],
+        )
+        con.execute(
+            'DELETE FROM customers WHERE "CUSTOMERID" IN '
+            "(SELECT customerid FROM changes WHERE batch = ? AND action = 'create')",
+            [number],
+        )
+        con.execute(
+            "INSERT INTO batches (id, kind, user_name, at_time, file_name, entity, created, updated, undoes) "
+            "SELECT ?, 'undo', ?, now()::TIMESTAMP, file_name, entity, 0, ?, ? FROM batches WHERE id = ?",
+            [new, user.name, counts[0], number, number],
+        )
+        con.execute("UPDATE batches SET undone_by = ? WHERE id = ?", [new, number])
+        batch_row = con.execute(f"SELECT {_BATCH_COLS} FROM batches WHERE id = ?", [new]).fetchone()
+    assert batch_row is not None
+    return _batch(batch_row)
