@@ -1,0 +1,52 @@
+"""The plain CSV writer: labels as headers, UTF-8 with a BOM so Excel shows accents, formulas neutralised.
+
+A cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a formula in a spreadsheet; it
+gets a leading apostrophe. Real negative numbers stay numbers: only text is neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import BinaryIO
+
+from formats.catalogue import FieldType
+from formats.csv_import import formatter
+from formats.values import Value
+from formats.writer import ExportTable, register
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_TYPES = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
+
+
+def neutralise(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class PlainCsvWriter:
+    name = "csv"
+    extension = ".csv"
+    description = "CSV (labels as headers, opens in Excel with accents)"
+    importable_only = False
+
+    def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow([c.label for c in table.columns])
+        fmts: list[Callable[[Value], str]] = []
+        for c in table.columns:
+            base = formatter(c.type, table.date_format)
+            if c.type in _TEXT_TYPES:
+                fmts.append(lambda v, base=base: neutralise(base(v)))
+            else:
+                fmts.append(base)
+        for n, row in enumerate(table.rows, 1):
+            writer.writerow([f(v) for f, v in zip(fmts, row)])
+            if progress and n % 5000 == 0:
+                progress(n)
+        text.flush()
+        text.detach()
+
+
+register(PlainCsvWriter())

@@ -1,0 +1,33 @@
+"""The failed-rows file: the rows an import left out, with their original columns plus an error column.
+
+The user fixes the cells named in the error column and imports the file again; the error column is ignored on
+re-import only if removed, so it is named so that the header check says exactly that.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+
+from formats.table import Issue, RawTable
+
+ERROR_COLUMN = "Import errors (delete this column before re-importing)"
+
+
+def failed_rows_csv(raw: RawTable, errors: tuple[Issue, ...], failed: frozenset[int]) -> bytes:
+    """UTF-8 (with BOM, so Excel shows accents) CSV of the failed rows; same delimiter as the original file."""
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for issue in errors:
+        if issue.row is not None:
+            where = f"{issue.column}: " if issue.column else ""
+            by_row[issue.row].append(where + issue.message)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=raw.delimiter or ",", lineterminator="\r\n")
+    writer.writerow([*raw.header, ERROR_COLUMN])
+    width = len(raw.header)
+    for row in raw.rows:
+        if row.number in failed:
+            cells = list(row.cells[:width]) + [""] * max(0, width - len(row.cells))
+            writer.writerow([*cells, f"Row {row.number}: " + " | ".join(by_row.get(row.number, ["failed"]))])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

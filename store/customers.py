@@ -1,0 +1,31 @@
+"""Reading customers: counts and pages of the list. (Filtered, sorted, keyset-paged reading arrives with views.)"""
+
+from __future__ import annotations
+
+from formats.catalogue import Field
+from formats.values import Value
+from store.db import Store, quote_ident
+from store.entities import visibility_sql
+from store.fields import load_catalogue
+
+
+def count_customers(store: Store, entity: str | None = None, include_entities: bool = True) -> int:
+    where, params = visibility_sql(entity, include_entities)
+    with store.read() as con:
+        row = con.execute(f"SELECT count(*) FROM customers WHERE {where}", params).fetchone()
+    return int(row[0]) if row else 0
+
+
+def first_page(
+    store: Store, field_ids: tuple[str, ...], *, entity: str | None = None, limit: int = 200
+) -> tuple[tuple[Field, ...], list[tuple[Value, ...]]]:
+    """The first customers by ID, for the interface's opening list."""
+    where, params = visibility_sql(entity, False)
+    with store.read() as con:
+        catalogue = load_catalogue(con)
+        fields = tuple(catalogue[f] for f in field_ids if f in catalogue)
+        cols = ", ".join(quote_ident(f.id, catalogue) for f in fields)
+        rows = con.execute(
+            f'SELECT {cols} FROM customers WHERE {where} ORDER BY "CUSTOMERID" LIMIT ?', [*params, limit]
+        ).fetchall()
+    return fields, rows

@@ -1,0 +1,76 @@
+"""Shared fixtures: a throwaway store per test, a helper running the real `custbook` entry point in-process, and
+a helper writing CSV files the way spreadsheet programs do."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from store.db import Store
+from store.users import User, resolve_user
+from tui.cli import main
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "store.duckdb"
+
+
+@pytest.fixture
+def store(db: Path) -> Store:
+    return Store(db)
+
+
+@pytest.fixture
+def alice(store: Store) -> User:
+    """The first user of a new store: a business user with every permission."""
+    return resolve_user(store, "alice")
+
+
+@pytest.fixture
+def cli(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    monkeypatch.setenv("CUSTBOOK_USER", "alice")
+    monkeypatch.delenv("CUSTBOOK_DB", raising=False)
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = main(["--db", str(db), *args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def csv_bytes(rows: Sequence[Sequence[str]], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    counter = iter(range(1, 10_000))
+
+    def write(rows: Sequence[Sequence[str]], name: str | None = None, **kw: str) -> Path:
+        path = tmp_path / (name or f"file{next(counter)}.csv")
+        path.write_bytes(csv_bytes(rows, **kw))
+        return path
+
+    return write

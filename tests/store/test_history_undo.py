@@ -1,0 +1,75 @@
+"""Batches, history and undo (import-export.md, "Preview, commit, results")."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+
+def snapshot(cli) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(cli("export", "--format", "import-csv").out)))
+
+
+def test_each_commit_is_a_batch_with_user_time_file_and_field_changes(cli, write_csv):
+    path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["C1", "Alpha", "Alpha"]], name="first.csv")
+    assert cli("import", str(path), "--json").json["batch"] == "B1"
+    upd = write_csv([["CUSTOMERID", "NAME"], ["C1", "Alpha Two"]], name="second.csv")
+    assert cli("import", str(upd), "--json").json["batch"] == "B2"
+    (b2, b1) = cli("history", "--json").json
+    assert (b1["id"], b1["user"], b1["file_name"], b1["created"]) == ("B1", "alice", "first.csv", 1)
+    assert (b2["id"], b2["file_name"], b2["updated"]) == ("B2", "second.csv", 1)
+    changes = cli("history", "--batch", "B2", "--json").json["changes"]
+    assert [(c["customer_id"], c["field"], c["old"], c["new"]) for c in changes] == [
+        ("C1", "NAME", "Alpha", "Alpha Two")
+    ]
+    per_customer = cli("history", "C1").out
+    assert "Alpha -> Alpha Two" in per_customer
+
+
+def test_undo_restores_the_state_before_the_batch(cli, write_csv):
+    base = write_csv([["CUSTOMERID", "NAME", "PRINTAS", "ZIP", "ONHOLD"], ["C1", "Alpha", "A", "02138", "TRUE"]])
+    cli("import", str(base))
+    before = snapshot(cli)
+    change = write_csv(
+        [
+            ["CUSTOMERID", "NAME", "PRINTAS", "ZIP", "ONHOLD"],
+            ["C1", "Changed", "A", "", ""],
+            ["N1", "New", "New", "", ""],
+        ]
+    )
+    assert cli("import", str(change), "--json").json["batch"] == "B2"
+    assert snapshot(cli) != before
+    result = cli("undo", "B2")
+    assert result.code == 0, result.err
+    assert snapshot(cli) == before
+    again = cli("undo", "B2")
+    assert again.code == 1 and "already undone" in again.err
+
+
+def test_undo_is_refused_whole_when_a_later_change_touched_the_batch(cli, write_csv):
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["C1", "A", "A"], ["C2", "B", "B"]])))
+    cli("import", str(write_csv([["CUSTOMERID", "CITY"], ["C1", "Paris"], ["C2", "Lyon"]])))  # B2
+    cli("import", str(write_csv([["CUSTOMERID", "CITY"], ["C2", "Nice"]])))  # B3 touches C2 CITY again
+    before = snapshot(cli)
+    result = cli("undo", "B2")
+    assert result.code == 1
+    assert "C2 CITY" in result.err and "C1" not in result.err.split("since:")[1].split(".")[0]
+    assert snapshot(cli) == before
+    assert cli("undo", "B3").code == 0
+    assert cli("undo", "B2").code == 0
+    assert {r["CUSTOMERID"]: r["CITY"] for r in snapshot(cli)} == {"C1": "", "C2": ""}
+
+
+def test_undo_of_a_creation_is_refused_when_another_record_now_points_to_it(cli, write_csv):
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["P1", "P", "P"]])))
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS", "PARENTID"], ["K1", "K", "K", "P1"]])))
+    result = cli("undo", "B1")
+    assert result.code == 1 and "K1 PARENTID" in result.err
+
+
+def test_undo_needs_edit_permission_and_a_known_batch(cli, write_csv):
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["C1", "A", "A"]])))
+    assert cli("undo", "B99").code == 1
+    assert cli("undo", "banana").code == 2
+    cli("users", "add", "viewer", "--type", "employee", "--perms", "list")
+    assert cli("--user", "viewer", "undo", "B1").code == 3

@@ -1,0 +1,187 @@
+"""What each row of an import does (import-export.md, "What each row does"), through the real command."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from formats.reader import read_file
+from store import history
+from store.planner import plan_import
+
+HEADER = ["CUSTOMERID", "NAME", "PRINTAS", "ZIP", "CREDITLIMIT", "ONHOLD", "TAXABLE", "EMAIL1", "STATUS"]
+
+
+def customer(cli, cid: str) -> dict:
+    """One customer as the CSV for import shows it (every importable field, as text)."""
+    rows = list(csv.DictReader(io.StringIO(cli("export", "--format", "import-csv").out)))
+    return next((r for r in rows if r["CUSTOMERID"] == cid), {})
+
+
+@pytest.fixture
+def seeded(cli, write_csv):
+    path = write_csv(
+        [
+            HEADER,
+            ["C1", "Alpha", "Alpha SA", "02138", "1234.50", "TRUE", "TRUE", "a@alpha.example", "active"],
+            ["C2", "Beta", "Beta", "75001", "", "FALSE", "FALSE", "", "inactive"],
+        ]
+    )
+    result = cli("import", str(path), "--json")
+    assert result.code == 0, result.err
+    assert result.json["created"] == 2
+    return path
+
+
+def test_new_records_take_defaults_for_absent_and_blank_fields(cli, write_csv):
+    path = write_csv([["Customer ID", "Customer name", "Print as", "Taxable"], ["N1", "Nu", "Nu", ""]])
+    result = cli("import", str(path), "--json")
+    assert result.code == 0 and result.json["created"] == 1
+    rec = customer(cli, "N1")
+    assert rec["STATUS"] == "active"
+    assert rec["ONHOLD"] == "FALSE" and rec["ONETIME"] == "FALSE" and rec["TAXABLE"] == "TRUE"
+    assert rec["CITY"] == "" and rec["CREDITLIMIT"] == ""
+
+
+def test_new_record_needs_name_and_print_as(cli, write_csv):
+    path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "Nu", ""], ["N2", "", "Two"]])
+    result = cli("import", str(path), "--json")
+    assert result.code == 1
+    summary = result.json
+    assert summary["created"] == 0 and summary["failed"] == 2
+    assert {(e["row"], e["column"]) for e in summary["errors"]} == {(2, "PRINTAS"), (3, "NAME")}
+
+
+def test_blank_cell_erases_and_absent_column_is_untouched(cli, seeded, write_csv):
+    path = write_csv([["CUSTOMERID", "ZIP", "EMAIL1"], ["C1", "", "new@alpha.example"]])
+    result = cli("import", str(path), "--json")
+    assert result.code == 0
+    assert result.json["updated"] == 1 and result.json["blanked"] == 1
+    rec = customer(cli, "C1")
+    assert rec["ZIP"] == "" and rec["EMAIL1"] == "new@alpha.example"
+    assert rec["CREDITLIMIT"] == "1234.50" and rec["NAME"] == "Alpha"
+
+
+def test_identical_row_is_unchanged_and_writes_nothing(cli, seeded):
+    again = cli("import", str(seeded), "--json").json
+    assert (again["created"], again["updated"], again["unchanged"], again["blanked"]) == (0, 0, 2, 0)
+    assert again["batch"] is None
+    assert len(cli("history", "--json").json) == 1
+
+
+@pytest.mark.parametrize("field", ["NAME", "PRINTAS", "STATUS"])
+def test_fields_that_cannot_be_blanked(cli, seeded, write_csv, field):
+    path = write_csv([["CUSTOMERID", field], ["C1", "  "]])
+    result = cli("import", str(path), "--json")
+    assert result.code == 1
+    (error,) = result.json["errors"]
+    assert (error["row"], error["column"]) == (2, field)
+    assert "cannot be erased" in error["message"]
+    assert customer(cli, "C1")["NAME"] == "Alpha"
+
+
+def test_blank_checkbox_unticks_and_counts_as_blanked_only_when_it_was_ticked(cli, seeded, write_csv):
+    path = write_csv([["CUSTOMERID", "ONHOLD", "TAXABLE"], ["C1", "", ""], ["C2", "", ""]])
+    summary = cli("import", str(path), "--json").json
+    # C1 had both ticked: two fields erased. C2 had both unticked: unchanged.
+    assert (summary["updated"], summary["unchanged"], summary["blanked"]) == (1, 1, 2)
+    rec = customer(cli, "C1")
+    assert rec["ONHOLD"] == "FALSE" and rec["TAXABLE"] == "FALSE"
+
+
+def test_same_id_twice_fails_both_rows(cli, write_csv):
+    path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["D1", "A", "A"], ["D1", "B", "B"], ["D2", "C", "C"]])
+    summary = cli("import", str(path), "--json").json
+    assert summary["created"] == 1 and summary["failed"] == 2
+    assert sorted(e["row"] for e in summary["errors"]) == [2, 3]
+    assert all("appears on rows 2, 3" in e["message"] for e in summary["errors"])
+
+
+def test_customer_id_is_case_sensitive(cli, seeded, write_csv):
+    path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["c1", "lower", "lower"]])
+    assert cli("import", str(path), "--json").json["created"] == 1
+    assert customer(cli, "C1")["NAME"] == "Alpha"
+
+
+def test_counts_add_up_and_errors_carry_row_column_value(cli, seeded, write_csv):
+    path = write_csv(
+        [
+            ["CUSTOMERID", "NAME", "EMAIL1", "PRINTAS"],
+            ["C1", "Alpha", "bob@", "Alpha SA"],
+            ["C2", "Beta2", "", "Beta"],
+            ["N9", "New", "", "New"],
+            ["C1X", "", "", ""],
+        ]
+    )
+    s = cli("import", str(path), "--json").json
+    assert s["status"] == "committed"
+    assert s["created"] + s["updated"] + s["unchanged"] + s["failed"] == s["rows"] == 4
+    bad = next(e for e in s["errors"] if e["column"] == "EMAIL1")
+    assert bad == {"row": 2, "column": "EMAIL1", "value": "bob@", "message": bad["message"]}
+    assert "e-mail address" in bad["message"]
+    assert set(s) == {
+        "status",
+        "batch",
+        "job",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "blanked",
+        "failed",
+        "errors",
+        "warnings",
+    }
+
+
+def test_strict_policy_commits_nothing_while_a_row_fails(cli, seeded, write_csv):
+    path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["C1", "Changed", "X"], ["N1", "", ""]])
+    result = cli("import", str(path), "--strict", "--json")
+    assert result.code == 1 and result.json["status"] == "rejected"
+    assert customer(cli, "C1")["NAME"] == "Alpha"
+    default = cli("import", str(path), "--json")
+    assert default.json["status"] == "committed" and default.json["updated"] == 1
+    assert customer(cli, "C1")["NAME"] == "Changed"
+
+
+def test_dry_run_changes_nothing(cli, write_csv, store, alice):
+    path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "A", "A"]])
+    result = cli("import", str(path), "--dry-run", "--json")
+    assert result.code == 0 and result.json["status"] == "dry-run" and result.json["created"] == 1
+    assert history.list_batches(store) == []
+    assert cli("export", "--format", "import-csv").out.count("\n") == 1
+
+
+def test_preview_and_commit_share_the_plan_and_a_stale_plan_is_refused(cli, seeded, write_csv, store, alice):
+    from formats.errors import Conflict
+    from store.apply import apply_plan
+
+    path = write_csv([["CUSTOMERID", "NAME"], ["C1", "From preview"]])
+    plan = plan_import(store, read_file(path), user=alice)
+    other = write_csv([["CUSTOMERID", "NAME"], ["C1", "Someone else"]])
+    assert cli("import", str(other)).code == 0
+    with pytest.raises(Conflict, match="C1"):
+        apply_plan(store, plan, user=alice)
+    assert customer(cli, "C1")["NAME"] == "Someone else"
+
+
+def test_errors_out_writes_failed_rows_ready_to_fix(cli, seeded, write_csv, tmp_path):
+    path = write_csv(
+        [
+            ["CUSTOMERID", "NAME", "PRINTAS", "CREDITLIMIT"],
+            ["C1", "Alpha", "A", "-5"],
+            ["N1", "New", "New", "12.345"],
+            ["N2", "Fine", "Fine", "1"],
+        ]
+    )
+    out = tmp_path / "failed.csv"
+    result = cli("import", str(path), "--errors-out", str(out), "--json")
+    assert result.json["failed"] == 2 and result.json["created"] == 1
+    text = out.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("CUSTOMERID,NAME,PRINTAS,CREDITLIMIT,")
+    assert lines[1].startswith("C1,Alpha,A,-5,") and "negative" in lines[1]
+    assert lines[2].startswith("N1,New,New,12.345,") and "2 decimals" in lines[2]
+    assert len(lines) == 3

@@ -1,0 +1,64 @@
+"""Users, permissions and entities as imports see them (fields.md, "Users and permissions", "Entities")."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+
+def rows(cli, *args: str) -> dict[str, dict[str, str]]:
+    out = cli(*args, "export", "--format", "import-csv").out
+    return {r["CUSTOMERID"]: r for r in csv.DictReader(io.StringIO(out))}
+
+
+def test_first_user_gets_every_permission_and_unknown_users_are_refused(cli):
+    assert cli("init").code == 0
+    listed = cli("users", "list").out
+    assert "alice" in listed and "list,add,edit" in listed
+    result = cli("--user", "mallory", "export", "--format", "import-csv")
+    assert result.code == 3 and "mallory" in result.err
+
+
+def test_rows_the_user_may_not_apply_fail_with_the_reason(cli, write_csv):
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["C1", "A", "A"]])))
+    cli("users", "add", "editor", "--perms", "list,edit")
+    cli("users", "add", "adder", "--perms", "list,add")
+    path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["C1", "A2", "A"], ["N1", "N", "N"]])
+    as_editor = cli("--user", "editor", "import", str(path), "--json").json
+    assert (as_editor["updated"], as_editor["created"], as_editor["failed"]) == (1, 0, 1)
+    assert as_editor["errors"][0]["row"] == 3 and as_editor["errors"][0]["column"] is None
+    assert "Add permission" in as_editor["errors"][0]["message"]
+    path2 = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["C1", "A3", "A"], ["N1", "N", "N"]])
+    as_adder = cli("--user", "adder", "import", str(path2), "--json").json
+    assert (as_adder["updated"], as_adder["created"], as_adder["failed"]) == (0, 1, 1)
+    assert "Edit permission" in as_adder["errors"][0]["message"]
+
+
+def test_user_with_neither_add_nor_edit_is_refused_before_the_file_is_read(cli, tmp_path):
+    cli("init")
+    cli("users", "add", "viewer", "--type", "employee", "--perms", "list")
+    result = cli("--user", "viewer", "import", str(tmp_path / "does-not-exist.csv"))
+    assert result.code == 3 and "permission" in result.err.lower()
+
+
+def test_export_needs_list_permission(cli):
+    cli("init")
+    cli("users", "add", "blind", "--perms", "add,edit")
+    assert cli("--user", "blind", "export", "--format", "import-csv").code == 3
+
+
+def test_import_inside_an_entity_owns_new_records_and_cannot_touch_others(cli, write_csv):
+    cli("entities", "add", "EU", "--name", "Europe SAS")
+    cli("entities", "add", "US", "--name", "Americas Inc.")
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["TOP1", "T", "T"]])))
+    eu = cli("--entity", "EU", "import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["EU1", "E", "E"]])))
+    assert eu.code == 0
+    us = cli(
+        "--entity", "US", "import", str(write_csv([["CUSTOMERID", "NAME"], ["EU1", "stolen"], ["TOP1", "x"]])), "--json"
+    )
+    assert us.json["failed"] == 2 and "entity EU" in us.json["errors"][0]["message"]
+    # Top level sees top-level records; each entity its own plus the top level.
+    assert set(rows(cli)) == {"TOP1"}
+    assert set(rows(cli, "--entity", "EU")) == {"TOP1", "EU1"}
+    assert set(rows(cli, "--entity", "US")) == {"TOP1"}
+    assert cli("--entity", "XX", "export", "--format", "import-csv").code == 1

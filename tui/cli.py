@@ -1,0 +1,152 @@
+"""The `custbook` command: argument parsing, the common options, and turning errors into one sentence and an
+exit code (cli.md).
+
+Sub-commands run without importing textual (the interface is only loaded when no sub-command is given), so scripts
+and SSH sessions start fast. Errors are printed as one sentence on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from formats.errors import CustbookError, UsageError
+
+EXIT_INTERRUPTED = 130
+
+
+def default_db() -> str:
+    env = os.environ.get("CUSTBOOK_DB")
+    if env:
+        return env
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "custbook" / "customers.duckdb")
+
+
+def default_user() -> str:
+    env = os.environ.get("CUSTBOOK_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "user"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as our one-sentence UsageError (exit 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message[:1].upper() + message[1:], f"See: {self.prog} --help")
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # On sub-commands the defaults are SUPPRESS, so an option given before the sub-command is not overwritten.
+    kw = {} if top else {"default": argparse.SUPPRESS}
+    parser.add_argument("--db", metavar="PATH", help="the store (a DuckDB file)", **({"default": None} | kw))
+    parser.add_argument("--user", metavar="NAME", help="the acting user", **({"default": None} | kw))
+    parser.add_argument("--entity", metavar="ID", help="work inside an entity", **({"default": None} | kw))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="custbook", description="Keep your customer list and move it to and from spreadsheets.")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p, top=False)
+        return p
+
+    p = command("init", "create the store (safe to run again)")
+    p.add_argument("--demo", type=int, metavar="N", default=0, help="add N realistic demo customers")
+
+    p = command("import", "import a CSV or Excel file of customers (previewed, then committed)")
+    p.add_argument("file")
+    p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT")
+    p.add_argument("--encoding", default="auto", metavar="auto|NAME")
+    p.add_argument("--dry-run", action="store_true", help="preview only; change nothing")
+    p.add_argument("--strict", action="store_true", help="commit nothing while any row fails")
+    p.add_argument("--offline", action="store_true", help="queue the import for the job worker")
+    p.add_argument("--email", metavar="ADDRESSES", help="e-mail the results to these addresses")
+    p.add_argument("--errors-out", metavar="PATH", help="save the failed rows as a CSV to fix and re-import")
+    p.add_argument("--max-rows", type=int, default=25_000, help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true")
+
+    p = command("export", "export customers to a file or standard output")
+    p.add_argument("--view", metavar="NAME")
+    p.add_argument("--format", default="csv")
+    p.add_argument("-o", "--output", metavar="PATH")
+    p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT")
+    p.add_argument("--json", action="store_true")
+
+    p = command("history", "list import and edit batches, or the changes of one customer")
+    p.add_argument("customer", nargs="?", metavar="CUSTOMERID")
+    p.add_argument("--batch", metavar="BATCH", help="show the field changes of one batch")
+    p.add_argument("--json", action="store_true")
+
+    p = command("undo", "undo a batch")
+    p.add_argument("batch", metavar="BATCH")
+    p.add_argument("--json", action="store_true")
+
+    users = command("users", "manage users").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = users.add_parser("add", help="add a user or change one")
+    _common(p, top=False)
+    p.add_argument("name")
+    p.add_argument("--type", default="business", help="business, employee or approver")
+    p.add_argument("--perms", default="list", help="comma-separated: list,add,edit")
+    _common(users.add_parser("list", help="list users"), top=False)
+
+    ents = command("entities", "manage entities").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = ents.add_parser("add", help="add an entity")
+    _common(p, top=False)
+    p.add_argument("id")
+    p.add_argument("--name", required=True)
+    _common(ents.add_parser("list", help="list entities"), top=False)
+
+    flds = command("fields", "manage custom fields").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = flds.add_parser("add", help="define a custom field")
+    _common(p, top=False)
+    p.add_argument("id")
+    p.add_argument("--type", required=True, help="text, decimal, date, bool or enum")
+    p.add_argument("--values", default="", help="the values of an enum, comma-separated")
+    p.add_argument("--required", action="store_true")
+    p.add_argument("--label")
+    p.add_argument("--label-fr")
+    _common(flds.add_parser("list", help="list all fields"), top=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        args.db = args.db or default_db()
+        args.user = args.user or default_user()
+        if not args.command:
+            from tui.app import run_app
+
+            return run_app(args.db, args.user, args.entity)
+        from tui import commands
+
+        return commands.dispatch(args)
+    except CustbookError as exc:
+        print(f"custbook: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("custbook: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: one sentence, never a traceback
+        if os.environ.get("CUSTBOOK_DEBUG"):
+            raise
+        print(f"custbook: unexpected problem ({type(exc).__name__}: {exc}). Please report it.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

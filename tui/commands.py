@@ -1,0 +1,190 @@
+"""The sub-commands of `custbook` other than import: init, export, history, undo, users, entities, fields.
+
+Each function takes the parsed arguments, calls `store/` and `formats/`, prints for people (or JSON for scripts)
+and returns the exit code. No SQL here and no textual: this module is the script-facing face of the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from formats.errors import UsageError
+from formats.values import DateFormat
+from formats.writer import get_writer, write_file
+from store import entities as entities_store
+from store import fields as fields_store
+from store import history as history_store
+from store import users as users_store
+from store.customers import count_customers
+from store.db import Store
+from store.export import whole_list
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def _context(args: argparse.Namespace) -> tuple[Store, users_store.User]:
+    store = Store(args.db)
+    user = users_store.resolve_user(store, args.user)
+    entities_store.check_entity(store, args.entity)
+    return store, user
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    store, user = _context(args)
+    added = 0
+    if args.demo:
+        if args.demo < 0:
+            raise UsageError("--demo takes a number of customers, 0 or more", "For example: --demo 1000")
+        from store.demo import seed_demo
+
+        added = seed_demo(store, args.demo, user=user.name)
+    total = count_customers(store)
+    print(f"Store {store.path} is ready: {total:,} customers ({added:,} demo customers added).")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store, user = _context(args)
+    writer = get_writer(args.format)
+    date_format = DateFormat.parse(args.date_format)
+    if args.view:
+        raise UsageError("Saved views are not available in this version yet", "Export the whole list without --view")
+    table = whole_list(store, user=user, writer=writer, entity=args.entity, date_format=date_format)
+    if args.output:
+        path = write_file(table, writer, args.output)
+        if args.json:
+            _print_json({"path": str(path.resolve()), "format": writer.name, "rows": table.row_count})
+        else:
+            print(f"Exported {table.row_count:,} customers to {path.resolve()}", file=sys.stderr)
+        return 0
+    if writer.extension != ".csv":
+        raise UsageError(f"The {writer.name} format needs a file name", f"Add -o customers{writer.extension}")
+    writer.write(table, sys.stdout.buffer)
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    store, user = _context(args)
+    user.require(users_store.Permission.LIST, "see the history")
+    if args.batch:
+        batch, changes = history_store.get_batch(store, args.batch)
+        if args.json:
+            _print_json({"batch": batch.__dict__, "changes": [c.__dict__ for c in changes]})
+            return 0
+        print(_batch_line(batch))
+        for c in changes:
+            print(f"  {c.customer_id:<20} {c.field:<18} {_show(c.old)} -> {_show(c.new)}")
+        return 0
+    if args.customer:
+        changes = history_store.customer_history(store, args.customer)
+        if args.json:
+            _print_json([c.__dict__ for c in changes])
+            return 0
+        if not changes:
+            print(f"No recorded changes for customer {args.customer}.")
+        for c in changes:
+            when = c.at.strftime("%Y-%m-%d %H:%M") if c.at else ""
+            print(f"{c.batch:<6} {when} {c.user or '':<12} {c.field:<18} {_show(c.old)} -> {_show(c.new)}")
+        return 0
+    batches = history_store.list_batches(store)
+    if args.json:
+        _print_json([b.__dict__ for b in batches])
+        return 0
+    if not batches:
+        print("No imports or edits yet.")
+    for b in batches:
+        print(_batch_line(b))
+    return 0
+
+
+def _show(value: str | None) -> str:
+    if value is None:
+        return "(empty)"
+    text = value.replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _batch_line(b: history_store.Batch) -> str:
+    what = f"undo of {b.undoes}" if b.kind == "undo" else (b.file_name or b.kind)
+    counts = f"{b.created} created, {b.updated} updated, {b.blanked} erased, {b.failed} failed"
+    undone = f"  [undone by {b.undone_by}]" if b.undone_by else ""
+    return f"{b.id:<6} {b.at:%Y-%m-%d %H:%M}  {b.user:<12} {what}: {counts}{undone}"
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    store, user = _context(args)
+    batch = history_store.undo_batch(store, args.batch, user=user)
+    if args.json:
+        _print_json({"status": "undone", "batch": args.batch.upper(), "undo_batch": batch.id})
+    else:
+        print(f"Undid batch {batch.undoes} (recorded as {batch.id}).")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    if args.action == "add":
+        existing = users_store.list_users(store)
+        if existing:
+            users_store.resolve_user(store, args.user)
+        user = users_store.add_user(
+            store, args.name, users_store.parse_type(args.type), users_store.parse_perms(args.perms)
+        )
+        perms = ",".join(sorted(p.value for p in user.perms)) or "none"
+        print(f"User {user.name}: {user.type.value}, permissions {perms}.")
+        return 0
+    for u in users_store.list_users(store):
+        perms = ",".join(p.value for p in users_store.Permission if p in u.perms) or "none"
+        print(f"{u.name:<20} {u.type.value:<10} {perms}")
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    store, _user = _context(args)
+    if args.action == "add":
+        entity = entities_store.add_entity(store, args.id, args.name)
+        print(f"Entity {entity.id}: {entity.name}.")
+        return 0
+    for e in entities_store.list_entities(store):
+        print(f"{e.id:<20} {e.name}")
+    return 0
+
+
+def cmd_fields(args: argparse.Namespace) -> int:
+    store, _user = _context(args)
+    if args.action == "add":
+        values = tuple(v for v in args.values.split(",")) if args.values else ()
+        field = fields_store.add_field(
+            store, args.id, args.type, values=values, required=args.required, label=args.label, label_fr=args.label_fr
+        )
+        print(f"Field {field.id} ({field.type.value}) added.")
+        return 0
+    for f in fields_store.catalogue(store).fields:
+        kind = f.type.value + (f" ({', '.join(f.values)})" if f.values else "")
+        notes = ", ".join(
+            n for n, on in (("required", f.required), ("custom", f.custom), ("read-only", not f.importable)) if on
+        )
+        print(f"{f.id:<18} {f.label:<26} {f.label_fr:<32} {kind}" + (f"  [{notes}]" if notes else ""))
+    return 0
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    from tui.import_command import cmd_import
+
+    table: dict[str, Callable[[argparse.Namespace], int]] = {
+        "init": cmd_init,
+        "import": cmd_import,
+        "export": cmd_export,
+        "history": cmd_history,
+        "undo": cmd_undo,
+        "users": cmd_users,
+        "entities": cmd_entities,
+        "fields": cmd_fields,
+    }
+    return table[args.command](args)
