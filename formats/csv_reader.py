@@ -1,0 +1,472 @@
+"""Reading a CSV file: bytes -> `RawTable` (first stage of the import).
+
+This module owns what makes bytes a table: recognising files that are not text at all, the encoding (BOM,
+UTF-8, then the legacy Western code pages), the delimiter, the records with their spreadsheet row numbers, and
+the file-level rejections (empty, binary, too many rows, bytes that do not decode). It does not interpret
+cells: header mapping, types and ragged rows are later stages.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gc
+import io
+import re
+import sys
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from itertools import repeat
+
+from formats.errors import FileRejected, InvalidValue
+from formats.table import RawRow, RawTable
+
+# A single cell may be megabytes long (the length check is a later stage); the default limit is 128 KiB.
+# 2**31 - 1 because the limit is a C long, which is 32 bits on Windows.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+DELIMITERS = (",", ";", "\t", "|")
+# When two candidates score the same, the one that rarely appears inside text wins.
+_PREFERENCE = {"\t": 0, "|": 1, ";": 2, ",": 3}
+_SNIFF_CHARS = 64 * 1024
+_SNIFF_RECORDS = 20  # data records compared with the header
+
+_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE",
+           "utf-16-be": "UTF-16 BE", "utf-32": "UTF-32", "cp1252": "Windows-1252", "iso8859-1": "ISO-8859-1",
+           "iso8859-15": "ISO-8859-15", "mac-roman": "Mac Roman", "ascii": "ASCII"}  # fmt: skip
+# Names people use that Python does not know.
+_ALIASES = {"ansi": "cp1252", "unicode": "utf-16", "unicodetext": "utf-16", "utf16le": "utf-16-le",
+            "utf16be": "utf-16-be", "macintosh": "mac-roman"}  # fmt: skip
+# Text codecs that do not read files (they would "decode" anything into nonsense).
+_NOT_FILE_CODECS = {"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "charmap"}
+# Longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+         (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with BOM"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))  # fmt: skip
+_HIGH = re.compile(rb"[\x80-\xff]")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SPLITLINES_EXTRA = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_ODD_INSIDE_WORDS = frozenset("ƒ†‡‰ˆ˜•")  # never next to a letter in real text; common code page misreadings
+
+_MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"%PDF-", "a PDF document"), (b"GIF87a", "a GIF image"),
+          (b"GIF89a", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"), (b"II*\x00", "a TIFF image"),
+          (b"MM\x00*", "a TIFF image"), (b"\x1f\x8b", "a compressed (gzip) file"), (b"Rar!\x1a\x07", "a RAR archive"),
+          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 (.xls) or a password-protected workbook"),
+          (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"SQLite format 3\x00", "an SQLite database"),
+          (b"\x7fELF", "a program"), (b"{\\rtf", "a rich-text (RTF) document"))  # fmt: skip
+_ZIP_KINDS = (("xl/workbook.xml", "an Excel workbook (.xlsx)"), ("word/document.xml", "a Word document"),
+              ("ppt/presentation.xml", "a PowerPoint presentation"),
+              ("Index/Document.iwa", "an Apple Numbers spreadsheet"))  # fmt: skip
+
+
+def read_csv(data: bytes, *, name: str, encoding: str = "auto", max_rows: int = 25000) -> RawTable:
+    """Read a CSV (or tab-separated "Unicode text") file held in memory.
+
+    `encoding` is "auto" or any Python codec name (common spellings accepted). Raises `FileRejected` for a
+    file that cannot be imported at all and `InvalidValue` for an unknown encoding name.
+    """
+    codec = resolve_encoding(encoding)  # an unknown name is a usage problem, whatever the file holds
+    if not data or data.isspace():
+        raise empty_file(name)
+    what = describe_binary(data, nul=False)
+    if what:
+        raise not_a_table(name, what)
+    text, label = _decode_auto(data, name) if codec is None else _decode_forced(data, codec, name)
+    if not text or text.isspace():
+        raise empty_file(name)  # only a BOM, or only white space in UTF-16
+    delimiter = sniff_delimiter(text)
+    # Building about a million small objects makes the cyclic GC scan them again and again while they are being
+    # built; none of them can form a cycle, so pause it until the table is complete.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        header, rows = _split(text, delimiter, name=name, max_rows=max_rows)
+        return RawTable(name=name, header=header, rows=rows, encoding=label, delimiter=delimiter)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+# --- what the file is ---------------------------------------------------------------------------------------
+
+
+def describe_binary(data: bytes, *, nul: bool = True) -> str | None:
+    """What a file that is not text looks like ("a PNG image"), or None when it may be text.
+    With `nul`, any NUL byte makes it binary (callers that may meet UTF-16 check NULs themselves)."""
+    head = data[:16]
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    if head[8:12] == b"DUCK" and b"\x00" in head[:8]:
+        return "a DuckDB database (perhaps a custbook store)"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _describe_zip(data)
+    start = data[:512].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return "a web page (HTML), as some programs save under an .xls or .csv name"
+    if start.startswith(b"<?xml"):
+        return "an XML file"
+    if nul and b"\x00" in data:
+        return "binary data, not text"
+    return None
+
+
+def _describe_zip(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "a damaged ZIP archive"
+    for member, what in _ZIP_KINDS:
+        if member in names:
+            return what
+    if b"opendocument.spreadsheet" in mimetype:
+        return "an OpenDocument spreadsheet (.ods)"
+    if b"opendocument" in mimetype:
+        return "an OpenDocument file"
+    return "a ZIP archive"
+
+
+def not_a_table(name: str, what: str) -> FileRejected:
+    return FileRejected(
+        f"The file {name} is not a CSV or Excel file (it looks like {what})",
+        "Export the sheet from your spreadsheet program as CSV or .xlsx and import that file",
+    )
+
+
+# --- encoding -----------------------------------------------------------------------------------------------
+
+
+def resolve_encoding(encoding: str) -> str | None:
+    """The Python codec for an encoding name as a user types it, or None for automatic detection."""
+    key = encoding.strip().lower()
+    if key in ("", "auto", "automatic"):
+        return None
+    key = _ALIASES.get(key.replace(" ", "").replace("-", "").replace("_", ""), key)
+    try:
+        info = codecs.lookup(key)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_CODECS:
+        raise InvalidValue(
+            f'"{encoding}" is not an encoding custbook knows',
+            'Use "auto" or one of UTF-8, UTF-16, Windows-1252, ISO-8859-1, ISO-8859-15, Mac Roman',
+        )
+    return info.name
+
+
+def encoding_label(codec: str) -> str:
+    """The name users know for a Python codec ("cp1252" -> "Windows-1252")."""
+    name = codecs.lookup(codec).name
+    return _LABELS.get(name, name.upper())
+
+
+def _decode_forced(data: bytes, codec: str, name: str) -> tuple[str, str]:
+    wide = codec.startswith(("utf-16", "utf-32"))
+    if not wide and b"\x00" in data:
+        raise not_a_table(name, "binary data, not text")
+    if codec == "utf-8":
+        codec = "utf-8-sig"  # a BOM is not part of the first column name
+    bom = codec == "utf-8-sig" and data.startswith(codecs.BOM_UTF8)
+    label = "UTF-8 with BOM" if bom else encoding_label(codec)
+    return _strict(data, codec, label, name, forced=True), label
+
+
+def _decode_auto(data: bytes, name: str) -> tuple[str, str]:
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            if codec == "utf-8-sig" and b"\x00" in data:
+                raise not_a_table(name, "binary data, not text")
+            return _strict(data, codec, label, name, forced=False), label
+    if b"\x00" in data:
+        codec = _bomless_utf16(data)
+        if codec:
+            try:
+                return data.decode(codec), encoding_label(codec)
+            except UnicodeDecodeError:
+                pass
+        raise not_a_table(name, "binary data, not text")
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as err:
+        if _mostly_utf8(data, err.start):
+            # Accents that decode as UTF-8 almost everywhere: a stray byte, not another encoding. Reading the
+            # whole file as Windows-1252 would garble every accent, so name the place instead.
+            raise _undecodable(data, "utf-8", "UTF-8", err, name, forced=False) from None
+    codec, text = _guess_legacy(data)
+    if text is None:
+        text = _strict(data, codec, encoding_label(codec), name, forced=False)  # cannot fail: checked above
+    return text, encoding_label(codec)
+
+
+def _strict(data: bytes, codec: str, label: str, name: str, *, forced: bool) -> str:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as err:
+        raise _undecodable(data, codec, label, err, name, forced=forced) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM, recognised from Western text's zero high bytes."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if odd >= 0.7 * pairs and even <= 0.05 * pairs:
+        return "utf-16-le"
+    if even >= 0.7 * pairs and odd <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _mostly_utf8(data: bytes, at: int) -> bool:
+    """Around the first stray byte (at `at`), many valid UTF-8 characters for each stray byte. Legacy code pages
+    almost never form UTF-8 sequences by chance (Mac Roman's "’é" does, hence a ratio rather than "any")."""
+    low = max(0, at - 256 * 1024)
+    while low < at and data[low] & 0xC0 == 0x80:
+        low += 1  # start on a character, not inside one
+    text = data[low : at + 256 * 1024].decode("utf-8", errors="replace")
+    stray = text.count("\ufffd")
+    sequences = len(text) - len(text.encode("ascii", errors="ignore")) - stray
+    return sequences >= 3 and sequences >= 4 * stray
+
+
+def _guess_legacy(data: bytes) -> tuple[str, str | None]:
+    """The Western code page of a file that is not UTF-8, Windows-1252 unless clearly something else, with the
+    text when it is already decoded."""
+    # Imported here: charset-normalizer is only needed for the rare non-UTF-8 file and costs time to import.
+    from charset_normalizer import from_bytes
+
+    text: str | None = None
+    try:
+        text = data.decode("cp1252")
+        candidates = ["cp1252", "mac_roman", "iso8859_15"]
+    except UnicodeDecodeError:
+        # Bytes cp1252 leaves undefined are å ç è ê ù in Mac Roman and control codes in ISO-8859.
+        candidates = ["mac_roman", "iso8859_15", "latin_1"]
+    sample = _high_byte_sample(data)
+    matches = from_bytes(sample, cp_isolation=candidates, threshold=1.0, steps=16, chunk_size=2048,
+                         preemptive_behaviour=False)  # fmt: skip
+    chaos = {codecs.lookup(m.encoding).name: m.chaos for m in matches}
+    default = codecs.lookup(candidates[0]).name
+    if default not in chaos:
+        return (min(chaos, key=chaos.__getitem__) if chaos else default), None
+    best = min(chaos, key=lambda c: (chaos[c], c != default))
+    if chaos[best] < chaos[default] - 0.05:
+        return best, None
+    # Short samples fool the mess measure ("CafŽ" looks fine to it): then look at the letters themselves.
+    close = default == "cp1252" and chaos.get("mac-roman", 1.0) <= chaos[default] + 0.05
+    if close and _shape_score(sample.decode("mac_roman")) < _shape_score(sample.decode("cp1252")):
+        return "mac-roman", None
+    return default, text
+
+
+def _high_byte_sample(data: bytes, limit: int = 32 * 1024) -> bytes:
+    """The lines holding non-ASCII bytes (up to `limit`): the only ones that tell code pages apart."""
+    parts: list[bytes] = []
+    size = pos = 0
+    while size < limit:
+        found = _HIGH.search(data, pos)
+        if not found:
+            break
+        at = found.start()
+        low = max(0, at - 200)
+        start = data.rfind(b"\n", low, at) + 1 or low
+        end = data.find(b"\n", at, at + 200)
+        end = end if end >= 0 else min(len(data), at + 200)
+        parts.append(data[start : end + 1])
+        size += end + 1 - start
+        pos = end + 1
+    return b"".join(parts)
+
+
+def _shape_score(text: str) -> int:
+    """How many non-ASCII characters sit oddly in a word: a symbol touching a letter ("H™tel") or a capital after
+    a small letter or before one inside a word ("CafŽ", "MŸller"). The right code page scores about zero."""
+    score = 0
+    for found in _NON_ASCII.finditer(text, 1, len(text) - 1):
+        i = found.start()
+        before, kind, after = text[i - 1], unicodedata.category(found.group()), text[i + 1]
+        if kind[0] == "S" or found.group() in _ODD_INSIDE_WORDS:
+            score += before.isalpha() or after.isalpha()
+        elif kind == "Lu" and before.isalpha():
+            score += before.islower() or after.islower()
+    return score
+
+
+def _undecodable(
+    data: bytes, codec: str, label: str, err: UnicodeDecodeError, name: str, *, forced: bool
+) -> FileRejected:
+    prefix = data[: err.start].decode(codec, errors="replace").lstrip("\ufeff")
+    row = _row_at_end(prefix)
+    line = len(_LINE_BREAK.findall(prefix)) + 1
+    where = f"row {row}" if line == row else f"row {row} (line {line} in a text editor)"
+    before = _LINE_BREAK.split(prefix)[-1][-20:].strip()
+    after = f', right after "{before}"' if before else ""
+    label = label.removesuffix(" with BOM")
+    if forced:
+        fix = (
+            "Choose the encoding the file was saved in (Windows-1252 for most files from Excel on Windows, "
+            "Mac Roman for old Mac files), or leave the encoding on automatic"
+        )
+    else:
+        fix = 'Save the file again as "CSV UTF-8" from your spreadsheet program, or choose its encoding'
+    message = f"The file {name} cannot be read as {label}: {where} holds bytes that are not {label}{after}"
+    return FileRejected(message, fix)
+
+
+def _row_at_end(prefix: str) -> int:
+    """The spreadsheet row in which the text following `prefix` lies."""
+    if not prefix:
+        return 1
+    # The sentinel makes the record being read non-empty, so that it counts even right after a line break.
+    return sum(1 for _ in _csv_records(prefix + "x", sniff_delimiter(prefix)))
+
+
+# --- delimiter and records ----------------------------------------------------------------------------------
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter among `,` `;` tab `|`. The header line decides which ones are possible (it must hold
+    them outside quotes); the next records choose by agreeing with its cell count. None: `,` (one column)."""
+    sample = text[:_SNIFF_CHARS]
+    truncated = len(sample) < len(text)
+    best: tuple[float, int, int] | None = None
+    chosen = ","
+    for delim in DELIMITERS:
+        if delim not in sample:
+            continue
+        records: list[list[str]] = []
+        for record in _csv_records(sample, delim):
+            if record and not _is_blank(record):
+                records.append(record)
+                if len(records) > _SNIFF_RECORDS:
+                    break
+        if not records or len(records[0]) < 2:
+            continue
+        width, others = len(records[0]), records[1:]
+        if truncated and others:
+            others = others[:-1]  # the cut may have shortened the last record: it does not vote
+        agree = sum(len(r) == width for r in others) / len(others) if others else 1.0
+        key = (round(agree, 1), width, -_PREFERENCE[delim])
+        if best is None or key > best:
+            best, chosen = key, delim
+    return chosen
+
+
+def _split(text: str, delimiter: str, *, name: str, max_rows: int) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+    """Header and non-empty data rows, numbered like the spreadsheet (every record counts, empty ones too)."""
+    records = _records(text, delimiter)
+    header = next(records, None)
+    if header is None or _is_blank(header):
+        if any(not _is_blank(r) for r in records):
+            raise FileRejected(
+                f"Row 1 of the file {name} is empty, but it must hold the column names",
+                "Delete the empty rows above the column names (Customer ID, Customer name...) and try again",
+            )
+        raise empty_file(name)
+    width = len(header)
+    while width and _is_blank_cell(header[width - 1]):
+        width -= 1  # Excel writes `A,B,,` for formatted but empty columns
+    rows: list[RawRow] = []
+    count = 0
+    for number, cells in enumerate(records, start=2):
+        first = cells[0] if cells else ""
+        if (not first or first.isspace()) and _is_blank(cells):
+            continue
+        count += 1
+        if count > max_rows:
+            continue  # keep counting for the message, stop keeping rows
+        if len(cells) > width and _is_blank_cell(cells[-1]):
+            # Empty cells under the dropped empty header cells (or after a trailing delimiter) hold
+            # nothing; cells beyond the header that do hold something stay, for the ragged-row check.
+            end = len(cells) - 1
+            while end > width and _is_blank_cell(cells[end - 1]):
+                end -= 1
+            del cells[end:]
+        rows.append(RawRow(number, tuple(cells)))
+    if count > max_rows:
+        raise too_many_rows(name, count, max_rows)
+    return tuple(header[:width]), tuple(rows)
+
+
+def _records(text: str, delimiter: str) -> Iterator[list[str]]:
+    """Every record of the text, empty ones included, exactly as the csv module reads them."""
+    if '"' in text:
+        sample = text[:_SNIFF_CHARS]
+        if sample.count('"') >= sample.count("\n"):
+            return _csv_records(text, delimiter)  # (nearly) every line quoted: the csv module is fastest
+        return _mixed_records(text, delimiter)
+    # Without a quote the csv module only splits lines and cells, which str methods do faster. splitlines() also
+    # breaks at characters that are cell content in a CSV: use it only when there are none (`in` is a memchr).
+    if not any(ch in text for ch in _SPLITLINES_EXTRA):
+        return map(str.split, text.splitlines(), repeat(delimiter))  # map: no Python frame per line
+    return (line.rstrip("\r\n").split(delimiter) for line in io.StringIO(text, newline=""))
+
+
+def _mixed_records(text: str, delimiter: str) -> Iterator[list[str]]:
+    """Lines without a quote split with str.split, the others read by one csv reader. The reader takes its lines
+    from `feed`: the quoted line this loop hands over, then, while a quoted cell stays open, the following lines
+    of the file. A csv reader never reads past the end of its record, so the loop goes on from the next line."""
+    lines = io.StringIO(text, newline="")
+    handed: list[str] = []
+
+    def feed() -> Iterator[str]:
+        while True:
+            if handed:
+                yield handed.pop()  # the first line of a record
+                continue
+            line = next(lines, None)  # a line inside a quoted cell
+            if line is None:
+                return
+            yield line
+
+    reader = _csv_reader(feed(), delimiter)
+    for line in lines:
+        if '"' in line:
+            handed.append(line)
+            yield next(reader)
+        else:
+            yield line.rstrip("\r\n").split(delimiter)
+
+
+def _csv_records(text: str, delimiter: str) -> Iterator[list[str]]:
+    # newline="" splits lines at \r\n, \n and \r alike and keeps the ends: quoted line breaks survive intact.
+    return _csv_reader(io.StringIO(text, newline=""), delimiter)
+
+
+def _csv_reader(lines: Iterator[str], delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True)
+
+
+def _is_blank_cell(cell: str) -> bool:
+    return not cell or cell.isspace()
+
+
+def _is_blank(cells: list[str]) -> bool:
+    return all(not c or c.isspace() for c in cells)
+
+
+# --- rejections shared with the xlsx reader -----------------------------------------------------------------
+
+
+def too_many_rows(name: str, count: int | None, max_rows: int) -> FileRejected:
+    """The rejection for a file over the row limit; `count` None when only "more than" is known."""
+    has = f"more than {max_rows:,}" if count is None else f"{count:,}"
+    return FileRejected(
+        f"The file {name} has {has} customer rows; the limit is {max_rows:,}",
+        f"Split it into smaller files of at most {max_rows:,} rows, each with the header row, and import "
+        "them one after the other",
+    )
+
+
+def empty_file(name: str) -> FileRejected:
+    return FileRejected(
+        f"The file {name} is empty",
+        "Check that you chose the right file, or export the customer list again",
+    )

@@ -1,0 +1,99 @@
+"""The entry point of the import's first stage: a file (path or bytes) -> `RawTable`.
+
+This module owns getting the bytes (missing file, folder, permissions, size limit checked before reading) and
+choosing the reader from the content: a ZIP holding an Excel workbook, or a file named .xlsx/.xlsm, goes to
+`xlsx_reader`; everything else to `csv_reader`, which recognises and refuses other binary files.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from formats.csv_reader import read_csv
+from formats.errors import FileRejected
+from formats.table import RawTable
+from formats.xlsx_reader import is_xlsx, read_xlsx
+
+MAX_ROWS = 25000
+MAX_BYTES = 200 * 1024 * 1024
+_XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def read_file(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str = "auto",
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_BYTES,
+) -> RawTable:
+    """Read an import file from disk. `encoding` applies to CSV files only ("auto" or a codec name)."""
+    path = Path(path)
+    name = path.name or str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        # FileRejected rather than NotFound: the import reports every file-level problem the same way (status
+        # "rejected", one JSON object with --json, exit 1).
+        raise FileRejected(
+            f"There is no file {path}",
+            "Check the file name and the folder it is in (a relative name starts from the current folder)",
+        ) from None
+    except OSError as err:
+        raise _unreadable(path, err) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileRejected(f"{path} is a folder, not a file", "Choose the CSV or Excel file inside it")
+    # Regular files are refused from their size alone; pipes and devices have no size: read at most the limit.
+    if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+        raise _too_big(name, info.st_size, max_bytes)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as err:
+        raise _unreadable(path, err) from None
+    return read_bytes(data, name=name, encoding=encoding, max_rows=max_rows, max_bytes=max_bytes)
+
+
+def read_bytes(
+    data: bytes,
+    *,
+    name: str,
+    encoding: str = "auto",
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_BYTES,
+) -> RawTable:
+    """Read an import file already in memory (an upload, a test); `name` is used in messages and kept."""
+    if len(data) > max_bytes:
+        raise _too_big(name, len(data), max_bytes)
+    if is_xlsx(data) or name.lower().endswith(_XLSX_SUFFIXES):
+        return read_xlsx(data, name=name, max_rows=max_rows)
+    return read_csv(data, name=name, encoding=encoding, max_rows=max_rows)
+
+
+def _too_big(name: str, size: int, max_bytes: int) -> FileRejected:
+    is_ = "is larger than" if _size(size) == _size(max_bytes) else "is"
+    return FileRejected(
+        f"The file {name} {is_} {_size(size)}; the largest file custbook imports is {_size(max_bytes)}",
+        "Split it into smaller files, each with the header row, and import them one after the other",
+    )
+
+
+def _unreadable(path: Path, err: OSError) -> FileRejected:
+    if isinstance(err, PermissionError):
+        return FileRejected(
+            f"custbook is not allowed to read the file {path}",
+            "Check the file's permissions, or copy it to a folder of yours and import the copy",
+        )
+    reason = err.strerror or str(err)
+    return FileRejected(
+        f"The file {path} cannot be read ({reason})",
+        "Check that the file is still there and not open in a program that locks it, then try again",
+    )
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if n >= factor:
+            return f"{n / factor:.1f} {unit}".replace(".0 ", " ")
+    return f"{n} bytes"
