@@ -76,7 +76,7 @@ _FALSE = {"false", "faux", "no", "non", "0"}
 _EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-\u00a0-\uffff]+@"
     r"(?:[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\-\u00a0-\uffff]{0,61}[A-Za-z0-9\u00a0-\uffff])?\.)+"
-    r"[A-Za-z\u00a0-\uffff]{2,}$"
+    r"(?:[A-Za-z\u00a0-\uffff]{2,}|[Xx][Nn]--[A-Za-z0-9\-]+)$"  # a TLD, or its punycode form
 )
 _THOUSANDS_SPACES = " \u00a0\u202f"
 _ISO_RE = DateFormat.ISO.regex()

@@ -32,7 +32,8 @@ def stage_rows(
     fd, path = tempfile.mkstemp(prefix="custbook-stage-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out, lineterminator="\n")
+            # "\r\n" as terminator makes the writer quote any cell holding a lone carriage return.
+            writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow([name for name, _ in columns])
             for number, values in rows:
                 # None becomes an empty unquoted cell, which DuckDB reads as NULL; no stored text is ever "".
@@ -41,7 +42,7 @@ def stage_rows(
         con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute(
             f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv(?, header = true, delim = ',', quote = '\"', "
-            f"escape = '\"', new_line = '\\n', auto_detect = false, columns = {{{spec}}}, "
+            f"escape = '\"', new_line = '\\r\\n', auto_detect = false, columns = {{{spec}}}, "
             "max_line_size = 100000000, strict_mode = false)",
             [path],
         )
