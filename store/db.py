@@ -8,6 +8,7 @@ writer that finds it locked retries for a few seconds, then raises `StoreBusy` (
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,17 @@ from formats.catalogue import Catalogue
 from formats.errors import InvalidValue, StoreBusy, StoreUnreadable
 
 DEFAULT_BUSY_SECONDS = 5.0
+
+# Threads of one process share DuckDB's open database, where two writers would meet as a transaction conflict
+# instead of waiting: writers of one process take turns through this lock (other processes wait on the file lock).
+_WRITE_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.Lock:
+    key = str(path.resolve())
+    with _LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.Lock())
 
 
 def quote_ident(field_id: str, catalogue: Catalogue | None = None, *, extra: tuple[str, ...] = ()) -> str:
@@ -57,6 +69,13 @@ class Store:
             try:
                 con = duckdb.connect(str(self.path), read_only=read_only and not creating)
                 break
+            except duckdb.ConnectionException as exc:
+                if "different configuration" not in str(exc):
+                    raise
+                # This process already has the file open for writing (a worker thread of the interface):
+                # DuckDB then allows only connections of the same kind, which share that open database.
+                con = duckdb.connect(str(self.path), read_only=False)
+                break
             except duckdb.Error as exc:
                 if _is_lock_error(exc):
                     if time.monotonic() < deadline:
@@ -70,6 +89,8 @@ class Store:
                     f"The file {self.path} is not a custbook store or is damaged",
                     "Check the --db path; restore the store from a backup if it was damaged",
                 ) from None
+        # A script or worker must never print DuckDB's progress bar over the user's terminal.
+        con.execute("SET enable_progress_bar = false")
         if creating:
             # Customer data is personal data: the store file is for its owner only.
             try:
@@ -99,7 +120,14 @@ class Store:
         """A connection inside one transaction: committed when the block ends, rolled back if it raises."""
         from store.schema import ensure_schema
 
-        con = self._connect(read_only=False)
+        lock = _write_lock(self.path)
+        if not lock.acquire(timeout=self.busy_seconds):
+            raise StoreBusy(f"The store {self.path} is busy with another change", "Try again in a moment")
+        try:
+            con = self._connect(read_only=False)
+        except BaseException:
+            lock.release()
+            raise
         try:
             ensure_schema(con)
             con.execute("BEGIN TRANSACTION")
@@ -115,3 +143,4 @@ class Store:
             raise
         finally:
             con.close()
+            lock.release()

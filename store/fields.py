@@ -75,6 +75,12 @@ def add_field(
         cat = load_catalogue(con)
         if fid in cat or fid in INTERNAL_COLUMNS:
             raise InvalidValue(f"A field named {fid} already exists", "Choose another ID")
+        shadowed = cat.lookup(fid)
+        if shadowed is not None:
+            raise InvalidValue(
+                f"The ID {fid} would be read as the field {shadowed.id} ({shadowed.label}) in import files",
+                "Choose another ID",
+            )
         english = (label or fid.replace("_", " ").capitalize()).strip()
         clash = cat.lookup(english) or cat.lookup(label_fr or english)
         if clash is not None:
