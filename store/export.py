@@ -1,26 +1,26 @@
 """Rows for exports: the store side of `custbook export`.
 
-Owns choosing the records (the level's visibility rule, the view's filters and sort once views exist) and the
-columns (importable ones, CUSTOMERID first, for writers that ask for them) and streaming typed rows in batches, so a
-million-customer backup never sits in memory at once.
+Owns choosing the columns (the view's, or every field; importable ones only, CUSTOMERID first, for writers that
+ask for them), describing the filters for documents, and handing writers one `ExportTable` whose rows stream from
+the view's query in batches, so a million-customer backup never sits in memory at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from formats.catalogue import Catalogue, Field
-from formats.values import DateFormat, Value
+from formats.values import DateFormat
 from formats.writer import ExportTable, Writer
-from store.db import Store, quote_ident
-from store.entities import visibility_sql
+from store import query
+from store.db import Store
 from store.fields import load_catalogue
 from store.users import Permission, User
+from store.viewdef import View
+from store.views import builtin_view
 
-FETCH_ROWS = 10_000
 
-
-def export_columns(catalogue: Catalogue, wanted: Sequence[str] | None, writer: Writer) -> tuple[Field, ...]:
+def export_columns(catalogue: Catalogue, wanted: Sequence[str], writer: Writer) -> tuple[Field, ...]:
     fields = [catalogue[f] for f in wanted] if wanted else list(catalogue.fields)
     if writer.importable_only:
         if not wanted:
@@ -30,39 +30,32 @@ def export_columns(catalogue: Catalogue, wanted: Sequence[str] | None, writer: W
     return tuple(fields)
 
 
-def _stream(store: Store, sql: str, params: list[object]) -> Iterator[tuple[Value, ...]]:
-    with store.read() as con:
-        cursor = con.execute(sql, params)
-        while True:
-            batch = cursor.fetchmany(FETCH_ROWS)
-            if not batch:
-                return
-            yield from batch
-
-
-def whole_list(
+def export_table(
     store: Store,
     *,
     user: User,
     writer: Writer,
+    view: View | None = None,
     entity: str | None = None,
-    include_entities: bool = False,
     date_format: DateFormat = DateFormat.DMY_SLASH,
-    title: str = "All customers",
 ) -> ExportTable:
-    """Every customer visible at this level, sorted by Customer ID."""
+    """The view's customers (default: all of them), in its sort order, as one table for the writer."""
     user.require(Permission.LIST, "export customers")
+    view = view or builtin_view()
     with store.read() as con:
         catalogue = load_catalogue(con)
-        where, params = visibility_sql(entity, include_entities)
-        count_row = con.execute(f"SELECT count(*) FROM customers WHERE {where}", params).fetchone()
-    columns = export_columns(catalogue, None, writer)
-    cols = ", ".join(quote_ident(c.id, catalogue) for c in columns)
-    sql = f'SELECT {cols} FROM customers WHERE {where} ORDER BY "CUSTOMERID"'
+    columns = export_columns(catalogue, view.columns, writer)
+    compiled = query.compile_view(view, catalogue, entity=entity, columns=columns, date_format=date_format)
+    filters = tuple(f.describe(catalogue) for f in view.filters)
+    if view.include_entities:
+        filters += ("Entity records included",)
+    if entity:
+        filters += (f"Entity {entity}",)
     return ExportTable(
-        title=title,
+        title=view.name,
         columns=columns,
-        rows=_stream(store, sql, params),
-        row_count=int(count_row[0]) if count_row else 0,
+        rows=query.stream(store, compiled),
+        row_count=query.count(store, compiled),
+        filters=filters,
         date_format=date_format,
     )

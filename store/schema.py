@@ -15,7 +15,7 @@ import duckdb
 from formats.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS
 from formats.errors import StoreUnreadable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Columns the store keeps for itself: never shown, never imported. ROWVERSION grows with every write of a record,
 # so that a preview or an open edit form can tell that the record changed under it.
@@ -63,7 +63,17 @@ def _v1(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1}
+def _v2(con: duckdb.DuckDBPyConnection) -> None:
+    # Saved views: the definition (columns, filters, sort, entity records) is JSON read by store.viewdef.
+    con.execute(
+        """CREATE TABLE views (
+            owner VARCHAR NOT NULL, name VARCHAR NOT NULL, public BOOLEAN NOT NULL DEFAULT FALSE,
+            definition VARCHAR NOT NULL, created TIMESTAMP NOT NULL, modified TIMESTAMP NOT NULL,
+            PRIMARY KEY (owner, name))"""
+    )
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -84,6 +84,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT")
     p.add_argument("--json", action="store_true")
 
+    views = command("views", "saved views: columns, filters, sort").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = views.add_parser("save", help="save a view (replaces your view of the same name)")
+    _common(p, top=False)
+    p.add_argument("name")
+    p.add_argument("--columns", default="", metavar="ID,ID,...")
+    p.add_argument("--filter", action="append", default=[], metavar="EXPR", dest="filters")
+    p.add_argument("--sort", default="", metavar="[-]ID,...")
+    p.add_argument("--public", action="store_true")
+    p.add_argument("--include-entities", action="store_true")
+    for action in ("list", "show", "delete"):
+        p = views.add_parser(action, help=f"{action} views" if action == "list" else f"{action} a view")
+        _common(p, top=False)
+        if action != "list":
+            p.add_argument("name")
+        p.add_argument("--json", action="store_true")
+
     p = command("history", "list import and edit batches, or the changes of one customer")
     p.add_argument("customer", nargs="?", metavar="CUSTOMERID")
     p.add_argument("--batch", metavar="BATCH", help="show the field changes of one batch")
@@ -121,9 +139,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _join_dash_values(argv: Sequence[str]) -> list[str]:
+    """`--sort -CREDITLIMIT` and `--filter -X...`: a value starting with "-" would look like an option to argparse."""
+    out: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        word = items[i]
+        if word in ("--sort", "--filter") and i + 1 < len(items) and items[i + 1].startswith("-"):
+            out.append(f"{word}={items[i + 1]}")
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(_join_dash_values(sys.argv[1:] if argv is None else argv))
         args.db = args.db or default_db()
         args.user = args.user or default_user()
         if not args.command:

@@ -20,7 +20,8 @@ from store import history as history_store
 from store import users as users_store
 from store.customers import count_customers
 from store.db import Store
-from store.export import whole_list
+from store.export import export_table
+from store.views import find_view
 
 
 def _print_json(obj: object) -> None:
@@ -52,9 +53,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     store, user = _context(args)
     writer = get_writer(args.format)
     date_format = DateFormat.parse(args.date_format)
-    if args.view:
-        raise UsageError("Saved views are not available in this version yet", "Export the whole list without --view")
-    table = whole_list(store, user=user, writer=writer, entity=args.entity, date_format=date_format)
+    view = find_view(store, user, args.view) if args.view else None
+    table = export_table(store, user=user, writer=writer, view=view, entity=args.entity, date_format=date_format)
     if args.output:
         path = write_file(table, writer, args.output)
         if args.json:
@@ -176,6 +176,7 @@ def cmd_fields(args: argparse.Namespace) -> int:
 
 def dispatch(args: argparse.Namespace) -> int:
     from tui.import_command import cmd_import
+    from tui.view_commands import cmd_views
 
     table: dict[str, Callable[[argparse.Namespace], int]] = {
         "init": cmd_init,
@@ -186,5 +187,6 @@ def dispatch(args: argparse.Namespace) -> int:
         "users": cmd_users,
         "entities": cmd_entities,
         "fields": cmd_fields,
+        "views": cmd_views,
     }
     return table[args.command](args)

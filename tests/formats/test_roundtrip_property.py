@@ -23,7 +23,7 @@ from formats.values import DateFormat
 from formats.writer import ExportTable, write_file
 from store.apply import apply_plan
 from store.db import Store
-from store.export import whole_list
+from store.export import export_table
 from store.fields import add_field, load_catalogue
 from store.planner import plan_import
 from store.users import resolve_user
@@ -119,7 +119,7 @@ def test_csv_for_import_round_trips(records: dict[str, dict], date_format: DateF
 
         # And the store holds exactly what was generated, as its own export shows.
         out = io.BytesIO()
-        table = whole_list(store, user=user, writer=writer, date_format=date_format)
+        table = export_table(store, user=user, writer=writer, date_format=date_format)
         writer.write(table, out)
         back = Path(folder) / "back.csv"
         back.write_bytes(out.getvalue())

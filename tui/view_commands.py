@@ -1,0 +1,76 @@
+"""`custbook views save|list|show|delete`: saved views from the command line (cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from store import fields as fields_store
+from store import query
+from store import users as users_store
+from store import views as views_store
+from store.db import Store
+from store.entities import check_entity
+from store.viewdef import View, parse_columns, parse_filter, parse_sort
+
+
+def _describe(view: View, catalogue: fields_store.Catalogue) -> dict[str, object]:
+    return {
+        "name": view.name,
+        "owner": view.owner,
+        "public": view.public,
+        "builtin": view.builtin,
+        "columns": list(view.columns) or list(catalogue.ids),
+        "filters": [f.expression for f in view.filters],
+        "sort": [s.expression for s in view.sort],
+        "include_entities": view.include_entities,
+    }
+
+
+def cmd_views(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    user = users_store.resolve_user(store, args.user)
+    check_entity(store, args.entity)
+    catalogue = fields_store.catalogue(store)
+    if args.action == "save":
+        view = View(
+            name=args.name,
+            public=args.public,
+            columns=parse_columns(args.columns, catalogue),
+            filters=tuple(parse_filter(f, catalogue) for f in args.filters),
+            sort=parse_sort(args.sort, catalogue),
+            include_entities=args.include_entities,
+        )
+        saved = views_store.save_view(store, user, view)
+        compiled = query.compile_view(saved, catalogue, entity=args.entity)
+        print(
+            f"Saved view “{saved.name}” ({'public' if saved.public else 'private'}): "
+            f"{query.count(store, compiled):,} customers match."
+        )
+        return 0
+    if args.action == "list":
+        views = views_store.list_views(store, user)
+        if args.json:
+            print(json.dumps([_describe(v, catalogue) for v in views], ensure_ascii=False))
+            return 0
+        for v in views:
+            who = "built in" if v.builtin else ("public" if v.public else "private") + f", {v.owner}"
+            print(f"{v.name}  ({who})")
+        return 0
+    if args.action == "show":
+        view = views_store.find_view(store, user, args.name)
+        compiled = query.compile_view(view, catalogue, entity=args.entity)
+        info = _describe(view, catalogue) | {"matching": query.count(store, compiled)}
+        if args.json:
+            print(json.dumps(info, ensure_ascii=False))
+            return 0
+        print(f"View “{view.name}”: owner {view.owner or '-'}, {'public' if view.public else 'private'}")
+        print("  columns: " + ", ".join(info["columns"]))  # type: ignore[arg-type]
+        print("  filters: " + ("; ".join(f.describe(catalogue) for f in view.filters) or "none"))
+        print("  sort:    " + (", ".join(s.expression for s in view.sort) or "Customer ID"))
+        print(f"  entity records: {'included' if view.include_entities else 'not included'}")
+        print(f"  {info['matching']:,} customers match")
+        return 0
+    views_store.delete_view(store, user, args.name)
+    print(f"Deleted view “{args.name}”.")
+    return 0
