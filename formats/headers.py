@@ -33,12 +33,20 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+def _unknown_text(header: str, catalogue: Catalogue, named: set[str]) -> str:
+    # Suggest only fields the file does not already have: those are the ones the user may have meant.
+    close = [f for f in catalogue.closest(header, n=6) if f.id not in named][:3]
+    hint = " or ".join(f"{f.id} ({f.label})" for f in close)
+    return f"'{header.strip()}'" + (f" (did you mean {hint}?)" if hint else "")
+
+
 def map_headers(table: RawTable, catalogue: Catalogue) -> HeaderMap:
     positions: list[int] = []
     fields: list[str] = []
     warnings: list[Issue] = []
     seen: dict[str, str] = {}
     unknown: list[str] = []
+    bad: list[str] = []
     for index, header in enumerate(table.header):
         if not header.strip():
             if any(index < len(r.cells) and r.cells[index].strip() for r in table.rows):
@@ -46,9 +54,7 @@ def map_headers(table: RawTable, catalogue: Catalogue) -> HeaderMap:
             continue
         field = catalogue.lookup(header)
         if field is None:
-            close = catalogue.closest(header)
-            hint = " or ".join(f"{f.id} ({f.label})" for f in close)
-            unknown.append(f"'{header.strip()}'" + (f" (did you mean {hint}?)" if hint else ""))
+            bad.append(header)
             continue
         if field.id in seen:
             raise FileRejected(
@@ -69,6 +75,7 @@ def map_headers(table: RawTable, catalogue: Catalogue) -> HeaderMap:
             continue
         positions.append(index)
         fields.append(field.id)
+    unknown = [_unknown_text(h, catalogue, set(seen)) for h in bad] + unknown
     if unknown:
         what = "Unknown column" if len(unknown) == 1 else "Unknown columns"
         raise FileRejected(

@@ -26,6 +26,12 @@ class Issue:
     message: str
     severity: Severity = Severity.ERROR
 
+    def __post_init__(self) -> None:
+        # Messages are sentences: one full stop at the end, wherever they were written.
+        text = self.message.rstrip()
+        if text and text[-1] not in ".!?":
+            object.__setattr__(self, "message", text + ".")
+
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"row": self.row, "column": self.column}
         if self.severity is Severity.ERROR:

@@ -65,7 +65,7 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
                     raw.number,
                     None,
                     None,
-                    f"Row {raw.number} has {count} cells but the header has {width} columns. "
+                    f"This row has {count} cells but the header has {width} columns. "
                     "Check for a missing quote or an extra delimiter in this row",
                 )
             )
@@ -76,7 +76,7 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
                     raw.number,
                     None,
                     None,
-                    f"Row {raw.number} has {count} cells for {width} columns; the missing ones were read as blank",
+                    f"This row has {count} cells for {width} columns; the missing ones were read as blank",
                     Severity.WARNING,
                 )
             )

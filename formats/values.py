@@ -93,7 +93,7 @@ def _text(field: Field) -> Callable[[str], Value]:
         text = cell.strip()
         if limit is not None and len(text) > limit:
             raise ValueProblem(
-                f"{field.label} is {len(text):,} characters long; it can hold at most {limit}. Shorten it"
+                f"{field.label} is {len(text):,} characters long; it can hold at most {limit:,}. Shorten it"
             )
         if is_key and any(ch in text for ch in "\r\n\t"):
             raise ValueProblem(f"{field.label} cannot contain line breaks or tabs. Remove them")
@@ -112,7 +112,7 @@ def _email(field: Field) -> Callable[[str], Value]:
     def parse(cell: str) -> Value:
         text = cell.strip()
         if len(text) > limit:
-            raise ValueProblem(f"{field.label} is too long ({len(text)} characters, at most {limit})")
+            raise ValueProblem(f"{field.label} is too long ({len(text):,} characters, at most {limit:,}). Shorten it")
         if not _EMAIL_RE.match(text) or ".." in text:
             raise ValueProblem(
                 f"'{text[:60]}' is not an e-mail address. Write it as name@example.com (one address per cell)"

@@ -61,6 +61,9 @@ class Store:
     def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         if self.path.is_dir():
             raise StoreUnreadable(f"The store {self.path} is a folder, not a file", "Give the path of a .duckdb file")
+        if self.path.exists() and self.path.stat().st_size == 0:
+            # An empty file (from touch or mktemp) holds nothing to lose: treat it as a new store.
+            self.path.unlink()
         creating = not self.path.exists()
         if creating:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +42,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as our one-sentence UsageError (exit 2)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        choice = re.match(r"argument (?:command|action): invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            raise UsageError(f"'{choice[1]}' is not a {self.prog} command", f"Use one of: {choice[2]}")
         raise UsageError(message[:1].upper() + message[1:], f"See: {self.prog} --help")
 
 
@@ -175,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a full disk, a folder without write permission...
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"custbook: could not read or write a file{where}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
     except Exception as exc:  # the last line of defence: one sentence, never a traceback
         if os.environ.get("CUSTBOOK_DEBUG"):
             raise

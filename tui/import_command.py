@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from formats.errors import FileRejected, UsageError
+from formats.errors import CustbookError, FileRejected, UsageError
 from formats.failed_rows import failed_rows_csv
 from formats.plan import ImportPlan, Policy
 from formats.reader import read_file
@@ -26,7 +26,7 @@ from store.planner import plan_import
 SHOWN_ERRORS = 20
 
 
-def _rejected(exc: FileRejected) -> dict[str, object]:
+def _rejected(exc: CustbookError) -> dict[str, object]:
     return {
         "status": "rejected", "batch": None, "job": None, "rows": 0, "created": 0, "updated": 0,
         "unchanged": 0, "blanked": 0, "failed": 0,
@@ -42,29 +42,47 @@ def _describe(issue: Issue) -> str:
     return f"{where}{value}: {issue.message}"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def _report(plan: ImportPlan, status: str, batch: str | None) -> None:
+    """The summary goes to standard output; the rows' errors and warnings to standard error."""
     head = {
         "committed": f"Committed as batch {batch}",
-        "dry-run": "Preview only (nothing changed)",
+        "dry-run": "Preview only, nothing changed",
         "rejected": "Nothing was changed (--strict, and some rows fail)",
     }.get(status, status)
     if status == "committed" and batch is None:
-        head = "Nothing to change"
+        head = "Nothing was committed" if plan.failed else "Nothing to change"
     print(
-        f"{head}: {plan.rows:,} rows: {plan.created:,} new, {plan.updated:,} updated "
-        f"({plan.blanked:,} fields erased), {plan.unchanged:,} unchanged, {plan.failed:,} failed."
+        f"{head}: {_plural(plan.rows, 'row')}: {plan.created:,} new, {plan.updated:,} updated "
+        f"({_plural(plan.blanked, 'field')} erased), {plan.unchanged:,} unchanged, {plan.failed:,} failed."
     )
     for issue in plan.errors[:SHOWN_ERRORS]:
-        print("  " + _describe(issue))
+        print("  " + _describe(issue), file=sys.stderr)
     if len(plan.errors) > SHOWN_ERRORS:
-        print(f"  ... and {len(plan.errors) - SHOWN_ERRORS:,} more errors (save them all with --errors-out FILE).")
+        more = len(plan.errors) - SHOWN_ERRORS
+        print(
+            f"  ... and {_plural(more, 'more error')} (save the failed rows with --errors-out FILE).", file=sys.stderr
+        )
     for issue in plan.warnings[:SHOWN_ERRORS]:
-        print("  Warning: " + _describe(issue))
+        print("  Warning: " + _describe(issue), file=sys.stderr)
     if len(plan.warnings) > SHOWN_ERRORS:
-        print(f"  ... and {len(plan.warnings) - SHOWN_ERRORS:,} more warnings.")
+        print(f"  ... and {_plural(len(plan.warnings) - SHOWN_ERRORS, 'more warning')}.", file=sys.stderr)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        return _import(args)
+    except CustbookError as exc:
+        # Scripts reading --json always get one object, whatever went wrong; the sentence still goes to stderr.
+        if args.json and not isinstance(exc, FileRejected):
+            print(json.dumps(_rejected(exc), ensure_ascii=False))
+        raise
+
+
+def _import(args: argparse.Namespace) -> int:
     if args.offline or args.email:
         raise UsageError(
             "Offline imports and e-mailed results are not available in this version yet",
