@@ -1,0 +1,563 @@
+"""custbook benchmark: times whole `custbook` processes against a large demo store and checks them against targets.
+
+Not a test (pytest only collects `test_*.py`); run it by hand from the repository root:
+
+    python tests/bench.py                                   # full size: 1,000,000 customers, 25,000-row edit file
+    python tests/bench.py --customers 20000 --rows 2000     # quick check (targets shown as n/a)
+    python tests/bench.py --repeat 3 --json                 # median of 3 runs, one JSON object on stdout
+
+Options: `--customers N` (store size, default 1,000,000), `--rows N` (edit file rows, default 25,000),
+`--data DIR` (cache directory, default `bench-data/` at the repository root, git-ignored), `--repeat K` (median of
+K runs), `--rebuild` (build the store and the edit file again), `--json` (machine-readable result on stdout; the
+table then goes to standard error). Exit code: 0 done (every target met, or none applies), 1 the benchmark failed
+(a command failed or reported wrong counts), 3 some measure is OVER its target.
+
+What it does:
+1. Builds `DIR/store-N.duckdb` with `custbook init --demo N`, timed as a whole process, once. Later runs reuse it
+   and show the timing recorded when it was built (`--rebuild` to force a new one; a store whose schema version
+   differs from the code's is rebuilt, so that no measured import includes a migration).
+2. Builds `DIR/edits-N-R.csv` once, deterministically (fixed seed), from the store's own data: the whole list is
+   exported with `custbook export --format import-csv` (timed), R*90 % existing customers are sampled from it,
+   and R*40 % of all rows are updated (1-3 of NAME, CITY, CREDITLIMIT, PHONE1, EMAIL1, COMMENTS changed; in about
+   a quarter of them a non-empty optional field such as PHONE2, FAX or COMMENTS is also blanked), R*10 % are new
+   customers (N0000001...: NAME, PRINTAS, SEGMENT, STATUS, the checkboxes and a few more) and the rest are
+   unchanged copies. The exact counts an import must report are computed while the file is written and cached
+   next to it.
+3. For each of K runs, on a fresh copy of the store (copying is not timed): `custbook import FILE --dry-run --json`
+   (plan = read + validate + diff) and, on another fresh copy, `custbook import FILE --json` (plan + commit);
+   "commit adds" is the difference. The JSON counts must match the file exactly, otherwise the script stops with
+   exit code 1. After the first commit, a dry run of the same file on the committed copy must find nothing to do.
+
+Every measure is a whole child process: wall time around it, and its CPU time (user + system) and peak resident
+memory (ru_maxrss) from `os.wait4`. Targets are on wall time; CPU time helps read results on a busy machine (the
+load average is printed). With `--repeat K` the seconds are the median of K runs and the memory is the largest.
+Targets (issue 2, a 2-core machine) apply only at full size: plan <= 1.0 s, commit adds <= 1.0 s, import peak
+memory <= 1 GB, `init --demo 1000000` <= 60 s. Later measures (exports, interface) are added to `measures` in
+`main` as further `Measure` records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL_CUSTOMERS = 1_000_000
+FULL_ROWS = 25_000
+SEED = 20_250_101
+BENCH_USER = "bench"
+
+# Fields changed by updates and fields blanked in some of them (fields.md: text fields with no "cannot be blanked").
+EDITED = ("NAME", "CITY", "CREDITLIMIT", "PHONE1", "EMAIL1", "COMMENTS")
+BLANKABLE = ("PHONE2", "FAX", "COMMENTS", "CELLPHONE", "ADDRESS2", "EMAIL2", "URL1", "TAXID")
+NEW_DEFAULTS = {"STATUS": "active", "ONHOLD": "FALSE", "ONETIME": "FALSE", "TAXABLE": "TRUE", "VIP": "FALSE"}
+SEGMENTS = ("SMB", "Mid-market", "Enterprise")
+NEW_NAMES = ("Zoë", "Łukasz", "Søren", "Ærøskøbing", "Müller", "Ōtsuka", "Ηλέκτρα", "Дмитрий", "株式会社", "O'Brien")
+NEW_CITIES = ("Montréal", "São Paulo", "Zürich", "Kraków", "Reykjavík", "Ōsaka", "Αθήνα", "Москва", "Nice", "Oslo")
+
+
+@dataclass
+class Measure:
+    """One line of the result table. `seconds`/`peak_mb` may be None when not measured; a target of None means
+    "no target" (and every target is None below full size)."""
+
+    name: str
+    seconds: float | None
+    peak_mb: float | None
+    target_s: float | None = None
+    target_mb: float | None = None
+    note: str = ""
+    cpu_s: float | None = None  # user + system CPU time of the process; less sensitive to a busy machine
+    runs: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.target_s is None and self.target_mb is None:
+            return "n/a"
+        over_s = self.target_s is not None and (self.seconds is None or self.seconds > self.target_s)
+        over_mb = self.target_mb is not None and (self.peak_mb is None or self.peak_mb > self.target_mb)
+        return "OVER" if over_s or over_mb else "OK"
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self) | {"status": self.status}
+
+
+@dataclass
+class Run:
+    """One finished child process."""
+
+    args: list[str]
+    seconds: float
+    peak_mb: float
+    cpu_s: float
+    code: int
+    out: str
+    err: str
+
+
+class BenchFailure(Exception):
+    """A child failed or reported counts the edit file should not produce."""
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def custbook_command() -> list[str]:
+    found = shutil.which("custbook") or str(Path(sys.executable).with_name("custbook"))
+    if not Path(found).exists():
+        raise BenchFailure("The custbook command was not found: install the project (pip install -e .) first.")
+    return [found]
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("CUSTBOOK_DB", None)
+    env["CUSTBOOK_USER"] = BENCH_USER
+    return env
+
+
+def run_child(args: list[str], stdout_path: Path | None = None) -> Run:
+    """Run one whole process; wall time around it and its own rusage from wait4 (ru_maxrss is KB on Linux)."""
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as captured:
+        out = open(stdout_path, "wb") if stdout_path else captured  # noqa: SIM115
+        try:
+            start = time.perf_counter()
+            proc = subprocess.Popen(args, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=child_env())
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - start
+        finally:
+            if stdout_path:
+                out.close()
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        captured.seek(0)
+        err.seek(0)
+        text = "" if stdout_path else captured.read().decode("utf-8", "replace")
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(args, seconds, usage.ru_maxrss / 1024, cpu, code, text, err.read().decode("utf-8", "replace"))
+
+
+def checked(run: Run, what: str) -> Run:
+    if run.code != 0:
+        raise BenchFailure(f"{what} exited with {run.code}: {run.err.strip() or run.out.strip()[:2000]}")
+    return run
+
+
+def remove_store(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def copy_store(src: Path, dst: Path) -> None:
+    remove_store(dst)
+    shutil.copyfile(src, dst)
+    wal = src.with_name(src.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, dst.with_name(dst.name + ".wal"))
+
+
+def read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+# --- the store ------------------------------------------------------------------------------------------------------
+
+
+def code_schema_version() -> int | None:
+    """The code's store layout version, asked of the same interpreter and environment the children use."""
+    probe = "from store.schema import SCHEMA_VERSION; print(SCHEMA_VERSION)"
+    proc = subprocess.run(
+        [sys.executable, "-P", "-c", probe], capture_output=True, text=True, env=child_env(), check=False
+    )
+    return int(proc.stdout) if proc.returncode == 0 and proc.stdout.strip().isdigit() else None
+
+
+def store_schema_version(store: Path) -> int | None:
+    try:
+        import duckdb  # only for this check
+
+        with duckdb.connect(str(store), read_only=True) as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+    except Exception:
+        return None
+
+
+def build_store(cmd: list[str], data: Path, customers: int, rebuild: bool) -> tuple[Path, Measure, bool]:
+    """Returns the store, the init measure (recorded at build time when reused) and whether it was rebuilt."""
+    store = data / f"store-{customers}.duckdb"
+    meta_path = data / f"store-{customers}.json"
+    meta = read_json(meta_path)
+    name = f"init --demo {customers}"
+    if store.exists() and meta and not rebuild:
+        stored, code = store_schema_version(store), code_schema_version()
+        if stored is not None and code is not None and stored != code:
+            log(f"{store} has schema version {stored}, the code has {code}: building it again.")
+            rebuild = True
+    if store.exists() and meta and not rebuild:
+        log(f"Reusing {store} (built {meta['built']}; --rebuild to build it again).")
+        note = f"reused, measured {meta['built']}"
+        return store, Measure(name, meta["seconds"], meta["peak_mb"], note=note, cpu_s=meta.get("cpu_s")), False
+    log(f"Building {store} with custbook init --demo {customers} ...")
+    tmp = data / f"store-{customers}.building.duckdb"
+    remove_store(tmp)
+    run = checked(run_child([*cmd, "--db", str(tmp), "init", "--demo", str(customers)]), "custbook init --demo")
+    remove_store(store)
+    meta_path.unlink(missing_ok=True)
+    copy_store(tmp, store)
+    remove_store(tmp)
+    built = datetime.now().isoformat(timespec="seconds")
+    record = {"built": built, "seconds": run.seconds, "peak_mb": run.peak_mb, "cpu_s": run.cpu_s}
+    meta_path.write_text(json.dumps(record), "utf-8")
+    log(f"  built in {run.seconds:.2f} s, peak {run.peak_mb:.0f} MB.")
+    return store, Measure(name, run.seconds, run.peak_mb, note="built now", cpu_s=run.cpu_s), True
+
+
+# --- the edit file --------------------------------------------------------------------------------------------------
+
+
+def sample_export(path: Path, k: int, rng: random.Random) -> tuple[list[str], list[list[str]], int]:
+    """Reservoir-sample k data rows of an exported CSV without holding the whole list in memory."""
+    reservoir: list[list[str]] = []
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        n = 0
+        for n, row in enumerate(reader, start=1):
+            if len(reservoir) < k:
+                reservoir.append(row)
+            else:
+                j = rng.randrange(n)
+                if j < k:
+                    reservoir[j] = row
+    if n < k:
+        raise BenchFailure(f"The store exports only {n:,} top-level customers; {k:,} are needed for the edit file.")
+    return header, reservoir, n
+
+
+def _differs(field_id: str, old: str, new: str) -> bool:
+    if field_id == "CREDITLIMIT" and old.strip():
+        try:
+            return Decimal(old.replace(",", "")) != Decimal(new)
+        except InvalidOperation:
+            return True
+    return old.strip() != new.strip()
+
+
+def _new_value(field_id: str, i: int, rng: random.Random) -> str:
+    if field_id == "NAME":
+        return f"{rng.choice(NEW_NAMES)} {rng.choice(NEW_NAMES)} & Co {i}"
+    if field_id == "CITY":
+        return rng.choice(NEW_CITIES)
+    if field_id == "CREDITLIMIT":
+        cents = rng.randrange(0, 50_000_000, 50)
+        return f"{cents // 100}.{cents % 100:02d}"
+    if field_id == "PHONE1":
+        return f"+1 555-{rng.randrange(10**7):07d}"
+    if field_id == "EMAIL1":
+        return f"bench.{i}.{rng.randrange(10**6)}@example.com"
+    if field_id == "COMMENTS":
+        return f'Benchmark edit {i}: "checked", café;\nsecond line'
+    raise ValueError(field_id)
+
+
+def build_edits(cmd: list[str], store: Path, data: Path, customers: int, rows: int, rebuild: bool) -> tuple[Path, dict]:
+    """Returns the edit file and its metadata: the counts an import must report and the export measure."""
+    path = data / f"edits-{customers}-{rows}.csv"
+    meta_path = data / f"edits-{customers}-{rows}.json"
+    meta = read_json(meta_path)
+    if path.exists() and meta and not rebuild:
+        log(f"Reusing {path}.")
+        return path, meta
+    rng = random.Random(SEED)
+    n_new, n_upd = rows // 10, rows * 4 // 10
+    n_same = rows - n_new - n_upd
+    export = data / f"export-{customers}.csv"
+    log(f"Exporting the {customers:,}-customer store (custbook export --format import-csv) ...")
+    run = checked(run_child([*cmd, "--db", str(store), "export", "--format", "import-csv"], export), "custbook export")
+    log(f"  exported in {run.seconds:.2f} s, peak {run.peak_mb:.0f} MB, {export.stat().st_size / 2**20:.0f} MB.")
+    try:
+        header, existing, exported = sample_export(export, n_upd + n_same, rng)
+    finally:
+        export.unlink(missing_ok=True)
+    col = {h: i for i, h in enumerate(header)}
+    missing = [f for f in (*EDITED, *BLANKABLE, "CUSTOMERID", "PRINTAS", "SEGMENT") if f not in col]
+    if missing:
+        raise BenchFailure(f"The import CSV export lacks the columns {', '.join(missing)}.")
+    rng.shuffle(existing)
+    out_rows: list[list[str]] = []
+    updated = blanked = fields_changed = 0
+    for i, row in enumerate(existing):
+        row = list(row)
+        if i < n_upd:
+            changed = rng.sample(EDITED, rng.randint(1, 3))
+            for f in changed:
+                new = _new_value(f, i, rng)
+                while not _differs(f, row[col[f]], new):
+                    new = _new_value(f, i, rng)
+                row[col[f]] = new
+                fields_changed += 1
+            if rng.random() < 0.25:
+                candidates = [f for f in BLANKABLE if f not in changed and row[col[f]].strip()]
+                if candidates:
+                    row[col[rng.choice(candidates)]] = ""
+                    blanked += 1
+            updated += 1
+        out_rows.append(row)
+    for j in range(1, n_new + 1):
+        row = [""] * len(header)
+        name = f"{rng.choice(NEW_NAMES)} {rng.choice(NEW_NAMES)} {j}"
+        row[col["CUSTOMERID"]] = f"N{j:07d}"
+        row[col["NAME"]] = name
+        row[col["PRINTAS"]] = name
+        row[col["SEGMENT"]] = rng.choice(SEGMENTS)
+        # Spelled out (not left to the defaults) so that importing the file again after the commit changes
+        # nothing: on an existing record a blank STATUS is an error and a blank checkbox means FALSE.
+        for f, value in NEW_DEFAULTS.items():
+            if f in col:
+                row[col[f]] = value
+        row[col["CITY"]] = rng.choice(NEW_CITIES)
+        row[col["EMAIL1"]] = f"new.{j}@example.com"
+        row[col["CREDITLIMIT"]] = _new_value("CREDITLIMIT", j, rng)
+        out_rows.append(row)
+    rng.shuffle(out_rows)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(out_rows)
+    tmp.replace(path)
+    meta = {
+        "expected": {
+            "rows": rows, "created": n_new, "updated": updated, "unchanged": n_same, "blanked": blanked,
+            "failed": 0,
+        },
+        "fields_changed": fields_changed,
+        "exported": exported,
+        "export": {"seconds": run.seconds, "peak_mb": run.peak_mb, "cpu_s": run.cpu_s},
+        "built": datetime.now().isoformat(timespec="seconds"),
+        "seed": SEED,
+    }  # fmt: skip
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    log(
+        f"Wrote {path}: {rows:,} rows ({n_new:,} new, {updated:,} updated with {fields_changed:,} fields changed "
+        f"and {blanked:,} blanked, {n_same:,} unchanged)."
+    )
+    return path, meta
+
+
+# --- the import measures --------------------------------------------------------------------------------------------
+
+
+def check_counts(run: Run, what: str, status: str, expected: dict) -> dict:
+    try:
+        result = json.loads(run.out)
+    except ValueError:
+        raise BenchFailure(f"{what} did not print one JSON object (exit {run.code}): {run.err.strip()}") from None
+    wrong = {k: (result.get(k), v) for k, v in expected.items() if result.get(k) != v}
+    if result.get("status") != status:
+        wrong["status"] = (result.get("status"), status)
+    if wrong or run.code != 0:
+        got = ", ".join(f"{k} {g!r} (expected {e!r})" for k, (g, e) in wrong.items())
+        errors = "; ".join(
+            f"row {e.get('row')} {e.get('column')} {e.get('value')!r}: {e.get('message')}"
+            for e in result.get("errors", [])[:5]
+        )
+        raise BenchFailure(f"{what} (exit {run.code}) reported {got or 'the expected counts'}. First errors: {errors}")
+    return result
+
+
+def measure_imports(cmd: list[str], store: Path, edits: Path, data: Path, expected: dict, repeat: int) -> list[Run]:
+    """K x (dry run, full import) on fresh copies; returns the runs in order [plan, full, plan, full, ...]."""
+    work = data / "work.duckdb"
+    runs: list[Run] = []
+    try:
+        for k in range(1, repeat + 1):
+            copy_store(store, work)
+            plan = run_child([*cmd, "--db", str(work), "import", str(edits), "--dry-run", "--json"])
+            check_counts(plan, "custbook import --dry-run", "dry-run", expected)
+            copy_store(store, work)
+            full = run_child([*cmd, "--db", str(work), "import", str(edits), "--json"])
+            result = check_counts(full, "custbook import", "committed", expected)
+            if not result.get("batch"):
+                raise BenchFailure("custbook import committed no batch.")
+            log(
+                f"  run {k}/{repeat}: plan {plan.seconds:.2f} s (CPU {plan.cpu_s:.2f} s, {plan.peak_mb:.0f} MB), "
+                f"plan + commit {full.seconds:.2f} s (CPU {full.cpu_s:.2f} s, {full.peak_mb:.0f} MB)"
+            )
+            if k == 1:  # the commit really stored the file: importing it again changes nothing
+                again = run_child([*cmd, "--db", str(work), "import", str(edits), "--dry-run", "--json"])
+                nothing = {"created": 0, "updated": 0, "blanked": 0, "failed": 0, "unchanged": expected["rows"]}
+                check_counts(again, "custbook import --dry-run after the commit", "dry-run", nothing)
+            runs += [plan, full]
+    finally:
+        remove_store(work)
+    return runs
+
+
+# --- report ---------------------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, object]:
+    cpu = ""
+    mem_gb = None
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+        kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
+        mem_gb = round(kb / 2**20, 1)
+    except (OSError, StopIteration, ValueError):
+        pass
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": mem_gb,
+        "python": platform.python_version(),
+        "duckdb": metadata.version("duckdb"),
+        "custbook": metadata.version("custbook"),
+        "commit": commit,
+        "platform": platform.platform(),
+    }
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "n/a" if value is None else format(value, spec)
+
+
+def table(info: dict, params: dict, measures: list[Measure]) -> str:
+    lines = [
+        f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gb']} GB RAM, Python {info['python']}, "
+        f"DuckDB {info['duckdb']}, custbook {info['custbook']} ({info['commit']})",
+        f"Store: {params['customers']:,} customers; edit file: {params['rows']:,} rows ({params['expected']}); "
+        f"runs: {params['repeat']}; load average before/after measuring: {params['load']}",
+        "",
+    ]
+    head = ("measure", "seconds", "CPU s", "peak MB", "target s", "target MB", "status", "note")
+    body = [
+        (
+            m.name, _fmt(m.seconds, ".2f"), _fmt(m.cpu_s, ".2f"), _fmt(m.peak_mb, ".0f"), _fmt(m.target_s, ".1f"),
+            _fmt(m.target_mb, ".0f"), m.status, m.note,
+        )
+        for m in measures
+    ]  # fmt: skip
+    widths = [max(len(r[i]) for r in (head, *body)) for i in range(len(head))]
+    for i, r in enumerate((head, *body)):
+        cells = [r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:-1], widths[1:-1], strict=True)), r[-1]]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths[:-1]) + "  ----")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark custbook import on a large demo store.")
+    parser.add_argument("--customers", type=int, default=FULL_CUSTOMERS, help="store size (default 1,000,000)")
+    parser.add_argument("--rows", type=int, default=FULL_ROWS, help="edit file rows (default 25,000)")
+    parser.add_argument("--data", type=Path, default=ROOT / "bench-data", help="cache directory")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measure; the median is reported")
+    parser.add_argument("--rebuild", action="store_true", help="build the store and the edit file again")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout (table on stderr)")
+    args = parser.parse_args(argv)
+    if args.customers < 1 or args.rows < 10 or args.repeat < 1:
+        parser.error("--customers must be >= 1, --rows >= 10 and --repeat >= 1")
+
+    full = args.customers == FULL_CUSTOMERS and args.rows == FULL_ROWS
+    gb = 1024.0 if full else None
+    try:
+        cmd = custbook_command()
+        args.data.mkdir(parents=True, exist_ok=True)
+        store, init, rebuilt = build_store(cmd, args.data, args.customers, args.rebuild)
+        if full:
+            init.target_s = 60.0
+        edits, meta = build_edits(cmd, store, args.data, args.customers, args.rows, args.rebuild or rebuilt)
+        expected = meta["expected"]
+        log(f"Measuring the import of {edits.name} ({args.repeat} run(s)) ...")
+        load_before = os.getloadavg()[0]
+        if load_before > (os.cpu_count() or 1):
+            log(f"  warning: load average {load_before:.1f} on {os.cpu_count()} CPUs, wall times will be inflated.")
+        runs = measure_imports(cmd, store, edits, args.data, expected, args.repeat)
+        load = f"{load_before:.1f}/{os.getloadavg()[0]:.1f}"
+    except BenchFailure as exc:
+        log(f"Benchmark failed: {exc}")
+        return 1
+
+    plans, fulls = runs[0::2], runs[1::2]
+    per_run = [
+        {"plan_s": p.seconds, "plan_cpu_s": p.cpu_s, "plan_mb": p.peak_mb, "full_s": f.seconds,
+         "full_cpu_s": f.cpu_s, "full_mb": f.peak_mb}
+        for p, f in zip(plans, fulls, strict=True)
+    ]  # fmt: skip
+    plan_s = statistics.median(r.seconds for r in plans)
+    full_s = statistics.median(r.seconds for r in fulls)
+    plan_cpu = statistics.median(r.cpu_s for r in plans)
+    full_cpu = statistics.median(r.cpu_s for r in fulls)
+    plan_mb = max(r.peak_mb for r in plans)
+    full_mb = max(r.peak_mb for r in fulls)
+    export = meta["export"]
+    measures = [
+        init,
+        Measure(
+            f"export --format import-csv ({meta['exported']:,} rows)", export["seconds"], export["peak_mb"],
+            note=f"measured {meta['built']} while building the edit file", cpu_s=export.get("cpu_s"),
+        ),
+        Measure(
+            f"import --dry-run ({args.rows:,} rows)", plan_s, plan_mb, 1.0 if full else None, gb, runs=per_run,
+            cpu_s=plan_cpu,
+        ),
+        Measure("import (plan + commit)", full_s, full_mb, note="whole process", cpu_s=full_cpu),
+        Measure(
+            "commit adds (import - dry-run)", full_s - plan_s, full_mb, 1.0 if full else None, gb,
+            cpu_s=full_cpu - plan_cpu,
+        ),
+    ]  # fmt: skip
+    if not full:
+        for m in measures:
+            m.target_s = m.target_mb = None
+    info = machine()
+    params = {"customers": args.customers, "rows": args.rows, "repeat": args.repeat, "full_size": full, "load": load}
+    params["expected"] = ", ".join(f"{k} {v:,}" for k, v in expected.items() if k != "rows")
+    text = table(info, params, measures)
+    if not full:
+        text += "\n(targets apply only at full size: --customers 1000000 --rows 25000)"
+    if args.json:
+        log(text)
+        result = {
+            "machine": info,
+            "params": params | {"expected": expected},
+            "measures": [m.as_json() for m in measures],
+        }
+        print(json.dumps(result))
+    else:
+        print(text)
+    return 0 if all(m.status != "OVER" for m in measures) else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
