@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from formats.catalogue import Catalogue
 from formats.headers import HeaderMap
 from formats.table import Issue, RawTable, Severity
-from formats.values import ParseOptions, Value, ValueProblem, parser_for
+from formats.values import ParseOptions, Value, column_parser
 
 
 @dataclass(frozen=True)
@@ -49,18 +49,15 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
     order = sorted(range(len(headers.fields)), key=lambda i: headers.fields[i] != "CUSTOMERID")
     fields = tuple(headers.fields[i] for i in order)
     positions = tuple(headers.positions[i] for i in order)
-    parsers = tuple(parser_for(catalogue[f], options) for f in fields)
     width = len(table.header)
-    errors: list[Issue] = []
+    rows = table.rows
+    problems: dict[int, list[Issue]] = defaultdict(list)  # row index -> its errors, in column order
     warnings: list[Issue] = list(headers.warnings)
-    parsed: list[ParsedRow] = []
-    failed: set[int] = set()
-    for raw in table.rows:
-        cells = raw.cells
-        count = len(cells)
-        ok = True
-        if count > width and any(c.strip() for c in cells[width:]):
-            errors.append(
+
+    for index, raw in enumerate(rows):
+        count = len(raw.cells)
+        if count > width and any(c.strip() for c in raw.cells[width:]):
+            problems[index].append(
                 Issue(
                     raw.number,
                     None,
@@ -69,7 +66,6 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
                     "Check for a missing quote or an extra delimiter in this row",
                 )
             )
-            ok = False
         elif count < width:
             warnings.append(
                 Issue(
@@ -80,25 +76,30 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
                     Severity.WARNING,
                 )
             )
-        values: list[Value] = []
-        for fid, pos, parse in zip(fields, positions, parsers):
-            cell = cells[pos] if pos < count else ""
-            if not cell or cell.isspace():
-                values.append(None)
-                continue
-            try:
-                values.append(parse(cell))
-            except ValueProblem as problem:
-                errors.append(Issue(raw.number, fid, _cut(cell), str(problem)))
-                values.append(None)
-                ok = False
-        if values[0] is None and ok:
-            errors.append(Issue(raw.number, "CUSTOMERID", "", "The Customer ID is empty. Give every row its ID"))
-            ok = False
-        if ok:
-            parsed.append(ParsedRow(raw.number, tuple(values)))
-        else:
+
+    # Transpose once (zip is C): rows padded or cut to the header's width, then one tuple per file column.
+    grid = [r.cells if len(r.cells) == width else (*r.cells, *("",) * width)[:width] for r in rows]
+    by_position = list(zip(*grid)) if grid else [() for _ in range(width)]
+    columns: list[list[Value]] = []
+    for fid, pos in zip(fields, positions):
+        cells = list(by_position[pos])
+        values, bad = column_parser(catalogue[fid], options)(cells)
+        for index, message in bad:
+            problems[index].append(Issue(rows[index].number, fid, _cut(cells[index]), message))
+        columns.append(values)
+
+    parsed: list[ParsedRow] = []
+    failed: set[int] = set()
+    for index, (raw, values) in enumerate(zip(rows, zip(*columns))):
+        if values[0] is None and index not in problems:
+            problems[index].append(
+                Issue(raw.number, "CUSTOMERID", "", "The Customer ID is empty. Give every row its ID")
+            )
+        if index in problems:
             failed.add(raw.number)
+        else:
+            parsed.append(ParsedRow(raw.number, values))
+    errors = [issue for index in sorted(problems) for issue in problems[index]]
 
     # The same ID twice: neither row can be trusted to be the one meant.
     by_id: dict[str, list[int]] = defaultdict(list)

@@ -82,6 +82,8 @@ _THOUSANDS_SPACES = " \u00a0\u202f"
 _ISO_RE = DateFormat.ISO.regex()
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 MAX_DECIMAL = Decimal("9999999999999999.99")
+_PLAIN_DECIMAL = re.compile(r"\d{1,16}(\.\d{1,2})?")
+_CENTS = Decimal("0.01")
 
 
 def _text(field: Field) -> Callable[[str], Value]:
@@ -191,6 +193,12 @@ def _decimal(field: Field, options: ParseOptions) -> Callable[[str], Value]:
 
     def parse(cell: str) -> Value:
         text = cell.strip()
+        if _PLAIN_DECIMAL.fullmatch(text):
+            # The common case ("1234.50", what every export writes), without the separator analysis below.
+            value = Decimal(text)
+            if value > MAX_DECIMAL:
+                raise ValueProblem(f"'{text}' is too large for {field.label}")
+            return value.quantize(_CENTS)
         try:
             value = parse_decimal_text(text, options.decimal_comma)
         except (ValueError, InvalidOperation):
@@ -253,3 +261,70 @@ def canonical_text(value: Value) -> str | None:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return str(value)
+
+
+def column_parser(
+    field: Field, options: ParseOptions
+) -> Callable[[list[str]], tuple[list[Value], list[tuple[int, str]]]]:
+    """Parse a whole column at once: (values, [(index, problem)]). Blank cells become None.
+
+    Column at a time, because a 25,000-row file has about a million cells: the common types (plain text,
+    checkboxes, lists) run as list comprehensions over builtins instead of a Python call per cell.
+    """
+    kind = field.type
+    plain_text = kind is FieldType.TEXT and field.id not in ("CUSTOMERID", "CURRENCY")
+    if plain_text:
+        limit = field.max_len
+
+        def parse_text(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
+            values: list[Value] = [c.strip() or None for c in cells]
+            problems = []
+            if limit is not None:
+                problems = [
+                    (i, f"{field.label} is {len(v):,} characters long; it can hold at most {limit:,}. Shorten it")
+                    for i, v in enumerate(values)
+                    if v is not None and len(v) > limit  # type: ignore[arg-type]
+                ]
+            return values, problems
+
+        return parse_text
+    if kind in (FieldType.BOOL, FieldType.ENUM):
+        one = _bool(field) if kind is FieldType.BOOL else _enum(field)
+        words: dict[str, Value] = {w: True for w in _TRUE} | {w: False for w in _FALSE}
+        if kind is FieldType.ENUM:
+            words = {v.casefold(): v for v in field.values} | dict(ENUM_SYNONYMS.get(field.id, {}))
+
+        def parse_word(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
+            keys = [c.strip().casefold() for c in cells]
+            values = [words.get(k, _MISSING) if k else None for k in keys]
+            problems = []
+            for i, v in enumerate(values):
+                if v is _MISSING:
+                    try:
+                        one(cells[i])
+                    except ValueProblem as problem:
+                        problems.append((i, str(problem)))
+                    values[i] = None
+            return values, problems
+
+        return parse_word
+    single = parser_for(field, options)
+
+    def parse_each(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
+        values: list[Value] = []
+        problems: list[tuple[int, str]] = []
+        for i, cell in enumerate(cells):
+            if not cell or cell.isspace():
+                values.append(None)
+                continue
+            try:
+                values.append(single(cell))
+            except ValueProblem as problem:
+                problems.append((i, str(problem)))
+                values.append(None)
+        return values, problems
+
+    return parse_each
+
+
+_MISSING: Value = "\x00missing"  # a sentinel no cell can hold: the reader refuses NUL bytes

@@ -168,6 +168,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.app import run_app
 
             return run_app(args.db, args.user, args.entity)
+        if args.command == "import":
+            # The import path skips the other commands' modules (exports, views): a script's import starts faster.
+            from tui.import_command import cmd_import
+
+            return cmd_import(args)
         from tui import commands
 
         return commands.dispatch(args)
