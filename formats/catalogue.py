@@ -149,6 +149,9 @@ READ_ONLY_FIELDS: tuple[Field, ...] = (
     Field("MODIFIEDBY", "Modified by", "Modifié par", FieldType.TEXT, importable=False),
 )
 
+# The columns a list shows when no view chooses them: what fits a screen or a landscape page.
+LIST_COLUMNS = ("CUSTOMERID", "NAME", "STATUS", "CITY", "COUNTRY", "EMAIL1", "PHONE1", "CREDITLIMIT", "CURRENCY")
+
 # Word "Both" is what users type for Print#~#E-Mail (fields.md, DELIVERY_OPTIONS notes).
 ENUM_SYNONYMS: dict[str, dict[str, str]] = {"DELIVERY_OPTIONS": {"both": "Print#~#E-Mail"}}
 

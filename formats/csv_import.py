@@ -27,6 +27,7 @@ class ImportCsvWriter:
     extension = ".csv"
     description = "CSV for import (field IDs as headers; imports back unchanged)"
     importable_only = True
+    document = False
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         text = io.TextIOWrapper(out, encoding="utf-8", newline="")

@@ -29,6 +29,7 @@ class PlainCsvWriter:
     extension = ".csv"
     description = "CSV (labels as headers, opens in Excel with accents)"
     importable_only = False
+    document = False
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")

@@ -216,6 +216,7 @@ class DocxWriter:
     extension = ".docx"
     description = "Word (landscape table, header repeated on every page)"
     importable_only = False
+    document = True
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         document = docx.Document()

@@ -363,6 +363,7 @@ class PdfWriter:
     extension = ".pdf"
     description = "PDF (landscape table for printing; names in any alphabet)"
     importable_only = False
+    document = True
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         pdf = _new_document(table.title)

@@ -37,6 +37,7 @@ class Writer(Protocol):
     extension: str  # with the dot
     description: str
     importable_only: bool  # the store gives it importable columns only, CUSTOMERID first
+    document: bool  # pages of limited width (docx, pdf): without a view, the store gives the list's columns
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None: ...
 
@@ -109,6 +110,7 @@ def replace_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         extension = ""
         description = ""
         importable_only = False
+        document = False
 
         def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
             out.write(data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from formats.catalogue import Catalogue, Field
+from formats.catalogue import LIST_COLUMNS, Catalogue, Field
 from formats.values import DateFormat
 from formats.writer import ExportTable, Writer
 from store import query
@@ -21,6 +21,9 @@ from store.views import builtin_view
 
 
 def export_columns(catalogue: Catalogue, wanted: Sequence[str], writer: Writer) -> tuple[Field, ...]:
+    if not wanted and getattr(writer, "document", False):
+        # Forty-odd columns on one landscape page are unreadable: a document of the whole list shows the list's.
+        wanted = LIST_COLUMNS
     fields = [catalogue[f] for f in wanted] if wanted else list(catalogue.fields)
     if writer.importable_only:
         if not wanted:

@@ -8,13 +8,12 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from formats.catalogue import LIST_COLUMNS
 from formats.errors import CustbookError
 from formats.values import format_value
 from store.customers import count_customers, first_page
 from store.db import Store
 from store.users import resolve_user
-
-LIST_COLUMNS = ("CUSTOMERID", "NAME", "CITY", "COUNTRY", "EMAIL1", "PHONE1", "CREDITLIMIT", "STATUS")
 
 
 class CustbookApp(App[int]):

@@ -1,0 +1,72 @@
+"""The store's layout: versioned, migrated forward in one transaction, refused when newer than the program."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from formats.errors import StoreUnreadable
+from store import schema
+from store.db import Store
+from store.views import list_views
+
+
+def _store_at_version_1(path) -> None:
+    con = duckdb.connect(str(path))
+    schema.MIGRATIONS[1](con)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute(
+        'INSERT INTO customers ("CUSTOMERID", "NAME", "PRINTAS", "RECORDNO") VALUES (\'OLD1\', \'Old\', \'Old\', 1)'
+    )
+    con.execute("INSERT INTO users VALUES ('alice', 'business', TRUE, TRUE, TRUE, now()::TIMESTAMP)")
+    con.close()
+
+
+def test_a_store_written_by_an_older_version_opens_and_is_upgraded(tmp_path, cli, db):
+    _store_at_version_1(db)
+    store = Store(db)
+    with store.read() as con:
+        assert schema.current_version(con) == schema.SCHEMA_VERSION
+        assert con.execute('SELECT "NAME" FROM customers').fetchall() == [("Old",)]
+    from store.users import resolve_user
+
+    assert [v.name for v in list_views(store, resolve_user(store, "alice"))] == ["All customers"]
+    assert "OLD1" in cli("export", "--format", "import-csv").out
+
+
+def test_a_store_from_a_newer_program_is_refused_unchanged(tmp_path, cli, db):
+    cli("init")
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    before = db.read_bytes()
+    result = cli("export", "--format", "import-csv")
+    assert result.code == 4 and "newer custbook" in result.err
+    assert db.read_bytes() == before
+
+
+def test_a_failed_upgrade_leaves_the_old_store_usable(tmp_path, db, monkeypatch):
+    _store_at_version_1(db)
+
+    def broken(con):
+        con.execute("CREATE TABLE half_done (x INTEGER)")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(schema.MIGRATIONS, 2, broken)
+    with pytest.raises(RuntimeError), Store(db).read():
+        pass
+    con = duckdb.connect(str(db), read_only=True)
+    assert schema.current_version(con) == 1
+    assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'half_done'").fetchone() == (
+        0,
+    )
+    con.close()
+
+
+def test_a_duckdb_file_of_another_program_is_not_taken_for_a_store(tmp_path):
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE invoices (id INTEGER)")
+    con.close()
+    with pytest.raises(StoreUnreadable), Store(path).read():
+        pass
