@@ -30,16 +30,28 @@ class ImportCsvWriter:
     document = False
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
-        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow([c.id for c in table.columns])
         fmts = [formatter(c.type, table.date_format) for c in table.columns]
-        for n, row in enumerate(table.rows, 1):
-            writer.writerow([f(v) for f, v in zip(fmts, row)])
-            if progress and n % 5000 == 0:
-                progress(n)
-        text.flush()
-        text.detach()
+        write_csv_rows(table, out, "utf-8", [c.id for c in table.columns], fmts, progress)
+
+
+def write_csv_rows(
+    table: ExportTable,
+    out: BinaryIO,
+    encoding: str,
+    header: list[str],
+    fmts: list[Callable[[Value], str]],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """The CSV writing both CSV formats share: CRLF lines, minimal quoting, progress every 5,000 rows."""
+    text = io.TextIOWrapper(out, encoding=encoding, newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(header)
+    for n, row in enumerate(table.rows, 1):
+        writer.writerow([f(v) for f, v in zip(fmts, row)])
+        if progress and n % 5000 == 0:
+            progress(n)
+    text.flush()
+    text.detach()
 
 
 register(ImportCsvWriter())

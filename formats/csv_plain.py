@@ -6,13 +6,11 @@ gets a leading apostrophe. Real negative numbers stay numbers: only text is neut
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import BinaryIO
 
 from formats.catalogue import FieldType
-from formats.csv_import import formatter
+from formats.csv_import import formatter, write_csv_rows
 from formats.values import Value
 from formats.writer import ExportTable, register
 
@@ -32,9 +30,6 @@ class PlainCsvWriter:
     document = False
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
-        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow([c.label for c in table.columns])
         fmts: list[Callable[[Value], str]] = []
         for c in table.columns:
             base = formatter(c.type, table.date_format)
@@ -42,12 +37,8 @@ class PlainCsvWriter:
                 fmts.append(lambda v, base=base: neutralise(base(v)))
             else:
                 fmts.append(base)
-        for n, row in enumerate(table.rows, 1):
-            writer.writerow([f(v) for f, v in zip(fmts, row)])
-            if progress and n % 5000 == 0:
-                progress(n)
-        text.flush()
-        text.detach()
+        # UTF-8 with a BOM: without it Excel reads the file as the local code page and garbles every accent.
+        write_csv_rows(table, out, "utf-8-sig", [c.label for c in table.columns], fmts, progress)
 
 
 register(PlainCsvWriter())

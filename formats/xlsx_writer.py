@@ -6,7 +6,10 @@ first row holds the labels and nothing sits above it, so the file imports back l
 
 Formulas are neutralised by the cell type rather than by an apostrophe as in the plain CSV: every text value is
 written as a string cell, which no spreadsheet evaluates, so text starting with `=`, `+`, `-`, `@`, a tab or a CR
-keeps its exact text, while real negative numbers stay numbers.
+keeps its exact text, while real negative numbers stay numbers. Such text is also given a cell format with
+`quotePrefix="1"`, the mark Excel itself sets on text typed after an apostrophe: Excel shows the exact text (no
+apostrophe) and keeps it text when the cell is edited (F2, Enter), where a plain string cell would turn into a live
+formula.
 
 How it is built, for speed: openpyxl (write-only mode) makes the whole workbook around a sheet holding only the
 header row: package parts, styles and number formats, column widths, frozen pane, filter range, properties. The
@@ -38,6 +41,8 @@ _WIDTH_SAMPLE = 200  # rows looked at to size the columns
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 _FILTER_BUTTON = 3  # characters the filter arrow covers at the right of a header cell
 _PROGRESS_EVERY = 5000
+# First characters that make a spreadsheet read typed text as a formula: such text cells get the quote prefix.
+_FORMULA_START = "=+-@\t\r"
 _FLUSH_EVERY = 500  # rows joined and compressed at a time
 # Level 1 compresses the sheet about 3 times faster than the default 6, for a file about 15 % larger.
 _COMPRESS_LEVEL = 1
@@ -89,6 +94,7 @@ class XlsxWriter:
     extension = ".xlsx"
     description = "Excel workbook (typed cells, bold frozen header, filter buttons)"
     importable_only = False
+    document = False
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         rows = iter(table.rows)
@@ -112,6 +118,7 @@ class _Styles:
     money: int
     date: int
     moment: int
+    quoted: int  # text kept as text when edited, like text typed after an apostrophe
 
 
 @dataclass(frozen=True)
@@ -142,20 +149,25 @@ class _Shell:
         if table.columns:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{row_count + 1}"
 
-        def style(number_format: str) -> int:
+        def style(number_format: str = "General", quote_prefix: bool = False) -> int:
             cell = WriteOnlyCell(sheet)
             cell.number_format = number_format
+            cell.quotePrefix = quote_prefix
             return cell.style_id  # registers the style in the workbook, which writes it to styles.xml
 
         day_format = excel_date_format(table.date_format)
-        styles = _Styles(style(MONEY_FORMAT), style(day_format), style(f"{day_format} hh:mm:ss"))
+        styles = _Styles(
+            style(MONEY_FORMAT), style(day_format), style(f"{day_format} hh:mm:ss"), style(quote_prefix=True)
+        )
 
         bold = Font(bold=True)
         header = []
         for field in table.columns:
-            cell = WriteOnlyCell(sheet, clean_text(field.label))
+            label = clean_text(field.label)
+            cell = WriteOnlyCell(sheet, label)
             cell.data_type = "s"  # a custom field's label is text too, even one starting with "="
             cell.font = bold
+            cell.quotePrefix = bool(label) and label[0] in _FORMULA_START  # and stays text when edited
             header.append(cell)
         sheet.append(header)
 
@@ -194,17 +206,19 @@ def _cell_writers(columns: Iterable[Field], date_format: DateFormat, styles: _St
 
     def for_column(field: Field, col: str) -> Callable[[Any, str], str]:
         money, day, moment = styles.money, styles.date, styles.moment
+        quoted = f' s="{styles.quoted}"'
 
         def text(value: Any, n: str) -> str:
             if type(value) is not str:
                 return any_value(value, n)
             if not value:
                 return ""  # no cell rather than an empty string cell
+            s = quoted if value[0] in _FORMULA_START else ""  # before escaping: a CR becomes "&#13;"
             if _NEEDS_WORK.search(value):
                 value = _xml_text(clean_text(value))
             if value[0] <= " " or value[-1] <= " ":  # XML whitespace, kept only when marked as meaningful
-                return f'<c r="{col}{n}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
-            return f'<c r="{col}{n}" t="inlineStr"><is><t>{value}</t></is></c>'
+                return f'<c r="{col}{n}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+            return f'<c r="{col}{n}"{s} t="inlineStr"><is><t>{value}</t></is></c>'
 
         def decimal(value: Any, n: str) -> str:
             if type(value) is Decimal and value.is_finite():

@@ -1,5 +1,6 @@
 """The Excel writer, read back with openpyxl: the bold frozen header with filter buttons, column widths, and every
-cell of the hard-values table typed and exact (text stays text, formulas stay text, numbers and dates are real)."""
+cell of the hard-values table typed and exact (text stays text, formulas stay text with a quote prefix, numbers and
+dates are real)."""
 
 from __future__ import annotations
 
@@ -73,10 +74,11 @@ def test_custom_labels_stay_text_in_the_header(tmp_path: Path) -> None:
     odd = Field("RISK", "=SUM(A1)", "=SUM(A1)", FieldType.TEXT, custom=True)
     bell = Field("BELL", "Bell\x07label", "Bell", FieldType.TEXT, custom=True)
     sheet = write(ExportTable("Custom", (odd, bell), [("x", "y")], 1), tmp_path / "h.xlsx")
-    assert [(c.data_type, c.value) for c in next(sheet.iter_rows(max_row=1))] == [
-        ("s", "=SUM(A1)"),
-        ("s", "Bell\ufffdlabel"),
+    assert [(c.data_type, c.value, c.quotePrefix) for c in next(sheet.iter_rows(max_row=1))] == [
+        ("s", "=SUM(A1)", True),
+        ("s", "Bell\ufffdlabel", False),
     ]
+    assert sheet["A1"].font.b
 
 
 def test_filter_buttons_cover_every_row_and_column(hard_path: Path, hard_sheet: Worksheet) -> None:
@@ -116,18 +118,53 @@ def test_leading_zeros_stay_text(hard_sheet: Worksheet) -> None:
     assert hard_sheet["C5"].value == "00000"
 
 
-def test_formulas_are_plain_text_and_negative_numbers_stay_numbers(hard_path: Path, hard_sheet: Worksheet) -> None:
-    assert (hard_sheet["B5"].data_type, hard_sheet["B5"].value) == ("s", '=HYPERLINK("http://x","y")')
-    assert (hard_sheet["H5"].data_type, hard_sheet["H5"].value) == ("s", "@SUM(A1)")
-    assert (hard_sheet["H6"].data_type, hard_sheet["H6"].value) == ("s", "-3 minus first\ttab")
-    assert (hard_sheet["D5"].data_type, hard_sheet["D5"].value) == ("n", -5.25)
+def typed(cell: object) -> tuple[str, object, bool]:
+    """A cell's type, value and quote prefix (text that stays text when edited, like text typed after an ')."""
+    return cell.data_type, cell.value, bool(cell.quotePrefix)
+
+
+def test_formulas_are_quote_prefixed_text_and_negative_numbers_stay_numbers(
+    hard_path: Path, hard_sheet: Worksheet
+) -> None:
+    assert typed(hard_sheet["B5"]) == ("s", '=HYPERLINK("http://x","y")', True)
+    assert typed(hard_sheet["H5"]) == ("s", "@SUM(A1)", True)
+    assert typed(hard_sheet["H6"]) == ("s", "-3 minus first\ttab", True)
+    assert typed(hard_sheet["D5"]) == ("n", -5.25, False)
+    assert hard_sheet["D5"].number_format == "#,##0.00"
+    assert typed(hard_sheet["B2"]) == ("s", "Société Générale des Eaux", False)
+    assert typed(hard_sheet["H3"]) == ("s", 'He said "hi", then; left', False)
+    assert typed(hard_sheet["C2"]) == ("s", "02138", False)
     assert "<f>" not in sheet_xml(hard_path)
 
 
-def test_formula_like_and_error_like_text_stays_text(tmp_path: Path) -> None:
-    values = ["=1+1", "+33 1 23 45 67 89", "-5", "@x", "\tTAB", "\rCR", "#N/A", "#DIV/0!", "=", "TRUE"]
-    sheet = write(text_table(values), tmp_path / "f.xlsx")
-    assert [(c.data_type, c.value) for (c,) in sheet.iter_rows(min_row=2, min_col=2)] == [("s", v) for v in values]
+def test_formula_like_text_is_quote_prefixed_and_other_text_is_not(tmp_path: Path) -> None:
+    formula_like = ["=1+1", "+33 1 23 45 67 89", "-5", "@x", "\tTAB", "\rCR", "=", "\t", "=a & <b>\r"]
+    plain = ["#N/A", "#DIV/0!", "TRUE", " =1+1", "a=b", "1-2", "'=x", "\u2212minus sign"]
+    sheet = write(text_table(formula_like + plain), tmp_path / "f.xlsx")
+    assert [typed(c) for (c,) in sheet.iter_rows(min_row=2, min_col=2)] == [
+        *[("s", v, True) for v in formula_like],
+        *[("s", v, False) for v in plain],
+    ]
+    assert [typed(c) for (c,) in sheet.iter_rows(min_row=2, max_col=1)] == [
+        ("s", f"C{n:04d}", False) for n in range(1, len(formula_like + plain) + 1)
+    ]
+
+
+def test_text_written_for_values_of_other_types_is_quote_prefixed_too(tmp_path: Path) -> None:
+    # A custom field mixing types: a negative number is a number, the same thing as text is neutralised text.
+    columns = (CATALOGUE["NAME"], CATALOGUE["RECORDNO"], CATALOGUE["CREDITLIMIT"])
+    rows = [(Decimal("-1.50"), "-7", "=1"), ("-2", -7, Decimal("-0.01"))]
+    sheet = write(ExportTable("Mixed", columns, rows, len(rows)), tmp_path / "m.xlsx")
+    assert [tuple(typed(c) for c in row) for row in sheet.iter_rows(min_row=2)] == [
+        (("n", -1.5, False), ("s", "-7", True), ("s", "=1", True)),
+        (("s", "-2", True), ("n", -7, False), ("n", -0.01, False)),
+    ]
+
+
+def test_the_quote_prefix_is_one_cell_format_in_the_styles(hard_path: Path) -> None:
+    with zipfile.ZipFile(hard_path) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    assert styles.count('quotePrefix="1"') == 1
 
 
 def test_text_comes_back_exactly(tmp_path: Path) -> None:
@@ -318,5 +355,8 @@ def test_libreoffice_shows_the_cells_as_intended(hard_path: Path, tmp_path: Path
     shown = list(csv.reader(result.read_text(encoding="utf-8").splitlines(keepends=True)))
     assert shown[0] == [CATALOGUE[c].label for c in COLUMNS]
     assert shown[1][2:7] == ["02138", "1,234.50", "TRUE", "05/03/2024", "02/01/2023 03:04:05"]
-    assert shown[4][1] == '=HYPERLINK("http://x","y")'  # shown as typed, not evaluated to "y"
+    assert shown[4][1] == '=HYPERLINK("http://x","y")'  # shown as typed, not evaluated to "y", no apostrophe
+    assert shown[4][7] == "@SUM(A1)"
+    assert shown[5][7] == "-3 minus first\ttab"
     assert shown[4][3] == "-5.25"
+    assert shown[1][1] == "Société Générale des Eaux"
