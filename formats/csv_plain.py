@@ -38,7 +38,7 @@ class PlainCsvWriter:
             else:
                 fmts.append(base)
         # UTF-8 with a BOM: without it Excel reads the file as the local code page and garbles every accent.
-        write_csv_rows(table, out, "utf-8-sig", [c.label for c in table.columns], fmts, progress)
+        write_csv_rows(table, out, "utf-8-sig", [neutralise(c.label) for c in table.columns], fmts, progress)
 
 
 register(PlainCsvWriter())
