@@ -15,9 +15,11 @@ from formats.catalogue import FieldType
 from formats.values import DateFormat, Value, format_value
 from formats.writer import ExportTable, register
 
+_TEXT_TYPES = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
+
 
 def formatter(ftype: FieldType, date_format: DateFormat) -> Callable[[Value], str]:
-    if ftype is FieldType.TEXT or ftype is FieldType.ENUM or ftype is FieldType.EMAIL or ftype is FieldType.REF:
+    if ftype in _TEXT_TYPES:
         return lambda v: "" if v is None else str(v)
     return lambda v: format_value(v, date_format)
 
@@ -30,7 +32,10 @@ class ImportCsvWriter:
     document = False
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
-        fmts = [formatter(c.type, table.date_format) for c in table.columns]
+        # Text goes out as it is (the csv module writes None as an empty cell); only other types need formatting.
+        fmts = {
+            i: formatter(c.type, table.date_format) for i, c in enumerate(table.columns) if c.type not in _TEXT_TYPES
+        }
         write_csv_rows(table, out, "utf-8", [c.id for c in table.columns], fmts, progress)
 
 
@@ -39,15 +44,23 @@ def write_csv_rows(
     out: BinaryIO,
     encoding: str,
     header: list[str],
-    fmts: list[Callable[[Value], str]],
+    fmts: dict[int, Callable[[Value], str]],
     progress: Callable[[int], None] | None,
 ) -> None:
-    """The CSV writing both CSV formats share: CRLF lines, minimal quoting, progress every 5,000 rows."""
+    """The CSV writing both CSV formats share: CRLF lines, minimal quoting, the cells at `fmts`' positions
+    formatted (the others written as they are), progress every 5,000 rows."""
     text = io.TextIOWrapper(out, encoding=encoding, newline="")
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(header)
+    items = list(fmts.items())
     for n, row in enumerate(table.rows, 1):
-        writer.writerow([f(v) for f, v in zip(fmts, row)])
+        if items:
+            cells = list(row)
+            for i, fmt in items:
+                cells[i] = fmt(cells[i])
+            writer.writerow(cells)
+        else:
+            writer.writerow(row)
         if progress and n % 5000 == 0:
             progress(n)
     text.flush()

@@ -30,15 +30,18 @@ class PlainCsvWriter:
     document = False
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
-        fmts: list[Callable[[Value], str]] = []
-        for c in table.columns:
-            base = formatter(c.type, table.date_format)
-            if c.type in _TEXT_TYPES:
-                fmts.append(lambda v, base=base: neutralise(base(v)))
-            else:
-                fmts.append(base)
+        fmts: dict[int, Callable[[Value], str]] = {}
+        for i, c in enumerate(table.columns):
+            fmts[i] = _neutralised if c.type in _TEXT_TYPES else formatter(c.type, table.date_format)
         # UTF-8 with a BOM: without it Excel reads the file as the local code page and garbles every accent.
         write_csv_rows(table, out, "utf-8-sig", [neutralise(c.label) for c in table.columns], fmts, progress)
+
+
+def _neutralised(value: Value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 register(PlainCsvWriter())

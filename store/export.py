@@ -47,8 +47,9 @@ def export_table(
     view = view or builtin_view()
     with store.read() as con:
         catalogue = load_catalogue(con)
-    columns = export_columns(catalogue, view.columns, writer)
-    compiled = query.compile_view(view, catalogue, entity=entity, columns=columns, date_format=date_format)
+        columns = export_columns(catalogue, view.columns, writer)
+        compiled = query.compile_view(view, catalogue, entity=entity, columns=columns, date_format=date_format)
+        row_count = query.count_in(con, compiled)
     filters = tuple(f.describe(catalogue) for f in view.filters)
     if view.include_entities:
         filters += ("Entity records included",)
@@ -58,7 +59,7 @@ def export_table(
         title=view.name,
         columns=columns,
         rows=query.stream(store, compiled),
-        row_count=query.count(store, compiled),
+        row_count=row_count,
         filters=filters,
         date_format=date_format,
     )

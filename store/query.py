@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import duckdb
+
 from formats.catalogue import Catalogue, Field, FieldType
 from formats.errors import InvalidValue
 from formats.values import DateFormat, Value, parse_decimal_text
@@ -127,7 +129,11 @@ def compile_view(
 
 def count(store: Store, compiled: CompiledView) -> int:
     with store.read() as con:
-        row = con.execute(f"SELECT count(*) FROM customers WHERE {compiled.where}", list(compiled.params)).fetchone()
+        return count_in(con, compiled)
+
+
+def count_in(con: duckdb.DuckDBPyConnection, compiled: CompiledView) -> int:
+    row = con.execute(f"SELECT count(*) FROM customers WHERE {compiled.where}", list(compiled.params)).fetchone()
     return int(row[0]) if row else 0
 
 

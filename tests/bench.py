@@ -27,13 +27,24 @@ What it does:
    (plan = read + validate + diff) and, on another fresh copy, `custbook import FILE --json` (plan + commit);
    "commit adds" is the difference. The JSON counts must match the file exactly, otherwise the script stops with
    exit code 1. After the first commit, a dry run of the same file on the committed copy must find nothing to do.
+4. Exports of a view, as whole processes. On one more copy of the store (the cached store is never changed) the
+   bench user saves two views with the same filter (COUNTRY=Germany, CREDITLIMIT>66000: 25,466 of the 1,000,000
+   demo customers; a full-size count outside 24,000-26,000 is warned about) sorted by -CREDITLIMIT: "bench-10"
+   with 10 columns and "bench-all" with every field (not timed; `views show --json` gives the matching count).
+   Then, K times each in turn: `custbook export --view V --format F -o OUT --json` for csv, xlsx, docx and pdf of
+   bench-10, import-csv of bench-all (the export keeps only the importable fields) and xlsx of bench-all. Every
+   run must exit 0, report `rows` = the matching count and leave a non-empty file that holds them: csv, counted
+   in lines (matching + 1: the 10 columns have no line breaks); import-csv, counted with the csv module; xlsx and
+   docx, valid zips whose sheet or document XML has matching + 1 rows; pdf, `%PDF-` to `%%EOF` (pages in the note).
 
 Every measure is a whole child process: wall time around it, and its CPU time (user + system) and peak resident
 memory (ru_maxrss) from `os.wait4`. Targets are on wall time; CPU time helps read results on a busy machine (the
 load average is printed). With `--repeat K` the seconds are the median of K runs and the memory is the largest.
 Targets (issue 2, a 2-core machine) apply only at full size: plan <= 1.0 s, commit adds <= 1.0 s, import peak
-memory <= 1 GB, `init --demo 1000000` <= 60 s. Later measures (exports, interface) are added to `measures` in
-`main` as further `Measure` records.
+memory <= 1 GB, `init --demo 1000000` <= 60 s. Exports of the 25,000-row view ("views and exports" issue): csv
+<= 0.5 s, import-csv (all importable fields) <= 0.8 s, xlsx <= 2 s, docx <= 2 s, pdf <= 6 s for the 10-column
+view, xlsx <= 5 s for all the fields; peak memory <= 1 GB each. Later measures (interface) are added to
+`measures` in `main` as further `Measure` records.
 """
 
 from __future__ import annotations
@@ -44,12 +55,14 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -69,6 +82,12 @@ NEW_DEFAULTS = {"STATUS": "active", "ONHOLD": "FALSE", "ONETIME": "FALSE", "TAXA
 SEGMENTS = ("SMB", "Mid-market", "Enterprise")
 NEW_NAMES = ("Zoë", "Łukasz", "Søren", "Ærøskøbing", "Müller", "Ōtsuka", "Ηλέκτρα", "Дмитрий", "株式会社", "O'Brien")
 NEW_CITIES = ("Montréal", "São Paulo", "Zürich", "Kraków", "Reykjavík", "Ōsaka", "Αθήνα", "Москва", "Nice", "Oslo")
+
+# The exported views: about 25,000 of the 1,000,000 demo customers (25,466 with the current demo data).
+VIEW_FILTERS = ("COUNTRY=Germany", "CREDITLIMIT>66000")
+VIEW_SORT = "-CREDITLIMIT"
+VIEW_10 = "CUSTOMERID,NAME,CITY,COUNTRY,EMAIL1,PHONE1,CREDITLIMIT,STATUS,CURRENCY,ZIP"
+VIEW_ROWS = (24_000, 26_000)  # the expected matching count at full size
 
 
 @dataclass
@@ -413,6 +432,159 @@ def measure_imports(cmd: list[str], store: Path, edits: Path, data: Path, expect
     return runs
 
 
+# --- the export measures --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportCase:
+    """One export measure: a saved view written in one format, and its wall-time target at full size."""
+
+    view: str
+    format: str
+    suffix: str
+    target_s: float
+
+    @property
+    def name(self) -> str:
+        return f"export --view {self.view} --format {self.format}"
+
+
+EXPORTS = (
+    ExportCase("bench-10", "csv", "csv", 0.5),
+    ExportCase("bench-all", "import-csv", "csv", 0.8),
+    ExportCase("bench-10", "xlsx", "xlsx", 2.0),
+    ExportCase("bench-10", "docx", "docx", 2.0),
+    ExportCase("bench-10", "pdf", "pdf", 6.0),
+    ExportCase("bench-all", "xlsx", "xlsx", 5.0),
+)
+XLSX_ROW = re.compile(rb"<row[\s>/]")
+XLSX_CELL = re.compile(rb"<c[\s>/]")
+DOCX_ROW = re.compile(rb"<w:tr[\s>/]")
+DOCX_CELL = re.compile(rb"<w:tc[\s>/]")
+PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def save_views(cmd: list[str], work: Path) -> int:
+    """Saves bench-10 and bench-all in the work store (not timed); returns how many customers they select."""
+    filters = [arg for expr in VIEW_FILTERS for arg in ("--filter", expr)]
+    matching: dict[str, int] = {}
+    for name, columns in (("bench-10", ["--columns", VIEW_10]), ("bench-all", [])):
+        save = [*cmd, "--db", str(work), "views", "save", name, *columns, *filters, f"--sort={VIEW_SORT}"]
+        checked(run_child(save), f"custbook views save {name}")
+        show = checked(run_child([*cmd, "--db", str(work), "views", "show", name, "--json"]), "custbook views show")
+        try:
+            matching[name] = int(json.loads(show.out)["matching"])
+        except (ValueError, KeyError, TypeError):
+            raise BenchFailure(f"custbook views show {name} --json printed no matching count: {show.out!r}") from None
+    if len(set(matching.values())) != 1:
+        raise BenchFailure(f"The two views have the same filter but match {matching}.")
+    return matching["bench-10"]
+
+
+def _xml_table(path: Path, member: str, row: re.Pattern[bytes], cell: re.Pattern[bytes]) -> tuple[int, int]:
+    """Rows in an Office file's XML part, and cells in its first row."""
+    if not zipfile.is_zipfile(path):
+        raise BenchFailure(f"{path.name} is not a zip file.")
+    with zipfile.ZipFile(path) as z:
+        try:
+            xml = z.read(member)
+        except KeyError:
+            raise BenchFailure(f"{path.name} has no {member}.") from None
+    starts = [m.start() for m in row.finditer(xml)]
+    first = xml[starts[0] : starts[1] if len(starts) > 1 else len(xml)] if starts else b""
+    return len(starts), len(cell.findall(first))
+
+
+def check_export(case: ExportCase, run: Run, path: Path, matching: int) -> str:
+    """Fails unless the export went through and its file holds the view's rows; returns the note's details."""
+    what = f"custbook {case.name}"
+    checked(run, what)
+    try:
+        rows = json.loads(run.out).get("rows")
+    except (ValueError, AttributeError):
+        raise BenchFailure(f"{what} --json did not print one JSON object: {run.out.strip()[:500]!r}") from None
+    if rows != matching:
+        raise BenchFailure(f"{what} reported {rows!r} rows; the view matches {matching:,}.")
+    if not path.exists() or path.stat().st_size == 0:
+        raise BenchFailure(f"{what} left no file, or an empty one, at {path}.")
+    size_b = path.stat().st_size
+    size = f"{size_b / 2**20:.1f} MB" if size_b >= 2**20 else f"{size_b / 2**10:.0f} KB"
+    if case.format in ("csv", "import-csv"):
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader, [])
+            records = sum(1 for _ in reader)
+        if records != matching:
+            raise BenchFailure(f"{what} wrote {records:,} CSV records; the view matches {matching:,}.")
+        if case.format == "import-csv" and (not header or header[0] != "CUSTOMERID"):
+            raise BenchFailure(f"{what} wrote a header that does not start with CUSTOMERID: {header[:5]}.")
+        if case.view == "bench-10":  # no line breaks inside these 10 columns: one line per customer
+            with open(path, "rb") as f:
+                lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+            if lines != matching + 1:
+                raise BenchFailure(f"{what} wrote {lines:,} lines, not {matching + 1:,} (header + matching).")
+        return f"{len(header)} columns, {size}"
+    if case.format in ("xlsx", "docx"):
+        member, row, cell = (
+            ("xl/worksheets/sheet1.xml", XLSX_ROW, XLSX_CELL)
+            if case.format == "xlsx"
+            else ("word/document.xml", DOCX_ROW, DOCX_CELL)
+        )
+        n_rows, columns = _xml_table(path, member, row, cell)
+        if n_rows != matching + 1:
+            raise BenchFailure(f"{what} wrote {n_rows:,} table rows in {member}, not {matching + 1:,}.")
+        return f"{columns} columns, {size}"
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise BenchFailure(f"{what} wrote a file that is not a whole PDF (no %PDF- header or %%EOF trailer).")
+    return f"{len(PDF_PAGE.findall(data)):,} pages, {size}"
+
+
+def measure_exports(cmd: list[str], store: Path, data: Path, repeat: int) -> tuple[int, list[Measure]]:
+    """K x every export in turn, on one copy of the store holding the two views; returns the matching count and
+    one Measure per export (target on wall time, 1 GB on memory: `main` drops them below full size)."""
+    work = data / "exports.duckdb"
+    out_dir = data / "exports"
+    runs: dict[ExportCase, list[Run]] = {case: [] for case in EXPORTS}
+    details: dict[ExportCase, str] = {}
+    try:
+        copy_store(store, work)
+        matching = save_views(cmd, work)
+        out_dir.mkdir(exist_ok=True)
+        for k in range(1, repeat + 1):
+            timings = []
+            for case in EXPORTS:
+                out = out_dir / f"{case.view}-{case.format}.{case.suffix}"
+                out.unlink(missing_ok=True)
+                args = [*cmd, "--db", str(work), "export", "--view", case.view, "--format", case.format]
+                run = run_child([*args, "-o", str(out), "--json"])
+                details[case] = check_export(case, run, out, matching)
+                out.unlink()
+                runs[case].append(run)
+                timings.append(
+                    f"{case.view} {case.format} {run.seconds:.2f} s (CPU {run.cpu_s:.2f}, {run.peak_mb:.0f} MB)"
+                )
+            log(f"  run {k}/{repeat}: " + ", ".join(timings))
+    finally:
+        remove_store(work)
+        shutil.rmtree(out_dir, ignore_errors=True)
+    measures = [
+        Measure(
+            case.name,
+            statistics.median(r.seconds for r in runs[case]),
+            max(r.peak_mb for r in runs[case]),
+            case.target_s,
+            1024.0,
+            note=f"{matching:,} rows, {details[case]}",
+            cpu_s=statistics.median(r.cpu_s for r in runs[case]),
+            runs=[{"s": r.seconds, "cpu_s": r.cpu_s, "mb": r.peak_mb} for r in runs[case]],
+        )
+        for case in EXPORTS
+    ]
+    return matching, measures
+
+
 # --- report ---------------------------------------------------------------------------------------------------------
 
 
@@ -457,6 +629,8 @@ def table(info: dict, params: dict, measures: list[Measure]) -> str:
         f"DuckDB {info['duckdb']}, custbook {info['custbook']} ({info['commit']})",
         f"Store: {params['customers']:,} customers; edit file: {params['rows']:,} rows ({params['expected']}); "
         f"runs: {params['repeat']}; load average before/after measuring: {params['load']}",
+        f"Views bench-10 (10 columns) and bench-all (every field): {', '.join(params['views']['filters'])}, sort "
+        f"{params['views']['sort']}: {params['views']['matching']:,} customers match",
         "",
     ]
     head = ("measure", "seconds", "CPU s", "peak MB", "target s", "target MB", "status", "note")
@@ -477,7 +651,7 @@ def table(info: dict, params: dict, measures: list[Measure]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark custbook import on a large demo store.")
+    parser = argparse.ArgumentParser(description="Benchmark custbook import and export on a large demo store.")
     parser.add_argument("--customers", type=int, default=FULL_CUSTOMERS, help="store size (default 1,000,000)")
     parser.add_argument("--rows", type=int, default=FULL_ROWS, help="edit file rows (default 25,000)")
     parser.add_argument("--data", type=Path, default=ROOT / "bench-data", help="cache directory")
@@ -503,6 +677,10 @@ def main(argv: list[str] | None = None) -> int:
         if load_before > (os.cpu_count() or 1):
             log(f"  warning: load average {load_before:.1f} on {os.cpu_count()} CPUs, wall times will be inflated.")
         runs = measure_imports(cmd, store, edits, args.data, expected, args.repeat)
+        log(f"Measuring exports of a view ({args.repeat} run(s)) ...")
+        matching, exports = measure_exports(cmd, store, args.data, args.repeat)
+        if args.customers == FULL_CUSTOMERS and not VIEW_ROWS[0] <= matching <= VIEW_ROWS[1]:
+            log(f"  warning: the views match {matching:,} customers, not {VIEW_ROWS[0]:,}-{VIEW_ROWS[1]:,}.")
         load = f"{load_before:.1f}/{os.getloadavg()[0]:.1f}"
     except BenchFailure as exc:
         log(f"Benchmark failed: {exc}")
@@ -536,12 +714,14 @@ def main(argv: list[str] | None = None) -> int:
             "commit adds (import - dry-run)", full_s - plan_s, full_mb, 1.0 if full else None, gb,
             cpu_s=full_cpu - plan_cpu,
         ),
+        *exports,
     ]  # fmt: skip
     if not full:
         for m in measures:
             m.target_s = m.target_mb = None
     info = machine()
     params = {"customers": args.customers, "rows": args.rows, "repeat": args.repeat, "full_size": full, "load": load}
+    params["views"] = {"filters": list(VIEW_FILTERS), "sort": VIEW_SORT, "columns_10": VIEW_10, "matching": matching}
     params["expected"] = ", ".join(f"{k} {v:,}" for k, v in expected.items() if k != "rows")
     text = table(info, params, measures)
     if not full:
