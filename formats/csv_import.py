@@ -24,6 +24,16 @@ def formatter(ftype: FieldType, date_format: DateFormat) -> Callable[[Value], st
     return lambda v: format_value(v, date_format)
 
 
+def display_formatter(ftype: FieldType, date_format: DateFormat) -> Callable[[Value], str]:
+    """Text for documents (Word, PDF), which people read: Yes/No for checkboxes, timestamps in the export's date
+    format with the time to the minute; everything else as the CSV writes it."""
+    if ftype is FieldType.BOOL:
+        return lambda v: "" if v is None else ("Yes" if v else "No")
+    if ftype is FieldType.TIMESTAMP:
+        return lambda v: "" if v is None else f"{format_value(v.date(), date_format)} {v:%H:%M}"  # type: ignore[union-attr]
+    return formatter(ftype, date_format)
+
+
 class ImportCsvWriter:
     name = "import-csv"
     extension = ".csv"

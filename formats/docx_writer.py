@@ -30,8 +30,8 @@ from docx.section import Section
 from docx.shared import Cm, Pt
 from lxml import etree
 
-from formats.catalogue import Field, FieldType
-from formats.csv_import import formatter
+from formats.catalogue import Field
+from formats.csv_import import display_formatter
 from formats.values import Value
 from formats.writer import ExportTable, register
 
@@ -57,9 +57,7 @@ def xml_safe(text: str) -> str:
 
 
 def _cell_formatter(field: Field, table: ExportTable) -> Callable[[Value], str]:
-    if field.type is FieldType.BOOL:  # a document is read by people: Yes/No rather than the importer's TRUE/FALSE
-        return lambda v: "" if v is None else ("Yes" if v else "No")
-    return formatter(field.type, table.date_format)
+    return display_formatter(field.type, table.date_format)
 
 
 def _runs(text: str) -> str:

@@ -24,7 +24,7 @@ from fpdf import FPDF
 from fpdf.util import escape_parens
 
 from formats.catalogue import Field, FieldType
-from formats.csv_import import formatter
+from formats.csv_import import display_formatter
 from formats.values import Value
 from formats.writer import ExportTable, register
 
@@ -370,7 +370,7 @@ class PdfWriter:
         pdf.add_page()
         regular, bold = _Face(pdf, ""), _Face(pdf, "B")
         room = pdf.w - 2 * _MARGIN
-        fmts = [formatter(c.type, table.date_format) for c in table.columns]
+        fmts = [display_formatter(c.type, table.date_format) for c in table.columns]
         clean = regular.clean
 
         def cells(rows: Iterable[tuple[Value, ...]]) -> Iterable[list[str]]:

@@ -34,7 +34,7 @@ def expected_text(value: object) -> str:
     if value is False:
         return "No"
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.strftime("%d/%m/%Y %H:%M")  # a timestamp in the date format, to the minute
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from formats.catalogue import Catalogue
-from formats.csv_import import formatter
+from formats.csv_import import display_formatter
 from formats.writer import ExportTable, get_writer, write_file, writers
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -63,7 +63,7 @@ def test_hard_values_are_all_in_a_landscape_pdf(tmp_path: Path) -> None:
         assert flat(CATALOGUE[field_id].label) in text
     for row in ROWS:
         for field_id, value in zip(COLUMNS, row):
-            shown = formatter(CATALOGUE[field_id].type, hard_table().date_format)(value)  # type: ignore[arg-type]
+            shown = display_formatter(CATALOGUE[field_id].type, hard_table().date_format)(value)  # type: ignore[arg-type]
             assert flat(shown) in text, (field_id, shown)
     for expected in (
         "Αθηναϊκή Εμπορική",
