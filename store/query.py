@@ -31,6 +31,7 @@ class CompiledView:
     where: str
     order: str
     params: tuple[object, ...]
+    reverse_order: str = ""  # the same order backwards: pages near the end are read from the end
 
     def sql(self, extra_columns: str = "") -> str:
         cols = self.select + (", " + extra_columns if extra_columns else "")
@@ -112,18 +113,33 @@ def compile_view(
         parts.append(cond)
         values.extend(vals)
     if quick.strip() and quick_fields:
-        # The interface's quick filter: any of these fields contains the typed text.
-        ors = " OR ".join(f"contains(lower({quote_ident(q, catalogue)}), lower(?))" for q in quick_fields)
+        # The interface's quick filter: any of these fields contains the typed text. ILIKE, with the pattern's own
+        # wildcards escaped, measured faster on a million customers than contains(lower(...)).
+        text = quick.strip()
+        # ESCAPE only when needed: DuckDB's fast path for plain patterns does not take it.
+        escape = " ESCAPE '\\'" if any(ch in text for ch in "%_\\") else ""
+        if escape:
+            text = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{text}%"
+        ors = " OR ".join(f"{quote_ident(q, catalogue)} ILIKE ?{escape}" for q in quick_fields)
         parts.append(f"({ors})")
-        values.extend([quick.strip()] * len(quick_fields))
-    order = [f"{quote_ident(s.field, catalogue)} {'DESC' if s.descending else 'ASC'} NULLS LAST" for s in view.sort]
-    order.append('"CUSTOMERID" ASC')  # a total order: pages never repeat or skip a customer
+        values.extend([pattern] * len(quick_fields))
+    keys = [(quote_ident(s.field, catalogue), s.descending) for s in view.sort]
+    keys.append(('"CUSTOMERID"', False))  # a total order: pages never repeat or skip a customer
+
+    def order_sql(flip: bool) -> str:
+        # NULLS LAST in the view's order; reversed (for pages near the end) they come first.
+        return ", ".join(
+            f"{col} {'DESC' if desc != flip else 'ASC'} NULLS {'FIRST' if flip else 'LAST'}" for col, desc in keys
+        )
+
     return CompiledView(
         columns=columns,
         select=", ".join(quote_ident(c.id, catalogue) for c in columns),
         where=" AND ".join(f"({p})" for p in parts),
-        order=", ".join(order),
+        order=order_sql(False),
         params=tuple(values),
+        reverse_order=order_sql(True),
     )
 
 
@@ -137,9 +153,47 @@ def count_in(con: duckdb.DuckDBPyConnection, compiled: CompiledView) -> int:
     return int(row[0]) if row else 0
 
 
-def page(store: Store, compiled: CompiledView, offset: int, limit: int) -> list[tuple[Value, ...]]:
+def page(
+    store: Store, compiled: CompiledView, offset: int, limit: int, total: int | None = None
+) -> list[tuple[Value, ...]]:
+    """Rows offset..offset+limit of the view. Knowing the total, a page in the second half is read backwards
+    from the end, so the last page costs what the first does."""
     with store.read() as con:
-        return con.execute(compiled.sql() + " LIMIT ? OFFSET ?", [*compiled.params, int(limit), int(offset)]).fetchall()
+        return page_in(con, compiled, offset, limit, total)
+
+
+def page_in(
+    con: duckdb.DuckDBPyConnection, compiled: CompiledView, offset: int, limit: int, total: int | None = None
+) -> list[tuple[Value, ...]]:
+    offset, limit = max(0, int(offset)), max(0, int(limit))
+    if total is not None and compiled.reverse_order and offset > total // 2:
+        end = min(total, offset + limit)
+        sql = f"SELECT {compiled.select} FROM customers WHERE {compiled.where} ORDER BY {compiled.reverse_order}"
+        rows = con.execute(sql + " LIMIT ? OFFSET ?", [*compiled.params, max(0, end - offset), total - end]).fetchall()
+        rows.reverse()
+        return rows
+    return con.execute(compiled.sql() + " LIMIT ? OFFSET ?", [*compiled.params, limit, offset]).fetchall()
+
+
+def count_and_page(store: Store, compiled: CompiledView, limit: int) -> tuple[int, list[tuple[Value, ...]]]:
+    """The number of matching customers and the first page, in one opening of the store (one keystroke)."""
+    with store.read() as con:
+        return count_in(con, compiled), page_in(con, compiled, 0, limit)
+
+
+def get_customer(
+    store: Store, catalogue: Catalogue, customer_id: str, entity: str | None = None
+) -> dict[str, Value] | None:
+    """Every field of one customer visible at this level, with its ROWVERSION, or None."""
+    where, params = visibility_sql(entity, True)
+    cols = ", ".join(quote_ident(f.id, catalogue) for f in catalogue.fields)
+    with store.read() as con:
+        row = con.execute(
+            f'SELECT {cols}, "ROWVERSION" FROM customers WHERE "CUSTOMERID" = ? AND {where}', [customer_id, *params]
+        ).fetchone()
+    if row is None:
+        return None
+    return {**dict(zip(catalogue.ids, row[:-1])), "ROWVERSION": row[-1]}
 
 
 def stream(store: Store, compiled: CompiledView) -> Iterator[tuple[Value, ...]]:

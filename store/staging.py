@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import duckdb
 
 from formats.catalogue import Catalogue
-from formats.values import Value, canonical_text
+from formats.values import Value
 from store.db import quote_ident
 
 ROW = "ROW_NUMBER_"  # spreadsheet row of each staged row
@@ -35,9 +35,9 @@ def stage_rows(
             # "\r\n" as terminator makes the writer quote any cell holding a lone carriage return.
             writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow([name for name, _ in columns])
-            for number, values in rows:
-                # None becomes an empty unquoted cell, which DuckDB reads as NULL; no stored text is ever "".
-                writer.writerow([number, *(canonical_text(v) for v in values)])
+            # Values go in as Python writes them: str() of a Decimal, date, datetime or bool is a form DuckDB casts
+            # back exactly, and None becomes an empty unquoted cell, read as NULL (no stored text is ever "").
+            writer.writerows((number, *values) for number, values in rows)
         spec = ", ".join(f"'{name}': '{sql_type}'" for name, sql_type in columns)
         con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute(

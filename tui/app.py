@@ -1,62 +1,64 @@
-"""The Textual application: opens on the customer list. (The full interface arrives with the interface issue;
-this first version shows the store's customers and how to reach the command line.)"""
+"""The Textual application: opens the session (who, where, which store) in a worker, then the customer list.
+
+Owns the app-wide pieces: the command palette's entries for every action, and the error dialog for a store that
+cannot be opened. Screens live in `tui/screens/`, one per module with its stylesheet beside it.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from collections.abc import Iterable
 
-from formats.catalogue import LIST_COLUMNS
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
 from formats.errors import CustbookError
-from formats.values import format_value
-from store.customers import count_customers, first_page
-from store.db import Store
-from store.users import resolve_user
+from tui.session import Session
 
 
 class CustbookApp(App[int]):
     TITLE = "custbook"
-    CSS = """
-    #summary { padding: 0 1; height: auto; color: $text-muted; }
-    DataTable { height: 1fr; }
-    """
-    BINDINGS = [Binding("q", "quit", "Quit")]
+    ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, db: str, user: str, entity: str | None = None) -> None:
         super().__init__()
-        self.store = Store(db)
-        self.user_name = user
-        self.entity = entity
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(id="summary")
-        yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        self.db, self.user_name, self.entity = db, user, entity
+        self.session: Session | None = None
 
     def on_mount(self) -> None:
-        summary = self.query_one("#summary", Static)
+        self._open()
+
+    @work(thread=True, exclusive=True)
+    def _open(self) -> None:
         try:
-            user = resolve_user(self.store, self.user_name)
-            total = count_customers(self.store, self.entity, include_entities=False)
-            fields, rows = first_page(self.store, LIST_COLUMNS, entity=self.entity)
+            session = Session.open(self.db, self.user_name, self.entity)
         except CustbookError as exc:
-            summary.update(str(exc))
+            self.call_from_thread(self._cannot_open, exc)
             return
-        level = f"entity {self.entity}" if self.entity else "top level"
-        summary.update(
-            f"{total:,} customers · {level} · user {user.name} · first {len(rows)} shown; "
-            "import and export with the `custbook` command (custbook --help)"
-        )
-        table = self.query_one(DataTable)
-        table.add_columns(*(f.label for f in fields))
-        for row in rows:
-            # Text, not str: a customer's name is never read as markup.
-            table.add_row(*(Text(format_value(v)) for v in row), key=str(row[0]))
+        self.call_from_thread(self._opened, session)
+
+    def _opened(self, session: Session) -> None:
+        from tui.screens.customer_list import CustomerListScreen
+
+        self.session = session
+        self.push_screen(CustomerListScreen(session))
+
+    def _cannot_open(self, error: CustbookError) -> None:
+        from tui.screens.error_dialog import ErrorDialog
+
+        self.push_screen(ErrorDialog(error), lambda _: self.exit(error.exit_code))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in screen.active_bindings.values():
+            b = binding.binding
+            action = getattr(screen, f"action_{b.action.split('(')[0]}", None)
+            if b.description and action is not None and binding.node is screen:
+                doc = (action.__doc__ or b.description).strip().splitlines()[0]
+                yield SystemCommand(
+                    f"{b.description} ({b.key_display or b.key})", doc, lambda a=b.action: screen.run_action(a)
+                )
 
 
 def run_app(db: str, user: str, entity: str | None) -> int:
-    CustbookApp(db, user, entity).run()
-    return 0
+    return CustbookApp(db, user, entity).run() or 0

@@ -1,0 +1,169 @@
+"""The customer list as a user drives it: opening, quick filter, sort, views, the customer's fields, help."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tui_helpers import make_app, settle, widget_text
+
+from store.db import Store
+from store.users import resolve_user
+from store.viewdef import Filter, Op, SortKey, View
+from store.views import save_view
+from tui.screens.customer_detail import CustomerDetailScreen
+from tui.screens.customer_list import CustomerListScreen
+from tui.screens.error_dialog import ErrorDialog
+from tui.screens.help import HelpScreen
+from tui.screens.view_picker import ViewPicker
+from tui.widgets.grid import CustomerGrid
+
+
+def status(app) -> str:
+    return widget_text(app.screen.query_one("#status"))
+
+
+def rows(grid: CustomerGrid, n: int) -> list[tuple]:
+    return [grid.row_at(i) for i in range(min(n, grid.total))]
+
+
+async def test_list_opens_on_all_customers_with_counts_level_and_user(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerListScreen)
+        text = status(app)
+        assert "All customers" in text and "top level" in text and "user alice" in text
+        grid = app.screen.query_one(CustomerGrid)
+        assert f"{grid.total:,} customers" in text and 200 < grid.total < 300  # entity records are not shown
+        assert [c.id for c in grid.columns][:2] == ["CUSTOMERID", "NAME"]
+        assert grid.row_at(0)[0] == "C0000001"
+
+
+async def test_quick_filter_narrows_as_you_type_and_escape_clears_it(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        everyone = grid.total
+        await pilot.press("slash", *"paris")
+        await settle(pilot)
+        assert 0 < grid.total < everyone
+        assert f"{grid.total:,} of {everyone:,} customers" in status(app)
+        shown = rows(grid, grid.total)
+        assert all(any("paris" in str(v).lower() for v in row) or row[0] for row in shown)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert grid.total == everyone
+
+
+async def test_sort_by_current_column_cycles_ascending_descending_off(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        await pilot.press("l", "s")  # the name column, ascending
+        await settle(pilot)
+        names = [r[1] for r in rows(grid, 50)]
+        assert names == sorted(names, key=lambda n: (n is None, n))
+        assert grid.sort_marks == {1: "▲"}
+        await pilot.press("s")
+        await settle(pilot)
+        names = [r[1] for r in rows(grid, 50)]
+        assert names == sorted(names, reverse=True)
+        await pilot.press("s")
+        await settle(pilot)
+        assert grid.row_at(0)[0] == "C0000001" and grid.sort_marks == {}
+
+
+async def test_end_jumps_to_the_last_customer(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        await pilot.press("end")
+        await settle(pilot)
+        assert grid.cursor_row == grid.total - 1
+        assert grid.current_key is not None
+        await pilot.press("home")
+        assert grid.cursor_row == 0
+
+
+async def test_enter_shows_every_field_of_the_customer(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerDetailScreen)
+        assert app.screen.customer_id == "C0000002"
+        shown = widget_text(app.screen.query_one("#fields"))
+        for label in ("Customer name", "Credit limit", "Segment", "Record number", "Created"):
+            assert label in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, CustomerListScreen)
+
+
+async def test_view_picker_switches_to_a_saved_view(demo_db):
+    store = Store(demo_db)
+    alice = resolve_user(store, "alice")
+    save_view(
+        store,
+        alice,
+        View(
+            "Germans by credit",
+            columns=("NAME", "CITY", "CREDITLIMIT"),
+            filters=(Filter("COUNTRY", Op.EQ, "germany"),),
+            sort=(SortKey("CREDITLIMIT", True),),
+        ),
+    )
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ViewPicker)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        assert "Germans by credit" in status(app)
+        assert [c.id for c in grid.columns] == ["CUSTOMERID", "NAME", "CITY", "CREDITLIMIT"]
+        limits = [r[3] for r in rows(grid, grid.total)]
+        assert limits == sorted(limits, key=lambda v: (v is None, -(v or 0)))
+
+
+async def test_help_lists_the_keys(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, CustomerListScreen)
+
+
+async def test_a_store_that_cannot_be_opened_shows_the_reason(tmp_path):
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"not a database" * 100)
+    app = make_app(bad)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "not a custbook store" in widget_text(app.screen.query_one("#message")).replace("\n", " ")
+
+
+async def test_escape_sequences_in_a_name_cannot_drive_the_terminal(demo_db, tmp_path):
+    from tui.cli import main
+
+    path = tmp_path / "evil.csv"
+    out = io.StringIO()
+    csv.writer(out).writerows([["CUSTOMERID", "NAME", "PRINTAS", "SEGMENT"], ["AAA", "\x1b[31mRED\x1b[2J", "x", "SMB"]])
+    path.write_text(out.getvalue())
+    assert main(["--db", str(demo_db), "--user", "alice", "import", str(path)]) == 0
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        assert grid.row_at(0)[1] == "\x1b[31mRED\x1b[2J"  # stored exactly
+        line = "".join(segment.text for segment in grid.render_line(1))
+        assert "\x1b" not in line and "·[31mRED·[2J" in line

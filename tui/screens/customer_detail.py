@@ -1,0 +1,67 @@
+"""CustomerDetailScreen: every field of one customer, with its label, read-only fields included."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from formats.csv_import import display_formatter
+from formats.errors import CustbookError
+from formats.values import Value
+from store.query import get_customer
+from tui.session import Session
+from tui.widgets.grid import safe_text
+
+
+class CustomerDetailScreen(Screen[None]):
+    CSS_PATH = "customer_detail.tcss"
+    BINDINGS = [Binding("escape,q", "back", "Back")]
+
+    def __init__(self, session: Session, customer_id: str) -> None:
+        super().__init__()
+        self.session = session
+        self.customer_id = customer_id
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Customer {safe_text(self.customer_id)}", style="bold"), id="title")
+        with VerticalScroll(id="body"):
+            yield Static("Loading…", id="fields")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True)
+    def _load(self) -> None:
+        try:
+            record = get_customer(self.session.store, self.session.catalogue, self.customer_id, self.session.entity)
+        except CustbookError as exc:
+            record, error = None, str(exc)
+        else:
+            error = "" if record else f"Customer {self.customer_id} is not visible here (or no longer exists)."
+        self.app.call_from_thread(self._show, record, error)
+
+    def _show(self, record: dict[str, Value] | None, error: str) -> None:
+        target = self.query_one("#fields", Static)
+        if record is None:
+            target.update(Text(error))
+            return
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        table.add_column(style="dim")
+        for field in self.session.catalogue.fields:
+            shown = display_formatter(field.type, self.session.date_format)(record.get(field.id))
+            # Text, never markup; control characters made visible (a name must not drive the terminal).
+            table.add_row(field.label, Text(safe_text(shown).replace("⏎", "\n")), field.id)
+        target.update(table)
+
+    def action_back(self) -> None:
+        """Back to the list."""
+        self.app.pop_screen()

@@ -1,0 +1,237 @@
+"""The customer list, the main screen: the current view in a grid fed page by page from the store.
+
+Owns the header line (view, "N of M customers", level, user), the quick filter (narrows as you type, debounced,
+stale answers ignored), sorting by the grid's current column, and choosing a view. Queries run in worker threads
+that post their results; only this screen's handlers touch widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from formats.catalogue import LIST_COLUMNS, Field
+from formats.errors import CustbookError
+from formats.values import Value
+from store import query
+from store.query import CompiledView
+from store.viewdef import SortKey, View
+from store.views import builtin_view
+from tui.session import Session
+from tui.widgets.grid import PAGE, CustomerGrid
+
+QUICK_FIELDS = ("CUSTOMERID", "NAME", "PRINTAS", "EMAIL1", "PHONE1", "CITY")
+DEBOUNCE_SECONDS = 0.06
+
+
+@dataclass
+class ViewSource:
+    """The grid's window onto one compiled query."""
+
+    session: Session
+    compiled: CompiledView
+    columns: tuple[Field, ...]
+    total: int
+
+    def rows(self, offset: int, limit: int) -> Sequence[tuple[Value, ...]]:
+        return query.page(self.session.store, self.compiled, offset, limit, self.total)
+
+
+class CustomerListScreen(Screen[None]):
+    CSS_PATH = "customer_list.tcss"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "sort", "Sort"),
+        Binding("v", "views", "Views"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        generation: int
+        source: ViewSource
+        first_page: Sequence[tuple[Value, ...]]
+        of_total: int
+
+    @dataclass
+    class Failed(Message):
+        generation: int
+        error: CustbookError
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.view: View = builtin_view()
+        self.sort: tuple[SortKey, ...] | None = None  # the user's sort; None = the view's own
+        self._generation = 0
+        self._debounce: Timer | None = None
+        self._matching: int | None = None  # None until the first answer
+        self._of_total = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        yield Input(placeholder="Quick filter: ID, name, print as, e-mail, phone, city", id="quick")
+        yield CustomerGrid(id="grid", date_format=self.session.date_format)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(CustomerGrid).focus()
+        self.reload()
+
+    # --- loading -------------------------------------------------------------------------------------------
+
+    @property
+    def effective_view(self) -> View:
+        return self.view if self.sort is None else replace(self.view, sort=self.sort)
+
+    def _columns(self) -> tuple[Field, ...]:
+        catalogue = self.session.catalogue
+        wanted = [c for c in (self.view.columns or LIST_COLUMNS) if c in catalogue and c != "CUSTOMERID"]
+        # The ID always leads: it names the row for opening, editing and the history.
+        return (catalogue["CUSTOMERID"], *(catalogue[c] for c in wanted))
+
+    def reload(self) -> None:
+        self._generation += 1
+        quick = self.query_one("#quick", Input).value
+        self._load(self._generation, self.effective_view, quick)
+        self._show_status(loading=True)
+
+    @work(thread=True, exclusive=True, group="list-query")
+    def _load(self, generation: int, view: View, quick: str) -> None:
+        session = self.session
+        try:
+            columns = self._columns()
+            compiled = query.compile_view(
+                view, session.catalogue, entity=session.entity, columns=columns,
+                date_format=session.date_format, quick=quick, quick_fields=QUICK_FIELDS,
+            )  # fmt: skip
+            total, first = query.count_and_page(session.store, compiled, PAGE)
+            of_total = total
+            if quick.strip():
+                plain = query.compile_view(view, session.catalogue, entity=session.entity, columns=columns)
+                of_total = query.count(session.store, plain)
+        except CustbookError as exc:
+            self.post_message(self.Failed(generation, exc))
+            return
+        self.post_message(self.Loaded(generation, ViewSource(session, compiled, columns, total), first, of_total))
+
+    def on_customer_list_screen_loaded(self, message: Loaded) -> None:
+        if message.generation != self._generation:
+            return  # the user typed on: a newer query is on its way
+        grid = self.query_one(CustomerGrid)
+        sort = self.effective_view.sort
+        grid.sort_marks = {
+            i: ("▼" if key.descending else "▲")
+            for i, column in enumerate(message.source.columns)
+            for key in sort[:1]
+            if key.field == column.id
+        }
+        grid.show(message.source, message.first_page)
+        self._matching, self._of_total = message.source.total, message.of_total
+        self._show_status()
+
+    def on_customer_list_screen_failed(self, message: Failed) -> None:
+        if message.generation == self._generation:
+            from tui.screens.error_dialog import ErrorDialog
+
+            self.app.push_screen(ErrorDialog(message.error))
+
+    def _show_status(self, loading: bool = False) -> None:
+        view = self.view
+        kind = "built in" if view.builtin else ("public" if view.public else "private")
+        if loading or self._matching is None:
+            counts = "counting…"
+        elif self._matching == self._of_total:
+            counts = f"{self._of_total:,} customers"
+        else:
+            counts = f"{self._matching:,} of {self._of_total:,} customers"
+        text = Text.assemble(
+            (view.name, "bold"), f" ({kind}) · ", counts, f" · {self.session.level} · user {self.session.user.name}"
+        )
+        self.query_one("#status", Static).update(text)
+
+    # --- quick filter --------------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Quick filter: narrow the list as you type."""
+        box = self.query_one("#quick", Input)
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, "#quick")
+    def _typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.reload)
+
+    @on(Input.Submitted, "#quick")
+    def _done_typing(self) -> None:
+        self.query_one(CustomerGrid).focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#quick", Input)
+        if box.has_focus or box.value:
+            box.value = ""
+            box.remove_class("shown")
+            self.query_one(CustomerGrid).focus()
+            self.reload()
+
+    # --- sort, views, help -----------------------------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        """Sort by the current column: ascending, descending, then the view's own order."""
+        grid = self.query_one(CustomerGrid)
+        if not grid.columns:
+            return
+        self._sort_by(grid.columns[grid.cursor_col].id)
+
+    def _sort_by(self, field_id: str) -> None:
+        current = self.effective_view.sort[:1]
+        if current and current[0].field == field_id and not current[0].descending:
+            self.sort = (SortKey(field_id, True),)
+        elif current and current[0].field == field_id:
+            self.sort = None if self.view.sort[:1] != current else ()
+        else:
+            self.sort = (SortKey(field_id),)
+        self.reload()
+
+    def on_customer_grid_header_clicked(self, message: CustomerGrid.HeaderClicked) -> None:
+        grid = self.query_one(CustomerGrid)
+        grid.cursor_col = message.column
+        self._sort_by(grid.columns[message.column].id)
+
+    def action_views(self) -> None:
+        """Choose another saved view."""
+        from tui.screens.view_picker import ViewPicker
+
+        def chosen(view: View | None) -> None:
+            if view is not None:
+                self.view, self.sort = view, None
+                self.reload()
+
+        self.app.push_screen(ViewPicker(self.session, self.view), chosen)
+
+    def on_customer_grid_selected(self, message: CustomerGrid.Selected) -> None:
+        from tui.screens.customer_detail import CustomerDetailScreen
+
+        self.app.push_screen(CustomerDetailScreen(self.session, message.key))
+
+    def action_help(self) -> None:
+        """Show every key."""
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Leave custbook."""
+        self.app.exit()

@@ -1,0 +1,51 @@
+"""HelpScreen: the key map. Keys follow less, VisiData and csvlens habits so they carry over."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = (
+    ("Customer list", ""),
+    ("/", "quick filter: ID, name, print as, e-mail, phone, city (Escape clears it)"),
+    ("↑ ↓  j k", "move; PageUp / PageDown a screenful"),
+    ("Home End  g G", "first / last customer"),
+    ("← →  h l", "move between columns"),
+    ("s", "sort by the current column: ascending, descending, off (or click its header)"),
+    ("Enter", "open the customer: every field"),
+    ("v", "choose a saved view"),
+    ("Ctrl+P", "command palette: every action by name"),
+    ("? F1", "this help"),
+    ("q", "quit (Escape closes a dialog or goes back)"),
+    ("", ""),
+    ("From the shell", ""),
+    ("custbook import FILE", "preview with --dry-run, then commit; undo with custbook undo BATCH"),
+    ("custbook export", "--view NAME --format csv|import-csv|xlsx|docx|pdf -o FILE"),
+    ("custbook views save", "NAME --columns ... --filter ... --sort ..."),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for key, what in KEYS:
+            if key and not what:
+                table.add_row(f"[bold]{key}[/]", "")
+            else:
+                table.add_row(key, what)
+        with VerticalScroll(id="dialog"):
+            yield Static("Keys", id="title")
+            yield Static(table)
+
+    def action_close(self) -> None:
+        """Close the help."""
+        self.dismiss(None)

@@ -1,0 +1,297 @@
+"""CustomerGrid: a scrolling window over a query of any size, fetching only the pages it shows.
+
+The grid asks a narrow `RowSource` for rows by index (in a worker thread) and renders only the visible lines with
+the line API, so a million customers scroll as smoothly as ten. Its height is the row count; pages of rows are
+cached, and a page not fetched yet shows a placeholder until it arrives. The grid knows nothing of the store: the
+screen hands it a source. Cell text is shown as text, never as markup, and control characters (an escape
+sequence in a customer's name) are replaced so they cannot move or recolour the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from formats.catalogue import Field, FieldType
+from formats.csv_import import display_formatter
+from formats.values import DateFormat, Value
+
+PAGE = 100
+KEEP_PAGES = 60  # about 6,000 rows in memory at most
+GAP = 2
+MIN_WIDTH, MAX_WIDTH = 4, 40
+
+# Control characters would reach the terminal as commands: show them as harmless symbols instead.
+_SAFE = {i: "·" for i in (*range(32), *range(127, 160))} | {9: " ", 10: "⏎", 13: ""}
+
+
+def safe_text(text: str) -> str:
+    return text.translate(_SAFE) if not text.isprintable() else text
+
+
+class RowSource(Protocol):
+    """What the grid shows: its columns, how many rows, and a way to read rows (called in a worker thread)."""
+
+    columns: tuple[Field, ...]
+    total: int
+
+    def rows(self, offset: int, limit: int) -> Sequence[tuple[Value, ...]]: ...
+
+
+@dataclass
+class _Shown:
+    source: RowSource
+    generation: int
+    widths: list[int]
+    formatters: list[Callable[[Value], str]]
+
+
+class CustomerGrid(ScrollView, can_focus=True):
+    """Keys: arrows or h/j/k/l move, PageUp/PageDown, Home/End (g/G), Enter opens the row."""
+
+    COMPONENT_CLASSES = {"grid--header", "grid--cursor", "grid--cursor-cell", "grid--stripe", "grid--waiting"}
+    DEFAULT_CSS = """
+    CustomerGrid { height: 1fr; }
+    CustomerGrid > .grid--header { text-style: bold; background: $panel; color: $text; }
+    CustomerGrid > .grid--cursor { background: $accent 30%; }
+    CustomerGrid > .grid--cursor-cell { background: $accent; color: $text; text-style: bold; }
+    CustomerGrid > .grid--stripe { background: $boost; }
+    CustomerGrid > .grid--waiting { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("left,h", "column(-1)", "Left", show=False),
+        Binding("right,l", "column(1)", "Right", show=False),
+        Binding("enter", "select", "Open", show=True),
+    ]
+
+    cursor_row: reactive[int] = reactive(0)
+    cursor_col: reactive[int] = reactive(0)
+
+    class Selected(Message):
+        """Enter (or a double click) on a row: the first column's value, the customer ID."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class HeaderClicked(Message):
+        def __init__(self, column: int) -> None:
+            super().__init__()
+            self.column = column
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
+        page: int
+        rows: Sequence[tuple[Value, ...]]
+
+    def __init__(self, *, date_format: DateFormat = DateFormat.DMY_SLASH, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.date_format = date_format
+        self._shown: _Shown | None = None
+        self._pages: dict[int, Sequence[tuple[Value, ...]]] = {}
+        self._pending: set[int] = set()
+        self._generation = 0
+        self.sort_marks: dict[int, str] = {}  # column -> "▲" or "▼", drawn in the header
+
+    # --- what is shown -------------------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return self._shown.source.total if self._shown else 0
+
+    @property
+    def columns(self) -> tuple[Field, ...]:
+        return self._shown.source.columns if self._shown else ()
+
+    def show(self, source: RowSource, first_page: Sequence[tuple[Value, ...]] = ()) -> None:
+        """Show a new source (a new query); `first_page` saves a round trip when the caller already has it."""
+        self._generation += 1
+        formatters = [display_formatter(c.type, self.date_format) for c in source.columns]
+        widths = []
+        for i, column in enumerate(source.columns):
+            sample = [cell_len(safe_text(formatters[i](row[i]))) for row in first_page[:PAGE]]
+            widths.append(max(MIN_WIDTH, min(MAX_WIDTH, max([cell_len(column.label) + 2, *sample]))))
+        self._shown = _Shown(source, self._generation, widths, formatters)
+        self._pages = {0: first_page} if first_page else {}
+        self._pending.clear()
+        self.virtual_size = Size(sum(widths) + GAP * len(widths), source.total + 1)
+        self.cursor_row = min(self.cursor_row, max(0, source.total - 1))
+        self.cursor_col = min(self.cursor_col, max(0, len(widths) - 1))
+        self.scroll_to(y=0, animate=False)
+        self.cursor_row = 0
+        self.refresh()
+
+    def row_at(self, index: int) -> tuple[Value, ...] | None:
+        page = self._pages.get(index // PAGE)
+        if page is None or index % PAGE >= len(page):
+            return None
+        return page[index % PAGE]
+
+    @property
+    def current_key(self) -> str | None:
+        row = self.row_at(self.cursor_row)
+        return None if row is None or row[0] is None else str(row[0])
+
+    # --- fetching ------------------------------------------------------------------------------------------
+
+    def _want(self, page: int) -> None:
+        if page not in self._pages and page not in self._pending:
+            self._pending.add(page)
+            self.call_later(self._fetch, page, self._generation)
+
+    @work(thread=True, group="grid-pages")
+    def _fetch(self, page: int, generation: int) -> None:
+        shown = self._shown
+        if shown is None or generation != shown.generation:
+            return
+        rows = shown.source.rows(page * PAGE, PAGE)
+        self.post_message(self.PageLoaded(generation, page, rows))
+
+    def on_customer_grid_page_loaded(self, message: PageLoaded) -> None:
+        message.stop()
+        self._pending.discard(message.page)
+        if self._shown is None or message.generation != self._shown.generation:
+            return  # an answer to a query the user has moved on from
+        self._pages[message.page] = message.rows
+        if len(self._pages) > KEEP_PAGES:
+            here = self.cursor_row // PAGE
+            for far in sorted(self._pages, key=lambda p: -abs(p - here))[: len(self._pages) - KEEP_PAGES]:
+                del self._pages[far]
+        self.refresh()
+
+    # --- drawing -------------------------------------------------------------------------------------------
+
+    def _cell(self, text: str, width: int, style: Style, numeric: bool) -> list[Segment]:
+        text = safe_text(text)
+        if numeric and cell_len(text) < width:
+            text = " " * (width - cell_len(text)) + text
+        return [Segment(set_cell_size(text, width), style), Segment(" " * GAP, style)]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if self._shown is None:
+            return Strip.blank(width, base)
+        shown = self._shown
+        scroll_x, scroll_y = self.scroll_offset
+        segments: list[Segment] = []
+        if y == 0:
+            style = base + self.get_component_rich_style("grid--header")
+            for i, (column, w) in enumerate(zip(shown.source.columns, shown.widths)):
+                mark = self.sort_marks.get(i, "")
+                segments += self._cell(column.label + (f" {mark}" if mark else ""), w, style, False)
+        else:
+            index = scroll_y + y - 1
+            if index >= shown.source.total:
+                return Strip.blank(width, base)
+            row = self.row_at(index)
+            stripe = base + self.get_component_rich_style("grid--stripe") if index % 2 else base
+            if row is None:
+                self._want(index // PAGE)
+                waiting = stripe + self.get_component_rich_style("grid--waiting")
+                segments = [Segment(set_cell_size("…", sum(shown.widths) + GAP * len(shown.widths)), waiting)]
+            else:
+                on_cursor = index == self.cursor_row
+                line = stripe + self.get_component_rich_style("grid--cursor") if on_cursor else stripe
+                cursor_cell = line + self.get_component_rich_style("grid--cursor-cell")
+                for i, (value, fmt, w) in enumerate(zip(row, shown.formatters, shown.widths)):
+                    numeric = shown.source.columns[i].type in (FieldType.DECIMAL, FieldType.INTEGER)
+                    style = cursor_cell if on_cursor and i == self.cursor_col and self.has_focus else line
+                    segments += self._cell(fmt(value), w, style, numeric)
+        strip = Strip(segments).extend_cell_length(scroll_x + width, base)
+        return strip.crop(scroll_x, scroll_x + width)
+
+    # --- moving --------------------------------------------------------------------------------------------
+
+    def _visible_rows(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        top = int(self.scroll_offset.y)
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + self._visible_rows():
+            self.scroll_to(y=new - self._visible_rows() + 1, animate=False)
+        self.refresh()
+
+    def watch_cursor_col(self, old: int, new: int) -> None:
+        if not self._shown:
+            return
+        left = sum(w + GAP for w in self._shown.widths[:new])
+        right = left + self._shown.widths[new] + GAP
+        x = int(self.scroll_offset.x)
+        if left < x:
+            self.scroll_to(x=left, animate=False)
+        elif right > x + self.size.width:
+            self.scroll_to(x=right - self.size.width, animate=False)
+        self.refresh()
+
+    def _go(self, row: int) -> None:
+        self.cursor_row = max(0, min(row, self.total - 1))
+
+    def action_move(self, delta: int) -> None:
+        """Move the cursor up or down."""
+        self._go(self.cursor_row + delta)
+
+    def action_page(self, delta: int) -> None:
+        """Move a screenful up or down."""
+        self._go(self.cursor_row + delta * self._visible_rows())
+
+    def action_first(self) -> None:
+        """Go to the first customer."""
+        self._go(0)
+
+    def action_last(self) -> None:
+        """Go to the last customer."""
+        self._go(self.total - 1)
+
+    def action_column(self, delta: int) -> None:
+        """Move to the column on the left or right."""
+        self.cursor_col = max(0, min(self.cursor_col + delta, len(self.columns) - 1))
+
+    def action_select(self) -> None:
+        """Open the customer under the cursor."""
+        key = self.current_key
+        if key is not None:
+            self.post_message(self.Selected(key))
+
+    def _column_at(self, x: int) -> int | None:
+        if not self._shown:
+            return None
+        left = 0
+        for i, w in enumerate(self._shown.widths):
+            if left <= x < left + w + GAP:
+                return i
+            left += w + GAP
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        column = self._column_at(event.x + int(self.scroll_offset.x))
+        if event.y == 0:
+            if column is not None:
+                self.post_message(self.HeaderClicked(column))
+            return
+        self._go(int(self.scroll_offset.y) + event.y - 1)
+        if column is not None:
+            self.cursor_col = column
+        if event.chain >= 2:
+            self.action_select()
