@@ -15,7 +15,7 @@ import duckdb
 from formats.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS
 from formats.errors import StoreUnreadable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Columns the store keeps for itself: never shown, never imported. ROWVERSION grows with every write of a record,
 # so that a preview or an open edit form can tell that the record changed under it.
@@ -73,7 +73,23 @@ def _v2(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2}
+def _v3(con: duckdb.DuckDBPyConnection) -> None:
+    # Offline imports (store.jobs): the file's bytes and options wait here for a worker. The claim (claimed_by
+    # "host:pid", claimed_at, heartbeat, attempts) lets a job whose worker died be claimed again; the results (the
+    # JSON summary of cli.md, the failed-rows CSV, the e-mail status, the batch) stay with the job. state: queued,
+    # running, done, failed. options: JSON (date format, encoding, policy, row limit).
+    con.execute("CREATE SEQUENCE IF NOT EXISTS job_seq START 1")
+    con.execute(
+        """CREATE TABLE jobs (
+            id BIGINT PRIMARY KEY, state VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_bytes BLOB NOT NULL,
+            options VARCHAR NOT NULL, user_name VARCHAR NOT NULL, entity VARCHAR, emails VARCHAR[] NOT NULL,
+            email_each BOOLEAN NOT NULL DEFAULT FALSE, created TIMESTAMP NOT NULL, claimed_by VARCHAR,
+            claimed_at TIMESTAMP, heartbeat TIMESTAMP, attempts INTEGER NOT NULL DEFAULT 0, finished TIMESTAMP,
+            batch BIGINT, result VARCHAR, failed_rows BLOB, mail_status VARCHAR)"""
+    )
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="preview only; change nothing")
     p.add_argument("--strict", action="store_true", help="commit nothing while any row fails")
     p.add_argument("--offline", action="store_true", help="queue the import for the job worker")
-    p.add_argument("--email", metavar="ADDRESSES", help="e-mail the results to these addresses")
+    p.add_argument("--email", metavar="ADDRESSES", help="e-mail the results to these addresses (; or , between)")
+    p.add_argument("--email-each", action="store_true", help="one message to each address instead of one to all")
     p.add_argument("--errors-out", metavar="PATH", help="save the failed rows as a CSV to fix and re-import")
     p.add_argument("--max-rows", type=int, default=25_000, help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true")
@@ -105,6 +106,25 @@ def build_parser() -> argparse.ArgumentParser:
         if action != "list":
             p.add_argument("name")
         p.add_argument("--json", action="store_true")
+
+    jobs = command("jobs", "offline imports: list, show, run the worker, e-mail results again").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = jobs.add_parser("list", help="list the jobs, newest first")
+    _common(p, top=False)
+    p.add_argument("--json", action="store_true")
+    p = jobs.add_parser("show", help="a job's state, result and e-mail status")
+    _common(p, top=False)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--errors-out", metavar="PATH", help="save the job's failed rows as a CSV to fix and re-import")
+    p.add_argument("--json", action="store_true")
+    p = jobs.add_parser("run", help="the worker: run queued jobs, then wait for more (Ctrl-C or SIGTERM stops it)")
+    _common(p, top=False)
+    p.add_argument("--once", action="store_true", help="run what is queued, then exit")
+    p.add_argument("--poll", type=float, default=2.0, metavar="SECONDS", help="how often to look for new jobs")
+    p = jobs.add_parser("resend", help="e-mail a finished job's results again")
+    _common(p, top=False)
+    p.add_argument("id", metavar="ID")
 
     p = command("history", "list import and edit batches, or the changes of one customer")
     p.add_argument("customer", nargs="?", metavar="CUSTOMERID")
@@ -173,6 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.import_command import cmd_import
 
             return cmd_import(args)
+        if args.command == "jobs":
+            from tui.jobs_command import cmd_jobs
+
+            return cmd_jobs(args)
         from tui import commands
 
         return commands.dispatch(args)

@@ -1,4 +1,6 @@
 """`custbook import`: read, plan, preview (dry run) or commit, report; JSON and exit codes as cli.md says.
+With --offline the file is checked and queued as a job for the worker (`custbook jobs run`); with --email the
+results are e-mailed (after an immediate import here, after a queued one by the worker).
 
 Exit codes: 0 every row went through (or would, or was queued), 1 some rows failed or the file was rejected,
 2 wrong usage, 3 permission denied, 4 store busy or unreadable.
@@ -8,30 +10,31 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from formats.errors import CustbookError, FileRejected, UsageError
 from formats.failed_rows import failed_rows_csv
+from formats.mail import MailNotSent, check_header_text, parse_addresses, send_results
 from formats.plan import ImportPlan, Policy
-from formats.reader import read_file
+from formats.reader import MAX_BYTES, read_bytes, read_file
 from formats.table import Issue
 from formats.values import DateFormat, ParseOptions
 from store import entities as entities_store
 from store import users as users_store
 from store.apply import apply_plan
 from store.db import Store
+from store.jobs import JobOptions, rejected_summary, submit_job
 from store.planner import plan_import
 
 SHOWN_ERRORS = 20
 
 
 def _rejected(exc: CustbookError) -> dict[str, object]:
-    return {
-        "status": "rejected", "batch": None, "job": None, "rows": 0, "created": 0, "updated": 0,
-        "unchanged": 0, "blanked": 0, "failed": 0,
-        "errors": [Issue(None, None, None, str(exc)).as_json()], "warnings": [],
-    }  # fmt: skip
+    return rejected_summary(str(exc))
 
 
 def _describe(issue: Issue) -> str:
@@ -83,13 +86,21 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    if args.offline or args.email:
-        raise UsageError(
-            "Offline imports and e-mailed results are not available in this version yet",
-            "Run the import without --offline and --email",
-        )
     if args.max_rows <= 0:
         raise UsageError("--max-rows must be a positive number", "For example --max-rows 50000")
+    # Everything bound for an e-mail header is checked before anything else happens (exit 2, nothing queued).
+    addresses = parse_addresses(args.email) if args.email is not None else ()
+    if args.email_each and not addresses:
+        raise UsageError("--email-each needs the addresses", "Add --email 'ana@example.com; bob@example.com'")
+    if args.offline and args.dry_run:
+        raise UsageError("A dry run cannot be queued: its preview is shown at once", "Run it without --offline")
+    if args.offline and args.errors_out:
+        raise UsageError(
+            "--errors-out saves the failed rows of an immediate import",
+            "For a queued import, save them once it has run: custbook jobs show ID --errors-out PATH",
+        )
+    if args.offline or addresses:
+        check_header_text(Path(args.file).name, "The file name")
     options = ParseOptions(date_format=DateFormat.parse(args.date_format))
     store = Store(args.db)
     user = users_store.resolve_user(store, args.user)
@@ -98,6 +109,8 @@ def _import(args: argparse.Namespace) -> int:
     entities_store.check_entity(store, args.entity)
     policy = Policy.STRICT if args.strict else Policy.SKIP_FAILED
     try:
+        if args.offline:
+            return _queue(args, store, user.name, JobOptions(options.date_format, args.encoding, policy, args.max_rows))
         raw = read_file(args.file, encoding=args.encoding, max_rows=args.max_rows)
         # Semicolon files come from locales that write decimals with a comma; xlsx dates arrive as ISO text.
         options = ParseOptions(
@@ -108,6 +121,8 @@ def _import(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(_rejected(exc), ensure_ascii=False))
         print(f"custbook: {exc}", file=sys.stderr)
+        if addresses:
+            _email(args, addresses, _rejected(exc), Path(args.file).name, None)
         return 1
     if args.errors_out:
         _save_failed(plan, Path(args.errors_out))
@@ -117,11 +132,77 @@ def _import(args: argparse.Namespace) -> int:
     else:
         status = "committed"
         batch = apply_plan(store, plan, user=user).batch
+    summary = plan.summary(status, batch)
     if args.json:
-        print(json.dumps(plan.summary(status, batch), ensure_ascii=False, default=str))
+        print(json.dumps(summary, ensure_ascii=False, default=str))
     else:
         _report(plan, status, batch)
+    if addresses:
+        failed_csv = failed_rows_csv(plan.raw, plan.errors, plan.failed_rows) if plan.failed else None
+        _email(args, addresses, summary, plan.file_name, failed_csv)
     return 1 if plan.failed else 0
+
+
+def _file_bytes(path: Path) -> bytes:
+    """The file's bytes, for a job; the problems `read_file` names in words (missing, folder, too big) alike."""
+    try:
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
+            read_file(path)  # raises the "too big" rejection without reading the file
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError:
+        read_file(path)  # raises the FileRejected that says what is wrong with the path
+        raise
+
+
+def _queue(args: argparse.Namespace, store: Store, user: str, options: JobOptions) -> int:
+    """Check the file now (a file that cannot be read is rejected at once), then queue it for the worker."""
+    path = Path(args.file)
+    data = _file_bytes(path)
+    raw = read_bytes(data, name=path.name or str(path), encoding=options.encoding, max_rows=options.max_rows)
+    job = submit_job(
+        store,
+        data=data,
+        file_name=raw.name,
+        options=options,
+        user=user,
+        entity=args.entity,
+        emails=parse_addresses(args.email) if args.email is not None else (),
+        email_each=args.email_each,
+    )
+    if args.json:
+        summary = {
+            "status": "queued", "batch": None, "job": job.id, "rows": 0, "created": 0, "updated": 0,
+            "unchanged": 0, "blanked": 0, "failed": 0, "errors": [], "warnings": [],
+        }  # fmt: skip
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(
+            f"Queued as job {job.id}: the worker imports {raw.name} (custbook jobs run). "
+            f"See it with: custbook jobs show {job.id}"
+        )
+    return 0
+
+
+def _email(
+    args: argparse.Namespace,
+    addresses: tuple[str, ...],
+    summary: Mapping[str, object],
+    file_name: str,
+    failed_csv: bytes | None,
+) -> None:
+    """E-mail the results of an immediate import. A failure is a warning: the import's outcome stands."""
+    try:
+        send_results(
+            summary, file_name=file_name, failed_csv=failed_csv, addresses=addresses, each=args.email_each,
+            env=os.environ,
+        )  # fmt: skip
+    except MailNotSent as exc:
+        print(f"custbook: warning: the results were not e-mailed ({exc.reason}); the import is not affected.",
+              file=sys.stderr)  # fmt: skip
+        return
+    print(f"E-mailed the results to {', '.join(addresses)}.", file=sys.stderr)
 
 
 def _save_failed(plan: ImportPlan, path: Path) -> None:

@@ -1,0 +1,305 @@
+"""The results of an import by e-mail: checking the addresses, composing the message, sending it over SMTP.
+
+Owns the message a person receives (a subject naming the file and the outcome, a plain-text body with the counts
+and the first errors in words, the failed rows attached as CSV) and the conversation with the SMTP server the
+environment names (cli.md: CUSTBOOK_SMTP_HOST, _PORT, _USER, _PASSWORD, _STARTTLS, CUSTBOOK_MAIL_FROM). It works
+from the cli.md summary (a dict), so a job's stored result is mailed exactly like an immediate import's.
+
+Standard library only (`email`, `smtplib`); never imports store/ or tui/. Anything a user typed that ends up in a
+header (addresses, the file name) is checked here: a line break in it would add headers of its own (`Bcc: ...`).
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import socket
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import PurePath
+
+from formats.catalogue import Field, FieldType
+from formats.errors import CustbookError, InvalidValue
+from formats.values import ParseOptions, ValueProblem, parser_for
+
+SHOWN_ERRORS = 10
+SMTP_TIMEOUT = 30.0
+# Line breaks (ASCII and Unicode) and other control characters: none may reach a header.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_ADDRESS = Field("EMAIL", "E-mail address", "Adresse e-mail", FieldType.EMAIL, max_len=254)
+
+
+class MailNotSent(CustbookError):
+    """The message could not be handed to the SMTP server; `reason` says why, in words."""
+
+    title = "E-mail not sent"
+
+    def __init__(self, reason: str, fix: str = "") -> None:
+        super().__init__(f"The results were not e-mailed: {reason}", fix)
+        self.reason = reason
+
+
+# --- what the user typed ----------------------------------------------------------------------------------------
+
+
+def check_header_text(text: str, what: str) -> None:
+    """Refuse text bound for a header (subject, file name) that holds a line break or another control character."""
+    if _CONTROL.search(text):
+        raise InvalidValue(
+            f"{what} contains a line break or another control character, which could add headers to the e-mail",
+            "Rename it without them and try again",
+        )
+
+
+def parse_addresses(text: str) -> tuple[str, ...]:
+    """The addresses of `--email`: separated by `;` or `,`, each one checked; duplicates dropped."""
+    if _CONTROL.search(text):
+        raise InvalidValue(
+            "The e-mail addresses contain a line break or another control character, which could add headers "
+            "to the message",
+            "Give the addresses on one line, separated by ; or ,",
+        )
+    check = parser_for(_ADDRESS, ParseOptions())
+    seen: dict[str, str] = {}
+    for part in re.split(r"[;,]", text):
+        address = part.strip()
+        if not address:
+            continue
+        try:
+            check(address)
+        except ValueProblem:
+            raise InvalidValue(
+                f"'{address[:80]}' is not an e-mail address",
+                "Write each address as name@example.com, separated by ; or ,",
+            ) from None
+        seen.setdefault(address.casefold(), address)
+    if not seen:
+        raise InvalidValue(
+            "No e-mail address was given", "Give one or more separated by ; or , (--email 'ana@example.com')"
+        )
+    return tuple(seen.values())
+
+
+# --- the message ------------------------------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _count(summary: Mapping[str, object], key: str) -> int:
+    value = summary.get(key, 0)
+    return int(value) if isinstance(value, int) else 0
+
+
+def counts_line(summary: Mapping[str, object]) -> str:
+    """'120 rows: 10 new, 90 updated (7 fields erased), 15 unchanged, 5 failed', as `custbook import` says it."""
+    c = {k: _count(summary, k) for k in ("rows", "created", "updated", "blanked", "unchanged", "failed")}
+    return (
+        f"{_plural(c['rows'], 'row')}: {c['created']:,} new, {c['updated']:,} updated "
+        f"({_plural(c['blanked'], 'field')} erased), {c['unchanged']:,} unchanged, {c['failed']:,} failed"
+    )
+
+
+def outcome(summary: Mapping[str, object]) -> str:
+    """The outcome in a few words, for a subject line or a list."""
+    status, failed = summary.get("status"), _count(summary, "failed")
+    failing = f", {_plural(failed, 'row')} failed" if failed else ""
+    if status == "rejected":
+        return "rejected, nothing changed"
+    if status == "queued":
+        return "queued"
+    if status == "dry-run":
+        return "preview only, nothing changed" + failing
+    if summary.get("batch") is None:
+        return ("nothing imported" if failed else "nothing to change") + failing
+    return f"imported as {summary['batch']}" + failing
+
+
+def describe_issue(issue: Mapping[str, object]) -> str:
+    """One error or warning of the summary in words: 'Row 14, EMAIL1 ('bob@'): ... .'"""
+    where = f"Row {issue['row']}" if issue.get("row") else "File"
+    if issue.get("column"):
+        where += f", {issue['column']}"
+    value = f" ('{issue['value']}')" if issue.get("value") else ""
+    return f"{where}{value}: {issue.get('message', '')}"
+
+
+def failed_rows_name(file_name: str) -> str:
+    return f"{PurePath(file_name).stem or 'import'}-failed-rows.csv"
+
+
+def subject(summary: Mapping[str, object], file_name: str) -> str:
+    return f"custbook import of {file_name}: {outcome(summary)}"
+
+
+def body(summary: Mapping[str, object], file_name: str, *, attached: bool) -> str:
+    job = f" (job {summary['job']})" if summary.get("job") else ""
+    lines = [f"The import of {file_name}{job}: {outcome(summary)}.", ""]
+    if summary.get("status") != "rejected" or _count(summary, "rows"):
+        lines += [counts_line(summary) + ".", ""]
+    errors = [e for e in summary.get("errors", []) or [] if isinstance(e, Mapping)]
+    if errors:
+        lines.append("The first errors:" if len(errors) > SHOWN_ERRORS else "Errors:")
+        lines += ["- " + describe_issue(e) for e in errors[:SHOWN_ERRORS]]
+        if len(errors) > SHOWN_ERRORS:
+            lines.append(f"... and {_plural(len(errors) - SHOWN_ERRORS, 'more error')}.")
+        lines.append("")
+    warnings = [w for w in summary.get("warnings", []) or [] if isinstance(w, Mapping)]
+    if warnings:
+        lines.append("Warnings:")
+        lines += ["- " + describe_issue(w) for w in warnings[:SHOWN_ERRORS]]
+        if len(warnings) > SHOWN_ERRORS:
+            lines.append(f"... and {_plural(len(warnings) - SHOWN_ERRORS, 'more warning')}.")
+        lines.append("")
+    if attached:
+        lines.append(
+            f"The failed rows are attached as {failed_rows_name(file_name)}: fix the cells its last column names, "
+            "delete that column, and import the file again."
+        )
+        lines.append("")
+    lines.append("-- custbook")
+    return "\n".join(lines) + "\n"
+
+
+def compose(
+    summary: Mapping[str, object],
+    *,
+    file_name: str,
+    sender: str,
+    to: Sequence[str],
+    failed_csv: bytes | None,
+) -> EmailMessage:
+    check_header_text(file_name, "The file name")
+    msg = EmailMessage()
+    msg["Subject"] = subject(summary, file_name)
+    msg["From"] = sender
+    msg["To"] = ", ".join(to)
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    msg.set_content(body(summary, file_name, attached=bool(failed_csv)))
+    if failed_csv:
+        msg.add_attachment(failed_csv, maintype="text", subtype="csv", filename=failed_rows_name(file_name))
+    return msg
+
+
+# --- sending ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    starttls: bool
+    sender: str
+    timeout: float = SMTP_TIMEOUT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> MailSettings:
+        """The settings of cli.md; a missing or wrong one is a `MailNotSent` naming the variable."""
+        host = env.get("CUSTBOOK_SMTP_HOST", "").strip()
+        if not host:
+            raise MailNotSent("no mail server is configured (CUSTBOOK_SMTP_HOST is not set)")
+        flag = env.get("CUSTBOOK_SMTP_STARTTLS", "0").strip() or "0"
+        if flag not in ("0", "1"):
+            raise MailNotSent(f"CUSTBOOK_SMTP_STARTTLS is '{flag[:20]}' (use 0 or 1)")
+        starttls = flag == "1"
+        port_text = env.get("CUSTBOOK_SMTP_PORT", "").strip()
+        port = 587 if starttls else 25
+        if port_text:
+            if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+                raise MailNotSent(f"CUSTBOOK_SMTP_PORT is '{port_text[:20]}', not a port number")
+            port = int(port_text)
+        sender = env.get("CUSTBOOK_MAIL_FROM", "").strip()
+        if sender:
+            try:
+                (sender,) = parse_addresses(sender)
+            except (InvalidValue, ValueError):
+                raise MailNotSent(f"CUSTBOOK_MAIL_FROM is '{sender[:80]}', not one e-mail address") from None
+        else:
+            sender = f"custbook@{socket.gethostname() or 'localhost'}"
+            if _CONTROL.search(sender):
+                sender = "custbook@localhost"
+        user = env.get("CUSTBOOK_SMTP_USER") or None
+        return cls(host, port, user, env.get("CUSTBOOK_SMTP_PASSWORD"), starttls, sender)
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def send(messages: Sequence[EmailMessage], settings: MailSettings) -> None:
+    """Hand every message to the server over one connection; `MailNotSent` with the reason in words if any is not
+    accepted for every recipient."""
+    refused: list[str] = []
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            smtp.ehlo()
+            if settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if settings.user:
+                smtp.login(settings.user, settings.password or "")
+            for msg in messages:
+                try:
+                    refused += list(smtp.send_message(msg))
+                except smtplib.SMTPRecipientsRefused as exc:
+                    refused += list(exc.recipients)
+    except MailNotSent:
+        raise
+    except Exception as exc:  # every way a conversation can fail becomes one reason, never a traceback
+        raise MailNotSent(_reason(exc, settings)) from None
+    if refused:
+        raise MailNotSent(f"the mail server {settings.where} refused {', '.join(refused)}")
+
+
+def _reason(exc: Exception, s: MailSettings) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return f"the mail server {s.where} refused the connection (is it running?)"
+    if isinstance(exc, socket.gaierror):
+        return f"there is no mail server named {s.host}"
+    if isinstance(exc, TimeoutError):
+        return f"the mail server {s.where} did not answer within {s.timeout:g} seconds"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"the mail server {s.where} refused the login of {s.user} (check CUSTBOOK_SMTP_USER and _PASSWORD)"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        what = "STARTTLS" if s.starttls and "STARTTLS" in str(exc).upper() else "what custbook asked"
+        return f"the mail server {s.where} does not support {what} ({exc})"
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return f"the mail server {s.where} refused the sender {s.sender} (set CUSTBOOK_MAIL_FROM)"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        return f"the mail server {s.where} answered {exc.smtp_code} {text}".strip()
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"the mail server {s.where} closed the connection"
+    if isinstance(exc, ssl.SSLError):
+        return f"the secure connection to {s.where} failed ({exc.reason or exc})"
+    if isinstance(exc, OSError):
+        return f"the mail server {s.where} could not be reached ({exc.strerror or exc})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def send_results(
+    summary: Mapping[str, object],
+    *,
+    file_name: str,
+    failed_csv: bytes | None,
+    addresses: Sequence[str],
+    each: bool,
+    env: Mapping[str, str],
+) -> None:
+    """Compose and send the results: one message to all the addresses, or one each. Raises `MailNotSent`."""
+    settings = MailSettings.from_env(env)
+    groups = [[a] for a in addresses] if each else [list(addresses)]
+    try:
+        messages = [
+            compose(summary, file_name=file_name, sender=settings.sender, to=to, failed_csv=failed_csv) for to in groups
+        ]
+    except InvalidValue as exc:  # checked at submission; a message never goes out with a forged header
+        raise MailNotSent(exc.message) from None
+    send(messages, settings)

@@ -1,0 +1,407 @@
+"""Offline imports as jobs: queueing, claiming by a worker, running, and keeping the results.
+
+Owns the `jobs` table. A job holds the file's bytes, its name, the options, the user, the level (top or entity)
+and the e-mail addresses; a worker claims it, runs the import and stores the results with it. This module never
+sends mail and never sleeps: the worker loop and the e-mail delivery live in `tui/jobs_command.py`.
+
+Guarantees, and how:
+- Two workers never run the same job: a claim is a SELECT and an UPDATE inside one `Store.write()` transaction,
+  and writers are serialised (DuckDB's file lock between processes, `Store.write()`'s lock between threads).
+- A job whose worker died is claimed again once its heartbeat is older than the timeout
+  (`CUSTBOOK_JOB_TIMEOUT`, default 60 s), at most `MAX_ATTEMPTS` times; then it is marked failed.
+- A job is applied at most once: the plan, the apply (the batch and its customers) and the job's final state are
+  written in ONE transaction, which first checks that the claim is still this worker's (same worker, same
+  attempt). A worker killed before that commit leaves nothing of the job in the store; a slow worker whose job
+  was claimed again finds the claim gone and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+
+import duckdb
+
+from formats.errors import (
+    CustbookError,
+    FileRejected,
+    InvalidValue,
+    NotFound,
+    StoreBusy,
+    StoreUnreadable,
+    UsageError,
+)
+from formats.failed_rows import failed_rows_csv
+from formats.plan import Policy
+from formats.reader import MAX_ROWS, read_bytes
+from formats.table import Issue
+from formats.values import DateFormat, ParseOptions
+from store.apply import apply_plan, batch_label
+from store.db import Store
+from store.entities import check_entity
+from store.history import parse_batch_id
+from store.planner import plan_import
+from store.users import resolve_user
+
+DEFAULT_TIMEOUT = 60.0
+MAX_ATTEMPTS = 3  # claims of one job; a job that keeps killing its worker (a file too big for the machine) stops
+WORKER_STOPPED = "not sent: the worker stopped before sending it"  # mail status until the worker records the send
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"  # the import ran: its summary (failed rows included) is the result
+    FAILED = "failed"  # the import changed nothing: file rejected, user refused, --strict with failing rows...
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    date_format: DateFormat = DateFormat.DMY_SLASH
+    encoding: str = "auto"
+    policy: Policy = Policy.SKIP_FAILED
+    max_rows: int = MAX_ROWS
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "date_format": self.date_format.value,
+                "encoding": self.encoding,
+                "policy": self.policy.value,
+                "max_rows": self.max_rows,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> JobOptions:
+        data = json.loads(text)
+        return cls(
+            DateFormat.parse(data.get("date_format", DateFormat.DMY_SLASH.value)),
+            data.get("encoding", "auto"),
+            Policy(data.get("policy", Policy.SKIP_FAILED.value)),
+            int(data.get("max_rows", MAX_ROWS)),
+        )
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job as listed and shown (without the file's bytes)."""
+
+    number: int
+    state: JobState
+    file_name: str
+    file_size: int
+    options: JobOptions
+    user: str
+    entity: str | None
+    emails: tuple[str, ...]
+    email_each: bool
+    created: dt.datetime
+    claimed_by: str | None
+    claimed_at: dt.datetime | None
+    heartbeat: dt.datetime | None
+    attempts: int
+    finished: dt.datetime | None
+    batch: str | None
+    result: dict[str, object] | None  # the cli.md summary, "job" included
+    failed_rows: int  # size in bytes of the failed-rows CSV, 0 when there is none
+    mail_status: str | None  # "sent", "not sent: <reason>", or None when no address was given
+
+    @property
+    def id(self) -> str:
+        return job_label(self.number)
+
+    @property
+    def finished_running(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job a worker holds: the job, its file, and the (worker, attempt) pair that proves the claim is current."""
+
+    job: Job
+    data: bytes
+    worker: str
+    attempt: int
+
+
+_COLS = (
+    "id, state, file_name, octet_length(file_bytes), options, user_name, entity, emails, email_each, created, "
+    "claimed_by, claimed_at, heartbeat, attempts, finished, batch, result, coalesce(octet_length(failed_rows), 0), "
+    "mail_status"
+)
+
+
+def job_label(number: int) -> str:
+    return f"J{number}"
+
+
+def parse_job_id(text: str) -> int:
+    word = text.strip().upper().removeprefix("J")
+    if not word.isdigit():
+        raise UsageError(f"'{text}' is not a job ID", "Job IDs look like J12; see them with: custbook jobs list")
+    return int(word)
+
+
+def job_timeout(env: Mapping[str, str] | None = None) -> float:
+    """Seconds after which a running job whose worker sent no heartbeat may be claimed again."""
+    text = (os.environ if env is None else env).get("CUSTBOOK_JOB_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise InvalidValue(
+            f"CUSTBOOK_JOB_TIMEOUT is '{text}', not a number of seconds", "Set it to a number such as 60, or unset it"
+        )
+    return value
+
+
+def rejected_summary(message: str, job: str | None = None) -> dict[str, object]:
+    """The cli.md object of an import refused as a whole: nothing changed, the reason as a file-level error."""
+    return {
+        "status": "rejected", "batch": None, "job": job, "rows": 0, "created": 0, "updated": 0,
+        "unchanged": 0, "blanked": 0, "failed": 0,
+        "errors": [Issue(None, None, None, message).as_json()], "warnings": [],
+    }  # fmt: skip
+
+
+def _job(row: tuple) -> Job:
+    (number, state, name, size, options, user, entity, emails, each, created, claimed_by, claimed_at, heartbeat,
+     attempts, finished, batch, result, failed, mail) = row  # fmt: skip
+    return Job(
+        number, JobState(state), name, int(size or 0), JobOptions.from_json(options), user, entity,
+        tuple(emails or ()), bool(each), created, claimed_by, claimed_at, heartbeat, int(attempts), finished,
+        batch_label(batch) if batch is not None else None, json.loads(result) if result else None, int(failed), mail,
+    )  # fmt: skip
+
+
+def submit_job(
+    store: Store,
+    *,
+    data: bytes,
+    file_name: str,
+    options: JobOptions,
+    user: str,
+    entity: str | None,
+    emails: tuple[str, ...] = (),
+    email_each: bool = False,
+) -> Job:
+    """Queue an import. The caller has checked the user, the entity, the addresses and the file."""
+    with store.write() as con:
+        row = con.execute("SELECT nextval('job_seq')").fetchone()
+        assert row is not None
+        number = int(row[0])
+        con.execute(
+            "INSERT INTO jobs (id, state, file_name, file_bytes, options, user_name, entity, emails, email_each, "
+            "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
+            [number, JobState.QUEUED.value, file_name, data, options.to_json(), user, entity, list(emails),
+             email_each],
+        )  # fmt: skip
+        return _get(con, number)
+
+
+def _get(con: duckdb.DuckDBPyConnection, number: int) -> Job:
+    row = con.execute(f"SELECT {_COLS} FROM jobs WHERE id = ?", [number]).fetchone()
+    if not row:
+        raise NotFound(f"There is no job {job_label(number)}", "See the jobs with: custbook jobs list")
+    return _job(row)
+
+
+def list_jobs(store: Store, limit: int = 200) -> list[Job]:
+    """The newest jobs first."""
+    with store.read() as con:
+        return [_job(r) for r in con.execute(f"SELECT {_COLS} FROM jobs ORDER BY id DESC LIMIT ?", [limit]).fetchall()]
+
+
+def get_job(store: Store, job_id: str) -> Job:
+    with store.read() as con:
+        return _get(con, parse_job_id(job_id))
+
+
+def failed_rows_of(store: Store, job: Job) -> bytes | None:
+    """The failed-rows CSV of a finished job, or None when no row failed."""
+    with store.read() as con:
+        row = con.execute("SELECT failed_rows FROM jobs WHERE id = ?", [job.number]).fetchone()
+    return bytes(row[0]) if row and row[0] is not None else None
+
+
+def set_mail_status(store: Store, job: Job, status: str) -> None:
+    with store.write() as con:
+        con.execute("UPDATE jobs SET mail_status = ? WHERE id = ?", [status, job.number])
+
+
+# --- the worker's side ------------------------------------------------------------------------------------------
+
+
+def claim_next(store: Store, worker: str, *, timeout: float | None = None) -> Claim | None:
+    """Take the oldest queued job, or a running one whose worker stopped sending heartbeats; None when none is
+    waiting. Atomic: the look and the claim are one transaction."""
+    timeout = job_timeout() if timeout is None else timeout
+    with store.read() as con:
+        # A cheap look first: an idle worker polling every few seconds should not take the write lock each time.
+        waiting = con.execute(
+            "SELECT count(*) FROM jobs WHERE state = 'queued' OR (state = 'running' AND "
+            "heartbeat < now()::TIMESTAMP - to_seconds(?::DOUBLE))",
+            [timeout],
+        ).fetchone()
+    if not waiting or not waiting[0]:
+        return None
+    with store.write() as con:
+        # A job that killed its worker MAX_ATTEMPTS times is not tried again: it would loop forever.
+        for number, claimed_by in con.execute(
+            "SELECT id, claimed_by FROM jobs WHERE state = 'running' AND attempts >= ? "
+            "AND heartbeat < now()::TIMESTAMP - to_seconds(?::DOUBLE)",
+            [MAX_ATTEMPTS, timeout],
+        ).fetchall():
+            message = (
+                f"The job was started {MAX_ATTEMPTS} times and its worker stopped each time (last {claimed_by}). "
+                "Split the file into smaller ones and import them again"
+            )
+            _finish(con, number, JobState.FAILED, rejected_summary(message, job_label(number)), None, None)
+        row = con.execute(
+            "SELECT id, attempts FROM jobs WHERE state = 'queued' OR (state = 'running' AND "
+            "heartbeat < now()::TIMESTAMP - to_seconds(?::DOUBLE)) ORDER BY id LIMIT 1",
+            [timeout],
+        ).fetchone()
+        if not row:
+            return None
+        number, attempt = int(row[0]), int(row[1]) + 1
+        con.execute(
+            "UPDATE jobs SET state = 'running', claimed_by = ?, claimed_at = now()::TIMESTAMP, "
+            "heartbeat = now()::TIMESTAMP, attempts = ? WHERE id = ?",
+            [worker, attempt, number],
+        )
+        data = con.execute("SELECT file_bytes FROM jobs WHERE id = ?", [number]).fetchone()
+        assert data is not None
+        return Claim(_get(con, number), bytes(data[0]), worker, attempt)
+
+
+def _owns(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
+    row = con.execute(
+        "SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND claimed_by = ? AND attempts = ?",
+        [claim.job.number, claim.worker, claim.attempt],
+    ).fetchone()
+    return row is not None
+
+
+def heartbeat(store: Store, claim: Claim) -> bool:
+    """Tell other workers this job's worker is alive; False when the claim was lost (the job was claimed again)."""
+    with store.write() as con:
+        if not _owns(con, claim):
+            return False
+        con.execute("UPDATE jobs SET heartbeat = now()::TIMESTAMP WHERE id = ?", [claim.job.number])
+        return True
+
+
+def release(store: Store, claim: Claim) -> None:
+    """Put a claimed job back in the queue (the store was busy): best effort, the timeout covers a failure."""
+    try:
+        with store.write() as con:
+            if _owns(con, claim):
+                con.execute(
+                    "UPDATE jobs SET state = 'queued', attempts = attempts - 1, claimed_by = NULL, heartbeat = NULL "
+                    "WHERE id = ?",
+                    [claim.job.number],
+                )
+    except StoreBusy:
+        pass
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    number: int,
+    state: JobState,
+    summary: dict[str, object],
+    failed_csv: bytes | None,
+    batch: int | None,
+) -> None:
+    emails = con.execute("SELECT len(emails) FROM jobs WHERE id = ?", [number]).fetchone()
+    mail = WORKER_STOPPED if emails and emails[0] else None
+    con.execute(
+        "UPDATE jobs SET state = ?, finished = now()::TIMESTAMP, result = ?, failed_rows = ?, batch = ?, "
+        "mail_status = ? WHERE id = ?",
+        [state.value, json.dumps(summary, ensure_ascii=False, default=str), failed_csv, batch, mail, number],
+    )
+
+
+class _InTransaction(Store):
+    """The store seen from inside one open write transaction: the planner, apply and the user checks it is passed
+    to join that transaction instead of opening their own, so all their writes commit or roll back with the job's
+    final state."""
+
+    def __init__(self, store: Store, con: duckdb.DuckDBPyConnection) -> None:
+        super().__init__(store.path, busy_seconds=store.busy_seconds)
+        self._con = con
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        yield self._con
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        yield self._con
+
+
+def run_claimed(store: Store, claim: Claim) -> Job | None:
+    """Run a claimed job to its end and store the results; None when the claim was lost to another worker (then
+    nothing was written). StoreBusy and StoreUnreadable propagate: the job stays claimed, or call `release`."""
+    job = claim.job
+    label = job.id
+    options = job.options
+    try:
+        raw = read_bytes(claim.data, name=job.file_name, encoding=options.encoding, max_rows=options.max_rows)
+    except (FileRejected, InvalidValue) as exc:
+        return _refuse(store, claim, exc)
+    # Reading a large file takes seconds: say so before the long transaction, so that no other worker takes over.
+    if not heartbeat(store, claim):
+        return None
+    # As `custbook import` does: semicolon files write decimals with a comma; xlsx dates arrive as ISO text.
+    parse = ParseOptions(
+        date_format=options.date_format, decimal_comma=raw.delimiter == ";", iso_dates=raw.delimiter is None
+    )
+    try:
+        with store.write() as con:
+            if not _owns(con, claim):
+                return None
+            inside = _InTransaction(store, con)
+            user = resolve_user(inside, job.user)
+            check_entity(inside, job.entity)
+            plan = plan_import(inside, raw, user=user, entity=job.entity, options=parse, policy=options.policy)
+            if options.policy is Policy.STRICT and plan.failed:
+                status, state, batch = "rejected", JobState.FAILED, None
+            else:
+                status, state = "committed", JobState.DONE
+                batch = apply_plan(inside, plan, user=user).batch
+            failed_csv = failed_rows_csv(plan.raw, plan.errors, plan.failed_rows) if plan.failed else None
+            number = parse_batch_id(batch) if batch else None
+            _finish(con, job.number, state, plan.summary(status, batch, label), failed_csv, number)
+            return _get(con, job.number)
+    except (StoreBusy, StoreUnreadable):
+        raise
+    except CustbookError as exc:  # the user may no longer import, the entity is gone...: nothing was written
+        return _refuse(store, claim, exc)
+
+
+def _refuse(store: Store, claim: Claim, exc: CustbookError) -> Job | None:
+    with store.write() as con:
+        if not _owns(con, claim):
+            return None
+        summary = rejected_summary(str(exc), claim.job.id)
+        _finish(con, claim.job.number, JobState.FAILED, summary, None, None)
+        return _get(con, claim.job.number)
+
+
+def fail_unexpected(store: Store, claim: Claim, problem: str) -> Job | None:
+    """Record a job that met a problem custbook did not foresee (a bug): failed, with the problem as its error."""
+    return _refuse(
+        store, claim, CustbookError(f"The job stopped on an unexpected problem ({problem})", "Please report it")
+    )

@@ -1,0 +1,164 @@
+"""Jobs in the store (store/jobs.py): queueing, the atomic claim, a claim taken over after the timeout, and the
+import applied at most once, in the same transaction as the job's final state.
+
+In-process, on a throwaway store; the same guarantees across real processes (two workers, a worker killed with
+SIGKILL) are in tests/test_jobs_process.py.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import csv_bytes
+
+from formats.errors import InvalidValue, UsageError
+from formats.plan import Policy
+from store import jobs
+from store.db import Store
+from store.history import list_batches
+from store.jobs import JobOptions, JobState
+from store.users import User
+
+GOOD = csv_bytes(
+    [["CUSTOMERID", "NAME", "PRINTAS", "EMAIL1"], ["C1", "Ann", "Ann", "a@x.org"], ["C2", "Bo", "Bo", "bo@"]]
+)
+
+
+def _submit(store: Store, user: User, data: bytes = GOOD, **kw: object) -> jobs.Job:
+    return jobs.submit_job(
+        store,
+        data=data,
+        file_name=str(kw.pop("file_name", "c.csv")),
+        options=kw.pop("options", JobOptions()),  # type: ignore[arg-type]
+        user=user.name,
+        entity=None,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _customers(store: Store) -> list[tuple]:
+    with store.read() as con:
+        return con.execute('SELECT "CUSTOMERID", "NAME" FROM customers ORDER BY 1').fetchall()
+
+
+def test_a_queued_job_is_claimed_run_and_keeps_its_results(store: Store, alice: User) -> None:
+    job = _submit(store, alice, emails=("a@b.co",))
+    assert (job.id, job.state, job.file_size, job.emails) == ("J1", JobState.QUEUED, len(GOOD), ("a@b.co",))
+    claim = jobs.claim_next(store, "host:1")
+    assert claim is not None and claim.data == GOOD and claim.attempt == 1
+    assert jobs.get_job(store, "J1").state is JobState.RUNNING
+    done = jobs.run_claimed(store, claim)
+    assert done is not None and done.state is JobState.DONE
+    assert done.result is not None
+    assert {k: done.result[k] for k in ("status", "batch", "job", "rows", "created", "failed")} == {
+        "status": "committed", "batch": "B1", "job": "J1", "rows": 2, "created": 1, "failed": 1,
+    }  # fmt: skip
+    assert done.batch == "B1" and done.finished is not None
+    # Until the worker records the send, the job says the mail did not go: a worker killed now loses nothing.
+    assert done.mail_status == jobs.WORKER_STOPPED
+    failed = jobs.failed_rows_of(store, done)
+    assert failed is not None and b"C2,Bo,Bo,bo@" in failed
+    assert _customers(store) == [("C1", "Ann")]
+    assert [(b.id, b.file_name, b.created, b.failed) for b in list_batches(store)] == [("B1", "c.csv", 1, 1)]
+    assert jobs.claim_next(store, "host:1") is None
+
+
+def test_a_running_job_is_not_claimed_twice(store: Store, alice: User) -> None:
+    _submit(store, alice)
+    first = jobs.claim_next(store, "host:1", timeout=60)
+    assert first is not None
+    assert jobs.claim_next(store, "host:2", timeout=60) is None
+
+
+def test_a_stale_claim_is_taken_over_and_the_slow_worker_writes_nothing(store: Store, alice: User) -> None:
+    _submit(store, alice)
+    slow = jobs.claim_next(store, "host:1", timeout=60)
+    assert slow is not None
+    time.sleep(0.05)
+    again = jobs.claim_next(store, "host:2", timeout=0.01)  # host:1 sent no heartbeat for longer than the timeout
+    assert again is not None and again.job.number == slow.job.number and again.attempt == 2
+    # The slow worker wakes up: its claim is gone, so it writes nothing at all.
+    assert jobs.run_claimed(store, slow) is None
+    assert _customers(store) == [] and list_batches(store) == []
+    done = jobs.run_claimed(store, again)
+    assert done is not None and done.claimed_by == "host:2" and done.attempts == 2
+    assert [b.id for b in list_batches(store)] == ["B1"]
+
+
+def test_the_apply_and_the_jobs_final_state_are_one_transaction(
+    store: Store, alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _submit(store, alice)
+    claim = jobs.claim_next(store, "host:1")
+    assert claim is not None
+
+    def crash(*args: object) -> None:  # the process dies after the apply, before the job is marked done
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(jobs, "_finish", crash)
+    with pytest.raises(RuntimeError):
+        jobs.run_claimed(store, claim)
+    assert _customers(store) == [] and list_batches(store) == []
+    assert jobs.get_job(store, "J1").state is JobState.RUNNING  # claimed again after the timeout
+    monkeypatch.undo()
+    assert jobs.run_claimed(store, claim) is not None
+    assert [b.id for b in list_batches(store)] == ["B1"]
+
+
+def test_a_job_that_keeps_killing_its_worker_ends_failed(store: Store, alice: User) -> None:
+    _submit(store, alice)
+    for attempt in range(1, jobs.MAX_ATTEMPTS + 1):
+        claim = jobs.claim_next(store, f"host:{attempt}", timeout=0.01)
+        assert claim is not None and claim.attempt == attempt
+        time.sleep(0.05)  # ... and the worker dies
+    assert jobs.claim_next(store, "host:9", timeout=0.01) is None
+    job = jobs.get_job(store, "J1")
+    assert job.state is JobState.FAILED and job.result is not None
+    assert f"started {jobs.MAX_ATTEMPTS} times" in str(job.result["errors"])
+    assert _customers(store) == []
+
+
+def test_strict_with_failing_rows_and_unreadable_files_fail_without_writing(store: Store, alice: User) -> None:
+    _submit(store, alice, options=JobOptions(policy=Policy.STRICT))
+    _submit(store, alice, data=b"", file_name="empty.csv")
+    results = []
+    while (claim := jobs.claim_next(store, "host:1")) is not None:
+        results.append(jobs.run_claimed(store, claim))
+    strict, empty = results
+    assert strict is not None and strict.state is JobState.FAILED and strict.batch is None
+    assert strict.result is not None and strict.result["status"] == "rejected" and strict.result["failed"] == 1
+    assert jobs.failed_rows_of(store, strict) is not None
+    assert empty is not None and empty.state is JobState.FAILED and empty.result is not None
+    assert empty.result["status"] == "rejected" and "empty" in str(empty.result["errors"][0])  # type: ignore[index]
+    assert _customers(store) == [] and list_batches(store) == []
+
+
+def test_a_user_without_import_permissions_by_run_time_fails_the_job(store: Store, alice: User) -> None:
+    from store.users import UserType, add_user
+
+    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset())
+    _submit(store, bob)
+    claim = jobs.claim_next(store, "host:1")
+    assert claim is not None
+    job = jobs.run_claimed(store, claim)
+    assert job is not None and job.state is JobState.FAILED
+    assert "bob may not" in str(job.result)
+    assert _customers(store) == []
+
+
+def test_job_ids_and_the_timeout_setting() -> None:
+    assert jobs.parse_job_id(" j12 ") == 12 and jobs.job_label(12) == "J12"
+    with pytest.raises(UsageError):
+        jobs.parse_job_id("B12")
+    assert jobs.job_timeout({}) == jobs.DEFAULT_TIMEOUT
+    assert jobs.job_timeout({"CUSTBOOK_JOB_TIMEOUT": "1.5"}) == 1.5
+    with pytest.raises(InvalidValue):
+        jobs.job_timeout({"CUSTBOOK_JOB_TIMEOUT": "-1"})
+
+
+def test_options_survive_the_round_trip_through_json() -> None:
+    from formats.values import DateFormat
+
+    options = JobOptions(DateFormat.MDY_SLASH, "cp1252", Policy.STRICT, 100)
+    assert JobOptions.from_json(options.to_json()) == options
