@@ -1,7 +1,7 @@
 """The failed-rows file: the rows an import left out, with their original columns plus an error column.
 
-The user fixes the cells named in the error column and imports the file again; the error column is ignored on
-re-import only if removed, so it is named so that the header check says exactly that.
+The user fixes the cells named in the error column and imports the file again as it is: the importer recognises
+this error column by its name and ignores it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from formats.table import Issue, RawTable
 
-ERROR_COLUMN = "Import errors (delete this column before re-importing)"
+ERROR_COLUMN = "Import errors (custbook ignores this column when you import the file again)"
 
 
 def failed_rows_csv(raw: RawTable, errors: tuple[Issue, ...], failed: frozenset[int]) -> bytes:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from formats.catalogue import Catalogue
 from formats.errors import FileRejected
+from formats.failed_rows import ERROR_COLUMN
 from formats.table import Issue, RawTable, Severity
 
 
@@ -48,6 +49,10 @@ def map_headers(table: RawTable, catalogue: Catalogue) -> HeaderMap:
     unknown: list[str] = []
     bad: list[str] = []
     for index, header in enumerate(table.header):
+        if header.strip() == ERROR_COLUMN:
+            # Our own failed-rows file, fixed and imported again: its error column is not data.
+            warnings.append(Issue(None, None, None, f"The column '{ERROR_COLUMN}' was ignored", Severity.WARNING))
+            continue
         if not header.strip():
             if any(index < len(r.cells) and r.cells[index].strip() for r in table.rows):
                 unknown.append(f"column {_column_letter(index)} has no name in the header row")

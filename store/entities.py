@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from formats.errors import InvalidValue, NotFound
 from store.db import Store
+from store.users import User
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,9 @@ def list_entities(store: Store) -> list[Entity]:
         return [Entity(*r) for r in con.execute("SELECT id, name FROM entities ORDER BY id").fetchall()]
 
 
-def add_entity(store: Store, entity_id: str, name: str) -> Entity:
+def add_entity(store: Store, entity_id: str, name: str, *, by: User | None = None) -> Entity:
+    if by is not None:
+        by.require_admin("add entities")
     eid = entity_id.strip()
     if not eid or len(eid) > 20 or any(ch.isspace() for ch in eid):
         raise InvalidValue(f"'{entity_id}' cannot be an entity ID", "Use up to 20 characters without spaces")

@@ -12,6 +12,7 @@ from formats.catalogue import CUSTOM_ID_RE, CUSTOM_TYPES, Catalogue, Field, Fiel
 from formats.errors import InvalidValue
 from store.db import Store, quote_ident
 from store.schema import INTERNAL_COLUMNS
+from store.users import User
 
 
 def load_catalogue(con: duckdb.DuckDBPyConnection) -> Catalogue:
@@ -49,8 +50,12 @@ def add_field(
     required: bool = False,
     label: str | None = None,
     label_fr: str | None = None,
+    by: User | None = None,
 ) -> Field:
-    """Define a custom field. Raises InvalidValue with the fix for a bad ID, type or value list."""
+    """Define a custom field. Raises InvalidValue with the fix for a bad ID, type or value list; PermissionDenied
+    when `by` (the acting user) is not an administrator."""
+    if by is not None:
+        by.require_admin("add custom fields")
     fid = field_id.strip()
     if not CUSTOM_ID_RE.match(fid):
         raise InvalidValue(

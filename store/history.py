@@ -34,6 +34,7 @@ class Batch:
     failed: int
     undoes: str | None
     undone_by: str | None
+    removed: int = 0  # customers an undo removed (they had been created by the batch it undid)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,10 @@ class Change:
     user: str | None = None
 
 
-_BATCH_COLS = "id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed, undoes, undone_by"
+_BATCH_COLS = (
+    "id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed, undoes, undone_by, "
+    "(SELECT count(DISTINCT ch.customerid) FROM changes ch WHERE ch.batch = batches.id AND ch.action = 'delete')"
+)
 
 
 def _batch(row: tuple) -> Batch:

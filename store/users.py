@@ -34,6 +34,18 @@ class User:
     def can(self, perm: Permission) -> bool:
         return perm in self.perms
 
+    @property
+    def is_admin(self) -> bool:
+        """Manages users, entities and custom fields: a business user with every permission on customers."""
+        return self.type is UserType.BUSINESS and self.perms >= set(Permission)
+
+    def require_admin(self, action: str) -> None:
+        if not self.is_admin:
+            raise PermissionDenied(
+                f"{self.name} may not {action}: only business users with the List, Add and Edit permissions can",
+                "Ask such a user to do it",
+            )
+
     def require(self, perm: Permission, action: str) -> None:
         if perm not in self.perms:
             raise PermissionDenied(
@@ -74,8 +86,11 @@ def list_users(store: Store) -> list[User]:
     return [_row_to_user(r) for r in rows]
 
 
-def add_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
-    """Create a user, or change the type and permissions of an existing one."""
+def add_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission], *, by: User | None = None) -> User:
+    """Create a user, or change the type and permissions of an existing one (`by`, the acting user, must be an
+    administrator; None only for the first user of a new store)."""
+    if by is not None:
+        by.require_admin("add or change users")
     clean = name.strip()
     if not clean or any(ch in clean for ch in "\r\n\t"):
         raise InvalidValue(f"'{name}' cannot be a user name", "Use a login name without spaces or line breaks")

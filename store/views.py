@@ -12,6 +12,7 @@ import datetime as dt
 from formats.errors import InvalidValue, NotFound, PermissionDenied
 from store.db import Store
 from store.fields import load_catalogue
+from store.query import compile_view
 from store.users import Permission, User
 from store.viewdef import ALL_CUSTOMERS, View
 
@@ -56,7 +57,9 @@ def save_view(store: Store, user: User, view: View) -> View:
         raise InvalidValue(f"“{ALL_CUSTOMERS}” is built in and cannot be replaced", "Choose another name")
     now = dt.datetime.now()
     with store.write() as con:
-        view.checked(load_catalogue(con))
+        # Compiling checks every field and every filter value (a number for a number field...): a view that
+        # cannot run is refused, not saved.
+        compile_view(view, load_catalogue(con))
         saved = View(name, user.name, view.public, view.columns, view.filters, view.sort, view.include_entities)
         con.execute(
             "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner, name) DO UPDATE SET "

@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("export", "export customers to a file or standard output")
     p.add_argument("--view", metavar="NAME")
-    p.add_argument("--format", default="csv")
+    p.add_argument("--format", default=None, help="default: from the -o file's extension, else csv")
     p.add_argument("-o", "--output", metavar="PATH")
     p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT")
     p.add_argument("--json", action="store_true")

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from formats.errors import UsageError
 from formats.values import DateFormat
@@ -51,7 +52,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     store, user = _context(args)
-    writer = get_writer(args.format)
+    writer = get_writer(_export_format(args.format, args.output))
     date_format = DateFormat.parse(args.date_format)
     view = find_view(store, user, args.view) if args.view else None
     table = export_table(store, user=user, writer=writer, view=view, entity=args.entity, date_format=date_format)
@@ -67,6 +68,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     writer.write(table, sys.stdout.buffer)
     sys.stdout.flush()
     return 0
+
+
+def _export_format(given: str | None, output: str | None) -> str:
+    """--format, else the -o file's extension (.xlsx, .docx, .pdf, .csv), else csv; a mismatch is refused."""
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    implied = suffix if suffix in ("xlsx", "docx", "pdf") else ("csv" if suffix == "csv" else None)
+    if given is None:
+        return implied or "csv"
+    if (
+        implied
+        and implied != given.strip().lower()
+        and not (implied == "csv" and given.strip().lower() == "import-csv")
+    ):
+        raise UsageError(
+            f"The file name {output} ends in .{suffix} but the format is {given}",
+            f"Use --format {implied}, or a file name ending in the format's extension",
+        )
+    return given
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -113,6 +132,8 @@ def _show(value: str | None) -> str:
 def _batch_line(b: history_store.Batch) -> str:
     what = f"undo of {b.undoes}" if b.kind == "undo" else (b.file_name or b.kind)
     counts = f"{b.created} created, {b.updated} updated, {b.blanked} erased, {b.failed} failed"
+    if b.kind == "undo":
+        counts = f"{b.updated} restored, {b.removed} removed"
     undone = f"  [undone by {b.undone_by}]" if b.undone_by else ""
     return f"{b.id:<6} {b.at:%Y-%m-%d %H:%M}  {b.user:<12} {what}: {counts}{undone}"
 
@@ -130,11 +151,10 @@ def cmd_undo(args: argparse.Namespace) -> int:
 def cmd_users(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.action == "add":
-        existing = users_store.list_users(store)
-        if existing:
-            users_store.resolve_user(store, args.user)
+        # In a new store the first user (the acting one) becomes the administrator, then adds the others.
+        acting = users_store.resolve_user(store, args.user)
         user = users_store.add_user(
-            store, args.name, users_store.parse_type(args.type), users_store.parse_perms(args.perms)
+            store, args.name, users_store.parse_type(args.type), users_store.parse_perms(args.perms), by=acting
         )
         perms = ",".join(sorted(p.value for p in user.perms)) or "none"
         print(f"User {user.name}: {user.type.value}, permissions {perms}.")
@@ -146,9 +166,9 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    store, _user = _context(args)
+    store, user = _context(args)
     if args.action == "add":
-        entity = entities_store.add_entity(store, args.id, args.name)
+        entity = entities_store.add_entity(store, args.id, args.name, by=user)
         print(f"Entity {entity.id}: {entity.name}.")
         return 0
     for e in entities_store.list_entities(store):
@@ -157,12 +177,13 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_fields(args: argparse.Namespace) -> int:
-    store, _user = _context(args)
+    store, user = _context(args)
     if args.action == "add":
         values = tuple(v for v in args.values.split(",")) if args.values else ()
         field = fields_store.add_field(
-            store, args.id, args.type, values=values, required=args.required, label=args.label, label_fr=args.label_fr
-        )
+            store, args.id, args.type, values=values, required=args.required, label=args.label,
+            label_fr=args.label_fr, by=user,
+        )  # fmt: skip
         print(f"Field {field.id} ({field.type.value}) added.")
         return 0
     for f in fields_store.catalogue(store).fields:

@@ -22,7 +22,7 @@ from formats.mail import MailNotSent, check_header_text, parse_addresses, send_r
 from formats.plan import ImportPlan, Policy
 from formats.reader import MAX_BYTES, read_bytes, read_file
 from formats.table import Issue
-from formats.values import DateFormat, ParseOptions
+from formats.values import DateFormat, ParseOptions, format_value
 from store import entities as entities_store
 from store import users as users_store
 from store.apply import apply_plan
@@ -31,6 +31,7 @@ from store.jobs import JobOptions, rejected_summary, submit_job
 from store.planner import plan_import
 
 SHOWN_ERRORS = 20
+SHOWN_CHANGES = 15
 
 
 def _rejected(exc: CustbookError) -> dict[str, object]:
@@ -62,6 +63,8 @@ def _report(plan: ImportPlan, status: str, batch: str | None) -> None:
         f"{head}: {_plural(plan.rows, 'row')}: {plan.created:,} new, {plan.updated:,} updated "
         f"({_plural(plan.blanked, 'field')} erased), {plan.unchanged:,} unchanged, {plan.failed:,} failed."
     )
+    if status == "dry-run":
+        _details(plan)
     for issue in plan.errors[:SHOWN_ERRORS]:
         print("  " + _describe(issue), file=sys.stderr)
     if len(plan.errors) > SHOWN_ERRORS:
@@ -73,6 +76,39 @@ def _report(plan: ImportPlan, status: str, batch: str | None) -> None:
         print("  Warning: " + _describe(issue), file=sys.stderr)
     if len(plan.warnings) > SHOWN_ERRORS:
         print(f"  ... and {_plural(len(plan.warnings) - SHOWN_ERRORS, 'more warning')}.", file=sys.stderr)
+
+
+def _show(value: object) -> str:
+    text = "(empty)" if value is None else format_value(value)  # type: ignore[arg-type]
+    text = text.replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _details(plan: ImportPlan) -> None:
+    """What the preview will do, field by field (the first lines of each kind; the interface shows them all)."""
+    if plan.blanks:
+        print(f"Fields that will be ERASED ({plan.blanked:,}):")
+        for record, change in plan.blanks[:SHOWN_CHANGES]:
+            print(f"  row {record.row:<6} {record.customer_id:<20} {change.field:<18} {_show(change.old)} -> (empty)")
+        if plan.blanked > SHOWN_CHANGES:
+            print(f"  ... and {plan.blanked - SHOWN_CHANGES:,} more")
+    changes = [(r, c) for r in plan.updates for c in r.changes if not c.blanked]
+    if changes:
+        print(f"Changed fields ({len(changes):,}):")
+        for record, change in changes[:SHOWN_CHANGES]:
+            print(
+                f"  row {record.row:<6} {record.customer_id:<20} {change.field:<18} "
+                f"{_show(change.old)} -> {_show(change.new)}"
+            )
+        if len(changes) > SHOWN_CHANGES:
+            print(f"  ... and {len(changes) - SHOWN_CHANGES:,} more")
+    if plan.creates:
+        print(f"New customers ({plan.created:,}):")
+        for record in plan.creates[:SHOWN_CHANGES]:
+            name = next((c.new for c in record.changes if c.field == "NAME"), None)
+            print(f"  row {record.row:<6} {record.customer_id:<20} {_show(name)}")
+        if plan.created > SHOWN_CHANGES:
+            print(f"  ... and {plan.created - SHOWN_CHANGES:,} more")
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -27,6 +27,10 @@ def _describe(view: View, catalogue: fields_store.Catalogue) -> dict[str, object
     }
 
 
+def _matching(n: int) -> str:
+    return f"{n:,} customer matches" if n == 1 else f"{n:,} customers match"
+
+
 def cmd_views(args: argparse.Namespace) -> int:
     store = Store(args.db)
     user = users_store.resolve_user(store, args.user)
@@ -43,10 +47,8 @@ def cmd_views(args: argparse.Namespace) -> int:
         )
         saved = views_store.save_view(store, user, view)
         compiled = query.compile_view(saved, catalogue, entity=args.entity)
-        print(
-            f"Saved view “{saved.name}” ({'public' if saved.public else 'private'}): "
-            f"{query.count(store, compiled):,} customers match."
-        )
+        matching = query.count(store, compiled)
+        print(f"Saved view “{saved.name}” ({'public' if saved.public else 'private'}): {_matching(matching)}.")
         return 0
     if args.action == "list":
         views = views_store.list_views(store, user)
@@ -69,7 +71,7 @@ def cmd_views(args: argparse.Namespace) -> int:
         print("  filters: " + ("; ".join(f.describe(catalogue) for f in view.filters) or "none"))
         print("  sort:    " + (", ".join(s.expression for s in view.sort) or "Customer ID"))
         print(f"  entity records: {'included' if view.include_entities else 'not included'}")
-        print(f"  {info['matching']:,} customers match")
+        print(f"  {_matching(info['matching'])}")  # type: ignore[arg-type]
         return 0
     views_store.delete_view(store, user, args.name)
     print(f"Deleted view “{args.name}”.")

@@ -185,3 +185,23 @@ def test_errors_out_writes_failed_rows_ready_to_fix(cli, seeded, write_csv, tmp_
     assert lines[1].startswith("C1,Alpha,A,-5,") and "negative" in lines[1]
     assert lines[2].startswith("N1,New,New,12.345,") and "2 decimals" in lines[2]
     assert len(lines) == 3
+
+
+def test_fixed_failed_rows_file_imports_as_it_is(cli, seeded, write_csv, tmp_path):
+    path = write_csv([["CUSTOMERID", "NAME", "PRINTAS", "CREDITLIMIT"], ["N1", "New", "New", "12.345"]])
+    out = tmp_path / "failed.csv"
+    cli("import", str(path), "--errors-out", str(out))
+    fixed = out.read_text(encoding="utf-8-sig").replace("12.345", "12.35")
+    out.write_text(fixed, encoding="utf-8")
+    again = cli("import", str(out), "--json").json
+    assert again["created"] == 1 and again["failed"] == 0
+    assert any("Import errors" in w["message"] for w in again["warnings"])
+
+
+def test_dry_run_lists_erased_fields_changes_and_new_customers(cli, seeded, write_csv):
+    path = write_csv([["CUSTOMERID", "NAME", "ZIP"], ["C1", "Alpha Renamed", ""], ["N7", "Newbie", ""]])
+    out = cli("import", str(path), "--dry-run").out
+    erased = out.split("Fields that will be ERASED (1):")[1]
+    assert "C1" in erased.splitlines()[1] and "ZIP" in erased.splitlines()[1] and "02138 -> (empty)" in erased
+    assert "Alpha -> Alpha Renamed" in out
+    assert "New customers" not in out  # N7 lacks PRINTAS: it fails, it is not new

@@ -62,3 +62,17 @@ def test_import_inside_an_entity_owns_new_records_and_cannot_touch_others(cli, w
     assert set(rows(cli, "--entity", "EU")) == {"TOP1", "EU1"}
     assert set(rows(cli, "--entity", "US")) == {"TOP1"}
     assert cli("--entity", "XX", "export", "--format", "import-csv").code == 1
+
+
+def test_only_administrators_manage_users_fields_and_entities(cli):
+    cli("init")
+    cli("users", "add", "zoe", "--type", "employee", "--perms", "list")
+    as_zoe = [
+        cli("--user", "zoe", "users", "add", "zoe", "--type", "business", "--perms", "list,add,edit"),
+        cli("--user", "zoe", "fields", "add", "HACK", "--type", "text", "--required"),
+        cli("--user", "zoe", "entities", "add", "XX", "--name", "Nope"),
+    ]
+    assert [r.code for r in as_zoe] == [3, 3, 3]
+    assert "zoe" in cli("users", "list").out and "employee" in cli("users", "list").out
+    assert "HACK" not in cli("fields", "list").out
+    assert cli("entities", "list").out == ""

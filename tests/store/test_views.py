@@ -143,3 +143,16 @@ def test_include_entity_records(cli, write_csv):
     cli("views", "save", "everything", "--include-entities")
     assert cli("views", "show", "top", "--json").json["matching"] == 1
     assert cli("views", "show", "everything", "--json").json["matching"] == 2
+
+
+def test_a_view_whose_filter_cannot_run_is_not_saved(cli, people):
+    assert cli("views", "save", "bad", "--filter", "CREDITLIMIT>10k").code == 2
+    assert "bad" not in cli("views", "list").out
+
+
+def test_export_format_follows_the_file_name(cli, people, tmp_path):
+    target = tmp_path / "list.xlsx"
+    assert cli("export", "-o", str(target)).code == 0
+    assert target.read_bytes()[:2] == b"PK"
+    clash = cli("export", "--format", "pdf", "-o", str(tmp_path / "list.xlsx"))
+    assert clash.code == 2 and "--format xlsx" in clash.err
