@@ -405,3 +405,30 @@ def fail_unexpected(store: Store, claim: Claim, problem: str) -> Job | None:
     return _refuse(
         store, claim, CustbookError(f"The job stopped on an unexpected problem ({problem})", "Please report it")
     )
+
+
+# --- the interface's list -----------------------------------------------------------------------------------------
+# The Jobs screen lists the jobs every 2 seconds while it is open. A job's result holds every error of its import
+# (up to one per row of a 25,000-row file): listing them whole each time would read megabytes for a list that
+# shows counts. So the list reads each result's counts only; `get_job` reads one job whole when it is opened.
+
+_BRIEF_RESULT = (
+    "CASE WHEN result IS NULL THEN NULL ELSE json_object("
+    "'status', json_extract(result, '$.status'), 'batch', json_extract(result, '$.batch'), "
+    "'job', json_extract(result, '$.job'), 'rows', json_extract(result, '$.rows'), "
+    "'created', json_extract(result, '$.created'), 'updated', json_extract(result, '$.updated'), "
+    "'unchanged', json_extract(result, '$.unchanged'), 'blanked', json_extract(result, '$.blanked'), "
+    "'failed', json_extract(result, '$.failed'), "
+    "'error_count', coalesce(json_array_length(result, '$.errors'), 0), "
+    "'warning_count', coalesce(json_array_length(result, '$.warnings'), 0))::VARCHAR END"
+)
+assert _COLS.count(" result,") == 1  # the brief columns are `_COLS` with the result replaced by its counts
+_BRIEF_COLS = _COLS.replace(" result,", f" {_BRIEF_RESULT},")
+
+
+def list_jobs_brief(store: Store, limit: int = 200) -> list[Job]:
+    """The newest jobs first, as `list_jobs`, but each result holds only its counts: its "errors" and "warnings"
+    lists are left out and counted in "error_count" and "warning_count". Read a job whole with `get_job`."""
+    with store.read() as con:
+        rows = con.execute(f"SELECT {_BRIEF_COLS} FROM jobs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+    return [_job(r) for r in rows]

@@ -162,3 +162,27 @@ def test_options_survive_the_round_trip_through_json() -> None:
 
     options = JobOptions(DateFormat.MDY_SLASH, "cp1252", Policy.STRICT, 100)
     assert JobOptions.from_json(options.to_json()) == options
+
+
+def test_the_brief_list_has_the_counts_without_the_errors(store: Store, alice: User) -> None:
+    """`list_jobs_brief`, for the Jobs screen's refresh: the same jobs newest first, each result with its counts
+    and the number of errors and warnings, not the lists themselves."""
+    _submit(store, alice, emails=("a@b.co",))
+    _submit(store, alice, file_name="later.csv")
+    claim = jobs.claim_next(store, "host:1")
+    assert claim is not None and jobs.run_claimed(store, claim) is not None
+    brief, whole = jobs.list_jobs_brief(store), jobs.list_jobs(store)
+    assert [(j.id, j.state, j.file_name) for j in brief] == [
+        ("J2", JobState.QUEUED, "later.csv"), ("J1", JobState.DONE, "c.csv"),
+    ]  # fmt: skip
+    assert [(j.id, j.state, j.created, j.finished, j.batch, j.failed_rows, j.mail_status) for j in brief] == [
+        (j.id, j.state, j.created, j.finished, j.batch, j.failed_rows, j.mail_status) for j in whole
+    ]
+    assert brief[0].result is None
+    full = whole[1].result
+    assert full is not None and len(full["errors"]) == 1  # type: ignore[arg-type]
+    assert brief[1].result == {
+        **{k: v for k, v in full.items() if k not in ("errors", "warnings")},
+        "error_count": 1, "warning_count": len(full["warnings"]),  # type: ignore[arg-type]
+    }  # fmt: skip
+    assert len(jobs.list_jobs_brief(store, limit=1)) == 1
