@@ -3,8 +3,6 @@ a helper writing CSV files the way spreadsheet programs do."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import shutil
@@ -13,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from csv_files import csv_bytes
 
 from store.db import Store
 from store.users import User, resolve_user
@@ -58,12 +57,6 @@ def cli(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Monkey
         return CliResult(code, captured.out, captured.err)
 
     return run
-
-
-def csv_bytes(rows: Sequence[Sequence[str]], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode(encoding)
 
 
 @pytest.fixture

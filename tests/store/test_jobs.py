@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import csv_bytes
+from csv_files import csv_bytes
 
 from formats.errors import InvalidValue, UsageError
 from formats.plan import Policy
