@@ -1,24 +1,50 @@
-"""ViewPicker: choose one of the views the user may see (built in, their own, others' public ones)."""
+"""ViewPicker: choose one of the views the user may see (built in, their own, others' public ones), and start the
+view builder from here: a new view, edit the highlighted one, or delete it (its owner only, after confirmation).
+
+It dismisses with the chosen view (or a view just saved in the builder) or None. Listing and deleting run in
+worker threads; the store enforces the owner rule again.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from formats.errors import CustbookError
 from store.viewdef import View
-from store.views import list_views
+from store.views import delete_view, list_views
+from tui.screens.error_dialog import ErrorDialog
+from tui.screens.view_builder import ViewBuilder, confirm_delete, locked_reason
 from tui.session import Session
+from tui.widgets.grid import safe_text
 
 
 class ViewPicker(ModalScreen[View | None]):
     CSS_PATH = "view_picker.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("n", "new", "New view"),
+        Binding("e", "edit", "Edit view"),
+        Binding("d", "delete", "Delete view"),
+    ]
+
+    @dataclass
+    class Listed(Message):
+        views: list[View]
+        highlight: View | None
+
+    @dataclass
+    class Failed(Message):
+        error: CustbookError
 
     def __init__(self, session: Session, current: View) -> None:
         super().__init__()
@@ -29,33 +55,98 @@ class ViewPicker(ModalScreen[View | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Views", id="title")
-            yield OptionList(id="views")
-            yield Static("Enter: show the view · Escape: cancel", id="hint")
+            yield OptionList(id="views", markup=False)
+            yield Static(id="reason")
+            yield Static("Enter show · n new · e edit · d delete · Esc cancel", id="hint")
 
     def on_mount(self) -> None:
-        self._load()
+        self._load(self.current)
 
-    @work(thread=True, exclusive=True)
-    def _load(self) -> None:
+    @work(thread=True, exclusive=True, group="picker-list")
+    def _load(self, highlight: View | None) -> None:
         try:
             views = list_views(self.session.store, self.session.user)
         except CustbookError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.post_message(self.Failed(exc))
             return
-        self.app.call_from_thread(self._fill, views)
+        self.post_message(self.Listed(views, highlight))
 
-    def _fill(self, views: list[View]) -> None:
-        self._views = views
+    def on_view_picker_listed(self, message: Listed) -> None:
+        self._views = message.views
         box = self.query_one(OptionList)
-        for view in views:
+        box.clear_options()
+        for view in message.views:
             kind = "built in" if view.builtin else ("public" if view.public else "private")
             owner = "" if view.builtin or view.owner == self.session.user.name else f", {view.owner}"
-            box.add_option(Option(f"{view.name}  ({kind}{owner})"))
-        box.highlighted = next((i for i, v in enumerate(views) if v == self.current), 0)
+            box.add_option(Option(Text(safe_text(f"{view.name}  ({kind}{owner})"))))
+        box.highlighted = next((i for i, v in enumerate(message.views) if v == message.highlight), 0)
         box.focus()
+        self._show_reason()
+
+    def on_view_picker_failed(self, message: Failed) -> None:
+        self.app.push_screen(ErrorDialog(message.error))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self._views[event.option_index])
+
+    def on_option_list_option_highlighted(self) -> None:
+        self._show_reason()
+
+    def _show_reason(self) -> None:
+        view, text = self._highlighted(), ""
+        if view is not None and view.builtin:
+            text = "Built in: e starts a new view from it; it cannot be deleted"
+        elif view is not None and view.owner != self.session.user.name:
+            owner = safe_text(view.owner or "")
+            text = f"{owner}'s view: e edits a copy of your own; only {owner} can change or delete it"
+        self.query_one("#reason", Static).update(Text(text))
+
+    def _highlighted(self) -> View | None:
+        index = self.query_one(OptionList).highlighted
+        return self._views[index] if index is not None and index < len(self._views) else None
+
+    def _built(self, view: View | None) -> None:
+        """The builder closed: show the view it saved, or list the views again (one may have been deleted)."""
+        if view is not None:
+            self.dismiss(view)
+        else:
+            self._load(self._highlighted())
+
+    def action_new(self) -> None:
+        """Make a new view in the view builder."""
+        self.app.push_screen(ViewBuilder(self.session, None), self._built)
+
+    def action_edit(self) -> None:
+        """Change the highlighted view (a copy, for the built-in view and other users' views)."""
+        view = self._highlighted()
+        if view is not None:
+            self.app.push_screen(ViewBuilder(self.session, view), self._built)
+
+    def action_delete(self) -> None:
+        """Delete the highlighted view (your own only), after confirmation."""
+        view = self._highlighted()
+        if view is None:
+            return
+        reason = locked_reason(view, self.session)
+        if reason:
+            self.notify(reason, severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(view.name)
+
+        self.app.push_screen(confirm_delete(view), answered)
+
+    @work(thread=True, exclusive=True, group="picker-list")
+    def _delete(self, name: str) -> None:
+        try:
+            delete_view(self.session.store, self.session.user, name)
+            views = list_views(self.session.store, self.session.user)
+        except CustbookError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Listed(views, None))
 
     def action_cancel(self) -> None:
         """Keep the current view."""

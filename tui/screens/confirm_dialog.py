@@ -1,0 +1,58 @@
+"""ConfirmDialog: a yes-or-no question before an action that is hard to take back (replace a file, undo a batch).
+
+Generic on purpose: the caller names the title, the message and the confirming button, and gets True or False.
+It never performs the action itself. With `danger=True` the confirming button is red and the focus starts on
+Cancel, so an Enter pressed out of habit does nothing harmful.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tui.widgets.grid import safe_text
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    CSS_PATH = "confirm_dialog.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("left,right", "switch", "Other button", show=False),
+    ]
+
+    def __init__(self, title: str, message: str, confirm_label: str = "OK", danger: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+        self.confirm_label = confirm_label
+        self.danger = danger
+
+    def compose(self) -> ComposeResult:
+        # Messages often quote file names or customer data: shown as text, control characters made harmless.
+        lines = "\n".join(safe_text(line) for line in self.message.split("\n"))
+        with Vertical(id="dialog", classes="danger" if self.danger else ""):
+            yield Static(Text(safe_text(self.title_text)), id="title")
+            yield Static(Text(lines), id="message")
+            with Horizontal(id="buttons"):
+                yield Button(self.confirm_label, variant="error" if self.danger else "primary", id="confirm")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel" if self.danger else "#confirm", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm")
+
+    def action_cancel(self) -> None:
+        """Answer no."""
+        self.dismiss(False)
+
+    def action_switch(self) -> None:
+        """Move between the two buttons."""
+        other = "#confirm" if self.query_one("#cancel", Button).has_focus else "#cancel"
+        self.query_one(other, Button).focus()

@@ -1,0 +1,369 @@
+"""ViewBuilder: make or change a saved view (name, columns in order, filters, sort, entity records, public) while
+a live count says how many customers it matches; save, save as, delete.
+
+Owns the draft view while it is being edited and the rules of who may change what: the built-in view and other
+users' views are never saved over or deleted (Save as keeps a copy of one's own); only the owner deletes. It never
+writes SQL nor touches the store from the interface thread: counting, checking, saving and deleting run in worker
+threads that post messages, and `store.views` / `store.query` do the work and enforce the same rules again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Checkbox, Footer, Input, Static, TabbedContent, TabPane
+
+from formats.errors import CustbookError, InvalidValue
+from store import query
+from store.users import Permission
+from store.viewdef import View
+from store.views import MAX_NAME, delete_view, list_views, save_view
+from tui.screens.confirm_dialog import ConfirmDialog
+from tui.screens.error_dialog import ErrorDialog
+from tui.session import Session
+from tui.widgets.grid import safe_text
+from tui.widgets.view_parts import ColumnsPart, FiltersPart, SortPart, ViewPart
+
+DEBOUNCE_SECONDS = 0.2
+
+
+def locked_reason(view: View | None, session: Session) -> str:
+    """Why this user may not save over or delete this view ('' when they may)."""
+    if view is None:
+        return ""
+    if view.builtin:
+        return f"“{view.name}” is built in: it cannot be changed or deleted"
+    if view.owner != session.user.name:
+        return f"“{safe_text(view.name)}” belongs to {safe_text(view.owner or '')}: only they can change or delete it"
+    return ""
+
+
+class ViewBuilder(Screen[View | None]):
+    CSS_PATH = "view_builder.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "close", "Close"),
+        Binding("f2", "tab('columns')", "Columns"),
+        Binding("f3", "tab('filters')", "Filters"),
+        Binding("f4", "tab('sort')", "Sort"),
+    ]
+
+    @dataclass
+    class Counted(Message):
+        generation: int
+        total: int
+
+    @dataclass
+    class CountFailed(Message):
+        generation: int
+        error: CustbookError
+
+    @dataclass
+    class Saved(Message):
+        view: View
+
+    @dataclass
+    class Refused(Message):
+        error: CustbookError
+
+    @dataclass
+    class ReplaceAsked(Message):
+        draft: View
+        original: str | None
+
+    @dataclass
+    class Deleted(Message):
+        name: str
+
+    def __init__(self, session: Session, view: View | None) -> None:
+        super().__init__()
+        self.session, self.original = session, view
+        self.own = view is not None and not view.builtin and view.owner == session.user.name
+        start, known = view or View(""), session.catalogue
+        # The built-in view and someone else's open as a new private view of the user's own. A field deleted
+        # from the catalogue since the view was saved is left out rather than breaking the screen.
+        self._initial = View(
+            name="" if view is None or view.builtin else view.name,
+            public=start.public and self.own,
+            columns=tuple(c for c in start.columns if c in known),
+            filters=tuple(f for f in start.filters if f.field in known),
+            sort=tuple(k for k in start.sort if k.field in known),
+            include_entities=start.include_entities,
+        )
+        self._generation = 0
+        self._counted: tuple[object, ...] | None = None  # what the last count was asked for
+        self._debounce: Timer | None = None
+        self._shown = -1  # the generation of the count on screen
+        self._start: View | None = None
+
+    # --- layout --------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        catalogue, may_save, initial = self.session.catalogue, self.session.user.can(Permission.LIST), self._initial
+        yield Static(self._heading(), id="heading")
+        with Horizontal(id="top"):
+            yield Static("Name", id="name-label")
+            yield Input(initial.name, placeholder="name of the view", id="name", max_length=MAX_NAME, compact=True)
+            yield Checkbox("Include entity records", initial.include_entities, id="entities", compact=True)
+            yield Checkbox("Public", initial.public, id="public", compact=True)
+        with TabbedContent(id="tabs"):
+            with TabPane("Columns", id="columns"):
+                yield ColumnsPart(catalogue, initial.columns, id="columns-part")
+            with TabPane("Filters", id="filters"):
+                yield FiltersPart(catalogue, initial.filters, self.session.date_format, id="filters-part")
+            with TabPane("Sort", id="sort"):
+                yield SortPart(catalogue, initial.sort, id="sort-part")
+        yield Static(id="count")
+        yield Static(Text(self._reason()), id="reason", classes="" if self._reason() else "hidden")
+        with Horizontal(id="buttons"):
+            yield Button(
+                "Save",
+                variant="primary",
+                id="save",
+                compact=True,
+                disabled=not may_save or bool(locked_reason(self.original, self.session)),
+            )
+            yield Button("Save as", id="save-as", compact=True, disabled=not may_save)
+            yield Button(
+                "Delete",
+                variant="error",
+                id="delete",
+                compact=True,
+                disabled=not self.own,
+                tooltip=self._reason() or None,
+            )
+            yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def _heading(self) -> Text:
+        view, where = self.original, f"  ·  {self.session.level}  ·  user {self.session.user.name}"
+        if view is None:
+            title = "New view"
+        elif view.builtin:
+            title = f"New view, starting from “{view.name}”"
+        elif self.own:
+            title = f"Edit view “{safe_text(view.name)}”"
+        else:
+            title = f"View “{safe_text(view.name)}” by {safe_text(view.owner or '')}"
+        return Text.assemble((title, "bold"), (safe_text(where), "dim"))
+
+    def _reason(self) -> str:
+        if not self.session.user.can(Permission.LIST):
+            return f"{self.session.user.name} may not save views (the List permission is missing)."
+        reason = locked_reason(self.original, self.session)
+        return f"{reason}. Save as keeps your own copy under the name above." if reason else ""
+
+    def on_mount(self) -> None:
+        self._part_changed()
+        self._start = self._draft()
+        self.query_one("#fields" if self.original and not self.original.builtin else "#name").focus()
+        self._recount()
+
+    # --- the draft ---------------------------------------------------------------------------------------------
+
+    def _draft(self) -> View:
+        return View(
+            name=self.query_one("#name", Input).value.strip(),
+            owner=self.session.user.name,
+            public=self.query_one("#public", Checkbox).value,
+            columns=self.query_one(ColumnsPart).value,
+            filters=self.query_one(FiltersPart).value,
+            sort=self.query_one(SortPart).value,
+            include_entities=self.query_one("#entities", Checkbox).value,
+        )
+
+    @on(ViewPart.Changed)
+    @on(Checkbox.Changed, "#entities")
+    def _part_changed(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        for part, pane in ((ColumnsPart, "columns"), (FiltersPart, "filters"), (SortPart, "sort")):
+            n = len(self.query_one(part).items)
+            tabs.get_tab(pane).label = f"{pane.capitalize()} ({n})" if n else pane.capitalize()
+        self._changed()
+
+    def _changed(self) -> None:
+        """The definition changed: count again (debounced) if what decides the count changed."""
+        if self._count_key() == self._counted:
+            return
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._recount)
+        self._show_count(Text("counting…"))
+
+    @property
+    def counting(self) -> bool:
+        """True while a count is waiting for the typing to pause or for its answer."""
+        return self._debounce is not None or self._shown != self._generation
+
+    def _count_key(self) -> tuple[object, ...]:
+        """What decides the count (columns, sort and name do not)."""
+        return (self.query_one(FiltersPart).value, self.query_one("#entities", Checkbox).value)
+
+    # --- the live count ----------------------------------------------------------------------------------------
+
+    def _recount(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        draft = self._draft()
+        self._counted = self._count_key()
+        self._generation += 1
+        self._show_count(Text("counting…"))
+        self._count(self._generation, draft)
+
+    @work(thread=True, exclusive=True, group="builder-count")
+    def _count(self, generation: int, draft: View) -> None:
+        session = self.session
+        try:
+            compiled = query.compile_view(
+                draft, session.catalogue, entity=session.entity, date_format=session.date_format
+            )
+            total = query.count(session.store, compiled)
+        except CustbookError as exc:
+            self.post_message(self.CountFailed(generation, exc))
+            return
+        self.post_message(self.Counted(generation, total))
+
+    def on_view_builder_counted(self, message: Counted) -> None:
+        if message.generation == self._generation:
+            n = message.total
+            words = {0: "No customers match", 1: "1 customer matches"}.get(n, f"{n:,} customers match")
+            self._show_count(Text(words), generation=message.generation)
+
+    def on_view_builder_count_failed(self, message: CountFailed) -> None:
+        if message.generation == self._generation:
+            self._show_count(Text(f"⚠ {safe_text(str(message.error))}"), invalid=True, generation=message.generation)
+
+    def _show_count(self, text: Text, invalid: bool = False, generation: int | None = None) -> None:
+        if generation is not None:
+            self._shown = generation
+        box = self.query_one("#count", Static)
+        box.update(text)
+        box.set_class(invalid, "invalid")
+
+    # --- save, save as, delete, close ------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Save the view (the built-in view and other users' views: save your own copy)."""
+        if self.original is not None and not self.own:
+            self.action_save_as()
+        elif self._may_save():
+            self._save(self._draft(), self.original.name if self.own and self.original else None)
+
+    @on(Button.Pressed, "#save-as")
+    def action_save_as(self) -> None:
+        """Save a new view under the name typed above, leaving the original as it was."""
+        draft = self._draft()
+        if self.own and self.original and draft.name == self.original.name:
+            self.query_one("#name", Input).focus()
+            self.post_message(self.Refused(InvalidValue("Save as needs a new name", "Type another name in Name")))
+        elif self._may_save():
+            self._save(draft, None)
+
+    def _may_save(self) -> bool:
+        if not self.session.user.can(Permission.LIST):
+            self.notify(self._reason(), severity="warning")
+            return False
+        return True
+
+    @work(thread=True, exclusive=True, group="builder-save")
+    def _save(self, draft: View, original: str | None, replace: bool = False) -> None:
+        """Check the view runs (a bad filter value is refused), ask before replacing another view, then save.
+        `original` is the user's own view being edited: saving under a new name renames it."""
+        session = self.session
+        try:
+            query.compile_view(draft, session.catalogue, entity=session.entity, date_format=session.date_format)
+            if not replace and any(
+                v.owner == session.user.name and v.name == draft.name != original
+                for v in list_views(session.store, session.user)
+            ):
+                self.post_message(self.ReplaceAsked(draft, original))
+                return
+            saved = save_view(session.store, session.user, draft)
+            if original is not None and original != saved.name:
+                delete_view(session.store, session.user, original)
+        except CustbookError as exc:
+            self.post_message(self.Refused(exc))
+            return
+        self.post_message(self.Saved(saved))
+
+    def on_view_builder_replace_asked(self, message: ReplaceAsked) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._save(message.draft, message.original, replace=True)
+
+        name = safe_text(message.draft.name)
+        self.app.push_screen(
+            ConfirmDialog(f"Replace “{name}”?", f"You already have a view named “{name}”.", "Replace", danger=True),
+            answered,
+        )
+
+    def on_view_builder_saved(self, message: Saved) -> None:
+        self.notify(f"Saved the view “{safe_text(message.view.name)}”")
+        self.dismiss(message.view)
+
+    def on_view_builder_refused(self, message: Refused) -> None:
+        self.app.push_screen(ErrorDialog(message.error))
+
+    @on(Button.Pressed, "#delete")
+    def action_delete(self) -> None:
+        """Delete this view (its owner only), after confirmation."""
+        if not self.own or self.original is None:
+            self.notify(locked_reason(self.original, self.session) or "This view is not saved yet", severity="warning")
+            return
+        name = self.original.name
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(name)
+
+        self.app.push_screen(confirm_delete(self.original), answered)
+
+    @work(thread=True, exclusive=True, group="builder-save")
+    def _delete(self, name: str) -> None:
+        try:
+            delete_view(self.session.store, self.session.user, name)
+        except CustbookError as exc:
+            self.post_message(self.Refused(exc))
+            return
+        self.post_message(self.Deleted(name))
+
+    def on_view_builder_deleted(self, message: Deleted) -> None:
+        self.notify(f"Deleted the view “{safe_text(message.name)}”")
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def action_close(self) -> None:
+        """Leave without saving (asks first when something changed)."""
+        if self._draft() == self._start:
+            self.dismiss(None)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        question = ConfirmDialog("Discard your changes?", "The view is not saved.", "Discard", danger=True)
+        self.app.push_screen(question, answered)
+
+    def action_tab(self, pane: str) -> None:
+        """Show the columns, filters or sort tab."""
+        self.query_one(TabbedContent).active = pane
+        target = {"columns": "#fields", "filters": "#filter-field", "sort": "#sort-field"}[pane]
+        self.query_one(target).focus()
+
+
+def confirm_delete(view: View) -> ConfirmDialog:
+    """The question asked before deleting a view (here and in the view picker)."""
+    who = "everyone who uses this public view" if view.public else "you"
+    message = f"“{safe_text(view.name)}” will be deleted for {who}. This cannot be undone."
+    return ConfirmDialog("Delete this view?", message, "Delete", danger=True)
