@@ -13,14 +13,27 @@ def make_app(db: Path, user: str = "alice", entity: str | None = None) -> Custbo
     return CustbookApp(str(db), user, entity)
 
 
+def _pending(app) -> list:
+    # Textual's DirectoryTree keeps a loader worker (group "_loader") alive while it is shown: it never "completes".
+    return [w for w in app.workers if not w.is_finished and w.group != "_loader"]
+
+
 async def settle(pilot: Pilot) -> None:
     """Let every worker finish and every message it posted be handled."""
-    for _ in range(50):
-        await pilot.app.workers.wait_for_complete()
+    from textual.worker import WorkerCancelled, WorkerFailed
+
+    for _ in range(100):
+        pending = _pending(pilot.app)
+        if pending:
+            try:
+                await pilot.app.workers.wait_for_complete(pending)
+            except (WorkerCancelled, WorkerFailed):
+                pass
         await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
+        if not _pending(pilot.app):
             await pilot.pause()
             return
+    raise AssertionError(f"workers still running: {_pending(pilot.app)}")
 
 
 def widget_text(widget) -> str:

@@ -1,0 +1,484 @@
+"""The import flow as a user drives it: choose a file and options, preview exactly what will change (counts, new,
+updated, blanked, unchanged, errors, warnings), commit after a confirmation, save the failed rows, undo; and the
+paths that must change nothing: a file that is not a table, the strict policy with a failing row, Escape, a user
+who may not import, a store changed since the preview, a reading cancelled with Escape. Offline imports are
+queued as jobs. Snapshots of the preview (120x36, 80x24) and of the import screen (120x36) close the file.
+"""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from import_helpers import (
+    NEW_ID,
+    customer,
+    free_port,
+    open_import,
+    preview_path,
+    settle,
+    smtp_server,
+    stored_row,
+    write_csv,
+    write_mixed,
+)
+from tui_helpers import make_app, widget_text
+
+from formats.errors import FileRejected
+from formats.failed_rows import ERROR_COLUMN
+from formats.plan import Policy
+from formats.reader import read_file
+from formats.values import DateFormat
+from store.apply import apply_plan
+from store.db import Store
+from store.fields import catalogue
+from store.history import list_batches, undo_batch
+from store.jobs import get_job, list_jobs
+from store.planner import plan_import
+from store.users import Permission, UserType, add_user, resolve_user
+from tui.import_rows import SHOWN_ROWS, PlanRows, commit_question
+from tui.screens.confirm_dialog import ConfirmDialog
+from tui.screens.customer_list import CustomerListScreen
+from tui.screens.error_dialog import ErrorDialog
+from tui.screens.import_preview import ImportPreview
+
+COUNTS_LINE = "Rows 7 · New 1 · Updated 2 · Erased 2 · Unchanged 2 · Failed 2 · Warnings 1"
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch, demo_db):
+    """The folder the user works in (the import screen's file browser starts there), holding the mixed file."""
+    where = tmp_path / "imports"
+    where.mkdir()
+    write_mixed(demo_db, where / "mixed.csv")
+    monkeypatch.chdir(where)
+    return where
+
+
+def text_of(screen, selector: str) -> str:
+    """The widget's text as shown, without the padding."""
+    return "\n".join(line.strip() for line in widget_text(screen.query_one(selector)).splitlines()).strip()
+
+
+def table_rows(screen, pane: str) -> list[list[str]]:
+    table = screen.query_one(f"#{pane}-table")
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def import_batches(db) -> list:
+    return [b for b in list_batches(Store(db)) if b.kind == "import"]
+
+
+async def confirm(pilot, expect: str) -> str:
+    """Answer yes to the commit's confirmation (its focus starts on Cancel when fields are erased)."""
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ConfirmDialog)
+    message = text_of(dialog, "#message")
+    assert expect in " ".join(message.split())
+    if dialog.danger:
+        await pilot.press("left")
+    await pilot.press("enter")
+    await settle(pilot)
+    return message
+
+
+# --- the main flow ---------------------------------------------------------------------------------------------
+
+
+async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
+    before = {cid: customer(demo_db, cid) for cid in ("C0000001", "C0000003", "C0000004")}
+    app = make_app(demo_db)
+    results: list[str | None] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_import(pilot, results)
+        await pilot.press("down", "enter")  # the file browser: mixed.csv, chosen with Enter
+        await settle(pilot)
+        assert app.screen.query_one("#path").value == "mixed.csv"
+        await pilot.press("enter")  # the focus moved to Preview
+        await settle(pilot)
+
+        preview = app.screen
+        assert isinstance(preview, ImportPreview)
+        assert text_of(preview, "#counts") == COUNTS_LINE
+        assert "UTF-8, comma-delimited, 7 rows" in text_of(preview, "#title")
+        assert table_rows(preview, "new") == [["5", NEW_ID, "Nouveau Client Sàrl"]]
+        await pilot.press("right_square_bracket")
+        assert table_rows(preview, "updated") == [
+            ["2", "C0000001", "City", "Seattle", "→", "Portland"],
+            ["2", "C0000001", "Phone", "+1 206-555-0109", "→", "(erased)"],
+            ["4", "C0000003", "Credit limit", "9750.00", "→", "12000.00"],
+            ["4", "C0000003", "Comments", "Long-standing customer.", "→", "(erased)"],
+        ]
+        await pilot.press("right_square_bracket")
+        assert preview.query_one("#tabs").active == "blanked"
+        assert table_rows(preview, "blanked") == [
+            ["2", "C0000001", "Phone", "+1 206-555-0109"],
+            ["4", "C0000003", "Comments", "Long-standing customer."],
+        ]
+        assert "These 2 fields will be ERASED" in text_of(preview, "#blanked-warning")
+        assert text_of(preview, "#detail") == "Row 2, C0000001: Phone will be erased (now +1 206-555-0109)"
+        await pilot.press("right_square_bracket")
+        assert table_rows(preview, "unchanged") == [["3", "C0000002"], ["8", "C0000005"]]
+        await pilot.press("right_square_bracket")
+        errors = table_rows(preview, "errors")
+        assert [(e[0], e[1]) for e in errors] == [("6", "Customer name"), ("6", "Print as"), ("7", "Credit limit")]
+        assert errors[2][2] == "lots"
+        await pilot.press("right_square_bracket")
+        assert [w[0] for w in table_rows(preview, "warnings")] == ["8"]
+
+        await pilot.press("c")
+        message = await confirm(pilot, "1 customer created, 2 customers updated and 2 fields erased")
+        assert "2 failed rows will be left out" in message
+        assert preview.done is not None and preview.done.batch
+        batch = preview.done.batch
+        outcome = text_of(preview, "#outcome")
+        assert f"Committed as batch {batch}" in outcome and "2 rows failed" in outcome
+
+        # The store holds the file's values; failed rows changed nothing.
+        c1, c3 = customer(demo_db, "C0000001"), customer(demo_db, "C0000003")
+        assert (c1["CITY"], c1["PHONE1"]) == ("Portland", None)
+        assert (c3["CREDITLIMIT"], c3["COMMENTS"]) == (Decimal("12000.00"), None)
+        assert customer(demo_db, NEW_ID)["NAME"] == "Nouveau Client Sàrl"
+        assert customer(demo_db, "C9000002") is None
+        assert customer(demo_db, "C0000004") == before["C0000004"]
+
+        # The failed rows, saved next to the file (the proposed name), ready to fix and import again.
+        assert preview.query_one("#failed-path").value == "mixed-failed-rows.csv"
+        assert app.focused is preview.query_one("#failed-path")
+        await pilot.press("enter")
+        await settle(pilot)
+        saved = folder / "mixed-failed-rows.csv"
+        assert f"Saved 2 failed rows to {saved}" in " ".join(text_of(preview, "#outcome").split())
+        raw = read_file(saved)
+        assert raw.header[-1] == ERROR_COLUMN
+        assert [r.cells[0] for r in raw.rows] == ["C9000002", "C0000004"]
+        assert "Row 7: CREDITLIMIT" in raw.rows[1].cells[-1]
+
+        await pilot.press("enter")  # Done
+        await settle(pilot)
+        assert results == [batch]
+        assert isinstance(app.screen, CustomerListScreen)
+
+    store = Store(demo_db)
+    undo_batch(store, batch, user=resolve_user(store, "alice"))
+    for cid, record in before.items():
+        after = customer(demo_db, cid)
+        fields = ("CITY", "PHONE1", "CREDITLIMIT", "COMMENTS")
+        assert {f: after[f] for f in fields} == {f: record[f] for f in fields}
+    assert customer(demo_db, NEW_ID) is None
+
+
+# --- paths that change nothing ---------------------------------------------------------------------------------
+
+
+async def test_a_file_that_is_not_a_table_shows_its_message(demo_db, folder):
+    png = folder / "photo.csv"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(200))
+    with pytest.raises(FileRejected) as rejected:
+        read_file(png)
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot, [])
+        await preview_path(pilot, "photo.csv")
+        dialog = app.screen
+        assert isinstance(dialog, ErrorDialog)
+        assert text_of(dialog, "#title") == "File rejected"
+        assert " ".join(text_of(dialog, "#message").split()) == str(rejected.value)
+        await pilot.press("escape")
+        assert app.screen is screen
+    assert import_batches(demo_db) == []
+
+
+async def test_strict_with_a_failing_row_commits_nothing(demo_db, folder):
+    before = customer(demo_db, "C0000001")
+    app = make_app(demo_db)
+    results: list[str | None] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_import(pilot, results)
+        screen.query_one("#policy").focus()
+        await pilot.press("enter", "down", "enter")  # open the list, choose Strict
+        assert screen.query_one("#policy").value is Policy.STRICT
+        await preview_path(pilot, "mixed.csv")
+        preview = app.screen
+        assert preview.plan.policy is Policy.STRICT
+        assert "Strict: some rows fail" in text_of(preview, "#note")
+        await pilot.press("c")
+        await confirm(pilot, "2 rows of mixed.csv fail and the policy is strict: nothing will be committed")
+        assert preview.done.batch is None
+        assert "Nothing was committed: the policy is strict" in text_of(preview, "#outcome")
+        await pilot.press("escape")  # back to the file and its options, to fix them and try again
+        await settle(pilot)
+        assert app.screen is screen and results == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert results == [None]
+    assert customer(demo_db, "C0000001") == before
+    assert customer(demo_db, NEW_ID) is None
+    assert import_batches(demo_db) == []
+
+
+async def test_escape_goes_back_without_changing_the_store(demo_db, folder):
+    before = customer(demo_db, "C0000001")
+    app = make_app(demo_db)
+    results: list[str | None] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_import(pilot, results)
+        await preview_path(pilot, "mixed.csv")
+        assert isinstance(app.screen, ImportPreview)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and results == []
+        # What was read is still said, for the next try.
+        assert "Read mixed.csv: UTF-8, comma-delimited, 7 rows." in text_of(screen, "#source")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert results == [None]
+        assert isinstance(app.screen, CustomerListScreen)
+    assert customer(demo_db, "C0000001") == before
+    assert import_batches(demo_db) == []
+
+
+async def test_a_user_without_add_and_edit_cannot_preview(demo_db, folder):
+    add_user(Store(demo_db), "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}))
+    app = make_app(demo_db, user="viewer")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_import(pilot, [])
+        assert screen.query_one("#preview").disabled
+        assert "viewer may not import customers" in " ".join(text_of(screen, "#note").split())
+        screen.query_one("#path").value = "mixed.csv"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert text_of(app.screen, "#title") == "Permission denied"
+    assert import_batches(demo_db) == []
+
+
+async def test_a_store_changed_since_the_preview_is_refused_then_previewed_again(demo_db, folder):
+    other = write_csv(
+        folder / "other.csv", [["C0000001", "Seattle Medical Supply Inc."]], header=("CUSTOMERID", "NAME")
+    )
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "mixed.csv")
+        preview = app.screen
+        store = Store(demo_db)  # meanwhile, someone else renames C0000001
+        alice = resolve_user(store, "alice")
+        apply_plan(store, plan_import(store, read_file(other), user=alice), user=alice)
+
+        await pilot.press("c")
+        await confirm(pilot, "2 fields erased")
+        assert isinstance(app.screen, ErrorDialog)
+        assert text_of(app.screen, "#title") == "Changed meanwhile"
+        assert "C0000001" in text_of(app.screen, "#message")
+        await pilot.press("escape")
+        assert "press r to preview again" in text_of(preview, "#note")
+        assert preview.query_one("#commit").disabled and preview.done is None
+        assert customer(demo_db, "C0000001")["CITY"] == "Seattle"
+
+        await pilot.press("r")
+        await settle(pilot)
+        assert not preview.stale and not preview.query_one("#commit").disabled
+        await pilot.press("c")
+        await confirm(pilot, "2 customers updated")
+        assert preview.done.batch
+    assert customer(demo_db, "C0000001")["CITY"] == "Portland"
+    assert customer(demo_db, "C0000001")["NAME"] == "Seattle Medical Supply LLC"  # the file's name, previewed again
+
+
+async def test_escape_cancels_the_reading(demo_db, folder, monkeypatch):
+    import tui.screens.import_screen as import_screen
+
+    release = threading.Event()
+
+    def slow_plan(*args, **kwargs):
+        release.wait(10)
+        return plan_import(*args, **kwargs)
+
+    monkeypatch.setattr(import_screen, "plan_import", slow_plan)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_import(pilot, [])
+        screen.query_one("#path").value = "mixed.csv"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert screen.query_one("#busy").has_class("shown")
+        assert screen.query_one("#preview").disabled
+        await pilot.press("escape")
+        assert not screen.query_one("#busy").has_class("shown")
+        assert "Cancelled" in text_of(screen, "#note")
+        release.set()
+        await settle(pilot)
+        assert app.screen is screen  # the late plan is ignored
+    assert import_batches(demo_db) == []
+
+
+# --- options -------------------------------------------------------------------------------------------------
+
+
+async def test_the_detected_encoding_and_delimiter_are_shown(demo_db, folder):
+    (folder / "semi.csv").write_bytes(
+        "CUSTOMERID;NAME;CREDITLIMIT\r\nC0000002;Ida Jensén;1 234,50\r\n".encode("cp1252")
+    )
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_import(pilot, [])
+        await preview_path(pilot, "semi.csv")
+        preview = app.screen
+        assert "Windows-1252, semicolon-delimited (decimal commas), 1 row" in text_of(preview, "#title")
+        assert table_rows(preview, "updated") == [
+            ["2", "C0000002", "Customer name", "Ida Jensen", "→", "Ida Jensén"],
+            ["2", "C0000002", "Credit limit", "700.00", "→", "1234.50"],
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Windows-1252, semicolon-delimited" in text_of(screen, "#source")
+
+
+async def test_offline_queues_a_job_with_the_addresses(demo_db, folder):
+    app = make_app(demo_db)
+    results: list[str | None] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_import(pilot, results)
+        screen.query_one("#offline").focus()
+        await pilot.press("space")
+        assert str(screen.query_one("#preview").label) == "Queue job"
+        screen.query_one("#emails").focus()
+        await pilot.press(*"bob@")
+        await preview_path(pilot, "mixed.csv")
+        assert isinstance(app.screen, ErrorDialog)  # checked before anything is queued
+        assert "'bob@' is not an e-mail address" in text_of(app.screen, "#message")
+        await pilot.press("escape")
+        assert list_jobs(Store(demo_db)) == []
+
+        screen.query_one("#emails").value = "ana@example.com; bob@example.com"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert len(results) == 1 and results[0].startswith("J")
+    job = get_job(Store(demo_db), results[0])
+    assert (job.file_name, job.state.value, job.user) == ("mixed.csv", "queued", "alice")
+    assert job.emails == ("ana@example.com", "bob@example.com")
+    assert import_batches(demo_db) == []
+
+
+async def test_a_large_plan_lists_the_first_rows_and_says_how_many_more(demo_db, folder):
+    rows = [[f"C8{i:06d}", f"Client {i}", f"Client {i}", "", "", "", "SMB", ""] for i in range(SHOWN_ROWS + 150)]
+    write_csv(folder / "big.csv", rows)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "big.csv")
+        preview = app.screen
+        assert preview.query_one("#new-table").row_count == SHOWN_ROWS
+        assert "… and 150 more, not listed here" in text_of(preview, "#new .more")
+        assert f"New {SHOWN_ROWS + 150:,}" in text_of(preview, "#counts")
+
+
+async def test_a_file_that_changes_nothing_cannot_be_committed(demo_db, folder):
+    write_csv(folder / "same.csv", [stored_row(demo_db, "C0000002")])
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "same.csv")
+        preview = app.screen
+        assert text_of(preview, "#note") == "Nothing to commit: the store holds it all."
+        assert preview.query_one("#commit").disabled
+        await pilot.press("c")
+        assert app.screen is preview  # no confirmation: there is nothing to confirm
+        assert preview.query_one("#tabs").active == "unchanged"
+
+
+async def test_the_results_are_emailed_after_the_commit(demo_db, folder, monkeypatch):
+    with smtp_server(monkeypatch) as sink:
+        app = make_app(demo_db)
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_import(pilot, [])
+            screen.query_one("#emails").value = "ana@example.com, bob@example.com"
+            await preview_path(pilot, "mixed.csv")
+            await pilot.press("c")
+            await confirm(pilot, "2 fields erased")
+            batch = app.screen.done.batch
+            assert any("E-mailed the results to ana@example.com, bob@example.com" in n.message
+                       for n in app._notifications)  # fmt: skip
+    ((sender, to, content),) = sink.received
+    assert sender == "custbook@example.com"
+    assert to == ["ana@example.com", "bob@example.com"]
+    assert b"mixed.csv" in content and f"imported as {batch}".encode() in content
+
+
+async def test_a_mail_server_that_is_down_does_not_undo_the_import(demo_db, folder, monkeypatch):
+    monkeypatch.setenv("CUSTBOOK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CUSTBOOK_SMTP_PORT", str(free_port()))  # nothing listens there
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_import(pilot, [])
+        screen.query_one("#emails").value = "ana@example.com"
+        await preview_path(pilot, "mixed.csv")
+        await pilot.press("c")
+        await confirm(pilot, "2 fields erased")
+        assert app.screen.done.batch
+        (warning,) = [n for n in app._notifications if "not e-mailed" in n.message]
+        assert warning.severity == "warning" and "the import is not affected" in warning.message
+    assert customer(demo_db, "C0000001")["CITY"] == "Portland"
+
+
+# --- the words, headless ---------------------------------------------------------------------------------------
+
+
+def test_the_confirmation_names_what_changes(demo_db, folder):
+    store = Store(demo_db)
+    alice = resolve_user(store, "alice")
+    plan = plan_import(store, read_file(folder / "mixed.csv"), user=alice)
+    question = commit_question(plan)
+    assert question.startswith("Commit mixed.csv: 1 customer created, 2 customers updated and 2 fields erased.")
+    assert "2 failed rows will be left out" in question
+    strict = plan_import(store, read_file(folder / "mixed.csv"), user=alice, policy=Policy.STRICT)
+    assert "nothing will be committed" in commit_question(strict)
+    rows = PlanRows(plan, catalogue(store), DateFormat.DMY_SLASH, "bold yellow")
+    assert rows.sizes() == {"new": 1, "updated": 2, "blanked": 2, "unchanged": 2, "errors": 3, "warnings": 1}
+    errors = rows.tab("errors")
+    assert errors.details[2] == "Row 7, Credit limit ('lots'): " + plan.errors[2].message
+    assert rows.tab("updated").details[1] == "Row 2, C0000001, Phone: +1 206-555-0109 → (erased)"
+
+
+# --- snapshots -----------------------------------------------------------------------------------------------
+
+
+async def _preview_of_mixed(pilot, tab: str) -> None:
+    await open_import(pilot, [])
+    await preview_path(pilot, "mixed.csv")
+    pilot.app.screen.query_one("#tabs").active = tab
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+def test_import_preview_snapshot(snap_compare, demo_db, folder, size):
+    """The preview of a file with every kind of row, on the Updated tab: the title (file, encoding, delimiter,
+    rows, level, user), the counts (7 rows: 1 new, 2 updated, 2 erased in the warning colour, 2 unchanged,
+    2 failed in the error colour, 1 warning), the note that failed rows are left out, the Commit button, the six
+    tabs with their counts (Blanked marked ⚠ in the warning colour), the field-by-field changes old → new with
+    "(erased)" in the warning colour, the highlighted change in full under the table, and the keys."""
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=lambda p: _preview_of_mixed(p, "updated"))
+
+
+def test_import_preview_blanked_tab_snapshot(snap_compare, demo_db, folder):
+    """At 80x24, the Blanked tab: the ERASED banner, then C0000001's phone and C0000003's comments with the
+    values they will lose, all in the warning colour."""
+    assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=lambda p: _preview_of_mixed(p, "blanked"))
+
+
+def test_import_screen_snapshot(snap_compare, demo_db, folder):
+    """The import screen with mixed.csv chosen in the file browser: the title (level, user), the browser of the
+    current folder (its sub-folder, and only importable files: notes.md is left out), the file box showing
+    mixed.csv, the options (date format DD/MM/YYYY, encoding automatic, failed rows skipped, process offline
+    unticked, e-mail addresses empty), the note that blank cells erase values, Preview focused, and the keys."""
+    (folder / "archive").mkdir()
+    (folder / "notes.md").write_text("not an import file\n", encoding="utf-8")
+
+    async def chosen(pilot):
+        await open_import(pilot, [])
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=(120, 36), run_before=chosen)

@@ -1,0 +1,241 @@
+"""The import preview's words and rows: the counts line and the notes, an `ImportPlan` as the lines of each tab
+(new, updated, blanked, unchanged, errors, warnings) with the full sentence behind each line, the commit's
+question and its outcome.
+
+Headless (rich `Text`, no widgets) so that it is tested without a screen; `tui/screens/import_preview.py` shows
+it. Values are formatted as the documents show them (`display_formatter`) and every text from the file or the
+store goes through `safe_text`. Each tab holds at most `SHOWN_ROWS` lines: a table of 25,000 rows would take
+seconds to draw, and the counts already say how many there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from rich.text import Text
+
+from formats.catalogue import Catalogue, FieldType
+from formats.csv_import import display_formatter
+from formats.plan import Action, FieldChange, ImportPlan, Policy, RecordPlan
+from formats.table import Issue
+from formats.values import DateFormat, Value
+from tui.widgets.grid import safe_text
+
+SHOWN_ROWS = 2000  # per tab: DataTable needs ~0.3 s for 2,000 rows, and 9 s for 25,000
+MAX_CELL = 60  # longer values are cut in the table; the line under it shows them whole
+TABS = ("new", "updated", "blanked", "unchanged", "errors", "warnings")
+_Lines = tuple[tuple[str, ...], Iterable[tuple[tuple[object, ...], str]], int]  # columns, (cells, sentence)s, total
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def commit_question(plan: ImportPlan) -> str:
+    """What the confirmation says: the records created and updated, the fields erased, and the failed rows."""
+    if plan.policy is Policy.STRICT and plan.failed:
+        verb = "fails" if plan.failed == 1 else "fail"
+        return (
+            f"{plural(plan.failed, 'row')} of {plan.file_name} {verb} and the policy is strict: "
+            "nothing will be committed."
+        )
+    erased = f"and {plural(plan.blanked, 'field')} erased" if plan.blanked else "and no field erased"
+    lines = [
+        f"Commit {plan.file_name}: {plural(plan.created, 'customer')} created, "
+        f"{plural(plan.updated, 'customer')} updated {erased}."
+    ]
+    if plan.blanked:
+        lines.append("Erased fields lose their values (the Blanked tab lists them); undo brings them back.")
+    if plan.failed:
+        lines.append(f"{plural(plan.failed, 'failed row')} will be left out; you can save them to fix afterwards.")
+    return "\n\n".join(lines)
+
+
+def counts_text(plan: ImportPlan, warning: str, error: str) -> Text:
+    """'Rows 7 · New 1 · Updated 2 · Erased 2 · Unchanged 2 · Failed 2 · Warnings 1', erased and failed in the
+    given styles when there are any."""
+    parts: list[tuple[str, str]] = [("Rows ", "dim"), (f"{plan.rows:,}", "bold")]
+    for label, n, style in (
+        ("New", plan.created, "bold"),
+        ("Updated", plan.updated, "bold"),
+        ("Erased", plan.blanked, warning if plan.blanked else "bold"),
+        ("Unchanged", plan.unchanged, "bold"),
+        ("Failed", plan.failed, error if plan.failed else "bold"),
+        ("Warnings", len(plan.warnings), "bold"),
+    ):
+        parts += [(" · ", "dim"), (f"{label} ", "dim"), (f"{n:,}", style)]
+    return Text.assemble(*parts)
+
+
+def blanked_banner(plan: ImportPlan) -> str:
+    if not plan.blanked:
+        return "No field will be erased: the file has no blank cell where the store holds a value."
+    return (
+        f"⚠ These {plural(plan.blanked, 'field')} will be ERASED by blank cells in the file: their current values "
+        "are lost (undo brings them back)."
+    )
+
+
+def plan_note(plan: ImportPlan, stale: bool) -> tuple[str, bool]:
+    """The line under the counts: what a commit would do now, and whether that is a problem."""
+    if stale:
+        return "The store changed since this preview: press r to preview again.", True
+    if plan.policy is Policy.STRICT and plan.failed:
+        return "Strict: some rows fail, so a commit would change nothing. Fix them (see Errors) first.", False
+    if not plan.commits_anything:
+        why = "the rows that pass change nothing, the others fail" if plan.failed else "the store holds it all"
+        return f"Nothing to commit: {why}.", False
+    if plan.failed:
+        return "Failed rows will be left out of the commit (see Errors); the others are committed.", False
+    return "Every row can be committed. Press c to commit, Escape to go back without changing anything.", False
+
+
+def outcome(plan: ImportPlan, batch: str | None) -> str:
+    """What the commit did, said after it: the batch and its counts, or why nothing was written."""
+    if batch is not None:
+        erased = f", {plural(plan.blanked, 'field')} erased" if plan.blanked else ""
+        text = (
+            f"Committed as batch {batch}: {plural(plan.created, 'customer')} created, "
+            f"{plural(plan.updated, 'customer')} updated{erased}. Undo it with: custbook undo {batch}."
+        )
+    elif plan.policy is Policy.STRICT and plan.failed:
+        text = "Nothing was committed: the policy is strict and some rows fail."
+    else:
+        text = "Nothing was committed: there was nothing to change."
+    if plan.failed:
+        text += f"\n{plural(plan.failed, 'row')} failed. Save them as a CSV to fix and import again:"
+    return text
+
+
+@dataclass(frozen=True)
+class TabRows:
+    columns: tuple[str, ...]
+    rows: list[tuple[object, ...]]  # the first SHOWN_ROWS lines' cells
+    details: list[str]  # the whole sentence of each of those lines
+    total: int  # how many lines the tab has in all
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.rows))
+
+
+class PlanRows:
+    """The tabs of one plan. `warning` is the style of what will be erased (the theme's warning colour)."""
+
+    def __init__(self, plan: ImportPlan, catalogue: Catalogue, date_format: DateFormat, warning: str) -> None:
+        self.plan = plan
+        self.catalogue = catalogue
+        self.date_format = date_format
+        self.warning = warning
+        self._formats: dict[str, Callable[[Value], str]] = {}
+
+    def sizes(self) -> dict[str, int]:
+        """How many of each the plan holds, as the tab titles say it (Updated counts customers)."""
+        p = self.plan
+        numbers = (p.created, p.updated, p.blanked, p.unchanged, len(p.errors), len(p.warnings))
+        return dict(zip(TABS, numbers))
+
+    def tab(self, name: str) -> TabRows:
+        columns, lines, total = getattr(self, f"_{name}")()
+        cells: list[tuple[object, ...]] = []
+        details: list[str] = []
+        for row, detail in islice(lines, SHOWN_ROWS):
+            cells.append(row)
+            details.append(detail)
+        return TabRows(columns, cells, details, total)
+
+    # --- values --------------------------------------------------------------------------------------------
+
+    def label(self, field_id: str | None) -> str:
+        if field_id is None:
+            return ""
+        field = self.catalogue.get(field_id)
+        return field.label if field else field_id
+
+    def text(self, field_id: str, value: Value) -> str:
+        """The value as people read it, control characters made harmless; "" for none."""
+        fmt = self._formats.get(field_id)
+        if fmt is None:
+            field = self.catalogue.get(field_id)  # a field added since the session began reads as text
+            fmt = display_formatter(field.type if field else FieldType.TEXT, self.date_format)
+            self._formats[field_id] = fmt
+        return safe_text(fmt(value))
+
+    def cell(self, field_id: str, value: Value, style: str = "") -> Text:
+        text = self.text(field_id, value)
+        return Text(text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…", style=style)
+
+    # --- the tabs: (columns, lines of (cells, sentence), total) ------------------------------------------------
+
+    def _new(self) -> _Lines:
+        def lines() -> Iterator[tuple[tuple[object, ...], str]]:
+            for r in self.plan.creates:
+                cid = safe_text(r.customer_id)
+                name = self.text("NAME", next((c.new for c in r.changes if c.field == "NAME"), None))
+                filled = plural(len(r.changes), "field")
+                yield (r.row, Text(cid), self.cell("NAME", name)), f"Row {r.row}: new customer {cid}, {name} ({filled})"
+
+        return ("Row", "Customer ID", "Name"), lines(), self.plan.created
+
+    def _updated(self) -> _Lines:
+        def lines() -> Iterator[tuple[tuple[object, ...], str]]:
+            for r in self.plan.updates:
+                cid = Text(safe_text(r.customer_id))
+                for c in r.changes:
+                    old = self.cell(c.field, c.old) if c.old is not None else Text("(empty)", style="dim")
+                    new = Text("(erased)", style=self.warning) if c.blanked else self.cell(c.field, c.new)
+                    yield (r.row, cid, self.label(c.field), old, "→", new), self._change(r, c)
+
+        total = sum(len(r.changes) for r in self.plan.updates)
+        return ("Row", "Customer ID", "Field", "Old value", "", "New value"), lines(), total
+
+    def _change(self, r: RecordPlan, c: FieldChange) -> str:
+        old = self.text(c.field, c.old) or "(empty)"
+        new = "(erased)" if c.blanked else (self.text(c.field, c.new) or "(empty)")
+        return f"Row {r.row}, {safe_text(r.customer_id)}, {self.label(c.field)}: {old} → {new}"
+
+    def _blanked(self) -> _Lines:
+        w = self.warning
+        lines = (
+            (
+                (r.row, Text(safe_text(r.customer_id), style=w), Text(self.label(c.field), style=w),
+                 self.cell(c.field, c.old, w)),
+                f"Row {r.row}, {safe_text(r.customer_id)}: {self.label(c.field)} will be erased "
+                f"(now {self.text(c.field, c.old)})",
+            )
+            for r, c in self.plan.blanks
+        )  # fmt: skip
+        return ("Row", "Customer ID", "Field", "Value that will be erased"), lines, self.plan.blanked
+
+    def _unchanged(self) -> _Lines:
+        lines = (
+            ((r.row, Text(safe_text(r.customer_id))), f"Row {r.row}: {safe_text(r.customer_id)} already holds "
+             "every value of the file")
+            for r in self.plan.records
+            if r.action is Action.UNCHANGED
+        )  # fmt: skip
+        return ("Row", "Customer ID"), lines, self.plan.unchanged
+
+    def _issue(self, i: Issue) -> str:
+        where = f"Row {i.row}" if i.row else "File"
+        if i.column:
+            where += f", {self.label(i.column)}"
+        value = f" ('{safe_text(i.value)}')" if i.value else ""
+        return f"{where}{value}: {safe_text(i.message)}"
+
+    def _errors(self) -> _Lines:
+        lines = (
+            ((i.row or "file", self.label(i.column), Text(safe_text(i.value or "")[:MAX_CELL]),
+              Text(safe_text(i.message))), self._issue(i))
+            for i in self.plan.errors
+        )  # fmt: skip
+        return ("Row", "Column", "Value", "Message"), lines, len(self.plan.errors)
+
+    def _warnings(self) -> _Lines:
+        lines = (
+            ((i.row or "file", self.label(i.column), Text(safe_text(i.message))), self._issue(i))
+            for i in self.plan.warnings
+        )
+        return ("Row", "Column", "Message"), lines, len(self.plan.warnings)

@@ -1,0 +1,402 @@
+"""ImportPreview: exactly what an import will do, before it happens; then the commit and its result.
+
+Owns the diff preview of one `ImportPlan` (the counts, and tabs for new records, field-by-field updates, fields
+being erased, unchanged records, errors and warnings), the commit (confirmation naming what will change, then
+`store.apply.apply_plan` in a worker), a fresh plan when the store changed meanwhile, and the result: the batch
+ID, the failed rows saved as a CSV to fix and re-import, the results e-mailed when addresses were given. The plan
+shown is the plan committed: this screen never re-reads the file.
+
+Tabs are filled when first shown, with the lines `tui/import_rows.py` makes of the plan (at most 2,000 each, so
+a 25,000-row plan opens at once); the line under the table shows the highlighted one in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, ProgressBar, Static, TabbedContent, TabPane
+
+from formats.errors import Conflict, CustbookError
+from formats.plan import ImportPlan, Policy
+from store.apply import BatchResult, apply_plan
+from store.planner import plan_import
+from tui.import_options import email_results, failed_rows_path, save_failed_rows
+from tui.import_rows import TABS, PlanRows, blanked_banner, commit_question, counts_text, outcome, plan_note, plural
+from tui.session import Session
+from tui.widgets.grid import safe_text
+
+
+class ImportPreview(Screen[str | None]):
+    """Dismisses with the batch ID committed ("B3"), or None when nothing was committed."""
+
+    CSS_PATH = "import_preview.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("c", "commit", "Commit"),
+        Binding("r", "replan", "Preview again"),
+        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]"),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
+        Binding("s", "save_failed", "Save failed rows"),
+        Binding("escape,q", "back", "Back"),
+    ]
+
+    @dataclass
+    class Committed(Message):
+        result: BatchResult
+
+    @dataclass
+    class Planned(Message):
+        generation: int
+        plan: ImportPlan
+
+    @dataclass
+    class Saved(Message):
+        path: Path
+        rows: int
+
+    @dataclass
+    class Failed(Message):
+        error: CustbookError
+        stage: str  # "commit", "plan" or "save"
+
+    def __init__(
+        self,
+        session: Session,
+        plan: ImportPlan,
+        *,
+        path: Path | None = None,
+        emails: tuple[str, ...] = (),
+        source: str = "",
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.plan = plan
+        self.path = path or Path(plan.file_name)  # the file read: the failed rows are saved next to it
+        self.emails = emails
+        self.source = source  # "UTF-8, comma-delimited, 12 rows", as read
+        self.busy = ""  # "commit" or "plan" while a worker runs
+        self.stale = False  # the store changed since this plan: commit refused until previewed again
+        self.done: BatchResult | None = None  # set once the commit ran
+        self._generation = 0
+        self.rows: PlanRows  # the tabs' lines of `plan`, made when it is shown
+        self._details: dict[str, list[str]] = {}  # per filled tab, the sentence of each line
+        self._outcome = ""
+
+    # --- layout --------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        source = f" · {self.source}" if self.source else ""
+        user = safe_text(self.session.user.name)
+        yield Static(
+            Text.assemble(
+                ("Import preview: ", "bold"),
+                (safe_text(plan.file_name), "bold"),
+                source,
+                f" · {self.session.level} · user {user}",
+            ),
+            id="title",
+        )
+        with Horizontal(id="bar"):
+            yield Static(id="counts")
+            yield Button("Commit…", variant="primary", id="commit", compact=True)
+        yield Static(id="note")
+        with Horizontal(id="busy"):
+            yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="progress")
+            yield Static(id="stage")
+        with Vertical(id="result"):
+            yield Static(id="outcome")
+            with Horizontal(id="save-row"):
+                yield Input(id="failed-path", compact=True)
+                yield Button("Save failed rows", id="save", compact=True)
+            yield Button("Done", variant="primary", id="done", compact=True)
+        with TabbedContent(id="tabs"):
+            for pane in TABS:
+                with TabPane(pane.capitalize(), id=pane):
+                    if pane == "blanked":
+                        yield Static(id="blanked-warning")
+                    yield DataTable(id=f"{pane}-table", cursor_type="row", zebra_stripes=True)
+                    yield Static(classes="more")
+        yield Static(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#failed-path", Input).value = str(failed_rows_path(self.path))
+        self.query_one("#tabs", TabbedContent).get_tab("blanked").add_class("danger")
+        self._show_plan()
+
+    def _show_plan(self) -> None:
+        """Show `self.plan`: counts, tab titles, the policy's note; the tables are filled when first shown."""
+        plan = self.plan
+        warning = f"bold {self.app.theme_variables.get('warning', 'yellow')}"
+        error = f"bold {self.app.theme_variables.get('error', 'red')}"
+        self.rows = PlanRows(plan, self.session.catalogue, self.session.date_format, warning)
+        self.query_one("#counts", Static).update(counts_text(plan, warning, error))
+        tabs = self.query_one("#tabs", TabbedContent)
+        sizes = self.rows.sizes()
+        for pane, n in sizes.items():
+            title = f"{pane.capitalize()} {n:,}"
+            tabs.get_tab(pane).label = Text(f"⚠ {title}" if pane == "blanked" and n else title)
+        banner = self.query_one("#blanked-warning", Static)
+        banner.set_class(not plan.blanked, "none")
+        banner.update(Text(blanked_banner(plan)))
+        self._note()
+        self._details.clear()
+        for pane in TABS:
+            self.query_one(f"#{pane}-table", DataTable).clear(columns=True)
+            self.query_one(f"#{pane} .more", Static).update("")
+        first = next((p for p, n in sizes.items() if n), "new")
+        if tabs.active == first:
+            self._fill(first)
+            self._show_detail(first, 0)
+        tabs.active = first
+        self._focus_table()
+
+    def _note(self, text: str = "", error: bool = False) -> None:
+        if not text:
+            text, error = plan_note(self.plan, self.stale)
+        note = self.query_one("#note", Static)
+        note.update(Text(text))
+        note.set_class(error, "error")
+        self._sync()
+
+    # --- the tabs ------------------------------------------------------------------------------------------
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._fill(event.pane.id)
+            self._show_detail(event.pane.id, self.query_one(f"#{event.pane.id}-table", DataTable).cursor_row)
+
+    def _fill(self, pane: str) -> None:
+        if pane in self._details:
+            return
+        rows = self.rows.tab(pane)
+        self._details[pane] = rows.details
+        table = self.query_one(f"#{pane}-table", DataTable)
+        table.add_columns(*rows.columns)
+        table.add_rows(rows.rows)
+        more = self.query_one(f"#{pane} .more", Static)
+        more.display = bool(rows.more or not rows.total)
+        if rows.more:
+            tail = "all of them go into the failed-rows file" if pane == "errors" else "the commit includes them"
+            more.update(Text(f"… and {rows.more:,} more, not listed here: {tail}.", style="italic"))
+        elif not rows.total:
+            more.update(Text("Nothing here.", style="dim"))
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id:
+            self._show_detail(event.data_table.id.removesuffix("-table"), event.cursor_row)
+
+    def _show_detail(self, pane: str, row: int) -> None:
+        """The highlighted line in full under the table (values and messages are cut to fit the columns)."""
+        details = self._details.get(pane, [])
+        self.query_one("#detail", Static).update(Text(details[row] if 0 <= row < len(details) else ""))
+
+    def action_tab(self, step: int) -> None:
+        """Show the next or previous tab."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.active = TABS[(TABS.index(tabs.active) + step) % len(TABS)]
+        self._focus_table()
+
+    def _focus_table(self) -> None:
+        active = self.query_one("#tabs", TabbedContent).active
+        if active and self.done is None:
+            self.call_after_refresh(self.query_one(f"#{active}-table", DataTable).focus)
+
+    # --- commit --------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("commit", "replan") and self.done:
+            return False  # committed: only the result's keys remain
+        if action == "commit":
+            plan = self.plan
+            possible = plan.commits_anything or (plan.policy is Policy.STRICT and bool(plan.failed))
+            return None if (self.busy or self.stale or not possible) else True
+        if action == "replan":
+            return None if self.busy else True
+        if action == "save_failed":
+            return bool(self.done and self.plan.failed and not self.busy)
+        return True
+
+    def _sync(self) -> None:
+        """The footer's keys and the Commit button follow what is possible now."""
+        self.refresh_bindings()
+        self.query_one("#commit", Button).disabled = self.check_action("commit", ()) is not True
+
+    def action_commit(self) -> None:
+        """Commit the import as previewed, after a confirmation."""
+        if self.check_action("commit", ()) is not True:
+            return
+        from tui.screens.confirm_dialog import ConfirmDialog
+
+        nothing = self.plan.policy is Policy.STRICT and bool(self.plan.failed)
+        dialog = ConfirmDialog(
+            "Commit nothing?" if nothing else "Commit this import?",
+            commit_question(self.plan),
+            confirm_label="OK" if nothing else "Commit",
+            danger=bool(self.plan.blanked) and not nothing,
+        )
+        self.app.push_screen(dialog, self._confirmed)
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if not yes or self.check_action("commit", ()) is not True:
+            return
+        changed = self.plan.created + self.plan.updated
+        self._busy("commit", f"Committing {plural(changed, 'customer')} in one transaction…")
+        self._commit(self.plan)
+
+    @work(thread=True, exclusive=True, group="import-commit")
+    def _commit(self, plan: ImportPlan) -> None:
+        try:
+            result = apply_plan(self.session.store, plan, user=self.session.user)
+        except CustbookError as exc:
+            self.post_message(self.Failed(exc, "commit"))
+            return
+        self.post_message(self.Committed(result))
+        if self.emails:
+            self._email(plan, result)
+
+    def _email(self, plan: ImportPlan, result: BatchResult) -> None:
+        """As `custbook import --email`: a message that is not sent is a warning; the import stands."""
+        from formats.mail import MailNotSent
+
+        try:
+            email_results(plan, result.batch, self.emails)
+        except MailNotSent as exc:
+            text = f"The results were not e-mailed ({exc.reason}); the import is not affected."
+            self.app.call_from_thread(self.app.notify, text, severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self.app.notify, f"E-mailed the results to {', '.join(self.emails)}.", markup=False)
+
+    def on_import_preview_committed(self, message: Committed) -> None:
+        self._idle()
+        self.done = message.result
+        plan, batch = self.plan, message.result.batch
+        text = outcome(plan, batch)
+        self._outcome = text
+        self.query_one("#outcome", Static).update(Text(text))
+        self.query_one("#save-row").display = bool(plan.failed)
+        self.add_class("done")
+        self._note(f"The store was changed by batch {batch}." if batch else "The store was not changed.")
+        self.query_one("#failed-path" if plan.failed else "#done").focus()
+
+    # --- preview again -------------------------------------------------------------------------------------
+
+    def action_replan(self) -> None:
+        """Compare the file with the store again (after someone else changed it)."""
+        if self.check_action("replan", ()) is not True:
+            return
+        self._generation += 1
+        self._busy("plan", f"Comparing {plural(self.plan.rows, 'row')} with the store again…")
+        self._plan(self._generation, self.plan)
+
+    @work(thread=True, exclusive=True, group="import-replan")
+    def _plan(self, generation: int, old: ImportPlan) -> None:
+        session = self.session
+        try:
+            plan = plan_import(
+                session.store, old.raw, user=session.user, entity=session.entity, options=old.options,
+                policy=old.policy,
+            )  # fmt: skip
+        except CustbookError as exc:
+            self.post_message(self.Failed(exc, "plan"))
+            return
+        self.post_message(self.Planned(generation, plan))
+
+    def on_import_preview_planned(self, message: Planned) -> None:
+        if message.generation != self._generation:
+            return  # cancelled with Escape
+        self._idle()
+        self.plan, self.stale = message.plan, False
+        self._show_plan()
+        self.notify("Previewed again against the store as it is now.")
+
+    # --- result --------------------------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"commit": self.action_commit, "save": self.action_save_failed, "done": self.action_back}
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+    @on(Input.Submitted, "#failed-path")
+    def _path_entered(self) -> None:
+        self.action_save_failed()
+
+    def action_save_failed(self) -> None:
+        """Save the failed rows as a CSV to fix and import again."""
+        if self.check_action("save_failed", ()) is not True:
+            return
+        text = self.query_one("#failed-path", Input).value.strip()
+        if not text:
+            self.query_one("#failed-path", Input).focus()
+            return
+        target = Path(text).expanduser()
+        self._busy("save", f"Saving {plural(self.plan.failed, 'failed row')}…")
+        self._save(self.plan, target)
+
+    @work(thread=True, exclusive=True, group="import-save")
+    def _save(self, plan: ImportPlan, target: Path) -> None:
+        try:
+            written = save_failed_rows(plan, target, source=self.path)
+        except CustbookError as exc:
+            self.post_message(self.Failed(exc, "save"))
+            return
+        self.post_message(self.Saved(written.resolve(), plan.failed))
+
+    def on_import_preview_saved(self, message: Saved) -> None:
+        self._idle()
+        text = f"Saved {plural(message.rows, 'failed row')} to {message.path}"
+        self._outcome += f"\n{safe_text(text)}."
+        self.query_one("#outcome", Static).update(Text(self._outcome))
+        self.notify(text, title="Failed rows saved", markup=False)
+        self.query_one("#done", Button).focus()
+
+    def on_import_preview_failed(self, message: Failed) -> None:
+        self._idle()
+        if message.stage == "commit" and isinstance(message.error, Conflict):
+            self.stale = True
+            self._note()
+        self._error(message.error)
+
+    # --- busy, errors, leaving -----------------------------------------------------------------------------
+
+    def _busy(self, what: str, text: str) -> None:
+        self.busy = what
+        hint = "  (Escape cancels)" if what == "plan" else ""
+        self.query_one("#stage", Static).update(Text(text + hint))
+        self.query_one("#busy").add_class("shown")
+        self._sync()
+
+    def _idle(self) -> None:
+        self.busy = ""
+        self.query_one("#busy").remove_class("shown")
+        self._sync()
+
+    def _error(self, error: CustbookError) -> None:
+        from tui.screens.error_dialog import ErrorDialog
+
+        self.app.push_screen(ErrorDialog(error))
+
+    def action_back(self) -> None:
+        """Go back without committing (after the commit: done)."""
+        if self.busy == "commit":
+            self.notify("The commit is running: it stores everything or nothing, and cannot be stopped now.")
+            return
+        if self.busy == "plan":
+            self._generation += 1  # the new plan is ignored; the old one stays, still marked stale
+            self.workers.cancel_group(self, "import-replan")
+            self._idle()
+            return
+        if self.busy == "save":
+            return
+        self.dismiss(self.done.batch if self.done else None)

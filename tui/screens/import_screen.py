@@ -1,0 +1,384 @@
+"""ImportScreen: choose the file to import and how to read it, then read and plan it and open the preview.
+
+Owns the first stages of an import in the interface: the file (a browser rooted at the current folder, or a typed
+path), the options (date format, encoding, what to do with failed rows, process offline, e-mail addresses), and
+the worker that reads and plans the file (or checks and queues it as a job). It never writes customers: the
+preview (`import_preview.py`) commits. Reading and planning go through the same functions as `custbook import`
+(`tui/import_options.py`, `formats.reader`, `store.planner`, `store.jobs`), so what the preview shows is what the
+command line would do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Label, ProgressBar, Select, Static
+from textual.worker import Worker, get_current_worker
+
+from formats.errors import CustbookError
+from formats.mail import check_header_text, parse_addresses
+from formats.plan import ImportPlan, Policy
+from formats.reader import MAX_ROWS, read_bytes, read_file
+from formats.values import DateFormat
+from store.jobs import JobOptions, submit_job
+from store.planner import plan_import
+from tui.import_options import ENCODINGS, describe_source, import_refusal, parse_options
+from tui.session import Session
+from tui.widgets.grid import safe_text
+
+IMPORT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".xlsx", ".xlsm"})
+
+
+class ImportFileTree(DirectoryTree):
+    """The current folder's sub-folders and importable files (CSV, text, Excel); hidden entries left out."""
+
+    def process_label(self, label: str | Text) -> Text:
+        # The root is "." (paths stay short), which reloads as "": name the folder, which is what the user knows.
+        if isinstance(label, str) and label in (".", ""):
+            label = f"{safe_text(Path.cwd().name) or '/'}/"
+        return super().process_label(label)
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p for p in paths if not p.name.startswith(".") and (p.suffix.lower() in IMPORT_SUFFIXES or _is_folder(p))
+        ]
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What the user chose, read from the form on the interface thread and handed to the worker."""
+
+    path: Path
+    date_format: DateFormat
+    encoding: str
+    policy: Policy
+    offline: bool
+    emails: tuple[str, ...]
+
+
+class ImportScreen(Screen[str | None]):
+    """Dismisses with the batch ID committed ("B3"), the job ID queued ("J4"), or None."""
+
+    CSS_PATH = "import_screen.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("f5,ctrl+r", "preview", "Preview", key_display="F5"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    @dataclass
+    class Stage(Message):
+        """Progress: the stage the worker reached (each replaces the previous one)."""
+
+        generation: int
+        text: str
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ImportScreen.Stage)
+
+    @dataclass
+    class Planned(Message):
+        generation: int
+        request: ImportRequest
+        plan: ImportPlan
+        source: str
+
+    @dataclass
+    class Queued(Message):
+        generation: int
+        job: str
+        file_name: str
+
+    @dataclass
+    class Failed(Message):
+        generation: int
+        error: CustbookError
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self._generation = 0
+        self._worker: Worker[None] | None = None
+
+    # --- layout --------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        user = safe_text(self.session.user.name)
+        yield Static(Text.assemble(("Import customers", "bold"), f" · {self.session.level} · user {user}"), id="title")
+        with Horizontal(id="body"):
+            tree = ImportFileTree(".", id="tree")
+            tree.border_title = "Choose a file (Enter)"
+            yield tree
+            with Vertical(id="form"):
+                with Horizontal(classes="row"):
+                    yield Label("File", classes="label")
+                    yield Input(placeholder="choose on the left, or type a path", id="path", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("Date format", classes="label")
+                    yield Select(
+                        [(f.value, f) for f in DateFormat],
+                        value=self.session.date_format,
+                        allow_blank=False,
+                        id="date_format",
+                        compact=True,
+                    )
+                with Horizontal(classes="row"):
+                    yield Label("Encoding", classes="label")
+                    yield Select(
+                        [(label, value) for value, label in ENCODINGS],
+                        value="auto",
+                        allow_blank=False,
+                        id="encoding",
+                        compact=True,
+                    )
+                with Horizontal(classes="row"):
+                    yield Label("Failed rows", classes="label")
+                    yield Select(
+                        [
+                            ("Skip them, import the rest", Policy.SKIP_FAILED),
+                            ("Strict: all rows or nothing", Policy.STRICT),
+                        ],
+                        value=Policy.SKIP_FAILED,
+                        allow_blank=False,
+                        id="policy",
+                        compact=True,
+                    )
+                with Horizontal(classes="row"):
+                    yield Label("", classes="label")
+                    yield Checkbox("Process offline (queue a job)", id="offline", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("E-mail to", classes="label")
+                    yield Input(placeholder="optional: ana@example.com; bob@…", id="emails", compact=True)
+                yield Static(id="note")
+                yield Static(id="source")
+                with Horizontal(id="busy"):
+                    yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="progress")
+                    yield Static(id="stage")
+                with Horizontal(id="buttons"):
+                    yield Button("Preview", variant="primary", id="preview", compact=True)
+                    yield Button("Back", id="back", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        refusal = import_refusal(self.session.user)
+        if refusal is not None:
+            self.query_one("#preview", Button).disabled = True
+            self.query_one("#preview", Button).tooltip = str(refusal)
+            self._note(str(refusal), error=True)
+        else:
+            self._note("Blank cells erase the stored value; the preview shows every change before anything is saved.")
+        self.query_one("#tree", ImportFileTree).focus()
+
+    def _note(self, text: str, error: bool = False) -> None:
+        note = self.query_one("#note", Static)
+        note.update(Text(text))
+        note.set_class(error, "error")
+
+    # --- choosing ------------------------------------------------------------------------------------------
+
+    @on(DirectoryTree.FileSelected, "#tree")
+    def _file_chosen(self, event: DirectoryTree.FileSelected) -> None:
+        path = event.path
+        if path.is_relative_to(Path.cwd()):
+            path = path.relative_to(Path.cwd())  # shorter to read, and what the user would type
+        self.query_one("#path", Input).value = str(path)
+        self.query_one("#source", Static).update("")
+        self.query_one("#preview", Button).focus()
+
+    @on(Checkbox.Changed, "#offline")
+    def _offline_toggled(self, event: Checkbox.Changed) -> None:
+        button = self.query_one("#preview", Button)
+        button.label = "Queue job" if event.value else "Preview"
+        if import_refusal(self.session.user) is None:
+            self._note(
+                "The worker (custbook jobs run) imports a queued file later, without a preview; "
+                "see it with: custbook jobs list"
+                if event.value
+                else "Blank cells erase the stored value; the preview shows every change before anything is saved."
+            )
+
+    @on(Input.Submitted)
+    def _entered(self) -> None:
+        self.action_preview()
+
+    @on(Button.Pressed, "#preview")
+    def _preview_pressed(self) -> None:
+        self.action_preview()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def _request(self) -> ImportRequest | None:
+        """The form as a request; None (with the reason shown) when it is not complete. Raises InvalidValue for
+        e-mail addresses or a file name that cannot go into a message."""
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            self._note("Choose a file in the list on the left, or type its path.", error=True)
+            self.query_one("#path", Input).focus()
+            return None
+        path = Path(text).expanduser()
+        offline = self.query_one("#offline", Checkbox).value
+        typed = self.query_one("#emails", Input).value
+        emails = parse_addresses(typed) if typed.strip() else ()
+        if offline or emails:
+            check_header_text(path.name, "The file name")
+        return ImportRequest(
+            path=path,
+            date_format=self.query_one("#date_format", Select).value,  # type: ignore[arg-type]
+            encoding=str(self.query_one("#encoding", Select).value),
+            policy=self.query_one("#policy", Select).value,  # type: ignore[arg-type]
+            offline=offline,
+            emails=emails,
+        )
+
+    # --- reading and planning ------------------------------------------------------------------------------
+
+    def action_preview(self) -> None:
+        """Read the file and show what the import will do (or queue it, when processing offline)."""
+        if self._worker is not None:
+            return
+        refusal = import_refusal(self.session.user)
+        if refusal is not None:
+            self._error(refusal)
+            return
+        try:
+            request = self._request()
+        except CustbookError as exc:
+            self._error(exc)
+            return
+        if request is None:
+            return
+        self._generation += 1
+        self._busy(f"Reading {safe_text(request.path.name)}…")
+        self._worker = self._run(self._generation, request)
+
+    @work(thread=True, exclusive=True, group="import-plan")
+    def _run(self, generation: int, request: ImportRequest) -> None:
+        worker = get_current_worker()
+        session = self.session
+        try:
+            if request.offline:
+                self._queue(generation, request)
+                return
+            raw = read_file(request.path, encoding=request.encoding)
+            if worker.is_cancelled:
+                return
+            self.post_message(self.Stage(generation, f"Comparing {len(raw.rows):,} rows with the store…"))
+            options = parse_options(request.date_format, raw)
+            plan = plan_import(
+                session.store, raw, user=session.user, entity=session.entity, options=options, policy=request.policy
+            )
+        except CustbookError as exc:
+            self.post_message(self.Failed(generation, exc))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.Planned(generation, request, plan, describe_source(raw)))
+
+    def _queue(self, generation: int, request: ImportRequest) -> None:
+        """As `custbook import --offline`: the file is checked now (one that cannot be read is rejected at once)
+        and its bytes queued with the options, the user and the addresses."""
+        # The CLI's own reading of a job's bytes (missing, folder, too big: the same rejections in words).
+        from tui.import_command import _file_bytes
+
+        data = _file_bytes(request.path)
+        raw = read_bytes(data, name=request.path.name or str(request.path), encoding=request.encoding)
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(self.Stage(generation, f"Queueing {len(raw.rows):,} rows…"))
+        options = JobOptions(request.date_format, request.encoding, request.policy, MAX_ROWS)
+        job = submit_job(
+            self.session.store,
+            data=data,
+            file_name=raw.name,
+            options=options,
+            user=self.session.user.name,
+            entity=self.session.entity,
+            emails=request.emails,
+        )
+        self.post_message(self.Queued(generation, job.id, raw.name))
+
+    def on_import_screen_stage(self, message: Stage) -> None:
+        if message.generation == self._generation:
+            self.query_one("#stage", Static).update(Text(message.text))
+
+    def on_import_screen_failed(self, message: Failed) -> None:
+        if message.generation == self._generation:
+            self._idle()
+            self._error(message.error)
+
+    def on_import_screen_queued(self, message: Queued) -> None:
+        if message.generation != self._generation:
+            return
+        self._idle()
+        self.notify(
+            f"Queued as job {message.job}: the worker imports {safe_text(message.file_name)} "
+            f"(see it with: custbook jobs show {message.job}).",
+            title="Import queued",
+            markup=False,
+        )
+        self.dismiss(message.job)
+
+    def on_import_screen_planned(self, message: Planned) -> None:
+        if message.generation != self._generation:
+            return
+        self._idle()
+        request = message.request
+        self.query_one("#source", Static).update(
+            Text(f"Read {safe_text(message.plan.file_name)}: {message.source}.", style="dim")
+        )
+        from tui.screens.import_preview import ImportPreview
+
+        preview = ImportPreview(
+            self.session, message.plan, path=request.path, emails=request.emails, source=message.source
+        )
+        self.app.push_screen(preview, self._previewed)
+
+    def _previewed(self, batch: str | None) -> None:
+        if batch is not None:
+            self.dismiss(batch)
+        else:
+            self.query_one("#preview", Button).focus()
+
+    # --- busy, errors, leaving -----------------------------------------------------------------------------
+
+    def _busy(self, text: str) -> None:
+        self.query_one("#stage", Static).update(Text(text + "  (Escape cancels)"))
+        self.query_one("#busy").add_class("shown")
+        self.query_one("#preview", Button).disabled = True
+
+    def _idle(self) -> None:
+        self._worker = None
+        self.query_one("#busy").remove_class("shown")
+        self.query_one("#preview", Button).disabled = import_refusal(self.session.user) is not None
+
+    def _error(self, error: CustbookError) -> None:
+        from tui.screens.error_dialog import ErrorDialog
+
+        self.app.push_screen(ErrorDialog(error))
+
+    def action_back(self) -> None:
+        """Cancel the reading, or go back without importing."""
+        if self._worker is not None:
+            self._worker.cancel()
+            self._generation += 1  # whatever the worker still posts is ignored
+            self._idle()
+            self._note("Cancelled: nothing was imported.")
+            return
+        self.dismiss(None)
