@@ -70,6 +70,12 @@ class ParseOptions:
     decimal_comma: bool = False  # semicolon-delimited files write 1 234,50
     iso_dates: bool = False  # xlsx cells that are real dates arrive as ISO text
 
+    @classmethod
+    def for_file(cls, date_format: DateFormat, delimiter: str | None) -> ParseOptions:
+        """The options for a file as read: semicolon files come from locales that write decimals with a comma
+        (`1 234,50`); a workbook (no delimiter) gives its real dates as ISO text."""
+        return cls(date_format=date_format, decimal_comma=delimiter == ";", iso_dates=delimiter is None)
+
 
 _TRUE = {"true", "vrai", "yes", "oui", "1"}
 _FALSE = {"false", "faux", "no", "non", "0"}

@@ -365,9 +365,7 @@ def run_claimed(store: Store, claim: Claim) -> Job | None:
     if not heartbeat(store, claim):
         return None
     # As `custbook import` does: semicolon files write decimals with a comma; xlsx dates arrive as ISO text.
-    parse = ParseOptions(
-        date_format=options.date_format, decimal_comma=raw.delimiter == ";", iso_dates=raw.delimiter is None
-    )
+    parse = ParseOptions.for_file(options.date_format, raw.delimiter)
     try:
         with store.write() as con:
             if not _owns(con, claim):

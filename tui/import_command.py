@@ -148,10 +148,7 @@ def _import(args: argparse.Namespace) -> int:
         if args.offline:
             return _queue(args, store, user.name, JobOptions(options.date_format, args.encoding, policy, args.max_rows))
         raw = read_file(args.file, encoding=args.encoding, max_rows=args.max_rows)
-        # Semicolon files come from locales that write decimals with a comma; xlsx dates arrive as ISO text.
-        options = ParseOptions(
-            date_format=options.date_format, decimal_comma=raw.delimiter == ";", iso_dates=raw.delimiter is None
-        )
+        options = ParseOptions.for_file(options.date_format, raw.delimiter)
         plan = plan_import(store, raw, user=user, entity=args.entity, options=options, policy=policy)
     except FileRejected as exc:
         if args.json:
@@ -179,7 +176,7 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if plan.failed else 0
 
 
-def _file_bytes(path: Path) -> bytes:
+def file_bytes(path: Path) -> bytes:
     """The file's bytes, for a job; the problems `read_file` names in words (missing, folder, too big) alike."""
     try:
         info = path.stat()
@@ -195,7 +192,7 @@ def _file_bytes(path: Path) -> bytes:
 def _queue(args: argparse.Namespace, store: Store, user: str, options: JobOptions) -> int:
     """Check the file now (a file that cannot be read is rejected at once), then queue it for the worker."""
     path = Path(args.file)
-    data = _file_bytes(path)
+    data = file_bytes(path)
     raw = read_bytes(data, name=path.name or str(path), encoding=options.encoding, max_rows=options.max_rows)
     job = submit_job(
         store,

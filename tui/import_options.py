@@ -34,7 +34,7 @@ _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 def parse_options(date_format: DateFormat, raw: RawTable) -> ParseOptions:
     """How to parse the cells of `raw`: semicolon files come from locales that write decimals with a comma
     (`1 234,50`); xlsx dates arrive as ISO text (the reader sets no delimiter for a workbook)."""
-    return ParseOptions(date_format=date_format, decimal_comma=raw.delimiter == ";", iso_dates=raw.delimiter is None)
+    return ParseOptions.for_file(date_format, raw.delimiter)
 
 
 def import_refusal(user: User) -> PermissionDenied | None:

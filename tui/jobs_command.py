@@ -131,7 +131,7 @@ def _save_failed(store: Store, job: Job, path: Path) -> None:
     print(f"Saved {failed:,} failed {rows} of {job.id} to {path.resolve()}", file=sys.stderr)
 
 
-def _deliver(store: Store, job: Job) -> MailNotSent | None:
+def deliver(store: Store, job: Job) -> MailNotSent | None:
     """E-mail a finished job's results and record the outcome with the job; the failure, if any, is returned."""
     assert job.result is not None
     problem: MailNotSent | None = None
@@ -161,7 +161,7 @@ def _resend(args: argparse.Namespace) -> int:
         raise UsageError(
             f"Job {job.id} has no e-mail addresses", "Give them when queueing: custbook import FILE --offline --email"
         )
-    problem = _deliver(store, job)
+    problem = deliver(store, job)
     if problem is not None:
         raise MailNotSent(
             problem.reason, f"Check the CUSTBOOK_SMTP_ settings and try again: custbook jobs resend {job.id}"
@@ -268,7 +268,7 @@ def _run_one(store: Store, claim: Claim) -> int:
     assert job.result is not None
     line = f"{job.id} {job.file_name}: {outcome(job.result)}: {counts_line(job.result)}"
     if job.emails:
-        problem = _deliver(store, job)
+        problem = deliver(store, job)
         line += "; e-mail sent" if problem is None else f"; e-mail not sent: {problem.reason}"
     print(line + ".", flush=True)
     return 1

@@ -295,9 +295,9 @@ class ImportScreen(Screen[str | None]):
         """As `custbook import --offline`: the file is checked now (one that cannot be read is rejected at once)
         and its bytes queued with the options, the user and the addresses."""
         # The CLI's own reading of a job's bytes (missing, folder, too big: the same rejections in words).
-        from tui.import_command import _file_bytes
+        from tui.import_command import file_bytes
 
-        data = _file_bytes(request.path)
+        data = file_bytes(request.path)
         raw = read_bytes(data, name=request.path.name or str(request.path), encoding=request.encoding)
         if get_current_worker().is_cancelled:
             return

@@ -455,10 +455,10 @@ class JobResultScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="job-resend")
     def _resend(self, job: Job) -> None:
-        from tui.jobs_command import _deliver  # the delivery `custbook jobs resend` runs: sends, records the status
+        from tui.jobs_command import deliver  # the delivery `custbook jobs resend` runs: sends, records the status
 
         try:
-            problem = _deliver(self.session.store, job)
+            problem = deliver(self.session.store, job)
             again = get_job(self.session.store, job.id)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
