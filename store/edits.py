@@ -1,0 +1,208 @@
+"""Saving one customer from the interface's form: an import of one row, through the import's own pipeline.
+
+Owns turning what the form holds (field ID -> the text typed, as the CSV for import would write it) into a one-row
+`RawTable` (header = the field IDs, the row numbered 2), planning it with the strict policy and applying it as a
+batch of kind "edit". Validation, permissions (Add for a new customer, Edit for an existing one), defaults and
+history are therefore exactly an import's, and `custbook undo` reverts a save like any batch. Also owns refusing to
+overwrite a record that someone else changed since the form was opened, naming the fields they changed.
+
+Never imports textual and never shows anything: the form shows the errors it returns beside each field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from formats.catalogue import Catalogue
+from formats.errors import Conflict
+from formats.plan import Action, ImportPlan, Policy
+from formats.table import Issue, RawRow, RawTable
+from formats.values import DateFormat, ParseOptions, Value
+from store.apply import apply_plan
+from store.db import Store
+from store.fields import catalogue as load_catalogue
+from store.planner import plan_import
+from store.query import get_customer
+from store.users import Permission, User
+
+FORM_ROW = 2  # the row number an edit's one row carries (header = 1), as in a spreadsheet
+_REDO = "Nothing was saved. Close the form, open the customer again to see the new values, and redo your change"
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What a save did: the batch it wrote (None when nothing was written) and, when it was refused, the row
+    errors of its plan (`column` = the field ID to show the message beside; None for the whole customer)."""
+
+    batch: str | None
+    errors: tuple[Issue, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def save_customer(
+    store: Store,
+    *,
+    user: User,
+    entity: str | None,
+    values: Mapping[str, str],
+    customer_id: str | None,
+    expected_version: int | None,
+    date_format: DateFormat,
+    original: Mapping[str, Value] | None = None,
+) -> EditResult:
+    """Save the form's `values` (blank = erase; for a new customer blank = the field's default).
+
+    `customer_id` None creates a customer whose ID is `values["CUSTOMERID"]`, owned by `entity`. For an existing
+    customer only the fields in `values` are written (absent = untouched), and `expected_version` is the
+    ROWVERSION the form was opened on: if the record moved since, Conflict names the fields that differ from
+    `original` (the record as the form read it) and nothing is saved. Raises PermissionDenied without Add (new)
+    or Edit (existing)."""
+    new = customer_id is None
+    if new:
+        user.require(Permission.ADD, "add customers")
+        cid = values.get("CUSTOMERID", "")
+    else:
+        user.require(Permission.EDIT, "change customers")
+        cid = customer_id or ""
+    name = f"edit of {cid.strip() or 'a new customer'}"
+    return _save(store, user, entity, cid, dict(values), new, expected_version, date_format, original, name)
+
+
+def mark_inactive(
+    store: Store,
+    *,
+    user: User,
+    entity: str | None,
+    customer_id: str,
+    expected_version: int | None,
+    original: Mapping[str, Value] | None = None,
+) -> EditResult:
+    """Set STATUS to inactive through the same path as any edit (a batch that can be undone)."""
+    user.require(Permission.EDIT, "change customers")
+    return _save(
+        store,
+        user,
+        entity,
+        customer_id,
+        {"STATUS": "inactive"},
+        False,
+        expected_version,
+        DateFormat.DMY_SLASH,
+        original,
+        f"marked inactive: {customer_id}",
+    )
+
+
+def _save(
+    store: Store,
+    user: User,
+    entity: str | None,
+    cid: str,
+    values: dict[str, str],
+    new: bool,
+    expected_version: int | None,
+    date_format: DateFormat,
+    original: Mapping[str, Value] | None,
+    name: str,
+) -> EditResult:
+    catalogue = load_catalogue(store)
+    if not new:
+        # Checked before planning too, so that a stale form is refused even when it also holds invalid values.
+        _require_current(store, catalogue, cid, entity, expected_version, original)
+    options = ParseOptions(date_format=date_format)
+    cells = {fid: text for fid, text in values.items() if fid != "CUSTOMERID"}
+    plan = _plan(store, user, entity, cid, cells, options, name)
+    record = next((r for r in plan.records if r.row == FORM_ROW), None)
+    if new and cid.strip() and _exists(store, cid.strip()):
+        # The planner reads an existing ID as an update: a new customer's form must never edit another customer.
+        taken = Issue(FORM_ROW, "CUSTOMERID", cid, f"There is already a customer {cid}. Choose another Customer ID")
+        return EditResult(None, (taken, *(e for e in plan.parsed.errors if e.column != "CUSTOMERID")))
+    if not new and record is not None and (record.action is Action.CREATE or record.version != expected_version):
+        # Moved between the check above and the plan.
+        raise _stale(cid, get_customer(store, catalogue, cid, entity), original, catalogue)
+    errors = list(plan.errors)
+    if errors and FORM_ROW in plan.parsed.failed:
+        errors += _store_errors(store, user, entity, cid, cells, options, name, errors)
+    if errors:
+        return EditResult(None, tuple(errors))
+    try:
+        result = apply_plan(store, plan, user=user, kind="edit")
+    except Conflict:
+        # Another writer got in between planning and writing (apply checks the version in its transaction).
+        raise Conflict(f"Customer {cid} was changed by someone else while it was being saved", _REDO) from None
+    return EditResult(result.batch)
+
+
+def _plan(
+    store: Store,
+    user: User,
+    entity: str | None,
+    cid: str,
+    cells: Mapping[str, str],
+    options: ParseOptions,
+    name: str,
+) -> ImportPlan:
+    raw = RawTable(name, ("CUSTOMERID", *cells), (RawRow(FORM_ROW, (cid, *cells.values())),))
+    return plan_import(store, raw, user=user, entity=entity, options=options, policy=Policy.STRICT)
+
+
+def _store_errors(
+    store: Store,
+    user: User,
+    entity: str | None,
+    cid: str,
+    cells: Mapping[str, str],
+    options: ParseOptions,
+    name: str,
+    known: list[Issue],
+) -> list[Issue]:
+    """The checks that need the store (required fields, blanks, parent) for a row whose values failed to parse.
+
+    An import reports those only once the values parse; a form shows every problem at once, so the row is planned
+    again without the fields that already have an error (absent = untouched, so they add nothing of their own)."""
+    bad = {e.column for e in known}
+    if "CUSTOMERID" in bad or None in bad:
+        return []
+    rest = {fid: text for fid, text in cells.items() if fid not in bad}
+    again = _plan(store, user, entity, cid, rest, options, name)
+    return [e for e in again.errors if e.column not in bad and e not in known]
+
+
+def _exists(store: Store, cid: str) -> bool:
+    """Whether the ID is used anywhere in the store: IDs are unique across every level, entities included."""
+    with store.read() as con:
+        return con.execute('SELECT 1 FROM customers WHERE "CUSTOMERID" = ?', [cid]).fetchone() is not None
+
+
+def _require_current(
+    store: Store,
+    catalogue: Catalogue,
+    cid: str,
+    entity: str | None,
+    expected_version: int | None,
+    original: Mapping[str, Value] | None,
+) -> None:
+    current = get_customer(store, catalogue, cid, entity)
+    if current is None:
+        raise Conflict(f"Customer {cid} no longer exists (or is no longer visible here)", "Nothing was saved")
+    if current["ROWVERSION"] != expected_version:
+        raise _stale(cid, current, original, catalogue)
+
+
+def _stale(
+    cid: str, current: Mapping[str, Value] | None, original: Mapping[str, Value] | None, catalogue: Catalogue
+) -> Conflict:
+    """The record changed since the form read it: name who changed it and which fields, so nothing is silently
+    overwritten."""
+    if current is None or original is None:
+        return Conflict(f"Customer {cid} was changed by someone else since you opened it", _REDO)
+    moved = [f for f in catalogue.importable if f.id in original and original[f.id] != current.get(f.id)]
+    who = current.get("MODIFIEDBY") or "someone else"
+    fields = ", ".join(f"{f.label} ({f.id})" for f in moved)
+    return Conflict(
+        f"Customer {cid} was changed by {who} since you opened it" + (f": {fields}" if fields else ""), _REDO
+    )

@@ -1,0 +1,234 @@
+"""Saving one customer from the form (store/edits.py): an import of one row, with its validation, permissions,
+defaults and history, and a refusal to overwrite a record someone else changed meanwhile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from formats.errors import Conflict, PermissionDenied
+from formats.values import DateFormat
+from store.db import Store
+from store.edits import EditResult, mark_inactive, save_customer
+from store.entities import add_entity
+from store.fields import add_field, catalogue
+from store.history import customer_history, get_batch, list_batches, undo_batch
+from store.query import get_customer
+from store.users import Permission, User, UserType, add_user
+
+DMY = DateFormat.DMY_SLASH
+
+
+def new(store: Store, user: User, values: dict[str, str], entity: str | None = None, **kw) -> EditResult:
+    return save_customer(
+        store, user=user, entity=entity, values=values, customer_id=None, expected_version=None, date_format=DMY, **kw
+    )
+
+
+def edit(store: Store, user: User, cid: str, values: dict[str, str], entity: str | None = None) -> EditResult:
+    """Edit as the form does: from the record as it was read, with its version."""
+    record = read(store, cid)
+    assert record is not None
+    return save_customer(
+        store,
+        user=user,
+        entity=entity,
+        values=values,
+        customer_id=cid,
+        expected_version=record["ROWVERSION"],
+        date_format=DMY,
+        original=record,
+    )
+
+
+def read(store: Store, cid: str):
+    return get_customer(store, catalogue(store), cid, None)
+
+
+@pytest.fixture
+def c1(store: Store, alice: User) -> dict:
+    result = new(store, alice, {"CUSTOMERID": "C1", "NAME": "Alpha", "PRINTAS": "Alpha", "CITY": "Paris"})
+    assert result.ok and result.batch
+    return read(store, "C1")
+
+
+def test_editing_one_field_is_an_edit_batch_in_the_history_that_undo_reverts(store, alice, c1):
+    result = edit(store, alice, "C1", {"CITY": "Lyon"})
+    assert result == EditResult(result.batch, ())
+    after = read(store, "C1")
+    assert after["CITY"] == "Lyon" and after["ROWVERSION"] == c1["ROWVERSION"] + 1 and after["MODIFIEDBY"] == "alice"
+    batch, changes = get_batch(store, result.batch)
+    assert (batch.kind, batch.user, batch.updated, batch.created) == ("edit", "alice", 1, 0)
+    assert [(c.field, c.old, c.new) for c in changes] == [("CITY", "Paris", "Lyon")]
+    history = customer_history(store, "C1")
+    assert [(h.batch, h.field, h.old, h.new) for h in history if h.batch == result.batch] == [
+        (result.batch, "CITY", "Paris", "Lyon")
+    ]
+    undo_batch(store, result.batch, user=alice)
+    assert read(store, "C1")["CITY"] == "Paris"
+
+
+def test_a_save_that_changes_nothing_writes_no_batch(store, alice, c1):
+    before = len(list_batches(store))
+    assert edit(store, alice, "C1", {"CITY": "Paris", "NAME": "Alpha"}) == EditResult(None, ())
+    assert len(list_batches(store)) == before
+
+
+def test_blank_erases_a_field_and_unticks_a_checkbox(store, alice, c1):
+    assert edit(store, alice, "C1", {"TAXABLE": "TRUE", "ONHOLD": "TRUE"}).ok
+    assert edit(store, alice, "C1", {"CITY": "", "ONHOLD": ""}).ok
+    after = read(store, "C1")
+    assert after["CITY"] is None and after["ONHOLD"] is False and after["TAXABLE"] is True
+
+
+def test_new_customer_takes_the_defaults_and_the_level_of_the_session(store, alice):
+    add_entity(store, "EU", "Europe")
+    result = new(
+        store,
+        alice,
+        {"CUSTOMERID": "N1", "NAME": "Nova", "PRINTAS": "Nova", "STATUS": "", "ONHOLD": "", "CREDITLIMIT": "1,250.5"},
+        entity="EU",
+    )
+    assert result.ok and result.batch
+    record = read(store, "N1")
+    assert record["MEGAENTITYID"] == "EU" and record["CREATEDBY"] == "alice"
+    assert (record["STATUS"], record["ONHOLD"], record["ONETIME"], record["TAXABLE"]) == ("active", False, False, True)
+    assert record["CREDITLIMIT"] == Decimal("1250.50")
+    batch, changes = get_batch(store, result.batch)
+    assert (batch.kind, batch.created, batch.entity) == ("edit", 1, "EU")
+    assert {c.field for c in changes} >= {"CUSTOMERID", "NAME", "STATUS", "TAXABLE"}
+    undo_batch(store, result.batch, user=alice)
+    assert read(store, "N1") is None
+
+
+def test_dates_are_read_in_the_sessions_date_format(store, alice):
+    add_field(store, "CONTRACT_START", "date")
+    values = {"CUSTOMERID": "N1", "NAME": "N", "PRINTAS": "N", "CONTRACT_START": "12/31/2024"}
+    wrong = new(store, alice, values)
+    assert [e.column for e in wrong.errors] == ["CONTRACT_START"] and "DD/MM/YYYY" in wrong.errors[0].message
+    us = save_customer(
+        store,
+        user=alice,
+        entity=None,
+        values=values,
+        customer_id=None,
+        expected_version=None,
+        date_format=DateFormat.MDY_SLASH,
+    )
+    assert us.ok and read(store, "N1")["CONTRACT_START"] == dt.date(2024, 12, 31)
+
+
+def test_an_invalid_email_is_an_error_on_email1_and_nothing_is_saved(store, alice, c1):
+    result = edit(store, alice, "C1", {"CITY": "Lyon", "EMAIL1": "bob@"})
+    assert result.batch is None
+    assert [(e.column, e.value) for e in result.errors] == [("EMAIL1", "bob@")]
+    assert "name@example.com" in result.errors[0].message
+    assert read(store, "C1") == c1
+
+
+def test_erasing_a_field_that_cannot_be_blank_is_an_error(store, alice, c1):
+    result = edit(store, alice, "C1", {"NAME": "", "CITY": "Lyon"})
+    assert [e.column for e in result.errors] == ["NAME"] and "cannot be erased" in result.errors[0].message
+    assert read(store, "C1") == c1
+
+
+def test_a_new_customer_shows_every_problem_at_once_and_saves_nothing(store, alice):
+    result = new(store, alice, {"CUSTOMERID": "N1", "NAME": "", "PRINTAS": "Nova", "EMAIL1": "nova@"})
+    assert sorted(e.column for e in result.errors) == ["EMAIL1", "NAME"]
+    assert "required" in next(e.message for e in result.errors if e.column == "NAME")
+    assert result.batch is None and read(store, "N1") is None and list_batches(store) == []
+
+
+def test_a_new_customer_cannot_take_an_existing_id(store, alice, c1):
+    result = new(store, alice, {"CUSTOMERID": "C1", "NAME": "Other", "PRINTAS": "Other"})
+    assert [e.column for e in result.errors] == ["CUSTOMERID"] and "already a customer C1" in result.errors[0].message
+    assert read(store, "C1") == c1
+
+
+def test_a_stale_version_is_refused_naming_the_fields_changed_meanwhile(store, alice, c1):
+    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset(Permission))
+    assert edit(store, bob, "C1", {"CITY": "Nice"}).ok  # bob saves while alice's form is open on c1
+    changed = read(store, "C1")
+    with pytest.raises(Conflict) as caught:
+        save_customer(
+            store,
+            user=alice,
+            entity=None,
+            values={"CITY": "Lyon"},
+            customer_id="C1",
+            expected_version=c1["ROWVERSION"],
+            date_format=DMY,
+            original=c1,
+        )
+    message = str(caught.value)
+    assert "bob" in message and "City (CITY)" in message and "Nothing was saved" in message
+    assert "NAME" not in message
+    assert read(store, "C1") == changed
+
+
+def test_a_stale_form_is_refused_even_when_its_values_are_also_invalid(store, alice, c1):
+    assert edit(store, alice, "C1", {"NAME": "Alpha Two"}).ok
+    with pytest.raises(Conflict, match="Customer name"):
+        save_customer(
+            store,
+            user=alice,
+            entity=None,
+            values={"EMAIL1": "bad@"},
+            customer_id="C1",
+            expected_version=c1["ROWVERSION"],
+            date_format=DMY,
+            original=c1,
+        )
+
+
+def test_a_customer_deleted_meanwhile_is_not_recreated_by_its_form(store, alice):
+    created = new(store, alice, {"CUSTOMERID": "N1", "NAME": "N", "PRINTAS": "N"})
+    record = read(store, "N1")
+    undo_batch(store, created.batch, user=alice)
+    with pytest.raises(Conflict, match="no longer exists"):
+        save_customer(
+            store,
+            user=alice,
+            entity=None,
+            values={"CITY": "Lyon"},
+            customer_id="N1",
+            expected_version=record["ROWVERSION"],
+            date_format=DMY,
+            original=record,
+        )
+    assert read(store, "N1") is None
+
+
+def test_missing_permissions_are_refused_and_nothing_is_saved(store, alice, c1):
+    adder = add_user(store, "adder", UserType.EMPLOYEE, frozenset({Permission.LIST, Permission.ADD}))
+    viewer = add_user(store, "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}))
+    with pytest.raises(PermissionDenied, match="Edit permission"):
+        edit(store, adder, "C1", {"CITY": "Lyon"})
+    with pytest.raises(PermissionDenied, match="Edit permission"):
+        mark_inactive(store, user=adder, entity=None, customer_id="C1", expected_version=c1["ROWVERSION"])
+    with pytest.raises(PermissionDenied, match="Add permission"):
+        new(store, viewer, {"CUSTOMERID": "N1", "NAME": "N", "PRINTAS": "N"})
+    assert read(store, "C1") == c1 and read(store, "N1") is None
+    assert new(store, adder, {"CUSTOMERID": "N1", "NAME": "N", "PRINTAS": "N"}).ok
+
+
+def test_an_entity_session_cannot_change_a_top_level_customer(store, alice, c1):
+    add_entity(store, "EU", "Europe")
+    result = edit(store, alice, "C1", {"CITY": "Lyon"}, entity="EU")
+    assert [e.column for e in result.errors] == ["CUSTOMERID"] and "top level" in result.errors[0].message
+    assert read(store, "C1") == c1
+
+
+def test_mark_inactive_is_an_edit_that_undo_reverts(store, alice, c1):
+    result = mark_inactive(
+        store, user=alice, entity=None, customer_id="C1", expected_version=c1["ROWVERSION"], original=c1
+    )
+    assert result.ok and read(store, "C1")["STATUS"] == "inactive"
+    batch, changes = get_batch(store, result.batch)
+    assert batch.kind == "edit" and [(c.field, c.old, c.new) for c in changes] == [("STATUS", "active", "inactive")]
+    with pytest.raises(Conflict):  # the same form, now stale
+        mark_inactive(store, user=alice, entity=None, customer_id="C1", expected_version=c1["ROWVERSION"])
+    undo_batch(store, result.batch, user=alice)
+    assert read(store, "C1")["STATUS"] == "active"

@@ -1,0 +1,250 @@
+"""The customer form as a user drives it: edit a field and save (the history shows it), add a customer, see
+errors beside the fields, meet a record changed meanwhile, work read-only; and snapshots of the form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from form_helpers import choose, no_blink, open_form, type_into
+from textual.widgets import Button, Checkbox, Input, Select
+from tui_helpers import make_app, settle, widget_text
+
+from formats.values import DateFormat
+from store.db import Store
+from store.edits import save_customer
+from store.fields import catalogue
+from store.history import customer_history, get_batch, list_batches
+from store.query import get_customer
+from store.users import Permission, UserType, add_user
+from tui.screens.confirm_dialog import ConfirmDialog
+from tui.screens.customer_form import CustomerForm
+from tui.screens.error_dialog import ErrorDialog
+
+SIZES = [(120, 36), (80, 24)]
+CID = "C0000003"  # San Francisco, with a contract start date, comments and two e-mails
+
+
+def stored(db, cid: str = CID):
+    store = Store(db)
+    return get_customer(store, catalogue(store), cid, None)
+
+
+def error_beside(form: CustomerForm, field_id: str) -> str:
+    box = form.query_one(f"#error-{field_id}")
+    return widget_text(box) if box.display and box.size.height else ""
+
+
+async def test_edit_the_city_and_save_the_history_shows_the_change(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form, results = await open_form(pilot, CID)
+        assert form.query_one("#input-CITY", Input).value == "San Francisco"
+        assert form.query_one("#input-CONTRACT_START", Input).value == "27/09/2023"  # the session's date format
+        assert form.query_one("#input-CUSTOMERID", Input).disabled  # the key of an existing customer is fixed
+        assert isinstance(form.query_one("#input-STATUS"), Select) and isinstance(
+            form.query_one("#input-VIP"), Checkbox
+        )
+        await type_into(pilot, "CITY", "Lyon")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert results == [CID] and app.screen is not form
+    assert stored(demo_db)["CITY"] == "Lyon"
+    store = Store(demo_db)
+    (change,) = [c for c in customer_history(store, CID) if c.field == "CITY"]
+    assert (change.old, change.new, change.user) == ("San Francisco", "Lyon", "alice")
+    batch, changes = get_batch(store, change.batch)
+    assert batch.kind == "edit" and [c.field for c in changes] == ["CITY"]  # only what the user changed
+
+
+async def test_new_customer_shows_the_missing_required_fields_beside_them_then_saves_once_fixed(demo_db):
+    batches = len(list_batches(Store(demo_db)))
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, results = await open_form(pilot, None)
+        assert form.query_one("#input-CUSTOMERID", Input).has_focus
+        assert form.query_one("#input-STATUS", Select).selection == "active"  # the import's defaults
+        assert form.query_one("#input-TAXABLE", Checkbox).value is True
+        await type_into(pilot, "CUSTOMERID", "N0000001")
+        await type_into(pilot, "NAME", "Nova Bikes")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert results == [] and app.screen is form
+        assert "Print as is required" in error_beside(form, "PRINTAS")
+        assert "required" in error_beside(form, "SEGMENT")
+        assert error_beside(form, "NAME") == ""
+        assert form.query_one("#input-PRINTAS", Input).has_focus  # the first wrong field
+        assert stored(demo_db, "N0000001") is None and len(list_batches(Store(demo_db))) == batches
+
+        await type_into(pilot, "PRINTAS", "Nova Bikes Ltd")
+        await choose(pilot, "SEGMENT", "Mid-market")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert results == ["N0000001"]
+    record = stored(demo_db, "N0000001")
+    assert (record["PRINTAS"], record["SEGMENT"], record["STATUS"], record["TAXABLE"]) == (
+        "Nova Bikes Ltd",
+        "Mid-market",
+        "active",
+        True,
+    )
+    assert record["MEGAENTITYID"] is None and record["CREATEDBY"] == "alice"
+
+
+async def test_an_invalid_email_is_shown_beside_email1_and_nothing_is_saved(demo_db):
+    before = stored(demo_db)
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, results = await open_form(pilot, CID)
+        await type_into(pilot, "CITY", "Lyon")
+        await type_into(pilot, "EMAIL1", "sarah@")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert results == [] and app.screen is form
+        assert "not an e-mail address" in error_beside(form, "EMAIL1")
+        assert "name@example.com" in error_beside(form, "EMAIL1")  # the fix
+        assert form.query_one("#input-EMAIL1", Input).has_focus
+        assert form.query_one("#row-EMAIL1").has_class("invalid")
+        assert stored(demo_db) == before
+
+        await type_into(pilot, "EMAIL1", "sarah@johnson-farms.example")
+        await pilot.click("#save")  # the button does what Ctrl+S does
+        await settle(pilot)
+        assert results == [CID]
+    after = stored(demo_db)
+    assert (after["EMAIL1"], after["CITY"]) == ("sarah@johnson-farms.example", "Lyon")
+
+
+async def test_a_record_changed_meanwhile_is_not_overwritten_and_the_dialog_names_the_field(demo_db):
+    store = Store(demo_db)
+    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset(Permission))
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form, results = await open_form(pilot, CID)
+        opened = stored(demo_db)
+        saved = save_customer(
+            store,
+            user=bob,
+            entity=None,
+            values={"CITY": "Oakland"},
+            customer_id=CID,
+            expected_version=opened["ROWVERSION"],
+            date_format=DateFormat.DMY_SLASH,
+            original=opened,
+        )
+        assert saved.batch
+        await type_into(pilot, "PHONE1", "+1 415-555-0199")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        text = " ".join(widget_text(app.screen.query_one("#message")).split())  # as read, line wraps aside
+        assert "bob" in text and "City (CITY)" in text and "Nothing was saved" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form and results == []
+    after = stored(demo_db)
+    assert (after["CITY"], after["PHONE1"]) == ("Oakland", opened["PHONE1"])
+
+
+async def test_a_user_without_edit_sees_the_reason_and_cannot_save(demo_db):
+    add_user(Store(demo_db), "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}))
+    before = stored(demo_db)
+    app = make_app(demo_db, user="viewer")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, results = await open_form(pilot, CID)
+        notice = widget_text(form.query_one("#notice"))
+        assert "viewer may not change customers" in notice and "Edit permission" in notice
+        assert form.query_one("#input-CITY", Input).disabled and form.query_one("#input-VIP", Checkbox).disabled
+        assert form.query_one("#save", Button).disabled and form.query_one("#inactive", Button).disabled
+        await pilot.press("ctrl+s", "ctrl+d")
+        await settle(pilot)
+        assert app.screen is form and results == []
+        await pilot.press("escape")  # nothing was changed: closes without asking
+        await settle(pilot)
+        assert results == [None]
+    assert stored(demo_db) == before
+
+
+async def test_a_user_without_add_cannot_fill_a_new_customer(demo_db):
+    add_user(Store(demo_db), "editor", UserType.EMPLOYEE, frozenset({Permission.LIST, Permission.EDIT}))
+    app = make_app(demo_db, user="editor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, _ = await open_form(pilot, None)
+        assert "Add permission" in widget_text(form.query_one("#notice"))
+        assert form.query_one("#input-CUSTOMERID", Input).disabled and form.query_one("#save", Button).disabled
+
+
+async def test_an_entity_session_opens_a_top_level_customer_read_only(demo_db):
+    app = make_app(demo_db, entity="EU")
+    async with app.run_test(size=(120, 36)) as pilot:
+        form, _ = await open_form(pilot, CID)
+        assert "belongs to the top level" in widget_text(form.query_one("#notice"))
+        assert form.query_one("#save", Button).disabled
+
+
+async def test_escape_asks_before_discarding_changes(demo_db):
+    before = stored(demo_db)
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, results = await open_form(pilot, CID)
+        await type_into(pilot, "CITY", "Lyon")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "City" in widget_text(app.screen.query_one("#message"))
+        await pilot.press("escape")  # no: back to the form, the change still typed
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#input-CITY", Input).value == "Lyon"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("left", "enter")  # Discard (the focus starts on Cancel: it is a dangerous answer)
+        await settle(pilot)
+        assert results == [None]
+    assert stored(demo_db) == before
+
+
+async def test_mark_inactive_asks_then_saves_an_edit_batch(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        _, results = await open_form(pilot, CID)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert results == [CID]
+    assert stored(demo_db)["STATUS"] == "inactive"
+    (change,) = [c for c in customer_history(Store(demo_db), CID) if c.field == "STATUS"]
+    assert (change.old, change.new) == ("active", "inactive")
+
+
+async def test_checkboxes_dates_and_blanks_are_saved_as_an_import_reads_them(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form, results = await open_form(pilot, CID)
+        box = form.query_one("#input-ONHOLD", Checkbox)
+        box.focus()
+        await pilot.press("space")
+        assert str(box.label) == "Yes"
+        await type_into(pilot, "CONTRACT_START", "01/02/2024")
+        await type_into(pilot, "EMAIL2", "")  # blank erases
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert results == [CID]
+    after = stored(demo_db)
+    assert (after["ONHOLD"], after["CONTRACT_START"], after["EMAIL2"]) == (True, dt.date(2024, 2, 1), None)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x36", "80x24"])
+def test_customer_form_snapshot(snap_compare, demo_db, size):
+    """The form on customer C0000003 (Johnson Family Farms): the title line with the ID, name, level and user;
+    labels on the left (* for fields that cannot be left blank) and typed inputs on the right: the ID greyed (it
+    cannot change), text boxes, lists with ▼ for Status, payment method and delivery, checkboxes with Yes/No;
+    the focus on Customer name; Save, Mark inactive and Cancel; the footer's keys (Ctrl+S, Ctrl+D, Esc)."""
+
+    async def opened(pilot):
+        await open_form(pilot, CID)
+        no_blink(pilot)
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=opened)

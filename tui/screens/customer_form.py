@@ -1,0 +1,411 @@
+"""CustomerForm: edit one customer, or add a new one, from the keyboard.
+
+Owns the form: every importable field (standard and custom) with its label and a typed input (a list for enums, a
+checkbox for booleans, text for the rest, as the CSV for import writes it, dates in the session's date format), the
+errors shown beside their fields, and Save, Mark inactive and Cancel. It never validates on its own: saving goes
+through `store.edits`, the import's own pipeline, so the form says exactly what an import would and saves nothing
+while a value is wrong. Loading and saving run in worker threads that post messages; only this screen's handlers
+touch widgets. Dismisses with the saved customer's ID, or None when nothing was saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from formats.catalogue import Field, FieldType
+from formats.csv_import import display_formatter, formatter
+from formats.errors import CustbookError
+from formats.table import Issue
+from formats.values import Value
+from store.edits import EditResult, mark_inactive, save_customer
+from store.query import get_customer
+from store.users import Permission
+from tui.screens.confirm_dialog import ConfirmDialog
+from tui.screens.error_dialog import ErrorDialog
+from tui.session import Session
+from tui.widgets.grid import safe_text
+
+MULTILINE = frozenset({"COMMENTS"})  # fields.md: "may hold line breaks"
+PLACEHOLDERS = {FieldType.DECIMAL: "1234.50", FieldType.EMAIL: "name@example.com", FieldType.REF: "a customer ID"}
+
+
+class CustomerForm(Screen[str | None]):
+    CSS_PATH = "customer_form.tcss"
+    BINDINGS = [
+        # Priority: inside a text box these keys would otherwise be the box's own (Ctrl+D deletes a character).
+        Binding("ctrl+d", "mark_inactive", "Mark inactive", priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        record: dict[str, Value] | None
+
+    @dataclass
+    class LoadFailed(Message):
+        error: CustbookError
+
+    @dataclass
+    class Saved(Message):
+        customer_id: str
+        result: EditResult
+
+    @dataclass
+    class SaveFailed(Message):
+        error: CustbookError
+
+    def __init__(self, session: Session, customer_id: str | None) -> None:
+        super().__init__()
+        self.session = session
+        self.customer_id = customer_id
+        self.fields: tuple[Field, ...] = session.catalogue.importable
+        self.record: dict[str, Value] | None = None
+        self.initial: dict[str, str] = {}  # field ID -> the text the form started with
+        self.reason = ""  # why the form is read-only; "" when it can be saved
+        self.ready = False  # the fields are shown
+        self.busy = False  # a save is on its way
+
+    @property
+    def is_new(self) -> bool:
+        return self.customer_id is None
+
+    # --- building ------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="title")
+        yield Static(id="notice")
+        yield VerticalScroll(Static("Loading…", id="loading"), id="fields")
+        with Horizontal(id="buttons"):
+            yield Button("Save", variant="primary", id="save", compact=True, disabled=True)
+            if not self.is_new:
+                yield Button("Mark inactive", variant="warning", id="inactive", compact=True, disabled=True)
+            yield Button("Cancel", id="cancel", compact=True)
+            yield Static("* required" if self.is_new else "* cannot be left blank", id="legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.is_new:
+            self.post_message(self.Loaded(None))
+        else:
+            self._load()
+
+    @work(thread=True, exclusive=True, group="form-load")
+    def _load(self) -> None:
+        s = self.session
+        try:
+            record = get_customer(s.store, s.catalogue, self.customer_id or "", s.entity)
+        except CustbookError as exc:
+            self.post_message(self.LoadFailed(exc))
+            return
+        self.post_message(self.Loaded(record))
+
+    async def on_customer_form_loaded(self, message: Loaded) -> None:
+        self.record = message.record
+        body = self.query_one("#fields", VerticalScroll)
+        await body.remove_children()
+        if not self.is_new and message.record is None:
+            self.reason = f"Customer {self.customer_id} is not visible here (or no longer exists)."
+            self._show_notice()
+            return
+        self.initial = {f.id: self._initial_text(f) for f in self.fields}
+        self.reason = self._read_only_reason()
+        await body.mount_all([self._row(f) for f in self.fields])
+        if message.record is not None:
+            await body.mount(Static(self._read_only_fields(message.record), id="readonly"))
+        self.ready = True
+        self._show_notice()
+        self._sync_actions()
+        first = "CUSTOMERID" if self.is_new else "NAME"
+        if not self.reason:
+            self.query_one(f"#input-{first}").focus()
+        else:
+            body.focus()
+        self.query_one("#title", Static).update(self._title())
+
+    def on_customer_form_load_failed(self, message: LoadFailed) -> None:
+        self.app.push_screen(ErrorDialog(message.error), lambda _: self.dismiss(None))
+
+    def _title(self) -> Text:
+        s = self.session
+        if self.is_new:
+            head = Text("New customer", style="bold")
+        else:
+            head = Text(f"Edit customer {safe_text(self.customer_id or '')}", style="bold")
+            name = self.record.get("NAME") if self.record else None
+            if name:
+                head.append(f" · {safe_text(str(name))}")
+        return Text.assemble(head, f" · {s.level} · user {safe_text(s.user.name)}")
+
+    def _read_only_reason(self) -> str:
+        s, user = self.session, self.session.user
+        ask = "Ask an administrator for it"
+        if self.is_new and not user.can(Permission.ADD):
+            return f"Read only: {user.name} may not add customers (the Add permission is missing). {ask}."
+        if not self.is_new and not user.can(Permission.EDIT):
+            return f"Read only: {user.name} may not change customers (the Edit permission is missing). {ask}."
+        owner = self.record.get("MEGAENTITYID") if self.record else None
+        if not self.is_new and s.entity is not None and owner != s.entity:
+            where = "the top level" if owner is None else f"entity {owner}"
+            return f"Read only: customer {self.customer_id} belongs to {where}. Change it from there."
+        return ""
+
+    def _initial_text(self, field: Field) -> str:
+        if self.record is None:  # a new customer starts from the defaults an import gives it
+            default = field.default
+            if field.type is FieldType.BOOL:
+                return "TRUE" if default else "FALSE"
+            return "" if default is None else str(default)
+        value = self.record.get(field.id)
+        if field.type is FieldType.BOOL:
+            return "TRUE" if value else "FALSE"
+        text = formatter(field.type, self.session.date_format)(value)
+        # Control characters must not reach the terminal: shown harmless (only a field the user retypes is saved).
+        return "\n".join(safe_text(line) for line in text.split("\n"))
+
+    def _row(self, field: Field) -> Horizontal:
+        mark = " *" if (field.required if self.is_new else not field.can_blank) else ""
+        return Horizontal(
+            Label(Text(safe_text(field.label) + mark), classes="label"),
+            Vertical(self._input(field), Static(id=f"error-{field.id}", classes="error"), classes="cell"),
+            classes="row",
+            id=f"row-{field.id}",
+        )
+
+    def _input(self, field: Field) -> Widget:
+        text, wid = self.initial[field.id], f"input-{field.id}"
+        locked = bool(self.reason) or (field.id == "CUSTOMERID" and not self.is_new)
+        if field.type is FieldType.BOOL:
+            # "Yes"/"No" beside the box: its tick is told apart only by colour, which not every terminal shows.
+            ticked = text == "TRUE"
+            return Checkbox("Yes" if ticked else "No", ticked, id=wid, compact=True, disabled=locked)
+        if field.type is FieldType.ENUM:
+            choices = list(field.values) + ([text] if text and text not in field.values else [])
+            # A blank choice where the field may be blank; a new customer's required list starts blank (no value
+            # is chosen for the user), and saving tells them to choose one.
+            blank = (field.default is None) if self.is_new else (field.can_blank or not text)
+            return Select(
+                [(c, c) for c in choices],
+                prompt="(none)",
+                allow_blank=blank,
+                value=text or Select.NULL,
+                id=wid,
+                compact=True,
+                disabled=locked,
+            )
+        if field.id in MULTILINE:
+            return TextArea(text, id=wid, compact=True, soft_wrap=True, tab_behavior="focus", disabled=locked)
+        placeholder = self.session.date_format.value if field.type is FieldType.DATE else PLACEHOLDERS.get(field.type)
+        return Input(text, placeholder=placeholder or "", id=wid, compact=True, disabled=locked)
+
+    def _read_only_fields(self, record: dict[str, Value]) -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, min_width=25)  # values line up with the inputs above
+        table.add_column()
+        for field in self.session.catalogue.fields:
+            if not field.importable:
+                shown = display_formatter(field.type, self.session.date_format)(record.get(field.id))
+                table.add_row(field.label, Text(safe_text(shown)))
+        return table
+
+    # --- reading the form ------------------------------------------------------------------------------------
+
+    def _text(self, field_id: str) -> str:
+        widget = self.query_one(f"#input-{field_id}")
+        if isinstance(widget, Checkbox):
+            return "TRUE" if widget.value else "FALSE"
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else str(widget.value)
+        if isinstance(widget, TextArea):
+            return widget.text
+        assert isinstance(widget, Input)
+        return widget.value
+
+    def _changed(self) -> dict[str, str]:
+        """The fields whose text differs from what the form started with (the only ones an edit writes)."""
+        if not self.ready:
+            return {}
+        return {f.id: t for f in self.fields if (t := self._text(f.id)) != self.initial[f.id]}
+
+    # --- actions ---------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Shown disabled in the footer while the form cannot do it; no Mark inactive for a customer not yet saved.
+        if action == "mark_inactive":
+            return False if self.is_new else (self._may_mark_inactive() or None)
+        if action == "save":
+            return self._may_save() or None
+        return True
+
+    def _may_save(self) -> bool:
+        return self.ready and not self.reason and not self.busy
+
+    def _may_mark_inactive(self) -> bool:
+        return self._may_save() and self.initial.get("STATUS") != "inactive"
+
+    def _sync_actions(self) -> None:
+        self.query_one("#save", Button).disabled = not self._may_save()
+        if not self.is_new:
+            self.query_one("#inactive", Button).disabled = not self._may_mark_inactive()
+        self.refresh_bindings()
+
+    def action_save(self) -> None:
+        """Save the customer; nothing is saved while a field is wrong."""
+        if not self._may_save():
+            return
+        changed = self._changed()
+        if not self.is_new and not changed:
+            self.notify("Nothing to save: no field was changed.")
+            self.dismiss(self.customer_id)
+            return
+        values = {f.id: self._text(f.id) for f in self.fields} if self.is_new else changed
+        self._start_save(values, inactive=False)
+
+    def action_mark_inactive(self) -> None:
+        """Mark this customer inactive (undo it from the history)."""
+        if self.is_new or not self._may_mark_inactive():
+            return
+        if set(self._changed()) - {"STATUS"}:
+            # Other changes are waiting: make it one of them rather than dropping them or saving them unasked.
+            self.query_one("#input-STATUS", Select).value = "inactive"
+            self.notify("Status set to inactive: press Ctrl+S to save it with your other changes.")
+            return
+        name = safe_text(str(self.record.get("NAME") or "")) if self.record else ""
+        question = ConfirmDialog(
+            "Mark inactive?",
+            f"Customer {self.customer_id} ({name}) will be marked inactive.\nUndo it from the history if needed.",
+            confirm_label="Mark inactive",
+        )
+        self.app.push_screen(question, lambda ok: self._start_save({}, inactive=True) if ok else None)
+
+    def _start_save(self, values: dict[str, str], *, inactive: bool) -> None:
+        self.busy = True
+        self.query_one("#save", Button).label = "Saving…"
+        self._sync_actions()
+        self._save(values, inactive)
+
+    @work(thread=True, exclusive=True, group="form-save")
+    def _save(self, values: dict[str, str], inactive: bool) -> None:
+        s, record = self.session, self.record
+        version = record.get("ROWVERSION") if record else None
+        expected = version if isinstance(version, int) else None
+        cid = self.customer_id or values.get("CUSTOMERID", "").strip()
+        try:
+            if inactive:
+                result = mark_inactive(
+                    s.store, user=s.user, entity=s.entity, customer_id=cid, expected_version=expected, original=record
+                )
+            else:
+                result = save_customer(
+                    s.store,
+                    user=s.user,
+                    entity=s.entity,
+                    values=values,
+                    customer_id=self.customer_id,
+                    expected_version=expected,
+                    date_format=s.date_format,
+                    original=record,
+                )
+        except CustbookError as exc:
+            self.post_message(self.SaveFailed(exc))
+            return
+        self.post_message(self.Saved(cid, result))
+
+    def on_customer_form_saved(self, message: Saved) -> None:
+        self._done_saving()
+        result = message.result
+        if result.errors:
+            self._show_errors(result.errors)
+            return
+        if result.batch:
+            self.notify(
+                f"Saved customer {message.customer_id} as batch {result.batch} (undo: custbook undo {result.batch})."
+            )
+        else:
+            self.notify("Nothing to save: the customer already holds these values.")
+        self.dismiss(message.customer_id)
+
+    def on_customer_form_save_failed(self, message: SaveFailed) -> None:
+        self._done_saving()
+        self.app.push_screen(ErrorDialog(message.error))
+
+    def _done_saving(self) -> None:
+        self.busy = False
+        self.query_one("#save", Button).label = "Save"
+        self._sync_actions()
+
+    def _show_errors(self, issues: tuple[Issue, ...]) -> None:
+        """Each message under its field, in the error colour; messages about the whole customer at the top."""
+        ids = [f.id for f in self.fields]
+        by_field: dict[str, list[str]] = {}
+        general: list[str] = []
+        for issue in issues:
+            if issue.column in ids:
+                by_field.setdefault(issue.column, []).append(issue.message)
+            else:
+                general.append(issue.message)
+        for fid in ids:
+            messages = by_field.get(fid)
+            self.query_one(f"#error-{fid}", Static).update(Text(safe_text("\n".join(messages or ()))))
+            self.query_one(f"#row-{fid}").set_class(bool(messages), "invalid")
+        self._show_notice(general)
+        wrong = [fid for fid in ids if fid in by_field]
+        if wrong:
+            widget = self.query_one(f"#input-{wrong[0]}")
+            if widget.focusable:
+                widget.focus()
+            self.query_one(f"#row-{wrong[0]}").scroll_visible()
+            count = len(issues)
+            self.notify(f"Not saved: {count} problem{'s' if count > 1 else ''} to fix.", severity="warning")
+        elif general:
+            self.notify("Not saved: " + general[0], severity="error")
+
+    def _show_notice(self, errors: list[str] | None = None) -> None:
+        notice = self.query_one("#notice", Static)
+        lines = [line for line in (self.reason, *(errors or ())) if line]
+        notice.update(Text(safe_text("\n".join(lines)).replace("⏎", "\n")))
+        notice.set_class(bool(lines), "shown")
+
+    def action_cancel(self) -> None:
+        """Close the form without saving (asks first when something was changed)."""
+        if self.busy:  # one short transaction: it cannot be stopped half-way, so let it finish and report
+            self.notify("Saving… one moment.")
+            return
+        changed = self._changed()
+        if not changed:
+            self.dismiss(None)
+            return
+        labels = ", ".join(self.session.catalogue[fid].label for fid in changed)
+        question = ConfirmDialog(
+            "Discard your changes?",
+            f"Changed: {labels}.\nThey will not be saved.",
+            confirm_label="Discard",
+            danger=True,
+        )
+        self.app.push_screen(question, lambda ok: self.dismiss(None) if ok else None)
+
+    # --- small conveniences ----------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    @on(Checkbox.Changed)
+    def _say_yes_or_no(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = "Yes" if event.value else "No"
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        pressed = {"save": self.action_save, "inactive": self.action_mark_inactive, "cancel": self.action_cancel}
+        pressed[event.button.id or "cancel"]()
