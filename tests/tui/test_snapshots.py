@@ -25,7 +25,7 @@ def test_customer_list(snap_compare, demo_db, size):
 def test_customer_list_filtered_and_sorted(snap_compare, demo_db, size):
     async def filtered(pilot):
         await settle(pilot)
-        await pilot.press("slash", *"gmbh", "enter", "l", "s")
+        await pilot.press("slash", *"gmbh", "enter", "right", "s")
         await settle(pilot)
 
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=filtered)

@@ -55,4 +55,5 @@ class ConfirmDialog(ModalScreen[bool]):
     def action_switch(self) -> None:
         """Move between the two buttons."""
         other = "#confirm" if self.query_one("#cancel", Button).has_focus else "#cancel"
-        self.query_one(other, Button).focus()
+        # At once, not via focus() (which waits a turn): an Enter typed right behind the arrow must press this one.
+        self.set_focus(self.query_one(other, Button))

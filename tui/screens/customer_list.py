@@ -24,6 +24,7 @@ from formats.errors import CustbookError
 from formats.values import Value
 from store import query
 from store.query import CompiledView
+from store.users import Permission
 from store.viewdef import SortKey, View
 from store.views import builtin_view
 from tui.session import Session
@@ -48,12 +49,19 @@ class ViewSource:
 
 class CustomerListScreen(Screen[None]):
     CSS_PATH = "customer_list.tcss"
+    # Help and Quit first: on an 80-column terminal the footer shows the first keys.
     BINDINGS = [
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit", "Quit"),
         Binding("slash", "filter", "Filter"),
         Binding("s", "sort", "Sort"),
         Binding("v", "views", "Views"),
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("e", "edit", "Edit"),
+        Binding("n", "new", "New"),
+        Binding("x", "export", "Export"),
+        Binding("i", "import", "Import"),
+        Binding("h", "history", "History"),
+        Binding("o", "jobs", "Jobs"),
     ]
 
     @dataclass
@@ -82,7 +90,8 @@ class CustomerListScreen(Screen[None]):
         yield Static(id="status")
         yield Input(placeholder="Quick filter: ID, name, print as, e-mail, phone, city", id="quick")
         yield CustomerGrid(id="grid", date_format=self.session.date_format)
-        yield Footer()
+        # Compact: at 80 columns every key of the list still fits, Help and Quit included.
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CustomerGrid).focus()
@@ -158,6 +167,9 @@ class CustomerListScreen(Screen[None]):
         text = Text.assemble(
             (view.name, "bold"), f" ({kind}) · ", counts, f" · {self.session.level} · user {self.session.user.name}"
         )
+        missing = sorted({m for m in map(self._forbidden, ("edit", "new", "export")) if m})
+        if missing:
+            text.append(f" · read-only here: no {' or '.join(missing)} permission", "italic")
         self.query_one("#status", Static).update(text)
 
     # --- quick filter --------------------------------------------------------------------------------------
@@ -225,6 +237,66 @@ class CustomerListScreen(Screen[None]):
         from tui.screens.customer_detail import CustomerDetailScreen
 
         self.app.push_screen(CustomerDetailScreen(self.session, message.key))
+
+    # --- the other screens -----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Actions the user's permissions forbid stay in the footer, dimmed (the status line says why)."""
+        return None if self._forbidden(action) else True
+
+    def _forbidden(self, action: str) -> str | None:
+        user = self.session.user
+        needs = {
+            "edit": Permission.EDIT in user.perms,
+            "new": Permission.ADD in user.perms,
+            "import": bool({Permission.ADD, Permission.EDIT} & user.perms),
+            "export": Permission.LIST in user.perms,
+        }
+        if needs.get(action, True):
+            return None
+        return {"edit": "Edit", "new": "Add", "import": "Add or Edit", "export": "List"}[action]
+
+    def _reload_if(self, changed: object) -> None:
+        if changed:
+            self.reload()
+
+    def action_edit(self) -> None:
+        """Edit the customer under the cursor."""
+        from tui.screens.customer_form import CustomerForm
+
+        key = self.query_one(CustomerGrid).current_key
+        if key is not None:
+            self.app.push_screen(CustomerForm(self.session, key), self._reload_if)
+
+    def action_new(self) -> None:
+        """Add a new customer."""
+        from tui.screens.customer_form import CustomerForm
+
+        self.app.push_screen(CustomerForm(self.session, None), self._reload_if)
+
+    def action_export(self) -> None:
+        """Export the current view to a file."""
+        from tui.screens.export_dialog import ExportDialog
+
+        self.app.push_screen(ExportDialog(self.session, self.effective_view))
+
+    def action_import(self) -> None:
+        """Import a file: preview, then commit."""
+        from tui.screens.import_screen import ImportScreen
+
+        self.app.push_screen(ImportScreen(self.session), self._reload_if)
+
+    def action_history(self) -> None:
+        """Imports and edits; undo a batch."""
+        from tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.session), self._reload_if)
+
+    def action_jobs(self) -> None:
+        """Offline import jobs and their results."""
+        from tui.screens.jobs import JobsScreen
+
+        self.app.push_screen(JobsScreen(self.session), self._reload_if)
 
     def action_help(self) -> None:
         """Show every key."""

@@ -59,7 +59,7 @@ class _Shown:
 
 
 class CustomerGrid(ScrollView, can_focus=True):
-    """Keys: arrows or h/j/k/l move, PageUp/PageDown, Home/End (g/G), Enter opens the row."""
+    """Keys: arrows or j/k move, PageUp/PageDown, Home/End (g/G), Enter opens the row."""
 
     COMPONENT_CLASSES = {"grid--header", "grid--cursor", "grid--cursor-cell", "grid--stripe", "grid--waiting"}
     DEFAULT_CSS = """
@@ -77,9 +77,10 @@ class CustomerGrid(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
-        Binding("left,h", "column(-1)", "Left", show=False),
-        Binding("right,l", "column(1)", "Right", show=False),
-        Binding("enter", "select", "Open", show=True),
+        # Arrows only: h is the list's History key (the issue's key map), l stays free.
+        Binding("left", "column(-1)", "Left", show=False),
+        Binding("right", "column(1)", "Right", show=False),
+        Binding("enter", "select", "Open", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0)

@@ -1,0 +1,205 @@
+"""The history screen as a user drives it, after two imports made from the command line: the batches newest first,
+one batch's field changes, undo after confirmation (restores the customers, recorded as an undo batch), an undo
+refused because a later import changed the same field, and a user without the Edit permission. Snapshots at
+120x36 and 80x24."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from export_helpers import Result
+from tui_helpers import make_app, settle, widget_text
+
+from store import history as history_store
+from store.db import Store
+from store.fields import catalogue as load_catalogue
+from store.query import get_customer
+from store.users import Permission, UserType, add_user
+from tui.cli import main
+from tui.screens import history
+from tui.screens.confirm_dialog import ConfirmDialog
+from tui.screens.customer_detail import CustomerDetailScreen
+from tui.screens.error_dialog import ErrorDialog
+from tui.screens.history import HistoryScreen
+from tui.widgets.grid import CustomerGrid
+
+FIRST = (
+    "CUSTOMERID,NAME,PRINTAS,SEGMENT,EMAIL1,CITY\n"
+    "C0000001,Seattle Medical Supply LLC,Seattle Medical Supply LLC,SMB,first@example.com,Seattle\n"
+    "C0000002,Ida Jensen,Ida Jensen,SMB,,\n"  # erases Ida's e-mail and city
+    "ZZNEW1,Nouveau Client,Nouveau Client,SMB,new@example.com,Lyon\n"
+)
+SECOND = "CUSTOMERID,EMAIL1,PHONE1\nC0000001,second@example.com,\nC0000003,,+33 1 23 45 67 89\n"
+SIZES = [(120, 36), (80, 24)]
+
+
+def customer(db: Path, cid: str) -> dict | None:
+    store = Store(db)
+    return get_customer(store, load_catalogue(store), cid)
+
+
+@pytest.fixture
+def imported(demo_db: Path, tmp_path: Path) -> dict[str, dict | None]:
+    """The demo store after two imports (B1: first.csv, B2: second.csv); returns the customers as they were."""
+    before = {cid: customer(demo_db, cid) for cid in ("C0000001", "C0000002", "C0000003")}
+    for name, text in (("first.csv", FIRST), ("second.csv", SECOND)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert main(["--db", str(demo_db), "--user", "alice", "import", str(tmp_path / name)]) == 0
+    return before
+
+
+def table_rows(app) -> list[list[str]]:
+    table = app.screen.query_one("#batches")
+    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def reason(app) -> str:
+    line = app.screen.query_one("#reason")
+    return widget_text(line).replace("\n", " ") if line.has_class("shown") else ""
+
+
+async def open_history(pilot) -> Result:
+    await settle(pilot)
+    result = Result()
+    pilot.app.push_screen(HistoryScreen(pilot.app.session), result)
+    await settle(pilot)
+    return result
+
+
+async def test_lists_both_batches_newest_first(demo_db, imported):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_history(pilot)
+        rows = table_rows(app)
+        assert [r[0] for r in rows] == ["B2", "B1"]
+        assert rows[0][1:2] + rows[0][3:] == ["import", "alice", "second.csv", "0", "2", "2", "0", ""]
+        assert rows[1][3:9] == ["alice", "first.csv", "1", "2", "2", "0"]
+        assert "2 batches, newest first" in widget_text(app.screen.query_one("#status"))
+        assert reason(app) == ""
+
+
+async def test_enter_drills_into_the_field_changes(demo_db, imported):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        result = await open_history(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        title = widget_text(app.screen.query_one("#changes-title"))
+        assert "B1" in title and "first.csv" in title and "14 field changes on 3 customers" in title
+        grid = app.screen.query_one("#changes", CustomerGrid)
+        assert grid.has_focus and grid.total == 14
+        shown = [grid.row_at(i) for i in range(grid.total)]
+        assert ("C0000001", "Email", "(empty)", "first@example.com", "changed") in shown
+        assert ("C0000002", "City", "Aarhus C", "(empty)", "erased") in shown
+        assert ("ZZNEW1", "Taxable", "(empty)", "Yes", "created") in shown  # checkboxes read Yes/No
+        await pilot.press("down")
+        line = widget_text(app.screen.query_one("#change"))
+        assert line.strip() == "C0000002 · Email (erased): ida.jensen53@mail-dk.example  →  (empty)"
+        await pilot.press("enter")  # the customer of that change
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerDetailScreen) and app.screen.customer_id == "C0000002"
+        await pilot.press("escape")
+        await pilot.press("escape")  # from the changes back to the batches
+        assert app.screen.query_one("#batches").has_focus
+        await pilot.press("escape")
+        await settle(pilot)
+        assert result.value is False
+
+
+async def test_undo_after_confirmation_restores_and_is_recorded(demo_db, imported):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        result = await open_history(pilot)
+        await pilot.press("u")  # B2, the newest
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        question = widget_text(app.screen.query_one("#message")).replace("\n", " ")
+        assert "Undo B2" in question and "second.csv" in question and "2 updated customers" in question
+        await pilot.press("enter")  # Cancel has the focus: nothing happens
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert customer(demo_db, "C0000001")["EMAIL1"] == "second@example.com"
+        await pilot.press("u", "left", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        rows = table_rows(app)
+        assert [r[0] for r in rows] == ["B3", "B2", "B1"]
+        assert rows[0][1] == "undo of B2" and rows[1][-1] == "B3"
+        await pilot.press("down")  # B2 again: it cannot be undone twice
+        assert "already undone by B3" in reason(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert result.value is True
+    now = customer(demo_db, "C0000001")
+    assert now["EMAIL1"] == "first@example.com" and now["PHONE1"] == imported["C0000001"]["PHONE1"]
+    assert customer(demo_db, "C0000003")["PHONE1"] == imported["C0000003"]["PHONE1"]
+    newest = history_store.list_batches(Store(demo_db))[0]
+    assert (newest.id, newest.kind, newest.undoes, newest.user) == ("B3", "undo", "B2", "alice")
+
+
+async def test_a_refused_undo_is_explained_and_changes_nothing(demo_db, imported):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        result = await open_history(pilot)
+        await pilot.press("down", "u", "left", "enter")  # B1: its e-mail of C0000001 was changed again by B2
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        message = widget_text(app.screen.query_one("#message")).replace("\n", " ")
+        assert "B1 cannot be undone" in message and "C0000001 EMAIL1" in message
+        await pilot.press("escape")
+        assert [r[0] for r in table_rows(app)] == ["B2", "B1"]
+        assert "2 batches" in widget_text(app.screen.query_one("#status"))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert result.value is False
+    assert len(history_store.list_batches(Store(demo_db))) == 2
+    assert customer(demo_db, "ZZNEW1") is not None
+    assert customer(demo_db, "C0000002")["CITY"] is None
+
+
+async def test_without_the_edit_permission_undo_is_disabled_with_the_reason(demo_db, imported):
+    add_user(Store(demo_db), "bob", UserType.EMPLOYEE, frozenset({Permission.LIST}))
+    app = make_app(demo_db, user="bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_history(pilot)
+        assert "Undo needs the Edit permission" in reason(app)
+        assert app.screen.check_action("undo", ()) is None  # greyed in the footer
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+    assert len(history_store.list_batches(Store(demo_db))) == 2
+
+
+async def test_without_the_list_permission_the_history_is_not_shown(demo_db, imported):
+    add_user(Store(demo_db), "carol", UserType.EMPLOYEE, frozenset({Permission.EDIT}))
+    app = make_app(demo_db, user="carol")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_history(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "List permission is missing" in widget_text(app.screen.query_one("#message")).replace("\n", " ")
+        await pilot.press("escape")
+        assert table_rows(app) == []
+        assert "cannot be shown" in widget_text(app.screen.query_one("#status"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x36", "80x24"])
+def test_history_snapshot(snap_compare, demo_db, imported, monkeypatch, size):
+    """The history after two imports, B1 drilled into: the status line (2 batches, newest first, user alice), the
+    batch table (B2 second.csv, B1 first.csv with their counts), B1's title and its 14 field changes (C0000002's
+    e-mail and city erased, ZZNEW1 created), the whole change under the cursor, and the footer
+    with Undo batch and Back. Batch times are fixed at 28/11/2026 09:30 so the picture does not change."""
+    at = dt.datetime(2026, 11, 28, 9, 30)
+    real_list, real_get = history.list_batches, history.get_batch
+    monkeypatch.setattr(history, "list_batches", lambda store, limit: [replace(b, at=at) for b in real_list(store)])
+    monkeypatch.setattr(history, "get_batch", lambda store, b: (lambda got: (replace(got[0], at=at), got[1]))(
+        real_get(store, b)))  # fmt: skip
+
+    async def drilled(pilot):
+        await open_history(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db), terminal_size=size, run_before=drilled)

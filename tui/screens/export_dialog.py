@@ -1,0 +1,346 @@
+"""ExportDialog: choose a format, a file name and a date format, then export the current view with a progress bar.
+
+Owns collecting the choices (the proposed file name follows the view, today's date and the format), asking before
+it replaces a file, and running the export in a thread worker that posts progress and can be cancelled with Escape.
+It never chooses rows or writes bytes itself: `store.export.export_table` builds the table and
+`formats.writer.write_file` writes it to a temporary name and renames it into place, so a cancelled or failed export
+leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Select, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, get_current_worker
+
+from formats.errors import CustbookError, PermissionDenied
+from formats.values import DateFormat, Value
+from formats.writer import Writer, get_writer, write_file, writers
+from store.export import export_table
+from store.users import Permission
+from store.viewdef import View
+from tui.session import Session
+from tui.widgets.grid import safe_text
+
+DEFAULT_FORMAT = "xlsx"
+CHECK_EVERY = 250  # rows between two cancellation checks and progress messages
+HINT = "↑↓ format · Tab next field · Enter export · Escape cancel"
+
+
+def today() -> dt.date:
+    """The date in proposed file names (a function, so tests can fix it)."""
+    return dt.date.today()
+
+
+def working_folder() -> Path:
+    """Where a file name without a folder goes: the folder custbook was started in."""
+    return Path.cwd()
+
+
+def proposed_name(view_name: str, extension: str, day: dt.date) -> str:
+    """`all-customers-2026-11-28.xlsx`: letters, digits and hyphens only, so it is safe in any shell or share."""
+    plain = unicodedata.normalize("NFKD", view_name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].strip("-") or "customers"
+    return f"{slug}-{day.isoformat()}{extension}"
+
+
+def with_extension(name: str, extension: str, known: Iterable[str]) -> str:
+    """The name with a known export extension swapped for `extension` (other names get it added)."""
+    for ext in sorted(set(known), key=len, reverse=True):
+        if name.lower().endswith(ext):
+            return name[: -len(ext)] + extension
+    return name + extension
+
+
+def shown_folder(folder: Path) -> str:
+    home = Path.home()
+    if folder == home or home in folder.parents:
+        return "~/" + str(folder.relative_to(home)) if folder != home else "~"
+    return str(folder)
+
+
+class ExportCancelled(Exception):
+    """Raised inside the worker when the user cancelled: unwinds the writer, which removes its temporary file."""
+
+
+def _watched(rows: Iterable[tuple[Value, ...]], progress: Callable[[int], None]) -> Iterator[tuple[Value, ...]]:
+    """The table's rows, reporting progress (and so checking for cancellation) every CHECK_EVERY rows and once
+    more after the last, before the writer can finish and rename the file into place."""
+    done = 0
+    try:
+        for row in rows:
+            yield row
+            done += 1
+            if done % CHECK_EVERY == 0:
+                progress(done)
+        progress(done)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # a generator over the store: releases its connection at once
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    CSS_PATH = "export_dialog.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    @dataclass
+    class Formats(Message):
+        writers: dict[str, Writer]
+
+    @dataclass
+    class Started(Message):
+        total: int
+
+    @dataclass
+    class Progress(Message):
+        done: int
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ExportDialog.Progress)
+
+    @dataclass
+    class Done(Message):
+        path: Path
+        rows: int
+
+    @dataclass
+    class Failed(Message):
+        error: CustbookError
+
+    @dataclass
+    class Cancelled(Message):
+        pass
+
+    def __init__(self, session: Session, view: View) -> None:
+        super().__init__()
+        self.session = session
+        self.view = view
+        # The other formats load in a worker (PDF's library takes a third of a second to import): the dialog opens
+        # at once, ready to export to Excel.
+        self.writers: dict[str, Writer] = {DEFAULT_FORMAT: get_writer(DEFAULT_FORMAT)}
+        self._format = DEFAULT_FORMAT
+        self._worker: Worker[None] | None = None
+        self._began = threading.Event()  # set by the worker thread once it runs
+        try:
+            session.user.require(Permission.LIST, "export customers")
+            self.refusal = ""
+        except PermissionDenied as exc:
+            self.refusal = str(exc)
+
+    @property
+    def writer(self) -> Writer:
+        return self.writers[self._format]
+
+    def compose(self) -> ComposeResult:
+        name = proposed_name(self.view.name, self.writer.extension, today())
+        with Vertical(id="dialog"):
+            yield Static(Text.assemble("Export ", (safe_text(self.view.name), "bold")), id="title")
+            yield OptionList(*(Option(self._prompt(key), id=key) for key in self.writers), id="formats")
+            with Horizontal(id="fields"):
+                with Vertical(id="name-box"):
+                    yield Label("File name")
+                    yield Input(name, id="name")
+                with Vertical(id="date-box"):
+                    yield Label("Date format")
+                    yield Select(
+                        [(f.value, f) for f in DateFormat], value=self.session.date_format, allow_blank=False,
+                        id="date-format",
+                    )  # fmt: skip
+            yield Static(Text(f"in {safe_text(shown_folder(working_folder()))}"), id="folder")
+            yield ProgressBar(show_eta=False, id="progress")
+            yield Static(id="status")
+            with Horizontal(id="buttons"):
+                yield Button("Export", variant="primary", id="export", disabled=bool(self.refusal))
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        formats = self.query_one("#formats", OptionList)
+        formats.highlighted = 0
+        formats.focus()
+        if self.refusal:
+            self._say(self.refusal, "error")
+        else:
+            self._say(HINT, "hint")
+        self._load_formats()
+
+    @work(thread=True, exclusive=True, group="export-formats")
+    def _load_formats(self) -> None:
+        self.post_message(self.Formats(writers()))
+
+    def on_export_dialog_formats(self, message: Formats) -> None:
+        self.writers = message.writers
+        formats = self.query_one("#formats", OptionList)
+        formats.set_options(Option(self._prompt(key), id=key) for key in self.writers)
+        formats.highlighted = list(self.writers).index(self._format)
+
+    def _say(self, text: str, kind: str = "") -> None:
+        status = self.query_one("#status", Static)
+        status.set_classes(kind)
+        status.update(Text(safe_text(text)))
+
+    # --- choices -------------------------------------------------------------------------------------------
+
+    def _prompt(self, key: str) -> Text:
+        mark = "◉ " if key == self._format else "○ "
+        return Text.assemble(mark, self.writers[key].description)
+
+    @on(OptionList.OptionHighlighted, "#formats")
+    def _format_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        # Moving through the list chooses: no separate "select" step to forget before pressing Enter.
+        if event.option.id is None or event.option.id == self._format:
+            return
+        formats = event.option_list
+        old, self._format = self._format, event.option.id
+        for key in (old, self._format):
+            formats.replace_option_prompt(key, self._prompt(key))
+        box = self.query_one("#name", Input)
+        known = {w.extension for w in self.writers.values()}
+        box.value = with_extension(box.value.strip(), self.writer.extension, known)
+
+    def _target(self) -> Path | None:
+        """The path typed, resolved against the working folder; None (with the reason shown) when unusable."""
+        text = self.query_one("#name", Input).value.strip()
+        if not text:
+            self._say("Type a file name.", "error")
+            return None
+        path = Path(text).expanduser()
+        path = path if path.is_absolute() else working_folder() / path
+        if path.is_dir():
+            self._say(f"{path} is a folder: type a file name.", "error")
+            return None
+        suffix = path.suffix.lower()
+        others = {w.extension for w in self.writers.values()} - {self.writer.extension}
+        if suffix in others:
+            self._say(f"The name ends in {suffix} but the format is {self.writer.name}: change one of them.", "error")
+            return None
+        return path
+
+    @on(OptionList.OptionSelected, "#formats")
+    @on(Input.Submitted, "#name")
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        """Export the view to the file."""
+        if self.refusal or self._worker is not None:
+            return
+        path = self._target()
+        if path is None:
+            return
+        if not path.exists():
+            self._start(path)
+            return
+        from tui.screens.confirm_dialog import ConfirmDialog
+
+        def answered(replace_it: bool | None) -> None:
+            if replace_it:
+                self._start(path)
+
+        question = ConfirmDialog(
+            "Replace the file?", f"{path} already exists.\nExporting replaces it.", "Replace", danger=True
+        )
+        self.app.push_screen(question, answered)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Cancel the export running, or close the dialog."""
+        if self._worker is not None:
+            self._worker.cancel()
+            if self._began.is_set():
+                self._say("Cancelling…")  # the worker stops at its next check and says so
+            else:
+                # Cancelled before its thread ran: it never will (or stops at its first check), so nothing to wait for.
+                self.post_message(self.Cancelled())
+            return
+        self.dismiss(None)
+
+    # --- exporting -----------------------------------------------------------------------------------------
+
+    def _start(self, path: Path) -> None:
+        date_format = self.query_one("#date-format", Select).value
+        assert isinstance(date_format, DateFormat)
+        self._set_busy(True)
+        self._say(f"Exporting to {path}…")
+        self._began = threading.Event()
+        self._worker = self._export(self.writer, path, date_format, self._began)
+
+    def _set_busy(self, busy: bool) -> None:
+        for selector in ("#formats", "#name", "#date-format", "#export"):
+            self.query_one(selector).disabled = busy
+        self.query_one("#progress").set_class(busy, "shown")
+        if busy:
+            self.query_one("#cancel", Button).focus()
+        else:
+            self._worker = None
+            self.query_one("#export", Button).focus()
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, writer: Writer, path: Path, date_format: DateFormat, began: threading.Event) -> None:
+        worker = get_current_worker()
+        began.set()
+
+        def progress(done: int) -> None:
+            if worker.is_cancelled:
+                raise ExportCancelled
+            self.post_message(self.Progress(done))
+
+        session = self.session
+        try:
+            progress(0)  # cancelled before it started: stop here
+            table = export_table(
+                session.store, user=session.user, writer=writer, view=self.view, entity=session.entity,
+                date_format=date_format,
+            )  # fmt: skip
+            self.post_message(self.Started(table.row_count))
+            written = write_file(replace(table, rows=_watched(table.rows, progress)), writer, path, progress)
+        except ExportCancelled:
+            self.post_message(self.Cancelled())
+        except CustbookError as exc:
+            self.post_message(self.Failed(exc))
+        except OSError as exc:  # a full disk, a folder without write permission...
+            reason = exc.strerror or str(exc)
+            self.post_message(self.Failed(CustbookError(f"Could not write {path}: {reason}", "Choose another file")))
+        else:
+            self.post_message(self.Done(written.resolve(), table.row_count))
+
+    def on_export_dialog_started(self, message: Started) -> None:
+        self.query_one(ProgressBar).update(total=max(1, message.total), progress=0)
+
+    def on_export_dialog_progress(self, message: Progress) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(progress=message.done)
+        if self._worker is not None and not self._worker.is_cancelled and bar.total:
+            self._say(f"Exporting… {message.done:,} of {int(bar.total):,} customers")
+
+    def on_export_dialog_done(self, message: Done) -> None:
+        self._worker = None
+        noun = "customer" if message.rows == 1 else "customers"
+        self.app.notify(f"Exported {message.rows:,} {noun} to {message.path}", title="Export done", markup=False)
+        self.dismiss(message.path)
+
+    def on_export_dialog_failed(self, message: Failed) -> None:
+        from tui.screens.error_dialog import ErrorDialog
+
+        self._set_busy(False)
+        self._say("The export failed: no file was written.", "error")
+        self.app.push_screen(ErrorDialog(message.error))
+
+    def on_export_dialog_cancelled(self, message: Cancelled) -> None:
+        if self._worker is None:
+            return  # already said (a worker cancelled before it ran may still report)
+        self._set_busy(False)
+        self._say("Export cancelled: no file was written.")
