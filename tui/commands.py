@@ -12,8 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from formats.catalogue import FieldType
 from formats.errors import UsageError
-from formats.values import DateFormat
+from formats.values import DateFormat, format_value
 from formats.writer import get_writer, write_file
 from store import entities as entities_store
 from store import fields as fields_store
@@ -22,6 +23,7 @@ from store import users as users_store
 from store.customers import count_customers
 from store.db import Store
 from store.export import export_table
+from store.planner import from_canonical
 from store.views import find_view
 
 
@@ -91,6 +93,15 @@ def _export_format(given: str | None, output: str | None) -> str:
 def cmd_history(args: argparse.Namespace) -> int:
     store, user = _context(args)
     user.require(users_store.Permission.LIST, "see the history")
+    catalogue = fields_store.catalogue(store)
+
+    def _show(field: str, value: str | None) -> str:
+        # History keeps values as locale-free text ("true", "2024-03-05"); people read them as files write them.
+        kind = catalogue[field].type if field in catalogue else FieldType.TEXT
+        text = "(empty)" if value is None else format_value(from_canonical(value, kind))
+        text = text.replace("\r", " ").replace("\n", " ")
+        return text if len(text) <= 40 else text[:39] + "…"
+
     if args.batch:
         batch, changes = history_store.get_batch(store, args.batch)
         if args.json:
@@ -98,7 +109,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             return 0
         print(_batch_line(batch))
         for c in changes:
-            print(f"  {c.customer_id:<20} {c.field:<18} {_show(c.old)} -> {_show(c.new)}")
+            print(f"  {c.customer_id:<20} {c.field:<18} {_show(c.field, c.old)} -> {_show(c.field, c.new)}")
         return 0
     if args.customer:
         changes = history_store.customer_history(store, args.customer)
@@ -109,7 +120,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(f"No recorded changes for customer {args.customer}.")
         for c in changes:
             when = c.at.strftime("%Y-%m-%d %H:%M") if c.at else ""
-            print(f"{c.batch:<6} {when} {c.user or '':<12} {c.field:<18} {_show(c.old)} -> {_show(c.new)}")
+            old, new = _show(c.field, c.old), _show(c.field, c.new)
+            print(f"{c.batch:<6} {when} {c.user or '':<12} {c.field:<18} {old} -> {new}")
         return 0
     batches = history_store.list_batches(store)
     if args.json:
@@ -120,13 +132,6 @@ def cmd_history(args: argparse.Namespace) -> int:
     for b in batches:
         print(_batch_line(b))
     return 0
-
-
-def _show(value: str | None) -> str:
-    if value is None:
-        return "(empty)"
-    text = value.replace("\r", " ").replace("\n", " ")
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _batch_line(b: history_store.Batch) -> str:
