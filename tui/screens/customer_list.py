@@ -31,7 +31,7 @@ from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid
 
 QUICK_FIELDS = ("CUSTOMERID", "NAME", "PRINTAS", "EMAIL1", "PHONE1", "CITY")
-DEBOUNCE_SECONDS = 0.06
+DEBOUNCE_SECONDS = 0.04
 
 
 @dataclass
@@ -85,6 +85,8 @@ class CustomerListScreen(Screen[None]):
         self._debounce: Timer | None = None
         self._matching: int | None = None  # None until the first answer
         self._of_total = 0
+        # The view's count without the quick filter does not change while the user types: counted once per view.
+        self._totals: dict[tuple[View, str | None], int] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -125,8 +127,8 @@ class CustomerListScreen(Screen[None]):
                 date_format=session.date_format, quick=quick, quick_fields=QUICK_FIELDS,
             )  # fmt: skip
             total, first = query.count_and_page(session.store, compiled, PAGE)
-            of_total = total
-            if quick.strip():
+            of_total = total if not quick.strip() else self._totals.get((view, session.entity))
+            if of_total is None:
                 plain = query.compile_view(view, session.catalogue, entity=session.entity, columns=columns)
                 of_total = query.count(session.store, plain)
         except CustbookError as exc:
@@ -147,6 +149,7 @@ class CustomerListScreen(Screen[None]):
         }
         grid.show(message.source, message.first_page)
         self._matching, self._of_total = message.source.total, message.of_total
+        self._totals[(self.effective_view, self.session.entity)] = message.of_total
         self._show_status()
 
     def on_customer_list_screen_failed(self, message: Failed) -> None:
@@ -193,10 +196,12 @@ class CustomerListScreen(Screen[None]):
     def key_escape(self) -> None:
         box = self.query_one("#quick", Input)
         if box.has_focus or box.value:
-            box.value = ""
+            had_text = bool(box.value)
+            box.value = ""  # its Changed event reloads the list, once, after the debounce
             box.remove_class("shown")
             self.query_one(CustomerGrid).focus()
-            self.reload()
+            if not had_text:
+                self.reload()
 
     # --- sort, views, help -----------------------------------------------------------------------------------
 
@@ -258,6 +263,7 @@ class CustomerListScreen(Screen[None]):
 
     def _reload_if(self, changed: object) -> None:
         if changed:
+            self._totals.clear()  # an import, edit or undo may have changed any count
             self.reload()
 
     def action_edit(self) -> None:
