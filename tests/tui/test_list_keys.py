@@ -50,3 +50,17 @@ async def test_forbidden_actions_are_dimmed_with_the_reason(demo_db):
         await pilot.press("e", "n", "i")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_every_action_is_in_the_command_palette(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        commands = {c.title for c in app.get_system_commands(app.screen)}
+        for title in ("Export (x)", "Import (i)", "History (h)", "Edit (e)", "New (n)", "Views (v)", "Sort (s)"):
+            assert title in commands
+        await pilot.press("ctrl+p", *"export")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
