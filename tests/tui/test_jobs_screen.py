@@ -24,7 +24,8 @@ from store.history import list_batches
 from store.jobs import JobState
 from tui.screens import jobs as jobs_screen
 from tui.screens.error_dialog import ErrorDialog
-from tui.screens.jobs import REFRESH_SECONDS, JobResultScreen, JobsScreen
+from tui.screens.job_result import JobResultScreen
+from tui.screens.jobs import REFRESH_SECONDS, JobsScreen
 
 SIZES = [(120, 36), (80, 24)]
 NO_SERVER = "not sent: no mail server is configured (CUSTBOOK_SMTP_HOST is not set)"
