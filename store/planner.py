@@ -268,6 +268,16 @@ def _build(
                 links[cid] = str(parent)
         if found:
             diffs = changed.get(row.number, ())
+            lost = [(fid, old) for fid, old in diffs if _lost_characters(old, row.values[position[fid]])]
+            if lost:
+                for fid, old in lost:
+                    errors.append(
+                        Issue(row.number, fid, str(row.values[position[fid]]),
+                              f"This would replace “{old}” with question marks: the file was saved in an encoding "
+                              f"that cannot hold some of its letters. Save it again as “CSV UTF-8” and import that")
+                    )  # fmt: skip
+                failed.add(row.number)
+                continue
             changes = tuple(
                 FieldChange(
                     fid,
@@ -302,6 +312,15 @@ def _build(
         warnings=parsed.warnings,
         failed_rows=frozenset(failed),
     )
+
+
+def _lost_characters(old: Value, new: Value) -> bool:
+    """True when `new` is `old` with some characters turned into "?": what Excel does to letters its "CSV"
+    (Windows-1252) encoding cannot hold (Łódź -> ?ódz, 高橋 -> ??). Importing it would silently damage the names."""
+    if not isinstance(old, str) or not isinstance(new, str) or "?" not in new or len(old) != len(new):
+        return False
+    replaced = [a for a, b in zip(old, new) if a != b]
+    return bool(replaced) and all(b == "?" for a, b in zip(old, new) if a != b) and all(ord(a) > 127 for a in replaced)
 
 
 def _written(field_id: str, value: Value, catalogue: Catalogue) -> Value:

@@ -205,3 +205,17 @@ def test_dry_run_lists_erased_fields_changes_and_new_customers(cli, seeded, writ
     assert "C1" in erased.splitlines()[1] and "ZIP" in erased.splitlines()[1] and "02138 -> (empty)" in erased
     assert "Alpha -> Alpha Renamed" in out
     assert "New customers" not in out  # N7 lacks PRINTAS: it fails, it is not new
+
+
+def test_letters_lost_to_a_narrow_encoding_are_refused_not_imported(cli, write_csv):
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["P1", "Łódzkie Zakłady", "高橋食品"]])))
+    # What Excel's "CSV (Windows-1252)" writes for those names: the letters it cannot hold become "?".
+    damaged = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["P1", "?ódzkie Zak?ady", "????"]])
+    summary = cli("import", str(damaged), "--json").json
+    assert summary["failed"] == 1 and summary["updated"] == 0
+    assert {e["column"] for e in summary["errors"]} == {"NAME", "PRINTAS"}
+    assert "CSV UTF-8" in summary["errors"][0]["message"]
+    assert customer(cli, "P1")["NAME"] == "Łódzkie Zakłady"
+    # A real change that happens to contain a question mark is not mistaken for it.
+    honest = write_csv([["CUSTOMERID", "NAME"], ["P1", "Who? Łódzkie"]])
+    assert cli("import", str(honest), "--json").json["updated"] == 1
