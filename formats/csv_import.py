@@ -19,8 +19,22 @@ _TEXT_TYPES = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
 
 
 def formatter(ftype: FieldType, date_format: DateFormat) -> Callable[[Value], str]:
+    """The text a value of this type is written as; one small function per column, chosen once, because an
+    export formats every cell (format_value would test the value's type on each)."""
     if ftype in _TEXT_TYPES:
         return lambda v: "" if v is None else str(v)
+    if ftype is FieldType.BOOL:
+        return lambda v: "" if v is None else ("TRUE" if v else "FALSE")
+    if ftype is FieldType.DECIMAL:
+        return lambda v: "" if v is None else f"{v:.2f}"
+    if ftype is FieldType.DATE:
+        sep, first = date_format.value[2], date_format.value[0]
+        if first == "Y":
+            sep = date_format.value[4]
+            return lambda v: "" if v is None else f"{v.year:04d}{sep}{v.month:02d}{sep}{v.day:02d}"  # type: ignore[union-attr]
+        if first == "M":
+            return lambda v: "" if v is None else f"{v.month:02d}{sep}{v.day:02d}{sep}{v.year:04d}"  # type: ignore[union-attr]
+        return lambda v: "" if v is None else f"{v.day:02d}{sep}{v.month:02d}{sep}{v.year:04d}"  # type: ignore[union-attr]
     return lambda v: format_value(v, date_format)
 
 

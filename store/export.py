@@ -7,10 +7,12 @@ the view's query in batches, so a million-customer backup never sits in memory a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 
 from formats.catalogue import LIST_COLUMNS, Catalogue, Field
-from formats.values import DateFormat
+from formats.values import DateFormat, Value
 from formats.writer import ExportTable, Writer
 from store import query
 from store.db import Store
@@ -45,11 +47,25 @@ def export_table(
     """The view's customers (default: all of them), in its sort order, as one table for the writer."""
     user.require(Permission.LIST, "export customers")
     view = view or builtin_view()
-    with store.read() as con:
+    # One opening of the store for the catalogue, the count and the rows: the connection lives as long as the
+    # rows are being written, and closes when they are done (or when the table is dropped unread).
+    stack = ExitStack()
+    con = stack.enter_context(store.read())
+    try:
         catalogue = load_catalogue(con)
         columns = export_columns(catalogue, view.columns, writer)
         compiled = query.compile_view(view, catalogue, entity=entity, columns=columns, date_format=date_format)
         row_count = query.count_in(con, compiled)
+    except BaseException:
+        stack.close()
+        raise
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        with stack:
+            yield from query.stream_in(con, compiled)
+
+    stream = rows()
+    weakref.finalize(stream, stack.close)
     filters = tuple(f.describe(catalogue) for f in view.filters)
     if view.include_entities:
         filters += ("Entity records included",)
@@ -58,7 +74,7 @@ def export_table(
     return ExportTable(
         title=view.name,
         columns=columns,
-        rows=query.stream(store, compiled),
+        rows=stream,
         row_count=row_count,
         filters=filters,
         date_format=date_format,

@@ -199,9 +199,13 @@ def get_customer(
 def stream(store: Store, compiled: CompiledView) -> Iterator[tuple[Value, ...]]:
     """Every row, fetched in batches: a million-row export never sits in memory at once."""
     with store.read() as con:
-        cursor = con.execute(compiled.sql(), list(compiled.params))
-        while True:
-            batch = cursor.fetchmany(FETCH_ROWS)
-            if not batch:
-                return
-            yield from batch
+        yield from stream_in(con, compiled)
+
+
+def stream_in(con: duckdb.DuckDBPyConnection, compiled: CompiledView) -> Iterator[tuple[Value, ...]]:
+    cursor = con.execute(compiled.sql(), list(compiled.params))
+    while True:
+        batch = cursor.fetchmany(FETCH_ROWS)
+        if not batch:
+            return
+        yield from batch
