@@ -62,6 +62,8 @@ class CustomerListScreen(Screen[None]):
         Binding("i", "import", "Import"),
         Binding("h", "history", "History"),
         Binding("o", "jobs", "Jobs"),
+        # Not in the compact footer (it would push keys off an 80-column terminal); in the help and the palette.
+        Binding("r,f5", "refresh", "Refresh", show=False),
     ]
 
     @dataclass
@@ -265,6 +267,11 @@ class CustomerListScreen(Screen[None]):
         if changed:
             self._totals.clear()  # an import, edit or undo may have changed any count
             self.reload()
+
+    def action_refresh(self) -> None:
+        """Re-read the store: see what other users and scripts changed since the list was loaded."""
+        self._totals.clear()
+        self.reload()
 
     def action_edit(self) -> None:
         """Edit the customer under the cursor."""
