@@ -18,6 +18,7 @@ from store.db import Store, quote_ident
 from store.entities import add_entity, list_entities
 from store.fields import add_field, catalogue, load_catalogue
 from store.schema import INTERNAL_COLUMNS
+from store.users import User
 
 MAX_DEMO = 9_999_999  # IDs are "C" + 7 digits
 
@@ -437,10 +438,12 @@ def _ensure_entities(store: Store) -> None:
             add_entity(store, eid, name)
 
 
-def seed_demo(store: Store, n: int, *, user: str) -> int:
+def seed_demo(store: Store, n: int, *, user: User) -> int:
     """Define the demo fields and entities if missing, then add customers C0000001..C{n:07} that do not exist yet.
 
-    Returns how many customers were added (0 when run again with the same n)."""
+    Returns how many customers were added (0 when run again with the same n). Only an administrator seeds a store:
+    it defines fields and entities as well as customers."""
+    user.require_admin("add demo customers")
     if not 0 <= n <= MAX_DEMO:
         raise InvalidValue(f"{n} demo customers is out of range", f"Give a number from 0 to {MAX_DEMO:,}")
     _ensure_fields(store)
@@ -463,6 +466,6 @@ def seed_demo(store: Store, n: int, *, user: str) -> int:
         idents = {fid: quote_ident(fid, cat, extra=INTERNAL_COLUMNS) for fid in _VALUES}
         columns = ", ".join(idents.values())
         select = ",\n  ".join(f"{expr} AS {idents[fid]}" for fid, expr in _VALUES.items())
-        params = {**_params(), "n": n, "rec0": rec0, "user": user, "epoch": EPOCH}
+        params = {**_params(), "n": n, "rec0": rec0, "user": user.name, "epoch": EPOCH}
         con.execute(f"INSERT INTO customers ({columns})\n{_ROWS}SELECT\n  {select}\nFROM z ORDER BY i", params)
     return k

@@ -23,7 +23,7 @@ from store.apply import apply_plan
 from store.db import Store
 from store.fields import catalogue as load_catalogue
 from store.planner import plan_import
-from store.query import get_customer
+from store.query import fetch_customer
 from store.users import Permission, User
 
 FORM_ROW = 2  # the row number an edit's one row carries (header = 1), as in a spreadsheet
@@ -123,7 +123,7 @@ def _save(
         return EditResult(None, (taken, *(e for e in plan.parsed.errors if e.column != "CUSTOMERID")))
     if not new and record is not None and (record.action is Action.CREATE or record.version != expected_version):
         # Moved between the check above and the plan.
-        raise _stale(cid, get_customer(store, catalogue, cid, entity), original, catalogue)
+        raise _stale(cid, fetch_customer(store, catalogue, cid, entity), original, catalogue)
     errors = list(plan.errors)
     if errors and FORM_ROW in plan.parsed.failed:
         errors += _store_errors(store, user, entity, cid, cells, options, name, errors)
@@ -186,7 +186,7 @@ def _require_current(
     expected_version: int | None,
     original: Mapping[str, Value] | None,
 ) -> None:
-    current = get_customer(store, catalogue, cid, entity)
+    current = fetch_customer(store, catalogue, cid, entity)
     if current is None:
         raise Conflict(f"Customer {cid} no longer exists (or is no longer visible here)", "Nothing was saved")
     if current["ROWVERSION"] != expected_version:

@@ -54,7 +54,9 @@ def export_table(
     try:
         catalogue = load_catalogue(con)
         columns = export_columns(catalogue, view.columns, writer)
-        compiled = query.compile_view(view, catalogue, entity=entity, columns=columns, date_format=date_format)
+        compiled = query.compile_view(
+            view, catalogue, user=user, entity=entity, columns=columns, date_format=date_format
+        )
         row_count = query.count_in(con, compiled)
     except BaseException:
         stack.close()

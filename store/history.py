@@ -70,13 +70,16 @@ def parse_batch_id(text: str) -> int:
     return int(word)
 
 
-def list_batches(store: Store, limit: int = 200) -> list[Batch]:
+def list_batches(store: Store, *, user: User, limit: int = 200) -> list[Batch]:
+    """The newest batches first. The history shows customers' values, so it needs List."""
+    user.require(Permission.LIST, "see the history")
     with store.read() as con:
         rows = con.execute(f"SELECT {_BATCH_COLS} FROM batches ORDER BY id DESC LIMIT ?", [limit]).fetchall()
     return [_batch(r) for r in rows]
 
 
-def get_batch(store: Store, batch_id: str) -> tuple[Batch, list[Change]]:
+def get_batch(store: Store, batch_id: str, *, user: User) -> tuple[Batch, list[Change]]:
+    user.require(Permission.LIST, "see the history")
     number = parse_batch_id(batch_id)
     with store.read() as con:
         row = con.execute(f"SELECT {_BATCH_COLS} FROM batches WHERE id = ?", [number]).fetchone()
@@ -90,7 +93,8 @@ def get_batch(store: Store, batch_id: str) -> tuple[Batch, list[Change]]:
     return _batch(row), [Change(label, *c) for c in changes]
 
 
-def customer_history(store: Store, customer_id: str) -> list[Change]:
+def customer_history(store: Store, customer_id: str, *, user: User) -> list[Change]:
+    user.require(Permission.LIST, "see the history")
     with store.read() as con:
         rows = con.execute(
             "SELECT ch.batch, ch.customerid, ch.field, ch.old, ch.new, ch.action, b.at_time, b.user_name "

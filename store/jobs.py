@@ -46,7 +46,7 @@ from store.db import Store
 from store.entities import check_entity
 from store.history import parse_batch_id
 from store.planner import plan_import
-from store.users import resolve_user
+from store.users import User, resolve_user
 
 DEFAULT_TIMEOUT = 60.0
 MAX_ATTEMPTS = 3  # claims of one job; a job that keeps killing its worker (a file too big for the machine) stops
@@ -216,15 +216,28 @@ def _get(con: duckdb.DuckDBPyConnection, number: int) -> Job:
     return _job(row)
 
 
-def list_jobs(store: Store, limit: int = 200) -> list[Job]:
-    """The newest jobs first."""
-    with store.read() as con:
-        return [_job(r) for r in con.execute(f"SELECT {_COLS} FROM jobs ORDER BY id DESC LIMIT ?", [limit]).fetchall()]
+def _whose(user: User) -> tuple[str, list[object]]:
+    """Jobs hold files and their failed rows, so each user sees their own; administrators see everyone's."""
+    return ("TRUE", []) if user.is_admin else ("user_name = ?", [user.name])
 
 
-def get_job(store: Store, job_id: str) -> Job:
+def list_jobs(store: Store, *, user: User, limit: int = 200) -> list[Job]:
+    """The newest jobs `user` may see first."""
+    where, params = _whose(user)
     with store.read() as con:
-        return _get(con, parse_job_id(job_id))
+        rows = con.execute(f"SELECT {_COLS} FROM jobs WHERE {where} ORDER BY id DESC LIMIT ?", [*params, limit])
+        return [_job(r) for r in rows.fetchall()]
+
+
+def get_job(store: Store, job_id: str, *, user: User) -> Job:
+    """One job, if `user` may see it; another user's job is "not found", so its existence does not leak."""
+    number = parse_job_id(job_id)
+    where, params = _whose(user)
+    with store.read() as con:
+        row = con.execute(f"SELECT id FROM jobs WHERE id = ? AND {where}", [number, *params]).fetchone()
+        if row is None:
+            raise NotFound(f"There is no job {job_label(number)}", "See the jobs with: custbook jobs list")
+        return _get(con, number)
 
 
 def failed_rows_of(store: Store, job: Job) -> bytes | None:
@@ -424,9 +437,11 @@ assert _COLS.count(" result,") == 1  # the brief columns are `_COLS` with the re
 _BRIEF_COLS = _COLS.replace(" result,", f" {_BRIEF_RESULT},")
 
 
-def list_jobs_brief(store: Store, limit: int = 200) -> list[Job]:
+def list_jobs_brief(store: Store, *, user: User, limit: int = 200) -> list[Job]:
     """The newest jobs first, as `list_jobs`, but each result holds only its counts: its "errors" and "warnings"
     lists are left out and counted in "error_count" and "warning_count". Read a job whole with `get_job`."""
+    where, params = _whose(user)
     with store.read() as con:
-        rows = con.execute(f"SELECT {_BRIEF_COLS} FROM jobs ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+        sql = f"SELECT {_BRIEF_COLS} FROM jobs WHERE {where} ORDER BY id DESC LIMIT ?"
+        rows = con.execute(sql, [*params, limit]).fetchall()
     return [_job(r) for r in rows]

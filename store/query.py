@@ -18,6 +18,7 @@ from formats.errors import InvalidValue
 from formats.values import DateFormat, Value, parse_decimal_text
 from store.db import Store, quote_ident
 from store.entities import visibility_sql
+from store.users import Permission, User
 from store.viewdef import Filter, Op, View
 
 FETCH_ROWS = 10_000
@@ -97,12 +98,16 @@ def compile_view(
     view: View,
     catalogue: Catalogue,
     *,
+    user: User,
     entity: str | None = None,
     columns: tuple[Field, ...] | None = None,
     date_format: DateFormat = DateFormat.DMY_SLASH,
     quick: str = "",
     quick_fields: tuple[str, ...] = (),
 ) -> CompiledView:
+    """The view as one query, for `user`. Every read of customers (list, count, page, export) goes through a
+    compiled view, so checking the List permission here checks it for all of them."""
+    user.require(Permission.LIST, "see customers")
     view.checked(catalogue)
     if columns is None:
         columns = tuple(catalogue[c] for c in view.columns) if view.columns else catalogue.fields
@@ -182,9 +187,17 @@ def count_and_page(store: Store, compiled: CompiledView, limit: int) -> tuple[in
 
 
 def get_customer(
+    store: Store, catalogue: Catalogue, customer_id: str, entity: str | None = None, *, user: User
+) -> dict[str, Value] | None:
+    """Every field of one customer visible at this level, with its ROWVERSION, or None. Needs List."""
+    user.require(Permission.LIST, "see customers")
+    return fetch_customer(store, catalogue, customer_id, entity)
+
+
+def fetch_customer(
     store: Store, catalogue: Catalogue, customer_id: str, entity: str | None = None
 ) -> dict[str, Value] | None:
-    """Every field of one customer visible at this level, with its ROWVERSION, or None."""
+    """`get_customer` for the store's own use, after the caller has checked the acting user's permission."""
     where, params = visibility_sql(entity, True)
     cols = ", ".join(quote_ident(f.id, catalogue) for f in catalogue.fields)
     with store.read() as con:

@@ -59,7 +59,7 @@ def save_view(store: Store, user: User, view: View) -> View:
     with store.write() as con:
         # Compiling checks every field and every filter value (a number for a number field...): a view that
         # cannot run is refused, not saved.
-        compile_view(view, load_catalogue(con))
+        compile_view(view, load_catalogue(con), user=user)
         saved = View(name, user.name, view.public, view.columns, view.filters, view.sort, view.include_entities)
         con.execute(
             "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner, name) DO UPDATE SET "

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from acting import ADMIN
 from test_cli_process import assert_one_sentence, custbook, snapshot
 from test_mail import SmtpServer, smtp, smtp_down  # noqa: F401  (fixtures)
 
@@ -110,7 +111,7 @@ def test_a_mail_server_that_is_down_keeps_the_result_and_resend_delivers_it_late
     assert run.code == 0, run.err
     reason = f"the mail server 127.0.0.1:{smtp_down.port} refused the connection (is it running?)"
     assert run.out.strip().endswith(f"; e-mail not sent: {reason}.")
-    job = get_job(Store(db), "J1")
+    job = get_job(Store(db), "J1", user=ADMIN)
     assert job.state is JobState.DONE and job.batch == "B1"
     assert job.mail_status == f"not sent: {reason}"
     assert "Ann Lee" in snapshot(cli)
@@ -126,8 +127,8 @@ def test_a_mail_server_that_is_down_keeps_the_result_and_resend_delivers_it_late
     (got,) = smtp_down.received
     assert got.message["Subject"] == "custbook import of clients.csv: imported as B1, 1 row failed"
     assert "clients-failed-rows.csv" in got.attachments
-    assert get_job(Store(db), "J1").mail_status == "sent"
-    assert [b.id for b in list_batches(Store(db))] == ["B1"]  # resending never imports again
+    assert get_job(Store(db), "J1", user=ADMIN).mail_status == "sent"
+    assert [b.id for b in list_batches(Store(db), user=ADMIN)] == ["B1"]  # resending never imports again
 
 
 def test_two_workers_started_at_once_apply_each_of_ten_jobs_exactly_once(cli, db, write_csv):
@@ -143,9 +144,9 @@ def test_two_workers_started_at_once_apply_each_of_ten_jobs_exactly_once(cli, db
     assert sorted(line.split()[0] for line in lines) == sorted(f"J{n}" for n in range(1, 11))
 
     store = Store(db)
-    jobs = list_jobs(store)
+    jobs = list_jobs(store, user=ADMIN)
     assert {j.state for j in jobs} == {JobState.DONE}
-    batches = list_batches(store)
+    batches = list_batches(store, user=ADMIN)
     assert len(batches) == 10
     assert sorted(j.batch for j in jobs) == sorted(b.id for b in batches)  # each job's batch, each once
     assert sorted(b.file_name for b in batches) == sorted(f"j{n}.csv" for n in range(10))
@@ -163,23 +164,23 @@ def test_a_worker_killed_mid_job_changes_nothing_and_the_next_worker_completes_t
 
     # The test hook makes the worker sleep between its claim and the import: the kill lands exactly there.
     doomed = _popen_worker(db, "--once", env={"CUSTBOOK_TEST_PAUSE_AFTER_CLAIM": "30"})
-    _wait_until(lambda: get_job(store, "J1").state is JobState.RUNNING)
+    _wait_until(lambda: get_job(store, "J1", user=ADMIN).state is JobState.RUNNING)
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(timeout=10)
     assert doomed.returncode == -signal.SIGKILL
 
     assert snapshot(cli) == before
-    assert [b.file_name for b in list_batches(store)] == ["seed.csv"]
-    job = get_job(store, "J1")
+    assert [b.file_name for b in list_batches(store, user=ADMIN)] == ["seed.csv"]
+    job = get_job(store, "J1", user=ADMIN)
     assert job.state is JobState.RUNNING and job.claimed_by == f"{os.uname().nodename}:{doomed.pid}"
 
     time.sleep(1.1)  # the dead worker's heartbeat must be older than the next worker's timeout (1 s)
     run = custbook(db, "jobs", "run", "--once", env={"CUSTBOOK_JOB_TIMEOUT": "1"})
     assert run.code == 0, run.err
-    job = get_job(store, "J1")
+    job = get_job(store, "J1", user=ADMIN)
     assert job.state is JobState.DONE and job.attempts == 2
     assert job.claimed_by != f"{os.uname().nodename}:{doomed.pid}"
-    assert [b.file_name for b in list_batches(store)].count(path.name) == 1
+    assert [b.file_name for b in list_batches(store, user=ADMIN)].count(path.name) == 1
     after = snapshot(cli)
     assert "Renamed" in after and "N1," in after
 
@@ -191,7 +192,7 @@ def test_the_worker_waits_for_new_jobs_and_stops_cleanly_on_sigterm(cli, db, wri
         path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["W1", "Late", "Late"]], name="late.csv")
         assert cli("import", str(path), "--offline").code == 0
         store = Store(db)
-        _wait_until(lambda: get_job(store, "J1").state is JobState.DONE)
+        _wait_until(lambda: get_job(store, "J1", user=ADMIN).state is JobState.DONE)
         worker.send_signal(signal.SIGTERM)
         out, err = worker.communicate(timeout=10)
     finally:
@@ -213,7 +214,7 @@ def test_bad_addresses_are_refused_at_submission_in_one_sentence(cli, db, write_
     assert run.code == 2
     assert_one_sentence(run.err, needle)
     assert run.out == ""
-    assert list_jobs(Store(db)) == []
+    assert list_jobs(Store(db), user=ADMIN) == []
 
 
 def test_a_file_name_with_a_line_break_is_refused_when_mailing(cli, db, tmp_path):
@@ -223,7 +224,7 @@ def test_a_file_name_with_a_line_break_is_refused_when_mailing(cli, db, tmp_path
     run = custbook(db, "import", str(path), "--offline", "--email", "a@b.co")
     assert run.code == 2
     assert_one_sentence(run.err, "The file name", "line break")
-    assert list_jobs(Store(db)) == []
+    assert list_jobs(Store(db), user=ADMIN) == []
 
 
 def test_offline_refuses_dry_run_and_errors_out_and_rejects_a_bad_file_at_once(cli, db, write_csv, tmp_path):
@@ -235,4 +236,4 @@ def test_offline_refuses_dry_run_and_errors_out_and_rejects_a_bad_file_at_once(c
     empty.write_bytes(b"")
     rejected = custbook(db, "import", str(empty), "--offline", "--json")
     assert rejected.code == 1 and rejected.json["status"] == "rejected"
-    assert list_jobs(Store(db)) == []
+    assert list_jobs(Store(db), user=ADMIN) == []

@@ -46,7 +46,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             raise UsageError("--demo takes a number of customers, 0 or more", "For example: --demo 1000")
         from store.demo import seed_demo
 
-        added = seed_demo(store, args.demo, user=user.name)
+        added = seed_demo(store, args.demo, user=user)
     total = count_customers(store)
     print(f"Store {store.path} is ready: {total:,} customers ({added:,} demo customers added).")
     return 0
@@ -103,7 +103,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         return text if len(text) <= 40 else text[:39] + "…"
 
     if args.batch:
-        batch, changes = history_store.get_batch(store, args.batch)
+        batch, changes = history_store.get_batch(store, args.batch, user=user)
         if args.json:
             _print_json({"batch": batch.__dict__, "changes": [c.__dict__ for c in changes]})
             return 0
@@ -112,7 +112,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(f"  {c.customer_id:<20} {c.field:<18} {_show(c.field, c.old)} -> {_show(c.field, c.new)}")
         return 0
     if args.customer:
-        changes = history_store.customer_history(store, args.customer)
+        changes = history_store.customer_history(store, args.customer, user=user)
         if args.json:
             _print_json([c.__dict__ for c in changes])
             return 0
@@ -123,7 +123,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             old, new = _show(c.field, c.old), _show(c.field, c.new)
             print(f"{c.batch:<6} {when} {c.user or '':<12} {c.field:<18} {old} -> {new}")
         return 0
-    batches = history_store.list_batches(store)
+    batches = history_store.list_batches(store, user=user)
     if args.json:
         _print_json([b.__dict__ for b in batches])
         return 0

@@ -36,11 +36,11 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return actions[args.action](args)
 
 
-def _context(args: argparse.Namespace) -> Store:
+def _context(args: argparse.Namespace) -> tuple[Store, users_store.User]:
     store = Store(args.db)
-    users_store.resolve_user(store, args.user)
+    user = users_store.resolve_user(store, args.user)
     entities_store.check_entity(store, args.entity)
-    return store
+    return store, user
 
 
 def _job_json(job: Job) -> dict[str, object]:
@@ -67,7 +67,8 @@ def _line(job: Job) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    jobs = jobs_store.list_jobs(_context(args))
+    store, user = _context(args)
+    jobs = jobs_store.list_jobs(store, user=user)
     if args.json:
         _print_json([_job_json(j) for j in jobs])
         return 0
@@ -79,8 +80,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    store = _context(args)
-    job = jobs_store.get_job(store, args.id)
+    store, user = _context(args)
+    job = jobs_store.get_job(store, args.id, user=user)
     if args.errors_out:
         _save_failed(store, job, Path(args.errors_out))
     if args.json:
@@ -151,8 +152,8 @@ def deliver(store: Store, job: Job) -> MailNotSent | None:
 
 
 def _resend(args: argparse.Namespace) -> int:
-    store = _context(args)
-    job = jobs_store.get_job(store, args.id)
+    store, user = _context(args)
+    job = jobs_store.get_job(store, args.id, user=user)
     if not job.finished_running:
         raise UsageError(
             f"Job {job.id} has not run yet ({job.state.value})", "Its results are e-mailed when a worker has run it"

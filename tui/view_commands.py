@@ -46,7 +46,7 @@ def cmd_views(args: argparse.Namespace) -> int:
             include_entities=args.include_entities,
         )
         saved = views_store.save_view(store, user, view)
-        compiled = query.compile_view(saved, catalogue, entity=args.entity)
+        compiled = query.compile_view(saved, catalogue, user=user, entity=args.entity)
         matching = query.count(store, compiled)
         print(f"Saved view “{saved.name}” ({'public' if saved.public else 'private'}): {_matching(matching)}.")
         return 0
@@ -61,7 +61,7 @@ def cmd_views(args: argparse.Namespace) -> int:
         return 0
     if args.action == "show":
         view = views_store.find_view(store, user, args.name)
-        compiled = query.compile_view(view, catalogue, entity=args.entity)
+        compiled = query.compile_view(view, catalogue, user=user, entity=args.entity)
         info = _describe(view, catalogue) | {"matching": query.count(store, compiled)}
         if args.json:
             print(json.dumps(info, ensure_ascii=False))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from acting import ADMIN
 
 from formats.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS, FieldType
 from formats.errors import InvalidValue
@@ -16,10 +17,15 @@ from store.db import Store
 from store.entities import list_entities
 from store.fields import add_field, catalogue
 from store.schema import INTERNAL_COLUMNS
+from store.users import resolve_user
 
 N = 2000
 USER = "demo-tester"
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+
+
+def seed(store: Store, n: int) -> int:
+    return demo.seed_demo(store, n, user=resolve_user(store, USER))
 
 
 def dump(store: Store) -> list[tuple]:
@@ -30,7 +36,7 @@ def dump(store: Store) -> list[tuple]:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Store:
     store = Store(tmp_path_factory.mktemp("demo") / "demo.duckdb")
-    assert demo.seed_demo(store, N, user=USER) == N
+    assert seed(store, N) == N
     return store
 
 
@@ -49,22 +55,22 @@ def scalar(query: Callable[[str], list[tuple]], sql: str) -> object:
 
 def test_same_n_gives_identical_rows(seeded: Store, tmp_path: Path) -> None:
     other = Store(tmp_path / "other.duckdb")
-    demo.seed_demo(other, N, user=USER)
+    seed(other, N)
     assert dump(other) == dump(seeded)
 
 
 def test_growing_n_gives_the_same_rows_as_seeding_at_once(seeded: Store, tmp_path: Path) -> None:
     store = Store(tmp_path / "grown.duckdb")
-    assert demo.seed_demo(store, 700, user=USER) == 700
-    assert demo.seed_demo(store, N, user=USER) == N - 700
+    assert seed(store, 700) == 700
+    assert seed(store, N) == N - 700
     assert dump(store) == dump(seeded)
 
 
 def test_seeding_twice_adds_nothing(tmp_path: Path) -> None:
     store = Store(tmp_path / "twice.duckdb")
-    assert demo.seed_demo(store, 300, user=USER) == 300
+    assert seed(store, 300) == 300
     before = dump(store)
-    assert demo.seed_demo(store, 300, user=USER) == 0
+    assert seed(store, 300) == 0
     assert dump(store) == before
     with store.read() as con:
         assert con.execute("SELECT currval('recordno_seq')").fetchone() == (300,)
@@ -79,7 +85,7 @@ def test_existing_customers_are_kept_and_skipped(tmp_path: Path) -> None:
             'INSERT INTO customers ("CUSTOMERID", "NAME", "PRINTAS", "RECORDNO") '
             "VALUES ('C0000003', 'Mine', 'Mine', nextval('recordno_seq'))"
         )
-    assert demo.seed_demo(store, 10, user=USER) == 9
+    assert seed(store, 10) == 9
     rows = {r[0]: r for r in dump(store)}
     assert len(rows) == 10
     assert rows["C0000003"][1] == "Mine"
@@ -102,13 +108,13 @@ def test_a_conflicting_field_is_refused(tmp_path: Path) -> None:
     store = Store(tmp_path / "conflict.duckdb")
     add_field(store, "VIP", "text")
     with pytest.raises(InvalidValue, match="VIP"):
-        demo.seed_demo(store, 5, user=USER)
+        seed(store, 5)
 
 
 @pytest.mark.parametrize("n", [-1, demo.MAX_DEMO + 1])
 def test_n_out_of_range_is_refused(tmp_path: Path, n: int) -> None:
     with pytest.raises(InvalidValue):
-        demo.seed_demo(Store(tmp_path / "x.duckdb"), n, user=USER)
+        demo.seed_demo(Store(tmp_path / "x.duckdb"), n, user=ADMIN)
 
 
 def test_every_field_gets_a_value_expression() -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from acting import ADMIN
 
 from formats.reader import read_file
 from store import history
@@ -150,7 +151,7 @@ def test_dry_run_changes_nothing(cli, write_csv, store, alice):
     path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "A", "A"]])
     result = cli("import", str(path), "--dry-run", "--json")
     assert result.code == 0 and result.json["status"] == "dry-run" and result.json["created"] == 1
-    assert history.list_batches(store) == []
+    assert history.list_batches(store, user=ADMIN) == []
     assert cli("export", "--format", "import-csv").out.count("\n") == 1
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from acting import ADMIN
 from csv_files import csv_bytes
 
 from formats.errors import InvalidValue, UsageError
@@ -47,7 +48,7 @@ def test_a_queued_job_is_claimed_run_and_keeps_its_results(store: Store, alice: 
     assert (job.id, job.state, job.file_size, job.emails) == ("J1", JobState.QUEUED, len(GOOD), ("a@b.co",))
     claim = jobs.claim_next(store, "host:1")
     assert claim is not None and claim.data == GOOD and claim.attempt == 1
-    assert jobs.get_job(store, "J1").state is JobState.RUNNING
+    assert jobs.get_job(store, "J1", user=ADMIN).state is JobState.RUNNING
     done = jobs.run_claimed(store, claim)
     assert done is not None and done.state is JobState.DONE
     assert done.result is not None
@@ -60,7 +61,9 @@ def test_a_queued_job_is_claimed_run_and_keeps_its_results(store: Store, alice: 
     failed = jobs.failed_rows_of(store, done)
     assert failed is not None and b"C2,Bo,Bo,bo@" in failed
     assert _customers(store) == [("C1", "Ann")]
-    assert [(b.id, b.file_name, b.created, b.failed) for b in list_batches(store)] == [("B1", "c.csv", 1, 1)]
+    assert [(b.id, b.file_name, b.created, b.failed) for b in list_batches(store, user=ADMIN)] == [
+        ("B1", "c.csv", 1, 1)
+    ]
     assert jobs.claim_next(store, "host:1") is None
 
 
@@ -80,10 +83,10 @@ def test_a_stale_claim_is_taken_over_and_the_slow_worker_writes_nothing(store: S
     assert again is not None and again.job.number == slow.job.number and again.attempt == 2
     # The slow worker wakes up: its claim is gone, so it writes nothing at all.
     assert jobs.run_claimed(store, slow) is None
-    assert _customers(store) == [] and list_batches(store) == []
+    assert _customers(store) == [] and list_batches(store, user=ADMIN) == []
     done = jobs.run_claimed(store, again)
     assert done is not None and done.claimed_by == "host:2" and done.attempts == 2
-    assert [b.id for b in list_batches(store)] == ["B1"]
+    assert [b.id for b in list_batches(store, user=ADMIN)] == ["B1"]
 
 
 def test_the_apply_and_the_jobs_final_state_are_one_transaction(
@@ -99,11 +102,11 @@ def test_the_apply_and_the_jobs_final_state_are_one_transaction(
     monkeypatch.setattr(jobs, "_finish", crash)
     with pytest.raises(RuntimeError):
         jobs.run_claimed(store, claim)
-    assert _customers(store) == [] and list_batches(store) == []
-    assert jobs.get_job(store, "J1").state is JobState.RUNNING  # claimed again after the timeout
+    assert _customers(store) == [] and list_batches(store, user=ADMIN) == []
+    assert jobs.get_job(store, "J1", user=ADMIN).state is JobState.RUNNING  # claimed again after the timeout
     monkeypatch.undo()
     assert jobs.run_claimed(store, claim) is not None
-    assert [b.id for b in list_batches(store)] == ["B1"]
+    assert [b.id for b in list_batches(store, user=ADMIN)] == ["B1"]
 
 
 def test_a_job_that_keeps_killing_its_worker_ends_failed(store: Store, alice: User) -> None:
@@ -113,7 +116,7 @@ def test_a_job_that_keeps_killing_its_worker_ends_failed(store: Store, alice: Us
         assert claim is not None and claim.attempt == attempt
         time.sleep(0.05)  # ... and the worker dies
     assert jobs.claim_next(store, "host:9", timeout=0.01) is None
-    job = jobs.get_job(store, "J1")
+    job = jobs.get_job(store, "J1", user=ADMIN)
     assert job.state is JobState.FAILED and job.result is not None
     assert f"started {jobs.MAX_ATTEMPTS} times" in str(job.result["errors"])
     assert _customers(store) == []
@@ -131,7 +134,7 @@ def test_strict_with_failing_rows_and_unreadable_files_fail_without_writing(stor
     assert jobs.failed_rows_of(store, strict) is not None
     assert empty is not None and empty.state is JobState.FAILED and empty.result is not None
     assert empty.result["status"] == "rejected" and "empty" in str(empty.result["errors"][0])  # type: ignore[index]
-    assert _customers(store) == [] and list_batches(store) == []
+    assert _customers(store) == [] and list_batches(store, user=ADMIN) == []
 
 
 def test_a_user_without_import_permissions_by_run_time_fails_the_job(store: Store, alice: User) -> None:
@@ -171,7 +174,7 @@ def test_the_brief_list_has_the_counts_without_the_errors(store: Store, alice: U
     _submit(store, alice, file_name="later.csv")
     claim = jobs.claim_next(store, "host:1")
     assert claim is not None and jobs.run_claimed(store, claim) is not None
-    brief, whole = jobs.list_jobs_brief(store), jobs.list_jobs(store)
+    brief, whole = jobs.list_jobs_brief(store, user=ADMIN), jobs.list_jobs(store, user=ADMIN)
     assert [(j.id, j.state, j.file_name) for j in brief] == [
         ("J2", JobState.QUEUED, "later.csv"), ("J1", JobState.DONE, "c.csv"),
     ]  # fmt: skip
@@ -185,4 +188,4 @@ def test_the_brief_list_has_the_counts_without_the_errors(store: Store, alice: U
         **{k: v for k, v in full.items() if k not in ("errors", "warnings")},
         "error_count": 1, "warning_count": len(full["warnings"]),  # type: ignore[arg-type]
     }  # fmt: skip
-    assert len(jobs.list_jobs_brief(store, limit=1)) == 1
+    assert len(jobs.list_jobs_brief(store, limit=1, user=ADMIN)) == 1

@@ -21,8 +21,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
     if not _TEMPLATE:
         path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
         store = Store(path)
-        resolve_user(store, "alice")
-        seed_demo(store, 300, user="alice")
+        seed_demo(store, 300, user=resolve_user(store, "alice"))
         _TEMPLATE.append(path)
     target = tmp_path / "demo.duckdb"
     shutil.copyfile(_TEMPLATE[0], target)

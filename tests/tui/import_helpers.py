@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from acting import ADMIN
 from textual.pilot import Pilot
 from tui_helpers import settle
 
@@ -24,7 +25,7 @@ NEW_ID = "C9000001"
 
 def customer(db: Path, customer_id: str) -> dict | None:
     store = Store(db)
-    return get_customer(store, catalogue(store), customer_id)
+    return get_customer(store, catalogue(store), customer_id, user=ADMIN)
 
 
 def stored_row(db: Path, customer_id: str) -> list[str]:

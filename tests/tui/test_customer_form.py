@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from acting import ADMIN
 from form_helpers import choose, no_blink, open_form, type_into
 from textual.widgets import Button, Checkbox, Input, Select
 from tui_helpers import make_app, settle, widget_text
@@ -27,7 +28,7 @@ CID = "C0000003"  # San Francisco, with a contract start date, comments and two 
 
 def stored(db, cid: str = CID):
     store = Store(db)
-    return get_customer(store, catalogue(store), cid, None)
+    return get_customer(store, catalogue(store), cid, None, user=ADMIN)
 
 
 def error_beside(form: CustomerForm, field_id: str) -> str:
@@ -51,14 +52,14 @@ async def test_edit_the_city_and_save_the_history_shows_the_change(demo_db):
         assert results == [CID] and app.screen is not form
     assert stored(demo_db)["CITY"] == "Lyon"
     store = Store(demo_db)
-    (change,) = [c for c in customer_history(store, CID) if c.field == "CITY"]
+    (change,) = [c for c in customer_history(store, CID, user=ADMIN) if c.field == "CITY"]
     assert (change.old, change.new, change.user) == ("San Francisco", "Lyon", "alice")
-    batch, changes = get_batch(store, change.batch)
+    batch, changes = get_batch(store, change.batch, user=ADMIN)
     assert batch.kind == "edit" and [c.field for c in changes] == ["CITY"]  # only what the user changed
 
 
 async def test_new_customer_shows_the_missing_required_fields_beside_them_then_saves_once_fixed(demo_db):
-    batches = len(list_batches(Store(demo_db)))
+    batches = len(list_batches(Store(demo_db), user=ADMIN))
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         form, results = await open_form(pilot, None)
@@ -74,7 +75,7 @@ async def test_new_customer_shows_the_missing_required_fields_beside_them_then_s
         assert "required" in error_beside(form, "SEGMENT")
         assert error_beside(form, "NAME") == ""
         assert form.query_one("#input-PRINTAS", Input).has_focus  # the first wrong field
-        assert stored(demo_db, "N0000001") is None and len(list_batches(Store(demo_db))) == batches
+        assert stored(demo_db, "N0000001") is None and len(list_batches(Store(demo_db), user=ADMIN)) == batches
 
         await type_into(pilot, "PRINTAS", "Nova Bikes Ltd")
         await choose(pilot, "SEGMENT", "Mid-market")
@@ -214,7 +215,7 @@ async def test_mark_inactive_asks_then_saves_an_edit_batch(demo_db):
         await settle(pilot)
         assert results == [CID]
     assert stored(demo_db)["STATUS"] == "inactive"
-    (change,) = [c for c in customer_history(Store(demo_db), CID) if c.field == "STATUS"]
+    (change,) = [c for c in customer_history(Store(demo_db), CID, user=ADMIN) if c.field == "STATUS"]
     assert (change.old, change.new) == ("active", "inactive")
 
 

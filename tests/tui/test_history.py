@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from acting import ADMIN
 from export_helpers import Result
 from tui_helpers import make_app, settle, widget_text
 
@@ -38,7 +39,7 @@ SIZES = [(120, 36), (80, 24)]
 
 def customer(db: Path, cid: str) -> dict | None:
     store = Store(db)
-    return get_customer(store, load_catalogue(store), cid)
+    return get_customer(store, load_catalogue(store), cid, user=ADMIN)
 
 
 @pytest.fixture
@@ -136,7 +137,7 @@ async def test_undo_after_confirmation_restores_and_is_recorded(demo_db, importe
     now = customer(demo_db, "C0000001")
     assert now["EMAIL1"] == "first@example.com" and now["PHONE1"] == imported["C0000001"]["PHONE1"]
     assert customer(demo_db, "C0000003")["PHONE1"] == imported["C0000003"]["PHONE1"]
-    newest = history_store.list_batches(Store(demo_db))[0]
+    newest = history_store.list_batches(Store(demo_db), user=ADMIN)[0]
     assert (newest.id, newest.kind, newest.undoes, newest.user) == ("B3", "undo", "B2", "alice")
 
 
@@ -155,7 +156,7 @@ async def test_a_refused_undo_is_explained_and_changes_nothing(demo_db, imported
         await pilot.press("escape")
         await settle(pilot)
         assert result.value is False
-    assert len(history_store.list_batches(Store(demo_db))) == 2
+    assert len(history_store.list_batches(Store(demo_db), user=ADMIN)) == 2
     assert customer(demo_db, "ZZNEW1") is not None
     assert customer(demo_db, "C0000002")["CITY"] is None
 
@@ -170,7 +171,7 @@ async def test_without_the_edit_permission_undo_is_disabled_with_the_reason(demo
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
-    assert len(history_store.list_batches(Store(demo_db))) == 2
+    assert len(history_store.list_batches(Store(demo_db), user=ADMIN)) == 2
 
 
 async def test_without_the_list_permission_the_history_is_not_shown(demo_db, imported):
@@ -193,9 +194,16 @@ def test_history_snapshot(snap_compare, demo_db, imported, monkeypatch, size):
     with Undo batch and Back. Batch times are fixed at 28/11/2026 09:30 so the picture does not change."""
     at = dt.datetime(2026, 11, 28, 9, 30)
     real_list, real_get = history.list_batches, history.get_batch
-    monkeypatch.setattr(history, "list_batches", lambda store, limit: [replace(b, at=at) for b in real_list(store)])
-    monkeypatch.setattr(history, "get_batch", lambda store, b: (lambda got: (replace(got[0], at=at), got[1]))(
-        real_get(store, b)))  # fmt: skip
+
+    def fixed_list(store, *, user, limit):
+        return [replace(b, at=at) for b in real_list(store, user=user, limit=limit)]
+
+    def fixed_get(store, batch, *, user):
+        got, changes = real_get(store, batch, user=user)
+        return replace(got, at=at), changes
+
+    monkeypatch.setattr(history, "list_batches", fixed_list)
+    monkeypatch.setattr(history, "get_batch", fixed_get)
 
     async def drilled(pilot):
         await open_history(pilot)

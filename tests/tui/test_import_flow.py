@@ -11,6 +11,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from acting import ADMIN
 from import_helpers import (
     NEW_ID,
     customer,
@@ -67,7 +68,7 @@ def table_rows(screen, pane: str) -> list[list[str]]:
 
 
 def import_batches(db) -> list:
-    return [b for b in list_batches(Store(db)) if b.kind == "import"]
+    return [b for b in list_batches(Store(db), user=ADMIN) if b.kind == "import"]
 
 
 async def confirm(pilot, expect: str) -> str:
@@ -350,13 +351,13 @@ async def test_offline_queues_a_job_with_the_addresses(demo_db, folder):
         assert isinstance(app.screen, ErrorDialog)  # checked before anything is queued
         assert "'bob@' is not an e-mail address" in text_of(app.screen, "#message")
         await pilot.press("escape")
-        assert list_jobs(Store(demo_db)) == []
+        assert list_jobs(Store(demo_db), user=ADMIN) == []
 
         screen.query_one("#emails").value = "ana@example.com; bob@example.com"
         await pilot.press("f5")
         await settle(pilot)
         assert len(results) == 1 and results[0].startswith("J")
-    job = get_job(Store(demo_db), results[0])
+    job = get_job(Store(demo_db), results[0], user=ADMIN)
     assert (job.file_name, job.state.value, job.user) == ("mixed.csv", "queued", "alice")
     assert job.emails == ("ana@example.com", "bob@example.com")
     assert import_batches(demo_db) == []

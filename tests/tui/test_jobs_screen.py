@@ -12,6 +12,7 @@ import io
 from dataclasses import replace
 
 import pytest
+from acting import ADMIN
 from export_helpers import until
 from jobs_helpers import FIRST, open_jobs, queue, queue_both, run_worker, table_rows
 from tui_helpers import make_app, settle, widget_text
@@ -134,10 +135,13 @@ async def test_a_done_jobs_result_its_failed_rows_and_a_resend_without_server(de
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, JobsScreen)
-    job = jobs_store.get_job(Store(demo_db), "J1")
+    job = jobs_store.get_job(Store(demo_db), "J1", user=ADMIN)
     assert job.state is JobState.DONE and job.mail_status == NO_SERVER and job.result is not None
     assert job.result["failed"] == 1 and jobs_store.failed_rows_of(Store(demo_db), job) is not None
-    assert [b.id for b in list_batches(Store(demo_db))][:2] == ["B2", "B1"]  # resending imported nothing again
+    assert [b.id for b in list_batches(Store(demo_db), user=ADMIN)][:2] == [
+        "B2",
+        "B1",
+    ]  # resending imported nothing again
 
 
 async def test_a_job_without_failed_rows_or_addresses_offers_neither(demo_db, tmp_path):
@@ -156,7 +160,7 @@ async def test_a_job_without_failed_rows_or_addresses_offers_neither(demo_db, tm
         assert "Nothing here." in widget_text(screen.query_one("#errors .more"))
         await pilot.press("r", "s")
         await settle(pilot)
-        assert jobs_store.get_job(Store(demo_db), "J2").mail_status is None
+        assert jobs_store.get_job(Store(demo_db), "J2", user=ADMIN).mail_status is None
 
 
 async def test_a_strict_job_with_failing_rows_failed_and_shows_why(demo_db, tmp_path):
@@ -173,7 +177,7 @@ async def test_a_strict_job_with_failing_rows_failed_and_shows_why(demo_db, tmp_
         assert "Job J1 · first.csv · failed: rejected, nothing changed" in flat(screen.query_one("#title"))
         assert "Failed 1" in flat(screen.query_one("#counts")) and screen.query_one("#save-row").display
         assert [r[:3] for r in table_rows(screen, "#errors-table")] == [["3", "Email", "bo@"]]
-    assert list_batches(Store(demo_db)) == []
+    assert list_batches(Store(demo_db), user=ADMIN) == []
 
 
 async def test_a_busy_store_is_said_on_the_status_line_and_other_problems_in_a_dialog(demo_db, tmp_path, monkeypatch):
@@ -182,7 +186,7 @@ async def test_a_busy_store_is_said_on_the_status_line_and_other_problems_in_a_d
     async with app.run_test(size=(80, 24)) as pilot:
         await open_jobs(pilot)
 
-        def busy(store, limit):
+        def busy(store, *, user, limit):
             raise StoreBusy("The store is in use by another program", "Wait until its import has finished")
 
         monkeypatch.setattr(jobs_screen, "list_jobs_brief", busy)
@@ -192,7 +196,7 @@ async def test_a_busy_store_is_said_on_the_status_line_and_other_problems_in_a_d
         assert "could not refresh: The store is in use" in widget_text(app.screen.query_one("#status"))
         assert states(app) == [("J2", "queued"), ("J1", "queued")]  # the jobs last read stay
 
-        def damaged(store, limit):
+        def damaged(store, *, user, limit):
             raise StoreUnreadable("The file is not a custbook store or is damaged", "Check the --db path")
 
         monkeypatch.setattr(jobs_screen, "list_jobs_brief", damaged)
@@ -214,8 +218,9 @@ def test_jobs_snapshot(snap_compare, demo_db, tmp_path, monkeypatch, size):
     queued, finished = dt.datetime(2026, 11, 28, 9, 30), dt.datetime(2026, 11, 28, 9, 31)
     real = jobs_screen.list_jobs_brief
 
-    def fixed(store, limit):
-        return [replace(j, created=queued, finished=finished if j.finished else None) for j in real(store, limit)]
+    def fixed(store, *, user, limit):
+        jobs = real(store, user=user, limit=limit)
+        return [replace(j, created=queued, finished=finished if j.finished else None) for j in jobs]
 
     monkeypatch.setattr(jobs_screen, "list_jobs_brief", fixed)
 

@@ -8,6 +8,7 @@ how the customer list opens them.
 from __future__ import annotations
 
 import pytest
+from acting import ADMIN
 from builder_helpers import counted, highlight
 from textual import events
 from textual.widgets import Button, OptionList, Select, SelectionList
@@ -57,7 +58,7 @@ def count_text(app) -> str:
 
 def expected_count(app, view: View) -> int:
     session = app.session
-    return query.count(session.store, query.compile_view(view, session.catalogue, entity=session.entity))
+    return query.count(session.store, query.compile_view(view, session.catalogue, entity=session.entity, user=ADMIN))
 
 
 async def tick_columns(pilot, app, *field_ids: str) -> None:

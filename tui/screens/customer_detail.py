@@ -39,8 +39,9 @@ class CustomerDetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
+        s = self.session
         try:
-            record = get_customer(self.session.store, self.session.catalogue, self.customer_id, self.session.entity)
+            record = get_customer(s.store, s.catalogue, self.customer_id, s.entity, user=s.user)
         except CustbookError as exc:
             record, error = None, str(exc)
         else:

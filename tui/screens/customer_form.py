@@ -105,7 +105,7 @@ class CustomerForm(Screen[str | None]):
     def _load(self) -> None:
         s = self.session
         try:
-            record = get_customer(s.store, s.catalogue, self.customer_id or "", s.entity)
+            record = get_customer(s.store, s.catalogue, self.customer_id or "", s.entity, user=s.user)
         except CustbookError as exc:
             self.post_message(self.LoadFailed(exc))
             return

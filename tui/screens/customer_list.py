@@ -125,13 +125,15 @@ class CustomerListScreen(Screen[None]):
         try:
             columns = self._columns()
             compiled = query.compile_view(
-                view, session.catalogue, entity=session.entity, columns=columns,
+                view, session.catalogue, user=session.user, entity=session.entity, columns=columns,
                 date_format=session.date_format, quick=quick, quick_fields=QUICK_FIELDS,
             )  # fmt: skip
             total, first = query.count_and_page(session.store, compiled, PAGE)
             of_total = total if not quick.strip() else self._totals.get((view, session.entity))
             if of_total is None:
-                plain = query.compile_view(view, session.catalogue, entity=session.entity, columns=columns)
+                plain = query.compile_view(
+                    view, session.catalogue, user=session.user, entity=session.entity, columns=columns
+                )
                 of_total = query.count(session.store, plain)
         except CustbookError as exc:
             self.post_message(self.Failed(generation, exc))

@@ -153,7 +153,7 @@ class HistoryScreen(Screen[bool]):
     def _list(self) -> None:
         try:
             self.session.user.require(Permission.LIST, "see the history")
-            batches = list_batches(self.session.store, LIMIT)
+            batches = list_batches(self.session.store, user=self.session.user, limit=LIMIT)
         except CustbookError as exc:
             self.post_message(self.Failed(exc, listing=True))
             return
@@ -242,7 +242,7 @@ class HistoryScreen(Screen[bool]):
     def _changes(self, batch_id: str, value_width: int) -> None:
         catalogue, fmt = self.session.catalogue, self.session.date_format
         try:
-            batch, changes = get_batch(self.session.store, batch_id)
+            batch, changes = get_batch(self.session.store, batch_id, user=self.session.user)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return

@@ -84,7 +84,7 @@ class JobResultScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="job-read")
     def _read(self, job_id: str) -> None:
         try:
-            self.post_message(self.Loaded(get_job(self.session.store, job_id)))
+            self.post_message(self.Loaded(get_job(self.session.store, job_id, user=self.session.user)))
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
 
@@ -214,7 +214,7 @@ class JobResultScreen(Screen[None]):
 
         try:
             problem = deliver(self.session.store, job)
-            again = get_job(self.session.store, job.id)
+            again = get_job(self.session.store, job.id, user=self.session.user)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return

@@ -139,7 +139,7 @@ class JobsScreen(Screen[None]):
     @work(thread=True, group="jobs-list")
     def _read(self) -> None:
         try:
-            jobs = list_jobs_brief(self.session.store, LIMIT)
+            jobs = list_jobs_brief(self.session.store, user=self.session.user, limit=LIMIT)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return

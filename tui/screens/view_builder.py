@@ -224,7 +224,7 @@ class ViewBuilder(Screen[View | None]):
         session = self.session
         try:
             compiled = query.compile_view(
-                draft, session.catalogue, entity=session.entity, date_format=session.date_format
+                draft, session.catalogue, user=session.user, entity=session.entity, date_format=session.date_format
             )
             total = query.count(session.store, compiled)
         except CustbookError as exc:
@@ -281,7 +281,9 @@ class ViewBuilder(Screen[View | None]):
         `original` is the user's own view being edited: saving under a new name renames it."""
         session = self.session
         try:
-            query.compile_view(draft, session.catalogue, entity=session.entity, date_format=session.date_format)
+            query.compile_view(
+                draft, session.catalogue, user=session.user, entity=session.entity, date_format=session.date_format
+            )
             if not replace and any(
                 v.owner == session.user.name and v.name == draft.name != original
                 for v in list_views(session.store, session.user)
