@@ -46,7 +46,7 @@ from store.db import Store
 from store.entities import check_entity
 from store.history import parse_batch_id
 from store.planner import plan_import
-from store.users import User, resolve_user
+from store.users import Permission, User, resolve_user
 
 DEFAULT_TIMEOUT = 60.0
 MAX_ATTEMPTS = 3  # claims of one job; a job that keeps killing its worker (a file too big for the machine) stops
@@ -190,12 +190,15 @@ def submit_job(
     data: bytes,
     file_name: str,
     options: JobOptions,
-    user: str,
+    user: User,
     entity: str | None,
     emails: tuple[str, ...] = (),
     email_each: bool = False,
 ) -> Job:
-    """Queue an import. The caller has checked the user, the entity, the addresses and the file."""
+    """Queue an import by `user`, who needs Add or Edit (the worker applies each row as the planner allows them).
+    The caller has checked the entity, the addresses and the file."""
+    if not (user.can(Permission.ADD) or user.can(Permission.EDIT)):
+        user.require(Permission.ADD, "import customers")
     with store.write() as con:
         row = con.execute("SELECT nextval('job_seq')").fetchone()
         assert row is not None
@@ -203,7 +206,7 @@ def submit_job(
         con.execute(
             "INSERT INTO jobs (id, state, file_name, file_bytes, options, user_name, entity, emails, email_each, "
             "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-            [number, JobState.QUEUED.value, file_name, data, options.to_json(), user, entity, list(emails),
+            [number, JobState.QUEUED.value, file_name, data, options.to_json(), user.name, entity, list(emails),
              email_each],
         )  # fmt: skip
         return _get(con, number)

@@ -146,7 +146,7 @@ def _import(args: argparse.Namespace) -> int:
     policy = Policy.STRICT if args.strict else Policy.SKIP_FAILED
     try:
         if args.offline:
-            return _queue(args, store, user.name, JobOptions(options.date_format, args.encoding, policy, args.max_rows))
+            return _queue(args, store, user, JobOptions(options.date_format, args.encoding, policy, args.max_rows))
         raw = read_file(args.file, encoding=args.encoding, max_rows=args.max_rows)
         options = ParseOptions.for_file(options.date_format, raw.delimiter)
         plan = plan_import(store, raw, user=user, entity=args.entity, options=options, policy=policy)
@@ -189,7 +189,7 @@ def file_bytes(path: Path) -> bytes:
         raise
 
 
-def _queue(args: argparse.Namespace, store: Store, user: str, options: JobOptions) -> int:
+def _queue(args: argparse.Namespace, store: Store, user: users_store.User, options: JobOptions) -> int:
     """Check the file now (a file that cannot be read is rejected at once), then queue it for the worker."""
     path = Path(args.file)
     data = file_bytes(path)

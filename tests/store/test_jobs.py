@@ -32,7 +32,7 @@ def _submit(store: Store, user: User, data: bytes = GOOD, **kw: object) -> jobs.
         data=data,
         file_name=str(kw.pop("file_name", "c.csv")),
         options=kw.pop("options", JobOptions()),  # type: ignore[arg-type]
-        user=user.name,
+        user=user,
         entity=None,
         **kw,  # type: ignore[arg-type]
     )

@@ -4,10 +4,12 @@ o jobs), and keys the user's permissions forbid are dimmed with the reason on th
 from __future__ import annotations
 
 import pytest
+from jobs_helpers import table_rows
 from tui_helpers import make_app, settle, widget_text
 
 from store.db import Store
 from store.users import Permission, UserType, add_user, resolve_user
+from tui.cli import main
 from tui.screens.customer_form import CustomerForm
 from tui.screens.customer_list import CustomerListScreen
 from tui.screens.export_dialog import ExportDialog
@@ -15,6 +17,7 @@ from tui.screens.history import HistoryScreen
 from tui.screens.import_screen import ImportScreen
 from tui.screens.jobs import JobsScreen
 from tui.screens.view_picker import ViewPicker
+from tui.widgets.grid import CustomerGrid
 
 
 @pytest.mark.parametrize(
@@ -64,3 +67,44 @@ async def test_every_action_is_in_the_command_palette(demo_db):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ExportDialog)
+
+
+# What each key opens, and the permission that key needs (None: every user).
+WALK = [
+    ("e", CustomerForm, "edit"), ("n", CustomerForm, "add"), ("x", ExportDialog, "list"), ("i", ImportScreen, None),
+    ("h", HistoryScreen, "list"), ("v", ViewPicker, "list"), ("o", JobsScreen, None),
+]  # fmt: skip
+LACKING = {"nolist": Permission.LIST, "noadd": Permission.ADD, "noedit": Permission.EDIT}
+
+
+@pytest.mark.parametrize("user", list(LACKING))
+async def test_walk_every_key_with_a_user_lacking_each_permission(demo_db, tmp_path, user):
+    """A key needing the missing permission opens nothing (the footer dims it); the others open their screen. The
+    store refuses the same things below the interface (tests/store/test_permission_walk.py)."""
+    store = Store(demo_db)
+    add_user(store, user, UserType.BUSINESS, frozenset(Permission) - {LACKING[user]}, by=resolve_user(store, "alice"))
+    queued = tmp_path / "queued.csv"
+    queued.write_text("CUSTOMERID,CITY\nC0000001,Lyon\n", encoding="utf-8")
+    assert main(["--db", str(demo_db), "--user", "alice", "import", str(queued), "--offline"]) == 0
+    app = make_app(demo_db, user=user)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        rows = home.query_one(CustomerGrid).total
+        assert (rows == 0) == (user == "nolist")
+        if user == "nolist":
+            assert "nolist may not see customers (no List permission)" in widget_text(home.query_one("#status"))
+        for key, screen, needs in WALK:
+            await pilot.press("down", key)
+            await settle(pilot)
+            # Editing shows a customer, so it needs List as well as Edit.
+            forbidden = needs == LACKING[user].value or (key == "e" and user == "nolist")
+            if forbidden:
+                assert app.screen is home, key
+                continue
+            assert isinstance(app.screen, screen), key
+            if screen is JobsScreen:  # alice's job is hers: another user's jobs screen does not list it
+                assert table_rows(app.screen) == []
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is home, key

@@ -114,6 +114,9 @@ class CustomerListScreen(Screen[None]):
         return (catalogue["CUSTOMERID"], *(catalogue[c] for c in wanted))
 
     def reload(self) -> None:
+        if not self.session.user.can(Permission.LIST):
+            self._show_status()  # says why the list stays empty; the store would refuse the query anyway
+            return
         self._generation += 1
         quick = self.query_one("#quick", Input).value
         self._load(self._generation, self.effective_view, quick)
@@ -165,6 +168,17 @@ class CustomerListScreen(Screen[None]):
     def _show_status(self, loading: bool = False) -> None:
         view = self.view
         kind = "built in" if view.builtin else ("public" if view.public else "private")
+        user = self.session.user
+        if not user.can(Permission.LIST):
+            can = [
+                what
+                for what, ok in (("import (i)", not self._forbidden("import")), ("add (n)", user.can(Permission.ADD)))
+                if ok
+            ]
+            also = f" · you may {' and '.join(can)}" if can else ""
+            text = Text.assemble((f"{user.name} may not see customers (no List permission)", "bold"), also)
+            self.query_one("#status", Static).update(text)
+            return
         if loading or self._matching is None:
             counts = "counting…"
         elif self._matching == self._of_total:
@@ -254,16 +268,20 @@ class CustomerListScreen(Screen[None]):
         return None if self._forbidden(action) else True
 
     def _forbidden(self, action: str) -> str | None:
-        user = self.session.user
+        perms = self.session.user.perms
+        if (
+            action in ("filter", "sort", "views", "edit", "export", "history", "refresh")
+            and Permission.LIST not in perms
+        ):
+            return "List"  # each of these shows customers
         needs = {
-            "edit": Permission.EDIT in user.perms,
-            "new": Permission.ADD in user.perms,
-            "import": bool({Permission.ADD, Permission.EDIT} & user.perms),
-            "export": Permission.LIST in user.perms,
+            "edit": Permission.EDIT in perms,
+            "new": Permission.ADD in perms,
+            "import": bool({Permission.ADD, Permission.EDIT} & perms),
         }
         if needs.get(action, True):
             return None
-        return {"edit": "Edit", "new": "Add", "import": "Add or Edit", "export": "List"}[action]
+        return {"edit": "Edit", "new": "Add", "import": "Add or Edit"}[action]
 
     def _reload_if(self, changed: object) -> None:
         if changed:

@@ -308,7 +308,7 @@ class ImportScreen(Screen[str | None]):
             data=data,
             file_name=raw.name,
             options=options,
-            user=self.session.user.name,
+            user=self.session.user,
             entity=self.session.entity,
             emails=request.emails,
         )
