@@ -19,6 +19,7 @@ from typing import BinaryIO, Protocol
 
 from formats.catalogue import Field
 from formats.errors import CustbookError, UsageError
+from formats.filemodes import shared_mode
 from formats.values import DateFormat, Value
 
 
@@ -89,10 +90,9 @@ def write_file(
     try:
         with os.fdopen(fd, "wb") as out:
             writer.write(table, out, progress)
-        # Follow the user's umask like any other program writing a file (mkstemp would leave it 0600).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        # Follow the user's umask like any other program writing a file (mkstemp would leave it 0600). The umask
+        # is the one the program started with: a store write in another thread may have tightened it meanwhile.
+        os.chmod(tmp, shared_mode())
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -18,6 +18,7 @@ import duckdb
 
 from formats.catalogue import Catalogue
 from formats.errors import InvalidValue, StoreBusy, StoreUnreadable
+from formats.filemodes import PRIVATE_UMASK, private_files
 
 DEFAULT_BUSY_SECONDS = 5.0
 
@@ -95,12 +96,20 @@ class Store:
         # A script or worker must never print DuckDB's progress bar over the user's terminal.
         con.execute("SET enable_progress_bar = false")
         if creating:
-            # Customer data is personal data: the store file is for its owner only.
+            # Customer data is personal data: a new store is for its owner only. (An administrator may open an
+            # existing store to a group with chmod; it is then left as it is.)
             try:
                 os.chmod(self.path, 0o600)
             except OSError:
                 pass
         return con
+
+    def _umask(self) -> int:
+        """The umask that gives new companion files (the .wal) the store's mode: 0600 for a new store."""
+        try:
+            return 0o777 & ~self.path.stat().st_mode | 0o111
+        except OSError:
+            return PRIVATE_UMASK
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -119,31 +128,38 @@ class Store:
             con.close()
 
     @contextmanager
+    def exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The store opened for writing, outside any transaction: no other program or thread writes meanwhile."""
+        lock = _write_lock(self.path)
+        if not lock.acquire(timeout=self.busy_seconds):
+            raise StoreBusy(f"The store {self.path} is busy with another change", "Try again in a moment")
+        # The .wal DuckDB creates while writing holds customer data: it gets the store's own mode, not the umask's.
+        try:
+            with private_files(self._umask()):
+                con = self._connect(read_only=False)
+                try:
+                    yield con
+                finally:
+                    con.close()  # may checkpoint, still under the store's mode
+        finally:
+            lock.release()
+
+    @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection inside one transaction: committed when the block ends, rolled back if it raises."""
         from store.schema import ensure_schema
 
-        lock = _write_lock(self.path)
-        if not lock.acquire(timeout=self.busy_seconds):
-            raise StoreBusy(f"The store {self.path} is busy with another change", "Try again in a moment")
-        try:
-            con = self._connect(read_only=False)
-        except BaseException:
-            lock.release()
-            raise
-        try:
-            ensure_schema(con)
-            con.execute("BEGIN TRANSACTION")
+        with self.exclusive() as con:
             try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
+                ensure_schema(con)
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                if _is_lock_error(exc):
+                    raise StoreBusy(f"The store {self.path} is in use by another program", "Try again") from None
                 raise
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            if _is_lock_error(exc):
-                raise StoreBusy(f"The store {self.path} is in use by another program", "Try again") from None
-            raise
-        finally:
-            con.close()
-            lock.release()

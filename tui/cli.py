@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT")
     p.add_argument("--json", action="store_true")
 
+    p = command("backup", "copy the store to PATH while it is in use (restore: copy it back, or open it with --db)")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+
     views = command("views", "saved views: columns, filters, sort").add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )

@@ -200,6 +200,19 @@ def cmd_fields(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from store.backup import backup
+
+    store, user = _context(args)
+    done = backup(store, args.path, user=user)
+    if args.json:
+        _print_json({"path": str(done.path.resolve()), "customers": done.customers, "bytes": done.size})
+    else:
+        size = f"{done.size / 1e6:,.1f} MB"
+        print(f"Backed up the store ({done.customers:,} customers, {size}) to {done.path.resolve()}", file=sys.stderr)
+    return 0
+
+
 def dispatch(args: argparse.Namespace) -> int:
     from tui.import_command import cmd_import
     from tui.view_commands import cmd_views
@@ -214,5 +227,6 @@ def dispatch(args: argparse.Namespace) -> int:
         "entities": cmd_entities,
         "fields": cmd_fields,
         "views": cmd_views,
+        "backup": cmd_backup,
     }
     return table[args.command](args)

@@ -13,7 +13,7 @@ import pytest
 from acting import ADMIN
 from csv_files import csv_bytes
 
-from formats.errors import InvalidValue, UsageError
+from formats.errors import InvalidValue, PermissionDenied, UsageError
 from formats.plan import Policy
 from store import jobs
 from store.db import Store
@@ -138,10 +138,13 @@ def test_strict_with_failing_rows_and_unreadable_files_fail_without_writing(stor
 
 
 def test_a_user_without_import_permissions_by_run_time_fails_the_job(store: Store, alice: User) -> None:
-    from store.users import UserType, add_user
+    from store.users import Permission, UserType, add_user
 
-    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset())
+    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset({Permission.ADD}))
     _submit(store, bob)
+    with pytest.raises(PermissionDenied):  # without Add or Edit, nothing is queued at all
+        _submit(store, add_user(store, "carol", UserType.EMPLOYEE, frozenset({Permission.LIST})))
+    add_user(store, "bob", UserType.EMPLOYEE, frozenset(), by=alice)  # his permissions go before the job runs
     claim = jobs.claim_next(store, "host:1")
     assert claim is not None
     job = jobs.run_claimed(store, claim)

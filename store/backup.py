@@ -1,0 +1,84 @@
+"""`custbook backup PATH`: a consistent copy of the store, taken while it is in use.
+
+The copy is the store file itself, taken while this process holds the store for writing (so no import, edit or
+job can change it meanwhile) and after a CHECKPOINT (so everything committed is in the file, none of it only in the
+.wal). It is written beside the target under a temporary name, opened and counted to prove it is a readable store,
+and only then renamed into place: an interrupted backup never replaces a good one. The copy holds every customer,
+user, view and job, so it is created for its owner only, like the store, and only an administrator takes one.
+Restoring is copying the file back (or opening it with --db).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from formats.errors import StoreUnreadable, UsageError
+from store.db import Store
+from store.schema import SCHEMA_VERSION, ensure_schema
+from store.users import User
+
+COPY_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    customers: int
+    size: int  # bytes
+
+
+def backup(store: Store, target: str | os.PathLike[str], *, user: User) -> Backup:
+    user.require_admin("back up the store (it holds every customer, user and job)")
+    path = Path(target).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"The folder {folder} does not exist", "Create it or choose another backup file name")
+    if path.exists() and path.resolve() == store.path.resolve():
+        raise UsageError("The backup cannot replace the store itself", "Give another file name for the backup")
+    if not store.path.exists():
+        raise StoreUnreadable(f"There is no store at {store.path}", "Check the --db path")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)  # 0600, like the store
+    try:
+        with os.fdopen(fd, "wb") as out:
+            with store.exclusive() as con:
+                # Schema first (an old store is upgraded, so the copy opens in this version), then everything
+                # committed goes from the .wal into the file.
+                ensure_schema(con)
+                con.execute("CHECKPOINT")
+                with open(store.path, "rb") as src:
+                    shutil.copyfileobj(src, out, COPY_CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        customers = _check(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return Backup(path, customers, path.stat().st_size)
+
+
+def _check(copy: Path) -> int:
+    """Open the copy as DuckDB would on a restore: it must be a store of this version; returns its customers."""
+    try:
+        con = duckdb.connect(str(copy), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreUnreadable(f"The backup copy could not be opened ({exc})", "Try again; check the disk") from None
+    try:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if not version or int(version[0]) != SCHEMA_VERSION:
+            raise StoreUnreadable("The backup copy is not a complete store", "Try again; check the disk")
+        row = con.execute("SELECT count(*) FROM customers").fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        con.close()
+        # Opening read-only leaves no .wal, but a stray one beside the temporary copy must not survive it.
+        Path(str(copy) + ".wal").unlink(missing_ok=True)
