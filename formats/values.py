@@ -164,13 +164,35 @@ def _date(field: Field, options: ParseOptions) -> Callable[[str], Value]:
         text = cell.strip()
         match = pattern.match(text) or (_ISO_RE.match(text) if options.iso_dates else None)
         if not match:
-            raise ValueProblem(f"'{text[:40]}' is not a date in the format {name}. Write it as {name}")
+            raise ValueProblem(
+                f"'{text[:40]}' is not a date in the format {name}. Write it as {name}{_other_format(text, options)}"
+            )
         try:
             return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
-            raise ValueProblem(f"'{text}' is not a real date (format {name}). Check the day and the month") from None
+            hint = _other_format(text, options)
+            raise ValueProblem(
+                f"'{text}' is not a real date (format {name}). Check the day and the month{hint}"
+            ) from None
 
     return parse
+
+
+def _other_format(text: str, options: ParseOptions) -> str:
+    """A hint when the date reads correctly in another format: a US file (12/25/2024) imported with DD/MM/YYYY is
+    the usual case, and the fix is the import's date format, not the file."""
+    for fmt in DateFormat:
+        match = fmt.regex().match(text) if fmt is not options.date_format else None
+        if match:
+            try:
+                dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                continue
+            return f". If the file writes its dates as {fmt.value}, import it with that date format"
+    return ""
+
+
+_CURRENCY_RE = re.compile(r"[$€£¥₹¤₽₩₪₺฿₫]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|CNY|INR|SEK|NOK|DKK|PLN)\b", re.I)
 
 
 def parse_decimal_text(text: str, decimal_comma: bool) -> Decimal:
@@ -208,6 +230,10 @@ def _decimal(field: Field, options: ParseOptions) -> Callable[[str], Value]:
         try:
             value = parse_decimal_text(text, options.decimal_comma)
         except (ValueError, InvalidOperation):
+            if _CURRENCY_RE.search(text):
+                raise ValueProblem(
+                    f"'{text[:40]}' has a currency sign or code. Write the amount alone, like {example}"
+                ) from None
             raise ValueProblem(f"'{text[:40]}' is not a number. Write it like {example}") from None
         exponent = value.normalize().as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2:

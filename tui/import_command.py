@@ -61,7 +61,8 @@ def _report(plan: ImportPlan, status: str, batch: str | None) -> None:
         head = "Nothing was committed" if plan.failed else "Nothing to change"
     print(
         f"{head}: {_plural(plan.rows, 'row')}: {plan.created:,} new, {plan.updated:,} updated "
-        f"({_plural(plan.blanked, 'field')} erased), {plan.unchanged:,} unchanged, {plan.failed:,} failed."
+        f"({_plural(plan.blanked, 'field')} erased), {plan.unchanged:,} unchanged, {plan.failed:,} failed.",
+        flush=True,  # before the errors on standard error, also when both go to one log file
     )
     if status == "dry-run":
         _details(plan)

@@ -103,7 +103,11 @@ def test_decimal_comma_in_semicolon_files(cli, write_csv, cell):
     assert export_rows(cli)["T1"]["CREDITLIMIT"] in ("1234.50",)
 
 
-@pytest.mark.parametrize(("cell", "needle"), [("12.345", "2 decimals"), ("-1", "negative"), ("abc", "not a number")])
+@pytest.mark.parametrize(
+    ("cell", "needle"),
+    [("12.345", "2 decimals"), ("-1", "negative"), ("abc", "not a number"), ("$1,200.00", "currency sign"),
+     ("1 200,50 €", "currency sign"), ("USD 300", "currency sign or code. Write the amount alone")],
+)  # fmt: skip
 def test_decimal_errors_never_round(cli, write_csv, cell, needle):
     result = import_one(cli, write_csv, ["CREDITLIMIT"], cell)
     (error,) = result.json["errors"]
@@ -165,6 +169,11 @@ def test_dates_use_the_chosen_format_and_never_swap_day_and_month(cli, write_csv
     assert wrong.code == 1 and "DD/MM/YYYY" in wrong.json["errors"][0]["message"]
     impossible = import_one(cli, write_csv, ["CONTRACT_START"], "03/25/2024")
     assert impossible.code == 1 and impossible.json["errors"][0]["column"] == "CONTRACT_START"
+    # Both say which date format would read them: the fix is the import's option, not the file.
+    assert "If the file writes its dates as MM/DD/YYYY" in impossible.json["errors"][0]["message"]
+    assert "If the file writes its dates as YYYY-MM-DD" in wrong.json["errors"][0]["message"]
+    nothing_fits = import_one(cli, write_csv, ["CONTRACT_START"], "31/31/2024")
+    assert "If the file writes" not in nothing_fits.json["errors"][0]["message"]
     us_file = import_one(cli, write_csv, ["CONTRACT_START"], "03/25/2024", args=("--date-format", "MM/DD/YYYY"))
     assert us_file.code == 0 and export_rows(cli)["T1"]["CONTRACT_START"] == "25/03/2024"
 
