@@ -86,15 +86,20 @@ def list_users(store: Store) -> list[User]:
     return [_row_to_user(r) for r in rows]
 
 
-def add_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission], *, by: User | None = None) -> User:
-    """Create a user, or change the type and permissions of an existing one (`by`, the acting user, must be an
-    administrator; None only for the first user of a new store)."""
-    if by is not None:
-        by.require_admin("add or change users")
+def add_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User:
+    """Create a user, or change the type and permissions of an existing one; `by`, the acting user, must be an
+    administrator. Names are matched without regard to case: "Alice" changes the existing "alice"."""
+    by.require_admin("add or change users")
+    return _save_user(store, name, utype, perms)
+
+
+def _save_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
     clean = name.strip()
     if not clean or any(ch in clean for ch in "\r\n\t"):
         raise InvalidValue(f"'{name}' cannot be a user name", "Use a login name without spaces or line breaks")
     with store.write() as con:
+        same = con.execute("SELECT name FROM users WHERE lower(name) = lower(?)", [clean]).fetchone()
+        clean = same[0] if same else clean  # one user per name, whatever the case it is typed in
         con.execute(
             "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP)",
             [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms],
@@ -105,7 +110,12 @@ def add_user(store: Store, name: str, utype: UserType, perms: frozenset[Permissi
 def resolve_user(store: Store, name: str) -> User:
     """The acting user. In a store without users, the first one becomes a business user with every permission."""
     with store.read() as con:
-        row = con.execute("SELECT name, type, can_list, can_add, can_edit FROM users WHERE name = ?", [name]).fetchone()
+        # Login names differ in case between systems (ALICE on Windows, alice on Linux): the same user either way.
+        row = con.execute(
+            "SELECT name, type, can_list, can_add, can_edit FROM users WHERE lower(name) = lower(?) "
+            "ORDER BY name = ? DESC LIMIT 1",
+            [name, name],
+        ).fetchone()
         count = con.execute("SELECT count(*) FROM users").fetchone()
     if row:
         return _row_to_user(row)
@@ -114,4 +124,4 @@ def resolve_user(store: Store, name: str) -> User:
             f"There is no user named {name} in this store",
             "Use --user with a known name, or ask an administrator to run: custbook users add " + name,
         )
-    return add_user(store, name, UserType.BUSINESS, frozenset(Permission))
+    return _save_user(store, name, UserType.BUSINESS, frozenset(Permission))

@@ -149,7 +149,7 @@ def test_a_new_customer_cannot_take_an_existing_id(store, alice, c1):
 
 
 def test_a_stale_version_is_refused_naming_the_fields_changed_meanwhile(store, alice, c1):
-    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset(Permission))
+    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset(Permission), by=ADMIN)
     assert edit(store, bob, "C1", {"CITY": "Nice"}).ok  # bob saves while alice's form is open on c1
     changed = read(store, "C1")
     with pytest.raises(Conflict) as caught:
@@ -203,8 +203,8 @@ def test_a_customer_deleted_meanwhile_is_not_recreated_by_its_form(store, alice)
 
 
 def test_missing_permissions_are_refused_and_nothing_is_saved(store, alice, c1):
-    adder = add_user(store, "adder", UserType.EMPLOYEE, frozenset({Permission.LIST, Permission.ADD}))
-    viewer = add_user(store, "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}))
+    adder = add_user(store, "adder", UserType.EMPLOYEE, frozenset({Permission.LIST, Permission.ADD}), by=ADMIN)
+    viewer = add_user(store, "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=ADMIN)
     with pytest.raises(PermissionDenied, match="Edit permission"):
         edit(store, adder, "C1", {"CITY": "Lyon"})
     with pytest.raises(PermissionDenied, match="Edit permission"):

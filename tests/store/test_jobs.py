@@ -140,10 +140,10 @@ def test_strict_with_failing_rows_and_unreadable_files_fail_without_writing(stor
 def test_a_user_without_import_permissions_by_run_time_fails_the_job(store: Store, alice: User) -> None:
     from store.users import Permission, UserType, add_user
 
-    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset({Permission.ADD}))
+    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset({Permission.ADD}), by=ADMIN)
     _submit(store, bob)
     with pytest.raises(PermissionDenied):  # without Add or Edit, nothing is queued at all
-        _submit(store, add_user(store, "carol", UserType.EMPLOYEE, frozenset({Permission.LIST})))
+        _submit(store, add_user(store, "carol", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=ADMIN))
     add_user(store, "bob", UserType.EMPLOYEE, frozenset(), by=alice)  # his permissions go before the job runs
     claim = jobs.claim_next(store, "host:1")
     assert claim is not None

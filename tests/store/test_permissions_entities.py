@@ -76,3 +76,14 @@ def test_only_administrators_manage_users_fields_and_entities(cli):
     assert "zoe" in cli("users", "list").out and "employee" in cli("users", "list").out
     assert "HACK" not in cli("fields", "list").out
     assert cli("entities", "list").out == ""
+
+
+def test_user_names_match_without_regard_to_case(cli):
+    cli("init")
+    assert cli("users", "add", "Zoe", "--type", "employee", "--perms", "list").code == 0
+    # The same person logs in as ZOE on one machine and zoe on another: one user, its permissions unchanged.
+    assert cli("--user", "ZOE", "export", "--format", "import-csv").code == 0
+    assert cli("--user", "zoe", "import", "nothing.csv").code == 3
+    assert cli("users", "add", "zoe", "--type", "employee", "--perms", "list,add").code == 0
+    listed = cli("users", "list").out
+    assert listed.count("Zoe") == 1 and "zoe" not in listed and "list,add" in listed

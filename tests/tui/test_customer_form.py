@@ -118,7 +118,7 @@ async def test_an_invalid_email_is_shown_beside_email1_and_nothing_is_saved(demo
 
 async def test_a_record_changed_meanwhile_is_not_overwritten_and_the_dialog_names_the_field(demo_db):
     store = Store(demo_db)
-    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset(Permission))
+    bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset(Permission), by=ADMIN)
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
         form, results = await open_form(pilot, CID)
@@ -148,7 +148,7 @@ async def test_a_record_changed_meanwhile_is_not_overwritten_and_the_dialog_name
 
 
 async def test_a_user_without_edit_sees_the_reason_and_cannot_save(demo_db):
-    add_user(Store(demo_db), "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}))
+    add_user(Store(demo_db), "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=ADMIN)
     before = stored(demo_db)
     app = make_app(demo_db, user="viewer")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -167,7 +167,7 @@ async def test_a_user_without_edit_sees_the_reason_and_cannot_save(demo_db):
 
 
 async def test_a_user_without_add_cannot_fill_a_new_customer(demo_db):
-    add_user(Store(demo_db), "editor", UserType.EMPLOYEE, frozenset({Permission.LIST, Permission.EDIT}))
+    add_user(Store(demo_db), "editor", UserType.EMPLOYEE, frozenset({Permission.LIST, Permission.EDIT}), by=ADMIN)
     app = make_app(demo_db, user="editor")
     async with app.run_test(size=(80, 24)) as pilot:
         form, _ = await open_form(pilot, None)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from acting import ADMIN
 from export_helpers import Result, until
 from tui_helpers import make_app, settle, widget_text
 
@@ -216,7 +217,7 @@ async def test_a_missing_folder_or_a_wrong_extension_is_explained(demo_db, fixed
 
 
 async def test_without_the_list_permission_export_is_disabled_with_the_reason(demo_db, fixed_day_and_folder):
-    add_user(Store(demo_db), "bob", UserType.EMPLOYEE, frozenset({Permission.ADD, Permission.EDIT}))
+    add_user(Store(demo_db), "bob", UserType.EMPLOYEE, frozenset({Permission.ADD, Permission.EDIT}), by=ADMIN)
     app = make_app(demo_db, user="bob")
     async with app.run_test(size=(120, 36)) as pilot:
         result = await open_dialog(pilot, builtin_view())

@@ -162,7 +162,7 @@ async def test_a_refused_undo_is_explained_and_changes_nothing(demo_db, imported
 
 
 async def test_without_the_edit_permission_undo_is_disabled_with_the_reason(demo_db, imported):
-    add_user(Store(demo_db), "bob", UserType.EMPLOYEE, frozenset({Permission.LIST}))
+    add_user(Store(demo_db), "bob", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=ADMIN)
     app = make_app(demo_db, user="bob")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_history(pilot)
@@ -175,7 +175,7 @@ async def test_without_the_edit_permission_undo_is_disabled_with_the_reason(demo
 
 
 async def test_without_the_list_permission_the_history_is_not_shown(demo_db, imported):
-    add_user(Store(demo_db), "carol", UserType.EMPLOYEE, frozenset({Permission.EDIT}))
+    add_user(Store(demo_db), "carol", UserType.EMPLOYEE, frozenset({Permission.EDIT}), by=ADMIN)
     app = make_app(demo_db, user="carol")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_history(pilot)

@@ -241,7 +241,7 @@ async def test_escape_goes_back_without_changing_the_store(demo_db, folder):
 
 
 async def test_a_user_without_add_and_edit_cannot_preview(demo_db, folder):
-    add_user(Store(demo_db), "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}))
+    add_user(Store(demo_db), "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=ADMIN)
     app = make_app(demo_db, user="viewer")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_import(pilot, [])

@@ -198,7 +198,7 @@ async def test_a_filter_value_that_cannot_run_is_shown_and_not_saved(demo_db):
 
 def _bobs_public_view(demo_db) -> View:
     store = Store(demo_db)
-    bob = add_user(store, "bob", UserType.BUSINESS, frozenset(Permission))
+    bob = add_user(store, "bob", UserType.BUSINESS, frozenset(Permission), by=ADMIN)
     return save_view(store, bob, View("Bob's list", public=True, filters=(Filter("COUNTRY", Op.EQ, "france"),)))
 
 
@@ -377,7 +377,7 @@ async def test_save_under_a_new_name_renames_and_asks_before_replacing(demo_db):
 
 
 async def test_without_the_list_permission_saving_is_disabled_with_the_reason(demo_db):
-    add_user(Store(demo_db), "carol", UserType.EMPLOYEE, frozenset({Permission.ADD}))
+    add_user(Store(demo_db), "carol", UserType.EMPLOYEE, frozenset({Permission.ADD}), by=ADMIN)
     app = make_app(demo_db, user="carol")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_builder(app, pilot, None)
