@@ -192,7 +192,7 @@ def _other_format(text: str, options: ParseOptions) -> str:
     return ""
 
 
-_CURRENCY_RE = re.compile(r"[$€£¥₹¤₽₩₪₺฿₫]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|CNY|INR|SEK|NOK|DKK|PLN)\b", re.I)
+_MONEY_SIGN_RE = re.compile(r"[$€£¥₹¤₽₩₪₺฿₫]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|CNY|INR|SEK|NOK|DKK|PLN)\b", re.I)
 
 
 def parse_decimal_text(text: str, decimal_comma: bool) -> Decimal:
@@ -230,7 +230,7 @@ def _decimal(field: Field, options: ParseOptions) -> Callable[[str], Value]:
         try:
             value = parse_decimal_text(text, options.decimal_comma)
         except (ValueError, InvalidOperation):
-            if _CURRENCY_RE.search(text):
+            if _MONEY_SIGN_RE.search(text):
                 raise ValueProblem(
                     f"'{text[:40]}' has a currency sign or code. Write the amount alone, like {example}"
                 ) from None

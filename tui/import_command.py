@@ -18,7 +18,6 @@ from pathlib import Path
 
 from formats.errors import CustbookError, FileRejected, UsageError
 from formats.failed_rows import failed_rows_csv
-from formats.mail import MailNotSent, check_header_text, parse_addresses, send_results
 from formats.plan import ImportPlan, Policy
 from formats.reader import MAX_BYTES, read_bytes, read_file
 from formats.table import Issue
@@ -126,7 +125,12 @@ def _import(args: argparse.Namespace) -> int:
     if args.max_rows <= 0:
         raise UsageError("--max-rows must be a positive number", "For example --max-rows 50000")
     # Everything bound for an e-mail header is checked before anything else happens (exit 2, nothing queued).
-    addresses = parse_addresses(args.email) if args.email is not None else ()
+    # The mail modules load only when mail is asked for: smtplib and email cost a plain import 0.05 s.
+    addresses: tuple[str, ...] = ()
+    if args.email is not None or args.offline:
+        from formats.mail import parse_addresses
+
+        addresses = parse_addresses(args.email) if args.email is not None else ()
     if args.email_each and not addresses:
         raise UsageError("--email-each needs the addresses", "Add --email 'ana@example.com; bob@example.com'")
     if args.offline and args.dry_run:
@@ -137,6 +141,8 @@ def _import(args: argparse.Namespace) -> int:
             "For a queued import, save them once it has run: custbook jobs show ID --errors-out PATH",
         )
     if args.offline or addresses:
+        from formats.mail import check_header_text
+
         check_header_text(Path(args.file).name, "The file name")
     options = ParseOptions(date_format=DateFormat.parse(args.date_format))
     store = Store(args.db)
@@ -147,7 +153,9 @@ def _import(args: argparse.Namespace) -> int:
     policy = Policy.STRICT if args.strict else Policy.SKIP_FAILED
     try:
         if args.offline:
-            return _queue(args, store, user, JobOptions(options.date_format, args.encoding, policy, args.max_rows))
+            return _queue(
+                args, store, user, JobOptions(options.date_format, args.encoding, policy, args.max_rows), addresses
+            )
         raw = read_file(args.file, encoding=args.encoding, max_rows=args.max_rows)
         options = ParseOptions.for_file(options.date_format, raw.delimiter)
         plan = plan_import(store, raw, user=user, entity=args.entity, options=options, policy=policy)
@@ -190,7 +198,9 @@ def file_bytes(path: Path) -> bytes:
         raise
 
 
-def _queue(args: argparse.Namespace, store: Store, user: users_store.User, options: JobOptions) -> int:
+def _queue(
+    args: argparse.Namespace, store: Store, user: users_store.User, options: JobOptions, addresses: tuple[str, ...]
+) -> int:
     """Check the file now (a file that cannot be read is rejected at once), then queue it for the worker."""
     path = Path(args.file)
     data = file_bytes(path)
@@ -202,7 +212,7 @@ def _queue(args: argparse.Namespace, store: Store, user: users_store.User, optio
         options=options,
         user=user,
         entity=args.entity,
-        emails=parse_addresses(args.email) if args.email is not None else (),
+        emails=addresses,
         email_each=args.email_each,
     )
     if args.json:
@@ -227,6 +237,8 @@ def _email(
     failed_csv: bytes | None,
 ) -> None:
     """E-mail the results of an immediate import. A failure is a warning: the import's outcome stands."""
+    from formats.mail import MailNotSent, send_results
+
     try:
         send_results(
             summary, file_name=file_name, failed_csv=failed_csv, addresses=addresses, each=args.email_each,
