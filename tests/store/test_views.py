@@ -156,3 +156,13 @@ def test_export_format_follows_the_file_name(cli, people, tmp_path):
     assert target.read_bytes()[:2] == b"PK"
     clash = cli("export", "--format", "pdf", "-o", str(tmp_path / "list.xlsx"))
     assert clash.code == 2 and "--format xlsx" in clash.err
+
+
+def test_text_sorts_as_people_read_it_without_regard_to_case_or_accents(cli, write_csv):
+    names = ["Schmidt", "Schäfer", "schulz", "Zoë", "Émile", "Eve", "ábel", "Adam"]
+    rows = [["CUSTOMERID", "NAME", "PRINTAS"], *([f"P{i}", n, n] for i, n in enumerate(names))]
+    assert cli("import", str(write_csv(rows))).code == 0
+    order = ids(cli, sort="NAME")
+    shown = [names[int(cid[1:])] for cid in order]
+    assert shown == ["ábel", "Adam", "Émile", "Eve", "Schäfer", "Schmidt", "schulz", "Zoë"]
+    assert [names[int(cid[1:])] for cid in ids(cli, sort="-NAME", name="w")] == shown[::-1]
