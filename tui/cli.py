@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--email-each", action="store_true", help="one message to each address instead of one to all")
     p.add_argument("--errors-out", metavar="PATH", help="save the failed rows as a CSV to fix and re-import")
     p.add_argument("--max-rows", type=int, default=25_000, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--max-bytes", metavar="SIZE", help="refuse larger files, e.g. 500MB (default $CUSTBOOK_MAX_BYTES, else 200MB)"
+    )
     p.add_argument("--json", action="store_true")
 
     p = command("export", "export customers to a file or standard output")
