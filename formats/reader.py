@@ -8,17 +8,37 @@ choosing the reader from the content: a ZIP holding an Excel workbook, or a file
 from __future__ import annotations
 
 import os
+import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from formats.csv_reader import read_csv
-from formats.errors import FileRejected
+from formats.errors import FileRejected, InvalidValue
 from formats.table import RawTable
 from formats.xlsx_reader import is_xlsx, read_xlsx
 
 MAX_ROWS = 25000
 MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES_ENV = "CUSTBOOK_MAX_BYTES"
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str, what: str = "--max-bytes") -> int:
+    """A size as people write it: `200MB`, `1.5G`, `500k` or plain bytes (units are powers of 1024)."""
+    match = _SIZE.match(text)
+    size = int(float(match[1]) * 1024 ** " KMG".index(match[2].upper() or " ")) if match else 0
+    if size <= 0:
+        raise InvalidValue(f"{what} '{text}' is not a file size", "Write it like 200MB, 1GB or 500KB")
+    return size
+
+
+def configured_max_bytes(env: Mapping[str, str] | None = None) -> int:
+    """The largest file an import reads: $CUSTBOOK_MAX_BYTES when set (in the worker's environment for a job),
+    else 200 MB."""
+    text = (os.environ if env is None else env).get(MAX_BYTES_ENV, "").strip()
+    return parse_size(text, MAX_BYTES_ENV) if text else MAX_BYTES
 
 
 def read_file(
@@ -26,9 +46,12 @@ def read_file(
     *,
     encoding: str = "auto",
     max_rows: int = MAX_ROWS,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> RawTable:
-    """Read an import file from disk. `encoding` applies to CSV files only ("auto" or a codec name)."""
+    """Read an import file from disk. `encoding` applies to CSV files only ("auto" or a codec name); `max_bytes`
+    None is the configured limit (`configured_max_bytes`)."""
+    if max_bytes is None:
+        max_bytes = configured_max_bytes()
     path = Path(path)
     name = path.name or str(path)
     try:
@@ -61,9 +84,11 @@ def read_bytes(
     name: str,
     encoding: str = "auto",
     max_rows: int = MAX_ROWS,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> RawTable:
     """Read an import file already in memory (an upload, a test); `name` is used in messages and kept."""
+    if max_bytes is None:
+        max_bytes = configured_max_bytes()
     if len(data) > max_bytes:
         raise _too_big(name, len(data), max_bytes)
     if is_xlsx(data) or name.lower().endswith(_XLSX_SUFFIXES):

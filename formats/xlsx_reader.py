@@ -2,7 +2,8 @@
 
 This module owns turning the first worksheet's typed cells into the text a user would have typed (numbers without
 binary noise, dates as ISO `YYYY-MM-DD`, booleans as TRUE/FALSE) with the sheet's own row numbers, and the
-rejections an .xlsx can earn (damaged or not really a workbook, empty, too many rows).
+rejections an .xlsx can earn (damaged or not really a workbook, empty, too many rows, formulas saved without their
+results).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import warnings
 import zipfile
 from decimal import Decimal
 from typing import Any
+from xml.etree import ElementTree
 
 from formats.csv_reader import describe_binary, empty_file, too_many_rows
 from formats.errors import FileRejected
@@ -22,6 +24,9 @@ from formats.table import RawRow, RawTable
 # Excel escapes control characters in strings as _xHHHH_ (a CR before a line break is `_x000D_`).
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ZERO_PADDED = re.compile(r"^0+$")
+# A formula element in worksheet XML (`<f>`, `<f t="shared" .../>`, or with a namespace prefix); not `<font>`.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_SHOWN_CELLS = 3
 
 
 def is_xlsx(data: bytes) -> bool:
@@ -70,6 +75,7 @@ def _read(data: bytes, name: str, max_rows: int) -> RawTable:
         if not workbook.worksheets:
             raise empty_file(name)
         sheet = workbook.worksheets[0]
+        _refuse_formulas_without_values(sheet, name)
         # The stored dimension is often wrong (some programs write "A1"): read every cell actually there.
         sheet.reset_dimensions()
         header: tuple[str, ...] | None = None
@@ -107,6 +113,56 @@ def _read(data: bytes, name: str, max_rows: int) -> RawTable:
     if header is None:
         raise empty_file(name)
     return RawTable(name=name, header=header, rows=tuple(rows), encoding=None, delimiter=None)
+
+
+def _refuse_formulas_without_values(sheet: Any, name: str) -> None:
+    """Refuse a sheet holding formulas saved without their result (files written by scripts and some converters).
+    openpyxl reads such a cell as empty, and an empty cell ERASES the stored field: the import would silently
+    blank data. Excel and LibreOffice store the results when they save the file, which is the fix."""
+    # Reading the sheet's XML again costs one more decompression; a regex over the raw chunks decides at C speed
+    # whether there is any formula at all, and only then is the XML parsed to find the cells.
+    with sheet._get_source() as source:
+        tail = b""
+        while True:
+            chunk = source.read(1 << 20)
+            if not chunk:
+                return
+            if _FORMULA_TAG.search(tail + chunk):
+                break
+            tail = chunk[-64:]
+    cells: list[str] = []
+    count = 0
+    with sheet._get_source() as source:
+        for _, element in ElementTree.iterparse(source):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "c":
+                parts = {child.tag.rpartition("}")[2]: child for child in element}
+                if "f" in parts and _no_result(element.get("t", "n"), parts.get("v")):
+                    count += 1
+                    if len(cells) < _SHOWN_CELLS:
+                        cells.append(element.get("r") or "?")
+                element.clear()
+            elif tag == "row":
+                element.clear()  # keeps memory flat on big sheets
+    if not count:
+        return
+    where = ", ".join(cells) + (f" and {count - len(cells):,} more" if count > len(cells) else "")
+    one = count == 1
+    noun, hold, them = ("cell", "holds a formula", "it") if one else ("cells", "hold formulas", "them")
+    raise FileRejected(
+        f"In {name}, {noun} {where} {hold} whose result was not saved with the file: importing would read "
+        f"{them} as empty and erase {'that field' if one else 'those fields'}",
+        "Open the file in Excel or LibreOffice and save it again so that the values are stored, then import it",
+    )
+
+
+def _no_result(cell_type: str, value: ElementTree.Element | None) -> bool:
+    """A formula cell without its result: no `<v>`, or an empty one where only a text result may be empty (openpyxl
+    writes `<v></v>` for every formula; Excel and LibreOffice write `t="str"` and `<v></v>` for a formula whose
+    result is the empty text, which is a real, empty value)."""
+    if value is None:
+        return True
+    return not (value.text or "") and cell_type not in ("str", "s", "inlineStr")
 
 
 def cell_text(value: Any, number_format: str | None = None) -> str:

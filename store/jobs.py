@@ -374,7 +374,11 @@ def run_claimed(store: Store, claim: Claim) -> Job | None:
     label = job.id
     options = job.options
     try:
-        raw = read_bytes(claim.data, name=job.file_name, encoding=options.encoding, max_rows=options.max_rows)
+        # The size limit was applied when the job was queued (perhaps with --max-bytes): not again here.
+        raw = read_bytes(
+            claim.data, name=job.file_name, encoding=options.encoding, max_rows=options.max_rows,
+            max_bytes=max(1, len(claim.data)),
+        )  # fmt: skip
     except (FileRejected, InvalidValue) as exc:
         return _refuse(store, claim, exc)
     # Reading a large file takes seconds: say so before the long transaction, so that no other worker takes over.

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from formats.errors import CustbookError, UsageError
+from tui.terminal import guarded_output
 
 EXIT_INTERRUPTED = 130
 
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--email-each", action="store_true", help="one message to each address instead of one to all")
     p.add_argument("--errors-out", metavar="PATH", help="save the failed rows as a CSV to fix and re-import")
     p.add_argument("--max-rows", type=int, default=25_000, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--max-bytes", metavar="SIZE", help="refuse larger files, e.g. 500MB (default $CUSTBOOK_MAX_BYTES, else 200MB)"
+    )
     p.add_argument("--json", action="store_true")
 
     p = command("export", "export customers to a file or standard output")
@@ -167,6 +171,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_words(argv: Sequence[str]) -> list[str]:
+    """The arguments, refusing one that holds bytes that are not UTF-8 (Python keeps them as lone surrogates,
+    which no store, file or terminal can hold: they would fail deep inside a command)."""
+    for word in argv:
+        if any("\udc80" <= ch <= "\udcff" for ch in word):
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise UsageError(
+                f"The argument '{shown}' holds bytes that are not UTF-8 text",
+                "Set the terminal's encoding to UTF-8 and type it again",
+            )
+    return list(argv)
+
+
 def _join_dash_values(argv: Sequence[str]) -> list[str]:
     """`--sort -CREDITLIMIT` and `--filter -X...`: a value starting with "-" would look like an option to argparse."""
     out: list[str] = []
@@ -184,43 +201,50 @@ def _join_dash_values(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        args = build_parser().parse_args(_join_dash_values(sys.argv[1:] if argv is None else argv))
-        args.db = args.db or default_db()
-        args.user = args.user or default_user()
-        if not args.command:
-            from tui.app import run_app
+    with guarded_output() as guard:
+        try:
+            words = _utf8_words(sys.argv[1:] if argv is None else argv)
+            args = build_parser().parse_args(_join_dash_values(words))
+            args.db = args.db or default_db()
+            args.user = args.user or default_user()
+            if not args.command:
+                from tui.app import run_app
 
-            return run_app(args.db, args.user, args.entity)
-        if args.command == "import":
-            # The import path skips the other commands' modules (exports, views): a script's import starts faster.
-            from tui.import_command import cmd_import
+                with guard.paused():  # the interface drives the terminal itself, with its own escapes
+                    return run_app(args.db, args.user, args.entity)
+            return _dispatch(args)
+        except CustbookError as exc:
+            print(f"custbook: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except KeyboardInterrupt:
+            print("custbook: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            return 0
+        except OSError as exc:  # a full disk, a folder without write permission...
+            where = f" ({exc.filename})" if exc.filename else ""
+            print(f"custbook: could not read or write a file{where}: {exc.strerror or exc}.", file=sys.stderr)
+            return 1
+        except Exception as exc:  # the last line of defence: one sentence, never a traceback
+            if os.environ.get("CUSTBOOK_DEBUG"):
+                raise
+            print(f"custbook: unexpected problem ({type(exc).__name__}: {exc}). Please report it.", file=sys.stderr)
+            return 1
 
-            return cmd_import(args)
-        if args.command == "jobs":
-            from tui.jobs_command import cmd_jobs
 
-            return cmd_jobs(args)
-        from tui import commands
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "import":
+        # The import path skips the other commands' modules (exports, views): a script's import starts faster.
+        from tui.import_command import cmd_import
 
-        return commands.dispatch(args)
-    except CustbookError as exc:
-        print(f"custbook: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("custbook: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return 0
-    except OSError as exc:  # a full disk, a folder without write permission...
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"custbook: could not read or write a file{where}: {exc.strerror or exc}.", file=sys.stderr)
-        return 1
-    except Exception as exc:  # the last line of defence: one sentence, never a traceback
-        if os.environ.get("CUSTBOOK_DEBUG"):
-            raise
-        print(f"custbook: unexpected problem ({type(exc).__name__}: {exc}). Please report it.", file=sys.stderr)
-        return 1
+        return cmd_import(args)
+    if args.command == "jobs":
+        from tui.jobs_command import cmd_jobs
+
+        return cmd_jobs(args)
+    from tui import commands
+
+    return commands.dispatch(args)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 from formats.errors import CustbookError, FileRejected, UsageError
 from formats.failed_rows import failed_rows_csv
 from formats.plan import ImportPlan, Policy
-from formats.reader import MAX_BYTES, read_bytes, read_file
+from formats.reader import configured_max_bytes, parse_size, read_bytes, read_file
 from formats.table import Issue
 from formats.values import DateFormat, ParseOptions, format_value
 from store import entities as entities_store
@@ -145,6 +145,7 @@ def _import(args: argparse.Namespace) -> int:
 
         check_header_text(Path(args.file).name, "The file name")
     options = ParseOptions(date_format=DateFormat.parse(args.date_format))
+    max_bytes = parse_size(args.max_bytes) if args.max_bytes else configured_max_bytes()
     store = Store(args.db)
     user = users_store.resolve_user(store, args.user)
     if not (user.can(users_store.Permission.ADD) or user.can(users_store.Permission.EDIT)):
@@ -153,10 +154,9 @@ def _import(args: argparse.Namespace) -> int:
     policy = Policy.STRICT if args.strict else Policy.SKIP_FAILED
     try:
         if args.offline:
-            return _queue(
-                args, store, user, JobOptions(options.date_format, args.encoding, policy, args.max_rows), addresses
-            )
-        raw = read_file(args.file, encoding=args.encoding, max_rows=args.max_rows)
+            job_options = JobOptions(options.date_format, args.encoding, policy, args.max_rows)
+            return _queue(args, store, user, job_options, max_bytes, addresses)
+        raw = read_file(args.file, encoding=args.encoding, max_rows=args.max_rows, max_bytes=max_bytes)
         options = ParseOptions.for_file(options.date_format, raw.delimiter)
         plan = plan_import(store, raw, user=user, entity=args.entity, options=options, policy=policy)
     except FileRejected as exc:
@@ -185,26 +185,34 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if plan.failed else 0
 
 
-def file_bytes(path: Path) -> bytes:
+def file_bytes(path: Path, max_bytes: int | None = None) -> bytes:
     """The file's bytes, for a job; the problems `read_file` names in words (missing, folder, too big) alike."""
+    limit = configured_max_bytes() if max_bytes is None else max_bytes
     try:
         info = path.stat()
-        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
-            read_file(path)  # raises the "too big" rejection without reading the file
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            read_file(path, max_bytes=limit)  # raises the "too big" rejection without reading the file
         with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
+            return handle.read(limit + 1)
     except OSError:
-        read_file(path)  # raises the FileRejected that says what is wrong with the path
+        read_file(path, max_bytes=limit)  # raises the FileRejected that says what is wrong with the path
         raise
 
 
 def _queue(
-    args: argparse.Namespace, store: Store, user: users_store.User, options: JobOptions, addresses: tuple[str, ...]
+    args: argparse.Namespace,
+    store: Store,
+    user: users_store.User,
+    options: JobOptions,
+    max_bytes: int,
+    addresses: tuple[str, ...],
 ) -> int:
     """Check the file now (a file that cannot be read is rejected at once), then queue it for the worker."""
     path = Path(args.file)
-    data = file_bytes(path)
-    raw = read_bytes(data, name=path.name or str(path), encoding=options.encoding, max_rows=options.max_rows)
+    data = file_bytes(path, max_bytes)
+    raw = read_bytes(
+        data, name=path.name or str(path), encoding=options.encoding, max_rows=options.max_rows, max_bytes=max_bytes
+    )
     job = submit_job(
         store,
         data=data,

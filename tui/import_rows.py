@@ -152,7 +152,7 @@ class PlanRows:
         if field_id is None:
             return ""
         field = self.catalogue.get(field_id)
-        return field.label if field else field_id
+        return safe_text(field.label if field else field_id)  # custom labels are data: text, never commands
 
     def text(self, field_id: str, value: Value) -> str:
         """The value as people read it, control characters made harmless; "" for none."""

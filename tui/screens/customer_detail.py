@@ -60,7 +60,7 @@ class CustomerDetailScreen(Screen[None]):
         for field in self.session.catalogue.fields:
             shown = display_formatter(field.type, self.session.date_format)(record.get(field.id))
             # Text, never markup; control characters made visible (a name must not drive the terminal).
-            table.add_row(field.label, Text(safe_text(shown).replace("⏎", "\n")), field.id)
+            table.add_row(Text(safe_text(field.label)), Text(safe_text(shown).replace("⏎", "\n")), field.id)
         target.update(table)
 
     def action_back(self) -> None:

@@ -216,7 +216,7 @@ class CustomerForm(Screen[str | None]):
         for field in self.session.catalogue.fields:
             if not field.importable:
                 shown = display_formatter(field.type, self.session.date_format)(record.get(field.id))
-                table.add_row(field.label, Text(safe_text(shown)))
+                table.add_row(Text(safe_text(field.label)), Text(safe_text(shown)))
         return table
 
     # --- reading the form ------------------------------------------------------------------------------------
