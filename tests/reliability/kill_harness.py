@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run by hand, the sibling module is not on the path
 
 from store_states import (
+    NARROW,
     State,
     build_store,
     copy_store,
@@ -151,10 +152,9 @@ def prepare(work: Path, *, customers: int = 5000, rows: int = 25_000, wide: bool
     before_store = work / "before.duckdb"
     build_store(before_store, customers)
     base = export_rows(before_store)
-    columns = base[0] if wide else None
     import_file = work / "customers.csv"
-    kwargs = {"columns": columns} if columns else {}
-    counts = write_import_file(import_file, base, rows=rows, prefix="K", field="CITY", **kwargs)
+    columns = base[0] if wide else NARROW
+    counts = write_import_file(import_file, base, rows=rows, prefix="K", field="CITY", columns=columns)
     after_store = work / "after-import.duckdb"
     copy_store(before_store, after_store)
     seconds, commit_at = _run_to_end(_start_cli("import", str(import_file)), after_store)

@@ -2,9 +2,9 @@
 times (in two halves), its `custbook undo` and a Ctrl+S save from the interface 10 times each, at random moments.
 After every kill the store opens with exactly the state before or exactly the state after, and its history agrees.
 
-The kinds are separate tests (the import's in two halves) so that pytest-xdist runs them side by side. About 120 s of
-CPU in all, so about a minute on two idle cores. Their figures are printed at the end of the run ("reliability
-figures"); `python tests/reliability/kill_harness.py --kills 300` is the long run."""
+The kinds are separate tests (the import's in two halves) so that pytest-xdist runs them side by side: about 90 s
+with `pytest -n 2` on two quiet cores. Their figures are printed at the end of the run ("measured figures");
+`python tests/reliability/kill_harness.py --kills 300` is the long run."""
 
 from __future__ import annotations
 
