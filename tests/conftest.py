@@ -79,3 +79,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
         pytest.fail("soffice is missing in CI: .ci/run must install LibreOffice", pytrace=False)
     pytest.skip("LibreOffice's soffice is not on the PATH: install LibreOffice to run this test")
+
+
+# Figures some tests measure (the reliability tests' kills, concurrent runs) are attached to their reports as the user
+# property "figures" and printed at the end of the run. It is done here, in the top conftest, because under
+# pytest-xdist only the controller prints, and it loads no conftest below tests/ unless given that folder.
+_FIGURES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        _FIGURES.extend(str(value) for name, value in report.user_properties if name == "figures")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _FIGURES:
+        terminalreporter.section("measured figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)

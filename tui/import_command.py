@@ -16,7 +16,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from formats.errors import CustbookError, FileRejected, UsageError
+from formats.errors import Conflict, CustbookError, FileRejected, StoreBusy, UsageError
 from formats.failed_rows import failed_rows_csv
 from formats.plan import ImportPlan, Policy
 from formats.reader import configured_max_bytes, parse_size, read_bytes, read_file
@@ -31,6 +31,8 @@ from store.planner import plan_import
 
 SHOWN_ERRORS = 20
 SHOWN_CHANGES = 15
+# Imports committed by other programs between this one's planning and its write: how many times to plan again.
+STALE_PLAN_RETRIES = 5
 
 
 def _rejected(exc: CustbookError) -> dict[str, object]:
@@ -166,14 +168,14 @@ def _import(args: argparse.Namespace) -> int:
         if addresses:
             _email(args, addresses, _rejected(exc), Path(args.file).name, None)
         return 1
-    if args.errors_out:
-        _save_failed(plan, Path(args.errors_out))
     if args.dry_run or (policy is Policy.STRICT and plan.failed):
         status = "rejected" if (policy is Policy.STRICT and plan.failed) else "dry-run"
         batch = None
     else:
-        status = "committed"
-        batch = apply_plan(store, plan, user=user).batch
+        plan, batch = _commit(store, plan, user)
+        status = "rejected" if (policy is Policy.STRICT and plan.failed) else "committed"
+    if args.errors_out:
+        _save_failed(plan, Path(args.errors_out))
     summary = plan.summary(status, batch)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, default=str))
@@ -183,6 +185,27 @@ def _import(args: argparse.Namespace) -> int:
         failed_csv = failed_rows_csv(plan.raw, plan.errors, plan.failed_rows) if plan.failed else None
         _email(args, addresses, summary, plan.file_name, failed_csv)
     return 1 if plan.failed else 0
+
+
+def _commit(store: Store, plan: ImportPlan, user: users_store.User) -> tuple[ImportPlan, str | None]:
+    """Apply the plan; the plan applied and its batch.
+
+    Another program (a second import, a worker, an interface's save) may commit between this import's planning and
+    its write, and apply then refuses the stale plan. Nobody has seen this plan (unlike the interface's preview), so
+    it is made again against the store as it now is, as if this import had started after the other one: both files
+    go through and neither overwrites the other's changes."""
+    for attempt in range(1, STALE_PLAN_RETRIES + 1):
+        try:
+            return plan, apply_plan(store, plan, user=user).batch
+        except Conflict:
+            if attempt == STALE_PLAN_RETRIES:
+                raise StoreBusy(
+                    "The store kept being changed by other programs while this import was being written, so "
+                    "nothing was written",
+                    "Try again in a moment",
+                ) from None
+        plan = plan_import(store, plan.raw, user=user, entity=plan.entity, options=plan.options, policy=plan.policy)
+    raise AssertionError("unreachable")
 
 
 def file_bytes(path: Path, max_bytes: int | None = None) -> bytes:
