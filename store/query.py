@@ -34,6 +34,8 @@ class CompiledView:
     order: str
     params: tuple[object, ...]
     reverse_order: str = ""  # the same order backwards: pages near the end are read from the end
+    sort_columns: str = '"CUSTOMERID"'  # the quoted columns the order reads
+    costly_filter: bool = False  # the quick filter: several text columns searched, worth filtering only once
 
     def sql(self, extra_columns: str = "") -> str:
         cols = self.select + (", " + extra_columns if extra_columns else "")
@@ -137,6 +139,7 @@ def compile_view(
         for s in view.sort
     ]
     keys.append(('"CUSTOMERID"', False))  # a total order: pages never repeat or skip a customer
+    sort_columns = list(dict.fromkeys([*(quote_ident(s.field, catalogue) for s in view.sort), '"CUSTOMERID"']))
 
     def order_sql(flip: bool) -> str:
         # NULLS LAST in the view's order; reversed (for pages near the end) they come first.
@@ -151,6 +154,8 @@ def compile_view(
         order=order_sql(False),
         params=tuple(values),
         reverse_order=order_sql(True),
+        sort_columns=", ".join(sort_columns),
+        costly_filter=bool(quick.strip() and quick_fields),
     )
 
 
@@ -165,11 +170,11 @@ def count_in(con: duckdb.DuckDBPyConnection, compiled: CompiledView) -> int:
 
 
 def page(
-    store: Store, compiled: CompiledView, offset: int, limit: int, total: int | None = None
+    store: Store, compiled: CompiledView, offset: int, limit: int, total: int | None = None, *, warm: bool = False
 ) -> list[tuple[Value, ...]]:
     """Rows offset..offset+limit of the view. Knowing the total, a page in the second half is read backwards
-    from the end, so the last page costs what the first does."""
-    with store.read() as con:
+    from the end, so the last page costs what the first does. `warm`: see `Store.read`."""
+    with store.read(warm=warm) as con:
         return page_in(con, compiled, offset, limit, total)
 
 
@@ -186,10 +191,38 @@ def page_in(
     return con.execute(compiled.sql() + " LIMIT ? OFFSET ?", [*compiled.params, limit, offset]).fetchall()
 
 
-def count_and_page(store: Store, compiled: CompiledView, limit: int) -> tuple[int, list[tuple[Value, ...]]]:
+def count_and_page(
+    store: Store, compiled: CompiledView, limit: int, *, warm: bool = False
+) -> tuple[int, list[tuple[Value, ...]]]:
     """The number of matching customers and the first page, in one opening of the store (one keystroke)."""
-    with store.read() as con:
+    with store.read(warm=warm) as con:
+        if compiled.costly_filter:
+            return _count_and_page_filtering_once(con, compiled, limit)
         return count_in(con, compiled), page_in(con, compiled, 0, limit)
+
+
+def _count_and_page_filtering_once(
+    con: duckdb.DuckDBPyConnection, compiled: CompiledView, limit: int
+) -> tuple[int, list[tuple[Value, ...]]]:
+    """The quick filter searches six text columns of every customer: done once, keeping the matches' row IDs and
+    sort keys, then counted and paged from those. Measured on 1,000,000 customers: 90-120 ms against 120-220 ms for
+    a count and a page that each filter (the page cannot stop early when few customers match)."""
+    con.execute("BEGIN TRANSACTION")  # one snapshot for the three statements
+    try:
+        con.execute(
+            f'CREATE OR REPLACE TEMP TABLE quick_match AS SELECT rowid AS "_row", {compiled.sort_columns} '
+            f"FROM customers WHERE {compiled.where}",
+            list(compiled.params),
+        )
+        row = con.execute("SELECT count(*) FROM quick_match").fetchone()
+        rows = con.execute(
+            f'SELECT {compiled.select} FROM customers WHERE rowid IN (SELECT "_row" FROM quick_match '
+            f"ORDER BY {compiled.order} LIMIT ?) ORDER BY {compiled.order}",
+            [max(0, int(limit))],
+        ).fetchall()
+    finally:
+        con.execute("ROLLBACK")  # nothing to keep: the temporary table goes with it
+    return (int(row[0]) if row else 0), rows
 
 
 def get_customer(

@@ -13,11 +13,11 @@ checked inside that call: nothing is polled and nothing in the production code i
 
 - first rows: the customer list is the current screen and every grid line in view has its row (no placeholder);
 - a quick-filter keystroke: the screen has started a newer query than before the key (its generation advanced,
-  which happens after the 0.06 s debounce), the status line no longer says "counting…" (the answer for the current
+  which happens at the key itself), the status line no longer says "counting…" (the answer for the current
   generation was handled: stale answers leave it as it is) and every line in view has its row;
 - End: the cursor is on the last customer and every line in view (the last screenful) has its row.
 
-Between steps the app is left to finish its workers and the debounce, so each keystroke is timed on its own.
+Between steps the app is left to finish its workers, so each keystroke is timed on its own.
 With --first-rows-only the process writes its result and leaves with os._exit as soon as the first rows are shown,
 so that its whole wall time, measured by the parent, is "start to first rows". One JSON object on stdout; times in
 seconds (perf_counter), CPU times from time.process_time (the whole process: the main thread and DuckDB's), peak
@@ -41,7 +41,7 @@ from textual.widgets import Static  # noqa: E402
 from textual.worker import WorkerCancelled, WorkerFailed  # noqa: E402
 
 from tui.app import CustbookApp  # noqa: E402
-from tui.screens.customer_list import DEBOUNCE_SECONDS, CustomerListScreen  # noqa: E402
+from tui.screens.customer_list import CustomerListScreen  # noqa: E402
 from tui.widgets.grid import CustomerGrid  # noqa: E402
 
 T_IMPORTED = time.perf_counter()
@@ -110,8 +110,8 @@ def list_screen(app: CustbookApp) -> CustomerListScreen | None:
 
 
 async def quiet(app: CustbookApp, pilot) -> None:
-    """Let the debounce and every worker finish (an Escape starts two loads), and their messages be handled."""
-    await asyncio.sleep(DEBOUNCE_SECONDS + 0.1)
+    """Let every worker finish (an Escape starts two loads), and their messages be handled."""
+    await asyncio.sleep(0.1)
     for _ in range(200):
         pending = [w for w in app.workers if not w.is_finished]
         if not pending:

@@ -1,8 +1,8 @@
 """The customer list, the main screen: the current view in a grid fed page by page from the store.
 
-Owns the header line (view, "N of M customers", level, user), the quick filter (narrows as you type, debounced,
-stale answers ignored), sorting by the grid's current column, and choosing a view. Queries run in worker threads
-that post their results; only this screen's handlers touch widgets.
+Owns the header line (view, "N of M customers", level, user), the quick filter (narrows as you type, one query
+at a time, stale answers ignored), sorting by the grid's current column, and choosing a view. Queries run in
+worker threads that post their results; only this screen's handlers touch widgets.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from formats.catalogue import LIST_COLUMNS, Field
@@ -31,7 +30,6 @@ from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid
 
 QUICK_FIELDS = ("CUSTOMERID", "NAME", "PRINTAS", "EMAIL1", "PHONE1", "CITY")
-DEBOUNCE_SECONDS = 0.04
 
 
 @dataclass
@@ -44,7 +42,8 @@ class ViewSource:
     total: int
 
     def rows(self, offset: int, limit: int) -> Sequence[tuple[Value, ...]]:
-        return query.page(self.session.store, self.compiled, offset, limit, self.total)
+        # Warm: scrolling reads page after page; the store stays open between them (store.db._Warm).
+        return query.page(self.session.store, self.compiled, offset, limit, self.total, warm=True)
 
 
 class CustomerListScreen(Screen[None]):
@@ -84,7 +83,11 @@ class CustomerListScreen(Screen[None]):
         self.view: View = builtin_view()
         self.sort: tuple[SortKey, ...] | None = None  # the user's sort; None = the view's own
         self._generation = 0
-        self._debounce: Timer | None = None
+        # The quick filter runs a query at the first key, at once; keys typed while it runs are taken together by
+        # the next one, started when it answers. No timer: a single key waits for its query only, and fast typing
+        # never has more than one query running.
+        self._in_flight = False
+        self._typed_meanwhile = False
         self._matching: int | None = None  # None until the first answer
         self._of_total = 0
         # The view's count without the quick filter does not change while the user types: counted once per view.
@@ -118,6 +121,7 @@ class CustomerListScreen(Screen[None]):
             self._show_status()  # says why the list stays empty; the store would refuse the query anyway
             return
         self._generation += 1
+        self._in_flight = True
         quick = self.query_one("#quick", Input).value
         self._load(self._generation, self.effective_view, quick)
         self._show_status(loading=True)
@@ -131,7 +135,7 @@ class CustomerListScreen(Screen[None]):
                 view, session.catalogue, user=session.user, entity=session.entity, columns=columns,
                 date_format=session.date_format, quick=quick, quick_fields=QUICK_FIELDS,
             )  # fmt: skip
-            total, first = query.count_and_page(session.store, compiled, PAGE)
+            total, first = query.count_and_page(session.store, compiled, PAGE, warm=True)
             of_total = total if not quick.strip() else self._totals.get((view, session.entity))
             if of_total is None:
                 plain = query.compile_view(
@@ -144,8 +148,13 @@ class CustomerListScreen(Screen[None]):
         self.post_message(self.Loaded(generation, ViewSource(session, compiled, columns, total), first, of_total))
 
     def on_customer_list_screen_loaded(self, message: Loaded) -> None:
-        if message.generation != self._generation:
-            return  # the user typed on: a newer query is on its way
+        # An answer for an older generation (the view or sort changed meanwhile) is dropped; the current one is
+        # shown even when keys were typed meanwhile: the rows narrow step by step while the next query runs.
+        if message.generation == self._generation:
+            self._show_loaded(message)
+        self._answered(message.generation)
+
+    def _show_loaded(self, message: Loaded) -> None:
         grid = self.query_one(CustomerGrid)
         sort = self.effective_view.sort
         grid.sort_marks = {
@@ -164,6 +173,7 @@ class CustomerListScreen(Screen[None]):
             from tui.screens.error_dialog import ErrorDialog
 
             self.app.push_screen(ErrorDialog(message.error))
+        self._answered(message.generation)
 
     def _show_status(self, loading: bool = False) -> None:
         view = self.view
@@ -203,9 +213,19 @@ class CustomerListScreen(Screen[None]):
 
     @on(Input.Changed, "#quick")
     def _typed(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.reload)
+        if self._in_flight:
+            self._typed_meanwhile = True
+        else:
+            self.reload()
+
+    def _answered(self, generation: int) -> None:
+        """The current query answered: start the one the keys typed meanwhile ask for."""
+        if generation != self._generation:
+            return
+        self._in_flight = False
+        if self._typed_meanwhile:
+            self._typed_meanwhile = False
+            self.reload()
 
     @on(Input.Submitted, "#quick")
     def _done_typing(self) -> None:
@@ -215,7 +235,7 @@ class CustomerListScreen(Screen[None]):
         box = self.query_one("#quick", Input)
         if box.has_focus or box.value:
             had_text = bool(box.value)
-            box.value = ""  # its Changed event reloads the list, once, after the debounce
+            box.value = ""  # its Changed event reloads the list
             box.remove_class("shown")
             self.query_one(CustomerGrid).focus()
             if not had_text:
