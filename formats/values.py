@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from itertools import repeat
 
 from formats.catalogue import ENUM_SYNONYMS, Field, FieldType
 from formats.errors import InvalidValue
@@ -295,14 +296,33 @@ def canonical_text(value: Value) -> str | None:
     return str(value)
 
 
-def column_parser(
-    field: Field, options: ParseOptions
-) -> Callable[[list[str]], tuple[list[Value], list[tuple[int, str]]]]:
+# What the plain CSV export puts before text a spreadsheet would run as a formula ('+1 206..., '=SUM...): read back,
+# the apostrophe goes, so that exporting, editing in a spreadsheet and importing changes nothing.
+NEUTRALISED = tuple("'" + ch for ch in ("=", "+", "-", "@", "\t", "\r"))
+_TEXT_KINDS = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
+ColumnParser = Callable[[list[str]], tuple[list[Value], list[tuple[int, str]]]]
+
+
+def column_parser(field: Field, options: ParseOptions) -> ColumnParser:
     """Parse a whole column at once: (values, [(index, problem)]). Blank cells become None.
 
     Column at a time, because a 25,000-row file has about a million cells: the common types (plain text,
     checkboxes, lists) run as list comprehensions over builtins instead of a Python call per cell.
     """
+    parse = _column_parser(field, options)
+    if field.type not in _TEXT_KINDS:
+        return parse
+
+    def parse_text_column(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
+        # The check runs in C (str.startswith over the column); the rewrite only when a cell needs it.
+        if any(map(str.startswith, cells, repeat(NEUTRALISED))):
+            cells = [c[1:] if c.startswith(NEUTRALISED) else c for c in cells]
+        return parse(cells)
+
+    return parse_text_column
+
+
+def _column_parser(field: Field, options: ParseOptions) -> ColumnParser:
     kind = field.type
     plain_text = kind is FieldType.TEXT and field.id not in ("CUSTOMERID", "CURRENCY")
     if plain_text:

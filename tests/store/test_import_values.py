@@ -243,3 +243,21 @@ def test_bad_custom_field_definitions(cli):
     assert cli("fields", "add", "NAME", "--type", "text").code == 2
     assert cli("fields", "add", "X1", "--type", "colour").code == 2
     assert cli("fields", "add", "X2", "--type", "enum").code == 2
+
+
+def test_a_plain_csv_export_edited_in_a_spreadsheet_imports_back_without_its_apostrophes(cli, write_csv, tmp_path):
+    """The plain CSV export puts an apostrophe before text a spreadsheet would run as a formula (+1 206..., =x,
+    -12, @home); importing that file back takes it off again: nothing changes."""
+    rows = [
+        ["CUSTOMERID", "NAME", "PRINTAS", "PHONE1", "COMMENTS"],
+        ["-12", "=Acme", "@Acme", "+1 206-555-0109", "-- see notes"],
+        ["P2", "Plain", "Plain", "06 12 34 56 78", "'quoted' on purpose"],
+    ]
+    assert cli("import", str(write_csv(rows))).code == 0
+    before = export_rows(cli)
+    plain = tmp_path / "plain.csv"
+    assert cli("export", "--format", "csv", "-o", str(plain)).code == 0
+    assert "'+1 206-555-0109" in plain.read_text(encoding="utf-8-sig")  # neutralised in the file
+    again = cli("import", str(plain), "--json").json
+    assert (again["updated"], again["created"], again["failed"]) == (0, 0, 0), again
+    assert export_rows(cli) == before
