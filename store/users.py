@@ -50,7 +50,8 @@ class User:
         if perm not in self.perms:
             raise PermissionDenied(
                 f"{self.name} may not {action} (the {perm.value.capitalize()} permission is missing)",
-                f"Ask an administrator to run: custbook users add {self.name} --perms ...,{perm.value}",
+                f"Ask an administrator to run: custbook users add {self.name} --perms "
+                + ",".join(p.value for p in Permission if p in self.perms or p is perm),
             )
 
 

@@ -147,8 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = users.add_parser("add", help="add a user or change one")
     _common(p, top=False)
     p.add_argument("name")
-    p.add_argument("--type", default="business", help="business, employee or approver")
-    p.add_argument("--perms", default="list", help="comma-separated: list,add,edit")
+    # Omitted, they keep an existing user's type and permissions (a new user: business, list).
+    p.add_argument("--type", default=None, help="business, employee or approver (default: unchanged, or business)")
+    p.add_argument("--perms", default=None, help="comma-separated: list,add,edit (default: unchanged, or list)")
     _common(users.add_parser("list", help="list users"), top=False)
 
     ents = command("entities", "manage entities").add_subparsers(dest="action", required=True, parser_class=_Parser)

@@ -158,11 +158,19 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.action == "add":
         # In a new store the first user (the acting one) becomes the administrator, then adds the others.
         acting = users_store.resolve_user(store, args.user)
+        existing = {u.name.lower(): u for u in users_store.list_users(store)}.get(args.name.strip().lower())
+        # What is not given stays as it is: changing a user's permissions must not quietly change their type.
+        utype = users_store.parse_type(args.type) if args.type else (existing.type if existing else None)
+        perms = users_store.parse_perms(args.perms) if args.perms else (existing.perms if existing else None)
         user = users_store.add_user(
-            store, args.name, users_store.parse_type(args.type), users_store.parse_perms(args.perms), by=acting
+            store,
+            args.name,
+            utype or users_store.UserType.BUSINESS,
+            perms if perms is not None else frozenset({users_store.Permission.LIST}),
+            by=acting,
         )
-        perms = ",".join(sorted(p.value for p in user.perms)) or "none"
-        print(f"User {user.name}: {user.type.value}, permissions {perms}.")
+        shown = ",".join(p.value for p in users_store.Permission if p in user.perms) or "none"
+        print(f"User {user.name}: {user.type.value}, permissions {shown}.")
         return 0
     for u in users_store.list_users(store):
         perms = ",".join(p.value for p in users_store.Permission if p in u.perms) or "none"

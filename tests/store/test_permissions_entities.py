@@ -87,3 +87,16 @@ def test_user_names_match_without_regard_to_case(cli):
     assert cli("users", "add", "zoe", "--type", "employee", "--perms", "list,add").code == 0
     listed = cli("users", "list").out
     assert listed.count("Zoe") == 1 and "zoe" not in listed and "list,add" in listed
+
+
+def test_changing_a_users_permissions_keeps_their_type_and_the_refusal_gives_the_whole_command(cli, tmp_path):
+    cli("init")
+    assert cli("users", "add", "ana", "--type", "employee", "--perms", "list").code == 0
+    refused = cli("--user", "ana", "import", str(tmp_path / "any.csv"))
+    assert refused.code == 3 and "custbook users add ana --perms list,add." in refused.err  # paste-able as it is
+    assert cli("users", "add", "ana", "--perms", "list,add").code == 0
+    line = next(x for x in cli("users", "list").out.splitlines() if x.startswith("ana"))
+    assert line.split()[1:] == ["employee", "list,add"]
+    assert cli("users", "add", "ana", "--type", "approver").code == 0  # and the other way round
+    line = next(x for x in cli("users", "list").out.splitlines() if x.startswith("ana"))
+    assert line.split()[1:] == ["approver", "list,add"]
