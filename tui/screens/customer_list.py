@@ -50,11 +50,12 @@ class ViewSource:
 
 class CustomerListScreen(Screen[None]):
     CSS_PATH = "customer_list.tcss"
-    # Help and Quit first: on an 80-column terminal the footer shows the first keys.
+    # Help and Quit first. Jobs and Refresh, and the palette's ^p, are left out of the footer so that every other
+    # key fits on an 80-column terminal; the help (?) lists them all.
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
-        Binding("slash", "filter", "Filter"),
+        Binding("slash", "filter", "Find"),
         Binding("s", "sort", "Sort"),
         Binding("v", "views", "Views"),
         Binding("e", "edit", "Edit"),
@@ -62,7 +63,7 @@ class CustomerListScreen(Screen[None]):
         Binding("x", "export", "Export"),
         Binding("i", "import", "Import"),
         Binding("h", "history", "History"),
-        Binding("o", "jobs", "Jobs"),
+        Binding("o", "jobs", "Jobs", show=False),
         # Not in the compact footer (it would push keys off an 80-column terminal); in the help and the palette.
         Binding("r,f5", "refresh", "Refresh", show=False),
     ]
@@ -100,7 +101,7 @@ class CustomerListScreen(Screen[None]):
         yield Input(placeholder="Quick filter: ID, name, print as, e-mail, phone, city", id="quick")
         yield CustomerGrid(id="grid", date_format=self.session.date_format)
         # Compact: at 80 columns every key of the list still fits, Help and Quit included.
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(CustomerGrid).focus()
@@ -197,12 +198,12 @@ class CustomerListScreen(Screen[None]):
             counts = f"{self._of_total:,} customers"
         else:
             counts = f"{self._matching:,} of {self._of_total:,} customers"
-        text = Text.assemble(
-            (view.name, "bold"), f" ({kind}) · ", counts, f" · {self.session.level} · user {self.session.user.name}"
-        )
+        text = Text.assemble((view.name, "bold"), f" ({kind}) · ", counts)
         missing = sorted({m for m in map(self._forbidden, ("edit", "new", "export")) if m})
         if missing:
+            # Before the level and the user: on an 80-column terminal the reason must not be the part cut off.
             text.append(f" · read-only here: no {' or '.join(missing)} permission", "italic")
+        text.append(f" · {self.session.level} · user {self.session.user.name}")
         self.query_one("#status", Static).update(text)
 
     # --- quick filter --------------------------------------------------------------------------------------

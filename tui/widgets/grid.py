@@ -183,7 +183,9 @@ class CustomerGrid(ScrollView, can_focus=True):
 
     def _cell(self, text: str, width: int, style: Style, numeric: bool) -> list[Segment]:
         text = safe_text(text)
-        if numeric and cell_len(text) < width:
+        if cell_len(text) > width:
+            text = set_cell_size(text, width - 1) + "…"  # a cut value says so
+        elif numeric and cell_len(text) < width:
             text = " " * (width - cell_len(text)) + text
         return [Segment(set_cell_size(text, width), style), Segment(" " * GAP, style)]
 
@@ -214,10 +216,18 @@ class CustomerGrid(ScrollView, can_focus=True):
                 on_cursor = index == self.cursor_row
                 line = stripe + self.get_component_rich_style("grid--cursor") if on_cursor else stripe
                 cursor_cell = line + self.get_component_rich_style("grid--cursor-cell")
+                x = 0
                 for i, (value, fmt, w) in enumerate(zip(row, shown.formatters, shown.widths)):
                     numeric = shown.source.columns[i].type in (FieldType.DECIMAL, FieldType.INTEGER)
                     style = cursor_cell if on_cursor and i == self.cursor_col and self.has_focus else line
-                    segments += self._cell(fmt(value), w, style, numeric)
+                    text = fmt(value)
+                    cut = numeric and value is not None and (x < scroll_x or x + w > scroll_x + width)
+                    if cut:
+                        # A number cut by the screen's edge would read as another number (500000.00 as 5000):
+                        # a partly shown amount shows only that it is there, on the side that is in view.
+                        text = "…" if x + w > scroll_x + width else "…".rjust(w)
+                    segments += self._cell(text, w, style, numeric and not cut)
+                    x += w + GAP
         strip = Strip(segments).extend_cell_length(scroll_x + width, base)
         return strip.crop(scroll_x, scroll_x + width)
 
