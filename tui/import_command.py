@@ -288,4 +288,5 @@ def _save_failed(plan: ImportPlan, path: Path) -> None:
     if not plan.failed:
         return
     replace_bytes(path, failed_rows_csv(plan.raw, plan.errors, plan.failed_rows))
-    print(f"Saved {plan.failed:,} failed rows to {path.resolve()}", file=sys.stderr)
+    rows = "row" if plan.failed == 1 else "rows"
+    print(f"Saved {plan.failed:,} failed {rows} to {path.resolve()}", file=sys.stderr)

@@ -72,9 +72,10 @@ def counts_text(plan: ImportPlan, warning: str, error: str) -> Text:
 def blanked_banner(plan: ImportPlan) -> str:
     if not plan.blanked:
         return "No field will be erased: the file has no blank cell where the store holds a value."
-    return (
-        f"⚠ These {plural(plan.blanked, 'field')} will be ERASED by blank cells in the file: their current values "
-        "are lost (undo brings them back)."
+    return f"⚠ {plural(plan.blanked, 'field')} will be ERASED by blank cells in the file: " + (
+        "its current value is lost (undo brings it back)."
+        if plan.blanked == 1
+        else "their current values are lost (undo brings them back)."
     )
 
 
@@ -98,7 +99,7 @@ def outcome(plan: ImportPlan, batch: str | None) -> str:
         erased = f", {plural(plan.blanked, 'field')} erased" if plan.blanked else ""
         text = (
             f"Committed as batch {batch}: {plural(plan.created, 'customer')} created, "
-            f"{plural(plan.updated, 'customer')} updated{erased}. Undo it with: custbook undo {batch}."
+            f"{plural(plan.updated, 'customer')} updated{erased}. To undo it: h (history), then u on {batch}."
         )
     elif plan.policy is Policy.STRICT and plan.failed:
         text = "Nothing was committed: the policy is strict and some rows fail."

@@ -249,3 +249,28 @@ def test_customer_form_snapshot(snap_compare, demo_db, size):
         await pilot.pause()
 
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=opened)
+
+
+async def test_e_on_the_customers_detail_edits_it_and_the_detail_and_the_list_show_the_change(demo_db):
+    from tui.screens.customer_detail import CustomerDetailScreen
+    from tui.screens.customer_list import CustomerListScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # C0000003
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, CustomerDetailScreen) and detail.customer_id == CID
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerForm) and app.screen.customer_id == CID
+        await type_into(pilot, "CITY", "Lyon")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is detail and "Lyon" in widget_text(detail.query_one("#fields"))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerListScreen)
+        assert "Lyon" in widget_text(app.screen.query_one("#grid"))
+    assert stored(demo_db)["CITY"] == "Lyon"

@@ -117,7 +117,7 @@ async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
             ["2", "C0000001", "Phone", "+1 206-555-0109"],
             ["4", "C0000003", "Comments", "Long-standing customer."],
         ]
-        assert "These 2 fields will be ERASED" in text_of(preview, "#blanked-warning")
+        assert "2 fields will be ERASED" in text_of(preview, "#blanked-warning")
         assert text_of(preview, "#detail") == "Row 2, C0000001: Phone will be erased (now +1 206-555-0109)"
         await pilot.press("right_square_bracket")
         assert table_rows(preview, "unchanged") == [["3", "C0000002"], ["8", "C0000005"]]

@@ -15,18 +15,22 @@ from formats.csv_import import display_formatter
 from formats.errors import CustbookError
 from formats.values import Value
 from store.query import get_customer
+from store.users import Permission
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
 
-class CustomerDetailScreen(Screen[None]):
+class CustomerDetailScreen(Screen[bool]):
+    """Dismissed with True when the customer was changed from here (the list then reloads)."""
+
     CSS_PATH = "customer_detail.tcss"
-    BINDINGS = [Binding("escape,q", "back", "Back")]
+    BINDINGS = [Binding("e", "edit", "Edit"), Binding("escape,q", "back", "Back")]
 
     def __init__(self, session: Session, customer_id: str) -> None:
         super().__init__()
         self.session = session
         self.customer_id = customer_id
+        self.changed = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Customer {safe_text(self.customer_id)}", style="bold"), id="title")
@@ -63,6 +67,21 @@ class CustomerDetailScreen(Screen[None]):
             table.add_row(Text(safe_text(field.label)), Text(safe_text(shown).replace("⏎", "\n")), field.id)
         target.update(table)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit is dimmed without the Edit permission."""
+        return None if action == "edit" and Permission.EDIT not in self.session.user.perms else True
+
+    def action_edit(self) -> None:
+        """Edit this customer."""
+        from tui.screens.customer_form import CustomerForm
+
+        def edited(saved: object) -> None:
+            if saved:
+                self.changed = True
+                self._load()
+
+        self.app.push_screen(CustomerForm(self.session, self.customer_id), edited)
+
     def action_back(self) -> None:
         """Back to the list."""
-        self.app.pop_screen()
+        self.dismiss(self.changed)

@@ -330,7 +330,7 @@ class CustomerForm(Screen[str | None]):
             return
         if result.batch:
             self.notify(
-                f"Saved customer {message.customer_id} as batch {result.batch} (undo: custbook undo {result.batch})."
+                f"Saved customer {message.customer_id} as batch {result.batch} (undo: h, then u on {result.batch})."
             )
         else:
             self.notify("Nothing to save: the customer already holds these values.")

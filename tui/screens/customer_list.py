@@ -282,7 +282,7 @@ class CustomerListScreen(Screen[None]):
     def on_customer_grid_selected(self, message: CustomerGrid.Selected) -> None:
         from tui.screens.customer_detail import CustomerDetailScreen
 
-        self.app.push_screen(CustomerDetailScreen(self.session, message.key))
+        self.app.push_screen(CustomerDetailScreen(self.session, message.key), self._reload_if)
 
     # --- the other screens -----------------------------------------------------------------------------------
 

@@ -310,7 +310,8 @@ class HistoryScreen(Screen[bool]):
 
         parts = []
         if batch.updated:
-            erased = f" ({plural(batch.blanked, 'erased field')} come back)" if batch.blanked else ""
+            back = "comes back" if batch.blanked == 1 else "come back"
+            erased = f" ({plural(batch.blanked, 'erased field')} {back})" if batch.blanked else ""
             parts.append(f"puts back the old values of {plural(batch.updated, 'updated customer')}{erased}")
         if batch.created:
             parts.append(f"removes the {plural(batch.created, 'customer')} it created")

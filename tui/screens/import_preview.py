@@ -287,7 +287,7 @@ class ImportPreview(Screen[str | None]):
         self.query_one("#outcome", Static).update(Text(text))
         self.query_one("#save-row").display = bool(plan.failed)
         self.add_class("done")
-        self._note(f"The store was changed by batch {batch}." if batch else "The store was not changed.")
+        self._note(f"Committed as batch {batch}." if batch else "The store was not changed.")
         self.query_one("#failed-path" if plan.failed else "#done").focus()
 
     # --- preview again -------------------------------------------------------------------------------------
