@@ -144,6 +144,8 @@ def parse_filter(text: str, catalogue: Catalogue) -> Filter:
         )
     op = Op(match["op"].strip())
     value = match["value"] if op.needs_value else ""
+    if op not in (Op.CONTAINS, Op.STARTS):
+        value = value.strip()  # "COUNTRY = France": the spaces around an operator are layout, not the value
     return Filter(_known(match["field"], catalogue), op, value)
 
 

@@ -87,11 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = command("export", "export customers to a file or standard output")
-    p.add_argument("--view", metavar="NAME")
-    p.add_argument("--format", default=None, help="default: from the -o file's extension, else csv")
-    p.add_argument("-o", "--output", metavar="PATH")
-    p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--view", metavar="NAME", help="a saved view: its columns, filters and sort (default: all customers)"
+    )
+    p.add_argument(
+        "--format", default=None,
+        help="csv, import-csv, xlsx, docx or pdf (default: from the -o file's extension, else csv)",
+    )  # fmt: skip
+    p.add_argument("-o", "--output", metavar="PATH", help="the file to write (CSV formats without it: standard output)")
+    p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT", help="how dates are written")
+    p.add_argument("--json", action="store_true", help="print the path, format and row count as JSON")
 
     p = command("backup", "copy the store to PATH while it is in use (restore: copy it back, or open it with --db)")
     p.add_argument("path", metavar="PATH")
