@@ -70,11 +70,12 @@ def write_csv_rows(
     header: list[str],
     fmts: dict[int, Callable[[Value], str]],
     progress: Callable[[int], None] | None,
+    delimiter: str = ",",
 ) -> None:
-    """The CSV writing both CSV formats share: CRLF lines, minimal quoting, the cells at `fmts`' positions
+    """The CSV writing the CSV formats share: CRLF lines, minimal quoting, the cells at `fmts`' positions
     formatted (the others written as they are), progress every 5,000 rows."""
     text = io.TextIOWrapper(out, encoding=encoding, newline="")
-    writer = csv.writer(text, lineterminator="\r\n")
+    writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
     items = list(fmts.items())
     for n, row in enumerate(table.rows, 1):

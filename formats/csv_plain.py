@@ -1,7 +1,9 @@
-"""The plain CSV writer: labels as headers, UTF-8 with a BOM so Excel shows accents, formulas neutralised.
+"""The plain CSV writers: labels as headers, UTF-8 with a BOM so Excel shows accents, formulas neutralised.
 
 A cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a formula in a spreadsheet; it
-gets a leading apostrophe. Real negative numbers stay numbers: only text is neutralised.
+gets a leading apostrophe (the import takes it off again). Real negative numbers stay numbers: only text is
+neutralised. Two dialects: `csv` (commas, decimal points: Excel in English) and `csv-semicolon` (semicolons and
+decimal commas, what Excel in French, German, Spanish... opens in columns; the import reads both).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import BinaryIO
 
 from formats.catalogue import FieldType
 from formats.csv_import import formatter, write_csv_rows
-from formats.values import Value
+from formats.values import DateFormat, Value
 from formats.writer import ExportTable, register
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,12 +31,29 @@ class PlainCsvWriter:
     importable_only = False
     document = False
 
+    delimiter = ","
+
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         fmts: dict[int, Callable[[Value], str]] = {}
         for i, c in enumerate(table.columns):
-            fmts[i] = _neutralised if c.type in _TEXT_TYPES else formatter(c.type, table.date_format)
+            fmts[i] = _neutralised if c.type in _TEXT_TYPES else self._formatter(c.type, table.date_format)
         # UTF-8 with a BOM: without it Excel reads the file as the local code page and garbles every accent.
-        write_csv_rows(table, out, "utf-8-sig", [neutralise(c.label) for c in table.columns], fmts, progress)
+        header = [neutralise(c.label) for c in table.columns]
+        write_csv_rows(table, out, "utf-8-sig", header, fmts, progress, self.delimiter)
+
+    def _formatter(self, ftype: FieldType, date_format: DateFormat) -> Callable[[Value], str]:
+        return formatter(ftype, date_format)
+
+
+class SemicolonCsvWriter(PlainCsvWriter):
+    name = "csv-semicolon"
+    description = "CSV with semicolons and decimal commas (Excel in most of Europe)"
+    delimiter = ";"
+
+    def _formatter(self, ftype: FieldType, date_format: DateFormat) -> Callable[[Value], str]:
+        if ftype is FieldType.DECIMAL:
+            return lambda v: "" if v is None else f"{v:.2f}".replace(".", ",")
+        return formatter(ftype, date_format)
 
 
 def _neutralised(value: Value) -> str:
@@ -45,3 +64,4 @@ def _neutralised(value: Value) -> str:
 
 
 register(PlainCsvWriter())
+register(SemicolonCsvWriter())

@@ -83,7 +83,10 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
     columns: list[list[Value]] = []
     for fid, pos in zip(fields, positions):
         cells = list(by_position[pos])
-        values, bad = column_parser(catalogue[fid], options)(cells)
+        # A column headed by its field ID comes from a CSV for import (exact values); by a label, perhaps from a
+        # plain CSV export, whose formula-like text carries an apostrophe to take off.
+        by_label = table.header[pos].strip() != fid if pos < len(table.header) else False  # IDs are upper case
+        values, bad = column_parser(catalogue[fid], options, neutralised=by_label)(cells)
         for index, message in bad:
             problems[index].append(Issue(rows[index].number, fid, _cut(cells[index]), message))
         columns.append(values)

@@ -296,21 +296,23 @@ def canonical_text(value: Value) -> str | None:
     return str(value)
 
 
-# What the plain CSV export puts before text a spreadsheet would run as a formula ('+1 206..., '=SUM...): read back,
-# the apostrophe goes, so that exporting, editing in a spreadsheet and importing changes nothing.
+# What the plain CSV export puts before text a spreadsheet would run as a formula ('+1 206..., '=SUM...): read back
+# from a column headed by a label, as the plain exports head them, the apostrophe goes, so that exporting, editing
+# in a spreadsheet and importing changes nothing. Columns headed by field IDs (the CSV for import) are exact.
 NEUTRALISED = tuple("'" + ch for ch in ("=", "+", "-", "@", "\t", "\r"))
 _TEXT_KINDS = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
 ColumnParser = Callable[[list[str]], tuple[list[Value], list[tuple[int, str]]]]
 
 
-def column_parser(field: Field, options: ParseOptions) -> ColumnParser:
+def column_parser(field: Field, options: ParseOptions, *, neutralised: bool = False) -> ColumnParser:
     """Parse a whole column at once: (values, [(index, problem)]). Blank cells become None.
 
     Column at a time, because a 25,000-row file has about a million cells: the common types (plain text,
     checkboxes, lists) run as list comprehensions over builtins instead of a Python call per cell.
+    `neutralised`: the column may come from a plain CSV export (see NEUTRALISED).
     """
     parse = _column_parser(field, options)
-    if field.type not in _TEXT_KINDS:
+    if not neutralised or field.type not in _TEXT_KINDS:
         return parse
 
     def parse_text_column(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:

@@ -60,6 +60,7 @@ FORMAT_MODULES = {
     "xlsx": "formats.xlsx_writer",
     "docx": "formats.docx_writer",
     "pdf": "formats.pdf_writer",
+    "csv-semicolon": "formats.csv_plain",
 }
 
 

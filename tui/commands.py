@@ -81,7 +81,7 @@ def _export_format(given: str | None, output: str | None) -> str:
     if (
         implied
         and implied != given.strip().lower()
-        and not (implied == "csv" and given.strip().lower() == "import-csv")
+        and not (implied == "csv" and given.strip().lower() in ("import-csv", "csv-semicolon"))
     ):
         raise UsageError(
             f"The file name {output} ends in .{suffix} but the format is {given}",

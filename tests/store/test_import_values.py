@@ -261,3 +261,22 @@ def test_a_plain_csv_export_edited_in_a_spreadsheet_imports_back_without_its_apo
     again = cli("import", str(plain), "--json").json
     assert (again["updated"], again["created"], again["failed"]) == (0, 0, 0), again
     assert export_rows(cli) == before
+
+
+def test_the_semicolon_csv_opens_in_columns_in_european_excel_and_imports_back_unchanged(cli, write_csv, tmp_path):
+    rows = [
+        ["CUSTOMERID", "NAME", "PRINTAS", "PHONE1", "CREDITLIMIT", "COMMENTS"],
+        ["E1", "Société Générale; Paris", "SG", "+33 1 42 14 20 00", "1234.50", "a; b"],
+        ["E2", "Müller GmbH", "Müller", "", "", ""],
+    ]
+    assert cli("import", str(write_csv(rows))).code == 0
+    before = export_rows(cli)
+    semi = tmp_path / "semi.csv"
+    assert cli("export", "--format", "csv-semicolon", "-o", str(semi)).code == 0
+    text = semi.read_text(encoding="utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("Customer ID;Customer name;Print as;") and "1234,50" in first
+    assert '"Société Générale; Paris"' in first  # a semicolon inside a value is quoted
+    again = cli("import", str(semi), "--json").json
+    assert (again["updated"], again["created"], again["failed"]) == (0, 0, 0), again
+    assert export_rows(cli) == before
