@@ -50,13 +50,16 @@ class CustbookApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        seen: set[str] = set()
         for binding in screen.active_bindings.values():
             b = binding.binding
             action = getattr(screen, f"action_{b.action.split('(')[0]}", None)
-            if b.description and action is not None and binding.node is screen:
+            if b.description and action is not None and binding.node is screen and b.action not in seen:
+                seen.add(b.action)  # one entry per action, however many keys it has (r and F5)
                 doc = (action.__doc__ or b.description).strip().splitlines()[0]
+                # The key as the footer shows it: "/" and "?", not "slash" and "question_mark".
                 yield SystemCommand(
-                    f"{b.description} ({b.key_display or b.key})", doc, lambda a=b.action: screen.run_action(a)
+                    f"{b.description} ({self.get_key_display(b)})", doc, lambda a=b.action: screen.run_action(a)
                 )
 
 

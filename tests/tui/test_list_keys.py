@@ -60,8 +60,10 @@ async def test_every_action_is_in_the_command_palette(demo_db):
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         commands = {c.title for c in app.get_system_commands(app.screen)}
-        for title in ("Export (x)", "Import (i)", "History (h)", "Edit (e)", "New (n)", "Views (v)", "Sort (s)"):
+        for title in ("Export (x)", "Import (i)", "History (h)", "Edit (e)", "New (n)", "Views (v)", "Sort (s)",
+                      "Find (/)", "Help (?)", "Jobs (o)", "Refresh (r)"):  # fmt: skip
             assert title in commands
+        assert not [t for t in commands if "slash" in t or "question_mark" in t or "(f5)" in t]  # keys as shown
         await pilot.press("ctrl+p", *"export")
         await settle(pilot)
         await pilot.press("enter")
