@@ -173,3 +173,23 @@ async def test_escape_sequences_in_a_name_cannot_drive_the_terminal(demo_db, tmp
         assert grid.row_at(0)[1] == "\x1b[31mRED\x1b[2J"  # stored exactly
         line = "".join(segment.text for segment in grid.render_line(1))
         assert "\x1b" not in line and "·[31mRED·[2J" in line
+
+
+async def test_another_view_starts_at_the_left_where_the_id_and_name_are(demo_db):
+    store = Store(demo_db)
+    view = save_view(store, resolve_user(store, "alice"), View("Limits", columns=("CUSTOMERID", "NAME", "CREDITLIMIT")))
+    app = make_app(
+        demo_db,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        await pilot.press(*["right"] * 7)
+        await settle(pilot)
+        assert grid.cursor_col == 7 and grid.scroll_offset.x > 0
+        app.screen.view = view
+        app.screen.reload()
+        await settle(pilot)
+        assert [c.id for c in grid.columns] == ["CUSTOMERID", "NAME", "CREDITLIMIT"]
+        assert grid.cursor_col == 0 and grid.scroll_offset.x == 0
+        assert "Customer ID" in widget_text(grid).splitlines()[0]

@@ -126,6 +126,7 @@ class CustomerGrid(ScrollView, can_focus=True):
     def show(self, source: RowSource, first_page: Sequence[tuple[Value, ...]] = ()) -> None:
         """Show a new source (a new query); `first_page` saves a round trip when the caller already has it."""
         self._generation += 1
+        new_columns = [c.id for c in source.columns] != [c.id for c in self.columns]
         formatters = [display_formatter(c.type, self.date_format) for c in source.columns]
         widths = []
         for i, column in enumerate(source.columns):
@@ -136,8 +137,9 @@ class CustomerGrid(ScrollView, can_focus=True):
         self._pending.clear()
         self.virtual_size = Size(sum(widths) + GAP * len(widths), source.total + 1)
         self.cursor_row = min(self.cursor_row, max(0, source.total - 1))
-        self.cursor_col = min(self.cursor_col, max(0, len(widths) - 1))
-        self.scroll_to(y=0, animate=False)
+        self.cursor_col = 0 if new_columns else min(self.cursor_col, max(0, len(widths) - 1))
+        # Other columns (another view): start at the left, where the ID and the name are.
+        self.scroll_to(x=0 if new_columns else None, y=0, animate=False)
         self.cursor_row = 0
         self.refresh()
 
