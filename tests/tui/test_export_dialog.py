@@ -241,3 +241,24 @@ def test_export_dialog_snapshot(snap_compare, demo_db, monkeypatch, size):
         await open_dialog(pilot, builtin_view())
 
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=opened)
+
+
+async def test_each_csv_format_proposes_its_own_name(demo_db, fixed_day_and_folder):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_dialog(pilot, builtin_view())
+        name = app.screen.query_one("#name")
+        seen = [name.value]
+        for key in ("up", "up", "down", "down", "down", "down", "down"):  # Excel, up to CSV, down to the last
+            await pilot.press(key)
+            seen.append(name.value)
+        assert seen == [
+            "all-customers-2026-11-28.xlsx",
+            "all-customers-2026-11-28-for-import.csv",
+            "all-customers-2026-11-28.csv",
+            "all-customers-2026-11-28-for-import.csv",
+            "all-customers-2026-11-28.xlsx",
+            "all-customers-2026-11-28.docx",
+            "all-customers-2026-11-28.pdf",
+            "all-customers-2026-11-28-semicolon.csv",
+        ]

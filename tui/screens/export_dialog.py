@@ -59,6 +59,16 @@ def proposed_name(view_name: str, extension: str, day: dt.date) -> str:
     return f"{slug}-{day.isoformat()}{extension}"
 
 
+# Three formats write .csv: each proposes its own ending, so that exporting one after another does not offer to
+# replace the file just written.
+_ENDINGS = {"import-csv": "-for-import.csv", "csv-semicolon": "-semicolon.csv"}
+
+
+def name_ending(writer: Writer) -> str:
+    """What a proposed file name ends with for this format: its extension, or a suffix and the extension."""
+    return _ENDINGS.get(writer.name, writer.extension)
+
+
 def with_extension(name: str, extension: str, known: Iterable[str]) -> str:
     """The name with a known export extension swapped for `extension` (other names get it added)."""
     for ext in sorted(set(known), key=len, reverse=True):
@@ -148,7 +158,7 @@ class ExportDialog(ModalScreen[Path | None]):
         return self.writers[self._format]
 
     def compose(self) -> ComposeResult:
-        name = proposed_name(self.view.name, self.writer.extension, today())
+        name = proposed_name(self.view.name, name_ending(self.writer), today())
         with Vertical(id="dialog"):
             yield Static(Text.assemble("Export ", (safe_text(self.view.name), "bold")), id="title")
             yield OptionList(*(Option(self._prompt(key), id=key) for key in self.writers), id="formats")
@@ -210,8 +220,8 @@ class ExportDialog(ModalScreen[Path | None]):
         for key in (old, self._format):
             formats.replace_option_prompt(key, self._prompt(key))
         box = self.query_one("#name", Input)
-        known = {w.extension for w in self.writers.values()}
-        box.value = with_extension(box.value.strip(), self.writer.extension, known)
+        known = {name_ending(w) for w in self.writers.values()} | {w.extension for w in self.writers.values()}
+        box.value = with_extension(box.value.strip(), name_ending(self.writer), known)
 
     def _target(self) -> Path | None:
         """The path typed, resolved against the working folder; None (with the reason shown) when unusable."""
