@@ -45,7 +45,15 @@ def display_formatter(ftype: FieldType, date_format: DateFormat) -> Callable[[Va
         return lambda v: "" if v is None else ("Yes" if v else "No")
     if ftype is FieldType.TIMESTAMP:
         return lambda v: "" if v is None else f"{format_value(v.date(), date_format)} {v:%H:%M}"  # type: ignore[union-attr]
+    if ftype is FieldType.ENUM:
+        return lambda v: "" if v is None else shown_choice(str(v))
     return formatter(ftype, date_format)
+
+
+def shown_choice(value: str) -> str:
+    """A list value as people read it: Intacct's multiple choice "Print#~#E-Mail" is "Print and E-Mail" (files keep
+    the stored spelling, which the import reads back)."""
+    return " and ".join(value.split("#~#"))
 
 
 class ImportCsvWriter:

@@ -307,3 +307,13 @@ def test_an_unknown_format_is_a_usage_error_naming_the_valid_ones(wanted: str) -
 @pytest.mark.parametrize(("typed", "name"), [("CSV", "csv"), (" Import-CSV ", "import-csv")])
 def test_format_names_ignore_case_and_surrounding_spaces(typed: str, name: str) -> None:
     assert get_writer(typed).name == name
+
+
+def test_a_multiple_choice_reads_as_words_on_screen_and_in_documents_but_files_keep_it():
+    from formats.catalogue import FieldType
+    from formats.csv_import import display_formatter, formatter
+    from formats.values import DateFormat
+
+    shown = display_formatter(FieldType.ENUM, DateFormat.DMY_SLASH)
+    assert shown("Print#~#E-Mail") == "Print and E-Mail" and shown("Print") == "Print" and shown(None) == ""
+    assert formatter(FieldType.ENUM, DateFormat.DMY_SLASH)("Print#~#E-Mail") == "Print#~#E-Mail"

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from formats.catalogue import Field, FieldType
-from formats.csv_import import display_formatter, formatter
+from formats.csv_import import display_formatter, formatter, shown_choice
 from formats.errors import CustbookError
 from formats.table import Issue
 from formats.values import Value
@@ -196,7 +196,7 @@ class CustomerForm(Screen[str | None]):
             # is chosen for the user), and saving tells them to choose one.
             blank = (field.default is None) if self.is_new else (field.can_blank or not text)
             return Select(
-                [(c, c) for c in choices],
+                [(shown_choice(c), c) for c in choices],
                 prompt="(none)",
                 allow_blank=blank,
                 value=text or Select.NULL,
