@@ -70,6 +70,7 @@ class ParseOptions:
     date_format: DateFormat = DateFormat.DMY_SLASH
     decimal_comma: bool = False  # semicolon-delimited files write 1 234,50
     iso_dates: bool = False  # xlsx cells that are real dates arrive as ISO text
+    typed: bool = False  # typed in the form by a person: either decimal mark (1 234,50 or 1,234.50)
 
     @classmethod
     def for_file(cls, date_format: DateFormat, delimiter: str | None) -> ParseOptions:
@@ -196,6 +197,15 @@ def _other_format(text: str, options: ParseOptions) -> str:
 _MONEY_SIGN_RE = re.compile(r"[$€£¥₹¤₽₩₪₺฿₫]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|CNY|INR|SEK|NOK|DKK|PLN)\b", re.I)
 
 
+def _typed_decimal(text: str, options: ParseOptions) -> Decimal:
+    try:
+        return parse_decimal_text(text, options.decimal_comma)
+    except (ValueError, InvalidOperation):
+        if not options.typed:
+            raise
+        return parse_decimal_text(text, not options.decimal_comma)
+
+
 def parse_decimal_text(text: str, decimal_comma: bool) -> Decimal:
     """Read `1234.5`, `1,234.50` or (decimal_comma) `1234,5`, `1 234,50`; ValueError for anything else."""
     s = text.strip()
@@ -229,7 +239,7 @@ def _decimal(field: Field, options: ParseOptions) -> Callable[[str], Value]:
                 raise ValueProblem(f"'{text}' is too large for {field.label}")
             return value.quantize(_CENTS)
         try:
-            value = parse_decimal_text(text, options.decimal_comma)
+            value = _typed_decimal(text, options)
         except (ValueError, InvalidOperation):
             if _MONEY_SIGN_RE.search(text):
                 raise ValueProblem(

@@ -113,7 +113,8 @@ def _save(
     if not new:
         # Checked before planning too, so that a stale form is refused even when it also holds invalid values.
         _require_current(store, catalogue, cid, entity, expected_version, original)
-    options = ParseOptions(date_format=date_format)
+    # A person typed these: ISO dates and a decimal comma are as clear as the session's own formats.
+    options = ParseOptions(date_format=date_format, iso_dates=True, typed=True)
     cells = {fid: text for fid, text in values.items() if fid != "CUSTOMERID"}
     plan = _plan(store, user, entity, cid, cells, options, name)
     record = next((r for r in plan.records if r.row == FORM_ROW), None)

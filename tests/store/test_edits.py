@@ -233,3 +233,20 @@ def test_mark_inactive_is_an_edit_that_undo_reverts(store, alice, c1):
         mark_inactive(store, user=alice, entity=None, customer_id="C1", expected_version=c1["ROWVERSION"])
     undo_batch(store, result.batch, user=alice)
     assert read(store, "C1")["STATUS"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("1234.50", "1234.50"), ("1 234,50", "1234.50"), ("1,234.50", "1234.50"), ("1234,5", "1234.50"),
+     ("1.234,50", "1234.50")],
+)  # fmt: skip
+def test_the_form_takes_an_amount_with_either_decimal_mark(store, alice, c1, typed, stored):
+    result = edit(store, alice, "C1", {"CREDITLIMIT": typed})
+    assert result.ok, result.errors
+    assert str(read(store, "C1")["CREDITLIMIT"]) == stored
+
+
+def test_the_form_takes_an_iso_date_as_well_as_the_sessions_format(store, alice, c1):
+    add_field(store, "CONTRACT_START", "date", by=alice)
+    assert edit(store, alice, "C1", {"CONTRACT_START": "2024-12-31"}).ok
+    assert read(store, "C1")["CONTRACT_START"] == dt.date(2024, 12, 31)
