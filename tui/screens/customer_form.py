@@ -76,6 +76,7 @@ class CustomerForm(Screen[str | None]):
         self.reason = ""  # why the form is read-only; "" when it can be saved
         self.ready = False  # the fields are shown
         self.busy = False  # a save is on its way
+        self._last_name = ""  # the name as last typed: "Print as" follows it while the two are the same
 
     @property
     def is_new(self) -> bool:
@@ -400,6 +401,17 @@ class CustomerForm(Screen[str | None]):
     @on(Input.Submitted)
     def _next_field(self) -> None:
         self.focus_next()
+
+    @on(Input.Changed, "#input-NAME")
+    def _print_as_follows_the_name(self, event: Input.Changed) -> None:
+        """A new customer's "Print as" copies the name until the user types a different one."""
+        if not self.is_new:
+            return
+        found = self.query("#input-PRINTAS")
+        print_as = found.first(Input) if found else None
+        if print_as is not None and print_as.value == self._last_name:
+            print_as.value = event.value
+        self._last_name = event.value
 
     @on(Checkbox.Changed)
     def _say_yes_or_no(self, event: Checkbox.Changed) -> None:
