@@ -193,3 +193,22 @@ async def test_another_view_starts_at_the_left_where_the_id_and_name_are(demo_db
         assert [c.id for c in grid.columns] == ["CUSTOMERID", "NAME", "CREDITLIMIT"]
         assert grid.cursor_col == 0 and grid.scroll_offset.x == 0
         assert "Customer ID" in widget_text(grid).splitlines()[0]
+
+
+async def test_the_id_and_the_name_stay_in_view_when_scrolling_right(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        await pilot.press(*["right"] * (len(grid.columns) - 1))  # to the last column
+        await settle(pilot)
+        assert grid.scroll_offset.x > 0
+        lines = widget_text(grid).splitlines()
+        assert lines[0].startswith("Customer ID") and "Customer name" in lines[0]
+        assert grid.columns[-1].label in lines[0]  # the last column is in view beside them
+        assert lines[1].startswith("C0000001") and "Seattle Medical Supply" in lines[1]
+        # A click on a header in the scrolled part sorts by that column, not by the one under it unscrolled.
+        x = lines[0].index(grid.columns[-1].label)
+        await pilot.click(CustomerGrid, offset=(x + 1, 0))
+        await settle(pilot)
+        assert grid.sort_marks == {len(grid.columns) - 1: "▲"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from acting import ADMIN
 from builder_helpers import counted, highlight
+from form_helpers import no_blink
 from textual import events
 from textual.widgets import Button, OptionList, Select, SelectionList
 from tui_helpers import make_app, settle, widget_text
@@ -326,6 +327,7 @@ def test_view_builder_snapshot(snap_compare, demo_db, size):
 
     async def opened(pilot):
         await open_builder(pilot.app, pilot, own)
+        no_blink(pilot)
 
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=opened)
 
@@ -347,6 +349,7 @@ def test_view_builder_invalid_filter_snapshot(snap_compare, demo_db):
         await pilot.press("tab", *"lots", "enter")
         await counted(pilot)
         assert pilot.app.screen.query_one(FiltersPart).value == bad.filters
+        no_blink(pilot)
 
     assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=opened)
 

@@ -191,6 +191,19 @@ class CustomerGrid(ScrollView, can_focus=True):
             text = " " * (width - cell_len(text)) + text
         return [Segment(set_cell_size(text, width), style), Segment(" " * GAP, style)]
 
+    @property
+    def _frozen(self) -> int:
+        """How many columns on the left stay in view when scrolling right: the ID, and the name beside it when
+        the two take at most 70 % of the width (a row must always say whose it is)."""
+        if not self._shown or len(self._shown.widths) < 2:
+            return 0
+        widths = self._shown.widths
+        both = widths[0] + widths[1] + 2 * GAP
+        return 2 if len(widths) > 2 and both <= self.size.width * 0.7 else 1
+
+    def _frozen_width(self) -> int:
+        return sum(w + GAP for w in self._shown.widths[: self._frozen]) if self._shown else 0
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
@@ -198,12 +211,14 @@ class CustomerGrid(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         shown = self._shown
         scroll_x, scroll_y = self.scroll_offset
-        segments: list[Segment] = []
+        frozen, fixed_width = self._frozen, self._frozen_width()
+        view = max(0, width - fixed_width)  # the scrolled part's width, right of the frozen columns
+        cells: list[list[Segment]] = []
         if y == 0:
             style = base + self.get_component_rich_style("grid--header")
             for i, (column, w) in enumerate(zip(shown.source.columns, shown.widths)):
                 mark = self.sort_marks.get(i, "")
-                segments += self._cell(column.label + (f" {mark}" if mark else ""), w, style, False)
+                cells.append(self._cell(column.label + (f" {mark}" if mark else ""), w, style, False))
         else:
             index = scroll_y + y - 1
             if index >= shown.source.total:
@@ -213,25 +228,27 @@ class CustomerGrid(ScrollView, can_focus=True):
             if row is None:
                 self._want(index // PAGE)
                 waiting = stripe + self.get_component_rich_style("grid--waiting")
-                segments = [Segment(set_cell_size("…", sum(shown.widths) + GAP * len(shown.widths)), waiting)]
-            else:
-                on_cursor = index == self.cursor_row
-                line = stripe + self.get_component_rich_style("grid--cursor") if on_cursor else stripe
-                cursor_cell = line + self.get_component_rich_style("grid--cursor-cell")
-                x = 0
-                for i, (value, fmt, w) in enumerate(zip(row, shown.formatters, shown.widths)):
-                    numeric = shown.source.columns[i].type in (FieldType.DECIMAL, FieldType.INTEGER)
-                    style = cursor_cell if on_cursor and i == self.cursor_col and self.has_focus else line
-                    text = fmt(value)
-                    cut = numeric and value is not None and (x < scroll_x or x + w > scroll_x + width)
-                    if cut:
-                        # A number cut by the screen's edge would read as another number (500000.00 as 5000):
-                        # a partly shown amount shows only that it is there, on the side that is in view.
-                        text = "…" if x + w > scroll_x + width else "…".rjust(w)
-                    segments += self._cell(text, w, style, numeric and not cut)
+                return Strip([Segment(set_cell_size("…", width), waiting)])
+            on_cursor = index == self.cursor_row
+            line = stripe + self.get_component_rich_style("grid--cursor") if on_cursor else stripe
+            cursor_cell = line + self.get_component_rich_style("grid--cursor-cell")
+            x = 0  # in the scrolled part
+            for i, (value, fmt, w) in enumerate(zip(row, shown.formatters, shown.widths)):
+                numeric = shown.source.columns[i].type in (FieldType.DECIMAL, FieldType.INTEGER)
+                style = cursor_cell if on_cursor and i == self.cursor_col and self.has_focus else line
+                text = fmt(value)
+                cut = i >= frozen and numeric and value is not None and (x < scroll_x or x + w > scroll_x + view)
+                if cut:
+                    # A number cut by the screen's edge would read as another number (500000.00 as 5000):
+                    # a partly shown amount shows only that it is there, on the side that is in view.
+                    text = "…" if x + w > scroll_x + view else "…".rjust(w)
+                cells.append(self._cell(text, w, style, numeric and not cut))
+                if i >= frozen:
                     x += w + GAP
-        strip = Strip(segments).extend_cell_length(scroll_x + width, base)
-        return strip.crop(scroll_x, scroll_x + width)
+        fixed = Strip([seg for cell in cells[:frozen] for seg in cell])
+        rest = Strip([seg for cell in cells[frozen:] for seg in cell]).extend_cell_length(scroll_x + view, base)
+        strip = Strip.join([fixed, rest.crop(scroll_x, scroll_x + view)])
+        return strip.crop(0, width)
 
     # --- moving --------------------------------------------------------------------------------------------
 
@@ -249,13 +266,15 @@ class CustomerGrid(ScrollView, can_focus=True):
     def watch_cursor_col(self, old: int, new: int) -> None:
         if not self._shown:
             return
-        left = sum(w + GAP for w in self._shown.widths[:new])
-        right = left + self._shown.widths[new] + GAP
-        x = int(self.scroll_offset.x)
-        if left < x:
-            self.scroll_to(x=left, animate=False)
-        elif right > x + self.size.width:
-            self.scroll_to(x=right - self.size.width, animate=False)
+        frozen = self._frozen
+        if new >= frozen:  # the frozen columns are always in view
+            left = sum(w + GAP for w in self._shown.widths[frozen:new])
+            right = left + self._shown.widths[new] + GAP
+            x, view = int(self.scroll_offset.x), self.size.width - self._frozen_width()
+            if left < x:
+                self.scroll_to(x=left, animate=False)
+            elif right > x + view:
+                self.scroll_to(x=right - view, animate=False)
         self.refresh()
 
     def _go(self, row: int) -> None:
@@ -288,17 +307,24 @@ class CustomerGrid(ScrollView, can_focus=True):
             self.post_message(self.Selected(key))
 
     def _column_at(self, x: int) -> int | None:
+        """The column at screen column `x`: one of the frozen columns, or one in the scrolled part."""
         if not self._shown:
             return None
+        widths, frozen = self._shown.widths, self._frozen
         left = 0
-        for i, w in enumerate(self._shown.widths):
-            if left <= x < left + w + GAP:
+        for i in range(frozen):
+            if left <= x < left + widths[i] + GAP:
                 return i
-            left += w + GAP
+            left += widths[i] + GAP
+        x = x - left + int(self.scroll_offset.x)  # in the scrolled part
+        for i in range(frozen, len(widths)):
+            if 0 <= x < widths[i] + GAP:
+                return i
+            x -= widths[i] + GAP
         return None
 
     def on_click(self, event: events.Click) -> None:
-        column = self._column_at(event.x + int(self.scroll_offset.x))
+        column = self._column_at(event.x)
         if event.y == 0:
             if column is not None:
                 self.post_message(self.HeaderClicked(column))
