@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from formats.errors import InvalidValue, PermissionDenied
+from formats.errors import InvalidValue, NotFound, PermissionDenied, UsageError
 from store.db import Store
 
 
@@ -106,6 +106,23 @@ def _save_user(store: Store, name: str, utype: UserType, perms: frozenset[Permis
             [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms],
         )
     return User(clean, utype, perms)
+
+
+def remove_user(store: Store, name: str, *, by: User) -> str:
+    """Remove a user (an administrator's act); returns the name as it was stored. The history keeps their
+    batches under their name. Nobody removes themselves: the acting administrator stays, so the store always
+    keeps someone who can manage it."""
+    by.require_admin("remove users")
+    with store.write() as con:
+        rows = con.execute("SELECT name, type, can_list, can_add, can_edit FROM users").fetchall()
+        users = [_row_to_user(r) for r in rows]
+        target = next((u for u in users if u.name.lower() == name.strip().lower()), None)
+        if target is None:
+            raise NotFound(f"There is no user named {name}", "See the users with: custbook users list")
+        if target.name.lower() == by.name.lower():
+            raise UsageError("You cannot remove yourself", "Ask another administrator to do it")
+        con.execute("DELETE FROM users WHERE name = ?", [target.name])
+    return target.name
 
 
 def resolve_user(store: Store, name: str) -> User:

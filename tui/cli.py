@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", default=None, help="business, employee or approver (default: unchanged, or business)")
     p.add_argument("--perms", default=None, help="comma-separated: list,add,edit (default: unchanged, or list)")
     _common(users.add_parser("list", help="list users"), top=False)
+    p = users.add_parser("remove", help="remove a user: they can no longer act on this store (their history stays)")
+    _common(p, top=False)
+    p.add_argument("name")
 
     ents = command("entities", "manage entities").add_subparsers(dest="action", required=True, parser_class=_Parser)
     p = ents.add_parser("add", help="add an entity")

@@ -172,6 +172,10 @@ def cmd_users(args: argparse.Namespace) -> int:
         shown = ",".join(p.value for p in users_store.Permission if p in user.perms) or "none"
         print(f"User {user.name}: {user.type.value}, permissions {shown}.")
         return 0
+    if args.action == "remove":
+        removed = users_store.remove_user(store, args.name, by=users_store.resolve_user(store, args.user))
+        print(f"User {removed} removed; the history keeps what they did.")
+        return 0
     for u in users_store.list_users(store):
         perms = ",".join(p.value for p in users_store.Permission if p in u.perms) or "none"
         print(f"{u.name:<20} {u.type.value:<10} {perms}")

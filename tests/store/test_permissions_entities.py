@@ -100,3 +100,23 @@ def test_changing_a_users_permissions_keeps_their_type_and_the_refusal_gives_the
     assert cli("users", "add", "ana", "--type", "approver").code == 0  # and the other way round
     line = next(x for x in cli("users", "list").out.splitlines() if x.startswith("ana"))
     assert line.split()[1:] == ["approver", "list,add"]
+
+
+def test_an_administrator_removes_a_user_who_can_then_no_longer_act(cli, write_csv):
+    cli("init")
+    cli("users", "add", "zoe", "--type", "employee", "--perms", "list,add,edit")
+    assert (
+        cli("--user", "zoe", "import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["Z1", "Z", "Z"]]))).code == 0
+    )
+    assert cli("--user", "zoe", "users", "remove", "alice").code == 3  # only administrators remove users
+    removed = cli("users", "remove", "ZOE")
+    assert removed.code == 0 and "User zoe removed" in removed.out
+    assert "zoe" not in cli("users", "list").out
+    assert cli("--user", "zoe", "export", "--format", "import-csv").code == 3  # unknown now: refused
+    assert "zoe" in cli("history").out  # what she did stays in the history
+    assert cli("users", "remove", "nobody").code == 1
+    myself = cli("users", "remove", "alice")
+    assert myself.code == 2 and "cannot remove yourself" in myself.err
+    cli("users", "add", "bob", "--type", "business", "--perms", "list,add,edit")
+    assert cli("--user", "bob", "users", "remove", "alice").code == 0  # another administrator may
+    assert cli("--user", "bob", "users", "remove", "bob").code == 2  # and bob, the last one, stays
