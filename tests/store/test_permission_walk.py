@@ -36,6 +36,7 @@ CASES: list[tuple[str, list[str], str | None, int]] = [
     ("jobs list", ["jobs", "list"], None, 0),
     ("demo data", ["init", "--demo", "5"], ADMIN, 3),
     ("users add", ["users", "add", "eve", "--perms", "list"], ADMIN, 3),
+    ("users remove", ["users", "remove", "noadd"], ADMIN, 3),
     ("fields add", ["fields", "add", "HACK", "--type", "text"], ADMIN, 3),
     ("entities add", ["entities", "add", "XX", "--name", "X"], ADMIN, 3),
 ]
