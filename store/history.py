@@ -174,9 +174,16 @@ def undo_batch(store: Store, batch_id: str, *, user: User) -> Batch:
         if conflicts:
             shown = "; ".join(f"{cid} {field}" for cid, field in conflicts[:8])
             more = f" and {len(conflicts) - 8} more" if len(conflicts) > 8 else ""
+            # The later batches that touched those customers: the ones to undo first, newest first.
+            later = con.execute(
+                "SELECT DISTINCT batch FROM changes WHERE batch > ? AND customerid IN (SELECT unnest(?)) "
+                "ORDER BY batch DESC LIMIT 6",
+                [number, sorted({cid for cid, _ in conflicts})],
+            ).fetchall()
+            which = f" ({', '.join(batch_label(b) for (b,) in later)})" if later else ""
             raise Conflict(
                 f"Batch {label} cannot be undone: these were changed since: {shown}{more}",
-                "Nothing was changed. Undo the later batches first, or fix these customers by hand",
+                f"Nothing was changed. Undo the later batches first{which}, or fix these customers by hand",
             )
         new_row = con.execute("SELECT nextval('batch_seq')").fetchone()
         assert new_row is not None

@@ -54,6 +54,7 @@ def test_undo_is_refused_whole_when_a_later_change_touched_the_batch(cli, write_
     result = cli("undo", "B2")
     assert result.code == 1
     assert "C2 CITY" in result.err and "C1" not in result.err.split("since:")[1].split(".")[0]
+    assert "Undo the later batches first (B3)" in result.err  # names the batch in the way
     assert snapshot(cli) == before
     assert cli("undo", "B3").code == 0
     assert cli("undo", "B2").code == 0
