@@ -110,3 +110,21 @@ async def test_walk_every_key_with_a_user_lacking_each_permission(demo_db, tmp_p
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is home, key
+
+
+async def test_keys_typed_at_once_after_the_slash_go_to_the_filter(demo_db):
+    """Over SSH a whole word arrives in one packet: "/paris" must filter by "paris", not run the i (import) key."""
+    from textual import events
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        for key, char in [("slash", "/"), *((c, c) for c in "paris")]:
+            app.post_message(events.Key(key, char))  # all queued before any is handled, as a terminal delivers them
+        await settle(pilot)
+        assert app.screen is home
+        assert home.query_one("#quick").value == "paris"
+        await pilot.press("backspace", "x")  # and the box goes on as typed: nothing selected, nothing lost
+        await settle(pilot)
+        assert home.query_one("#quick").value == "parix"

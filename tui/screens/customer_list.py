@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -98,7 +98,10 @@ class CustomerListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
-        yield Input(placeholder="Quick filter: ID, name, print as, e-mail, phone, city", id="quick")
+        # No select-all on focus: letters typed with the slash are in the box before its Focus event arrives.
+        yield Input(
+            placeholder="Quick filter: ID, name, print as, e-mail, phone, city", id="quick", select_on_focus=False
+        )
         yield CustomerGrid(id="grid", date_format=self.session.date_format)
         # Compact: at 80 columns every key of the list still fits, Help and Quit included.
         yield Footer(compact=True, show_command_palette=False)
@@ -212,7 +215,22 @@ class CustomerListScreen(Screen[None]):
         """Quick filter: narrow the list as you type."""
         box = self.query_one("#quick", Input)
         box.add_class("shown")
-        box.focus()
+        self.set_focus(box)  # at once, not queued as Widget.focus() does: see on_key
+
+    def on_key(self, event: events.Key) -> None:
+        """Over SSH "/paris" arrives in one packet: its keys are all on their way to the grid before the slash's
+        binding would run. So the slash opens the box here, at once, and the letters that follow go into it
+        instead of running the list's keys (i would open the import)."""
+        box = self.query_one("#quick", Input)
+        taken = self.focused is box  # has_focus follows only once the box has handled its Focus event
+        if event.key == "slash" and not taken:
+            event.stop()
+            event.prevent_default()
+            self.action_filter()
+        elif taken and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            box.insert_text_at_cursor(event.character)
 
     @on(Input.Changed, "#quick")
     def _typed(self) -> None:
