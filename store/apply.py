@@ -17,8 +17,8 @@ from formats.errors import Conflict, PermissionDenied
 from formats.plan import Action, ImportPlan, Policy
 from formats.values import canonical_text
 from store.db import Store, quote_ident
+from store.diff import effective_new
 from store.fields import load_catalogue
-from store.planner import effective_new
 from store.staging import ROW, stage_rows
 from store.users import Permission, User
 

@@ -22,8 +22,8 @@ from store import history as history_store
 from store import users as users_store
 from store.customers import count_customers
 from store.db import Store
+from store.diff import from_canonical
 from store.export import export_table
-from store.planner import from_canonical
 from store.views import find_view
 
 

@@ -1,0 +1,103 @@
+"""The import's diff: what the store holds for the rows of a file, and which fields each row changes.
+
+Set-wise: the parsed rows are staged in a temporary table and joined against `customers` in one query, which gives
+per row the list of (field, old value) it changes; 25,000 rows diff against a million customers in about 0.2 s.
+
+Tried and measured slower on the benchmark (25,000 rows, 1,000,000 customers, 2 cores): looking the stored records
+up in a thread while Python parses (DuckDB then competes with the parsing for the cores, and the lookup costs as
+much as the join it saves), and diffing in Python against fetched records (turning 850,000 stored values into
+Python objects costs more than staging the file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import duckdb
+
+from formats.catalogue import Catalogue, FieldType
+from formats.validate import ParsedTable
+from formats.values import Value
+from store.db import quote_ident
+from store.staging import ROW, stage_rows
+
+STAGE = "import_stage"
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """What the plan needs to know of the store about the rows of the file."""
+
+    existing: dict[int, tuple[int, str | None]]  # row -> (ROWVERSION, MEGAENTITYID) of the stored record
+    changed: dict[int, list[tuple[str, Value]]]  # row -> (field, stored value) for each field the row changes
+    links: dict[str, str]  # child -> parent, of stored records that have a parent
+    known_parents: frozenset[str]  # PARENTID values of the file that name stored records
+
+
+def from_canonical(text: str | None, ftype: FieldType) -> Value:
+    """A value read back from its canonical text (history, or a CAST to VARCHAR in a diff)."""
+    if text is None:
+        return None
+    if ftype is FieldType.BOOL:
+        return text == "true"
+    if ftype is FieldType.DECIMAL:
+        return Decimal(text)
+    if ftype is FieldType.DATE:
+        return dt.date.fromisoformat(text)
+    if ftype is FieldType.TIMESTAMP:
+        return dt.datetime.fromisoformat(text)
+    if ftype is FieldType.INTEGER:
+        return int(text)
+    return text
+
+
+def effective_new(field_id: str, catalogue: Catalogue, alias: str = "s") -> str:
+    """SQL for the value an update writes: a blank checkbox means unticked, any other blank means empty."""
+    col = f"{alias}.{quote_ident(field_id, catalogue)}"
+    if catalogue[field_id].type is FieldType.BOOL:
+        return f"coalesce({col}, FALSE)"
+    return col
+
+
+def store_facts(con: duckdb.DuckDBPyConnection, parsed: ParsedTable, catalogue: Catalogue) -> StoreFacts:
+    stage_rows(con, STAGE, parsed.fields, catalogue, ((r.number, r.values) for r in parsed.rows))
+    # One join for the whole diff: per staged row that names a stored record, its version, its owner, and the
+    # list of (field, old value) it changes. Measured on 1,000,000 customers: 3x faster than a join per field.
+    pairs = []
+    for fid in parsed.fields[1:]:
+        col = quote_ident(fid, catalogue)
+        pairs.append(
+            f"CASE WHEN {effective_new(fid, catalogue)} IS DISTINCT FROM c.{col} "
+            f"THEN {{'f': '{fid}', 'o': CAST(c.{col} AS VARCHAR)}} END"
+        )
+    changes = f"list_filter([{', '.join(pairs)}], lambda x: x IS NOT NULL)" if pairs else "[]"
+    con.execute(
+        f'CREATE OR REPLACE TEMP TABLE import_diff AS SELECT s.{ROW} AS r, c."ROWVERSION" AS v, '
+        f'c."MEGAENTITYID" AS e, {changes} AS d FROM {STAGE} s JOIN customers c ON c."CUSTOMERID" = s."CUSTOMERID"'
+    )
+    # Plain tuples cross into Python far faster than lists of structs: fetch the rows, then the changes unnested.
+    existing = {r: (v, e) for r, v, e in con.execute("SELECT r, v, e FROM import_diff").fetchall()}
+    types = {fid: catalogue[fid].type for fid in parsed.fields}
+    changed: dict[int, list[tuple[str, Value]]] = {}
+    for r, fid, old in con.execute(
+        "SELECT r, x.f, x.o FROM (SELECT r, unnest(d) AS x FROM import_diff) ORDER BY r"
+    ).fetchall():
+        changed.setdefault(r, []).append((fid, from_canonical(old, types[fid])))
+    con.execute("DROP TABLE import_diff")
+    links: dict[str, str] = {}
+    known: set[str] = set()
+    if "PARENTID" in parsed.fields:
+        # Parent links of the store, for cycle checks: only records that have a parent (a few percent).
+        links = dict(
+            con.execute('SELECT "CUSTOMERID", "PARENTID" FROM customers WHERE "PARENTID" IS NOT NULL').fetchall()
+        )
+        known = {
+            cid
+            for (cid,) in con.execute(
+                f'SELECT DISTINCT c."CUSTOMERID" FROM {STAGE} s JOIN customers c ON c."CUSTOMERID" = s."PARENTID"'
+            ).fetchall()
+        }
+    con.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    return StoreFacts(existing, changed, links, frozenset(known))
