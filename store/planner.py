@@ -152,61 +152,58 @@ def _build(
     parent_pos = fields.index("PARENTID") if "PARENTID" in fields else None
     existing, changed = facts.existing, facts.changed
     position = {fid: i for i, fid in enumerate(fields)}
-    new_fields = [(f.id, f.default) for f in catalogue.importable]  # a new record's fields and their defaults
+    unticked = {fid for fid in fields if catalogue[fid].type is FieldType.BOOL}  # a blank checkbox writes FALSE
+    # A new record's fields, in catalogue order: (field, its column or None, its default).
+    new_fields = [(f.id, position.get(f.id), f.default) for f in catalogue.importable]
     # Parents a row may name: stored records, and records created by earlier rows (added as we go).
     known = set(facts.known_parents) | {r.customer_id for r in parsed.rows if r.number in existing}
     links = dict(facts.links)
     for row in parsed.rows:
-        found = existing.get(row.number)
+        number, values = row.number, row.values
+        found = existing.get(number)
         issues = checker.existing(row, found[1]) if found else checker.new(row)
         if parent_pos is not None and not issues:
-            issue = _parent_issue(row, row.values[parent_pos], links, known)
+            issue = _parent_issue(row, values[parent_pos], links, known)
             if issue:
                 issues.append(issue)
         if issues:
             errors.extend(issues)
-            failed.add(row.number)
+            failed.add(number)
             continue
-        cid = row.customer_id
+        cid = values[0]
         if parent_pos is not None:
-            parent = row.values[parent_pos]
+            parent = values[parent_pos]
             if parent is None:
                 links.pop(cid, None)
             else:
                 links[cid] = str(parent)
         if found:
-            diffs = changed.get(row.number, ())
-            lost = [(fid, old) for fid, old in diffs if _lost_characters(old, row.values[position[fid]])]
+            diffs = [(fid, old, values[position[fid]]) for fid, old in changed.get(number, ())]
+            lost = [(fid, old, new) for fid, old, new in diffs if _lost_characters(old, new)]
             if lost:
-                for fid, old in lost:
+                for fid, old, new in lost:
                     errors.append(
-                        Issue(row.number, fid, str(row.values[position[fid]]),
+                        Issue(number, fid, str(new),
                               f"This would replace “{old}” with question marks: the file was saved in an encoding "
                               f"that cannot hold some of its letters. Save it again as “CSV UTF-8” and import that")
                     )  # fmt: skip
-                failed.add(row.number)
+                failed.add(number)
                 continue
             changes = tuple(
-                FieldChange(
-                    fid,
-                    old,
-                    _written(fid, row.values[position[fid]], catalogue),
-                    blanked=row.values[position[fid]] is None,
-                )
-                for fid, old in diffs
+                FieldChange(fid, old, False if new is None and fid in unticked else new, blanked=new is None)
+                for fid, old, new in diffs
             )
-            action = Action.UPDATE if changes else Action.UNCHANGED
-            records.append(RecordPlan(row.number, cid, action, changes, version=found[0]))
+            records.append(RecordPlan(number, cid, Action.UPDATE if changes else Action.UNCHANGED, changes, found[0]))
         else:
             known.add(cid)
             created = []
-            for fid, default in new_fields:
-                at = position.get(fid)
-                value = row.values[at] if at is not None else None
-                value = default if value is None else value
+            for fid, at, default in new_fields:
+                value = values[at] if at is not None else None
+                if value is None:
+                    value = default
                 if value is not None:
                     created.append(FieldChange(fid, None, value))
-            records.append(RecordPlan(row.number, cid, Action.CREATE, tuple(created)))
+            records.append(RecordPlan(number, cid, Action.CREATE, tuple(created)))
     return ImportPlan(
         file_name=raw.name,
         user=user.name,
@@ -229,9 +226,3 @@ def _lost_characters(old: Value, new: Value) -> bool:
         return False
     replaced = [a for a, b in zip(old, new) if a != b]
     return bool(replaced) and all(b == "?" for a, b in zip(old, new) if a != b) and all(ord(a) > 127 for a in replaced)
-
-
-def _written(field_id: str, value: Value, catalogue: Catalogue) -> Value:
-    if value is None and catalogue[field_id].type is FieldType.BOOL:
-        return False
-    return value
