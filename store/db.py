@@ -43,6 +43,12 @@ def quote_ident(field_id: str, catalogue: Catalogue | None = None, *, extra: tup
     return '"' + field_id.replace('"', '""') + '"'
 
 
+def data_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """How many writes the store has committed (None before the first): the same value means the same data."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return None if row is None else str(row[0])
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
@@ -229,6 +235,12 @@ class Store:
                 con.execute("BEGIN TRANSACTION")
                 try:
                     yield con
+                    # Every committed write counts, so readers can tell cheaply that nothing changed (see
+                    # `data_version`); counted in the same transaction, so a rolled back write does not count.
+                    con.execute(
+                        "INSERT INTO meta VALUES ('data_version', '1') ON CONFLICT (key) "
+                        "DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR)"
+                    )
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise

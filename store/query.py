@@ -16,7 +16,8 @@ import duckdb
 from formats.catalogue import Catalogue, Field, FieldType
 from formats.errors import InvalidValue
 from formats.values import DateFormat, Value, parse_decimal_text
-from store.db import Store, quote_ident
+from store import narrowing
+from store.db import Store, data_version, quote_ident
 from store.entities import visibility_sql
 from store.users import Permission, User
 from store.viewdef import Filter, Op, View
@@ -36,6 +37,8 @@ class CompiledView:
     reverse_order: str = ""  # the same order backwards: pages near the end are read from the end
     sort_columns: str = '"CUSTOMERID"'  # the quoted columns the order reads
     costly_filter: bool = False  # the quick filter: several text columns searched, worth filtering only once
+    quick: str = ""  # the quick filter's text, trimmed
+    quick_params: int = 0  # how many of the params, at the end, are the quick filter's patterns
 
     def sql(self, extra_columns: str = "") -> str:
         cols = self.select + (", " + extra_columns if extra_columns else "")
@@ -156,6 +159,8 @@ def compile_view(
         reverse_order=order_sql(True),
         sort_columns=", ".join(sort_columns),
         costly_filter=bool(quick.strip() and quick_fields),
+        quick=quick.strip() if quick_fields else "",
+        quick_params=len(quick_fields) if quick.strip() else 0,
     )
 
 
@@ -197,24 +202,43 @@ def count_and_page(
     """The number of matching customers and the first page, in one opening of the store (one keystroke)."""
     with store.read(warm=warm) as con:
         if compiled.costly_filter:
-            return _count_and_page_filtering_once(con, compiled, limit)
+            return _count_and_page_filtering_once(con, compiled, limit, store)
         return count_in(con, compiled), page_in(con, compiled, 0, limit)
 
 
 def _count_and_page_filtering_once(
-    con: duckdb.DuckDBPyConnection, compiled: CompiledView, limit: int
+    con: duckdb.DuckDBPyConnection, compiled: CompiledView, limit: int, store: Store
 ) -> tuple[int, list[tuple[Value, ...]]]:
     """The quick filter searches six text columns of every customer: done once, keeping the matches' row IDs and
     sort keys, then counted and paged from those. Measured on 1,000,000 customers: 90-120 ms against 120-220 ms for
-    a count and a page that each filter (the page cannot stop early when few customers match)."""
-    con.execute("BEGIN TRANSACTION")  # one snapshot for the three statements
+    a count and a page that each filter (the page cannot stop early when few customers match).
+
+    A key typed after the others only narrows the matches, so it searches only the customers the text before it
+    matched (see `narrowing`)."""
+    con.execute("BEGIN TRANSACTION")  # one snapshot for the statements
     try:
+        version = data_version(con)
+        prior = narrowing.prior(version, store, compiled)
+        if prior == "":
+            return 0, []  # the text before this key matched nobody, so this one cannot match anybody
+        source, params = "customers", list(compiled.params)
+        if prior is not None:
+            source = (
+                "customers SEMI JOIN (SELECT CAST(unnest(string_split(?, ',')) AS BIGINT) AS \"_r\") AS p "
+                'ON customers.rowid = p."_r"'
+            )
+            params = [prior, *params]
         con.execute(
-            f'CREATE OR REPLACE TEMP TABLE quick_match AS SELECT rowid AS "_row", {compiled.sort_columns} '
-            f"FROM customers WHERE {compiled.where}",
-            list(compiled.params),
+            f'CREATE OR REPLACE TEMP TABLE quick_match AS SELECT customers.rowid AS "_row", {compiled.sort_columns} '
+            f"FROM {source} WHERE {compiled.where}",
+            params,
         )
         row = con.execute("SELECT count(*) FROM quick_match").fetchone()
+        total = int(row[0]) if row else 0
+        if total <= narrowing.MAX_ROWS:
+            # One string crosses into Python (and back) much faster than a list of many numbers.
+            found = con.execute("""SELECT coalesce(string_agg(CAST("_row" AS VARCHAR), ','), '') FROM quick_match""")
+            narrowing.remember(version, store, compiled, str(found.fetchone()[0]))  # type: ignore[index]
         rows = con.execute(
             f'SELECT {compiled.select} FROM customers WHERE rowid IN (SELECT "_row" FROM quick_match '
             f"ORDER BY {compiled.order} LIMIT ?) ORDER BY {compiled.order}",
@@ -222,7 +246,7 @@ def _count_and_page_filtering_once(
         ).fetchall()
     finally:
         con.execute("ROLLBACK")  # nothing to keep: the temporary table goes with it
-    return (int(row[0]) if row else 0), rows
+    return total, rows
 
 
 def get_customer(
