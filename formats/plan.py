@@ -21,6 +21,9 @@ class Action(StrEnum):
     UNCHANGED = "unchanged"
 
 
+HIDDEN = "(not shown: no List permission)"
+
+
 class Policy(StrEnum):
     SKIP_FAILED = "skip-failed"  # the original product's default: failed rows are left out and reported
     STRICT = "strict"  # nothing is committed while any row fails
@@ -56,6 +59,9 @@ class ImportPlan:
     errors: tuple[Issue, ...]
     warnings: tuple[Issue, ...]
     failed_rows: frozenset[int]
+    # False when the importing user may not see customers (no List permission): the records keep the stored values
+    # (the history needs them), but every preview shows HIDDEN in their place.
+    shows_old: bool = True
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -145,6 +145,7 @@ def _build(
     policy: Policy,
 ) -> ImportPlan:
     checker = _Checker(parsed, catalogue, user, entity)
+    shows_old = user.can(Permission.LIST)  # stored values are for users who may see customers
     errors = list(parsed.errors)
     failed = set(parsed.failed)
     records: list[RecordPlan] = []
@@ -182,9 +183,10 @@ def _build(
             lost = [(fid, old, new) for fid, old, new in diffs if _lost_characters(old, new)]
             if lost:
                 for fid, old, new in lost:
+                    stored = f"“{old}”" if shows_old else "the stored text"
                     errors.append(
                         Issue(number, fid, str(new),
-                              f"This would replace “{old}” with question marks: the file was saved in an encoding "
+                              f"This would replace {stored} with question marks: the file was saved in an encoding "
                               f"that cannot hold some of its letters. Save it again as “CSV UTF-8” and import that")
                     )  # fmt: skip
                 failed.add(number)
@@ -216,6 +218,7 @@ def _build(
         errors=tuple(sorted(errors, key=lambda i: i.row or 0)),
         warnings=parsed.warnings,
         failed_rows=frozenset(failed),
+        shows_old=shows_old,
     )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from formats.errors import Conflict, CustbookError, FileRejected, StoreBusy, UsageError
 from formats.failed_rows import failed_rows_csv
-from formats.plan import ImportPlan, Policy
+from formats.plan import HIDDEN, FieldChange, ImportPlan, Policy
 from formats.reader import configured_max_bytes, parse_size, read_bytes, read_file
 from formats.table import Issue
 from formats.values import DateFormat, ParseOptions, format_value
@@ -86,12 +86,16 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _old(plan: ImportPlan, change: FieldChange) -> str:
+    return _show(change.old) if plan.shows_old else HIDDEN
+
+
 def _details(plan: ImportPlan) -> None:
     """What the preview will do, field by field (the first lines of each kind; the interface shows them all)."""
     if plan.blanks:
         print(f"Fields that will be ERASED ({plan.blanked:,}):")
         for record, change in plan.blanks[:SHOWN_CHANGES]:
-            print(f"  row {record.row:<6} {record.customer_id:<20} {change.field:<18} {_show(change.old)} -> (empty)")
+            print(f"  row {record.row:<6} {record.customer_id:<20} {change.field:<18} {_old(plan, change)} -> (empty)")
         if plan.blanked > SHOWN_CHANGES:
             print(f"  ... and {plan.blanked - SHOWN_CHANGES:,} more")
     changes = [(r, c) for r in plan.updates for c in r.changes if not c.blanked]
@@ -100,7 +104,7 @@ def _details(plan: ImportPlan) -> None:
         for record, change in changes[:SHOWN_CHANGES]:
             print(
                 f"  row {record.row:<6} {record.customer_id:<20} {change.field:<18} "
-                f"{_show(change.old)} -> {_show(change.new)}"
+                f"{_old(plan, change)} -> {_show(change.new)}"
             )
         if len(changes) > SHOWN_CHANGES:
             print(f"  ... and {len(changes) - SHOWN_CHANGES:,} more")

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from formats.catalogue import Catalogue, FieldType
 from formats.csv_import import display_formatter
-from formats.plan import Action, FieldChange, ImportPlan, Policy, RecordPlan
+from formats.plan import HIDDEN, Action, FieldChange, ImportPlan, Policy, RecordPlan
 from formats.table import Issue
 from formats.values import DateFormat, Value
 from tui.widgets.grid import safe_text
@@ -164,6 +164,19 @@ class PlanRows:
             self._formats[field_id] = fmt
         return safe_text(fmt(value))
 
+    def old_text(self, change: FieldChange) -> str:
+        """The stored value a change replaces, unless the user may not see customers."""
+        if not self.plan.shows_old:
+            return HIDDEN
+        return self.text(change.field, change.old) or "(empty)"
+
+    def old_cell(self, change: FieldChange, style: str = "") -> Text:
+        if not self.plan.shows_old:
+            return Text(HIDDEN, style="dim")
+        if change.old is None:
+            return Text("(empty)", style="dim")
+        return self.cell(change.field, change.old, style)
+
     def cell(self, field_id: str, value: Value, style: str = "") -> Text:
         text = self.text(field_id, value)
         return Text(text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…", style=style)
@@ -185,7 +198,7 @@ class PlanRows:
             for r in self.plan.updates:
                 cid = Text(safe_text(r.customer_id))
                 for c in r.changes:
-                    old = self.cell(c.field, c.old) if c.old is not None else Text("(empty)", style="dim")
+                    old = self.old_cell(c)
                     new = Text("(erased)", style=self.warning) if c.blanked else self.cell(c.field, c.new)
                     yield (r.row, cid, self.label(c.field), old, "→", new), self._change(r, c)
 
@@ -193,7 +206,7 @@ class PlanRows:
         return ("Row", "Customer ID", "Field", "Old value", "", "New value"), lines(), total
 
     def _change(self, r: RecordPlan, c: FieldChange) -> str:
-        old = self.text(c.field, c.old) or "(empty)"
+        old = self.old_text(c)
         new = "(erased)" if c.blanked else (self.text(c.field, c.new) or "(empty)")
         return f"Row {r.row}, {safe_text(r.customer_id)}, {self.label(c.field)}: {old} → {new}"
 
@@ -202,9 +215,9 @@ class PlanRows:
         lines = (
             (
                 (r.row, Text(safe_text(r.customer_id), style=w), Text(self.label(c.field), style=w),
-                 self.cell(c.field, c.old, w)),
+                 self.old_cell(c, w)),
                 f"Row {r.row}, {safe_text(r.customer_id)}: {self.label(c.field)} will be erased "
-                f"(now {self.text(c.field, c.old)})",
+                f"(now {self.old_text(c)})",
             )
             for r, c in self.plan.blanks
         )  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from acting import ADMIN
@@ -216,7 +217,13 @@ def test_letters_lost_to_a_narrow_encoding_are_refused_not_imported(cli, write_c
     assert summary["failed"] == 1 and summary["updated"] == 0
     assert {e["column"] for e in summary["errors"]} == {"NAME", "PRINTAS"}
     assert "CSV UTF-8" in summary["errors"][0]["message"]
+    assert "“Łódzkie Zakłady”" in summary["errors"][0]["message"]
     assert customer(cli, "P1")["NAME"] == "Łódzkie Zakłady"
+    # A user who may change customers but not see them is not shown the stored name.
+    cli("users", "add", "clerk", "--perms", "add,edit")
+    hidden = cli("--user", "clerk", "import", str(damaged), "--json").json
+    assert hidden["failed"] == 1 and "Łódzkie" not in json.dumps(hidden, ensure_ascii=False)
+    assert "the stored text with question marks" in hidden["errors"][0]["message"]
     # A real change that happens to contain a question mark is not mistaken for it.
     honest = write_csv([["CUSTOMERID", "NAME"], ["P1", "Who? Łódzkie"]])
     assert cli("import", str(honest), "--json").json["updated"] == 1

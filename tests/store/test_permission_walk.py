@@ -164,3 +164,17 @@ def test_private_views_and_other_users_jobs_stay_invisible(walk_db: Path, capsys
     # alice, an administrator, sees the job; her private view is still hers.
     assert _run(walk_db, "alice", ["jobs", "show", "J1"], capsys)[0] == 0
     assert "Alice only" in _run(walk_db, "alice", ["views", "list"], capsys)[1]
+
+
+def test_an_import_preview_hides_stored_values_from_a_user_without_list(
+    walk_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """nolist may change customers (Add, Edit) but not see them: the dry run says what changes, not what was."""
+    moved = walk_db.parent / "moved.csv"
+    moved.write_bytes(csv_bytes([["CUSTOMERID", "CITY"], ["C2", "Marseille"]]))
+    code, out, err = _run(walk_db, "alice", ["import", str(moved), "--dry-run"], capsys)
+    assert code == 0 and "Lyon -> Marseille" in out  # alice may see customers
+    code, out, err = _run(walk_db, "nolist", ["import", str(moved), "--dry-run"], capsys)
+    assert code == 0
+    assert "(not shown: no List permission) -> Marseille" in out
+    assert "Lyon" not in out + err

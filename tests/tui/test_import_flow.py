@@ -255,6 +255,27 @@ async def test_a_user_without_add_and_edit_cannot_preview(demo_db, folder):
     assert import_batches(demo_db) == []
 
 
+async def test_a_user_without_list_previews_without_seeing_the_stored_values(demo_db, folder):
+    """Edit without List: the import may change customers, but the preview must not show what they held."""
+    add_user(Store(demo_db), "clerk", UserType.EMPLOYEE, frozenset({Permission.ADD, Permission.EDIT}), by=ADMIN)
+    app = make_app(demo_db, user="clerk")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_import(pilot, [])
+        app.screen.query_one("#path").value = "mixed.csv"
+        await pilot.press("f5")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ImportPreview)
+        await pilot.press("right_square_bracket")
+        hidden = "(not shown: no List permission)"
+        assert table_rows(preview, "updated")[0] == ["2", "C0000001", "City", hidden, "→", "Portland"]
+        await pilot.press("right_square_bracket")
+        assert table_rows(preview, "blanked")[0] == ["2", "C0000001", "Phone", hidden]
+        assert text_of(preview, "#detail") == f"Row 2, C0000001: Phone will be erased (now {hidden})"
+        shown = " ".join(" ".join(r) for pane in ("updated", "blanked") for r in table_rows(preview, pane))
+        assert "Seattle" not in shown and "555-0109" not in shown
+
+
 async def test_a_store_changed_since_the_preview_is_refused_then_previewed_again(demo_db, folder):
     other = write_csv(
         folder / "other.csv", [["C0000001", "Seattle Medical Supply Inc."]], header=("CUSTOMERID", "NAME")
