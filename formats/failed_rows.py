@@ -9,18 +9,24 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 
 from formats.table import Issue, RawTable
 
 ERROR_COLUMN = "Import errors (custbook ignores this column when you import the file again)"
 
 
-def failed_rows_csv(raw: RawTable, errors: tuple[Issue, ...], failed: frozenset[int]) -> bytes:
-    """UTF-8 (with BOM, so Excel shows accents) CSV of the failed rows; same delimiter as the original file."""
+def failed_rows_csv(
+    raw: RawTable, errors: tuple[Issue, ...], failed: frozenset[int], names: Mapping[str, str] | None = None
+) -> bytes:
+    """UTF-8 (with BOM, so Excel shows accents) CSV of the failed rows; same delimiter as the original file.
+    `names`: field ID -> the column's heading in the file, so that the error column names the columns as the user
+    knows them ("Limite de crédit: ..." rather than "CREDITLIMIT: ...")."""
+    names = names or {}
     by_row: dict[int, list[str]] = defaultdict(list)
     for issue in errors:
         if issue.row is not None:
-            where = f"{issue.column}: " if issue.column else ""
+            where = f"{names.get(issue.column, issue.column)}: " if issue.column else ""
             by_row[issue.row].append(where + issue.message)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=raw.delimiter or ",", lineterminator="\r\n")

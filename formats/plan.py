@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from formats.failed_rows import failed_rows_csv
 from formats.table import Issue, RawTable
 from formats.validate import ParsedTable
 from formats.values import ParseOptions, Value
@@ -66,6 +67,15 @@ class ImportPlan:
     @property
     def fields(self) -> tuple[str, ...]:
         return self.parsed.fields
+
+    def failed_rows_file(self) -> bytes:
+        """The failed rows as a CSV to fix and import again (see `formats.failed_rows`)."""
+        return failed_rows_csv(self.raw, self.errors, self.failed_rows, self.column_names)
+
+    @property
+    def column_names(self) -> dict[str, str]:
+        """Field ID -> the column's heading in the file: messages name columns as the user's file does."""
+        return dict(zip(self.parsed.fields, self.parsed.headers))
 
     @property
     def rows(self) -> int:

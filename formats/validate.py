@@ -38,6 +38,7 @@ class ParsedTable:
     errors: tuple[Issue, ...]
     warnings: tuple[Issue, ...]
     failed: frozenset[int]  # row numbers with at least one error
+    headers: tuple[str, ...] = ()  # each field's column as the file heads it ("Limite de crédit"), for messages
 
 
 def _cut(text: str, limit: int = 80) -> str:
@@ -127,4 +128,5 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
         errors=tuple(sorted(errors, key=lambda i: i.row or 0)),
         warnings=tuple(warnings),
         failed=frozenset(failed),
+        headers=tuple(table.header[p].strip() or f if p < len(table.header) else f for f, p in zip(fields, positions)),
     )

@@ -36,7 +36,6 @@ from formats.errors import (
     StoreUnreadable,
     UsageError,
 )
-from formats.failed_rows import failed_rows_csv
 from formats.plan import Policy
 from formats.reader import MAX_ROWS, read_bytes
 from formats.table import Issue
@@ -399,7 +398,7 @@ def run_claimed(store: Store, claim: Claim) -> Job | None:
             else:
                 status, state = "committed", JobState.DONE
                 batch = apply_plan(inside, plan, user=user).batch
-            failed_csv = failed_rows_csv(plan.raw, plan.errors, plan.failed_rows) if plan.failed else None
+            failed_csv = plan.failed_rows_file() if plan.failed else None
             number = parse_batch_id(batch) if batch else None
             _finish(con, job.number, state, plan.summary(status, batch, label), failed_csv, number)
             return _get(con, job.number)

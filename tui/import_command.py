@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from formats.errors import Conflict, CustbookError, FileRejected, StoreBusy, UsageError
-from formats.failed_rows import failed_rows_csv
 from formats.plan import HIDDEN, FieldChange, ImportPlan, Policy
 from formats.reader import configured_max_bytes, parse_size, read_bytes, read_file
 from formats.table import Issue
@@ -39,10 +38,10 @@ def _rejected(exc: CustbookError) -> dict[str, object]:
     return rejected_summary(str(exc))
 
 
-def _describe(issue: Issue) -> str:
+def _describe(issue: Issue, names: Mapping[str, str]) -> str:
     where = f"Row {issue.row}" if issue.row else "File"
     if issue.column:
-        where += f", {issue.column}"
+        where += f", {names.get(issue.column, issue.column)}"  # as the file heads it
     value = f" ('{issue.value}')" if issue.value else ""
     return f"{where}{value}: {issue.message}"
 
@@ -68,14 +67,14 @@ def _report(plan: ImportPlan, status: str, batch: str | None) -> None:
     if status == "dry-run":
         _details(plan)
     for issue in plan.errors[:SHOWN_ERRORS]:
-        print("  " + _describe(issue), file=sys.stderr)
+        print("  " + _describe(issue, plan.column_names), file=sys.stderr)
     if len(plan.errors) > SHOWN_ERRORS:
         more = len(plan.errors) - SHOWN_ERRORS
         print(
             f"  ... and {_plural(more, 'more error')} (save the failed rows with --errors-out FILE).", file=sys.stderr
         )
     for issue in plan.warnings[:SHOWN_ERRORS]:
-        print("  Warning: " + _describe(issue), file=sys.stderr)
+        print("  Warning: " + _describe(issue, plan.column_names), file=sys.stderr)
     if len(plan.warnings) > SHOWN_ERRORS:
         print(f"  ... and {_plural(len(plan.warnings) - SHOWN_ERRORS, 'more warning')}.", file=sys.stderr)
 
@@ -92,10 +91,12 @@ def _old(plan: ImportPlan, change: FieldChange) -> str:
 
 def _details(plan: ImportPlan) -> None:
     """What the preview will do, field by field (the first lines of each kind; the interface shows them all)."""
+    names = plan.column_names
     if plan.blanks:
         print(f"Fields that will be ERASED ({plan.blanked:,}):")
         for record, change in plan.blanks[:SHOWN_CHANGES]:
-            print(f"  row {record.row:<6} {record.customer_id:<20} {change.field:<18} {_old(plan, change)} -> (empty)")
+            print(f"  row {record.row:<6} {record.customer_id:<20} {names.get(change.field, change.field):<18} "
+                  f"{_old(plan, change)} -> (empty)")  # fmt: skip
         if plan.blanked > SHOWN_CHANGES:
             print(f"  ... and {plan.blanked - SHOWN_CHANGES:,} more")
     changes = [(r, c) for r in plan.updates for c in r.changes if not c.blanked]
@@ -103,7 +104,7 @@ def _details(plan: ImportPlan) -> None:
         print(f"Changed fields ({len(changes):,}):")
         for record, change in changes[:SHOWN_CHANGES]:
             print(
-                f"  row {record.row:<6} {record.customer_id:<20} {change.field:<18} "
+                f"  row {record.row:<6} {record.customer_id:<20} {names.get(change.field, change.field):<18} "
                 f"{_old(plan, change)} -> {_show(change.new)}"
             )
         if len(changes) > SHOWN_CHANGES:
@@ -186,7 +187,7 @@ def _import(args: argparse.Namespace) -> int:
     else:
         _report(plan, status, batch)
     if addresses:
-        failed_csv = failed_rows_csv(plan.raw, plan.errors, plan.failed_rows) if plan.failed else None
+        failed_csv = plan.failed_rows_file() if plan.failed else None
         _email(args, addresses, summary, plan.file_name, failed_csv)
     return 1 if plan.failed else 0
 
@@ -291,6 +292,6 @@ def _save_failed(plan: ImportPlan, path: Path) -> None:
 
     if not plan.failed:
         return
-    replace_bytes(path, failed_rows_csv(plan.raw, plan.errors, plan.failed_rows))
+    replace_bytes(path, plan.failed_rows_file())
     rows = "row" if plan.failed == 1 else "rows"
     print(f"Saved {plan.failed:,} failed {rows} to {path.resolve()}", file=sys.stderr)

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from formats.errors import CustbookError, PermissionDenied
-from formats.failed_rows import failed_rows_csv
 from formats.plan import ImportPlan, Policy
 from formats.table import RawTable
 from formats.values import DateFormat, ParseOptions
@@ -75,7 +74,7 @@ def save_failed_rows(plan: ImportPlan, target: Path, *, source: Path | None = No
             "Choose another file name",
         )
     try:
-        return replace_bytes(target, failed_rows_csv(plan.raw, plan.errors, plan.failed_rows))
+        return replace_bytes(target, plan.failed_rows_file())
     except OSError as exc:
         raise CustbookError(
             f"The failed rows could not be saved to {target} ({exc.strerror or exc})",
@@ -91,7 +90,7 @@ def email_results(
     from formats.mail import send_results
 
     status = "rejected" if plan.policy is Policy.STRICT and plan.failed else "committed"
-    failed_csv = failed_rows_csv(plan.raw, plan.errors, plan.failed_rows) if plan.failed else None
+    failed_csv = plan.failed_rows_file() if plan.failed else None
     send_results(
         plan.summary(status, batch), file_name=plan.file_name, failed_csv=failed_csv, addresses=addresses,
         each=each, env=os.environ if env is None else env,

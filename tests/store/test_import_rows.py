@@ -189,6 +189,24 @@ def test_errors_out_writes_failed_rows_ready_to_fix(cli, seeded, write_csv, tmp_
     assert len(lines) == 3
 
 
+def test_messages_name_the_columns_as_the_file_heads_them(cli, seeded, write_csv, tmp_path):
+    """A file headed in French (or with English labels) hears about its own columns, not about field IDs."""
+    path = write_csv(
+        [
+            ["Identifiant client", "Nom de client", "Imprimer en tant que", "Limite de crédit"],
+            ["N1", "Neuf", "Neuf", "beaucoup"],
+        ]
+    )
+    out = tmp_path / "failed.csv"
+    result = cli("import", str(path), "--errors-out", str(out))
+    assert "Row 2, Limite de crédit ('beaucoup'):" in result.err
+    assert "CREDITLIMIT" not in result.err
+    failed = out.read_text(encoding="utf-8-sig").splitlines()
+    assert failed[1].endswith("Row 2: Limite de crédit: 'beaucoup' is not a number. Write it like 1234.50.")
+    # The JSON keeps the field ID: scripts read it (cli.md).
+    assert cli("import", str(path), "--json").json["errors"][0]["column"] == "CREDITLIMIT"
+
+
 def test_fixed_failed_rows_file_imports_as_it_is(cli, seeded, write_csv, tmp_path):
     path = write_csv([["CUSTOMERID", "NAME", "PRINTAS", "CREDITLIMIT"], ["N1", "New", "New", "12.345"]])
     out = tmp_path / "failed.csv"
