@@ -1,8 +1,8 @@
 """Reading a CSV file: bytes -> `RawTable` (first stage of the import).
 
-This module owns what makes bytes a table: recognising files that are not text at all, the encoding (BOM,
-UTF-8, then the legacy Western code pages), the delimiter, the records with their spreadsheet row numbers, and
-the file-level rejections (empty, binary, too many rows, bytes that do not decode). It does not interpret
+This module owns what makes bytes a table: the encoding (BOM, UTF-8, then the legacy Western code pages), the
+delimiter, the records with their spreadsheet row numbers, and the rejection of bytes that do not decode. Files
+that are not text at all, and the other file-level rejections, are `formats.filekinds`. It does not interpret
 cells: header mapping, types and ragged rows are later stages.
 """
 
@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 import re
 import sys
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from itertools import repeat
 
+from formats.bulk import gc_paused
 from formats.errors import FileRejected, InvalidValue
+from formats.filekinds import describe_binary, empty_file, not_a_table, too_many_rows
 from formats.table import RawRow, RawTable
 
 # A single cell may be megabytes long (the length check is a later stage); the default limit is 128 KiB.
@@ -50,16 +50,6 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SPLITLINES_EXTRA = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _ODD_INSIDE_WORDS = frozenset("ƒ†‡‰ˆ˜•")  # never next to a letter in real text; common code page misreadings
 
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"%PDF-", "a PDF document"), (b"GIF87a", "a GIF image"),
-          (b"GIF89a", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"), (b"II*\x00", "a TIFF image"),
-          (b"MM\x00*", "a TIFF image"), (b"\x1f\x8b", "a compressed (gzip) file"), (b"Rar!\x1a\x07", "a RAR archive"),
-          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 (.xls) or a password-protected workbook"),
-          (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"SQLite format 3\x00", "an SQLite database"),
-          (b"\x7fELF", "a program"), (b"{\\rtf", "a rich-text (RTF) document"))  # fmt: skip
-_ZIP_KINDS = (("xl/workbook.xml", "an Excel workbook (.xlsx)"), ("word/document.xml", "a Word document"),
-              ("ppt/presentation.xml", "a PowerPoint presentation"),
-              ("Index/Document.iwa", "an Apple Numbers spreadsheet"))  # fmt: skip
-
 
 def read_csv(data: bytes, *, name: str, encoding: str = "auto", max_rows: int = 25000) -> RawTable:
     """Read a CSV (or tab-separated "Unicode text") file held in memory.
@@ -77,64 +67,9 @@ def read_csv(data: bytes, *, name: str, encoding: str = "auto", max_rows: int = 
     if not text or text.isspace():
         raise empty_file(name)  # only a BOM, or only white space in UTF-16
     delimiter = sniff_delimiter(text)
-    # Building about a million small objects makes the cyclic GC scan them again and again while they are being
-    # built; none of them can form a cycle, so pause it until the table is complete.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # about a million small objects, none in a cycle (see formats.bulk)
         header, rows = _split(text, delimiter, name=name, max_rows=max_rows)
-        return RawTable(name=name, header=header, rows=rows, encoding=label, delimiter=delimiter)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-# --- what the file is ---------------------------------------------------------------------------------------
-
-
-def describe_binary(data: bytes, *, nul: bool = True) -> str | None:
-    """What a file that is not text looks like ("a PNG image"), or None when it may be text.
-    With `nul`, any NUL byte makes it binary (callers that may meet UTF-16 check NULs themselves)."""
-    head = data[:16]
-    for magic, what in _MAGIC:
-        if head.startswith(magic):
-            return what
-    if head[8:12] == b"DUCK" and b"\x00" in head[:8]:
-        return "a DuckDB database (perhaps a custbook store)"
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _describe_zip(data)
-    start = data[:512].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
-    if start.startswith((b"<!doctype html", b"<html")):
-        return "a web page (HTML), as some programs save under an .xls or .csv name"
-    if start.startswith(b"<?xml"):
-        return "an XML file"
-    if nul and b"\x00" in data:
-        return "binary data, not text"
-    return None
-
-
-def _describe_zip(data: bytes) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return "a damaged ZIP archive"
-    for member, what in _ZIP_KINDS:
-        if member in names:
-            return what
-    if b"opendocument.spreadsheet" in mimetype:
-        return "an OpenDocument spreadsheet (.ods)"
-    if b"opendocument" in mimetype:
-        return "an OpenDocument file"
-    return "a ZIP archive"
-
-
-def not_a_table(name: str, what: str) -> FileRejected:
-    return FileRejected(
-        f"The file {name} is not a CSV or Excel file (it looks like {what})",
-        "Export the sheet from your spreadsheet program as CSV or .xlsx and import that file",
-    )
+    return RawTable(name=name, header=header, rows=rows, encoding=label, delimiter=delimiter)
 
 
 # --- encoding -----------------------------------------------------------------------------------------------
@@ -450,23 +385,3 @@ def _is_blank_cell(cell: str) -> bool:
 
 def _is_blank(cells: list[str]) -> bool:
     return all(not c or c.isspace() for c in cells)
-
-
-# --- rejections shared with the xlsx reader -----------------------------------------------------------------
-
-
-def too_many_rows(name: str, count: int | None, max_rows: int) -> FileRejected:
-    """The rejection for a file over the row limit; `count` None when only "more than" is known."""
-    has = f"more than {max_rows:,}" if count is None else f"{count:,}"
-    return FileRejected(
-        f"The file {name} has {has} customer rows; the limit is {max_rows:,}",
-        f"Split it into smaller files of at most {max_rows:,} rows, each with the header row, and import "
-        "them one after the other",
-    )
-
-
-def empty_file(name: str) -> FileRejected:
-    return FileRejected(
-        f"The file {name} is empty",
-        "Check that you chose the right file, or export the customer list again",
-    )

@@ -11,9 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from formats.catalogue import Catalogue
+from formats.columns import column_parser
 from formats.headers import HeaderMap
 from formats.table import Issue, RawTable, Severity
-from formats.values import ParseOptions, Value, column_parser
+from formats.values import ParseOptions, Value
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from itertools import repeat
 
 from formats.catalogue import ENUM_SYNONYMS, Field, FieldType
 from formats.errors import InvalidValue
@@ -79,8 +78,8 @@ class ParseOptions:
         return cls(date_format=date_format, decimal_comma=delimiter == ";", iso_dates=delimiter is None)
 
 
-_TRUE = {"true", "vrai", "yes", "oui", "1"}
-_FALSE = {"false", "faux", "no", "non", "0"}
+TRUE_WORDS = frozenset({"true", "vrai", "yes", "oui", "1"})
+FALSE_WORDS = frozenset({"false", "faux", "no", "non", "0"})
 _EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-\u00a0-\uffff]+@"
     r"(?:[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\-\u00a0-\uffff]{0,61}[A-Za-z0-9\u00a0-\uffff])?\.)+"
@@ -135,9 +134,9 @@ def _email(field: Field) -> Callable[[str], Value]:
 def _bool(field: Field) -> Callable[[str], Value]:
     def parse(cell: str) -> Value:
         word = cell.strip().casefold()
-        if word in _TRUE:
+        if word in TRUE_WORDS:
             return True
-        if word in _FALSE:
+        if word in FALSE_WORDS:
             return False
         raise ValueProblem(f"{field.label} is a checkbox: write TRUE or FALSE (VRAI or FAUX also work)")
 
@@ -304,115 +303,3 @@ def canonical_text(value: Value) -> str | None:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return str(value)
-
-
-# What the plain CSV export puts before text a spreadsheet would run as a formula ('+1 206..., '=SUM...): read back
-# from a column headed by a label, as the plain exports head them, the apostrophe goes, so that exporting, editing
-# in a spreadsheet and importing changes nothing. Columns headed by field IDs (the CSV for import) are exact.
-NEUTRALISED = tuple("'" + ch for ch in ("=", "+", "-", "@", "\t", "\r"))
-_TEXT_KINDS = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
-ColumnParser = Callable[[list[str]], tuple[list[Value], list[tuple[int, str]]]]
-
-
-def column_parser(field: Field, options: ParseOptions, *, neutralised: bool = False) -> ColumnParser:
-    """Parse a whole column at once: (values, [(index, problem)]). Blank cells become None.
-
-    Column at a time, because a 25,000-row file has about a million cells: the common types (plain text,
-    checkboxes, lists) run as list comprehensions over builtins instead of a Python call per cell.
-    `neutralised`: the column may come from a plain CSV export (see NEUTRALISED).
-    """
-    parse = _column_parser(field, options)
-    if not neutralised or field.type not in _TEXT_KINDS:
-        return _by_distinct(parse)
-
-    def parse_text_column(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
-        # The check runs in C (str.startswith over the column); the rewrite only when a cell needs it.
-        if any(map(str.startswith, cells, repeat(NEUTRALISED))):
-            cells = [c[1:] if c.startswith(NEUTRALISED) else c for c in cells]
-        return parse(cells)
-
-    return _by_distinct(parse_text_column)
-
-
-def _by_distinct(parse: ColumnParser) -> ColumnParser:
-    """The same parser, run once per distinct cell when the column repeats itself (states, terms, lists, dates,
-    checkboxes, blanks): a cell's value depends on its text alone. Building the set and mapping the column through
-    the results run in C; on the benchmark's file, parsing went from 0.37 s to 0.30 s."""
-
-    def parse_column(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
-        distinct = set(cells)
-        if len(distinct) * 2 > len(cells):
-            return parse(cells)  # mostly different values (names, e-mail addresses): nothing to share
-        keys = list(distinct)
-        values, problems = parse(keys)
-        found = dict(zip(keys, values))
-        column = list(map(found.__getitem__, cells))
-        if not problems:
-            return column, []
-        bad = {keys[i]: message for i, message in problems}
-        return column, [(i, bad[c]) for i, c in enumerate(cells) if c in bad]
-
-    return parse_column
-
-
-def _column_parser(field: Field, options: ParseOptions) -> ColumnParser:
-    kind = field.type
-    plain_text = kind is FieldType.TEXT and field.id not in ("CUSTOMERID", "CURRENCY")
-    if plain_text:
-        limit = field.max_len
-
-        def parse_text(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
-            values: list[Value] = [c.strip() or None for c in cells]
-            problems = []
-            # The longest cell's length, measured in C, tells at once whether any cell needs a closer look.
-            if limit is not None and max(map(len, cells), default=0) > limit:
-                problems = [
-                    (i, f"{field.label} is {len(v):,} characters long; it can hold at most {limit:,}. Shorten it")
-                    for i, v in enumerate(values)
-                    if v is not None and len(v) > limit  # type: ignore[arg-type]
-                ]
-                for i, _ in problems:
-                    values[i] = None  # as for any cell that fails
-            return values, problems
-
-        return parse_text
-    if kind in (FieldType.BOOL, FieldType.ENUM):
-        one = _bool(field) if kind is FieldType.BOOL else _enum(field)
-        words: dict[str, Value] = {w: True for w in _TRUE} | {w: False for w in _FALSE}
-        if kind is FieldType.ENUM:
-            words = {v.casefold(): v for v in field.values} | dict(ENUM_SYNONYMS.get(field.id, {}))
-
-        def parse_word(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
-            keys = [c.strip().casefold() for c in cells]
-            values = [words.get(k, _MISSING) if k else None for k in keys]
-            problems = []
-            for i, v in enumerate(values):
-                if v is _MISSING:
-                    try:
-                        one(cells[i])
-                    except ValueProblem as problem:
-                        problems.append((i, str(problem)))
-                    values[i] = None
-            return values, problems
-
-        return parse_word
-    single = parser_for(field, options)
-
-    def parse_each(cells: list[str]) -> tuple[list[Value], list[tuple[int, str]]]:
-        values: list[Value] = []
-        problems: list[tuple[int, str]] = []
-        for i, cell in enumerate(cells):
-            if not cell or cell.isspace():
-                values.append(None)
-                continue
-            try:
-                values.append(single(cell))
-            except ValueProblem as problem:
-                problems.append((i, str(problem)))
-                values.append(None)
-        return values, problems
-
-    return parse_each
-
-
-_MISSING: Value = "\x00missing"  # a sentinel no cell can hold: the reader refuses NUL bytes

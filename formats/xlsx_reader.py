@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree
 
-from formats.csv_reader import describe_binary, empty_file, too_many_rows
 from formats.errors import FileRejected
+from formats.filekinds import describe_binary, empty_file, too_many_rows
 from formats.table import RawRow, RawTable
 
 # Excel escapes control characters in strings as _xHHHH_ (a CR before a line break is `_x000D_`).

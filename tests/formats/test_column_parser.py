@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from formats.bulk import gc_paused
 from formats.catalogue import Catalogue, Field
-from formats.values import NEUTRALISED, DateFormat, ParseOptions, Value, ValueProblem, column_parser, parser_for
+from formats.columns import NEUTRALISED, column_parser
+from formats.values import DateFormat, ParseOptions, Value, ValueProblem, parser_for
 
 CATALOGUE = Catalogue.standard()
 
