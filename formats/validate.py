@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from formats.catalogue import Catalogue
+from formats.catalogue import Catalogue, FieldType
 from formats.columns import column_parser
 from formats.headers import HeaderMap
 from formats.table import Issue, RawTable, Severity
-from formats.values import ParseOptions, Value
+from formats.values import ParseOptions, Value, date_in, other_formats
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,42 @@ class ParsedTable:
     warnings: tuple[Issue, ...]
     failed: frozenset[int]  # row numbers with at least one error
     headers: tuple[str, ...] = ()  # each field's column as the file heads it ("Limite de crédit"), for messages
+
+
+def _read_the_other_way(
+    cells: list[str], values: list[Value], bad: list[tuple[int, str]], options: ParseOptions
+) -> list[tuple[int, str]]:
+    """Dates that the chosen format reads differently from the format the column's failing dates show it uses.
+
+    A US file imported as DD/MM/YYYY: 12/25/2024 fails, but 12/09/2019 would silently become 12 September instead
+    of 9 December. When a tenth or more of a column's dates are real dates only in another format, every date that
+    format reads differently fails too (and is left blank), so no day and month are ever swapped."""
+    shown = [(index, other_formats(cells[index], options)) for index, _ in bad]
+    evidence = {fmt for _, formats in shown for fmt in formats}
+    # A stray US date in a long European file is a typo, failing alone; a tenth of the dates is the file's format.
+    dates = sum(1 for v in values if v is not None) + len(bad)
+    if not evidence or sum(1 for _, formats in shown if formats) * 10 < dates:
+        return []
+    out = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        for fmt in sorted(evidence, key=lambda f: f.value):
+            other = date_in(cells[index], fmt)
+            if other is not None and other != value:
+                values[index] = None
+                example = next(cells[i].strip() for i, _ in bad if fmt in other_formats(cells[i], options))
+                out.append(
+                    (index, f"'{cells[index].strip()}' could be {_day(value)} or {_day(other)}: other dates of "
+                            f"this column ({example}) are written as {fmt.value}, not {options.date_format.value}. "
+                            f"Import the file with the date format {fmt.value}")
+                )  # fmt: skip
+                break
+    return out
+
+
+def _day(value: object) -> str:
+    return f"{value.day} {value:%B %Y}"  # type: ignore[attr-defined]
 
 
 def _cut(text: str, limit: int = 80) -> str:
@@ -89,6 +125,8 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
         # plain CSV export, whose formula-like text carries an apostrophe to take off.
         by_label = table.header[pos].strip() != fid if pos < len(table.header) else False  # IDs are upper case
         values, bad = column_parser(catalogue[fid], options, neutralised=by_label)(cells)
+        if bad and catalogue[fid].type is FieldType.DATE:
+            bad = [*bad, *_read_the_other_way(cells, values, bad, options)]
         for index, message in bad:
             problems[index].append(Issue(rows[index].number, fid, _cut(cells[index]), message))
         columns.append(values)

@@ -179,17 +179,27 @@ def _date(field: Field, options: ParseOptions) -> Callable[[str], Value]:
     return parse
 
 
+def date_in(text: str, fmt: DateFormat) -> dt.date | None:
+    """The date `text` (trimmed) is in the format `fmt`, or None when it is not one."""
+    match = fmt.regex().match(text.strip())
+    if not match:
+        return None
+    try:
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+
+
+def other_formats(text: str, options: ParseOptions) -> list[DateFormat]:
+    """The other date formats in which `text` is a real date."""
+    return [fmt for fmt in DateFormat if fmt is not options.date_format and date_in(text, fmt) is not None]
+
+
 def _other_format(text: str, options: ParseOptions) -> str:
     """A hint when the date reads correctly in another format: a US file (12/25/2024) imported with DD/MM/YYYY is
     the usual case, and the fix is the import's date format, not the file."""
-    for fmt in DateFormat:
-        match = fmt.regex().match(text) if fmt is not options.date_format else None
-        if match:
-            try:
-                dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
-            except ValueError:
-                continue
-            return f". If the file writes its dates as {fmt.value}, import it with that date format"
+    for fmt in other_formats(text, options):
+        return f". If the file writes its dates as {fmt.value}, import it with that date format"
     return ""
 
 

@@ -245,3 +245,31 @@ def test_letters_lost_to_a_narrow_encoding_are_refused_not_imported(cli, write_c
     # A real change that happens to contain a question mark is not mistaken for it.
     honest = write_csv([["CUSTOMERID", "NAME"], ["P1", "Who? Łódzkie"]])
     assert cli("import", str(honest), "--json").json["updated"] == 1
+
+
+def test_a_us_file_imported_as_dd_mm_swaps_no_day_and_month(cli, write_csv):
+    """12/25/2024 shows the file is MM/DD/YYYY, so 12/09/2019 must not become 12 September: it fails too, naming the
+    format to import with; imported with that format, every date is read as written."""
+    assert cli("fields", "add", "CONTRACT_START", "--type", "date").code == 0
+    rows = [["CUSTOMERID", "NAME", "PRINTAS", "CONTRACT_START"]]
+    dates = ["12/25/2024", "12/09/2019", "05/05/2020"]
+    rows += [[f"U{i}", "Acme", "Acme", date] for i, date in enumerate(dates)]
+    path = write_csv(rows)
+    summary = cli("import", str(path), "--json").json
+    assert summary["created"] == 1 and summary["failed"] == 2  # 05/05/2020 is the same date either way
+    by_row = {e["row"]: e["message"] for e in summary["errors"]}
+    assert "could be 12 September 2019 or 9 December 2019" in by_row[3]
+    assert "Import the file with the date format MM/DD/YYYY" in by_row[3]
+    assert not customer(cli, "U1")
+    assert cli("import", str(path), "--date-format", "MM/DD/YYYY", "--json").json["created"] == 2
+    assert customer(cli, "U1")["CONTRACT_START"] == "09/12/2019"  # 9 December, shown as DD/MM/YYYY
+
+
+def test_one_stray_us_date_in_a_european_file_fails_alone(cli, write_csv):
+    assert cli("fields", "add", "CONTRACT_START", "--type", "date").code == 0
+    dates = [f"{d:02d}/0{m}/2020" for d in range(1, 13) for m in (1, 2)] + ["12/31/2020"]  # 24 DD/MM dates, 1 typo
+    rows = [["CUSTOMERID", "NAME", "PRINTAS", "CONTRACT_START"]]
+    rows += [[f"E{i:02d}", "Acme", "Acme", date] for i, date in enumerate(dates)]
+    summary = cli("import", str(write_csv(rows)), "--json").json
+    assert summary["failed"] == 1 and summary["created"] == 24
+    assert summary["errors"][0]["value"] == "12/31/2020"
