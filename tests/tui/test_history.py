@@ -119,9 +119,12 @@ async def test_undo_after_confirmation_restores_and_is_recorded(demo_db, importe
         assert isinstance(app.screen, ConfirmDialog)
         question = widget_text(app.screen.query_one("#message")).replace("\n", " ")
         assert "Undo B2" in question and "second.csv" in question and "2 updated customers" in question
-        await pilot.press("enter")  # Cancel has the focus: nothing happens
+        await pilot.press("enter")  # Cancel has the focus: nothing happens, and the screen says so
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
+        await pilot.pause(0.1)
+        toasts = " ".join(str(n.message) for n in app._notifications)  # what Toasts show
+        assert "B2 was not undone: nothing was changed." in toasts
         assert customer(demo_db, "C0000001")["EMAIL1"] == "second@example.com"
         await pilot.press("u", "left", "enter")
         await settle(pilot)

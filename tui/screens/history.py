@@ -325,6 +325,8 @@ class HistoryScreen(Screen[bool]):
             if yes:
                 self.query_one("#status", Static).update(Text(f"History · undoing {batch.id}…"))
                 self._undo(batch.id)
+            else:  # Cancel has the focus: an Enter pressed out of habit must not look like an undo
+                self.notify(f"{batch.id} was not undone: nothing was changed.", title="Cancelled", markup=False)
 
         self.app.push_screen(ConfirmDialog(f"Undo batch {batch.id}?", message, f"Undo {batch.id}", True), answered)
 

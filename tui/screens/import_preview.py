@@ -249,7 +249,11 @@ class ImportPreview(Screen[str | None]):
         self.app.push_screen(dialog, self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:
-        if not yes or self.check_action("commit", ()) is not True:
+        if not yes:
+            # With erased fields Cancel has the focus, so an Enter pressed out of habit lands here: say so.
+            self.notify("Not committed: nothing was changed. Press c to commit.", title="Cancelled", markup=False)
+            return
+        if self.check_action("commit", ()) is not True:
             return
         changed = self.plan.created + self.plan.updated
         self._busy("commit", f"Committing {plural(changed, 'customer')} in one transaction…")
