@@ -230,8 +230,11 @@ async def test_escape_goes_back_without_changing_the_store(demo_db, folder):
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen and results == []
-        # What was read is still said, for the next try.
+        # What was read is still said, for the next try, and the File box has the focus to change it.
         assert "Read mixed.csv: UTF-8, comma-delimited, 7 rows." in text_of(screen, "#source")
+        assert app.focused is screen.query_one("#path")
+        await pilot.press(*"other.csv")  # typing goes into the box, replacing the name
+        assert screen.query_one("#path").value == "other.csv"
         await pilot.press("escape")
         await settle(pilot)
         assert results == [None]

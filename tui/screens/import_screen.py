@@ -354,7 +354,12 @@ class ImportScreen(Screen[str | None]):
         if batch is not None:
             self.dismiss(batch)
         else:
-            self.query_one("#preview", Button).focus()
+            # Back from the preview to fix something: most often the file or its options, so the File box has the
+            # focus (Enter previews again); on Preview, a Tab and typing went nowhere, and Enter left the import.
+            box = self.query_one("#path", Input)
+            box.focus()
+            box.select_all()  # typing a new path replaces the old one; an arrow key keeps it to edit
+            self._note("Change the file or its options, then Enter (or Preview) to preview again.")
 
     # --- busy, errors, leaving -----------------------------------------------------------------------------
 
