@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--format", default=None,
-        help="csv, import-csv, xlsx, docx or pdf (default: from the -o file's extension, else csv)",
+        help="csv, csv-semicolon, import-csv, xlsx, docx or pdf (default: from the -o file's extension, else csv)",
     )  # fmt: skip
     p.add_argument("-o", "--output", metavar="PATH", help="the file to write (CSV formats without it: standard output)")
     p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT", help="how dates are written")

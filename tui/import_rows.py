@@ -47,7 +47,7 @@ def commit_question(plan: ImportPlan) -> str:
         f"{plural(plan.updated, 'customer')} updated {erased}."
     ]
     if plan.blanked:
-        lines.append("Erased fields lose their values (the Blanked tab lists them); undo brings them back.")
+        lines.append("Erased fields lose their values (the Erased tab lists them); undo brings them back.")
     if plan.failed:
         lines.append(f"{plural(plan.failed, 'failed row')} will be left out; you can save them to fix afterwards.")
     return "\n\n".join(lines)
@@ -184,14 +184,23 @@ class PlanRows:
     # --- the tabs: (columns, lines of (cells, sentence), total) ------------------------------------------------
 
     def _new(self) -> _Lines:
+        # After the ID and the name, the file's other columns (scroll right): what each new customer will hold is
+        # checked here, before the commit (a decimal comma read right, a list value spelled as the store keeps it).
+        more = [f for f in self.plan.fields if f not in ("CUSTOMERID", "NAME")]
+
         def lines() -> Iterator[tuple[tuple[object, ...], str]]:
             for r in self.plan.creates:
                 cid = safe_text(r.customer_id)
-                name = self.text("NAME", next((c.new for c in r.changes if c.field == "NAME"), None))
+                values = {c.field: c.new for c in r.changes}
+                name = self.text("NAME", values.get("NAME"))
                 filled = plural(len(r.changes), "field")
-                yield (r.row, Text(cid), self.cell("NAME", name)), f"Row {r.row}: new customer {cid}, {name} ({filled})"
+                cells = (self.cell(f, values.get(f)) for f in more)
+                yield (
+                    (r.row, Text(cid), self.cell("NAME", name), *cells),
+                    f"Row {r.row}: new customer {cid}, {name} ({filled})",
+                )
 
-        return ("Row", "Customer ID", "Name"), lines(), self.plan.created
+        return ("Row", "Customer ID", "Name", *(self.label(f) for f in more)), lines(), self.plan.created
 
     def _updated(self) -> _Lines:
         def lines() -> Iterator[tuple[tuple[object, ...], str]]:

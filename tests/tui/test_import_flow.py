@@ -103,7 +103,9 @@ async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
         assert isinstance(preview, ImportPreview)
         assert text_of(preview, "#counts") == COUNTS_LINE
         assert "UTF-8, comma-delimited, 7 rows" in text_of(preview, "#title")
-        assert table_rows(preview, "new") == [["5", NEW_ID, "Nouveau Client Sàrl"]]
+        # The new customer with the file's other columns as they will be stored ("5000" becomes 5000.00).
+        new = ["5", NEW_ID, "Nouveau Client Sàrl", "Nouveau Client", "Genève", "+41 22 555 01 01", "5000.00", "SMB", ""]
+        assert table_rows(preview, "new") == [new]
         await pilot.press("right_square_bracket")
         assert table_rows(preview, "updated") == [
             ["2", "C0000001", "City", "Seattle", "→", "Portland"],

@@ -33,6 +33,9 @@ from tui.import_rows import TABS, PlanRows, blanked_banner, commit_question, cou
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
+# The counts line and the command line say "erased": the tab says it too.
+TAB_TITLES = {"blanked": "Erased"}
+
 
 class ImportPreview(Screen[str | None]):
     """Dismisses with the batch ID committed ("B3"), or None when nothing was committed."""
@@ -143,7 +146,7 @@ class ImportPreview(Screen[str | None]):
         tabs = self.query_one("#tabs", TabbedContent)
         sizes = self.rows.sizes()
         for pane, n in sizes.items():
-            title = f"{pane.capitalize()} {n:,}"
+            title = f"{TAB_TITLES.get(pane, pane.capitalize())} {n:,}"
             tabs.get_tab(pane).label = Text(f"⚠ {title}" if pane == "blanked" and n else title)
         banner = self.query_one("#blanked-warning", Static)
         banner.set_class(not plan.blanked, "none")
