@@ -48,7 +48,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 
         added = seed_demo(store, args.demo, user=user)
     total = count_customers(store)
-    print(f"Store {store.path} is ready: {total:,} customers ({added:,} demo customers added).")
+    top = count_customers(store, include_entities=False)
+    # The list opens at the top level, which leaves out entities' own customers: say so, or 2,000 looks like 1,831.
+    entities = (
+        f"; {total - top:,} of them belong to entities, so the list at the top level shows {top:,}"
+        if top != total
+        else ""
+    )
+    print(f"Store {store.path} is ready: {total:,} customers ({added:,} demo customers added){entities}.")
     return 0
 
 

@@ -240,3 +240,12 @@ def test_hash_is_plain_integer_arithmetic() -> None:
     con = duckdb.connect()
     got = con.execute(f"SELECT i, {demo._mix(7)} FROM range(1, 3000) t(i) ORDER BY i").fetchall()
     assert got == [(i, mix(i, 7)) for i in range(1, 3000)]
+
+
+def test_init_says_why_the_list_shows_fewer_customers(cli) -> None:
+    """The list opens at the top level, without the entities' own customers: init says how many it will show."""
+    result = cli("init", "--demo", "400")
+    assert result.code == 0
+    match = re.search(r"ready: 400 customers \(400 demo customers added\); (\d+) of them belong to entities, "
+                      r"so the list at the top level shows (\d+)\.", result.out)  # fmt: skip
+    assert match and int(match[1]) + int(match[2]) == 400 and int(match[1]) > 0
