@@ -8,11 +8,12 @@ decimal commas, what Excel in French, German, Spanish... opens in columns; the i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import BinaryIO
 
 from formats.catalogue import FieldType
-from formats.csv_import import formatter, write_csv_rows
+from formats.csv_import import ColumnFormat, each, formatter, write_csv_rows
 from formats.values import DateFormat, Value
 from formats.writer import ExportTable, register
 
@@ -34,9 +35,9 @@ class PlainCsvWriter:
     delimiter = ","
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
-        fmts: dict[int, Callable[[Value], str]] = {}
+        fmts: dict[int, ColumnFormat] = {}
         for i, c in enumerate(table.columns):
-            fmts[i] = _neutralised if c.type in _TEXT_TYPES else self._formatter(c.type, table.date_format)
+            fmts[i] = _neutralised_column if c.type in _TEXT_TYPES else each(self._formatter(c.type, table.date_format))
         # UTF-8 with a BOM: without it Excel reads the file as the local code page and garbles every accent.
         header = [neutralise(c.label) for c in table.columns]
         write_csv_rows(table, out, "utf-8-sig", header, fmts, progress, self.delimiter)
@@ -61,6 +62,15 @@ def _neutralised(value: Value) -> str:
         return ""
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _neutralised_column(column: Sequence[Value]) -> Sequence[object]:
+    """The column as it is when no text in it starts like a formula (the test runs in C), else cell by cell."""
+    try:
+        clean = not any(map(str.startswith, filter(None, column), repeat(_FORMULA_START)))  # type: ignore[arg-type]
+    except TypeError:  # a value that is not text: the careful way
+        clean = False
+    return column if clean else list(map(_neutralised, column))
 
 
 register(PlainCsvWriter())

@@ -238,11 +238,11 @@ def many_rows(n: int) -> list[tuple[object, ...]]:
 
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_progress_is_reported_every_5000_rows(name: str, tmp_path: Path) -> None:
+def test_progress_is_reported_every_5000_rows_and_at_the_end(name: str, tmp_path: Path) -> None:
     seen: list[int] = []
     table = table_of((CATALOGUE["CUSTOMERID"], CATALOGUE["NAME"]), many_rows(12_001))
     write_file(table, get_writer(name), tmp_path / "x.csv", seen.append)
-    assert seen == [5000, 10_000]
+    assert seen == [5000, 10_000, 12_001]
     assert len(records((tmp_path / "x.csv").read_bytes())) == 12_002
 
 
