@@ -114,6 +114,15 @@ class _Warm:
                 held[0].close()
 
 
+def release_warm() -> None:
+    """Let go of every store this process keeps open after warm reads (a command that ends, for instance)."""
+    with _Warm._guard:
+        held = list(_Warm._held.values())
+        _Warm._held.clear()
+    for con, _, _ in held:
+        con.close()
+
+
 class Store:
     """A handle on a store file. Cheap to create; opens the file only inside `read()`/`write()`."""
 

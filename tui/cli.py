@@ -242,6 +242,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    finally:
+        db = sys.modules.get("store.db")  # loaded by every command that opened a store
+        if db is not None:
+            db.release_warm()  # a command keeps no store open once it has answered (scripts, tests, a shell loop)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         # The import path skips the other commands' modules (exports, views): a script's import starts faster.
         from tui.import_command import cmd_import

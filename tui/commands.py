@@ -33,7 +33,7 @@ def _print_json(obj: object) -> None:
 
 def _context(args: argparse.Namespace) -> tuple[Store, users_store.User]:
     store = Store(args.db)
-    user = users_store.resolve_user(store, args.user)
+    user = users_store.resolve_user(store, args.user, warm=True)  # released when the command ends
     entities_store.check_entity(store, args.entity)
     return store, user
 

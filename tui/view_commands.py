@@ -33,7 +33,7 @@ def _matching(n: int) -> str:
 
 def cmd_views(args: argparse.Namespace) -> int:
     store = Store(args.db)
-    user = users_store.resolve_user(store, args.user)
+    user = users_store.resolve_user(store, args.user, warm=True)  # released when the command ends
     check_entity(store, args.entity)
     catalogue = fields_store.catalogue(store)
     if args.action == "save":
