@@ -81,3 +81,22 @@ def test_the_collector_is_paused_inside_and_restored_after() -> None:
         assert not gc.isenabled()  # off before, off after
     finally:
         gc.enable()
+
+
+def test_the_e_mail_character_classes_are_the_ranges_they_stand_for() -> None:
+    """formats.values writes its e-mail classes as what they leave out (60 times faster to compile); each must be
+    exactly its ASCII characters plus U+00A0..U+FFFF."""
+    import re
+
+    from formats import values
+
+    written = {
+        values._LOCAL: r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-\u00a0-\uffff]",
+        values._LABEL_END: r"[A-Za-z0-9\u00a0-\uffff]",
+        values._LABEL: r"[A-Za-z0-9\-\u00a0-\uffff]",
+        values._TLD: r"[A-Za-z\u00a0-\uffff]",
+    }
+    points = [*range(0x400), *range(0xFF00, 0x10400), 0x1F600, 0x10FFFF]
+    for fast, plain in written.items():
+        a, b = re.compile(fast), re.compile(plain)
+        assert [c for c in points if bool(a.fullmatch(chr(c))) != bool(b.fullmatch(chr(c)))] == []
