@@ -58,6 +58,22 @@ async def test_quick_filter_narrows_as_you_type_and_escape_clears_it(demo_db):
         assert grid.total == everyone
 
 
+async def test_an_empty_list_says_why_and_the_way_out(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        empty = app.screen.query_one("#empty")
+        assert not empty.has_class("shown")
+        await pilot.press("slash", *"zzqx")
+        await settle(pilot)
+        assert app.screen.query_one(CustomerGrid).total == 0
+        assert empty.has_class("shown")
+        assert widget_text(empty).strip() == "No customer matches “zzqx” · Escape clears the filter"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not empty.has_class("shown")
+
+
 def reading_order(name: str) -> str:
     """How people read names in order: accents and case aside (Émile beside Eve)."""
     return "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c)).lower()

@@ -102,6 +102,7 @@ class CustomerListScreen(Screen[None]):
         yield Input(
             placeholder="Quick filter: ID, name, print as, e-mail, phone, city", id="quick", select_on_focus=False
         )
+        yield Static(id="empty")  # says why the list is empty, and the way out
         yield CustomerGrid(id="grid", date_format=self.session.date_format)
         # Compact: at 80 columns every key of the list still fits, Help and Quit included.
         yield Footer(compact=True, show_command_palette=False)
@@ -173,6 +174,22 @@ class CustomerListScreen(Screen[None]):
         self._matching, self._of_total = message.source.total, message.of_total
         self._totals[(self.effective_view, self.session.entity)] = message.of_total
         self._show_status()
+        self._show_empty(message.source.total, message.of_total)
+
+    def _show_empty(self, matching: int, of_total: int | None) -> None:
+        empty = self.query_one("#empty", Static)
+        quick = self.query_one("#quick", Input).value.strip()
+        if matching:
+            empty.remove_class("shown")
+            return
+        if quick and of_total:
+            why = Text.assemble("No customer matches “", quick, "” · Escape clears the filter")
+        elif self.view.filters:
+            why = Text("No customer matches this view's filters · v chooses or changes the view")
+        else:
+            why = Text("No customers here yet · i imports a file, n adds a customer")
+        empty.update(why)
+        empty.add_class("shown")
 
     def on_customer_list_screen_failed(self, message: Failed) -> None:
         if message.generation == self._generation:
