@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from formats.bulk import gc_paused
 from formats.catalogue import Field
 from formats.errors import CustbookError, UsageError
 from formats.filemodes import shared_mode
@@ -89,7 +90,7 @@ def write_file(
         raise CustbookError(f"The folder {folder} does not exist", "Create it or choose another file name")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with os.fdopen(fd, "wb") as out, gc_paused():  # rows by the thousand, none in a cycle (formats.bulk)
             writer.write(table, out, progress)
         # Follow the user's umask like any other program writing a file (mkstemp would leave it 0600). The umask
         # is the one the program started with: a store write in another thread may have tightened it meanwhile.
