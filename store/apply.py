@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from formats.bulk import gc_paused
 from formats.catalogue import Catalogue
 from formats.errors import Conflict, PermissionDenied
 from formats.plan import Action, ImportPlan, Policy
@@ -153,7 +154,7 @@ def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "impor
         raise PermissionDenied(f"{user.name} may not change customers", "Ask for the Edit permission")
     if not plan.commits_anything:
         return BatchResult(None, 0, 0)
-    with store.write() as con:
+    with store.write() as con, gc_paused():  # the history's and the staging's many small objects (formats.bulk)
         catalogue = load_catalogue(con)
         _check_current(con, plan)
         number_row = con.execute("SELECT nextval('batch_seq')").fetchone()
