@@ -1,8 +1,8 @@
-"""Offline imports as jobs: queueing, claiming by a worker, running, and keeping the results.
+"""Offline imports as jobs: queueing, listing and keeping the results (the worker's side is `store.job_worker`).
 
 Owns the `jobs` table. A job holds the file's bytes, its name, the options, the user, the level (top or entity)
-and the e-mail addresses; a worker claims it, runs the import and stores the results with it. This module never
-sends mail and never sleeps: the worker loop and the e-mail delivery live in `tui/jobs_command.py`.
+and the e-mail addresses; a worker claims it, runs the import and stores the results with it. Neither module
+sends mail or sleeps: the worker loop and the e-mail delivery live in `tui/jobs_command.py`.
 
 Guarantees, and how:
 - Two workers never run the same job: a claim is a SELECT and an UPDATE inside one `Store.write()` transaction,
@@ -20,32 +20,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 import duckdb
 
 from formats.errors import (
-    CustbookError,
-    FileRejected,
     InvalidValue,
     NotFound,
-    StoreBusy,
-    StoreUnreadable,
     UsageError,
 )
 from formats.plan import Policy
-from formats.reader import MAX_ROWS, read_bytes
+from formats.reader import MAX_ROWS
 from formats.table import Issue
-from formats.values import DateFormat, ParseOptions
-from store.apply import apply_plan, batch_label
+from formats.values import DateFormat
+from store.apply import batch_label
 from store.db import Store
-from store.entities import check_entity
-from store.history import parse_batch_id
-from store.planner import plan_import
-from store.users import Permission, User, resolve_user
+from store.users import Permission, User
 
 DEFAULT_TIMEOUT = 60.0
 MAX_ATTEMPTS = 3  # claims of one job; a job that keeps killing its worker (a file too big for the machine) stops
@@ -208,10 +200,10 @@ def submit_job(
             [number, JobState.QUEUED.value, file_name, data, options.to_json(), user.name, entity, list(emails),
              email_each],
         )  # fmt: skip
-        return _get(con, number)
+        return read_job(con, number)
 
 
-def _get(con: duckdb.DuckDBPyConnection, number: int) -> Job:
+def read_job(con: duckdb.DuckDBPyConnection, number: int) -> Job:
     row = con.execute(f"SELECT {_COLS} FROM jobs WHERE id = ?", [number]).fetchone()
     if not row:
         raise NotFound(f"There is no job {job_label(number)}", "See the jobs with: custbook jobs list")
@@ -239,7 +231,7 @@ def get_job(store: Store, job_id: str, *, user: User) -> Job:
         row = con.execute(f"SELECT id FROM jobs WHERE id = ? AND {where}", [number, *params]).fetchone()
         if row is None:
             raise NotFound(f"There is no job {job_label(number)}", "See the jobs with: custbook jobs list")
-        return _get(con, number)
+        return read_job(con, number)
 
 
 def failed_rows_of(store: Store, job: Job) -> bytes | None:
@@ -252,176 +244,6 @@ def failed_rows_of(store: Store, job: Job) -> bytes | None:
 def set_mail_status(store: Store, job: Job, status: str) -> None:
     with store.write() as con:
         con.execute("UPDATE jobs SET mail_status = ? WHERE id = ?", [status, job.number])
-
-
-# --- the worker's side ------------------------------------------------------------------------------------------
-
-
-def claim_next(store: Store, worker: str, *, timeout: float | None = None) -> Claim | None:
-    """Take the oldest queued job, or a running one whose worker stopped sending heartbeats; None when none is
-    waiting. Atomic: the look and the claim are one transaction."""
-    timeout = job_timeout() if timeout is None else timeout
-    with store.read() as con:
-        # A cheap look first: an idle worker polling every few seconds should not take the write lock each time.
-        waiting = con.execute(
-            "SELECT count(*) FROM jobs WHERE state = 'queued' OR (state = 'running' AND "
-            "heartbeat < now()::TIMESTAMP - to_seconds(?::DOUBLE))",
-            [timeout],
-        ).fetchone()
-    if not waiting or not waiting[0]:
-        return None
-    with store.write() as con:
-        # A job that killed its worker MAX_ATTEMPTS times is not tried again: it would loop forever.
-        for number, claimed_by in con.execute(
-            "SELECT id, claimed_by FROM jobs WHERE state = 'running' AND attempts >= ? "
-            "AND heartbeat < now()::TIMESTAMP - to_seconds(?::DOUBLE)",
-            [MAX_ATTEMPTS, timeout],
-        ).fetchall():
-            message = (
-                f"The job was started {MAX_ATTEMPTS} times and its worker stopped each time (last {claimed_by}). "
-                "Split the file into smaller ones and import them again"
-            )
-            _finish(con, number, JobState.FAILED, rejected_summary(message, job_label(number)), None, None)
-        row = con.execute(
-            "SELECT id, attempts FROM jobs WHERE state = 'queued' OR (state = 'running' AND "
-            "heartbeat < now()::TIMESTAMP - to_seconds(?::DOUBLE)) ORDER BY id LIMIT 1",
-            [timeout],
-        ).fetchone()
-        if not row:
-            return None
-        number, attempt = int(row[0]), int(row[1]) + 1
-        con.execute(
-            "UPDATE jobs SET state = 'running', claimed_by = ?, claimed_at = now()::TIMESTAMP, "
-            "heartbeat = now()::TIMESTAMP, attempts = ? WHERE id = ?",
-            [worker, attempt, number],
-        )
-        data = con.execute("SELECT file_bytes FROM jobs WHERE id = ?", [number]).fetchone()
-        assert data is not None
-        return Claim(_get(con, number), bytes(data[0]), worker, attempt)
-
-
-def _owns(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
-    row = con.execute(
-        "SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND claimed_by = ? AND attempts = ?",
-        [claim.job.number, claim.worker, claim.attempt],
-    ).fetchone()
-    return row is not None
-
-
-def heartbeat(store: Store, claim: Claim) -> bool:
-    """Tell other workers this job's worker is alive; False when the claim was lost (the job was claimed again)."""
-    with store.write() as con:
-        if not _owns(con, claim):
-            return False
-        con.execute("UPDATE jobs SET heartbeat = now()::TIMESTAMP WHERE id = ?", [claim.job.number])
-        return True
-
-
-def release(store: Store, claim: Claim) -> None:
-    """Put a claimed job back in the queue (the store was busy): best effort, the timeout covers a failure."""
-    try:
-        with store.write() as con:
-            if _owns(con, claim):
-                con.execute(
-                    "UPDATE jobs SET state = 'queued', attempts = attempts - 1, claimed_by = NULL, heartbeat = NULL "
-                    "WHERE id = ?",
-                    [claim.job.number],
-                )
-    except StoreBusy:
-        pass
-
-
-def _finish(
-    con: duckdb.DuckDBPyConnection,
-    number: int,
-    state: JobState,
-    summary: dict[str, object],
-    failed_csv: bytes | None,
-    batch: int | None,
-) -> None:
-    emails = con.execute("SELECT len(emails) FROM jobs WHERE id = ?", [number]).fetchone()
-    mail = WORKER_STOPPED if emails and emails[0] else None
-    con.execute(
-        "UPDATE jobs SET state = ?, finished = now()::TIMESTAMP, result = ?, failed_rows = ?, batch = ?, "
-        "mail_status = ? WHERE id = ?",
-        [state.value, json.dumps(summary, ensure_ascii=False, default=str), failed_csv, batch, mail, number],
-    )
-
-
-class _InTransaction(Store):
-    """The store seen from inside one open write transaction: the planner, apply and the user checks it is passed
-    to join that transaction instead of opening their own, so all their writes commit or roll back with the job's
-    final state."""
-
-    def __init__(self, store: Store, con: duckdb.DuckDBPyConnection) -> None:
-        super().__init__(store.path, busy_seconds=store.busy_seconds)
-        self._con = con
-
-    @contextmanager
-    def read(self, *, warm: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        yield self._con  # already open, inside the transaction: nothing to keep warm
-
-    @contextmanager
-    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        yield self._con
-
-
-def run_claimed(store: Store, claim: Claim) -> Job | None:
-    """Run a claimed job to its end and store the results; None when the claim was lost to another worker (then
-    nothing was written). StoreBusy and StoreUnreadable propagate: the job stays claimed, or call `release`."""
-    job = claim.job
-    label = job.id
-    options = job.options
-    try:
-        # The size limit was applied when the job was queued (perhaps with --max-bytes): not again here.
-        raw = read_bytes(
-            claim.data, name=job.file_name, encoding=options.encoding, max_rows=options.max_rows,
-            max_bytes=max(1, len(claim.data)),
-        )  # fmt: skip
-    except (FileRejected, InvalidValue) as exc:
-        return _refuse(store, claim, exc)
-    # Reading a large file takes seconds: say so before the long transaction, so that no other worker takes over.
-    if not heartbeat(store, claim):
-        return None
-    # As `custbook import` does: semicolon files write decimals with a comma; xlsx dates arrive as ISO text.
-    parse = ParseOptions.for_file(options.date_format, raw.delimiter)
-    try:
-        with store.write() as con:
-            if not _owns(con, claim):
-                return None
-            inside = _InTransaction(store, con)
-            user = resolve_user(inside, job.user)
-            check_entity(inside, job.entity)
-            plan = plan_import(inside, raw, user=user, entity=job.entity, options=parse, policy=options.policy)
-            if options.policy is Policy.STRICT and plan.failed:
-                status, state, batch = "rejected", JobState.FAILED, None
-            else:
-                status, state = "committed", JobState.DONE
-                batch = apply_plan(inside, plan, user=user).batch
-            failed_csv = plan.failed_rows_file() if plan.failed else None
-            number = parse_batch_id(batch) if batch else None
-            _finish(con, job.number, state, plan.summary(status, batch, label), failed_csv, number)
-            return _get(con, job.number)
-    except (StoreBusy, StoreUnreadable):
-        raise
-    except CustbookError as exc:  # the user may no longer import, the entity is gone...: nothing was written
-        return _refuse(store, claim, exc)
-
-
-def _refuse(store: Store, claim: Claim, exc: CustbookError) -> Job | None:
-    with store.write() as con:
-        if not _owns(con, claim):
-            return None
-        summary = rejected_summary(str(exc), claim.job.id)
-        _finish(con, claim.job.number, JobState.FAILED, summary, None, None)
-        return _get(con, claim.job.number)
-
-
-def fail_unexpected(store: Store, claim: Claim, problem: str) -> Job | None:
-    """Record a job that met a problem custbook did not foresee (a bug): failed, with the problem as its error."""
-    return _refuse(
-        store, claim, CustbookError(f"The job stopped on an unexpected problem ({problem})", "Please report it")
-    )
 
 
 # --- the interface's list -----------------------------------------------------------------------------------------

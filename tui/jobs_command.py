@@ -2,7 +2,8 @@
 
 Owns the worker loop: claim a job, run it, e-mail its results, record the e-mail status; wait and look again when
 the queue is empty; stop cleanly after the current job on Ctrl-C or SIGTERM. The guarantees (atomic claim, a job
-applied at most once, a dead worker's job claimed again) belong to `store.jobs`; the message to `formats.mail`.
+applied at most once, a dead worker's job claimed again) belong to `store.jobs` and `store.job_worker`; the message
+to `formats.mail`.
 No SQL and no duckdb here.
 """
 
@@ -22,6 +23,7 @@ from types import FrameType, TracebackType
 from formats.errors import CustbookError, NotFound, StoreBusy, UsageError
 from formats.mail import MailNotSent, counts_line, describe_issue, failed_rows_name, outcome, send_results
 from store import entities as entities_store
+from store import job_worker as worker_store
 from store import jobs as jobs_store
 from store import users as users_store
 from store.db import Store
@@ -228,7 +230,7 @@ def _run(args: argparse.Namespace) -> int:
     with _StopSignals() as stop:
         while not stop.requested:
             try:
-                claim = jobs_store.claim_next(store, worker, timeout=timeout)
+                claim = worker_store.claim_next(store, worker, timeout=timeout)
                 busy = 0
             except StoreBusy:
                 busy += 1
@@ -252,9 +254,9 @@ def _run(args: argparse.Namespace) -> int:
 def _run_one(store: Store, claim: Claim) -> int:
     """Run one claimed job, print a line for the log, e-mail the results. 1 if the job was run, else 0."""
     try:
-        job = jobs_store.run_claimed(store, claim)
+        job = worker_store.run_claimed(store, claim)
     except StoreBusy:
-        jobs_store.release(store, claim)
+        worker_store.release(store, claim)
         print(f"custbook: {claim.job.id} waits: the store was busy; it is tried again shortly.", file=sys.stderr)
         return 0
     except CustbookError:
@@ -262,7 +264,7 @@ def _run_one(store: Store, claim: Claim) -> int:
     except Exception as exc:  # a bug must not stop the worker or leave the job looping: record it with the job
         if os.environ.get("CUSTBOOK_DEBUG"):
             raise
-        job = jobs_store.fail_unexpected(store, claim, f"{type(exc).__name__}: {exc}")
+        job = worker_store.fail_unexpected(store, claim, f"{type(exc).__name__}: {exc}")
     if job is None:
         print(f"custbook: {claim.job.id} was claimed by another worker meanwhile; left to it.", file=sys.stderr)
         return 0

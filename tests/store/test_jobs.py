@@ -15,7 +15,7 @@ from csv_files import csv_bytes
 
 from formats.errors import InvalidValue, PermissionDenied, UsageError
 from formats.plan import Policy
-from store import jobs
+from store import job_worker, jobs
 from store.db import Store
 from store.history import list_batches
 from store.jobs import JobOptions, JobState
@@ -46,10 +46,10 @@ def _customers(store: Store) -> list[tuple]:
 def test_a_queued_job_is_claimed_run_and_keeps_its_results(store: Store, alice: User) -> None:
     job = _submit(store, alice, emails=("a@b.co",))
     assert (job.id, job.state, job.file_size, job.emails) == ("J1", JobState.QUEUED, len(GOOD), ("a@b.co",))
-    claim = jobs.claim_next(store, "host:1")
+    claim = job_worker.claim_next(store, "host:1")
     assert claim is not None and claim.data == GOOD and claim.attempt == 1
     assert jobs.get_job(store, "J1", user=ADMIN).state is JobState.RUNNING
-    done = jobs.run_claimed(store, claim)
+    done = job_worker.run_claimed(store, claim)
     assert done is not None and done.state is JobState.DONE
     assert done.result is not None
     assert {k: done.result[k] for k in ("status", "batch", "job", "rows", "created", "failed")} == {
@@ -64,27 +64,27 @@ def test_a_queued_job_is_claimed_run_and_keeps_its_results(store: Store, alice: 
     assert [(b.id, b.file_name, b.created, b.failed) for b in list_batches(store, user=ADMIN)] == [
         ("B1", "c.csv", 1, 1)
     ]
-    assert jobs.claim_next(store, "host:1") is None
+    assert job_worker.claim_next(store, "host:1") is None
 
 
 def test_a_running_job_is_not_claimed_twice(store: Store, alice: User) -> None:
     _submit(store, alice)
-    first = jobs.claim_next(store, "host:1", timeout=60)
+    first = job_worker.claim_next(store, "host:1", timeout=60)
     assert first is not None
-    assert jobs.claim_next(store, "host:2", timeout=60) is None
+    assert job_worker.claim_next(store, "host:2", timeout=60) is None
 
 
 def test_a_stale_claim_is_taken_over_and_the_slow_worker_writes_nothing(store: Store, alice: User) -> None:
     _submit(store, alice)
-    slow = jobs.claim_next(store, "host:1", timeout=60)
+    slow = job_worker.claim_next(store, "host:1", timeout=60)
     assert slow is not None
     time.sleep(0.05)
-    again = jobs.claim_next(store, "host:2", timeout=0.01)  # host:1 sent no heartbeat for longer than the timeout
+    again = job_worker.claim_next(store, "host:2", timeout=0.01)  # host:1 sent no heartbeat for longer than the timeout
     assert again is not None and again.job.number == slow.job.number and again.attempt == 2
     # The slow worker wakes up: its claim is gone, so it writes nothing at all.
-    assert jobs.run_claimed(store, slow) is None
+    assert job_worker.run_claimed(store, slow) is None
     assert _customers(store) == [] and list_batches(store, user=ADMIN) == []
-    done = jobs.run_claimed(store, again)
+    done = job_worker.run_claimed(store, again)
     assert done is not None and done.claimed_by == "host:2" and done.attempts == 2
     assert [b.id for b in list_batches(store, user=ADMIN)] == ["B1"]
 
@@ -93,29 +93,29 @@ def test_the_apply_and_the_jobs_final_state_are_one_transaction(
     store: Store, alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _submit(store, alice)
-    claim = jobs.claim_next(store, "host:1")
+    claim = job_worker.claim_next(store, "host:1")
     assert claim is not None
 
     def crash(*args: object) -> None:  # the process dies after the apply, before the job is marked done
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(jobs, "_finish", crash)
+    monkeypatch.setattr(job_worker, "_finish", crash)
     with pytest.raises(RuntimeError):
-        jobs.run_claimed(store, claim)
+        job_worker.run_claimed(store, claim)
     assert _customers(store) == [] and list_batches(store, user=ADMIN) == []
     assert jobs.get_job(store, "J1", user=ADMIN).state is JobState.RUNNING  # claimed again after the timeout
     monkeypatch.undo()
-    assert jobs.run_claimed(store, claim) is not None
+    assert job_worker.run_claimed(store, claim) is not None
     assert [b.id for b in list_batches(store, user=ADMIN)] == ["B1"]
 
 
 def test_a_job_that_keeps_killing_its_worker_ends_failed(store: Store, alice: User) -> None:
     _submit(store, alice)
     for attempt in range(1, jobs.MAX_ATTEMPTS + 1):
-        claim = jobs.claim_next(store, f"host:{attempt}", timeout=0.01)
+        claim = job_worker.claim_next(store, f"host:{attempt}", timeout=0.01)
         assert claim is not None and claim.attempt == attempt
         time.sleep(0.05)  # ... and the worker dies
-    assert jobs.claim_next(store, "host:9", timeout=0.01) is None
+    assert job_worker.claim_next(store, "host:9", timeout=0.01) is None
     job = jobs.get_job(store, "J1", user=ADMIN)
     assert job.state is JobState.FAILED and job.result is not None
     assert f"started {jobs.MAX_ATTEMPTS} times" in str(job.result["errors"])
@@ -126,8 +126,8 @@ def test_strict_with_failing_rows_and_unreadable_files_fail_without_writing(stor
     _submit(store, alice, options=JobOptions(policy=Policy.STRICT))
     _submit(store, alice, data=b"", file_name="empty.csv")
     results = []
-    while (claim := jobs.claim_next(store, "host:1")) is not None:
-        results.append(jobs.run_claimed(store, claim))
+    while (claim := job_worker.claim_next(store, "host:1")) is not None:
+        results.append(job_worker.run_claimed(store, claim))
     strict, empty = results
     assert strict is not None and strict.state is JobState.FAILED and strict.batch is None
     assert strict.result is not None and strict.result["status"] == "rejected" and strict.result["failed"] == 1
@@ -145,9 +145,9 @@ def test_a_user_without_import_permissions_by_run_time_fails_the_job(store: Stor
     with pytest.raises(PermissionDenied):  # without Add or Edit, nothing is queued at all
         _submit(store, add_user(store, "carol", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=ADMIN))
     add_user(store, "bob", UserType.EMPLOYEE, frozenset(), by=alice)  # his permissions go before the job runs
-    claim = jobs.claim_next(store, "host:1")
+    claim = job_worker.claim_next(store, "host:1")
     assert claim is not None
-    job = jobs.run_claimed(store, claim)
+    job = job_worker.run_claimed(store, claim)
     assert job is not None and job.state is JobState.FAILED
     assert "bob may not" in str(job.result)
     assert _customers(store) == []
@@ -175,8 +175,8 @@ def test_the_brief_list_has_the_counts_without_the_errors(store: Store, alice: U
     and the number of errors and warnings, not the lists themselves."""
     _submit(store, alice, emails=("a@b.co",))
     _submit(store, alice, file_name="later.csv")
-    claim = jobs.claim_next(store, "host:1")
-    assert claim is not None and jobs.run_claimed(store, claim) is not None
+    claim = job_worker.claim_next(store, "host:1")
+    assert claim is not None and job_worker.run_claimed(store, claim) is not None
     brief, whole = jobs.list_jobs_brief(store, user=ADMIN), jobs.list_jobs(store, user=ADMIN)
     assert [(j.id, j.state, j.file_name) for j in brief] == [
         ("J2", JobState.QUEUED, "later.csv"), ("J1", JobState.DONE, "c.csv"),
