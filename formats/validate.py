@@ -14,7 +14,7 @@ from formats.catalogue import Catalogue, FieldType
 from formats.columns import column_parser
 from formats.headers import HeaderMap
 from formats.table import Issue, RawTable, Severity
-from formats.values import ParseOptions, Value, date_in, other_formats
+from formats.values import DateFormat, ParseOptions, Value, date_in, other_formats
 
 
 @dataclass(frozen=True)
@@ -51,20 +51,24 @@ def _read_the_other_way(
     of 9 December. When a tenth or more of a column's dates are real dates only in another format, every date that
     format reads differently fails too (and is left blank), so no day and month are ever swapped."""
     shown = [(index, other_formats(cells[index], options)) for index, _ in bad]
-    evidence = {fmt for _, formats in shown for fmt in formats}
+    # Each other format, with the first failing date that shows it (quoted in the message).
+    examples: dict[DateFormat, str] = {}
+    for index, formats in shown:
+        for fmt in formats:
+            examples.setdefault(fmt, cells[index].strip())
     # A stray US date in a long European file is a typo, failing alone; a tenth of the dates is the file's format.
     dates = sum(1 for v in values if v is not None) + len(bad)
-    if not evidence or sum(1 for _, formats in shown if formats) * 10 < dates:
+    if not examples or sum(1 for _, formats in shown if formats) * 10 < dates:
         return []
     out = []
     for index, value in enumerate(values):
         if value is None:
             continue
-        for fmt in sorted(evidence, key=lambda f: f.value):
+        for fmt in sorted(examples, key=lambda f: f.value):
             other = date_in(cells[index], fmt)
             if other is not None and other != value:
                 values[index] = None
-                example = next(cells[i].strip() for i, _ in bad if fmt in other_formats(cells[i], options))
+                example = examples[fmt]
                 out.append(
                     (index, f"'{cells[index].strip()}' could be {_day(value)} or {_day(other)}: other dates of "
                             f"this column ({example}) are written as {fmt.value}, not {options.date_format.value}. "

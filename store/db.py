@@ -107,6 +107,14 @@ class _Warm:
             time.sleep(wait)
 
     @classmethod
+    def release_all(cls) -> None:
+        with cls._guard:
+            held = list(cls._held.values())
+            cls._held.clear()
+        for con, _, _ in held:
+            con.close()
+
+    @classmethod
     def release(cls, path: Path) -> None:
         with cls._guard:
             held = cls._held.pop(str(path.resolve()), None)
@@ -116,11 +124,7 @@ class _Warm:
 
 def release_warm() -> None:
     """Let go of every store this process keeps open after warm reads (a command that ends, for instance)."""
-    with _Warm._guard:
-        held = list(_Warm._held.values())
-        _Warm._held.clear()
-    for con, _, _ in held:
-        con.close()
+    _Warm.release_all()
 
 
 class Store:
