@@ -119,11 +119,13 @@ def outcome(summary: Mapping[str, object]) -> str:
     return f"imported as {summary['batch']}" + failing
 
 
-def describe_issue(issue: Mapping[str, object]) -> str:
-    """One error or warning of the summary in words: 'Row 14, EMAIL1 ('bob@'): ... .'"""
+def describe_issue(issue: Mapping[str, object], names: Mapping[str, str] | None = None) -> str:
+    """One error or warning of the summary in words: 'Row 14, E-mail ('bob@'): ... .' `names` gives each field
+    ID's column as the reader knows it (the file's heading); the summary itself keeps field IDs (cli.md)."""
     where = f"Row {issue['row']}" if issue.get("row") else "File"
-    if issue.get("column"):
-        where += f", {issue['column']}"
+    column = issue.get("column")
+    if column:
+        where += f", {(names or {}).get(str(column), column)}"
     value = f" ('{issue['value']}')" if issue.get("value") else ""
     return f"{where}{value}: {issue.get('message', '')}"
 
@@ -136,7 +138,9 @@ def subject(summary: Mapping[str, object], file_name: str) -> str:
     return f"custbook import of {file_name}: {outcome(summary)}"
 
 
-def body(summary: Mapping[str, object], file_name: str, *, attached: bool) -> str:
+def body(
+    summary: Mapping[str, object], file_name: str, *, attached: bool, names: Mapping[str, str] | None = None
+) -> str:
     job = f" (job {summary['job']})" if summary.get("job") else ""
     lines = [f"The import of {file_name}{job}: {outcome(summary)}.", ""]
     if summary.get("status") != "rejected" or _count(summary, "rows"):
@@ -144,14 +148,14 @@ def body(summary: Mapping[str, object], file_name: str, *, attached: bool) -> st
     errors = [e for e in summary.get("errors", []) or [] if isinstance(e, Mapping)]
     if errors:
         lines.append("The first errors:" if len(errors) > SHOWN_ERRORS else "Errors:")
-        lines += ["- " + describe_issue(e) for e in errors[:SHOWN_ERRORS]]
+        lines += ["- " + describe_issue(e, names) for e in errors[:SHOWN_ERRORS]]
         if len(errors) > SHOWN_ERRORS:
             lines.append(f"... and {_plural(len(errors) - SHOWN_ERRORS, 'more error')}.")
         lines.append("")
     warnings = [w for w in summary.get("warnings", []) or [] if isinstance(w, Mapping)]
     if warnings:
         lines.append("Warnings:")
-        lines += ["- " + describe_issue(w) for w in warnings[:SHOWN_ERRORS]]
+        lines += ["- " + describe_issue(w, names) for w in warnings[:SHOWN_ERRORS]]
         if len(warnings) > SHOWN_ERRORS:
             lines.append(f"... and {_plural(len(warnings) - SHOWN_ERRORS, 'more warning')}.")
         lines.append("")
@@ -172,6 +176,7 @@ def compose(
     sender: str,
     to: Sequence[str],
     failed_csv: bytes | None,
+    names: Mapping[str, str] | None = None,
 ) -> EmailMessage:
     check_header_text(file_name, "The file name")
     msg = EmailMessage()
@@ -180,7 +185,7 @@ def compose(
     msg["To"] = ", ".join(to)
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    msg.set_content(body(summary, file_name, attached=bool(failed_csv)))
+    msg.set_content(body(summary, file_name, attached=bool(failed_csv), names=names))
     if failed_csv:
         msg.add_attachment(failed_csv, maintype="text", subtype="csv", filename=failed_rows_name(file_name))
     return msg
@@ -292,13 +297,16 @@ def send_results(
     addresses: Sequence[str],
     each: bool,
     env: Mapping[str, str],
+    names: Mapping[str, str] | None = None,
 ) -> None:
-    """Compose and send the results: one message to all the addresses, or one each. Raises `MailNotSent`."""
+    """Compose and send the results: one message to all the addresses, or one each. Raises `MailNotSent`.
+    `names`: field ID -> the column's name in the messages (see `describe_issue`)."""
     settings = MailSettings.from_env(env)
     groups = [[a] for a in addresses] if each else [list(addresses)]
     try:
         messages = [
-            compose(summary, file_name=file_name, sender=settings.sender, to=to, failed_csv=failed_csv) for to in groups
+            compose(summary, file_name=file_name, sender=settings.sender, to=to, failed_csv=failed_csv, names=names)
+            for to in groups
         ]
     except InvalidValue as exc:  # checked at submission; a message never goes out with a forged header
         raise MailNotSent(exc.message) from None

@@ -76,13 +76,14 @@ def test_an_offline_import_is_queued_run_by_the_worker_and_emailed_to_all(cli, d
     assert got.message["Subject"] == "custbook import of clients.csv: imported as B1, 1 row failed"
     assert "The import of clients.csv (job J1): imported as B1, 1 row failed." in got.text
     assert "3 rows: 2 new, 0 updated (0 fields erased), 0 unchanged, 1 failed" in got.text
-    assert "Row 3, EMAIL1 ('bob@'): 'bob@' is not an e-mail address." in got.text
+    assert "Row 3, Email ('bob@'): 'bob@' is not an e-mail address." in got.text  # the field's label, not EMAIL1
     assert list(got.attachments) == ["clients-failed-rows.csv"]
     assert b"C2,Bob Ray,Bob Ray,bob@" in got.attachments["clients-failed-rows.csv"]
 
     show = custbook(db, "jobs", "show", "J1")
     assert show.code == 0, show.err
     assert "Job J1: done" in show.out and "E-mail to a@b.co, c@d.co (one message): sent" in show.out
+    assert "Row 3, Email ('bob@'): 'bob@' is not an e-mail address." in show.out
     assert "custbook jobs show J1 --errors-out clients-failed-rows.csv" in show.out
     saved = db.parent / "fix.csv"
     assert custbook(db, "jobs", "show", "J1", "--errors-out", str(saved)).code == 0

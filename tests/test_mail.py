@@ -168,6 +168,8 @@ def test_the_message_names_the_file_and_outcome_counts_errors_and_attaches_the_f
     body = wire.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "3 rows: 1 new, 1 updated (2 fields erased), 0 unchanged, 1 failed" in body
     assert "Row 4, EMAIL1 ('bob@'): 'bob@' is not an e-mail address." in body
+    named = compose(SUMMARY, file_name="c.csv", sender=SENDER, to=["a@b.co"], failed_csv=None, names={"EMAIL1": "Mél"})
+    assert "Row 4, Mél ('bob@'): 'bob@' is not an e-mail address." in named.get_content()
     attachments = {a.get_filename(): a.get_payload(decode=True) for a in wire.iter_attachments()}
     assert attachments == {"clients été-failed-rows.csv": FAILED_CSV}
 
@@ -259,7 +261,11 @@ def test_an_immediate_import_emails_its_results(cli, write_csv, smtp: SmtpServer
     for key, value in smtp.env.items():
         monkeypatch.setenv(key, value)
     path = write_csv(
-        [["CUSTOMERID", "NAME", "PRINTAS", "EMAIL1"], ["C1", "Ann", "Ann", "ann@x.org"], ["C2", "Bob", "Bob", "bob@"]],
+        [
+            ["CUSTOMERID", "NAME", "PRINTAS", "Adresse e-mail"],
+            ["C1", "Ann", "Ann", "ann@x.org"],
+            ["C2", "Bob", "Bob", "bob@"],
+        ],
         name="clients.csv",
     )
     result = cli("import", str(path), "--email", "a@b.co;c@d.co", "--json")
@@ -270,6 +276,9 @@ def test_an_immediate_import_emails_its_results(cli, write_csv, smtp: SmtpServer
     assert got.rcpt_tos == ["a@b.co", "c@d.co"]
     assert got.message["Subject"] == f"custbook import of clients.csv: imported as {result.json['batch']}, 1 row failed"
     assert "2 rows: 1 new, 0 updated (0 fields erased), 0 unchanged, 1 failed" in got.text
+    # The message names the column as the file heads it; the JSON keeps the field ID (cli.md).
+    assert "Row 3, Adresse e-mail ('bob@'): 'bob@' is not an e-mail address." in got.text
+    assert result.json["errors"][0]["column"] == "EMAIL1"
     (csv_bytes,) = got.attachments.values()
     assert b"C2,Bob,Bob,bob@" in csv_bytes
 

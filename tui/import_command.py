@@ -188,7 +188,7 @@ def _import(args: argparse.Namespace) -> int:
         _report(plan, status, batch)
     if addresses:
         failed_csv = plan.failed_rows_file() if plan.failed else None
-        _email(args, addresses, summary, plan.file_name, failed_csv)
+        _email(args, addresses, summary, plan.file_name, failed_csv, plan.column_names)
     return 1 if plan.failed else 0
 
 
@@ -271,6 +271,7 @@ def _email(
     summary: Mapping[str, object],
     file_name: str,
     failed_csv: bytes | None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """E-mail the results of an immediate import. A failure is a warning: the import's outcome stands."""
     from formats.mail import MailNotSent, send_results
@@ -278,7 +279,7 @@ def _email(
     try:
         send_results(
             summary, file_name=file_name, failed_csv=failed_csv, addresses=addresses, each=args.email_each,
-            env=os.environ,
+            env=os.environ, names=names,
         )  # fmt: skip
     except MailNotSent as exc:
         print(f"custbook: warning: the results were not e-mailed ({exc.reason}); the import is not affected.",

@@ -93,7 +93,7 @@ def email_results(
     failed_csv = plan.failed_rows_file() if plan.failed else None
     send_results(
         plan.summary(status, batch), file_name=plan.file_name, failed_csv=failed_csv, addresses=addresses,
-        each=each, env=os.environ if env is None else env,
+        each=each, env=os.environ if env is None else env, names=plan.column_names,
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from types import FrameType, TracebackType
 from formats.errors import CustbookError, NotFound, StoreBusy, UsageError
 from formats.mail import MailNotSent, counts_line, describe_issue, failed_rows_name, outcome, send_results
 from store import entities as entities_store
+from store import fields as fields_store
 from store import job_worker as worker_store
 from store import jobs as jobs_store
 from store import users as users_store
@@ -106,8 +107,9 @@ def _show(args: argparse.Namespace) -> int:
     if job.result:
         print(f"Result: {outcome(job.result)}. {counts_line(job.result)}.")
         issues = [*job.result.get("errors", []), *job.result.get("warnings", [])]  # type: ignore[misc]
+        names = field_labels(store)
         for issue in issues[:SHOWN_ERRORS]:
-            print("  " + describe_issue(issue))
+            print("  " + describe_issue(issue, names))
         if len(issues) > SHOWN_ERRORS:
             print(f"  ... and {len(issues) - SHOWN_ERRORS:,} more.")
     if job.failed_rows and not args.errors_out:
@@ -134,6 +136,11 @@ def _save_failed(store: Store, job: Job, path: Path) -> None:
     print(f"Saved {failed:,} failed {rows} of {job.id} to {path.resolve()}", file=sys.stderr)
 
 
+def field_labels(store: Store) -> dict[str, str]:
+    """Field ID -> its label ("Credit limit"): a job's messages name columns as people do (its result keeps IDs)."""
+    return {f.id: f.label for f in fields_store.catalogue(store).fields}
+
+
 def deliver(store: Store, job: Job) -> MailNotSent | None:
     """E-mail a finished job's results and record the outcome with the job; the failure, if any, is returned."""
     assert job.result is not None
@@ -146,6 +153,7 @@ def deliver(store: Store, job: Job) -> MailNotSent | None:
             addresses=job.emails,
             each=job.email_each,
             env=os.environ,
+            names=field_labels(store),
         )
     except MailNotSent as exc:
         problem = exc
