@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,10 +20,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from formats.catalogue import Field, FieldType
-from formats.csv_import import display_formatter, formatter, shown_choice
+from formats.catalogue import Field
 from formats.errors import CustbookError
 from formats.table import Issue
 from formats.values import Value
@@ -34,10 +32,8 @@ from store.users import Permission
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.session import Session
+from tui.widgets.field_inputs import field_input, initial_text, input_text, read_only_fields
 from tui.widgets.grid import safe_text
-
-MULTILINE = frozenset({"COMMENTS"})  # fields.md: "may hold line breaks"
-PLACEHOLDERS = {FieldType.DECIMAL: "1234.50", FieldType.EMAIL: "name@example.com", FieldType.REF: "a customer ID"}
 
 
 class CustomerForm(Screen[str | None]):
@@ -120,11 +116,12 @@ class CustomerForm(Screen[str | None]):
             self.reason = f"Customer {self.customer_id} is not visible here (or no longer exists)."
             self._show_notice()
             return
-        self.initial = {f.id: self._initial_text(f) for f in self.fields}
+        self.initial = {f.id: initial_text(f, message.record, self.session.date_format) for f in self.fields}
         self.reason = self._read_only_reason()
         await body.mount_all([self._row(f) for f in self.fields])
         if message.record is not None:
-            await body.mount(Static(self._read_only_fields(message.record), id="readonly"))
+            table = read_only_fields(self.session.catalogue, message.record, self.session.date_format)
+            await body.mount(Static(table, id="readonly"))
         self.ready = True
         self._show_notice()
         self._sync_actions()
@@ -162,19 +159,6 @@ class CustomerForm(Screen[str | None]):
             return f"Read only: customer {self.customer_id} belongs to {where}. Change it from there."
         return ""
 
-    def _initial_text(self, field: Field) -> str:
-        if self.record is None:  # a new customer starts from the defaults an import gives it
-            default = field.default
-            if field.type is FieldType.BOOL:
-                return "TRUE" if default else "FALSE"
-            return "" if default is None else str(default)
-        value = self.record.get(field.id)
-        if field.type is FieldType.BOOL:
-            return "TRUE" if value else "FALSE"
-        text = formatter(field.type, self.session.date_format)(value)
-        # Control characters must not reach the terminal: shown harmless (only a field the user retypes is saved).
-        return "\n".join(safe_text(line) for line in text.split("\n"))
-
     def _row(self, field: Field) -> Horizontal:
         mark = " *" if (field.required if self.is_new else not field.can_blank) else ""
         return Horizontal(
@@ -185,53 +169,15 @@ class CustomerForm(Screen[str | None]):
         )
 
     def _input(self, field: Field) -> Widget:
-        text, wid = self.initial[field.id], f"input-{field.id}"
         locked = bool(self.reason) or (field.id == "CUSTOMERID" and not self.is_new)
-        if field.type is FieldType.BOOL:
-            # "Yes"/"No" beside the box: its tick is told apart only by colour, which not every terminal shows.
-            ticked = text == "TRUE"
-            return Checkbox("Yes" if ticked else "No", ticked, id=wid, compact=True, disabled=locked)
-        if field.type is FieldType.ENUM:
-            choices = list(field.values) + ([text] if text and text not in field.values else [])
-            # A blank choice where the field may be blank; a new customer's required list starts blank (no value
-            # is chosen for the user), and saving tells them to choose one.
-            blank = (field.default is None) if self.is_new else (field.can_blank or not text)
-            return Select(
-                [(shown_choice(c), c) for c in choices],
-                prompt="(none)",
-                allow_blank=blank,
-                value=text or Select.NULL,
-                id=wid,
-                compact=True,
-                disabled=locked,
-            )
-        if field.id in MULTILINE:
-            return TextArea(text, id=wid, compact=True, soft_wrap=True, tab_behavior="focus", disabled=locked)
-        placeholder = self.session.date_format.value if field.type is FieldType.DATE else PLACEHOLDERS.get(field.type)
-        return Input(text, placeholder=placeholder or "", id=wid, compact=True, disabled=locked)
-
-    def _read_only_fields(self, record: dict[str, Value]) -> Table:
-        table = Table.grid(padding=(0, 1))
-        table.add_column(no_wrap=True, min_width=25)  # values line up with the inputs above
-        table.add_column()
-        for field in self.session.catalogue.fields:
-            if not field.importable:
-                shown = display_formatter(field.type, self.session.date_format)(record.get(field.id))
-                table.add_row(Text(safe_text(field.label)), Text(safe_text(shown)))
-        return table
+        return field_input(
+            field, self.initial[field.id], locked=locked, is_new=self.is_new, date_format=self.session.date_format
+        )
 
     # --- reading the form ------------------------------------------------------------------------------------
 
     def _text(self, field_id: str) -> str:
-        widget = self.query_one(f"#input-{field_id}")
-        if isinstance(widget, Checkbox):
-            return "TRUE" if widget.value else "FALSE"
-        if isinstance(widget, Select):
-            return "" if widget.value is Select.NULL else str(widget.value)
-        if isinstance(widget, TextArea):
-            return widget.text
-        assert isinstance(widget, Input)
-        return widget.value
+        return input_text(self.query_one(f"#input-{field_id}"))
 
     def _changed(self) -> dict[str, str]:
         """The fields whose text differs from what the form started with (the only ones an edit writes)."""
