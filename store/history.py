@@ -1,8 +1,9 @@
 """Batches and their field changes: listing them, and undoing a batch.
 
 Owns the `batches` and `changes` tables after they are written by `store.apply`. Undo restores the state before a
-batch in one transaction (records it created are removed, fields it changed get their old values), and is refused
-whole, naming the customers and fields, when anything it would restore was changed again since.
+batch in one transaction (records it created are removed, fields it changed get their old values, records it
+removed come back), and is refused whole, naming the customers and fields, when anything it would restore was
+changed again since. An undo is a batch like any other, so undoing it puts the undone batch's changes back.
 """
 
 from __future__ import annotations
@@ -138,6 +139,7 @@ def _conflicts(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue
         "WHERE created.customerid NOT IN (SELECT customerid FROM undo_now)",
         [number, number],
     ).fetchall()
+    rows += _recreate_conflicts(con, number)
     # A created record that another record now names as its parent cannot disappear.
     rows += con.execute(
         'SELECT c."CUSTOMERID", \'PARENTID\' FROM customers c WHERE c."PARENTID" IN '
@@ -150,6 +152,60 @@ def _conflicts(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue
     return sorted(set(rows))
 
 
+def _recreate_conflicts(con: duckdb.DuckDBPyConnection, number: int) -> list[tuple[str, str]]:
+    """Records an undo removed come back only under a free ID, and with a parent that exists (or comes back too)."""
+    removed = "SELECT DISTINCT customerid FROM changes WHERE batch = ? AND action = 'delete'"
+    rows = con.execute(
+        f'SELECT c."CUSTOMERID", \'CUSTOMERID\' FROM customers c WHERE c."CUSTOMERID" IN ({removed})', [number]
+    ).fetchall()
+    rows += con.execute(
+        "SELECT ch.customerid, 'PARENTID' FROM changes ch WHERE ch.batch = ? AND ch.action = 'delete' "
+        "AND ch.field = 'PARENTID' AND ch.old IS NOT NULL "
+        f'AND ch.old NOT IN (SELECT "CUSTOMERID" FROM customers) AND ch.old NOT IN ({removed})',
+        [number, number],
+    ).fetchall()
+    return rows
+
+
+def _recreate(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue, user: str) -> None:
+    """Insert again the records that undo batch `number` removed, with the values they had (its changes' old values),
+    at the level of the batch that had created them; the store gives them new record numbers and dates."""
+    picked, values = [], []
+    for f in catalogue.fields:
+        col = quote_ident(f.id, catalogue)
+        if f.importable:
+            picked.append(f"CAST(max(old) FILTER (WHERE field = '{f.id}') AS {f.type.sql_type}) AS {col}")
+            values.append(col)
+        elif f.id == "RECORDNO":
+            values.append("nextval('recordno_seq')")
+        elif f.id in ("WHENCREATED", "WHENMODIFIED"):
+            values.append("now()::TIMESTAMP")
+        elif f.id in ("CREATEDBY", "MODIFIEDBY"):
+            values.append("$user")
+        elif f.id == "MEGAENTITYID":
+            values.append("(SELECT entity FROM batches WHERE id = $batch)")
+        else:
+            values.append("NULL")
+    columns = ", ".join(quote_ident(f.id, catalogue) for f in catalogue.fields)
+    con.execute(
+        f'INSERT INTO customers ({columns}, "ROWVERSION") SELECT {", ".join(values)}, 1 FROM ('
+        f"SELECT {', '.join(picked)} FROM changes WHERE batch = $batch AND action = 'delete' GROUP BY customerid"
+        ') ORDER BY "CUSTOMERID"',
+        {"user": user, "batch": number},
+    )
+
+
+def _undone_message(con: duckdb.DuckDBPyConnection, label: str, undone_by: int) -> Conflict:
+    redo = con.execute("SELECT undone_by FROM batches WHERE id = ?", [undone_by]).fetchone()
+    if redo and redo[0] is not None:
+        undo, again = batch_label(undone_by), batch_label(redo[0])
+        return Conflict(
+            f"Batch {label} was undone by {undo}, and {again} undid that undo: its changes are in place again",
+            f"To take them out again, undo {again}",
+        )
+    return Conflict(f"Batch {label} was already undone by {batch_label(undone_by)}", "Nothing to do")
+
+
 def undo_batch(store: Store, batch_id: str, *, user: User) -> Batch:
     """Revert a batch, recorded as a new batch of kind 'undo'. Raises Conflict (nothing changed) when refused."""
     user.require(Permission.EDIT, "undo a batch")
@@ -157,19 +213,22 @@ def undo_batch(store: Store, batch_id: str, *, user: User) -> Batch:
     label = batch_label(number)
     with store.write() as con:
         catalogue = load_catalogue(con)
-        row = con.execute("SELECT kind, undone_by FROM batches WHERE id = ?", [number]).fetchone()
+        row = con.execute("SELECT undone_by FROM batches WHERE id = ?", [number]).fetchone()
         if not row:
             raise NotFound(f"There is no batch {label}", "See the batches with: custbook history")
-        kind, undone_by = row
+        (undone_by,) = row
         if undone_by is not None:
-            raise Conflict(f"Batch {label} was already undone by {batch_label(undone_by)}", "Nothing to do")
-        if kind == "undo":
-            raise Conflict(f"Batch {label} is itself an undo and cannot be undone", "Re-import the file instead")
+            raise _undone_message(con, label, undone_by)
         created = con.execute(
-            "SELECT count(DISTINCT customerid) FROM changes WHERE batch = ? AND action = 'create'", [number]
+            "SELECT count(DISTINCT customerid) FILTER (action = 'create'), "
+            "count(DISTINCT customerid) FILTER (action = 'delete') FROM changes WHERE batch = ?",
+            [number],
         ).fetchone()
-        if created and created[0] and not user.can(Permission.ADD):
+        assert created is not None
+        if created[0] and not user.can(Permission.ADD):
             user.require(Permission.ADD, "undo a batch that added customers")
+        if created[1] and not user.can(Permission.ADD):
+            user.require(Permission.ADD, "undo an undo that removed customers")
         conflicts = _conflicts(con, number, catalogue)
         if conflicts:
             shown = "; ".join(f"{cid} {field}" for cid, field in conflicts[:8])
@@ -191,7 +250,8 @@ def undo_batch(store: Store, batch_id: str, *, user: User) -> Batch:
         # History of the undo itself: old = what the batch wrote, new = what it restores.
         con.execute(
             "INSERT INTO changes SELECT ?, customerid, field, new, old, "
-            "CASE action WHEN 'create' THEN 'delete' ELSE 'update' END FROM changes WHERE batch = ?",
+            "CASE action WHEN 'create' THEN 'delete' WHEN 'delete' THEN 'create' ELSE 'update' END "
+            "FROM changes WHERE batch = ?",
             [new, number],
         )
         counts = con.execute(
@@ -219,10 +279,12 @@ def undo_batch(store: Store, batch_id: str, *, user: User) -> Batch:
             "(SELECT customerid FROM changes WHERE batch = ? AND action = 'create')",
             [number],
         )
+        if created[1]:
+            _recreate(con, number, catalogue, user.name)
         con.execute(
             "INSERT INTO batches (id, kind, user_name, at_time, file_name, entity, created, updated, undoes) "
-            "SELECT ?, 'undo', ?, now()::TIMESTAMP, file_name, entity, 0, ?, ? FROM batches WHERE id = ?",
-            [new, user.name, counts[0], number, number],
+            "SELECT ?, 'undo', ?, now()::TIMESTAMP, file_name, entity, ?, ?, ? FROM batches WHERE id = ?",
+            [new, user.name, created[1], counts[0], number, number],
         )
         con.execute("UPDATE batches SET undone_by = ? WHERE id = ?", [new, number])
         batch_row = con.execute(f"SELECT {_BATCH_COLS} FROM batches WHERE id = ?", [new]).fetchone()

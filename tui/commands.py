@@ -146,6 +146,8 @@ def _batch_line(b: history_store.Batch) -> str:
     counts = f"{b.created} created, {b.updated} updated, {b.blanked} erased, {b.failed} failed"
     if b.kind == "undo":
         counts = f"{b.updated} restored, {b.removed} removed"
+        if b.created:  # the undo of an undo brings back the customers that undo removed
+            counts += f", {b.created} brought back"
     undone = f"  [undone by {b.undone_by}]" if b.undone_by else ""
     return f"{b.id:<6} {b.at:%Y-%m-%d %H:%M}  {b.user:<12} {what}: {counts}{undone}"
 

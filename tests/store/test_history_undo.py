@@ -74,3 +74,68 @@ def test_undo_needs_edit_permission_and_a_known_batch(cli, write_csv):
     assert cli("undo", "banana").code == 2
     cli("users", "add", "viewer", "--type", "employee", "--perms", "list")
     assert cli("--user", "viewer", "undo", "B1").code == 3
+
+
+def test_undoing_an_undo_puts_the_batch_back_and_that_can_be_undone_again(cli, write_csv):
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS", "CITY"], ["C1", "Alpha", "A", "Oslo"]])))
+    before = snapshot(cli)
+    change = write_csv(
+        [["CUSTOMERID", "NAME", "PRINTAS", "CITY"], ["C1", "Alpha", "A", ""], ["N1", "Nouveau", "N", "Lyon"]]
+    )
+    assert cli("import", str(change), "--json").json["batch"] == "B2"
+    after = snapshot(cli)
+    assert cli("undo", "B2").code == 0  # B3
+    assert snapshot(cli) == before
+    redo = cli("undo", "B3")  # B4: B2's changes again, N1 back with the values it had
+    assert redo.code == 0, redo.err
+    assert snapshot(cli) == after
+    history = cli("history").out
+    assert "undo of B3: 1 restored, 0 removed, 1 brought back" in history
+    refused = cli("undo", "B2")
+    assert refused.code == 1
+    assert "B3, and B4 undid that undo" in refused.err and "undo B4" in refused.err
+    assert cli("undo", "B4").code == 0  # the undo of the undo of the undo
+    assert snapshot(cli) == before
+
+
+def test_an_undo_is_not_undone_when_a_removed_customer_id_was_taken_again(cli, write_csv):
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "First", "F"]])))  # B1
+    assert cli("undo", "B1").code == 0  # B2 removes N1
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "Other", "O"]])))  # B3 takes N1 again
+    before = snapshot(cli)
+    refused = cli("undo", "B2")
+    assert refused.code == 1
+    assert "N1 CUSTOMERID" in refused.err and "Undo the later batches first (B3)" in refused.err
+    assert snapshot(cli) == before
+
+
+def test_a_customer_comes_back_only_with_its_parent(cli, write_csv):
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["P1", "Parent", "P"]])))  # B1
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS", "PARENTID"], ["K1", "Kid", "K", "P1"]])))  # B2
+    assert cli("undo", "B2").code == 0  # B3 removes K1
+    assert cli("undo", "B1").code == 0  # B4 removes P1
+    refused = cli("undo", "B3")  # K1 would come back pointing at no one
+    assert refused.code == 1 and "K1 PARENTID" in refused.err
+    assert cli("undo", "B4").code == 0  # P1 back first
+    assert cli("undo", "B3").code == 0
+    assert {r["CUSTOMERID"]: r["PARENTID"] for r in snapshot(cli)} == {"P1": "", "K1": "P1"}
+
+
+def test_bringing_customers_back_needs_the_add_permission(cli, write_csv):
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "New", "N"]])))  # B1
+    assert cli("undo", "B1").code == 0  # B2
+    cli("users", "add", "editor", "--type", "employee", "--perms", "list,edit")
+    denied = cli("--user", "editor", "undo", "B2")
+    assert denied.code == 3 and snapshot(cli) == []
+
+
+def test_a_customer_brought_back_stays_at_its_entity(cli, write_csv):
+    cli("entities", "add", "E1", "--name", "East")
+    cli("--entity", "E1", "import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "New", "N"]])))
+    assert cli("undo", "B1").code == 0
+    assert cli("undo", "B2").code == 0
+    assert [
+        r["CUSTOMERID"]
+        for r in csv.DictReader(io.StringIO(cli("--entity", "E1", "export", "--format", "import-csv").out))
+    ] == ["N1"]
+    assert snapshot(cli) == []  # not at the top level

@@ -144,6 +144,35 @@ async def test_undo_after_confirmation_restores_and_is_recorded(demo_db, importe
     assert (newest.id, newest.kind, newest.undoes, newest.user) == ("B3", "undo", "B2", "alice")
 
 
+async def test_an_undo_can_itself_be_undone_which_brings_the_batch_back(demo_db, imported):
+    assert main(["--db", str(demo_db), "--user", "alice", "undo", "B1"]) == 1  # B2 changed C0000001 since
+    assert main(["--db", str(demo_db), "--user", "alice", "undo", "B2"]) == 0  # B3
+    assert main(["--db", str(demo_db), "--user", "alice", "undo", "B1"]) == 0  # B4 removes ZZNEW1
+    assert customer(demo_db, "ZZNEW1") is None
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        result = await open_history(pilot)
+        await pilot.press("u")  # B4, the undo of B1
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        question = widget_text(app.screen.query_one("#message")).replace("\n", " ")
+        assert "puts back the changes of B1 that it undid" in question
+        assert "brings back the 1 customer it removed" in question
+        await pilot.press("left", "enter")
+        await settle(pilot)
+        rows = table_rows(app)
+        assert [r[0] for r in rows] == ["B5", "B4", "B3", "B2", "B1"]
+        assert rows[0][1] == "undo of B4"
+        await pilot.press("down", "down", "down", "down")  # B1: undone by B4, which B5 undid
+        assert "B1 was undone by B4, and B5 undid that undo: to take it out, undo B5." in reason(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert result.value is True
+    back = customer(demo_db, "ZZNEW1")
+    assert back is not None and back["NAME"] == "Nouveau Client" and back["EMAIL1"] == "new@example.com"
+    assert customer(demo_db, "C0000002")["EMAIL1"] is None  # B1's erasure is in place again
+
+
 async def test_a_refused_undo_is_explained_and_changes_nothing(demo_db, imported):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -205,12 +205,14 @@ class HistoryScreen(Screen[bool]):
         batch = self.highlighted
         if batch is None:
             return "There is no batch to undo."
-        if batch.kind == "undo":
-            return f"{batch.id} is itself an undo: it cannot be undone (re-import the file instead)."
         if batch.undone_by:
+            undo = next((b for b in self.batches if b.id == batch.undone_by), None)
+            if undo is not None and undo.undone_by:
+                again = undo.undone_by
+                return f"{batch.id} was undone by {undo.id}, and {again} undid that undo: to take it out, undo {again}."
             return f"{batch.id} was already undone by {batch.undone_by}."
-        if batch.created and not user.can(Permission.ADD):
-            return f"{batch.id} added customers: undoing it needs the Add permission, which {user.name} does not have."
+        if (batch.created or batch.removed) and not user.can(Permission.ADD):
+            return f"Undoing {batch.id} adds or removes customers: it needs the Add permission ({user.name} lacks it)."
         return ""
 
     def _explain(self) -> None:
@@ -309,7 +311,11 @@ class HistoryScreen(Screen[bool]):
             return f"{n:,} {word}{'s' if n != 1 else ''}"
 
         parts = []
-        if batch.updated:
+        if batch.kind == "undo":  # undoing an undo: the batch it undid is back in place
+            parts.append(f"puts back the changes of {batch.undoes} that it undid")
+            if batch.removed:
+                parts.append(f"brings back the {plural(batch.removed, 'customer')} it removed")
+        elif batch.updated:
             back = "comes back" if batch.blanked == 1 else "come back"
             erased = f" ({plural(batch.blanked, 'erased field')} {back})" if batch.blanked else ""
             parts.append(f"puts back the old values of {plural(batch.updated, 'updated customer')}{erased}")
