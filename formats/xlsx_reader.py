@@ -26,6 +26,11 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ZERO_PADDED = re.compile(r"^0+$")
 # A formula element in worksheet XML (`<f>`, `<f t="shared" .../>`, or with a namespace prefix); not `<font>`.
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+# What a workbook may unpack to: 20 KB of XML per allowed row (a real 25,000-row, 40-column sheet with its shared
+# strings unpacks to about 60 MB), and never less than 500 MB. A ZIP "bomb" of a few kilobytes that unpacks to
+# gigabytes would otherwise fill the memory while openpyxl loads its shared strings.
+_UNPACKED_PER_ROW = 20_000
+_UNPACKED_MIN = 500_000_000
 _SHOWN_CELLS = 3
 
 
@@ -55,6 +60,7 @@ def read_xlsx(data: bytes, *, name: str, max_rows: int = 25000) -> RawTable:
                 "Open it in your spreadsheet program, save it as .xlsx or CSV and import that file",
             )
         raise _damaged(name, "it is not an .xlsx workbook (perhaps a text file with an .xlsx name)")
+    _refuse_bombs(data, name, max_rows)
     # openpyxl raises a zoo of exceptions for damaged files (zip, XML, KeyError for missing parts, ValueError):
     # every one of them means the same to the user. Warnings about unsupported extensions are noise here.
     with warnings.catch_warnings():
@@ -113,6 +119,20 @@ def _read(data: bytes, name: str, max_rows: int) -> RawTable:
     if header is None:
         raise empty_file(name)
     return RawTable(name=name, header=header, rows=tuple(rows), encoding=None, delimiter=None)
+
+
+def _refuse_bombs(data: bytes, name: str, max_rows: int) -> None:
+    """Refuse a workbook whose parts unpack to far more than its rows can need. The sizes are the archive's own
+    declarations, which bound what zipfile will unpack: a part that declares less is cut there, not overrun."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    limit = max(_UNPACKED_MIN, max_rows * _UNPACKED_PER_ROW)
+    if unpacked > limit:
+        raise FileRejected(
+            f"The file {name} unpacks to {unpacked / 1e9:,.1f} GB, far more than {max_rows:,} customer rows can hold",
+            "It is not a customer list as a spreadsheet program saves it. Open it in your spreadsheet program, save "
+            "it again as .xlsx or CSV and import that file",
+        )
 
 
 def _refuse_formulas_without_values(sheet: Any, name: str) -> None:

@@ -508,6 +508,34 @@ def test_corrupt_xlsx_is_rejected_in_plain_words() -> None:
         assert "save it again as .xlsx" in message
 
 
+def _declaring(data: bytes, member: str, size: int) -> bytes:
+    """The archive with `member` declaring `size` unpacked bytes in the central directory (where zipfile reads it):
+    what a ZIP bomb of a few kilobytes declares, without spending seconds deflating gigabytes of zeros here."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    while at != -1:
+        name_len = int.from_bytes(out[at + 28 : at + 30], "little")
+        if out[at + 46 : at + 46 + name_len] == member.encode():
+            out[at + 24 : at + 28] = size.to_bytes(4, "little")
+            return bytes(out)
+        at = out.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(member)
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused_before_it_is_opened() -> None:
+    data = _xlsx(["ID"], ["C1"])
+    bomb = _declaring(data, "xl/worksheets/sheet1.xml", 3_000_000_000)
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:  # zipfile believes the declaration
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size == 3_000_000_000
+    message = rejected(bomb, name="bomb.xlsx")
+    assert "The file bomb.xlsx unpacks to 3.0 GB, far more than 25,000 customer rows can hold" in message
+    assert "save it again as .xlsx or CSV" in message
+    # The allowance grows with the row limit (20 KB a row): 600 MB is too much for 25,000 rows, not for 50,000.
+    big = _declaring(data, "xl/worksheets/sheet1.xml", 600_000_000)
+    assert "unpacks to 0.6 GB" in rejected(big, name="b.xlsx")
+    assert [r.cells for r in read_xlsx(big, name="b.xlsx", max_rows=50_000).rows] == [("C1",)]
+
+
 def test_other_files_named_xlsx() -> None:
     assert "not an .xlsx workbook" in rejected(b"ID,Name\nC1,a\n", name="list.xlsx")
     assert "a PNG image" in rejected(b"\x89PNG\r\n\x1a\n\x00\x00", name="list.xlsx")
