@@ -68,7 +68,9 @@ def _typed_value(field: Field, text: str, date_format: DateFormat) -> object:
                 return False
             raise ValueError(raw)
     except ValueError:
-        what = {FieldType.BOOL: "TRUE or FALSE", FieldType.DATE: f"a date ({date_format.value} or YYYY-MM-DD)"}
+        formats = "YYYY-MM-DD" if date_format is DateFormat.ISO else f"{date_format.value} or YYYY-MM-DD"
+        day = f"a date ({formats})"
+        what = {FieldType.BOOL: "TRUE or FALSE", FieldType.DATE: day, FieldType.TIMESTAMP: day}
         hint = what.get(kind, "a number")
         raise InvalidValue(f"The filter on {field.label} needs {hint}, not '{text}'", "Correct the filter") from None
     return raw

@@ -9,13 +9,15 @@ added by `store.fields` with ALTER TABLE.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import duckdb
 
 from formats.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS
 from formats.errors import StoreUnreadable
+from formats.values import DateFormat
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Columns the store keeps for itself: never shown, never imported. ROWVERSION grows with every write of a record,
 # so that a preview or an open edit form can tell that the record changed under it.
@@ -89,7 +91,25 @@ def _v3(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2, 3: _v3}
+def _v4(con: duckdb.DuckDBPyConnection) -> None:
+    # Saved views now keep the dates of their filters as YYYY-MM-DD (store.viewdef.iso_date_filters). Earlier ones
+    # kept them as typed, and each export or screen read them in its own date format: 01/02/2024 meant 2 January in
+    # an export written as MM/DD/YYYY. They were checked as DD/MM/YYYY when saved: that is the meaning they keep.
+    from store.fields import load_catalogue  # (store.fields imports this module)
+    from store.viewdef import View, iso_date_filters
+
+    catalogue = load_catalogue(con)
+    for owner, name, public, text in con.execute("SELECT owner, name, public, definition FROM views").fetchall():
+        view = View.from_json(name, owner, public, text)
+        filters = iso_date_filters(view.filters, catalogue, DateFormat.DMY_SLASH)
+        if filters != view.filters:
+            con.execute(
+                "UPDATE views SET definition = ? WHERE owner = ? AND name = ?",
+                [replace(view, filters=filters).definition_json(), owner, name],
+            )
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

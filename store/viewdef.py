@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from formats.catalogue import Catalogue
+from formats.catalogue import Catalogue, FieldType
 from formats.errors import InvalidValue
+from formats.values import DateFormat, date_in
 
 ALL_CUSTOMERS = "All customers"
 
@@ -114,6 +115,22 @@ class View:
         for fid in (*self.columns, *(f.field for f in self.filters), *(s.field for s in self.sort)):
             _known(fid, catalogue)
         return self
+
+
+def iso_date_filters(filters: tuple[Filter, ...], catalogue: Catalogue, date_format: DateFormat) -> tuple[Filter, ...]:
+    """The filters with every date written YYYY-MM-DD, read from YYYY-MM-DD or `date_format` (the format the user
+    typed it in). A saved view then means the same days whatever date format it is later shown or exported in:
+    01/02/2024 is 1 February in one format and 2 January in another. A value that is not a date stays as typed,
+    for the compiler to refuse in words."""
+    out = []
+    for f in filters:
+        kind = catalogue[f.field].type if f.field in catalogue else None
+        if kind in (FieldType.DATE, FieldType.TIMESTAMP) and f.op in (Op.EQ, Op.NE, Op.LT, Op.GT):
+            day = date_in(f.value, DateFormat.ISO) or date_in(f.value, date_format)
+            if day is not None:
+                f = Filter(f.field, f.op, day.isoformat())
+        out.append(f)
+    return tuple(out)
 
 
 def _known(field_id: str, catalogue: Catalogue) -> str:

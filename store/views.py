@@ -8,13 +8,15 @@ feature to views needs no new columns.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from formats.errors import InvalidValue, NotFound, PermissionDenied
+from formats.values import DateFormat
 from store.db import Store
 from store.fields import load_catalogue
 from store.query import compile_view
 from store.users import Permission, User
-from store.viewdef import ALL_CUSTOMERS, View
+from store.viewdef import ALL_CUSTOMERS, View, iso_date_filters
 
 MAX_NAME = 100
 
@@ -47,8 +49,9 @@ def find_view(store: Store, user: User, name: str) -> View:
     raise NotFound(f"There is no view named “{name}” that you can use", f"Your views: {names}")
 
 
-def save_view(store: Store, user: User, view: View) -> View:
-    """Create or replace the user's view of that name. Field IDs are checked first."""
+def save_view(store: Store, user: User, view: View, *, date_format: DateFormat = DateFormat.DMY_SLASH) -> View:
+    """Create or replace the user's view of that name. Field IDs are checked first. Dates in filters are read in
+    `date_format` (or YYYY-MM-DD) and kept as YYYY-MM-DD (see `iso_date_filters`)."""
     user.require(Permission.LIST, "save views")
     name = view.name.strip()
     if not name or len(name) > MAX_NAME or any(ch in name for ch in "\r\n\t"):
@@ -59,7 +62,9 @@ def save_view(store: Store, user: User, view: View) -> View:
     with store.write() as con:
         # Compiling checks every field and every filter value (a number for a number field...): a view that
         # cannot run is refused, not saved.
-        compile_view(view, load_catalogue(con), user=user)
+        catalogue = load_catalogue(con)
+        view = replace(view, filters=iso_date_filters(view.filters, catalogue, date_format))
+        compile_view(view, catalogue, user=user)
         saved = View(name, user.name, view.public, view.columns, view.filters, view.sort, view.include_entities)
         con.execute(
             "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner, name) DO UPDATE SET "

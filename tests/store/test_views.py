@@ -166,3 +166,29 @@ def test_text_sorts_as_people_read_it_without_regard_to_case_or_accents(cli, wri
     shown = [names[int(cid[1:])] for cid in order]
     assert shown == ["ábel", "Adam", "Émile", "Eve", "Schäfer", "Schmidt", "schulz", "Zoë"]
     assert [names[int(cid[1:])] for cid in ids(cli, sort="-NAME", name="w")] == shown[::-1]
+
+
+def test_a_saved_date_filter_means_the_same_days_in_every_date_format(cli, people):
+    # 04/01/2024 is 4 January as typed (DD/MM/YYYY); read as MM/DD/YYYY it would be 1 April, and take in A1 (5 March).
+    assert cli("views", "save", "Winter", "--columns", "CUSTOMERID", "--filter", "CONTRACT_START<04/01/2024").code == 0
+    assert cli("views", "show", "Winter", "--json").json["filters"] == ["CONTRACT_START<2024-01-04"]
+    rows = {}
+    for fmt in ("DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD", "DD.MM.YYYY"):
+        out = cli("export", "--view", "Winter", "--format", "csv", "--date-format", fmt)
+        assert out.code == 0, out.err
+        rows[fmt] = out.out.splitlines()[1:]
+    assert set(map(tuple, rows.values())) == {("A2",)}  # 25 December 2023, in every format
+
+
+def test_a_view_saved_by_an_older_version_keeps_the_dates_it_was_checked_with(cli, people, db):
+    import duckdb
+
+    cli("views", "save", "Old", "--columns", "CUSTOMERID", "--filter", "CONTRACT_START<04/01/2024")
+    # As an older custbook kept it: the date as typed, and the store at layout 3.
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE views SET definition = replace(definition, '2024-01-04', '04/01/2024') WHERE name = 'Old'")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    assert cli("views", "show", "Old", "--json").json["filters"] == ["CONTRACT_START<2024-01-04"]
+    out = cli("export", "--view", "Old", "--format", "csv", "--date-format", "MM/DD/YYYY").out
+    assert out.splitlines()[1:] == ["A2"]  # 4 January 2024, as checked when saved: not 1 April (A1 is 5 March)

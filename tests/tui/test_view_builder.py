@@ -390,3 +390,28 @@ async def test_without_the_list_permission_saving_is_disabled_with_the_reason(de
         await pilot.press(*"Mine", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ViewBuilder)
+
+
+async def test_a_date_typed_in_the_sessions_format_is_saved_as_the_same_day(demo_db):
+    from dataclasses import replace
+
+    from formats.values import DateFormat
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        us = replace(app.session, date_format=DateFormat.MDY_SLASH)
+        app.push_screen(ViewBuilder(us, None))
+        await counted(pilot)
+        await pilot.press(*"Before April", "f3")
+        await choose(pilot, "CONTRACT_START")
+        await pilot.press("tab")
+        await choose(pilot, Op.LT)
+        await pilot.press("tab", *"04/01/2024", "enter")  # 1 April 2024, as this session writes dates
+        await counted(pilot)
+        april = View("x", filters=(Filter("CONTRACT_START", Op.LT, "2024-04-01"),))
+        assert count_text(app) == f"{expected_count(app, april):,} customers match"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        saved = find_view(app.session.store, app.session.user, "Before April")
+        assert saved.filters == april.filters  # kept as YYYY-MM-DD: the same day in every session and export

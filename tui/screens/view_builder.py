@@ -290,7 +290,7 @@ class ViewBuilder(Screen[View | None]):
             ):
                 self.post_message(self.ReplaceAsked(draft, original))
                 return
-            saved = save_view(session.store, session.user, draft)
+            saved = save_view(session.store, session.user, draft, date_format=session.date_format)
             if original is not None and original != saved.name:
                 delete_view(session.store, session.user, original)
         except CustbookError as exc:
