@@ -128,17 +128,16 @@ def _text(field: Field) -> Callable[[str], Value]:
     return parse
 
 
-def _email(field: Field) -> Callable[[str], Value]:
+def _email(field: Field, options: ParseOptions) -> Callable[[str], Value]:
     limit = field.max_len or 200
+    one = "one address" if options.typed else "one address per cell"  # the form has no cells
 
     def parse(cell: str) -> Value:
         text = cell.strip()
         if len(text) > limit:
             raise ValueProblem(f"{field.label} is too long ({len(text):,} characters, at most {limit:,}). Shorten it")
         if not _EMAIL_RE.match(text) or ".." in text:
-            raise ValueProblem(
-                f"'{text[:60]}' is not an e-mail address. Write it as name@example.com (one address per cell)"
-            )
+            raise ValueProblem(f"'{text[:60]}' is not an e-mail address. Write it as name@example.com ({one})")
         return text
 
     return parse
@@ -292,7 +291,7 @@ def parser_for(field: Field, options: ParseOptions) -> Callable[[str], Value]:
     if kind is FieldType.DECIMAL:
         return _decimal(field, options)
     if kind is FieldType.EMAIL:
-        return _email(field)
+        return _email(field, options)
     return _text(field)
 
 

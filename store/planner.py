@@ -23,8 +23,12 @@ from store.users import Permission, User
 class _Checker:
     """Row checks that need the store; each returns an Issue or None."""
 
-    def __init__(self, parsed: ParsedTable, catalogue: Catalogue, user: User, entity: str | None) -> None:
+    def __init__(
+        self, parsed: ParsedTable, catalogue: Catalogue, user: User, entity: str | None, *, typed: bool = False
+    ) -> None:
         self.fields = parsed.fields
+        # Typed in the customer form, where there are fields, not cells and columns.
+        self.fill_in = "Fill it in" if typed else "Fill in the cell or delete the column"
         self.catalogue = catalogue
         self.user = user
         self.entity = entity
@@ -59,9 +63,7 @@ class _Checker:
         for fid, at in self.no_blank:
             if row.values[at] is None:
                 label = self.catalogue[fid].label
-                out.append(
-                    Issue(row.number, fid, "", f"{label} cannot be erased. Fill in the cell or delete the column")
-                )
+                out.append(Issue(row.number, fid, "", f"{label} cannot be erased. {self.fill_in}"))
         return out
 
     def new(self, row: ParsedRow) -> list[Issue]:
@@ -144,7 +146,7 @@ def _build(
     options: ParseOptions,
     policy: Policy,
 ) -> ImportPlan:
-    checker = _Checker(parsed, catalogue, user, entity)
+    checker = _Checker(parsed, catalogue, user, entity, typed=options.typed)
     shows_old = user.can(Permission.LIST)  # stored values are for users who may see customers
     errors = list(parsed.errors)
     failed = set(parsed.failed)

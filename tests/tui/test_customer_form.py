@@ -105,6 +105,7 @@ async def test_an_invalid_email_is_shown_beside_email1_and_nothing_is_saved(demo
         await settle(pilot)
         assert results == [] and app.screen is form
         assert "not an e-mail address" in error_beside(form, "EMAIL1")
+        assert "(one address)" in error_beside(form, "EMAIL1") and "cell" not in error_beside(form, "EMAIL1")
         assert "name@example.com" in error_beside(form, "EMAIL1")  # the fix
         assert form.query_one("#input-EMAIL1", Input).has_focus
         assert form.query_one("#row-EMAIL1").has_class("invalid")

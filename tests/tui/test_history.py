@@ -243,3 +243,15 @@ def test_history_snapshot(snap_compare, demo_db, imported, monkeypatch, size):
         await settle(pilot)
 
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=drilled)
+
+
+def test_a_batch_is_described_in_words() -> None:
+    at = dt.datetime(2026, 11, 28, 8, 54)
+    base = history_store.Batch("B1", "import", "alice", at, "first.csv", None, 1, 0, 0, 0, None, None)
+    assert (
+        history.describe(base, history.DateFormat.DMY_SLASH) == "the import of first.csv by alice on 28/11/2026 08:54"
+    )
+    edit = replace(base, kind="edit", file_name="edit of C0000001")
+    assert history.describe(edit, history.DateFormat.DMY_SLASH).startswith("the edit of C0000001 by alice")
+    undo = replace(base, id="B2", kind="undo", undoes="B1")
+    assert history.describe(undo, history.DateFormat.DMY_SLASH).startswith("the undo of B1 by alice")

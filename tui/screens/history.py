@@ -72,6 +72,8 @@ def describe(batch: Batch, date_format: DateFormat) -> str:
     """What a batch was, for titles and the confirmation: "the import of first.csv by alice on 28/11/2026 08:54"."""
     if batch.kind == "undo":
         what = f"the undo of {batch.undoes}"
+    elif batch.kind == "edit" and batch.file_name:
+        what = f"the {batch.file_name}"  # "edit of C0000001", as the form records it
     elif batch.file_name:
         what = f"the {batch.kind} of {batch.file_name}"
     else:

@@ -21,7 +21,12 @@ from formats.values import DateFormat, Value
 from tui.widgets.grid import safe_text
 
 MULTILINE = frozenset({"COMMENTS"})  # fields.md: "may hold line breaks"
-PLACEHOLDERS = {FieldType.DECIMAL: "1234.50", FieldType.EMAIL: "name@example.com", FieldType.REF: "a customer ID"}
+# Examples, not values: "e.g." keeps a grey 1234.50 from passing for a stored amount on terminals that show little grey.
+PLACEHOLDERS = {
+    FieldType.DECIMAL: "e.g. 1234.50",
+    FieldType.EMAIL: "e.g. name@example.com",
+    FieldType.REF: "e.g. C0000123 (a customer ID)",
+}
 
 
 def initial_text(field: Field, record: Mapping[str, Value] | None, date_format: DateFormat) -> str:
