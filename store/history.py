@@ -231,7 +231,8 @@ def undo_batch(store: Store, batch_id: str, *, user: User) -> Batch:
             user.require(Permission.ADD, "undo an undo that removed customers")
         conflicts = _conflicts(con, number, catalogue)
         if conflicts:
-            shown = "; ".join(f"{cid} {field}" for cid, field in conflicts[:8])
+            # Fields by their labels, as people name them: "C0000001 (Credit limit)".
+            shown = "; ".join(f"{cid} ({catalogue[f].label if f in catalogue else f})" for cid, f in conflicts[:8])
             more = f" and {len(conflicts) - 8} more" if len(conflicts) > 8 else ""
             # The later batches that touched those customers: the ones to undo first, newest first.
             later = con.execute(

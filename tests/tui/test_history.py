@@ -181,7 +181,7 @@ async def test_a_refused_undo_is_explained_and_changes_nothing(demo_db, imported
         await settle(pilot)
         assert isinstance(app.screen, ErrorDialog)
         message = widget_text(app.screen.query_one("#message")).replace("\n", " ")
-        assert "B1 cannot be undone" in message and "C0000001 EMAIL1" in message
+        assert "B1 cannot be undone" in message and "C0000001 (Email)" in message
         await pilot.press("escape")
         assert [r[0] for r in table_rows(app)] == ["B2", "B1"]
         assert "2 batches" in widget_text(app.screen.query_one("#status"))
