@@ -415,3 +415,34 @@ async def test_a_date_typed_in_the_sessions_format_is_saved_as_the_same_day(demo
         await settle(pilot)
         saved = find_view(app.session.store, app.session.user, "Before April")
         assert saved.filters == april.filters  # kept as YYYY-MM-DD: the same day in every session and export
+
+
+async def test_deleting_the_view_on_screen_goes_back_to_all_customers(demo_db):
+    from tui.screens.customer_list import CustomerListScreen
+
+    store = Store(demo_db)
+    alice = resolve_user(store, "alice")
+    save_view(store, alice, GERMANS)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        views = app.screen.query_one("#views", OptionList)
+        await highlight(pilot, views, 1)
+        await pilot.press("enter")  # show "Germans by credit"
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, CustomerListScreen) and listing.view.name == GERMANS.name
+        await pilot.press("v")
+        await settle(pilot)
+        await highlight(pilot, app.screen.query_one("#views", OptionList), 1)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("left", "enter")  # Delete
+        await settle(pilot)
+        await pilot.press("escape")  # leave the picker without choosing
+        await settle(pilot)
+        assert app.screen is listing and listing.view.builtin  # not the deleted view, which could still be exported
+        toasts = " ".join(str(n.message) for n in app._notifications)
+        assert "“Germans by credit” no longer exists: showing All customers." in toasts

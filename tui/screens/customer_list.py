@@ -308,11 +308,19 @@ class CustomerListScreen(Screen[None]):
         from tui.screens.view_picker import ViewPicker
 
         def chosen(view: View | None) -> None:
+            shown = self.view
+            # The view on screen was deleted in the picker (or its owner made it private): it can no longer be
+            # shown, refreshed or exported.
+            gone = picker.listed and not shown.builtin and (shown.owner, shown.name) not in picker.keys
+            if view is None and gone:
+                view = builtin_view()
+                self.notify(f"“{shown.name}” no longer exists: showing {view.name}.", markup=False)
             if view is not None:
                 self.view, self.sort = view, None
                 self.reload()
 
-        self.app.push_screen(ViewPicker(self.session, self.view), chosen)
+        picker = ViewPicker(self.session, self.view)
+        self.app.push_screen(picker, chosen)
 
     def on_customer_grid_selected(self, message: CustomerGrid.Selected) -> None:
         from tui.screens.customer_detail import CustomerDetailScreen

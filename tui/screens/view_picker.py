@@ -51,6 +51,7 @@ class ViewPicker(ModalScreen[View | None]):
         self.session = session
         self.current = current
         self._views: list[View] = []
+        self.listed = False  # the views were read at least once: `self.views` is what the store holds
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -71,8 +72,14 @@ class ViewPicker(ModalScreen[View | None]):
             return
         self.post_message(self.Listed(views, highlight))
 
+    @property
+    def keys(self) -> frozenset[tuple[str | None, str]]:
+        """(owner, name) of the views this user may choose, as last read (after a deletion too)."""
+        return frozenset((v.owner, v.name) for v in self._views)
+
     def on_view_picker_listed(self, message: Listed) -> None:
         self._views = message.views
+        self.listed = True
         box = self.query_one(OptionList)
         box.clear_options()
         for view in message.views:
