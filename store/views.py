@@ -62,6 +62,15 @@ def save_view(store: Store, user: User, view: View, *, date_format: DateFormat =
     with store.write() as con:
         # Compiling checks every field and every filter value (a number for a number field...): a view that
         # cannot run is refused, not saved.
+        # "Big FR accounts" and "big fr accounts" side by side would be told apart by case alone.
+        other = con.execute(
+            "SELECT name FROM views WHERE owner = ? AND lower(name) = lower(?) AND name <> ?", [user.name, name, name]
+        ).fetchone()
+        if other:
+            raise InvalidValue(
+                f"You already have a view named “{other[0]}”",
+                f"Save under exactly “{other[0]}” to replace it, or choose another name",
+            )
         catalogue = load_catalogue(con)
         view = replace(view, filters=iso_date_filters(view.filters, catalogue, date_format))
         compile_view(view, catalogue, user=user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from store import fields as fields_store
 from store import query
@@ -45,10 +46,20 @@ def cmd_views(args: argparse.Namespace) -> int:
             sort=parse_sort(args.sort, catalogue),
             include_entities=args.include_entities,
         )
+        key = (user.name, view.name.strip())
+        before = next((v for v in views_store.list_views(store, user) if (v.owner, v.name) == key), None)
         saved = views_store.save_view(store, user, view)
         compiled = query.compile_view(saved, catalogue, user=user, entity=args.entity)
         matching = query.count(store, compiled)
-        print(f"Saved view “{saved.name}” ({'public' if saved.public else 'private'}): {_matching(matching)}.")
+        done = "Replaced" if before else "Saved"
+        print(f"{done} view “{saved.name}” ({'public' if saved.public else 'private'}): {_matching(matching)}.")
+        if before and before.public and not saved.public:
+            # Saving again without --public takes a shared view away from everyone else: say so loudly.
+            print(
+                f"custbook: warning: “{saved.name}” was public and is now private: other users no longer see it. "
+                "Save it again with --public to share it.",
+                file=sys.stderr,
+            )
         return 0
     if args.action == "list":
         views = views_store.list_views(store, user)

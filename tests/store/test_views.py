@@ -192,3 +192,15 @@ def test_a_view_saved_by_an_older_version_keeps_the_dates_it_was_checked_with(cl
     assert cli("views", "show", "Old", "--json").json["filters"] == ["CONTRACT_START<2024-01-04"]
     out = cli("export", "--view", "Old", "--format", "csv", "--date-format", "MM/DD/YYYY").out
     assert out.splitlines()[1:] == ["A2"]  # 4 January 2024, as checked when saved: not 1 April (A1 is 5 March)
+
+
+def test_saving_over_a_view_says_so_and_warns_when_it_stops_being_shared(cli, people):
+    first = cli("views", "save", "Team list", "--columns", "CUSTOMERID,NAME", "--filter", "COUNTRY=France", "--public")
+    assert first.code == 0 and first.out.startswith("Saved view “Team list” (public)")
+    again = cli("views", "save", "Team list", "--columns", "CUSTOMERID,NAME,CITY")
+    assert again.code == 0 and again.out.startswith("Replaced view “Team list” (private)")
+    assert "was public and is now private: other users no longer see it" in again.err
+    cased = cli("views", "save", "team LIST", "--columns", "CUSTOMERID")
+    assert cased.code == 2
+    assert "You already have a view named “Team list”" in cased.err and "Save under exactly “Team list”" in cased.err
+    assert [v["name"] for v in cli("views", "list", "--json").json] == ["All customers", "Team list"]
