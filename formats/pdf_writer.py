@@ -2,8 +2,9 @@
 
 Names in Latin, Greek and Cyrillic are drawn with DejaVu Sans, embedded from `formats/fonts/` (licence beside it).
 A character the font lacks (the demo's Japanese names, for instance) is drawn as "?": the export never fails
-over a glyph. Long values are wrapped inside their column, never cut; a row that does not fit goes to the next
-page, below the header row that every page repeats.
+over a glyph, and says which characters it could not draw (`PdfWriter.write`'s note). Long values are wrapped
+inside their column, never cut; a row that does not fit goes to the next page, below the header row that every
+page repeats.
 
 Layout is done here, not by fpdf2's `table()` (45 s for 25,000 rows): lines are measured with a per-character
 width table and each row is written into the page as one text object, as `text()` would write it line by line
@@ -60,12 +61,16 @@ class _Printable(dict[int, int]):
     def __init__(self, cmap: Any) -> None:
         super().__init__({10: 10})  # line breaks stay; they split a value into lines
         self._cmap = cmap
+        self.lacking: list[str] = []  # the characters met that the font cannot draw, in order of first meeting
 
     def __missing__(self, code: int) -> int:
         if unicodedata.category(chr(code)) == "Cc":
             self[code] = 32
+        elif code in self._cmap:
+            self[code] = code
         else:
-            self[code] = code if code in self._cmap else 63
+            self[code] = 63
+            self.lacking.append(chr(code))
         return self[code]
 
 
@@ -106,6 +111,11 @@ class _Face:
         self._width_of = _Widths(font.cw).__getitem__
         self._codes = _Codes(font)
         self.widest_ascii = max(map(self._width_of, map(chr, range(32, 127))))
+
+    @property
+    def lacking(self) -> list[str]:
+        """The characters met so far that this font cannot draw (printed as "?")."""
+        return self._printable.lacking
 
     def encode(self, text: str) -> str:
         """Cleaned text as a PDF string operand for this font."""
@@ -361,11 +371,11 @@ def _title_block(pdf: _Document, table: ExportTable, regular: _Face, bold: _Face
 class PdfWriter:
     name = "pdf"
     extension = ".pdf"
-    description = "PDF (landscape table for printing; names in any alphabet)"
+    description = "PDF (landscape table for printing; Latin, Greek and Cyrillic letters)"
     importable_only = False
     document = True
 
-    def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
+    def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> str | None:
         pdf = _new_document(table.title)
         pdf.add_page()
         regular, bold = _Face(pdf, ""), _Face(pdf, "B")
@@ -381,7 +391,7 @@ class PdfWriter:
         top = _title_block(pdf, table, regular, bold, room)
         if not table.columns:
             out.write(pdf.output())
-            return
+            return _lacking_note(regular, bold)
         size = body_size(len(table.columns))
         widths = column_widths(table.columns, sample, regular, bold, size, room)
         grid = _Grid(pdf, table.columns, widths, regular, bold)
@@ -392,6 +402,18 @@ class PdfWriter:
                 progress(n)
         grid.finish()
         out.write(pdf.output())
+        return _lacking_note(regular, bold)
+
+
+def _lacking_note(*faces: _Face) -> str | None:
+    lacking = list(dict.fromkeys(ch for face in faces for ch in face.lacking))
+    if not lacking:
+        return None
+    shown = " ".join(lacking[:8]) + (" …" if len(lacking) > 8 else "")
+    return (
+        f"The PDF's font cannot draw {len(lacking):,} of the characters in these customers ({shown}): they are "
+        "printed as “?”. The Word and Excel exports keep them"
+    )
 
 
 register(PdfWriter())

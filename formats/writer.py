@@ -42,7 +42,16 @@ class Writer(Protocol):
     importable_only: bool  # the store gives it importable columns only, CUSTOMERID first
     document: bool  # pages of limited width (docx, pdf): without a view, the store gives the list's columns
 
-    def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None: ...
+    def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> str | None:
+        """Write the table; return a note for the user when the file could not hold something as it is (the
+        PDF's font lacks some letters...), else None."""
+        ...
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    note: str | None = None  # what the writer could not keep as it was, for the user (see Writer.write)
 
 
 _REGISTRY: dict[str, Writer] = {}
@@ -82,7 +91,7 @@ def get_writer(name: str) -> Writer:
 
 def write_file(
     table: ExportTable, writer: Writer, path: str | os.PathLike[str], progress: Callable[[int], None] | None = None
-) -> Path:
+) -> Written:
     """Write to a temporary file in the target's folder, then rename it into place."""
     target = Path(path).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
@@ -91,7 +100,7 @@ def write_file(
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as out, gc_paused():  # rows by the thousand, none in a cycle (formats.bulk)
-            writer.write(table, out, progress)
+            note = writer.write(table, out, progress)
         # Follow the user's umask like any other program writing a file (mkstemp would leave it 0600). The umask
         # is the one the program started with: a store write in another thread may have tightened it meanwhile.
         os.chmod(tmp, shared_mode())
@@ -102,7 +111,7 @@ def write_file(
         except FileNotFoundError:
             pass
         raise
-    return target
+    return Written(target, note)
 
 
 def replace_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -118,4 +127,4 @@ def replace_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
             out.write(data)
 
-    return write_file(ExportTable("", (), (), 0), _Bytes(), path)
+    return write_file(ExportTable("", (), (), 0), _Bytes(), path).path

@@ -66,11 +66,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     view = find_view(store, user, args.view) if args.view else None
     table = export_table(store, user=user, writer=writer, view=view, entity=args.entity, date_format=date_format)
     if args.output:
-        path = write_file(table, writer, args.output)
+        written = write_file(table, writer, args.output)
+        path = written.path
         if args.json:
             _print_json({"path": str(path.resolve()), "format": writer.name, "rows": table.row_count})
         else:
             print(f"Exported {table.row_count:,} customers to {path.resolve()}", file=sys.stderr)
+        if written.note:
+            print(f"custbook: warning: {written.note}.", file=sys.stderr)
         return 0
     if writer.extension != ".csv":
         raise UsageError(f"The {writer.name} format needs a file name", f"Add -o customers{writer.extension}")

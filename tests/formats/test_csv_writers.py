@@ -288,7 +288,7 @@ def test_rows_that_fail_midway_leave_the_old_file_intact(name: str, tmp_path: Pa
 def test_a_successful_write_replaces_the_old_file_and_leaves_no_temporary(name: str, tmp_path: Path) -> None:
     target = tmp_path / "customers.csv"
     target.write_bytes(b"old")
-    assert write_file(hard_table(), get_writer(name), target) == target
+    assert write_file(hard_table(), get_writer(name), target).path == target
     assert [p.name for p in tmp_path.iterdir()] == ["customers.csv"]
     assert target.read_bytes() == render(hard_table(), name)
 

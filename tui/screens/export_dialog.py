@@ -128,6 +128,7 @@ class ExportDialog(ModalScreen[Path | None]):
     class Done(Message):
         path: Path
         rows: int
+        note: str | None = None
 
     @dataclass
     class Failed(Message):
@@ -325,7 +326,7 @@ class ExportDialog(ModalScreen[Path | None]):
             reason = exc.strerror or str(exc)
             self.post_message(self.Failed(CustbookError(f"Could not write {path}: {reason}", "Choose another file")))
         else:
-            self.post_message(self.Done(written.resolve(), table.row_count))
+            self.post_message(self.Done(written.path.resolve(), table.row_count, written.note))
 
     def on_export_dialog_started(self, message: Started) -> None:
         self.query_one(ProgressBar).update(total=max(1, message.total), progress=0)
@@ -340,6 +341,9 @@ class ExportDialog(ModalScreen[Path | None]):
         self._worker = None
         noun = "customer" if message.rows == 1 else "customers"
         self.app.notify(f"Exported {message.rows:,} {noun} to {message.path}", title="Export done", markup=False)
+        if message.note:
+            title = "Not everything could be drawn"
+            self.app.notify(message.note + ".", title=title, severity="warning", markup=False, timeout=15)
         self.dismiss(message.path)
 
     def on_export_dialog_failed(self, message: Failed) -> None:
