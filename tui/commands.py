@@ -173,7 +173,9 @@ def cmd_users(args: argparse.Namespace) -> int:
         existing = {u.name.lower(): u for u in users_store.list_users(store)}.get(args.name.strip().lower())
         # What is not given stays as it is: changing a user's permissions must not quietly change their type.
         utype = users_store.parse_type(args.type) if args.type else (existing.type if existing else None)
-        perms = users_store.parse_perms(args.perms) if args.perms else (existing.perms if existing else None)
+        # --perms "" is asked for: no permission at all (a user kept for the history but not let in), not the default.
+        given = args.perms is not None
+        perms = users_store.parse_perms(args.perms) if given else (existing.perms if existing else None)
         user = users_store.add_user(
             store,
             args.name,

@@ -120,3 +120,12 @@ def test_an_administrator_removes_a_user_who_can_then_no_longer_act(cli, write_c
     cli("users", "add", "bob", "--type", "business", "--perms", "list,add,edit")
     assert cli("--user", "bob", "users", "remove", "alice").code == 0  # another administrator may
     assert cli("--user", "bob", "users", "remove", "bob").code == 2  # and bob, the last one, stays
+
+
+def test_an_empty_permission_list_gives_no_permission_not_the_default(cli):
+    cli("init")
+    made = cli("users", "add", "noone", "--type", "employee", "--perms", "")
+    assert made.code == 0 and "User noone: employee, permissions none." in made.out
+    assert cli("--user", "noone", "export", "--format", "import-csv").code == 3
+    kept = cli("users", "add", "noone", "--type", "business")  # no --perms: they stay as they are
+    assert "permissions none" in kept.out
