@@ -159,10 +159,27 @@ def body(
         if len(warnings) > SHOWN_ERRORS:
             lines.append(f"... and {_plural(len(warnings) - SHOWN_ERRORS, 'more warning')}.")
         lines.append("")
-    if attached:
+    strict = summary.get("status") == "rejected" and _count(summary, "failed") and _count(summary, "rows")
+    if strict:
         lines.append(
-            f"The failed rows are attached as {failed_rows_name(file_name)}: fix the cells its last column names, "
-            "delete that column, and import the file again."
+            "Nothing was imported: the import was set to stop when any row fails (--strict). Fix the failed rows "
+            "in your file and import the whole file again."
+        )
+        lines.append("")
+    if attached:
+        name = failed_rows_name(file_name)
+        lines.append(
+            f"The failed rows are attached as {name}, each with its errors in the last column."
+            if strict
+            else f"The failed rows are attached as {name}: fix the cells its last column names and import that "
+            "file (custbook ignores its last column)."
+        )
+        lines.append("")
+    if summary.get("status") == "committed" and summary.get("batch"):
+        batch = summary["batch"]
+        lines.append(
+            f"The changes were recorded as batch {batch}. To take them back: custbook undo {batch}, or in custbook "
+            "press h (History), choose the batch and press u."
         )
         lines.append("")
     lines.append("-- custbook")

@@ -301,3 +301,17 @@ def test_an_immediate_import_with_the_server_down_warns_and_keeps_its_exit_code(
 def test_email_each_without_addresses_is_wrong_usage(cli, write_csv) -> None:
     result = cli("import", str(write_csv([["CUSTOMERID"], ["C1"]])), "--email-each")
     assert result.code == 2 and "--email-each needs the addresses" in result.err
+
+
+def test_the_message_says_how_to_undo_and_why_a_strict_import_changed_nothing() -> None:
+    msg = compose(SUMMARY, file_name="c.csv", sender=SENDER, to=["a@b.co"], failed_csv=FAILED_CSV)
+    body = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "recorded as batch B7. To take them back: custbook undo B7" in body
+    assert "fix the cells its last column names and import that file (custbook ignores its last column)" in body
+    assert "--strict" not in body
+    strict = SUMMARY | {"status": "rejected", "batch": None, "created": 0, "updated": 0}
+    msg = compose(strict, file_name="c.csv", sender=SENDER, to=["a@b.co"], failed_csv=FAILED_CSV)
+    body = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Nothing was imported: the import was set to stop when any row fails (--strict)" in body
+    assert "import the whole file again" in body and "undo" not in body
+    assert "each with its errors in the last column" in body
