@@ -76,8 +76,8 @@ async def test_lists_both_batches_newest_first(demo_db, imported):
         await open_history(pilot)
         rows = table_rows(app)
         assert [r[0] for r in rows] == ["B2", "B1"]
-        assert rows[0][1:2] + rows[0][3:] == ["import", "alice", "second.csv", "0", "2", "2", "0", ""]
-        assert rows[1][3:9] == ["alice", "first.csv", "1", "2", "2", "0"]
+        assert rows[0][1:2] + rows[0][3:] == ["import", "alice", "0", "2", "2", "0", "", "second.csv"]
+        assert rows[1][3:] == ["alice", "1", "2", "2", "0", "", "first.csv"]
         assert "2 batches, newest first" in widget_text(app.screen.query_one("#status"))
         assert reason(app) == ""
 
@@ -131,7 +131,7 @@ async def test_undo_after_confirmation_restores_and_is_recorded(demo_db, importe
         assert isinstance(app.screen, HistoryScreen)
         rows = table_rows(app)
         assert [r[0] for r in rows] == ["B3", "B2", "B1"]
-        assert rows[0][1] == "undo of B2" and rows[1][-1] == "B3"
+        assert rows[0][1] == "undo of B2" and rows[1][-2] == "B3"
         await pilot.press("down")  # B2 again: it cannot be undone twice
         assert "already undone by B3" in reason(app)
         await pilot.press("escape")

@@ -143,7 +143,10 @@ class HistoryScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         table = self.query_one("#batches", DataTable)
-        table.add_columns("Batch", "Kind", "When", "User", "File", "New", "Updated", "Erased", "Failed", "Undone by")
+        # The counts before the file's name, which can be long: at 80 columns they stay in view; the batch's ID
+        # stays at the left while the table scrolls sideways.
+        table.add_columns("Batch", "Kind", "When", "User", "New", "Updated", "Erased", "Failed", "Undone by", "File")
+        table.fixed_columns = 1
         table.focus()
         self.watch(self.query_one("#changes", CustomerGrid), "cursor_row", self._show_change, init=False)
         self.query_one("#status", Static).update(Text("History · loading…"))
@@ -169,9 +172,10 @@ class HistoryScreen(Screen[bool]):
         for b in self.batches:
             style = "dim" if b.undone_by else ""
             kind = f"undo of {b.undoes}" if b.kind == "undo" else b.kind
-            cells = (b.id, kind, when(b.at, fmt), b.user, b.file_name or "", b.created, b.updated, b.blanked, b.failed)
+            cells = (b.id, kind, when(b.at, fmt), b.user, b.created, b.updated, b.blanked, b.failed)
             row = [Text(safe_text(str(c)), style, justify="right" if isinstance(c, int) else "left") for c in cells]
-            table.add_row(*row, Text(b.undone_by or "", style="bold"), key=b.id)
+            undone = Text(b.undone_by or "", style="bold")
+            table.add_row(*row, undone, Text(safe_text(b.file_name or ""), style), key=b.id)
         self._summary()
         self._explain()
 
