@@ -192,14 +192,26 @@ class ImportScreen(Screen[str | None]):
 
     # --- choosing ------------------------------------------------------------------------------------------
 
+    @on(DirectoryTree.NodeHighlighted, "#tree")
+    def _file_highlighted(self, event: DirectoryTree.NodeHighlighted) -> None:
+        # At 80 columns the tree cuts long names, and files exported on the same day differ only at their end:
+        # the File box shows the highlighted file's whole name, as a desktop file dialog does.
+        entry = event.node.data
+        if entry is not None and entry.path.is_file():
+            self._take(entry.path)
+
     @on(DirectoryTree.FileSelected, "#tree")
     def _file_chosen(self, event: DirectoryTree.FileSelected) -> None:
-        path = event.path
+        self._take(event.path)
+        self.query_one("#preview", Button).focus()
+
+    def _take(self, path: Path) -> None:
         if path.is_relative_to(Path.cwd()):
             path = path.relative_to(Path.cwd())  # shorter to read, and what the user would type
-        self.query_one("#path", Input).value = str(path)
+        box = self.query_one("#path", Input)
+        box.value = str(path)
+        box.cursor_position = len(box.value)  # a long name shows its end, where names of one day's exports differ
         self.query_one("#source", Static).update("")
-        self.query_one("#preview", Button).focus()
 
     @on(Checkbox.Changed, "#offline")
     def _offline_toggled(self, event: Checkbox.Changed) -> None:
