@@ -184,6 +184,7 @@ async def test_an_entity_session_opens_a_top_level_customer_read_only(demo_db):
         form, _ = await open_form(pilot, CID)
         assert "belongs to the top level" in widget_text(form.query_one("#notice"))
         assert form.query_one("#save", Button).disabled
+        assert widget_text(form.query_one("#title")).strip().startswith(f"Customer {CID} ·")  # not "Edit customer"
 
 
 async def test_escape_asks_before_discarding_changes(demo_db):

@@ -140,7 +140,8 @@ class CustomerForm(Screen[str | None]):
         if self.is_new:
             head = Text("New customer", style="bold")
         else:
-            head = Text(f"Edit customer {safe_text(self.customer_id or '')}", style="bold")
+            verb = "Customer" if self.reason else "Edit customer"  # read only here: nothing to edit
+            head = Text(f"{verb} {safe_text(self.customer_id or '')}", style="bold")
             name = self.record.get("NAME") if self.record else None
             if name:
                 head.append(f" · {safe_text(str(name))}")
