@@ -27,7 +27,7 @@ from store.users import Permission
 from store.viewdef import SortKey, View
 from store.views import builtin_view
 from tui.session import Session
-from tui.widgets.grid import PAGE, CustomerGrid
+from tui.widgets.grid import PAGE, CustomerGrid, safe_text
 
 # Searched in this order: DuckDB tests the next column only on rows not matched yet, so the columns most often
 # matched come first (measured on 1,000,000 customers: 5-10 % off a keystroke's count).
@@ -222,8 +222,12 @@ class CustomerListScreen(Screen[None]):
         missing = sorted({m for m in map(self._forbidden, ("edit", "new", "export")) if m})
         if missing:
             # Before the level and the user: on an 80-column terminal the reason must not be the part cut off.
-            text.append(f" · read-only here: no {' or '.join(missing)} permission", "italic")
-        text.append(f" · {self.session.level} · user {self.session.user.name}")
+            # The user's name goes with it: who is signed in must not be the part cut off either.
+            who = safe_text(self.session.user.name)
+            text.append(f" · read only for {who}: no {' or '.join(missing)} permission", "italic")
+            text.append(f" · {self.session.level}")
+        else:
+            text.append(f" · {self.session.level} · user {safe_text(self.session.user.name)}")
         self.query_one("#status", Static).update(text)
 
     # --- quick filter --------------------------------------------------------------------------------------
