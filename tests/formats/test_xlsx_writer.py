@@ -47,7 +47,7 @@ def sheet_xml(path: Path) -> str:
 
 @pytest.fixture
 def hard_path(tmp_path: Path) -> Path:
-    return write_file(hard_table(), get_writer("xlsx"), tmp_path / "x.xlsx")
+    return write_file(hard_table(), get_writer("xlsx"), tmp_path / "x.xlsx").path
 
 
 @pytest.fixture
@@ -195,7 +195,7 @@ def test_characters_xml_cannot_hold_are_replaced_not_fatal(tmp_path: Path) -> No
 
 def test_excel_escapes_in_text_survive_the_import(tmp_path: Path) -> None:
     # Excel and the import read `_x0041_` as "A": text really holding it must come back as typed.
-    path = write_file(text_table(["_x0041_ and _x000D_", "snake_case_x"]), get_writer("xlsx"), tmp_path / "e.xlsx")
+    path = write_file(text_table(["_x0041_ and _x000D_", "snake_case_x"]), get_writer("xlsx"), tmp_path / "e.xlsx").path
     raw = read_xlsx(path.read_bytes(), name="e.xlsx")
     assert [r.cells[1] for r in raw.rows] == ["_x0041_ and _x000D_", "snake_case_x"]
 
