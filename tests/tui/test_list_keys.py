@@ -53,6 +53,10 @@ async def test_forbidden_actions_are_dimmed_with_the_reason(demo_db):
         await pilot.press("e", "n", "i")
         await settle(pilot)
         assert app.screen is screen
+        toasts = [str(n.message) for n in app._notifications]  # each dimmed key says why it does nothing
+        assert "viewer may not change customers: the Edit permission is missing." in toasts[-3]
+        assert "viewer may not add customers: the Add permission is missing." in toasts[-2]
+        assert "viewer may not import customers: the Add or Edit permission is missing." in toasts[-1]
 
 
 async def test_every_action_is_in_the_command_palette(demo_db):

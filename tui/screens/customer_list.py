@@ -26,6 +26,7 @@ from store.query import CompiledView
 from store.users import Permission
 from store.viewdef import SortKey, View
 from store.views import builtin_view
+from tui.list_access import missing_permission, refusal
 from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
 
@@ -252,6 +253,9 @@ class CustomerListScreen(Screen[None]):
             event.stop()
             event.prevent_default()
             box.insert_text_at_cursor(event.character)
+        elif not taken and (why := refusal(self.session.user, event.key)):
+            event.stop()  # a dimmed key pressed anyway: say why instead of doing nothing at all
+            self.notify(why, title="Not allowed", severity="warning", markup=False)
 
     @on(Input.Changed, "#quick")
     def _typed(self) -> None:
@@ -338,20 +342,7 @@ class CustomerListScreen(Screen[None]):
         return None if self._forbidden(action) else True
 
     def _forbidden(self, action: str) -> str | None:
-        perms = self.session.user.perms
-        if (
-            action in ("filter", "sort", "views", "edit", "export", "history", "refresh")
-            and Permission.LIST not in perms
-        ):
-            return "List"  # each of these shows customers
-        needs = {
-            "edit": Permission.EDIT in perms,
-            "new": Permission.ADD in perms,
-            "import": bool({Permission.ADD, Permission.EDIT} & perms),
-        }
-        if needs.get(action, True):
-            return None
-        return {"edit": "Edit", "new": "Add", "import": "Add or Edit"}[action]
+        return missing_permission(self.session.user, action)
 
     def _reload_if(self, changed: object) -> None:
         if changed:
