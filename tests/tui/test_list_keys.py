@@ -132,3 +132,40 @@ async def test_keys_typed_at_once_after_the_slash_go_to_the_filter(demo_db):
         await pilot.press("backspace", "x")  # and the box goes on as typed: nothing selected, nothing lost
         await settle(pilot)
         assert home.query_one("#quick").value == "parix"
+
+
+async def test_l_switches_between_the_top_level_and_an_entity(demo_db):
+    from textual.widgets import OptionList
+
+    from store.entities import list_entities
+    from tui.screens.level_picker import LevelPicker
+
+    entities = list_entities(Store(demo_db))
+    assert entities  # the demo company has entities
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        top_total = screen.query_one(CustomerGrid).total
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LevelPicker)
+        levels = app.screen.query_one("#levels", OptionList)
+        assert levels.option_count == 1 + len(entities) and levels.highlighted == 0  # where the user is now
+        await pilot.press("down", "enter")  # the first entity
+        await settle(pilot)
+        first = entities[0].id
+        assert app.screen is screen and screen.session.entity == first and app.session.entity == first
+        assert f"entity {first}" in widget_text(screen.query_one("#status"))
+        inside = screen.query_one(CustomerGrid).total
+        assert inside > top_total  # the shared top-level customers and the entity's own
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("up", "enter")  # back to the top level
+        await settle(pilot)
+        assert screen.session.entity is None and screen.query_one(CustomerGrid).total == top_total
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("escape")  # stay
+        await settle(pilot)
+        assert app.screen is screen and screen.session.entity is None

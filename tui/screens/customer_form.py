@@ -157,7 +157,8 @@ class CustomerForm(Screen[str | None]):
         owner = self.record.get("MEGAENTITYID") if self.record else None
         if not self.is_new and s.entity is not None and owner != s.entity:
             where = "the top level" if owner is None else f"entity {owner}"
-            return f"Read only: customer {self.customer_id} belongs to {where}. Change it from there."
+            there = "Change it from there (l in the list switches the level)"
+            return f"Read only: customer {self.customer_id} belongs to {where}. {there}."
         return ""
 
     def _row(self, field: Field) -> Horizontal:

@@ -65,6 +65,7 @@ class CustomerListScreen(Screen[None]):
         Binding("i", "import", "Import"),
         Binding("h", "history", "History"),
         Binding("o", "jobs", "Jobs", show=False),
+        Binding("l", "level", "Level", show=False),
         # Not in the compact footer (it would push keys off an 80-column terminal); in the help and the palette.
         Binding("r,f5", "refresh", "Refresh", show=False),
     ]
@@ -391,6 +392,18 @@ class CustomerListScreen(Screen[None]):
         from tui.screens.jobs import JobsScreen
 
         self.app.push_screen(JobsScreen(self.session), self._reload_if)
+
+    def action_level(self) -> None:
+        """Work at the top level or inside an entity."""
+        from tui.screens.level_picker import Level, LevelPicker
+
+        def chosen(level: Level | None) -> None:
+            if level is not None:  # the same view and sort, at the new level (the store is told the level each time)
+                self.session = self.app.session = replace(self.session, entity=level.entity)  # type: ignore[attr-defined]
+                self._totals.clear()
+                self.reload()
+
+        self.app.push_screen(LevelPicker(self.session), chosen)
 
     def action_help(self) -> None:
         """Show every key."""

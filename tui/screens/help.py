@@ -24,6 +24,7 @@ KEYS = (
     ("i", "import a file: preview the changes, then commit"),
     ("h", "history of imports and edits; undo a batch"),
     ("o", "offline import jobs and their results"),
+    ("l", "level: work at the top level or inside one of the company's entities"),
     ("r F5", "refresh: show changes other users and scripts made"),
     ("Ctrl+P", "command palette: every action by name"),
     ("? F1", "this help"),
