@@ -164,6 +164,21 @@ async def test_help_lists_the_keys(demo_db):
         assert isinstance(app.screen, CustomerListScreen)
 
 
+async def test_help_on_a_small_terminal_says_there_is_more_and_j_scrolls_to_it(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        dialog = app.screen.query_one("#dialog")
+        assert dialog.max_scroll_y > 0 and "more below" in str(dialog.border_subtitle)
+        for _ in range(dialog.max_scroll_y):
+            await pilot.press("j")
+        assert dialog.scroll_y == dialog.max_scroll_y and str(dialog.border_subtitle) == "Esc closes"
+        await pilot.press("k")
+        assert dialog.scroll_y == dialog.max_scroll_y - 1
+
+
 async def test_a_store_that_cannot_be_opened_shows_the_reason(tmp_path):
     bad = tmp_path / "bad.duckdb"
     bad.write_bytes(b"not a database" * 100)

@@ -39,7 +39,11 @@ KEYS = (
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
-    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close"),
+        Binding("j", "scroll(1)", "Down", show=False),
+        Binding("k", "scroll(-1)", "Up", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -53,6 +57,21 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="dialog"):
             yield Static("Keys", id="title")
             yield Static(table)
+
+    def on_resize(self) -> None:
+        self._say_more()
+
+    def _say_more(self) -> None:
+        # On a small terminal (80x24) the list of keys goes on below the frame: say so, and how to get there.
+        dialog = self.query_one("#dialog", VerticalScroll)
+        more = dialog.scroll_y < dialog.max_scroll_y
+        dialog.border_subtitle = "more below: ↓ j PageDown · Esc closes" if more else "Esc closes"
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the keys by a line."""
+        dialog = self.query_one("#dialog", VerticalScroll)
+        dialog.scroll_relative(y=lines, animate=False)
+        self.call_after_refresh(self._say_more)
 
     def action_close(self) -> None:
         """Close the help."""
