@@ -157,13 +157,19 @@ async def test_l_switches_between_the_top_level_and_an_entity(demo_db):
         first = entities[0].id
         assert app.screen is screen and screen.session.entity == first and app.session.entity == first
         assert f"entity {first}" in widget_text(screen.query_one("#status"))
-        inside = screen.query_one(CustomerGrid).total
+        grid = screen.query_one(CustomerGrid)
+        inside = grid.total
         assert inside > top_total  # the shared top-level customers and the entity's own
+        ids = [c.id for c in grid.columns]
+        assert ids[:3] == ["CUSTOMERID", "NAME", "MEGAENTITYID"]  # whose each customer is
+        owners = {grid.row_at(i)[2] for i in range(grid.total) if grid.row_at(i) is not None}
+        assert owners == {None, first}
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("up", "enter")  # back to the top level
         await settle(pilot)
         assert screen.session.entity is None and screen.query_one(CustomerGrid).total == top_total
+        assert "MEGAENTITYID" not in [c.id for c in screen.query_one(CustomerGrid).columns]
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("escape")  # stay

@@ -121,7 +121,11 @@ class CustomerListScreen(Screen[None]):
 
     def _columns(self) -> tuple[Field, ...]:
         catalogue = self.session.catalogue
-        wanted = [c for c in (self.view.columns or LIST_COLUMNS) if c in catalogue and c != "CUSTOMERID"]
+        columns = self.view.columns or LIST_COLUMNS
+        if not self.view.columns and (self.session.entity or self.view.include_entities):
+            # Customers of several levels side by side (an entity sees the shared top-level ones): say whose each is.
+            columns = (*columns[:2], "MEGAENTITYID", *columns[2:])
+        wanted = [c for c in columns if c in catalogue and c != "CUSTOMERID"]
         # The ID always leads: it names the row for opening, editing and the history.
         return (catalogue["CUSTOMERID"], *(catalogue[c] for c in wanted))
 
