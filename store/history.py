@@ -195,30 +195,53 @@ def _recreate(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue,
     )
 
 
-def _undone_message(con: duckdb.DuckDBPyConnection, label: str, undone_by: int) -> Conflict:
-    redo = con.execute("SELECT undone_by FROM batches WHERE id = ?", [undone_by]).fetchone()
-    if redo and redo[0] is not None:
-        undo, again = batch_label(undone_by), batch_label(redo[0])
-        return Conflict(
-            f"Batch {label} was undone by {undo}, and {again} undid that undo: its changes are in place again",
-            f"To take them out again, undo {again}",
-        )
-    return Conflict(f"Batch {label} was already undone by {batch_label(undone_by)}", "Nothing to do")
+def undone_note(label: str, chain: list[str]) -> tuple[str, str]:
+    """Why batch `label` cannot be undone again, and what to do instead: `chain` is the undos that followed it,
+    each undoing the one before (B2 undid B1, B3 undid B2...). After an odd number of them its changes are out,
+    after an even number they are back; either way the last undo is the one to undo."""
+    last = chain[-1]
+    if len(chain) == 1:
+        return f"Batch {label} was already undone by {last}", f"To put its changes back, undo {last}"
+    if len(chain) % 2:
+        return f"Batch {label}'s changes are out again: {last} took them out", f"To put them back, undo {last}"
+    return f"Batch {label}'s changes are in place again: {last} put them back", f"To take them out, undo {last}"
 
 
-def undo_batch(store: Store, batch_id: str, *, user: User) -> Batch:
-    """Revert a batch, recorded as a new batch of kind 'undo'. Raises Conflict (nothing changed) when refused."""
+def _undo_chain(con: duckdb.DuckDBPyConnection, undone_by: int) -> list[str]:
+    chain = [undone_by]
+    while len(chain) < 10_000:
+        row = con.execute("SELECT undone_by FROM batches WHERE id = ?", [chain[-1]]).fetchone()
+        if not row or row[0] is None:
+            break
+        chain.append(row[0])
+    return [batch_label(n) for n in chain]
+
+
+def level_words(entity: str | None) -> str:
+    return "at the top level" if entity is None else f"in entity {entity}"
+
+
+def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = None) -> Batch:
+    """Revert a batch, recorded as a new batch of kind 'undo'. Raises Conflict (nothing changed) when refused.
+    `entity`: the level the user works at; a batch is undone at the level it was made at, as imports and the form
+    change only the customers of their own level."""
     user.require(Permission.EDIT, "undo a batch")
     number = parse_batch_id(batch_id)
     label = batch_label(number)
     with store.write() as con:
         catalogue = load_catalogue(con)
-        row = con.execute("SELECT undone_by FROM batches WHERE id = ?", [number]).fetchone()
+        row = con.execute("SELECT undone_by, entity FROM batches WHERE id = ?", [number]).fetchone()
         if not row:
             raise NotFound(f"There is no batch {label}", "See the batches with: custbook history")
-        (undone_by,) = row
+        undone_by, made_at = row
+        if made_at != entity:
+            there = f"custbook --entity {made_at} undo {label}" if made_at else f"custbook undo {label}"
+            raise Conflict(
+                f"Batch {label} was made {level_words(made_at)}, not {level_words(entity)[3:]}",
+                f"Undo it from there: {there} (in the interface, l switches the level)",
+            )
         if undone_by is not None:
-            raise _undone_message(con, label, undone_by)
+            raise Conflict(*undone_note(label, _undo_chain(con, undone_by)))
         created = con.execute(
             "SELECT count(DISTINCT customerid) FILTER (action = 'create'), "
             "count(DISTINCT customerid) FILTER (action = 'delete') FROM changes WHERE batch = ?",

@@ -157,11 +157,13 @@ def _batch_line(b: history_store.Batch) -> str:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     store, user = _context(args)
-    batch = history_store.undo_batch(store, args.batch, user=user)
+    batch = history_store.undo_batch(store, args.batch, user=user, entity=args.entity)
     if args.json:
         _print_json({"status": "undone", "batch": args.batch.upper(), "undo_batch": batch.id})
     else:
-        print(f"Undid batch {batch.undoes} (recorded as {batch.id}).")
+        undone = next((b for b in history_store.list_batches(store, user=user) if b.id == batch.undoes), None)
+        back = f": the changes of {undone.undoes} are back" if undone and undone.kind == "undo" else ""
+        print(f"Undid batch {batch.undoes} (recorded as {batch.id}){back}.")
     return 0
 
 

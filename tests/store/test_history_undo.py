@@ -91,11 +91,16 @@ def test_undoing_an_undo_puts_the_batch_back_and_that_can_be_undone_again(cli, w
     assert snapshot(cli) == after
     history = cli("history").out
     assert "undo of B3: 1 restored, 0 removed, 1 brought back" in history
+    assert "Undid batch B3 (recorded as B4): the changes of B2 are back." in redo.out
     refused = cli("undo", "B2")
     assert refused.code == 1
-    assert "B3, and B4 undid that undo" in refused.err and "undo B4" in refused.err
-    assert cli("undo", "B4").code == 0  # the undo of the undo of the undo
+    assert "Batch B2's changes are in place again: B4 put them back. To take them out, undo B4." in refused.err
+    assert cli("undo", "B4").code == 0  # B5: the undo of the undo of the undo
     assert snapshot(cli) == before
+    # Every batch of the chain says where things stand and names the one batch to undo, however long the chain.
+    out_again = cli("undo", "B2").err
+    assert "Batch B2's changes are out again: B5 took them out. To put them back, undo B5." in out_again
+    assert "Batch B4 was already undone by B5. To put its changes back, undo B5." in cli("undo", "B4").err
 
 
 def test_an_undo_is_not_undone_when_a_removed_customer_id_was_taken_again(cli, write_csv):
@@ -132,10 +137,27 @@ def test_bringing_customers_back_needs_the_add_permission(cli, write_csv):
 def test_a_customer_brought_back_stays_at_its_entity(cli, write_csv):
     cli("entities", "add", "E1", "--name", "East")
     cli("--entity", "E1", "import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "New", "N"]])))
-    assert cli("undo", "B1").code == 0
-    assert cli("undo", "B2").code == 0
+    assert cli("--entity", "E1", "undo", "B1").code == 0
+    assert cli("--entity", "E1", "undo", "B2").code == 0
     assert [
         r["CUSTOMERID"]
         for r in csv.DictReader(io.StringIO(cli("--entity", "E1", "export", "--format", "import-csv").out))
     ] == ["N1"]
     assert snapshot(cli) == []  # not at the top level
+
+
+def test_a_batch_is_undone_at_the_level_it_was_made_at(cli, write_csv):
+    cli("entities", "add", "E1", "--name", "East")
+    cli("entities", "add", "E2", "--name", "West")
+    cli("--entity", "E1", "import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "New", "N"]])))  # B1
+    top = cli("undo", "B1")
+    assert top.code == 1
+    assert "Batch B1 was made in entity E1, not the top level" in top.err
+    assert "custbook --entity E1 undo B1" in top.err
+    other = cli("--entity", "E2", "undo", "B1")
+    assert other.code == 1 and "not entity E2" in other.err
+    assert [
+        r["CUSTOMERID"]
+        for r in csv.DictReader(io.StringIO(cli("--entity", "E1", "export", "--format", "import-csv").out))
+    ] == ["N1"]
+    assert cli("--entity", "E1", "undo", "B1").code == 0

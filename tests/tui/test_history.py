@@ -162,9 +162,10 @@ async def test_an_undo_can_itself_be_undone_which_brings_the_batch_back(demo_db,
         await settle(pilot)
         rows = table_rows(app)
         assert [r[0] for r in rows] == ["B5", "B4", "B3", "B2", "B1"]
-        assert rows[0][1] == "undo of B4"
+        assert rows[0][1] == "undo of B4" and rows[0][4] == "+1"  # ZZNEW1 brought back
+        assert rows[1][1] == "undo of B1" and rows[1][4] == "-1"  # B4 had removed it
         await pilot.press("down", "down", "down", "down")  # B1: undone by B4, which B5 undid
-        assert "B1 was undone by B4, and B5 undid that undo: to take it out, undo B5." in reason(app)
+        assert "Batch B1's changes are in place again: B5 put them back. To take them out, undo B5." in reason(app)
         await pilot.press("escape")
         await settle(pilot)
         assert result.value is True
@@ -255,3 +256,14 @@ def test_a_batch_is_described_in_words() -> None:
     assert history.describe(edit, history.DateFormat.DMY_SLASH).startswith("the edit of C0000001 by alice")
     undo = replace(base, id="B2", kind="undo", undoes="B1")
     assert history.describe(undo, history.DateFormat.DMY_SLASH).startswith("the undo of B1 by alice")
+
+
+async def test_a_batch_made_at_another_level_is_not_undone_here(demo_db, imported):
+    app = make_app(demo_db, entity="EU")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_history(pilot)
+        assert "B2 was made at the top level: undo it from there (l in the list switches)." in reason(app)
+        await pilot.press("u")  # dimmed: nothing happens
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+    assert customer(demo_db, "C0000001")["EMAIL1"] == "second@example.com"  # B2 stands

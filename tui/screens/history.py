@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Static
 from formats.catalogue import Field, FieldType
 from formats.errors import CustbookError
 from formats.values import DateFormat, Value
-from store.history import Batch, get_batch, list_batches, undo_batch
+from store.history import Batch, get_batch, level_words, list_batches, undo_batch, undone_note
 from store.users import Permission
 from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
@@ -172,8 +172,12 @@ class HistoryScreen(Screen[bool]):
         for b in self.batches:
             style = "dim" if b.undone_by else ""
             kind = f"undo of {b.undoes}" if b.kind == "undo" else b.kind
-            cells = (b.id, kind, when(b.at, fmt), b.user, b.created, b.updated, b.blanked, b.failed)
-            row = [Text(safe_text(str(c)), style, justify="right" if isinstance(c, int) else "left") for c in cells]
+            # An undo's New: the customers it removed (-1) or, undoing an undo, brought back (+1).
+            new: int | str = b.created
+            if b.kind == "undo":
+                new = f"+{b.created}" if b.created else (f"-{b.removed}" if b.removed else 0)
+            cells = (b.id, kind, when(b.at, fmt), b.user, new, b.updated, b.blanked, b.failed)
+            row = [Text(safe_text(str(c)), style, justify="right" if i >= 4 else "left") for i, c in enumerate(cells)]
             undone = Text(b.undone_by or "", style="bold")
             table.add_row(*row, undone, Text(safe_text(b.file_name or ""), style), key=b.id)
         self._summary()
@@ -211,12 +215,15 @@ class HistoryScreen(Screen[bool]):
         batch = self.highlighted
         if batch is None:
             return "There is no batch to undo."
+        if batch.entity != self.session.entity:
+            return f"{batch.id} was made {level_words(batch.entity)}: undo it from there (l in the list switches)."
         if batch.undone_by:
-            undo = next((b for b in self.batches if b.id == batch.undone_by), None)
-            if undo is not None and undo.undone_by:
-                again = undo.undone_by
-                return f"{batch.id} was undone by {undo.id}, and {again} undid that undo: to take it out, undo {again}."
-            return f"{batch.id} was already undone by {batch.undone_by}."
+            by_id = {b.id: b for b in self.batches}
+            chain = [batch.undone_by]
+            while chain[-1] in by_id and by_id[chain[-1]].undone_by and len(chain) < len(by_id):
+                chain.append(by_id[chain[-1]].undone_by or "")
+            problem, fix = undone_note(batch.id, chain)
+            return f"{problem}. {fix}."
         if (batch.created or batch.removed) and not user.can(Permission.ADD):
             return f"Undoing {batch.id} adds or removes customers: it needs the Add permission ({user.name} lacks it)."
         return ""
@@ -345,7 +352,7 @@ class HistoryScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="history-undo")
     def _undo(self, batch_id: str) -> None:
         try:
-            done = undo_batch(self.session.store, batch_id, user=self.session.user)
+            done = undo_batch(self.session.store, batch_id, user=self.session.user, entity=self.session.entity)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return
