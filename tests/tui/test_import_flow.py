@@ -455,16 +455,20 @@ async def test_a_mail_server_that_is_down_does_not_undo_the_import(demo_db, fold
 
 async def test_moving_in_the_file_browser_shows_the_whole_name_of_the_file_in_the_file_box(demo_db, folder):
     for day in ("27", "28"):  # one day's exports differ only at the end of their long names
-        (folder / f"big-fr-accounts-public-export-2026-11-{day}.csv").write_text("CUSTOMERID\n", encoding="utf-8")
+        name = f"big-fr-accounts-public-export-from-erp-2026-11-{day}.csv"
+        (folder / name).write_text("CUSTOMERID\n", encoding="utf-8")
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_import(pilot, [])
         box = app.screen.query_one("#path")
         await pilot.press("down")
-        assert box.value == "big-fr-accounts-public-export-2026-11-27.csv"
-        assert box.cursor_position == len(box.value)  # the end, where the names differ, is the part in view
+        await pilot.pause()
+        assert box.value == "big-fr-accounts-public-export-from-erp-2026-11-27.csv"
+        assert 0 < box.scroll_offset.x == box.max_scroll_x  # the end, where the names differ, is the part in view
         await pilot.press("down")
-        assert box.value == "big-fr-accounts-public-export-2026-11-28.csv"
+        await pilot.pause()
+        assert box.value == "big-fr-accounts-public-export-from-erp-2026-11-28.csv"
+        assert 0 < box.scroll_offset.x == box.max_scroll_x
         await pilot.press("down", "enter")  # chosen with Enter: the focus moves on to Preview
         assert box.value == "mixed.csv" and app.screen.query_one("#preview").has_focus
 

@@ -210,7 +210,10 @@ class ImportScreen(Screen[str | None]):
             path = path.relative_to(Path.cwd())  # shorter to read, and what the user would type
         box = self.query_one("#path", Input)
         box.value = str(path)
-        box.cursor_position = len(box.value)  # a long name shows its end, where names of one day's exports differ
+        # A long name shows its end, where the names of one day's exports differ. The cursor is moved, not just
+        # set: the box scrolls to its cursor only when it moves (and not at all for its very first value).
+        box.cursor_position = 0
+        box.cursor_position = len(box.value)
         self.query_one("#source", Static).update("")
 
     @on(Checkbox.Changed, "#offline")
