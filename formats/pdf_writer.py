@@ -411,8 +411,8 @@ def _lacking_note(*faces: _Face) -> str | None:
         return None
     shown = " ".join(lacking[:8]) + (" …" if len(lacking) > 8 else "")
     return (
-        f"The PDF's font cannot draw {len(lacking):,} of the characters in these customers ({shown}): they are "
-        "printed as “?”. The Word and Excel exports keep them"
+        f"The PDF's font cannot draw {len(lacking):,} different characters of these customers ({shown}): they "
+        "are printed as “?”. The Word and Excel exports keep them"
     )
 
 

@@ -391,7 +391,7 @@ def test_export_to_a_file_writes_it_and_json_names_path_format_and_rows(cli, see
     target = tmp_path / "customers for import.csv"
     run = custbook(db, "export", "--format", "import-csv", "-o", str(target), "--json")
     assert run.code == 0, run.err
-    assert run.json == {"path": str(target.resolve()), "format": "import-csv", "rows": 2}
+    assert run.json == {"path": str(target.resolve()), "format": "import-csv", "rows": 2, "warnings": []}
     assert target.read_bytes().decode("utf-8") == seeded
     # Without --json: the file is written and one line for people goes to standard error.
     again = tmp_path / "again.csv"

@@ -69,7 +69,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         written = write_file(table, writer, args.output)
         path = written.path
         if args.json:
-            _print_json({"path": str(path.resolve()), "format": writer.name, "rows": table.row_count})
+            warnings = [written.note] if written.note else []
+            _print_json({"path": str(path.resolve()), "format": writer.name, "rows": table.row_count,
+                         "warnings": warnings})  # fmt: skip
         else:
             print(f"Exported {table.row_count:,} customers to {path.resolve()}", file=sys.stderr)
         if written.note:

@@ -136,8 +136,8 @@ def test_a_cjk_name_does_not_break_the_export(tmp_path: Path) -> None:
     # ... and the export says so, naming them once each, in the order met.
     note = write_file(table_of(("CUSTOMERID", "NAME", "CITY"), rows), get_writer("pdf"), tmp_path / "y.pdf").note
     assert note == (
-        "The PDF's font cannot draw 11 of the characters in these customers (山 田 商 事 株 式 会 社 …): they are "
-        "printed as “?”. The Word and Excel exports keep them"
+        "The PDF's font cannot draw 11 different characters of these customers (山 田 商 事 株 式 会 社 …): they "
+        "are printed as “?”. The Word and Excel exports keep them"
     )
     latin = write_file(table_of(("CUSTOMERID", "NAME"), [("L1", "Łódź Müller")]), get_writer("pdf"), tmp_path / "z.pdf")
     assert latin.note is None
@@ -149,8 +149,13 @@ def test_the_command_line_warns_when_the_pdf_could_not_draw_some_letters(cli, wr
     )
     done = cli("export", "--format", "pdf", "-o", str(tmp_path / "list.pdf"))
     assert done.code == 0 and "Exported 2 customers" in done.err
-    assert "warning: The PDF's font cannot draw 4 of the characters in these customers (山 田 商 事)" in done.err
+    assert "warning: The PDF's font cannot draw 4 different characters of these customers (山 田 商 事)" in done.err
     assert "The Word and Excel exports keep them." in done.err
+    as_json = cli("export", "--format", "pdf", "-o", str(tmp_path / "list2.pdf"), "--json")
+    assert as_json.json["warnings"] == [
+        "The PDF's font cannot draw 4 different characters of these customers (山 田 商 事): they are printed as “?”. "
+        "The Word and Excel exports keep them"
+    ]
 
 
 def test_every_field_of_the_catalogue_squeezes_onto_the_page_without_losing_text(tmp_path: Path) -> None:

@@ -340,10 +340,12 @@ class ExportDialog(ModalScreen[Path | None]):
     def on_export_dialog_done(self, message: Done) -> None:
         self._worker = None
         noun = "customer" if message.rows == 1 else "customers"
-        self.app.notify(f"Exported {message.rows:,} {noun} to {message.path}", title="Export done", markup=False)
-        if message.note:
-            title = "Not everything could be drawn"
-            self.app.notify(message.note + ".", title=title, severity="warning", markup=False, timeout=15)
+        done = f"Exported {message.rows:,} {noun} to {message.path}"
+        if message.note:  # one message: the file is there, and what it could not hold
+            self.app.notify(f"{done}. {message.note}.", title="Exported, but", severity="warning", markup=False,
+                            timeout=20)  # fmt: skip
+        else:
+            self.app.notify(done, title="Export done", markup=False)
         self.dismiss(message.path)
 
     def on_export_dialog_failed(self, message: Failed) -> None:
