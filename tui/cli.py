@@ -111,8 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--columns", default="", metavar="ID,ID,...")
     p.add_argument("--filter", action="append", default=[], metavar="EXPR", dest="filters")
     p.add_argument("--sort", default="", metavar="[-]ID,...")
-    p.add_argument("--public", action="store_true")
+    shared = p.add_mutually_exclusive_group()
+    shared.add_argument("--public", action="store_true", help="every user sees it")
+    shared.add_argument("--private", action="store_true", help="only you see it (a new view is private anyway)")
     p.add_argument("--include-entities", action="store_true")
+    p.add_argument(
+        "--date-format", default="DD/MM/YYYY", metavar="FMT", help="how the filters' dates are written (or YYYY-MM-DD)"
+    )
     for action in ("list", "show", "delete"):
         p = views.add_parser(action, help=f"{action} views" if action == "list" else f"{action} a view")
         _common(p, top=False)

@@ -6,13 +6,15 @@ import argparse
 import json
 import sys
 
+from formats.catalogue import FieldType
+from formats.values import DateFormat, date_in
 from store import fields as fields_store
 from store import query
 from store import users as users_store
 from store import views as views_store
 from store.db import Store
 from store.entities import check_entity
-from store.viewdef import View, parse_columns, parse_filter, parse_sort
+from store.viewdef import Op, View, parse_columns, parse_filter, parse_sort
 
 
 def _describe(view: View, catalogue: fields_store.Catalogue) -> dict[str, object]:
@@ -38,28 +40,35 @@ def cmd_views(args: argparse.Namespace) -> int:
     check_entity(store, args.entity)
     catalogue = fields_store.catalogue(store)
     if args.action == "save":
+        key = (user.name, args.name.strip())
+        before = next((v for v in views_store.list_views(store, user) if (v.owner, v.name) == key), None)
+        # Saving over a view keeps who sees it unless --public or --private says otherwise.
+        public = args.public or (not args.private and before is not None and before.public)
         view = View(
             name=args.name,
-            public=args.public,
+            public=public,
             columns=parse_columns(args.columns, catalogue),
             filters=tuple(parse_filter(f, catalogue) for f in args.filters),
             sort=parse_sort(args.sort, catalogue),
             include_entities=args.include_entities,
         )
-        key = (user.name, view.name.strip())
-        before = next((v for v in views_store.list_views(store, user) if (v.owner, v.name) == key), None)
-        saved = views_store.save_view(store, user, view)
+        date_format = DateFormat.parse(args.date_format)
+        saved = views_store.save_view(store, user, view, date_format=date_format)
         compiled = query.compile_view(saved, catalogue, user=user, entity=args.entity)
         matching = query.count(store, compiled)
         done = "Replaced" if before else "Saved"
         print(f"{done} view “{saved.name}” ({'public' if saved.public else 'private'}): {_matching(matching)}.")
+        # The dates as understood: 04/01/2024 is 4 January read as DD/MM/YYYY, 1 April as MM/DD/YYYY.
+        for f in saved.filters:
+            if f.op.needs_value and catalogue[f.field].type in (FieldType.DATE, FieldType.TIMESTAMP):
+                day = date_in(f.value, DateFormat.ISO)
+                if day is not None:
+                    label, read = catalogue[f.field].label, date_format.value
+                    words = {Op.LT: "is before", Op.GT: "is after"}.get(f.op, f.op.words)
+                    print(f"  {label} {words} {day.day} {day:%B %Y} (read as {read})")
         if before and before.public and not saved.public:
-            # Saving again without --public takes a shared view away from everyone else: say so loudly.
-            print(
-                f"custbook: warning: “{saved.name}” was public and is now private: other users no longer see it. "
-                "Save it again with --public to share it.",
-                file=sys.stderr,
-            )
+            gone = f"custbook: “{saved.name}” was public and is now private: other users no longer see it."
+            print(gone, file=sys.stderr)
         return 0
     if args.action == "list":
         views = views_store.list_views(store, user)

@@ -172,6 +172,9 @@ def test_a_saved_date_filter_means_the_same_days_in_every_date_format(cli, peopl
     # 04/01/2024 is 4 January as typed (DD/MM/YYYY); read as MM/DD/YYYY it would be 1 April, and take in A1 (5 March).
     assert cli("views", "save", "Winter", "--columns", "CUSTOMERID", "--filter", "CONTRACT_START<04/01/2024").code == 0
     assert cli("views", "show", "Winter", "--json").json["filters"] == ["CONTRACT_START<2024-01-04"]
+    us = cli("views", "save", "US", "--filter", "CONTRACT_START<04/01/2024", "--date-format", "MM/DD/YYYY")
+    assert "  Contract start is before 1 April 2024 (read as MM/DD/YYYY)" in us.out  # the date as understood
+    assert cli("views", "show", "US", "--json").json["filters"] == ["CONTRACT_START<2024-04-01"]
     rows = {}
     for fmt in ("DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD", "DD.MM.YYYY"):
         out = cli("export", "--view", "Winter", "--format", "csv", "--date-format", fmt)
@@ -197,9 +200,11 @@ def test_a_view_saved_by_an_older_version_keeps_the_dates_it_was_checked_with(cl
 def test_saving_over_a_view_says_so_and_warns_when_it_stops_being_shared(cli, people):
     first = cli("views", "save", "Team list", "--columns", "CUSTOMERID,NAME", "--filter", "COUNTRY=France", "--public")
     assert first.code == 0 and first.out.startswith("Saved view “Team list” (public)")
-    again = cli("views", "save", "Team list", "--columns", "CUSTOMERID,NAME,CITY")
-    assert again.code == 0 and again.out.startswith("Replaced view “Team list” (private)")
-    assert "was public and is now private: other users no longer see it" in again.err
+    again = cli("views", "save", "Team list", "--columns", "CUSTOMERID,NAME,CITY")  # stays shared
+    assert again.code == 0 and again.out.startswith("Replaced view “Team list” (public)") and again.err == ""
+    private = cli("views", "save", "Team list", "--columns", "CUSTOMERID,NAME", "--private")
+    assert private.out.startswith("Replaced view “Team list” (private)")
+    assert "was public and is now private: other users no longer see it" in private.err
     cased = cli("views", "save", "team LIST", "--columns", "CUSTOMERID")
     assert cased.code == 2
     assert "You already have a view named “Team list”" in cased.err and "Save under exactly “Team list”" in cased.err
