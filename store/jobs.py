@@ -188,8 +188,7 @@ def submit_job(
 ) -> Job:
     """Queue an import by `user`, who needs Add or Edit (the worker applies each row as the planner allows them).
     The caller has checked the entity, the addresses and the file."""
-    if not (user.can(Permission.ADD) or user.can(Permission.EDIT)):
-        user.require(Permission.ADD, "import customers")
+    user.require_any((Permission.ADD, Permission.EDIT), "import customers")
     with store.write() as con:
         row = con.execute("SELECT nextval('job_seq')").fetchone()
         assert row is not None

@@ -124,8 +124,7 @@ def plan_import(
     policy: Policy = Policy.SKIP_FAILED,
 ) -> ImportPlan:
     """Read nothing but the store; return the plan the preview shows and the commit applies."""
-    if not (user.can(Permission.ADD) or user.can(Permission.EDIT)):
-        user.require(Permission.ADD, "import customers")
+    user.require_any((Permission.ADD, Permission.EDIT), "import customers")
     options = options or ParseOptions()
     with gc_paused():
         with store.read() as con:

@@ -47,11 +47,17 @@ class User:
             )
 
     def require(self, perm: Permission, action: str) -> None:
-        if perm not in self.perms:
+        self.require_any((perm,), action)
+
+    def require_any(self, perms: tuple[Permission, ...], action: str) -> None:
+        """PermissionDenied unless the user has one of `perms` (an import needs Add or Edit; the file's new rows
+        need Add and its updates Edit, so the fix offered grants them all)."""
+        if not any(p in self.perms for p in perms):
+            missing = " or ".join(p.value.capitalize() for p in perms)
             raise PermissionDenied(
-                f"{self.name} may not {action} (the {perm.value.capitalize()} permission is missing)",
+                f"{self.name} may not {action} (the {missing} permission is missing)",
                 f"Ask an administrator to run: custbook users add {self.name} --perms "
-                + ",".join(p.value for p in Permission if p in self.perms or p is perm),
+                + ",".join(p.value for p in Permission if p in self.perms or p in perms),
             )
 
 

@@ -163,7 +163,9 @@ def cmd_undo(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"status": "undone", "batch": args.batch.upper(), "undo_batch": batch.id})
     else:
-        undone = next((b for b in history_store.list_batches(store, user=user) if b.id == batch.undoes), None)
+        # What the undone batch was (the history is for users who may list customers).
+        listed = history_store.list_batches(store, user=user) if user.can(users_store.Permission.LIST) else []
+        undone = next((b for b in listed if b.id == batch.undoes), None)
         back = f": the changes of {undone.undoes} are back" if undone and undone.kind == "undo" else ""
         print(f"Undid batch {batch.undoes} (recorded as {batch.id}){back}.")
     return 0

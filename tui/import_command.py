@@ -155,8 +155,7 @@ def _import(args: argparse.Namespace) -> int:
     max_bytes = parse_size(args.max_bytes) if args.max_bytes else configured_max_bytes()
     store = Store(args.db)
     user = users_store.resolve_user(store, args.user, warm=True)  # released when the command ends
-    if not (user.can(users_store.Permission.ADD) or user.can(users_store.Permission.EDIT)):
-        user.require(users_store.Permission.ADD, "import customers")
+    user.require_any((users_store.Permission.ADD, users_store.Permission.EDIT), "import customers")
     entities_store.check_entity(store, args.entity)
     policy = Policy.STRICT if args.strict else Policy.SKIP_FAILED
     try:

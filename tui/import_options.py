@@ -42,7 +42,7 @@ def import_refusal(user: User) -> PermissionDenied | None:
     if user.can(Permission.ADD) or user.can(Permission.EDIT):
         return None
     try:
-        user.require(Permission.ADD, "import customers")
+        user.require_any((Permission.ADD, Permission.EDIT), "import customers")
     except PermissionDenied as exc:
         return exc
     return None  # pragma: no cover - require() raised above

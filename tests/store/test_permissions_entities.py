@@ -38,7 +38,9 @@ def test_user_with_neither_add_nor_edit_is_refused_before_the_file_is_read(cli, 
     cli("init")
     cli("users", "add", "viewer", "--type", "employee", "--perms", "list")
     result = cli("--user", "viewer", "import", str(tmp_path / "does-not-exist.csv"))
-    assert result.code == 3 and "permission" in result.err.lower()
+    assert result.code == 3
+    assert "viewer may not import customers (the Add or Edit permission is missing)" in result.err
+    assert "custbook users add viewer --perms list,add,edit" in result.err  # new rows need Add, updates Edit
 
 
 def test_export_needs_list_permission(cli):
