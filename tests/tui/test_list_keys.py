@@ -49,7 +49,7 @@ async def test_forbidden_actions_are_dimmed_with_the_reason(demo_db):
         await settle(pilot)
         screen = app.screen
         assert [screen.check_action(a, ()) for a in ("edit", "new", "import", "export")] == [None, None, None, True]
-        assert "read only for viewer: no Add or Edit permission" in widget_text(screen.query_one("#status"))
+        assert "viewer reads only (no Add or Edit)" in widget_text(screen.query_one("#status"))
         await pilot.press("e", "n", "i")
         await settle(pilot)
         assert app.screen is screen

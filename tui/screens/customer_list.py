@@ -230,7 +230,7 @@ class CustomerListScreen(Screen[None]):
             # Before the level and the user: on an 80-column terminal the reason must not be the part cut off.
             # The user's name goes with it: who is signed in must not be the part cut off either.
             who = safe_text(self.session.user.name)
-            text.append(f" · read only for {who}: no {' or '.join(missing)} permission", "italic")
+            text.append(f" · {who} reads only (no {' or '.join(missing)})", "italic")
             text.append(f" · {self.session.level}")
         else:
             text.append(f" · {self.session.level} · user {safe_text(self.session.user.name)}")
