@@ -176,7 +176,10 @@ async def test_help_on_a_small_terminal_says_there_is_more_and_j_scrolls_to_it(d
             await pilot.press("j")
         assert dialog.scroll_y == dialog.max_scroll_y and str(dialog.border_subtitle) == "Esc closes"
         await pilot.press("k")
-        assert dialog.scroll_y == dialog.max_scroll_y - 1
+        assert dialog.scroll_y == dialog.max_scroll_y - 1 and "more below" in str(dialog.border_subtitle)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert str(dialog.border_subtitle) == "Esc closes"
 
 
 async def test_a_store_that_cannot_be_opened_shows_the_reason(tmp_path):

@@ -258,6 +258,19 @@ def test_a_batch_is_described_in_words() -> None:
     assert history.describe(undo, history.DateFormat.DMY_SLASH).startswith("the undo of B1 by alice")
 
 
+async def test_end_and_home_go_to_the_last_and_first_batch(demo_db, imported):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_history(pilot)
+        table = app.screen.query_one("#batches")
+        await pilot.press("end")
+        assert table.cursor_row == 1 and table.scroll_offset.x == 0  # B1, the oldest; no sideways scroll
+        await pilot.press("g")
+        assert table.cursor_row == 0
+        await pilot.press("G")
+        assert table.cursor_row == 1
+
+
 async def test_a_batch_made_at_another_level_is_not_undone_here(demo_db, imported):
     app = make_app(demo_db, entity="EU")
     async with app.run_test(size=(120, 36)) as pilot:

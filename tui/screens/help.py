@@ -58,6 +58,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static("Keys", id="title")
             yield Static(table)
 
+    def on_mount(self) -> None:
+        # However it scrolls (j k, arrows, PageDown, the mouse), the frame says whether there is more below.
+        self.watch(self.query_one("#dialog", VerticalScroll), "scroll_y", lambda _: self._say_more())
+
     def on_resize(self) -> None:
         self._say_more()
 
@@ -71,7 +75,6 @@ class HelpScreen(ModalScreen[None]):
         """Scroll the keys by a line."""
         dialog = self.query_one("#dialog", VerticalScroll)
         dialog.scroll_relative(y=lines, animate=False)
-        self.call_after_refresh(self._say_more)
 
     def action_close(self) -> None:
         """Close the help."""

@@ -104,6 +104,9 @@ class HistoryScreen(Screen[bool]):
     BINDINGS = [
         Binding("u", "undo", "Undo batch"),
         Binding("escape,q", "back", "Back"),
+        # As in the customer list (a table's own Home and End would scroll it sideways instead).
+        Binding("home,g", "row(0)", "First", show=False, priority=True),
+        Binding("end,G", "row(-1)", "Last", show=False, priority=True),
     ]
 
     @dataclass
@@ -312,6 +315,12 @@ class HistoryScreen(Screen[bool]):
         self.app.push_screen(CustomerDetailScreen(self.session, message.key))
 
     # --- undo ----------------------------------------------------------------------------------------------
+
+    def action_row(self, row: int) -> None:
+        """The first or last batch (or change)."""
+        table = self.focused
+        if isinstance(table, DataTable) and table.row_count:
+            table.move_cursor(row=row % table.row_count)
 
     def action_undo(self) -> None:
         """Undo the highlighted batch, after confirmation."""
