@@ -163,11 +163,16 @@ def cmd_undo(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"status": "undone", "batch": args.batch.upper(), "undo_batch": batch.id})
     else:
-        # What the undone batch was (the history is for users who may list customers).
+        # Down the chain of undos to the batch they are about (the history is for users who may list customers):
+        # after an even number of undos its changes are back, after an odd number out again.
         listed = history_store.list_batches(store, user=user) if user.can(users_store.Permission.LIST) else []
-        undone = next((b for b in listed if b.id == batch.undoes), None)
-        back = f": the changes of {undone.undoes} are back" if undone and undone.kind == "undo" else ""
-        print(f"Undid batch {batch.undoes} (recorded as {batch.id}){back}.")
+        by_id = {b.id: b for b in listed}
+        step, undos = batch, 1
+        while step.undoes in by_id and by_id[step.undoes].kind == "undo" and undos < len(by_id):
+            step, undos = by_id[step.undoes], undos + 1
+        about = step.undoes
+        state = "" if undos == 1 else f": the changes of {about} are " + ("back" if undos % 2 == 0 else "out again")
+        print(f"Undid batch {batch.undoes} (recorded as {batch.id}){state}.")
     return 0
 
 

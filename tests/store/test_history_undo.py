@@ -95,7 +95,8 @@ def test_undoing_an_undo_puts_the_batch_back_and_that_can_be_undone_again(cli, w
     refused = cli("undo", "B2")
     assert refused.code == 1
     assert "Batch B2's changes are in place again: B4 put them back. To take them out, undo B4." in refused.err
-    assert cli("undo", "B4").code == 0  # B5: the undo of the undo of the undo
+    third = cli("undo", "B4")  # B5: the undo of the undo of the undo
+    assert third.code == 0 and "Undid batch B4 (recorded as B5): the changes of B2 are out again." in third.out
     assert snapshot(cli) == before
     # Every batch of the chain says where things stand and names the one batch to undo, however long the chain.
     out_again = cli("undo", "B2").err
