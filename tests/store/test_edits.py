@@ -100,7 +100,7 @@ def test_new_customer_takes_the_defaults_and_the_level_of_the_session(store, ali
     batch, changes = get_batch(store, result.batch, user=ADMIN)
     assert (batch.kind, batch.created, batch.entity) == ("edit", 1, "EU")
     assert {c.field for c in changes} >= {"CUSTOMERID", "NAME", "STATUS", "TAXABLE"}
-    undo_batch(store, result.batch, user=alice)
+    undo_batch(store, result.batch, user=alice, entity="EU")  # at the level it was made at
     assert read(store, "N1") is None
 
 

@@ -225,7 +225,7 @@ def test_json_prints_the_path_the_format_and_the_row_count(book, tmp_path, fmt):
     path = folder / f"report{EXTENSION[fmt]}"
     result = book("export", "--view", VIEW, "--format", fmt, "-o", str(path), "--json")
     assert result.code == 0, result.err
-    assert result.json == {"path": str(path.resolve()), "format": fmt, "rows": len(EXPECTED)}
+    assert result.json == {"path": str(path.resolve()), "format": fmt, "rows": len(EXPECTED), "warnings": []}
     assert [p.name for p in folder.iterdir()] == [path.name]  # no temporary file left beside it
 
 
