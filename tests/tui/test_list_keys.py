@@ -57,6 +57,14 @@ async def test_forbidden_actions_are_dimmed_with_the_reason(demo_db):
         assert "viewer may not change customers: the Edit permission is missing." in toasts[-3]
         assert "viewer may not add customers: the Add permission is missing." in toasts[-2]
         assert "viewer may not import customers: the Add or Edit permission is missing." in toasts[-1]
+        await pilot.press("enter")  # the customer's every field; e there is dimmed too, and says why
+        await settle(pilot)
+        detail = app.screen
+        assert detail is not screen
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen is detail
+        assert "viewer may not change customers" in str(list(app._notifications)[-1].message)
 
 
 async def test_every_action_is_in_the_command_palette(demo_db):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,6 +16,7 @@ from formats.errors import CustbookError
 from formats.values import Value
 from store.query import get_customer
 from store.users import Permission
+from tui.list_access import refusal
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
@@ -66,6 +67,11 @@ class CustomerDetailScreen(Screen[bool]):
             # Text, never markup; control characters made visible (a name must not drive the terminal).
             table.add_row(Text(safe_text(field.label)), Text(safe_text(shown).replace("⏎", "\n")), field.id)
         target.update(table)
+
+    def on_key(self, event: events.Key) -> None:
+        if (why := refusal(self.session.user, event.key)) and event.key == "e":
+            event.stop()  # the dimmed Edit pressed anyway: say why, as the list does
+            self.notify(why, title="Not allowed", severity="warning", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit is dimmed without the Edit permission."""
