@@ -9,6 +9,7 @@ changed again since. An undo is a batch like any other, so undoing it puts the u
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -171,10 +172,12 @@ def _recreate(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue,
     """Insert again the records that undo batch `number` removed, with the values they had (its changes' old values),
     at the level of the batch that had created them; the store gives them new record numbers and dates."""
     picked, values = [], []
-    for f in catalogue.fields:
+    params: dict[str, object] = {"user": user, "batch": number}
+    for i, f in enumerate(catalogue.fields):
         col = quote_ident(f.id, catalogue)
         if f.importable:
-            picked.append(f"CAST(max(old) FILTER (WHERE field = '{f.id}') AS {f.type.sql_type}) AS {col}")
+            params[f"f{i}"] = f.id
+            picked.append(f"CAST(max(old) FILTER (WHERE field = $f{i}) AS {f.type.sql_type}) AS {col}")
             values.append(col)
         elif f.id == "RECORDNO":
             values.append("nextval('recordno_seq')")
@@ -191,7 +194,7 @@ def _recreate(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue,
         f'INSERT INTO customers ({columns}, "ROWVERSION") SELECT {", ".join(values)}, 1 FROM ('
         f"SELECT {', '.join(picked)} FROM changes WHERE batch = $batch AND action = 'delete' GROUP BY customerid"
         ') ORDER BY "CUSTOMERID"',
-        {"user": user, "batch": number},
+        params,
     )
 
 
@@ -207,18 +210,21 @@ def undone_note(label: str, chain: list[str]) -> tuple[str, str]:
     return f"Batch {label}'s changes are in place again: {last} put them back", f"To take them out, undo {last}"
 
 
-def _undo_chain(con: duckdb.DuckDBPyConnection, undone_by: int) -> list[str]:
+def undo_chain(undone_by: str, undone_by_of: Mapping[str, str | None]) -> list[str]:
+    """The undos that followed a batch, from the one that undid it (`undone_by`): each batch's undoer is looked up
+    in `undone_by_of` (batch -> the batch that undid it, or None) until one was not undone."""
     chain = [undone_by]
-    while len(chain) < 10_000:
-        row = con.execute("SELECT undone_by FROM batches WHERE id = ?", [chain[-1]]).fetchone()
-        if not row or row[0] is None:
-            break
-        chain.append(row[0])
-    return [batch_label(n) for n in chain]
+    while (after := undone_by_of.get(chain[-1])) and len(chain) <= len(undone_by_of):
+        chain.append(after)
+    return chain
+
+
+def level_name(entity: str | None) -> str:
+    return "the top level" if entity is None else f"entity {entity}"
 
 
 def level_words(entity: str | None) -> str:
-    return "at the top level" if entity is None else f"in entity {entity}"
+    return f"{'at' if entity is None else 'in'} {level_name(entity)}"
 
 
 def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = None) -> Batch:
@@ -237,20 +243,22 @@ def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = 
         if made_at != entity:
             there = f"custbook --entity {made_at} undo {label}" if made_at else f"custbook undo {label}"
             raise Conflict(
-                f"Batch {label} was made {level_words(made_at)}, not {level_words(entity)[3:]}",
+                f"Batch {label} was made {level_words(made_at)}, not {level_name(entity)}",
                 f"Undo it from there: {there} (in the interface, l switches the level)",
             )
         if undone_by is not None:
-            raise Conflict(*undone_note(label, _undo_chain(con, undone_by)))
+            later = con.execute("SELECT id, undone_by FROM batches WHERE id > ?", [number]).fetchall()
+            undone_by_of = {batch_label(n): batch_label(by) if by is not None else None for n, by in later}
+            raise Conflict(*undone_note(label, undo_chain(batch_label(undone_by), undone_by_of)))
         created = con.execute(
             "SELECT count(DISTINCT customerid) FILTER (action = 'create'), "
             "count(DISTINCT customerid) FILTER (action = 'delete') FROM changes WHERE batch = ?",
             [number],
         ).fetchone()
         assert created is not None
-        if created[0] and not user.can(Permission.ADD):
+        if created[0]:
             user.require(Permission.ADD, "undo a batch that added customers")
-        if created[1] and not user.can(Permission.ADD):
+        if created[1]:
             user.require(Permission.ADD, "undo an undo that removed customers")
         conflicts = _conflicts(con, number, catalogue)
         if conflicts:

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Static
 from formats.catalogue import Field, FieldType
 from formats.errors import CustbookError
 from formats.values import DateFormat, Value
-from store.history import Batch, get_batch, level_words, list_batches, undo_batch, undone_note
+from store.history import Batch, get_batch, level_words, list_batches, undo_batch, undo_chain, undone_note
 from store.users import Permission
 from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
@@ -221,10 +221,7 @@ class HistoryScreen(Screen[bool]):
         if batch.entity != self.session.entity:
             return f"{batch.id} was made {level_words(batch.entity)}: undo it from there (l in the list switches)."
         if batch.undone_by:
-            by_id = {b.id: b for b in self.batches}
-            chain = [batch.undone_by]
-            while chain[-1] in by_id and by_id[chain[-1]].undone_by and len(chain) < len(by_id):
-                chain.append(by_id[chain[-1]].undone_by or "")
+            chain = undo_chain(batch.undone_by, {b.id: b.undone_by for b in self.batches})
             problem, fix = undone_note(batch.id, chain)
             return f"{problem}. {fix}."
         if (batch.created or batch.removed) and not user.can(Permission.ADD):
