@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from itertools import islice
 from typing import BinaryIO
 
-from formats.catalogue import FieldType
-from formats.values import DateFormat, Value, format_value
+from core.catalogue import FieldType
+from core.values import DateFormat, Value, format_value
 from formats.writer import ExportTable, register
 
 _TEXT_TYPES = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import BinaryIO
 
-from formats.catalogue import FieldType
+from core.catalogue import FieldType
+from core.values import DateFormat, Value
 from formats.csv_import import ColumnFormat, each, formatter, write_csv_rows
-from formats.values import DateFormat, Value
 from formats.writer import ExportTable, register
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -17,10 +17,10 @@ import unicodedata
 from collections.abc import Iterator
 from itertools import repeat
 
-from formats.bulk import gc_paused
-from formats.errors import FileRejected, InvalidValue
+from core.bulk import gc_paused
+from core.errors import FileRejected, InvalidValue
+from core.table import RawRow, RawTable
 from formats.filekinds import describe_binary, empty_file, not_a_table, too_many_rows
-from formats.table import RawRow, RawTable
 
 # A single cell may be megabytes long (the length check is a later stage); the default limit is 128 KiB.
 # 2**31 - 1 because the limit is a C long, which is 32 bits on Windows.
@@ -67,7 +67,7 @@ def read_csv(data: bytes, *, name: str, encoding: str = "auto", max_rows: int = 
     if not text or text.isspace():
         raise empty_file(name)  # only a BOM, or only white space in UTF-16
     delimiter = sniff_delimiter(text)
-    with gc_paused():  # about a million small objects, none in a cycle (see formats.bulk)
+    with gc_paused():  # about a million small objects, none in a cycle (see core.bulk)
         header, rows = _split(text, delimiter, name=name, max_rows=max_rows)
     return RawTable(name=name, header=header, rows=rows, encoding=label, delimiter=delimiter)
 

@@ -30,9 +30,9 @@ from docx.section import Section
 from docx.shared import Cm, Pt
 from lxml import etree
 
-from formats.catalogue import Field
+from core.catalogue import Field
+from core.values import Value
 from formats.csv_import import display_formatter
-from formats.values import Value
 from formats.writer import ExportTable, register
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -8,7 +8,7 @@ import codecs
 import io
 import zipfile
 
-from formats.errors import FileRejected
+from core.errors import FileRejected
 
 _MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"%PDF-", "a PDF document"), (b"GIF87a", "a GIF image"),
           (b"GIF89a", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"), (b"II*\x00", "a TIFF image"),

@@ -24,9 +24,9 @@ from typing import Any, BinaryIO
 from fpdf import FPDF
 from fpdf.util import escape_parens
 
-from formats.catalogue import Field, FieldType
+from core.catalogue import Field, FieldType
+from core.values import Value
 from formats.csv_import import display_formatter
-from formats.values import Value
 from formats.writer import ExportTable, register
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"

@@ -13,9 +13,9 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from core.errors import FileRejected, InvalidValue
+from core.table import RawTable
 from formats.csv_reader import read_csv
-from formats.errors import FileRejected, InvalidValue
-from formats.table import RawTable
 from formats.xlsx_reader import is_xlsx, read_xlsx
 
 MAX_ROWS = 25000

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from formats.bulk import gc_paused
-from formats.catalogue import Field
-from formats.errors import CustbookError, UsageError
-from formats.filemodes import shared_mode
-from formats.values import DateFormat, Value
+from core.bulk import gc_paused
+from core.catalogue import Field
+from core.errors import CustbookError, UsageError
+from core.filemodes import shared_mode
+from core.values import DateFormat, Value
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def write_file(
         raise CustbookError(f"The folder {folder} does not exist", "Create it or choose another file name")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as out, gc_paused():  # rows by the thousand, none in a cycle (formats.bulk)
+        with os.fdopen(fd, "wb") as out, gc_paused():  # rows by the thousand, none in a cycle (core.bulk)
             note = writer.write(table, out, progress)
         # Follow the user's umask like any other program writing a file (mkstemp would leave it 0600). The umask
         # is the one the program started with: a store write in another thread may have tightened it meanwhile.

@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree
 
-from formats.errors import FileRejected
+from core.errors import FileRejected
+from core.table import RawRow, RawTable
 from formats.filekinds import describe_binary, empty_file, too_many_rows
-from formats.table import RawRow, RawTable
 
 # Excel escapes control characters in strings as _xHHHH_ (a CR before a line break is `_x000D_`).
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")

@@ -32,8 +32,8 @@ from decimal import Decimal
 from itertools import chain, islice
 from typing import Any, BinaryIO
 
-from formats.catalogue import Field, FieldType
-from formats.values import DateFormat, Value
+from core.catalogue import Field, FieldType
+from core.values import DateFormat, Value
 from formats.writer import ExportTable, register
 
 MONEY_FORMAT = "#,##0.00"

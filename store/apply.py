@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import duckdb
 
-from formats.bulk import gc_paused
-from formats.catalogue import Catalogue
-from formats.errors import Conflict, PermissionDenied
-from formats.plan import Action, ImportPlan, Policy
-from formats.values import canonical_text
+from core.bulk import gc_paused
+from core.catalogue import Catalogue
+from core.errors import Conflict, PermissionDenied
+from core.plan import Action, ImportPlan, Policy
+from core.values import canonical_text
 from store.db import Store, quote_ident
 from store.diff import effective_new
 from store.fields import load_catalogue
@@ -154,7 +154,7 @@ def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "impor
         raise PermissionDenied(f"{user.name} may not change customers", "Ask for the Edit permission")
     if not plan.commits_anything:
         return BatchResult(None, 0, 0)
-    with store.write() as con, gc_paused():  # the history's and the staging's many small objects (formats.bulk)
+    with store.write() as con, gc_paused():  # the history's and the staging's many small objects (core.bulk)
         catalogue = load_catalogue(con)
         _check_current(con, plan)
         number_row = con.execute("SELECT nextval('batch_seq')").fetchone()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from formats.errors import StoreUnreadable, UsageError
+from core.errors import StoreUnreadable, UsageError
 from store.db import Store
 from store.schema import SCHEMA_VERSION, ensure_schema
 from store.users import User

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from formats.catalogue import Field
-from formats.values import Value
+from core.catalogue import Field
+from core.values import Value
 from store.db import Store, quote_ident
 from store.entities import visibility_sql
 from store.fields import load_catalogue

@@ -17,9 +17,9 @@ from typing import ClassVar
 
 import duckdb
 
-from formats.catalogue import Catalogue
-from formats.errors import InvalidValue, StoreBusy, StoreUnreadable
-from formats.filemodes import PRIVATE_UMASK, private_files
+from core.catalogue import Catalogue
+from core.errors import InvalidValue, StoreBusy, StoreUnreadable
+from core.filemodes import PRIVATE_UMASK, private_files
 
 DEFAULT_BUSY_SECONDS = 5.0
 

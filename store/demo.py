@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from formats.errors import Conflict, InvalidValue
+from core.errors import Conflict, InvalidValue
 from store.db import Store, quote_ident
 from store.demo_data import COUNTRIES, LANGS
 from store.entities import add_entity, list_entities

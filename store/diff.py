@@ -17,9 +17,9 @@ from decimal import Decimal
 
 import duckdb
 
-from formats.catalogue import Catalogue, FieldType
-from formats.validate import ParsedTable
-from formats.values import Value
+from core.catalogue import Catalogue, FieldType
+from core.validate import ParsedTable
+from core.values import Value
 from store.db import quote_ident
 from store.staging import ROW, stage_rows
 

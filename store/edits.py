@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from formats.catalogue import Catalogue
-from formats.errors import Conflict
-from formats.plan import Action, ImportPlan, Policy
-from formats.table import Issue, RawRow, RawTable
-from formats.values import DateFormat, ParseOptions, Value
+from core.catalogue import Catalogue
+from core.errors import Conflict
+from core.plan import Action, ImportPlan, Policy
+from core.table import Issue, RawRow, RawTable
+from core.values import DateFormat, ParseOptions, Value
 from store.apply import apply_plan
 from store.db import Store
 from store.fields import catalogue as load_catalogue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from formats.errors import InvalidValue, NotFound
+from core.errors import InvalidValue, NotFound
 from store.db import Store
 from store.users import User
 

@@ -11,8 +11,8 @@ import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 
-from formats.catalogue import LIST_COLUMNS, Catalogue, Field
-from formats.values import DateFormat, Value
+from core.catalogue import LIST_COLUMNS, Catalogue, Field
+from core.values import DateFormat, Value
 from formats.writer import ExportTable, Writer
 from store import query
 from store.db import Store

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
-from formats.catalogue import CUSTOM_ID_RE, CUSTOM_TYPES, Catalogue, Field, FieldType
-from formats.errors import InvalidValue
+from core.catalogue import CUSTOM_ID_RE, CUSTOM_TYPES, Catalogue, Field, FieldType
+from core.errors import InvalidValue
 from store.db import Store, quote_ident
 from store.schema import INTERNAL_COLUMNS
 from store.users import User

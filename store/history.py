@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from formats.catalogue import Catalogue
-from formats.errors import Conflict, NotFound, UsageError
+from core.catalogue import Catalogue
+from core.errors import Conflict, NotFound, UsageError
 from store.apply import batch_label
 from store.db import Store, quote_ident
 from store.fields import load_catalogue

@@ -3,7 +3,7 @@
 The queue (the `jobs` table, submitting, listing, the results) is `store.jobs`; the guarantees are listed there:
 a claim is one transaction, a dead worker's job is claimed again after the timeout, and a job is applied at most
 once (the plan, the apply and the job's final state in ONE transaction that first checks the claim is still this
-worker's). The loop and the e-mail delivery are `tui/jobs_command.py`.
+worker's). The loop and the e-mail delivery are `cli/jobs_cmd.py`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from contextlib import contextmanager
 
 import duckdb
 
-from formats.errors import CustbookError, FileRejected, InvalidValue, StoreBusy, StoreUnreadable
-from formats.plan import Policy
+from core.errors import CustbookError, FileRejected, InvalidValue, StoreBusy, StoreUnreadable
+from core.plan import Policy
+from core.values import ParseOptions
 from formats.reader import read_bytes
-from formats.values import ParseOptions
 from store.apply import apply_plan
 from store.db import Store
 from store.entities import check_entity

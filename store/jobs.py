@@ -2,7 +2,7 @@
 
 Owns the `jobs` table. A job holds the file's bytes, its name, the options, the user, the level (top or entity)
 and the e-mail addresses; a worker claims it, runs the import and stores the results with it. Neither module
-sends mail or sleeps: the worker loop and the e-mail delivery live in `tui/jobs_command.py`.
+sends mail or sleeps: the worker loop and the e-mail delivery live in `cli/jobs_cmd.py`.
 
 Guarantees, and how:
 - Two workers never run the same job: a claim is a SELECT and an UPDATE inside one `Store.write()` transaction,
@@ -26,15 +26,15 @@ from enum import StrEnum
 
 import duckdb
 
-from formats.errors import (
+from core.errors import (
     InvalidValue,
     NotFound,
     UsageError,
 )
-from formats.plan import Policy
+from core.plan import Policy
+from core.table import Issue
+from core.values import DateFormat
 from formats.reader import MAX_ROWS
-from formats.table import Issue
-from formats.values import DateFormat
 from store.apply import batch_label
 from store.db import Store
 from store.users import Permission, User

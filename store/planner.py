@@ -2,18 +2,18 @@
 
 Owns the checks that need the store (update or create, fields that cannot be blanked, required fields of new
 records, permissions, entity ownership, parent references and cycles) and the building of the plan's records from
-the diff (`store.diff`). The whole stage runs with the garbage collector paused (`formats.bulk`).
+the diff (`store.diff`). The whole stage runs with the garbage collector paused (`core.bulk`).
 """
 
 from __future__ import annotations
 
-from formats.bulk import gc_paused
-from formats.catalogue import Catalogue, FieldType
-from formats.headers import map_headers
-from formats.plan import Action, FieldChange, ImportPlan, Policy, RecordPlan
-from formats.table import Issue, RawTable
-from formats.validate import ParsedRow, ParsedTable, parse_table
-from formats.values import ParseOptions, Value
+from core.bulk import gc_paused
+from core.catalogue import Catalogue, FieldType
+from core.headers import map_headers
+from core.plan import Action, FieldChange, ImportPlan, Policy, RecordPlan
+from core.table import Issue, RawTable
+from core.validate import ParsedRow, ParsedTable, parse_table
+from core.values import ParseOptions, Value
 from store.db import Store
 from store.diff import StoreFacts, store_facts
 from store.fields import load_catalogue

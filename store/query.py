@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from formats.catalogue import Catalogue, Field, FieldType
-from formats.errors import InvalidValue
-from formats.values import DateFormat, Value, parse_decimal_text
+from core.catalogue import Catalogue, Field, FieldType
+from core.errors import InvalidValue
+from core.values import DateFormat, Value, parse_decimal_text
 from store import narrowing
 from store.db import Store, data_version, quote_ident
 from store.entities import visibility_sql

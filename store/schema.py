@@ -13,9 +13,9 @@ from dataclasses import replace
 
 import duckdb
 
-from formats.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS
-from formats.errors import StoreUnreadable
-from formats.values import DateFormat
+from core.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS
+from core.errors import StoreUnreadable
+from core.values import DateFormat
 
 SCHEMA_VERSION = 4
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import duckdb
 
-from formats.catalogue import Catalogue
-from formats.values import Value
+from core.catalogue import Catalogue
+from core.values import Value
 from store.db import quote_ident
 
 ROW = "ROW_NUMBER_"  # spreadsheet row of each staged row

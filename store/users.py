@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from formats.errors import InvalidValue, NotFound, PermissionDenied, UsageError
+from core.errors import InvalidValue, NotFound, PermissionDenied, UsageError
 from store.db import Store
 
 

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from formats.catalogue import Catalogue, FieldType
-from formats.errors import InvalidValue
-from formats.values import DateFormat, date_in
+from core.catalogue import Catalogue, FieldType
+from core.errors import InvalidValue
+from core.values import DateFormat, date_in
 
 ALL_CUSTOMERS = "All customers"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from formats.errors import InvalidValue, NotFound, PermissionDenied
-from formats.values import DateFormat
+from core.errors import InvalidValue, NotFound, PermissionDenied
+from core.values import DateFormat
 from store.db import Store
 from store.fields import load_catalogue
 from store.query import compile_view

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from csv_files import csv_bytes
 
+from cli.main import main
 from store.db import Store
 from store.users import User, resolve_user
-from tui.cli import main
 
 
 @dataclass

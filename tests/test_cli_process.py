@@ -56,7 +56,7 @@ def custbook(db: Path, *args: str, env: dict[str, str] | None = None, timeout: f
     environ |= {"CUSTBOOK_USER": "alice", **(env or {})}
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--db", str(db), *args],
+        [sys.executable, "-m", "custbook", "--db", str(db), *args],
         capture_output=True, env=environ, timeout=timeout, cwd=db.parent,
     )  # fmt: skip
     run = Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"), time.monotonic() - start)
@@ -403,7 +403,7 @@ def test_export_to_a_file_writes_it_and_json_names_path_format_and_rows(cli, see
 
 def test_sub_commands_do_not_load_the_terminal_interface(tmp_path):
     code = (
-        "import sys; from tui.cli import main; "
+        "import sys; from cli.main import main; "
         f"code = main(['--db', {str(tmp_path / 'store.duckdb')!r}, 'init']); "
         "print(code, 'textual' in sys.modules)"
     )

@@ -38,7 +38,7 @@ def _popen_worker(db: Path, *args: str, env: dict[str, str] | None = None) -> su
     environ = {k: v for k, v in os.environ.items() if k not in ("CUSTBOOK_DB", "CUSTBOOK_DEBUG")}
     environ |= {"CUSTBOOK_USER": "alice", **(env or {})}
     return subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--db", str(db), "jobs", "run", *args],
+        [sys.executable, "-m", "custbook", "--db", str(db), "jobs", "run", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ, cwd=db.parent,
     )  # fmt: skip
 

@@ -11,9 +11,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
-    "formats": {"textual", "rich", "duckdb", "store", "tui"},
-    "store": {"textual", "rich", "tui"},
-    "tui": {"duckdb"},
+    "core": {"textual", "rich", "duckdb", "smtplib", "formats", "store", "services", "cli", "tui"},
+    "formats": {"textual", "rich", "duckdb", "smtplib", "store", "services", "cli", "tui"},
+    "store": {"textual", "rich", "smtplib", "services", "cli", "tui"},
+    "services": {"textual", "rich", "cli", "tui"},
+    "cli": {"textual", "tui"},
+    "tui": {"duckdb", "cli"},
 }
 
 
@@ -45,7 +48,7 @@ _SQL = re.compile(
 )
 
 
-@pytest.mark.parametrize("package", ["formats", "tui"])
+@pytest.mark.parametrize("package", ["core", "formats", "services", "cli", "tui"])
 def test_sql_lives_only_in_store(package: str) -> None:
     offenders = []
     for path in sorted((ROOT / package).rglob("*.py")):

@@ -1,4 +1,4 @@
-"""E-mailed import results (formats/mail.py and `custbook import --email`), against a real SMTP server.
+"""E-mailed import results (services/mail.py and `custbook import --email`), against a real SMTP server.
 
 The server is aiosmtpd on 127.0.0.1 on a free port, started and stopped by a fixture; it keeps every message it
 receives. Nothing here mocks smtplib: a message counts as sent when that server has it. The `smtp` fixture and
@@ -18,8 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from formats.errors import InvalidValue
-from formats.mail import (
+from core.errors import InvalidValue
+from services.mail import (
     MailNotSent,
     MailSettings,
     check_header_text,

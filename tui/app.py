@@ -12,7 +12,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from formats.errors import CustbookError
+from core.errors import CustbookError
 from tui.session import Session
 
 

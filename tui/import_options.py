@@ -11,10 +11,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from formats.errors import CustbookError, PermissionDenied
-from formats.plan import ImportPlan, Policy
-from formats.table import RawTable
-from formats.values import DateFormat, ParseOptions
+from core.errors import CustbookError, PermissionDenied
+from core.plan import ImportPlan, Policy
+from core.table import RawTable
+from core.values import DateFormat, ParseOptions
 from store.users import Permission, User
 
 # (value for `read_file(encoding=...)`, what the user reads); "auto" detects. Names `resolve_encoding` accepts.
@@ -87,7 +87,7 @@ def email_results(
     env: Mapping[str, str] | None = None,
 ) -> None:  # fmt: skip
     """E-mail the results of an immediate import (raises `MailNotSent`, which is a warning: the import stands)."""
-    from formats.mail import send_results
+    from services.mail import send_results
 
     status = "rejected" if plan.policy is Policy.STRICT and plan.failed else "committed"
     failed_csv = plan.failed_rows_file() if plan.failed else None

@@ -16,21 +16,18 @@ from itertools import islice
 
 from rich.text import Text
 
-from formats.catalogue import Catalogue, FieldType
+from core.catalogue import Catalogue, FieldType
+from core.plan import HIDDEN, Action, FieldChange, ImportPlan, Policy, RecordPlan
+from core.table import Issue
+from core.values import DateFormat, Value
+from core.wording import plural
 from formats.csv_import import display_formatter
-from formats.plan import HIDDEN, Action, FieldChange, ImportPlan, Policy, RecordPlan
-from formats.table import Issue
-from formats.values import DateFormat, Value
 from tui.widgets.grid import safe_text
 
 SHOWN_ROWS = 2000  # per tab: DataTable needs ~0.3 s for 2,000 rows, and 9 s for 25,000
 MAX_CELL = 60  # longer values are cut in the table; the line under it shows them whole
 TABS = ("new", "updated", "blanked", "unchanged", "errors", "warnings")
 _Lines = tuple[tuple[str, ...], Iterable[tuple[tuple[object, ...], str]], int]  # columns, (cells, sentence)s, total
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def commit_question(plan: ImportPlan) -> str:

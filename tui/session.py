@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from formats.catalogue import Catalogue
-from formats.values import DateFormat
+from core.catalogue import Catalogue
+from core.values import DateFormat
 from store.db import Store
 from store.entities import check_entity
 from store.fields import catalogue as load_catalogue

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from formats.catalogue import Catalogue
+from core.catalogue import Catalogue
 from formats.writer import ExportTable
 
 COLUMNS = (

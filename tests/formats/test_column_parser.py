@@ -8,10 +8,10 @@ import gc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formats.bulk import gc_paused
-from formats.catalogue import Catalogue, Field
-from formats.columns import NEUTRALISED, column_parser
-from formats.values import DateFormat, ParseOptions, Value, ValueProblem, parser_for
+from core.bulk import gc_paused
+from core.catalogue import Catalogue, Field
+from core.columns import NEUTRALISED, column_parser
+from core.values import DateFormat, ParseOptions, Value, ValueProblem, parser_for
 
 CATALOGUE = Catalogue.standard()
 
@@ -84,11 +84,11 @@ def test_the_collector_is_paused_inside_and_restored_after() -> None:
 
 
 def test_the_e_mail_character_classes_are_the_ranges_they_stand_for() -> None:
-    """formats.values writes its e-mail classes as what they leave out (60 times faster to compile); each must be
+    """core.values writes its e-mail classes as what they leave out (60 times faster to compile); each must be
     exactly its ASCII characters plus U+00A0..U+FFFF."""
     import re
 
-    from formats import values
+    from core import values
 
     written = {
         values._LOCAL: r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-\u00a0-\uffff]",

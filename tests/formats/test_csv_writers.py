@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from formats.catalogue import Catalogue, Field, FieldType
-from formats.errors import UsageError
-from formats.values import DateFormat, ParseOptions, parser_for
+from core.catalogue import Catalogue, Field, FieldType
+from core.errors import UsageError
+from core.values import DateFormat, ParseOptions, parser_for
 from formats.writer import ExportTable, get_writer, write_file, writers
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -310,9 +310,9 @@ def test_format_names_ignore_case_and_surrounding_spaces(typed: str, name: str) 
 
 
 def test_a_multiple_choice_reads_as_words_on_screen_and_in_documents_but_files_keep_it():
-    from formats.catalogue import FieldType
+    from core.catalogue import FieldType
+    from core.values import DateFormat
     from formats.csv_import import display_formatter, formatter
-    from formats.values import DateFormat
 
     shown = display_formatter(FieldType.ENUM, DateFormat.DMY_SLASH)
     assert shown("Print#~#E-Mail") == "Print and E-Mail" and shown("Print") == "Print" and shown(None) == ""

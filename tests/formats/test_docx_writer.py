@@ -16,7 +16,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from formats.catalogue import Catalogue
+from core.catalogue import Catalogue
 from formats.writer import ExportTable, get_writer, write_file, writers
 
 sys.path.insert(0, str(Path(__file__).parent))

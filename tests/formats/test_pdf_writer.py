@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from formats.catalogue import Catalogue
+from core.catalogue import Catalogue
 from formats.csv_import import display_formatter
 from formats.writer import ExportTable, get_writer, write_file, writers
 

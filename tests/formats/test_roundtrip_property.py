@@ -16,10 +16,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from formats.catalogue import Catalogue
+from core.catalogue import Catalogue
+from core.values import DateFormat
 from formats.csv_import import ImportCsvWriter
 from formats.reader import read_file
-from formats.values import DateFormat
 from formats.writer import ExportTable, write_file
 from store.apply import apply_plan
 from store.db import Store
@@ -105,7 +105,7 @@ def test_csv_for_import_round_trips(records: dict[str, dict], date_format: DateF
         path = Path(folder) / "in.csv"
         write_file(ExportTable("t", columns, rows, len(rows), date_format=date_format), writer, path)
 
-        from formats.values import ParseOptions
+        from core.values import ParseOptions
 
         options = ParseOptions(date_format=date_format)
         first = plan_import(store, read_file(path), user=user, options=options)

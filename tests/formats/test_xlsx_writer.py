@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from formats.catalogue import Catalogue, Field, FieldType
-from formats.values import DateFormat
+from core.catalogue import Catalogue, Field, FieldType
+from core.values import DateFormat
 from formats.writer import ExportTable, get_writer, write_file, writers
 from formats.xlsx_reader import read_xlsx
 

@@ -68,7 +68,7 @@ def environ() -> dict[str, str]:
 
 def custbook_command(db: Path, *args: str) -> list[str]:
     """The real entry point, as a script or an SSH session runs it."""
-    return [sys.executable, "-m", "tui.cli", "--db", str(db), *args]
+    return [sys.executable, "-m", "custbook", "--db", str(db), *args]
 
 
 def run_custbook(db: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -24,10 +24,10 @@ from hostile_inputs import BASE_WORKBOOK, ENCODINGS, csv_file, damaged_part, mut
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from formats.errors import CustbookError, FileRejected, InvalidValue
-from formats.plan import ImportPlan
+from core.errors import CustbookError, FileRejected, InvalidValue
+from core.plan import ImportPlan
+from core.values import DateFormat, ParseOptions
 from formats.reader import read_bytes
-from formats.values import DateFormat, ParseOptions
 from store.db import Store
 from store.demo import seed_demo
 from store.planner import plan_import
@@ -300,7 +300,7 @@ def test_refusing_a_1_gb_file_costs_little_memory(tmp_path: Path, db: Path) -> N
     with big.open("wb") as handle:
         handle.truncate(GIB)  # sparse: takes no room on disk
     env = {k: v for k, v in os.environ.items() if not k.startswith("CUSTBOOK_")} | {"CUSTBOOK_USER": "alice"}
-    command = [sys.executable, "-c", _PEAK, sys.executable, "-m", "tui.cli", "--db", str(db), "import", str(big)]
+    command = [sys.executable, "-c", _PEAK, sys.executable, "-m", "custbook", "--db", str(db), "import", str(big)]
     proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=True)
     code, peak_kib = map(int, proc.stdout.split("\n", 1)[0].split())
     assert code == 1 and "huge.csv is 1 GB; the largest file custbook imports is 200 MB" in proc.stdout

@@ -21,9 +21,9 @@ from acting import ADMIN
 from injection_tui import make_app, settle
 from injection_values import ESCAPES, FORMULAS, HOSTILE, RAW_CONTROL
 
+from core.values import DateFormat, ParseOptions
 from formats.csv_plain import neutralise
 from formats.reader import read_bytes
-from formats.values import DateFormat, ParseOptions
 from store.apply import apply_plan
 from store.fields import add_field, catalogue
 from store.planner import plan_import

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from acting import ADMIN
 
-from formats.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS, FieldType
-from formats.errors import InvalidValue
+from core.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS, FieldType
+from core.errors import InvalidValue
 from store import demo
 from store.db import Store
 from store.entities import list_entities

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from acting import ADMIN
 
-from formats.errors import Conflict, PermissionDenied
-from formats.values import DateFormat
+from core.errors import Conflict, PermissionDenied
+from core.values import DateFormat
 from store.db import Store
 from store.edits import EditResult, mark_inactive, save_customer
 from store.entities import add_entity

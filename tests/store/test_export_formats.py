@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from formats.catalogue import LIST_COLUMNS, Catalogue
+from core.catalogue import LIST_COLUMNS, Catalogue
 
 CATALOGUE = Catalogue.standard()
 FORMATS = ("csv", "import-csv", "xlsx", "docx", "pdf")

@@ -17,7 +17,7 @@ from csv_files import csv_bytes
 
 from store.db import Store
 
-CUSTBOOK = [sys.executable, "-m", "tui.cli"]
+CUSTBOOK = [sys.executable, "-m", "custbook"]
 
 
 def mode(path: Path) -> int:

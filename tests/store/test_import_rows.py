@@ -157,7 +157,7 @@ def test_dry_run_changes_nothing(cli, write_csv, store, alice):
 
 
 def test_preview_and_commit_share_the_plan_and_a_stale_plan_is_refused(cli, seeded, write_csv, store, alice):
-    from formats.errors import Conflict
+    from core.errors import Conflict
     from store.apply import apply_plan
 
     path = write_csv([["CUSTOMERID", "NAME"], ["C1", "From preview"]])

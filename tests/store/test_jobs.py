@@ -13,8 +13,8 @@ import pytest
 from acting import ADMIN
 from csv_files import csv_bytes
 
-from formats.errors import InvalidValue, PermissionDenied, UsageError
-from formats.plan import Policy
+from core.errors import InvalidValue, PermissionDenied, UsageError
+from core.plan import Policy
 from store import job_worker, jobs
 from store.db import Store
 from store.history import list_batches
@@ -164,7 +164,7 @@ def test_job_ids_and_the_timeout_setting() -> None:
 
 
 def test_options_survive_the_round_trip_through_json() -> None:
-    from formats.values import DateFormat
+    from core.values import DateFormat
 
     options = JobOptions(DateFormat.MDY_SLASH, "cp1252", Policy.STRICT, 100)
     assert JobOptions.from_json(options.to_json()) == options

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from acting import ADMIN
 
-from formats.values import DateFormat
+from core.values import DateFormat
 from store import narrowing, query
 from store.db import Store, data_version
 from store.demo import seed_demo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from formats.errors import StoreUnreadable
+from core.errors import StoreUnreadable
 from store import schema
 from store.db import Store
 from store.views import list_views

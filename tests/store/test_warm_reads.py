@@ -12,7 +12,7 @@ import time
 from acting import ADMIN
 from csv_files import csv_bytes
 
-from formats.values import DateFormat
+from core.values import DateFormat
 from store.db import Store
 from store.edits import save_customer
 from store.fields import catalogue
@@ -59,7 +59,7 @@ def test_another_programs_import_gets_in_while_the_list_keeps_reading(cli, db, t
         path.write_bytes(csv_bytes([["CUSTOMERID", "NAME", "PRINTAS"], ["N1", "New", "New"]]))
         env = {**os.environ, "CUSTBOOK_USER": "alice", "CUSTBOOK_BUSY_SECONDS": "5"}  # the default wait
         done = subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--db", str(db), "import", str(path)],
+            [sys.executable, "-m", "custbook", "--db", str(db), "import", str(path)],
             env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
     finally:

@@ -9,7 +9,7 @@ from export_helpers import Result
 from textual.pilot import Pilot
 from tui_helpers import settle
 
-from tui.cli import main
+from cli.main import main
 from tui.screens.jobs import JobsScreen
 
 # J1: C0000001's e-mail changes; row 3 fails (not an e-mail address). E-mailed to ana@example.com.

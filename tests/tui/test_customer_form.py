@@ -11,7 +11,7 @@ from form_helpers import choose, no_blink, open_form, type_into
 from textual.widgets import Button, Checkbox, Input, Select
 from tui_helpers import make_app, settle, widget_text
 
-from formats.values import DateFormat
+from core.values import DateFormat
 from store.db import Store
 from store.edits import save_customer
 from store.fields import catalogue

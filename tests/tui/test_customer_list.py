@@ -193,7 +193,7 @@ async def test_a_store_that_cannot_be_opened_shows_the_reason(tmp_path):
 
 
 async def test_escape_sequences_in_a_name_cannot_drive_the_terminal(demo_db, tmp_path):
-    from tui.cli import main
+    from cli.main import main
 
     path = tmp_path / "evil.csv"
     out = io.StringIO()

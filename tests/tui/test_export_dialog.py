@@ -17,7 +17,7 @@ from acting import ADMIN
 from export_helpers import Result, until
 from tui_helpers import make_app, settle, widget_text
 
-from formats.values import DateFormat
+from core.values import DateFormat
 from formats.writer import get_writer
 from store.db import Store
 from store.export import export_table

@@ -26,11 +26,11 @@ from import_helpers import (
 )
 from tui_helpers import make_app, widget_text
 
-from formats.errors import FileRejected
-from formats.failed_rows import ERROR_COLUMN
-from formats.plan import Policy
+from core.errors import FileRejected
+from core.failed_rows import ERROR_COLUMN
+from core.plan import Policy
+from core.values import DateFormat
 from formats.reader import read_file
-from formats.values import DateFormat
 from store.apply import apply_plan
 from store.db import Store
 from store.fields import catalogue

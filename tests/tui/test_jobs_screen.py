@@ -17,8 +17,8 @@ from export_helpers import until
 from jobs_helpers import FIRST, open_jobs, queue, queue_both, run_worker, table_rows
 from tui_helpers import make_app, settle, widget_text
 
-from formats.errors import StoreBusy, StoreUnreadable
-from formats.failed_rows import ERROR_COLUMN
+from core.errors import StoreBusy, StoreUnreadable
+from core.failed_rows import ERROR_COLUMN
 from store import jobs as jobs_store
 from store.db import Store
 from store.history import list_batches

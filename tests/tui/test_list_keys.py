@@ -7,9 +7,9 @@ import pytest
 from jobs_helpers import table_rows
 from tui_helpers import make_app, settle, widget_text
 
+from cli.main import main
 from store.db import Store
 from store.users import Permission, UserType, add_user, resolve_user
-from tui.cli import main
 from tui.screens.customer_form import CustomerForm
 from tui.screens.customer_list import CustomerListScreen
 from tui.screens.export_dialog import ExportDialog

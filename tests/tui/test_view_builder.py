@@ -15,7 +15,7 @@ from textual import events
 from textual.widgets import Button, OptionList, Select, SelectionList
 from tui_helpers import make_app, settle, widget_text
 
-from formats.errors import NotFound
+from core.errors import NotFound
 from store import query
 from store.db import Store
 from store.users import Permission, UserType, add_user, resolve_user
@@ -395,7 +395,7 @@ async def test_without_the_list_permission_saving_is_disabled_with_the_reason(de
 async def test_a_date_typed_in_the_sessions_format_is_saved_as_the_same_day(demo_db):
     from dataclasses import replace
 
-    from formats.values import DateFormat
+    from core.values import DateFormat
 
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -11,9 +11,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from core.errors import CustbookError
+from core.values import Value
 from formats.csv_import import display_formatter
-from formats.errors import CustbookError
-from formats.values import Value
 from store.query import get_customer
 from store.users import Permission
 from tui.list_access import refusal

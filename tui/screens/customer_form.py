@@ -22,10 +22,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from formats.catalogue import Field
-from formats.errors import CustbookError
-from formats.table import Issue
-from formats.values import Value
+from core.catalogue import Field
+from core.errors import CustbookError
+from core.table import Issue
+from core.values import Value
 from store.edits import EditResult, mark_inactive, save_customer
 from store.query import get_customer
 from store.users import Permission

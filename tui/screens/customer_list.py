@@ -18,9 +18,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from formats.catalogue import LIST_COLUMNS, Field
-from formats.errors import CustbookError
-from formats.values import Value
+from core.catalogue import LIST_COLUMNS, Field
+from core.errors import CustbookError
+from core.values import Value
 from store import query
 from store.query import CompiledView
 from store.users import Permission

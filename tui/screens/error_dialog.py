@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from formats.errors import CustbookError
+from core.errors import CustbookError
 
 
 class ErrorDialog(ModalScreen[None]):

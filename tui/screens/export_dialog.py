@@ -28,8 +28,8 @@ from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Selec
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from formats.errors import CustbookError, PermissionDenied
-from formats.values import DateFormat, Value
+from core.errors import CustbookError, PermissionDenied
+from core.values import DateFormat, Value
 from formats.writer import Writer, get_writer, write_file, writers
 from store.export import export_table
 from store.users import Permission

@@ -21,9 +21,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from formats.catalogue import Field, FieldType
-from formats.errors import CustbookError
-from formats.values import DateFormat, Value
+from core.catalogue import Field, FieldType
+from core.errors import CustbookError
+from core.values import DateFormat, Value
+from core.wording import plural
 from store.history import Batch, get_batch, level_words, list_batches, undo_batch, undo_chain, undone_note
 from store.users import Permission
 from tui.session import Session
@@ -325,9 +326,6 @@ class HistoryScreen(Screen[bool]):
         if batch is None or self._why_not_undo():
             return
         from tui.screens.confirm_dialog import ConfirmDialog
-
-        def plural(n: int, word: str) -> str:
-            return f"{n:,} {word}{'s' if n != 1 else ''}"
 
         parts = []
         if batch.kind == "undo":  # undoing an undo: the batch it undid is back in place

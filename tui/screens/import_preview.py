@@ -24,8 +24,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, ProgressBar, Static, TabbedContent, TabPane
 
-from formats.errors import Conflict, CustbookError
-from formats.plan import ImportPlan, Policy
+from core.errors import Conflict, CustbookError
+from core.plan import ImportPlan, Policy
 from store.apply import BatchResult, apply_plan
 from store.planner import plan_import
 from tui.import_options import email_results, failed_rows_path, save_failed_rows
@@ -275,7 +275,7 @@ class ImportPreview(Screen[str | None]):
 
     def _email(self, plan: ImportPlan, result: BatchResult) -> None:
         """As `custbook import --email`: a message that is not sent is a warning; the import stands."""
-        from formats.mail import MailNotSent
+        from services.mail import MailNotSent
 
         try:
             email_results(plan, result.batch, self.emails)

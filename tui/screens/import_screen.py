@@ -24,11 +24,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, get_current_worker
 
-from formats.errors import CustbookError
-from formats.mail import check_header_text, parse_addresses
-from formats.plan import ImportPlan, Policy
+from core.errors import CustbookError
+from core.plan import ImportPlan, Policy
+from core.values import DateFormat
 from formats.reader import MAX_ROWS, read_bytes, read_file
-from formats.values import DateFormat
+from services.mail import check_header_text, parse_addresses
 from store.jobs import JobOptions, submit_job
 from store.planner import plan_import
 from tui.import_options import ENCODINGS, describe_source, import_refusal, parse_options
@@ -310,7 +310,7 @@ class ImportScreen(Screen[str | None]):
         """As `custbook import --offline`: the file is checked now (one that cannot be read is rejected at once)
         and its bytes queued with the options, the user and the addresses."""
         # The CLI's own reading of a job's bytes (missing, folder, too big: the same rejections in words).
-        from tui.import_command import file_bytes
+        from services.imports import file_bytes
 
         data = file_bytes(request.path)
         raw = read_bytes(data, name=request.path.name or str(request.path), encoding=request.encoding)

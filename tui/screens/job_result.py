@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedContent, TabPane
 
-from formats.errors import CustbookError
-from formats.mail import describe_issue, failed_rows_name, outcome
+from core.errors import CustbookError
+from services.mail import describe_issue, failed_rows_name, outcome
 from store.jobs import Job, failed_rows_of, get_job
 from tui.screens.jobs import SHOWN_ISSUES, count, issues, mail_line, plural, shorten
 from tui.session import Session
@@ -210,7 +210,7 @@ class JobResultScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="job-resend")
     def _resend(self, job: Job) -> None:
-        from tui.jobs_command import deliver  # the delivery `custbook jobs resend` runs: sends, records the status
+        from services.jobs import deliver  # the delivery `custbook jobs resend` runs: sends, records the status
 
         try:
             problem = deliver(self.session.store, job)

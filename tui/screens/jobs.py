@@ -23,9 +23,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Static
 
-from formats.errors import CustbookError, StoreBusy
-from formats.mail import counts_line, outcome
-from formats.values import DateFormat
+from core.errors import CustbookError, StoreBusy
+from core.values import DateFormat
+from core.wording import plural
+from services.mail import counts_line, outcome
 from store.jobs import Job, JobState, list_jobs_brief
 from tui.session import Session
 from tui.widgets.grid import safe_text
@@ -36,10 +37,6 @@ SHOWN_ISSUES = 2000  # errors or warnings listed in the result; the failed-rows 
 MAX_CELL = 60
 STATE_COLOURS = {JobState.QUEUED: "", JobState.RUNNING: "warning", JobState.DONE: "success", JobState.FAILED: "error"}
 COLUMNS = ("Job", "State", "File", "Queued", "Finished", "New", "Updated", "Failed", "E-mail", "User", "Entity")
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def when(at: dt.datetime, date_format: DateFormat) -> str:

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from formats.errors import CustbookError
+from core.errors import CustbookError
 from store.entities import Entity, list_entities
 from tui.screens.error_dialog import ErrorDialog
 from tui.session import Session

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Input, Static, TabbedContent, TabPane
 
-from formats.errors import CustbookError, InvalidValue
+from core.errors import CustbookError, InvalidValue
 from store import query
 from store.users import Permission
 from store.viewdef import View

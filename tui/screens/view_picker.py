@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from formats.errors import CustbookError
+from core.errors import CustbookError
 from store.viewdef import View
 from store.views import delete_view, list_views
 from tui.screens.error_dialog import ErrorDialog

@@ -15,9 +15,9 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TextArea
 
-from formats.catalogue import Catalogue, Field, FieldType
+from core.catalogue import Catalogue, Field, FieldType
+from core.values import DateFormat, Value
 from formats.csv_import import display_formatter, formatter, shown_choice
-from formats.values import DateFormat, Value
 from tui.widgets.grid import safe_text
 
 MULTILINE = frozenset({"COMMENTS"})  # fields.md: "may hold line breaks"

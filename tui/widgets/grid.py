@@ -24,9 +24,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from formats.catalogue import Field, FieldType
+from core.catalogue import Field, FieldType
+from core.values import DateFormat, Value
 from formats.csv_import import display_formatter
-from formats.values import DateFormat, Value
 
 PAGE = 100
 KEEP_PAGES = 60  # about 6,000 rows in memory at most

@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from formats.catalogue import Catalogue, Field, FieldType
-from formats.values import DateFormat
+from core.catalogue import Catalogue, Field, FieldType
+from core.values import DateFormat
 from store.viewdef import Filter, Op, SortKey
 from tui.widgets.grid import safe_text
 

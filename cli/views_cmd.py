@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from formats.catalogue import FieldType
-from formats.values import DateFormat, date_in
+from core.catalogue import FieldType
+from core.values import DateFormat, date_in
 from store import fields as fields_store
 from store import query
 from store import users as users_store

@@ -11,16 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from formats.errors import Conflict, CustbookError, FileRejected, StoreBusy, UsageError
-from formats.plan import HIDDEN, FieldChange, ImportPlan, Policy
+from core.errors import Conflict, CustbookError, FileRejected, StoreBusy, UsageError
+from core.plan import HIDDEN, FieldChange, ImportPlan, Policy
+from core.table import Issue
+from core.values import DateFormat, ParseOptions, format_value
 from formats.reader import configured_max_bytes, parse_size, read_bytes, read_file
-from formats.table import Issue
-from formats.values import DateFormat, ParseOptions, format_value
+from services.imports import file_bytes
 from store import entities as entities_store
 from store import users as users_store
 from store.apply import apply_plan
@@ -135,7 +135,7 @@ def _import(args: argparse.Namespace) -> int:
     # The mail modules load only when mail is asked for: smtplib and email cost a plain import 0.05 s.
     addresses: tuple[str, ...] = ()
     if args.email is not None or args.offline:
-        from formats.mail import parse_addresses
+        from services.mail import parse_addresses
 
         addresses = parse_addresses(args.email) if args.email is not None else ()
     if args.email_each and not addresses:
@@ -148,7 +148,7 @@ def _import(args: argparse.Namespace) -> int:
             "For a queued import, save them once it has run: custbook jobs show ID --errors-out PATH",
         )
     if args.offline or addresses:
-        from formats.mail import check_header_text
+        from services.mail import check_header_text
 
         check_header_text(Path(args.file).name, "The file name")
     options = ParseOptions(date_format=DateFormat.parse(args.date_format))
@@ -212,20 +212,6 @@ def _commit(store: Store, plan: ImportPlan, user: users_store.User) -> tuple[Imp
     raise AssertionError("unreachable")
 
 
-def file_bytes(path: Path, max_bytes: int | None = None) -> bytes:
-    """The file's bytes, for a job; the problems `read_file` names in words (missing, folder, too big) alike."""
-    limit = configured_max_bytes() if max_bytes is None else max_bytes
-    try:
-        info = path.stat()
-        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
-            read_file(path, max_bytes=limit)  # raises the "too big" rejection without reading the file
-        with path.open("rb") as handle:
-            return handle.read(limit + 1)
-    except OSError:
-        read_file(path, max_bytes=limit)  # raises the FileRejected that says what is wrong with the path
-        raise
-
-
 def _queue(
     args: argparse.Namespace,
     store: Store,
@@ -273,7 +259,7 @@ def _email(
     names: Mapping[str, str] | None = None,
 ) -> None:
     """E-mail the results of an immediate import. A failure is a warning: the import's outcome stands."""
-    from formats.mail import MailNotSent, send_results
+    from services.mail import MailNotSent, send_results
 
     try:
         send_results(

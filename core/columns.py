@@ -1,6 +1,6 @@
 """Parsing a whole column of cells at once: the import's hot path (a 25,000-row file has about a million cells).
 
-The rules are `formats.values`' (one cell -> one value); here they run a column at a time, with the common types
+The rules are `core.values`' (one cell -> one value); here they run a column at a time, with the common types
 as list comprehensions over builtins, and once per distinct cell when a column repeats itself.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import repeat
 
-from formats.catalogue import ENUM_SYNONYMS, Field, FieldType
-from formats.values import FALSE_WORDS, TRUE_WORDS, ParseOptions, Value, ValueProblem, parser_for
+from core.catalogue import ENUM_SYNONYMS, Field, FieldType
+from core.values import FALSE_WORDS, TRUE_WORDS, ParseOptions, Value, ValueProblem, parser_for
 
 # What the plain CSV export puts before text a spreadsheet would run as a formula ('+1 206..., '=SUM...): read back
 # from a column headed by a label, as the plain exports head them, the apostrophe goes, so that exporting, editing

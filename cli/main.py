@@ -12,11 +12,11 @@ import getpass
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from formats.errors import CustbookError, UsageError
-from tui.terminal import guarded_output
+from cli.terminal import guarded_output
+from core.errors import CustbookError, UsageError
 
 EXIT_INTERRUPTED = 130
 
@@ -214,7 +214,12 @@ def _join_dash_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+Interface = Callable[[str, str, "str | None"], int]
+
+
+def main(argv: Sequence[str] | None = None, *, interface: Interface | None = None) -> int:
+    """Run one sub-command; with none, open `interface` (given by the entry point, `custbook.py`: the command line
+    never imports the interface), or print the help when there is none."""
     with guarded_output() as guard:
         try:
             words = _utf8_words(sys.argv[1:] if argv is None else argv)
@@ -222,10 +227,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.db = args.db or default_db()
             args.user = args.user or default_user()
             if not args.command:
-                from tui.app import run_app
-
+                if interface is None:
+                    build_parser().print_help()
+                    return 0
                 with guard.paused():  # the interface drives the terminal itself, with its own escapes
-                    return run_app(args.db, args.user, args.entity)
+                    return interface(args.db, args.user, args.entity)
             return _dispatch(args)
         except CustbookError as exc:
             print(f"custbook: {exc}", file=sys.stderr)
@@ -258,14 +264,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         # The import path skips the other commands' modules (exports, views): a script's import starts faster.
-        from tui.import_command import cmd_import
+        from cli.import_cmd import cmd_import
 
         return cmd_import(args)
     if args.command == "jobs":
-        from tui.jobs_command import cmd_jobs
+        from cli.jobs_cmd import cmd_jobs
 
         return cmd_jobs(args)
-    from tui import commands
+    from cli import commands
 
     return commands.dispatch(args)
 

@@ -21,9 +21,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import PurePath
 
-from formats.catalogue import Field, FieldType
-from formats.errors import CustbookError, InvalidValue
-from formats.values import ParseOptions, ValueProblem, parser_for
+from core.catalogue import Field, FieldType
+from core.errors import CustbookError, InvalidValue
+from core.values import ParseOptions, ValueProblem, parser_for
+from core.wording import count, counts_line, describe_issue, outcome, plural
 
 SHOWN_ERRORS = 10
 SMTP_TIMEOUT = 30.0
@@ -86,50 +87,6 @@ def parse_addresses(text: str) -> tuple[str, ...]:
 # --- the message ------------------------------------------------------------------------------------------------
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-def _count(summary: Mapping[str, object], key: str) -> int:
-    value = summary.get(key, 0)
-    return int(value) if isinstance(value, int) else 0
-
-
-def counts_line(summary: Mapping[str, object]) -> str:
-    """'120 rows: 10 new, 90 updated (7 fields erased), 15 unchanged, 5 failed', as `custbook import` says it."""
-    c = {k: _count(summary, k) for k in ("rows", "created", "updated", "blanked", "unchanged", "failed")}
-    return (
-        f"{_plural(c['rows'], 'row')}: {c['created']:,} new, {c['updated']:,} updated "
-        f"({_plural(c['blanked'], 'field')} erased), {c['unchanged']:,} unchanged, {c['failed']:,} failed"
-    )
-
-
-def outcome(summary: Mapping[str, object]) -> str:
-    """The outcome in a few words, for a subject line or a list."""
-    status, failed = summary.get("status"), _count(summary, "failed")
-    failing = f", {_plural(failed, 'row')} failed" if failed else ""
-    if status == "rejected":
-        return "rejected, nothing changed"
-    if status == "queued":
-        return "queued"
-    if status == "dry-run":
-        return "preview only, nothing changed" + failing
-    if summary.get("batch") is None:
-        return ("nothing imported" if failed else "nothing to change") + failing
-    return f"imported as {summary['batch']}" + failing
-
-
-def describe_issue(issue: Mapping[str, object], names: Mapping[str, str] | None = None) -> str:
-    """One error or warning of the summary in words: 'Row 14, E-mail ('bob@'): ... .' `names` gives each field
-    ID's column as the reader knows it (the file's heading); the summary itself keeps field IDs (cli.md)."""
-    where = f"Row {issue['row']}" if issue.get("row") else "File"
-    column = issue.get("column")
-    if column:
-        where += f", {(names or {}).get(str(column), column)}"
-    value = f" ('{issue['value']}')" if issue.get("value") else ""
-    return f"{where}{value}: {issue.get('message', '')}"
-
-
 def failed_rows_name(file_name: str) -> str:
     return f"{PurePath(file_name).stem or 'import'}-failed-rows.csv"
 
@@ -143,23 +100,23 @@ def body(
 ) -> str:
     job = f" (job {summary['job']})" if summary.get("job") else ""
     lines = [f"The import of {file_name}{job}: {outcome(summary)}.", ""]
-    if summary.get("status") != "rejected" or _count(summary, "rows"):
+    if summary.get("status") != "rejected" or count(summary, "rows"):
         lines += [counts_line(summary) + ".", ""]
     errors = [e for e in summary.get("errors", []) or [] if isinstance(e, Mapping)]
     if errors:
         lines.append("The first errors:" if len(errors) > SHOWN_ERRORS else "Errors:")
         lines += ["- " + describe_issue(e, names) for e in errors[:SHOWN_ERRORS]]
         if len(errors) > SHOWN_ERRORS:
-            lines.append(f"... and {_plural(len(errors) - SHOWN_ERRORS, 'more error')}.")
+            lines.append(f"... and {plural(len(errors) - SHOWN_ERRORS, 'more error')}.")
         lines.append("")
     warnings = [w for w in summary.get("warnings", []) or [] if isinstance(w, Mapping)]
     if warnings:
         lines.append("Warnings:")
         lines += ["- " + describe_issue(w, names) for w in warnings[:SHOWN_ERRORS]]
         if len(warnings) > SHOWN_ERRORS:
-            lines.append(f"... and {_plural(len(warnings) - SHOWN_ERRORS, 'more warning')}.")
+            lines.append(f"... and {plural(len(warnings) - SHOWN_ERRORS, 'more warning')}.")
         lines.append("")
-    strict = summary.get("status") == "rejected" and _count(summary, "failed") and _count(summary, "rows")
+    strict = summary.get("status") == "rejected" and count(summary, "failed") and count(summary, "rows")
     if strict:
         lines.append(
             "Nothing was imported: the import was set to stop when any row fails (--strict). Fix the failed rows "

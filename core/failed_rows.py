@@ -11,7 +11,7 @@ import io
 from collections import defaultdict
 from collections.abc import Mapping
 
-from formats.table import Issue, RawTable
+from core.table import Issue, RawTable
 
 ERROR_COLUMN = "Import errors (custbook ignores this column when you import the file again)"
 

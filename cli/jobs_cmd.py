@@ -3,7 +3,7 @@
 Owns the worker loop: claim a job, run it, e-mail its results, record the e-mail status; wait and look again when
 the queue is empty; stop cleanly after the current job on Ctrl-C or SIGTERM. The guarantees (atomic claim, a job
 applied at most once, a dead worker's job claimed again) belong to `store.jobs` and `store.job_worker`; the message
-to `formats.mail`.
+to `services.mail`.
 No SQL and no duckdb here.
 """
 
@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from formats.errors import CustbookError, NotFound, StoreBusy, UsageError
-from formats.mail import MailNotSent, counts_line, describe_issue, failed_rows_name, outcome, send_results
+from core.errors import CustbookError, NotFound, StoreBusy, UsageError
+from services.jobs import deliver, field_labels
+from services.mail import MailNotSent, counts_line, describe_issue, failed_rows_name, outcome
 from store import entities as entities_store
-from store import fields as fields_store
 from store import job_worker as worker_store
 from store import jobs as jobs_store
 from store import users as users_store
@@ -134,31 +134,6 @@ def _save_failed(store: Store, job: Job, path: Path) -> None:
     failed = job.result.get("failed", 0) if job.result else 0
     rows = "row" if failed == 1 else "rows"
     print(f"Saved {failed:,} failed {rows} of {job.id} to {path.resolve()}", file=sys.stderr)
-
-
-def field_labels(store: Store) -> dict[str, str]:
-    """Field ID -> its label ("Credit limit"): a job's messages name columns as people do (its result keeps IDs)."""
-    return {f.id: f.label for f in fields_store.catalogue(store).fields}
-
-
-def deliver(store: Store, job: Job) -> MailNotSent | None:
-    """E-mail a finished job's results and record the outcome with the job; the failure, if any, is returned."""
-    assert job.result is not None
-    problem: MailNotSent | None = None
-    try:
-        send_results(
-            job.result,
-            file_name=job.file_name,
-            failed_csv=jobs_store.failed_rows_of(store, job),
-            addresses=job.emails,
-            each=job.email_each,
-            env=os.environ,
-            names=field_labels(store),
-        )
-    except MailNotSent as exc:
-        problem = exc
-    jobs_store.set_mail_status(store, job, "sent" if problem is None else f"not sent: {problem.reason}")
-    return problem
 
 
 def _resend(args: argparse.Namespace) -> int:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
-from formats.catalogue import ENUM_SYNONYMS, Field, FieldType
-from formats.errors import InvalidValue
+from core.catalogue import ENUM_SYNONYMS, Field, FieldType
+from core.errors import InvalidValue
 
 Value = str | Decimal | bool | dt.date | dt.datetime | int | None
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from formats.catalogue import Catalogue, FieldType
-from formats.columns import column_parser
-from formats.headers import HeaderMap
-from formats.table import Issue, RawTable, Severity
-from formats.values import DateFormat, ParseOptions, Value, date_in, other_formats
+from core.catalogue import Catalogue, FieldType
+from core.columns import column_parser
+from core.headers import HeaderMap
+from core.table import Issue, RawTable, Severity
+from core.values import DateFormat, ParseOptions, Value, date_in, other_formats
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from formats.failed_rows import failed_rows_csv
-from formats.table import Issue, RawTable
-from formats.validate import ParsedTable
-from formats.values import ParseOptions, Value
+from core.failed_rows import failed_rows_csv
+from core.table import Issue, RawTable
+from core.validate import ParsedTable
+from core.values import ParseOptions, Value
 
 
 class Action(StrEnum):
@@ -69,7 +69,7 @@ class ImportPlan:
         return self.parsed.fields
 
     def failed_rows_file(self) -> bytes:
-        """The failed rows as a CSV to fix and import again (see `formats.failed_rows`)."""
+        """The failed rows as a CSV to fix and import again (see `core.failed_rows`)."""
         return failed_rows_csv(self.raw, self.errors, self.failed_rows, self.column_names)
 
     @property

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from formats.catalogue import FieldType
-from formats.errors import UsageError
-from formats.values import DateFormat, format_value
+from core.catalogue import FieldType
+from core.errors import UsageError
+from core.values import DateFormat, format_value
 from formats.writer import get_writer, write_file
 from store import entities as entities_store
 from store import fields as fields_store
@@ -251,8 +251,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def dispatch(args: argparse.Namespace) -> int:
-    from tui.import_command import cmd_import
-    from tui.view_commands import cmd_views
+    from cli.import_cmd import cmd_import
+    from cli.views_cmd import cmd_views
 
     table: dict[str, Callable[[argparse.Namespace], int]] = {
         "init": cmd_init,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from formats.catalogue import Catalogue
-from formats.errors import FileRejected
-from formats.failed_rows import ERROR_COLUMN
-from formats.table import Issue, RawTable, Severity
+from core.catalogue import Catalogue
+from core.errors import FileRejected
+from core.failed_rows import ERROR_COLUMN
+from core.table import Issue, RawTable, Severity
 
 
 @dataclass(frozen=True)
