@@ -25,6 +25,15 @@ class Action(StrEnum):
 HIDDEN = "(not shown: no List permission)"
 
 
+class Status(StrEnum):
+    """What became of an import: the `status` of cli.md's JSON object."""
+
+    COMMITTED = "committed"  # written as a batch (or nothing to write: batch None)
+    DRY_RUN = "dry-run"  # previewed only, by request
+    REJECTED = "rejected"  # nothing written: the file was refused, or --strict met failing rows
+    QUEUED = "queued"  # handed to the job worker
+
+
 class Policy(StrEnum):
     SKIP_FAILED = "skip-failed"  # the original product's default: failed rows are left out and reported
     STRICT = "strict"  # nothing is committed while any row fails
@@ -117,16 +126,21 @@ class ImportPlan:
         return tuple((r, c) for r in self._of(Action.UPDATE) for c in r.changes if c.blanked)
 
     @property
+    def rejected(self) -> bool:
+        """The one rule of --strict: while any row fails, nothing is committed and the import is rejected."""
+        return self.policy is Policy.STRICT and bool(self.failed_rows)
+
+    @property
     def commits_anything(self) -> bool:
         """False when the strict policy meets a failing row, or when there is nothing to write."""
-        if self.policy is Policy.STRICT and self.failed_rows:
+        if self.rejected:
             return False
         return any(r.action is not Action.UNCHANGED for r in self.records)
 
-    def summary(self, status: str, batch: str | None = None, job: str | None = None) -> dict[str, object]:
+    def summary(self, status: Status, batch: str | None = None, job: str | None = None) -> dict[str, object]:
         """The JSON object of `custbook import --json` (cli.md)."""
         return {
-            "status": status,
+            "status": status.value,
             "batch": batch,
             "job": job,
             "rows": self.rows,
@@ -138,3 +152,12 @@ class ImportPlan:
             "errors": [e.as_json() for e in self.errors],
             "warnings": [w.as_json() for w in self.warnings],
         }
+
+
+def rejected_summary(message: str, job: str | None = None) -> dict[str, object]:
+    """cli.md's object for an import refused as a whole (the file, the user...): nothing changed, one error."""
+    return {
+        "status": Status.REJECTED.value, "batch": None, "job": job, "rows": 0, "created": 0, "updated": 0,
+        "unchanged": 0, "blanked": 0, "failed": 0,
+        "errors": [Issue(None, None, None, message).as_json()], "warnings": [],
+    }  # fmt: skip

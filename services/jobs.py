@@ -1,17 +1,76 @@
-"""Offline imports (jobs), once for the command line, the interface and the worker: delivering a job's results.
+"""Offline imports (jobs), once for the command line, the interface and the worker: queueing a file, the worker's
+loop, running one job, e-mailing its results (again), saving its failed rows.
 
-Filled in by the service-layer work (issue 12).
+A job runs the import workflow of `services.imports` (same reading, same parse options, same strict rule): it is
+read and planned outside any transaction, then its commit and its final state are written in one short transaction
+that re-checks the claim and the plan (`store.job_worker.commit_claimed`); a plan made stale meanwhile by another
+writer is made again. The guarantees (atomic claim, applied at most once, a dead worker's job claimed again) belong
+to `store.jobs` and `store.job_worker`; the message to `services.mail`.
+
+May import core, formats, store and services; never textual or the front ends.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, TracebackType
 
-from services.mail import MailNotSent, send_results
+from core.errors import Conflict, CustbookError, FileRejected, InvalidValue, NotFound, StoreBusy, StoreUnreadable
+from core.plan import ImportPlan, Status
+from core.wording import counts_line, outcome
+from services import imports
+from services.imports import ImportOptions, MailResult
+from services.outputs import check_output
 from store import fields as fields_store
+from store import job_worker as worker_store
 from store import jobs as jobs_store
 from store.db import Store
-from store.jobs import Job
+from store.jobs import Claim, Job, JobOptions, JobState
+from store.users import User, resolve_user
+
+MAX_BUSY_LOOKS = 12  # consecutive "store busy" answers (about a minute) before the worker gives up with exit 4
+
+
+# --- queueing -----------------------------------------------------------------------------------------------
+
+
+def submit(
+    store: Store,
+    source: Path,
+    *,
+    user: User,
+    entity: str | None,
+    options: ImportOptions,
+    emails: tuple[str, ...] = (),
+    email_each: bool = False,
+) -> Job:
+    """Check the file now (a file that cannot be read is rejected at once), then queue its bytes with the options,
+    the user and the addresses for a worker."""
+    refusal = imports.import_refusal(user)
+    if refusal is not None:
+        raise refusal
+    data = imports.file_bytes(source, options.byte_limit)
+    raw = imports.read_queued(data, source.name or str(source), options)
+    stored = JobOptions(options.date_format, options.encoding, options.policy, options.max_rows)
+    return jobs_store.submit_job(
+        store, data=data, file_name=raw.name, options=stored, user=user, entity=entity, emails=emails,
+        email_each=email_each,
+    )  # fmt: skip
+
+
+def options_of(job: Job) -> ImportOptions:
+    o = job.options
+    return ImportOptions(date_format=o.date_format, encoding=o.encoding, policy=o.policy, max_rows=o.max_rows)
+
+
+# --- a job's results ------------------------------------------------------------------------------------------
 
 
 def field_labels(store: Store) -> dict[str, str]:
@@ -19,21 +78,197 @@ def field_labels(store: Store) -> dict[str, str]:
     return {f.id: f.label for f in fields_store.catalogue(store).fields}
 
 
-def deliver(store: Store, job: Job) -> MailNotSent | None:
-    """E-mail a finished job's results and record the outcome with the job; the failure, if any, is returned."""
+def deliver(store: Store, job: Job) -> MailResult:
+    """E-mail a finished job's results and record the outcome with the job."""
     assert job.result is not None
-    problem: MailNotSent | None = None
-    try:
-        send_results(
-            job.result,
-            file_name=job.file_name,
-            failed_csv=jobs_store.failed_rows_of(store, job),
-            addresses=job.emails,
-            each=job.email_each,
-            env=os.environ,
-            names=field_labels(store),
+    result = imports.email_summary(
+        job.result, file_name=job.file_name, failed_csv=jobs_store.failed_rows_of(store, job), addresses=job.emails,
+        each=job.email_each, names=field_labels(store),
+    )  # fmt: skip
+    jobs_store.set_mail_status(store, job, "sent" if result.sent else f"not sent: {result.problem}")
+    return result
+
+
+def resend(store: Store, job_id: str, *, user: User) -> tuple[Job, MailResult]:
+    """E-mail a finished job's results again (after a mail server problem), to every address."""
+    from core.errors import UsageError
+
+    job = jobs_store.get_job(store, job_id, user=user)
+    if not job.finished_running:
+        raise UsageError(
+            f"Job {job.id} has not run yet ({job.state.value})", "Its results are e-mailed when a worker has run it"
         )
-    except MailNotSent as exc:
-        problem = exc
-    jobs_store.set_mail_status(store, job, "sent" if problem is None else f"not sent: {problem.reason}")
-    return problem
+    if not job.emails:
+        raise UsageError(
+            f"Job {job.id} has no e-mail addresses", "Give them when queueing: custbook import FILE --offline --email"
+        )
+    return job, deliver(store, job)
+
+
+def save_failed_rows(store: Store, job: Job, target: Path) -> Path | None:
+    """Write a finished job's failed rows to `target` (never over the store); None when it has none."""
+    check_output(target, what="the failed rows", store_path=store.path)
+    if not job.finished_running:
+        raise NotFound(f"Job {job.id} has not run yet, so it has no failed rows", "Try again once the worker ran it")
+    data = jobs_store.failed_rows_of(store, job)
+    if data is None:
+        return None
+    return imports.save_failed_rows(data, target, store=store)
+
+
+# --- running one job ----------------------------------------------------------------------------------------
+
+
+def _result(job: Job) -> Callable[[ImportPlan, str | None], tuple[JobState, dict[str, object]]]:
+    def result(planned: ImportPlan, batch: str | None) -> tuple[JobState, dict[str, object]]:
+        status = Status.REJECTED if planned.rejected else Status.COMMITTED
+        state = JobState.FAILED if planned.rejected else JobState.DONE
+        return state, imports.ImportOutcome(status, planned, batch).summary(job.id)
+
+    return result
+
+
+def run_claimed(store: Store, claim: Claim) -> Job | None:
+    """Run a claimed job to its end and store the results; None when the claim was lost to another worker (then
+    nothing was written). StoreBusy and StoreUnreadable propagate: the job stays claimed, or call `release`."""
+    job = claim.job
+    options = options_of(job)
+    try:
+        raw = imports.read_queued(claim.data, job.file_name, options, checked=True)
+    except (FileRejected, InvalidValue) as exc:
+        return worker_store.refuse(store, claim, exc)
+    # Reading a large file takes seconds: say so before planning, so that no other worker takes over.
+    if not worker_store.heartbeat(store, claim):
+        return None
+    try:
+        user = resolve_user(store, job.user)
+        planned = imports.plan(store, raw, user=user, entity=job.entity, options=options)
+        for attempt in range(1, imports.STALE_PLAN_RETRIES + 1):
+            if not worker_store.heartbeat(store, claim):
+                return None
+            try:
+                return worker_store.commit_claimed(store, claim, planned, _result(job))
+            except Conflict:
+                # Another writer committed between the plan and the commit: plan again against the store as it
+                # is now, as `custbook import` does. After the retries the store is too busy: the job waits.
+                if attempt == imports.STALE_PLAN_RETRIES:
+                    raise StoreBusy("The store kept being changed while the job was being written") from None
+                planned = imports.replan(store, planned, user=user)
+    except (StoreBusy, StoreUnreadable):
+        raise
+    except CustbookError as exc:  # the user may no longer import, the entity is gone...: nothing was written
+        return worker_store.refuse(store, claim, exc)
+    raise AssertionError("unreachable")
+
+
+# --- the worker ---------------------------------------------------------------------------------------------
+
+
+class StopSignals:
+    """SIGINT and SIGTERM ask the worker to stop after the current job; a second Ctrl-C interrupts at once (the
+    open transaction is rolled back, and the job is claimed again after the timeout)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._old: dict[int, object] = {}
+
+    def __enter__(self) -> StopSignals:
+        if threading.current_thread() is threading.main_thread():  # Python lets only the main thread set handlers
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old)  # type: ignore[arg-type]  # what signal.signal returned before
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.requested and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def sleep(self, seconds: float) -> None:
+        """Wait, waking up early when asked to stop."""
+        end = time.monotonic() + seconds
+        while not self.requested and time.monotonic() < end:
+            time.sleep(min(0.1, max(0.0, end - time.monotonic())))
+
+
+@dataclass(frozen=True)
+class WorkerRun:
+    """What a worker did before it stopped."""
+
+    worker: str
+    ran: int
+    stopped: bool  # asked to stop (signal), rather than finding the queue empty with `once`
+
+
+def _test_pause() -> float:
+    # Test hook: CUSTBOOK_TEST_PAUSE_AFTER_CLAIM=SECONDS makes the worker sleep between claiming a job and running
+    # it, so that a test can kill it at that exact point (tests/test_jobs_process.py). Unset in real use.
+    try:
+        return max(0.0, float(os.environ.get("CUSTBOOK_TEST_PAUSE_AFTER_CLAIM", "0") or 0))
+    except ValueError:
+        return 0.0
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_worker(
+    store: Store, *, once: bool, poll: float, log: Callable[[str, bool], None], worker: str = ""
+) -> WorkerRun:
+    """Run queued jobs; with `once` stop when the queue is empty, otherwise wait for more, looking every `poll`
+    seconds. Each finished job is told to `log` in one line (and its results e-mailed); `log(text, True)` is a
+    problem that did not stop the worker."""
+    worker = worker or worker_name()
+    timeout = jobs_store.job_timeout()
+    pause = _test_pause()
+    ran = busy = 0
+    with StopSignals() as stop:
+        while not stop.requested:
+            try:
+                claim = worker_store.claim_next(store, worker, timeout=timeout)
+                busy = 0
+            except StoreBusy:
+                busy += 1
+                if busy >= MAX_BUSY_LOOKS:
+                    raise
+                stop.sleep(min(poll, 5.0))
+                continue
+            if claim is None:
+                if once:
+                    break
+                stop.sleep(poll)
+                continue
+            if pause:
+                time.sleep(pause)
+            ran += run_one(store, claim, log)
+    return WorkerRun(worker, ran, stop.requested)
+
+
+def run_one(store: Store, claim: Claim, log: Callable[[str, bool], None]) -> int:
+    """Run one claimed job, log a line, e-mail the results. 1 if the job was run, else 0."""
+    try:
+        job = run_claimed(store, claim)
+    except StoreBusy:
+        worker_store.release(store, claim)
+        log(f"custbook: {claim.job.id} waits: the store was busy; it is tried again shortly.", True)
+        return 0
+    except CustbookError:
+        raise
+    except Exception as exc:  # a bug must not stop the worker or leave the job looping: record it with the job
+        if os.environ.get("CUSTBOOK_DEBUG"):
+            raise
+        job = worker_store.fail_unexpected(store, claim, f"{type(exc).__name__}: {exc}")
+    if job is None:
+        log(f"custbook: {claim.job.id} was claimed by another worker meanwhile; left to it.", True)
+        return 0
+    assert job.result is not None
+    line = f"{job.id} {job.file_name}: {outcome(job.result)}: {counts_line(job.result)}"
+    if job.emails:
+        mailed = deliver(store, job)
+        line += "; e-mail sent" if mailed.sent else f"; e-mail not sent: {mailed.problem}"
+    log(line + ".", False)
+    return 1

@@ -3,21 +3,20 @@
 The queue (the `jobs` table, submitting, listing, the results) is `store.jobs`; the guarantees are listed there:
 a claim is one transaction, a dead worker's job is claimed again after the timeout, and a job is applied at most
 once (the plan, the apply and the job's final state in ONE transaction that first checks the claim is still this
-worker's). The loop and the e-mail delivery are `cli/jobs_cmd.py`.
+worker's). Reading and planning a job, the loop and the e-mail delivery are `services/jobs.py`: the plan is made
+outside any transaction, and only its commit and the job's final state hold the write lock.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import duckdb
 
-from core.errors import CustbookError, FileRejected, InvalidValue, StoreBusy, StoreUnreadable
-from core.plan import Policy
-from core.values import ParseOptions
-from formats.reader import read_bytes
+from core.errors import CustbookError, StoreBusy
+from core.plan import ImportPlan, rejected_summary
 from store.apply import apply_plan
 from store.db import Store
 from store.entities import check_entity
@@ -31,9 +30,7 @@ from store.jobs import (
     job_label,
     job_timeout,
     read_job,
-    rejected_summary,
 )
-from store.planner import plan_import
 from store.users import resolve_user
 
 
@@ -146,46 +143,38 @@ class _InTransaction(Store):
         yield self._con
 
 
-def run_claimed(store: Store, claim: Claim) -> Job | None:
-    """Run a claimed job to its end and store the results; None when the claim was lost to another worker (then
-    nothing was written). StoreBusy and StoreUnreadable propagate: the job stays claimed, or call `release`."""
+def commit_claimed(
+    store: Store,
+    claim: Claim,
+    planned: ImportPlan,
+    result: Callable[[ImportPlan, str | None], tuple[JobState, dict[str, object]]],
+) -> Job | None:
+    """Commit a claimed job's plan (made beforehand, outside any transaction) and its final state, in ONE short
+    transaction: the claim is checked to be still this worker's, the user and the entity again (they may have
+    changed while the plan was made), then the plan is applied (it refuses itself if stale: Conflict, nothing
+    written, plan again) and `result(plan, batch)` gives the job's state and stored summary.
+
+    None when the claim was lost to another worker (then nothing was written). StoreBusy, StoreUnreadable and
+    Conflict propagate; any other CustbookError (the user may no longer import, the entity is gone) is raised
+    too, after the rollback, for the caller to `refuse`."""
     job = claim.job
-    label = job.id
-    options = job.options
-    try:
-        # The size limit was applied when the job was queued (perhaps with --max-bytes): not again here.
-        raw = read_bytes(
-            claim.data, name=job.file_name, encoding=options.encoding, max_rows=options.max_rows,
-            max_bytes=max(1, len(claim.data)),
-        )  # fmt: skip
-    except (FileRejected, InvalidValue) as exc:
-        return _refuse(store, claim, exc)
-    # Reading a large file takes seconds: say so before the long transaction, so that no other worker takes over.
-    if not heartbeat(store, claim):
-        return None
-    # As `custbook import` does: semicolon files write decimals with a comma; xlsx dates arrive as ISO text.
-    parse = ParseOptions.for_file(options.date_format, raw.delimiter)
-    try:
-        with store.write() as con:
-            if not _owns(con, claim):
-                return None
-            inside = _InTransaction(store, con)
-            user = resolve_user(inside, job.user)
-            check_entity(inside, job.entity)
-            plan = plan_import(inside, raw, user=user, entity=job.entity, options=parse, policy=options.policy)
-            if options.policy is Policy.STRICT and plan.failed:
-                status, state, batch = "rejected", JobState.FAILED, None
-            else:
-                status, state = "committed", JobState.DONE
-                batch = apply_plan(inside, plan, user=user).batch
-            failed_csv = plan.failed_rows_file() if plan.failed else None
-            number = parse_batch_id(batch) if batch else None
-            _finish(con, job.number, state, plan.summary(status, batch, label), failed_csv, number)
-            return read_job(con, job.number)
-    except (StoreBusy, StoreUnreadable):
-        raise
-    except CustbookError as exc:  # the user may no longer import, the entity is gone...: nothing was written
-        return _refuse(store, claim, exc)
+    with store.write() as con:
+        if not _owns(con, claim):
+            return None
+        inside = _InTransaction(store, con)
+        user = resolve_user(inside, job.user)
+        check_entity(inside, job.entity)
+        batch = None if planned.rejected else apply_plan(inside, planned, user=user).batch
+        state, summary = result(planned, batch)
+        failed_csv = planned.failed_rows_file() if planned.failed else None
+        number = parse_batch_id(batch) if batch else None
+        _finish(con, job.number, state, summary, failed_csv, number)
+        return read_job(con, job.number)
+
+
+def refuse(store: Store, claim: Claim, exc: CustbookError) -> Job | None:
+    """Record a job that cannot run (its file, its user, its entity): failed, the reason as its one error."""
+    return _refuse(store, claim, exc)
 
 
 def _refuse(store: Store, claim: Claim, exc: CustbookError) -> Job | None:

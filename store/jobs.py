@@ -32,9 +32,8 @@ from core.errors import (
     UsageError,
 )
 from core.plan import Policy
-from core.table import Issue
+from core.table import MAX_ROWS
 from core.values import DateFormat
-from formats.reader import MAX_ROWS
 from store.apply import batch_label
 from store.db import Store
 from store.users import Permission, User
@@ -154,15 +153,6 @@ def job_timeout(env: Mapping[str, str] | None = None) -> float:
             f"CUSTBOOK_JOB_TIMEOUT is '{text}', not a number of seconds", "Set it to a number such as 60, or unset it"
         )
     return value
-
-
-def rejected_summary(message: str, job: str | None = None) -> dict[str, object]:
-    """The cli.md object of an import refused as a whole: nothing changed, the reason as a file-level error."""
-    return {
-        "status": "rejected", "batch": None, "job": job, "rows": 0, "created": 0, "updated": 0,
-        "unchanged": 0, "blanked": 0, "failed": 0,
-        "errors": [Issue(None, None, None, message).as_json()], "warnings": [],
-    }  # fmt: skip
 
 
 def _job(row: tuple) -> Job:

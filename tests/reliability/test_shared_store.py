@@ -95,10 +95,10 @@ def test_an_import_whose_plan_went_stale_before_its_write_plans_again_and_goes_t
     file between this import's planning and its write. Before the fix, the script got exit 1 and "Customers changed
     since the preview... preview the import again", a preview it never saw; now the import plans again, commits,
     and the other program's change stays."""
-    import cli.import_cmd as import_command
+    import services.imports as import_command
     from core.values import DateFormat
     from store.db import Store
-    from store.edits import save_customer
+    from services.edit import save_customer
     from store.fields import catalogue
     from store.query import get_customer
     from store.users import resolve_user

@@ -193,6 +193,34 @@ async def test_a_file_that_is_not_a_table_shows_its_message(demo_db, folder):
     assert import_batches(demo_db) == []
 
 
+async def test_failed_rows_are_never_saved_over_the_file_being_imported_or_the_store(demo_db, folder):
+    """The interface's save goes through the import service's rule, as `custbook import --errors-out` does
+    (tests/services/test_output_targets.py): the same sentence in the error dialog, and nothing written."""
+    source = folder / "mixed.csv"
+    before_source = source.read_bytes()
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "mixed.csv")
+        preview = app.screen
+        await pilot.press("c")
+        await confirm(pilot, "1 customer created")
+        for target, sentence in ((source, "is the file being imported"), (demo_db, "is the store custbook")):
+            box = preview.query_one("#failed-path")
+            box.value = str(target)
+            box.focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, ErrorDialog), target
+            assert sentence in " ".join(text_of(dialog, "#message").split())
+            await pilot.press("enter")
+            await settle(pilot)
+    assert source.read_bytes() == before_source
+    assert not (folder / "mixed-failed-rows.csv").exists()
+    assert customer(demo_db, NEW_ID) is not None  # still the store, with the commit in it: the saves left it alone
+
+
 async def test_strict_with_a_failing_row_commits_nothing(demo_db, folder):
     before = customer(demo_db, "C0000001")
     app = make_app(demo_db)
@@ -315,7 +343,7 @@ async def test_a_store_changed_since_the_preview_is_refused_then_previewed_again
 
 
 async def test_escape_cancels_the_reading(demo_db, folder, monkeypatch):
-    import tui.screens.import_screen as import_screen
+    import services.imports as import_service
 
     release = threading.Event()
 
@@ -323,7 +351,7 @@ async def test_escape_cancels_the_reading(demo_db, folder, monkeypatch):
         release.wait(10)
         return plan_import(*args, **kwargs)
 
-    monkeypatch.setattr(import_screen, "plan_import", slow_plan)
+    monkeypatch.setattr(import_service, "plan_import", slow_plan)  # the screen plans through the service
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_import(pilot, [])

@@ -2,7 +2,7 @@
 
 Owns the diff preview of one `ImportPlan` (the counts, and tabs for new records, field-by-field updates, fields
 being erased, unchanged records, errors and warnings), the commit (confirmation naming what will change, then
-`store.apply.apply_plan` in a worker), a fresh plan when the store changed meanwhile, and the result: the batch
+`services.imports.commit` in a worker), a fresh plan when the store changed meanwhile, and the result: the batch
 ID, the failed rows saved as a CSV to fix and re-import, the results e-mailed when addresses were given. The plan
 shown is the plan committed: this screen never re-reads the file.
 
@@ -26,9 +26,8 @@ from textual.widgets import Button, DataTable, Footer, Input, ProgressBar, Stati
 
 from core.errors import Conflict, CustbookError
 from core.plan import ImportPlan, Policy
-from store.apply import BatchResult, apply_plan
-from store.planner import plan_import
-from tui.import_options import email_results, failed_rows_path, save_failed_rows
+from services import imports
+from services.imports import ImportOutcome
 from tui.import_rows import TABS, PlanRows, blanked_banner, commit_question, counts_text, outcome, plan_note, plural
 from tui.session import Session
 from tui.widgets.grid import safe_text
@@ -53,7 +52,7 @@ class ImportPreview(Screen[str | None]):
 
     @dataclass
     class Committed(Message):
-        result: BatchResult
+        result: ImportOutcome
 
     @dataclass
     class Planned(Message):
@@ -87,7 +86,7 @@ class ImportPreview(Screen[str | None]):
         self.source = source  # "UTF-8, comma-delimited, 12 rows", as read
         self.busy = ""  # "commit" or "plan" while a worker runs
         self.stale = False  # the store changed since this plan: commit refused until previewed again
-        self.done: BatchResult | None = None  # set once the commit ran
+        self.done: ImportOutcome | None = None  # set once the commit ran
         self._generation = 0
         self.rows: PlanRows  # the tabs' lines of `plan`, made when it is shown
         self._details: dict[str, list[str]] = {}  # per filled tab, the sentence of each line
@@ -132,7 +131,7 @@ class ImportPreview(Screen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#failed-path", Input).value = str(failed_rows_path(self.path))
+        self.query_one("#failed-path", Input).value = str(imports.failed_rows_path(self.path))
         self.query_one("#tabs", TabbedContent).get_tab("blanked").add_class("danger")
         self._show_plan()
 
@@ -265,7 +264,8 @@ class ImportPreview(Screen[str | None]):
     @work(thread=True, exclusive=True, group="import-commit")
     def _commit(self, plan: ImportPlan) -> None:
         try:
-            result = apply_plan(self.session.store, plan, user=self.session.user)
+            # The user saw this plan: a store changed meanwhile is shown as such (Conflict), never quietly re-planned.
+            result = imports.commit(self.session.store, plan, user=self.session.user, replan_if_stale=False)
         except CustbookError as exc:
             self.post_message(self.Failed(exc, "commit"))
             return
@@ -273,14 +273,11 @@ class ImportPreview(Screen[str | None]):
         if self.emails:
             self._email(plan, result)
 
-    def _email(self, plan: ImportPlan, result: BatchResult) -> None:
+    def _email(self, plan: ImportPlan, result: ImportOutcome) -> None:
         """As `custbook import --email`: a message that is not sent is a warning; the import stands."""
-        from services.mail import MailNotSent
-
-        try:
-            email_results(plan, result.batch, self.emails)
-        except MailNotSent as exc:
-            text = f"The results were not e-mailed ({exc.reason}); the import is not affected."
+        mailed = imports.email_results(result, self.emails)
+        if mailed.problem is not None:
+            text = f"The results were not e-mailed ({mailed.problem}); the import is not affected."
             self.app.call_from_thread(self.app.notify, text, severity="warning", markup=False)
             return
         self.app.call_from_thread(self.app.notify, f"E-mailed the results to {', '.join(self.emails)}.", markup=False)
@@ -311,10 +308,7 @@ class ImportPreview(Screen[str | None]):
     def _plan(self, generation: int, old: ImportPlan) -> None:
         session = self.session
         try:
-            plan = plan_import(
-                session.store, old.raw, user=session.user, entity=session.entity, options=old.options,
-                policy=old.policy,
-            )  # fmt: skip
+            plan = imports.replan(session.store, old, user=session.user)
         except CustbookError as exc:
             self.post_message(self.Failed(exc, "plan"))
             return
@@ -354,7 +348,9 @@ class ImportPreview(Screen[str | None]):
     @work(thread=True, exclusive=True, group="import-save")
     def _save(self, plan: ImportPlan, target: Path) -> None:
         try:
-            written = save_failed_rows(plan, target, source=self.path)
+            written = imports.save_failed_rows(
+                plan.failed_rows_file(), target, store=self.session.store, source=self.path
+            )
         except CustbookError as exc:
             self.post_message(self.Failed(exc, "save"))
             return

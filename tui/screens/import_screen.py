@@ -3,9 +3,9 @@
 Owns the first stages of an import in the interface: the file (a browser rooted at the current folder, or a typed
 path), the options (date format, encoding, what to do with failed rows, process offline, e-mail addresses), and
 the worker that reads and plans the file (or checks and queues it as a job). It never writes customers: the
-preview (`import_preview.py`) commits. Reading and planning go through the same functions as `custbook import`
-(`tui/import_options.py`, `formats.reader`, `store.planner`, `store.jobs`), so what the preview shows is what the
-command line would do.
+preview (`import_preview.py`) commits. Reading, planning and queueing are the import service's
+(`services.imports`, `services.jobs`), the very functions `custbook import` calls, so what the preview shows is
+what the command line would do.
 """
 
 from __future__ import annotations
@@ -27,11 +27,9 @@ from textual.worker import Worker, get_current_worker
 from core.errors import CustbookError
 from core.plan import ImportPlan, Policy
 from core.values import DateFormat
-from formats.reader import MAX_ROWS, read_bytes, read_file
+from services import imports, jobs
+from services.imports import ENCODINGS, describe_source, import_refusal
 from services.mail import check_header_text, parse_addresses
-from store.jobs import JobOptions, submit_job
-from store.planner import plan_import
-from tui.import_options import ENCODINGS, describe_source, import_refusal, parse_options
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
@@ -70,6 +68,10 @@ class ImportRequest:
     policy: Policy
     offline: bool
     emails: tuple[str, ...]
+
+    @property
+    def options(self) -> imports.ImportOptions:
+        return imports.ImportOptions(date_format=self.date_format, encoding=self.encoding, policy=self.policy)
 
 
 class ImportScreen(Screen[str | None]):
@@ -292,14 +294,12 @@ class ImportScreen(Screen[str | None]):
             if request.offline:
                 self._queue(generation, request)
                 return
-            raw = read_file(request.path, encoding=request.encoding)
+            options = request.options
+            raw = imports.read_source(request.path, options)
             if worker.is_cancelled:
                 return
             self.post_message(self.Stage(generation, f"Comparing {len(raw.rows):,} rows with the store…"))
-            options = parse_options(request.date_format, raw)
-            plan = plan_import(
-                session.store, raw, user=session.user, entity=session.entity, options=options, policy=request.policy
-            )
+            plan = imports.plan(session.store, raw, user=session.user, entity=session.entity, options=options)
         except CustbookError as exc:
             self.post_message(self.Failed(generation, exc))
             return
@@ -309,25 +309,16 @@ class ImportScreen(Screen[str | None]):
     def _queue(self, generation: int, request: ImportRequest) -> None:
         """As `custbook import --offline`: the file is checked now (one that cannot be read is rejected at once)
         and its bytes queued with the options, the user and the addresses."""
-        # The CLI's own reading of a job's bytes (missing, folder, too big: the same rejections in words).
-        from services.imports import file_bytes
-
-        data = file_bytes(request.path)
-        raw = read_bytes(data, name=request.path.name or str(request.path), encoding=request.encoding)
-        if get_current_worker().is_cancelled:
-            return
-        self.post_message(self.Stage(generation, f"Queueing {len(raw.rows):,} rows…"))
-        options = JobOptions(request.date_format, request.encoding, request.policy, MAX_ROWS)
-        job = submit_job(
+        self.post_message(self.Stage(generation, f"Checking and queueing {safe_text(request.path.name)}…"))
+        job = jobs.submit(
             self.session.store,
-            data=data,
-            file_name=raw.name,
-            options=options,
+            request.path,
             user=self.session.user,
             entity=self.session.entity,
+            options=request.options,
             emails=request.emails,
         )
-        self.post_message(self.Queued(generation, job.id, raw.name))
+        self.post_message(self.Queued(generation, job.id, job.file_name))
 
     def on_import_screen_stage(self, message: Stage) -> None:
         if message.generation == self._generation:

@@ -18,7 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from core.errors import CustbookError
-from services.mail import describe_issue, failed_rows_name, outcome
+from core.wording import describe_issue, outcome
+from services.mail import failed_rows_name
 from store.jobs import Job, failed_rows_of, get_job
 from tui.screens.jobs import SHOWN_ISSUES, count, issues, mail_line, plural, shorten
 from tui.session import Session
@@ -213,17 +214,17 @@ class JobResultScreen(Screen[None]):
         from services.jobs import deliver  # the delivery `custbook jobs resend` runs: sends, records the status
 
         try:
-            problem = deliver(self.session.store, job)
+            mailed = deliver(self.session.store, job)
             again = get_job(self.session.store, job.id, user=self.session.user)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return
-        if problem is None:
+        if mailed.sent:
             text, severity = f"E-mailed the results of {job.id} to {', '.join(job.emails)}.", "information"
         else:
-            text, severity = f"The results of {job.id} were not sent: {problem.reason}. The job keeps them.", "warning"
+            text, severity = f"The results of {job.id} were not sent: {mailed.problem}. The job keeps them.", "warning"
         # Told by the app, so the user hears the outcome even after leaving this screen meanwhile.
-        title = "E-mail sent" if problem is None else "E-mail not sent"
+        title = "E-mail sent" if mailed.sent else "E-mail not sent"
         self.app.call_from_thread(self.app.notify, safe_text(text), title=title, severity=severity, markup=False)
         self.post_message(self.Resent(again))
 

@@ -1,4 +1,4 @@
-"""Jobs in the store (store/jobs.py): queueing, the atomic claim, a claim taken over after the timeout, and the
+"""Jobs (services/jobs.py over store/jobs.py and store/job_worker.py): queueing, the atomic claim, a claim taken over after the timeout, and the
 import applied at most once, in the same transaction as the job's final state.
 
 In-process, on a throwaway store; the same guarantees across real processes (two workers, a worker killed with
@@ -15,6 +15,7 @@ from csv_files import csv_bytes
 
 from core.errors import InvalidValue, PermissionDenied, UsageError
 from core.plan import Policy
+from services import jobs as job_service
 from store import job_worker, jobs
 from store.db import Store
 from store.history import list_batches
@@ -49,7 +50,7 @@ def test_a_queued_job_is_claimed_run_and_keeps_its_results(store: Store, alice: 
     claim = job_worker.claim_next(store, "host:1")
     assert claim is not None and claim.data == GOOD and claim.attempt == 1
     assert jobs.get_job(store, "J1", user=ADMIN).state is JobState.RUNNING
-    done = job_worker.run_claimed(store, claim)
+    done = job_service.run_claimed(store, claim)
     assert done is not None and done.state is JobState.DONE
     assert done.result is not None
     assert {k: done.result[k] for k in ("status", "batch", "job", "rows", "created", "failed")} == {
@@ -82,9 +83,9 @@ def test_a_stale_claim_is_taken_over_and_the_slow_worker_writes_nothing(store: S
     again = job_worker.claim_next(store, "host:2", timeout=0.01)  # host:1 sent no heartbeat for longer than the timeout
     assert again is not None and again.job.number == slow.job.number and again.attempt == 2
     # The slow worker wakes up: its claim is gone, so it writes nothing at all.
-    assert job_worker.run_claimed(store, slow) is None
+    assert job_service.run_claimed(store, slow) is None
     assert _customers(store) == [] and list_batches(store, user=ADMIN) == []
-    done = job_worker.run_claimed(store, again)
+    done = job_service.run_claimed(store, again)
     assert done is not None and done.claimed_by == "host:2" and done.attempts == 2
     assert [b.id for b in list_batches(store, user=ADMIN)] == ["B1"]
 
@@ -101,11 +102,11 @@ def test_the_apply_and_the_jobs_final_state_are_one_transaction(
 
     monkeypatch.setattr(job_worker, "_finish", crash)
     with pytest.raises(RuntimeError):
-        job_worker.run_claimed(store, claim)
+        job_service.run_claimed(store, claim)
     assert _customers(store) == [] and list_batches(store, user=ADMIN) == []
     assert jobs.get_job(store, "J1", user=ADMIN).state is JobState.RUNNING  # claimed again after the timeout
     monkeypatch.undo()
-    assert job_worker.run_claimed(store, claim) is not None
+    assert job_service.run_claimed(store, claim) is not None
     assert [b.id for b in list_batches(store, user=ADMIN)] == ["B1"]
 
 
@@ -127,7 +128,7 @@ def test_strict_with_failing_rows_and_unreadable_files_fail_without_writing(stor
     _submit(store, alice, data=b"", file_name="empty.csv")
     results = []
     while (claim := job_worker.claim_next(store, "host:1")) is not None:
-        results.append(job_worker.run_claimed(store, claim))
+        results.append(job_service.run_claimed(store, claim))
     strict, empty = results
     assert strict is not None and strict.state is JobState.FAILED and strict.batch is None
     assert strict.result is not None and strict.result["status"] == "rejected" and strict.result["failed"] == 1
@@ -147,7 +148,7 @@ def test_a_user_without_import_permissions_by_run_time_fails_the_job(store: Stor
     add_user(store, "bob", UserType.EMPLOYEE, frozenset(), by=alice)  # his permissions go before the job runs
     claim = job_worker.claim_next(store, "host:1")
     assert claim is not None
-    job = job_worker.run_claimed(store, claim)
+    job = job_service.run_claimed(store, claim)
     assert job is not None and job.state is JobState.FAILED
     assert "bob may not" in str(job.result)
     assert _customers(store) == []
@@ -176,7 +177,7 @@ def test_the_brief_list_has_the_counts_without_the_errors(store: Store, alice: U
     _submit(store, alice, emails=("a@b.co",))
     _submit(store, alice, file_name="later.csv")
     claim = job_worker.claim_next(store, "host:1")
-    assert claim is not None and job_worker.run_claimed(store, claim) is not None
+    assert claim is not None and job_service.run_claimed(store, claim) is not None
     brief, whole = jobs.list_jobs_brief(store, user=ADMIN), jobs.list_jobs(store, user=ADMIN)
     assert [(j.id, j.state, j.file_name) for j in brief] == [
         ("J2", JobState.QUEUED, "later.csv"), ("J1", JobState.DONE, "c.csv"),

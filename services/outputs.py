@@ -1,0 +1,50 @@
+"""Where custbook may write a file: the one rule every output (export, failed rows, backup, a job's results)
+goes through, from the command line, the interface and the worker alike.
+
+No output may land on the open store, its write-ahead log, or a file being imported: an export written over the
+store would replace every customer, user and batch with a CSV; failed rows written over their own source would
+replace the user's file. Such a target is refused with one sentence (exit 2) before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from core.errors import UsageError
+
+
+def _same(a: Path, b: Path) -> bool:
+    """True when `a` and `b` name one file: the same resolved path (symbolic links followed), or, for files that
+    exist, the same inode (hard links, bind mounts)."""
+    try:
+        if a.expanduser().resolve() == b.expanduser().resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def store_files(store_path: Path) -> tuple[Path, ...]:
+    """The files of a DuckDB store that an output must never replace: the store and its write-ahead log."""
+    return (store_path, store_path.with_name(store_path.name + ".wal"))
+
+
+def check_output(target: Path, *, what: str, store_path: Path | None = None, inputs: Iterable[Path] = ()) -> None:
+    """Refuse `target` (exit 2, nothing written) when it is the store, its log, or one of `inputs`.
+    `what` names the output in the sentence: 'the failed rows', 'the export'."""
+    if store_path is not None:
+        for protected in store_files(store_path):
+            if _same(target, protected):
+                raise UsageError(
+                    f"{target} is the store custbook is working on: writing {what} there would replace every "
+                    "customer, user and batch in it",
+                    "Choose another file name",
+                )
+    for source in inputs:
+        if _same(target, source):
+            raise UsageError(
+                f"{target} is the file being imported: writing {what} there would replace it",
+                "Choose another file name",
+            )

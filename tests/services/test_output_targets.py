@@ -1,0 +1,91 @@
+"""No output of custbook lands on the open store, its write-ahead log or the file being imported (issue 12): the
+failed rows of `custbook import --errors-out`, of `custbook jobs show --errors-out` and of the interface's preview
+(tests/tui/test_import_flow.py) are refused by one rule, `services.outputs.check_output`, with one sentence, exit 2,
+and nothing touched. The sentence is written only there, so a caller that refuses with it uses the service."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from services import jobs as job_service
+from services.imports import ImportOptions
+from store.db import Store
+from store.history import list_batches
+from store.users import resolve_user
+
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = [["CUSTOMERID", "NAME", "PRINTAS", "EMAIL1"], ["C1", "Ann", "Ann", "a@x.org"], ["C2", "Bo", "Bo", "bo@"]]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_import_errors_out_onto_the_file_being_imported_is_refused_and_the_file_kept(cli, db, write_csv):
+    assert cli("init").code == 0
+    source = write_csv(ROWS, name="in.csv")
+    before = _digest(source)
+    result = cli("import", str(source), "--errors-out", str(source))
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        f"custbook: {source} is the file being imported: writing the failed rows there would replace it. "
+        "Choose another file name."
+    ]
+    assert _digest(source) == before
+    assert list_batches(Store(db), user=resolve_user(Store(db), "alice")) == []  # refused before anything ran
+
+
+def test_the_same_file_by_another_name_is_refused_too(cli, db, write_csv, tmp_path):
+    assert cli("init").code == 0
+    source = write_csv(ROWS, name="in.csv")
+    link = tmp_path / "link.csv"
+    link.symlink_to(source)
+    result = cli("import", str(source), "--errors-out", str(tmp_path / "." / "link.csv"))
+    assert result.code == 2 and "is the file being imported" in result.err
+
+
+def test_import_errors_out_onto_the_store_or_its_log_is_refused(cli, db, write_csv):
+    assert cli("init").code == 0
+    source = write_csv(ROWS, name="in.csv")
+    before = _digest(db)
+    for target in (db, db.with_name(db.name + ".wal")):
+        result = cli("import", str(source), "--errors-out", str(target))
+        assert result.code == 2, result.err
+        assert "is the store custbook is working on" in result.err
+    assert _digest(db) == before
+
+
+def test_a_good_target_still_gets_the_failed_rows(cli, write_csv, tmp_path):
+    assert cli("init").code == 0
+    source = write_csv(ROWS, name="in.csv")
+    result = cli("import", str(source), "--errors-out", str(tmp_path / "fix-me.csv"))
+    assert result.code == 1 and "Saved 1 failed row" in result.err
+    assert b"bo@" in (tmp_path / "fix-me.csv").read_bytes()
+
+
+def test_jobs_show_errors_out_onto_the_store_is_refused(cli, db, write_csv, tmp_path):
+    assert cli("init").code == 0
+    store = Store(db)
+    alice = resolve_user(store, "alice")
+    job_service.submit(store, write_csv(ROWS, name="in.csv"), user=alice, entity=None, options=ImportOptions())
+    assert cli("jobs", "run", "--once").code == 0
+    before = _digest(db)
+    result = cli("jobs", "show", "J1", "--errors-out", str(db))
+    assert result.code == 2 and "is the store custbook is working on" in result.err
+    assert _digest(db) == before
+    assert cli("jobs", "show", "J1", "--errors-out", str(tmp_path / "J1.csv")).code == 0
+    assert b"bo@" in (tmp_path / "J1.csv").read_bytes()
+
+
+def test_the_refusals_are_written_once_in_the_service():
+    """The sentences exist in one module: the command line, the interface and the worker cannot refuse with them
+    unless they go through it."""
+    sentences = ("is the file being imported", "is the store custbook is working on")
+    found = {
+        str(path.relative_to(ROOT))
+        for package in ("core", "formats", "store", "services", "cli", "tui")
+        for path in (ROOT / package).rglob("*.py")
+        if any(s in path.read_text(encoding="utf-8") for s in sentences)
+    }
+    assert found == {"services/outputs.py"}
