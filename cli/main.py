@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from cli.terminal import guarded_output
 from core.errors import CustbookError, UsageError
@@ -42,7 +43,7 @@ def default_user() -> str:
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as our one-sentence UsageError (exit 2)."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         choice = re.match(r"argument (?:command|action): invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if choice:
             raise UsageError(f"'{choice[1]}' is not a {self.prog} command", f"Use one of: {choice[2]}")
@@ -51,10 +52,10 @@ class _Parser(argparse.ArgumentParser):
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # On sub-commands the defaults are SUPPRESS, so an option given before the sub-command is not overwritten.
-    kw = {} if top else {"default": argparse.SUPPRESS}
-    parser.add_argument("--db", metavar="PATH", help="the store (a DuckDB file)", **({"default": None} | kw))
-    parser.add_argument("--user", metavar="NAME", help="the acting user", **({"default": None} | kw))
-    parser.add_argument("--entity", metavar="ID", help="work inside an entity", **({"default": None} | kw))
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--db", metavar="PATH", help="the store (a DuckDB file)", default=default)
+    parser.add_argument("--user", metavar="NAME", help="the acting user", default=default)
+    parser.add_argument("--entity", metavar="ID", help="work inside an entity", default=default)
 
 
 def build_parser() -> argparse.ArgumentParser:

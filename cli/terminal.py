@@ -52,7 +52,7 @@ class Guard:
 
     def install(self) -> None:
         self._saved = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = GuardedStream(sys.stdout), GuardedStream(sys.stderr)  # type: ignore[assignment]
+        sys.stdout, sys.stderr = GuardedStream(sys.stdout), GuardedStream(sys.stderr)
 
     def remove(self) -> None:
         if self._saved is not None:

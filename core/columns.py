@@ -6,7 +6,7 @@ as list comprehensions over builtins, and once per distinct cell when a column r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import repeat
 
 from core.catalogue import ENUM_SYNONYMS, Field, FieldType
@@ -75,7 +75,7 @@ def _column_parser(field: Field, options: ParseOptions) -> ColumnParser:
                 problems = [
                     (i, f"{field.label} is {len(v):,} characters long; it can hold at most {limit:,}. Shorten it")
                     for i, v in enumerate(values)
-                    if v is not None and len(v) > limit  # type: ignore[arg-type]
+                    if isinstance(v, str) and len(v) > limit
                 ]
                 for i, _ in problems:
                     values[i] = None  # as for any cell that fails
@@ -84,7 +84,7 @@ def _column_parser(field: Field, options: ParseOptions) -> ColumnParser:
         return parse_text
     if kind in (FieldType.BOOL, FieldType.ENUM):
         one = parser_for(field, options)
-        words: dict[str, Value] = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
+        words: Mapping[str, Value] = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
         if kind is FieldType.ENUM:
             words = {v.casefold(): v for v in field.values} | dict(ENUM_SYNONYMS.get(field.id, {}))
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The most customer rows one import file may hold: a rule of the import, so readers (formats/), queued jobs
+# (store/) and the front ends share it from here.
+MAX_ROWS = 25000
+
 
 class Severity(StrEnum):
     ERROR = "error"

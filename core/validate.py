@@ -137,15 +137,15 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
 
     parsed: list[ParsedRow] = []
     failed: set[int] = set()
-    for index, (raw, values) in enumerate(zip(rows, zip(*columns))):
-        if values[0] is None and index not in problems:
+    for index, (raw, row_values) in enumerate(zip(rows, zip(*columns))):
+        if row_values[0] is None and index not in problems:
             problems[index].append(
                 Issue(raw.number, "CUSTOMERID", "", "The Customer ID is empty. Give every row its ID")
             )
         if index in problems:
             failed.add(raw.number)
         else:
-            parsed.append(ParsedRow(raw.number, values))
+            parsed.append(ParsedRow(raw.number, row_values))
     errors = [issue for index in sorted(problems) for issue in problems[index]]
 
     # The same ID twice: neither row can be trusted to be the one meant.

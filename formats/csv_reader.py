@@ -19,7 +19,7 @@ from itertools import repeat
 
 from core.bulk import gc_paused
 from core.errors import FileRejected, InvalidValue
-from core.table import RawRow, RawTable
+from core.table import MAX_ROWS, RawRow, RawTable
 from formats.filekinds import describe_binary, empty_file, not_a_table, too_many_rows
 
 # A single cell may be megabytes long (the length check is a later stage); the default limit is 128 KiB.
@@ -51,7 +51,7 @@ _SPLITLINES_EXTRA = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _ODD_INSIDE_WORDS = frozenset("ƒ†‡‰ˆ˜•")  # never next to a letter in real text; common code page misreadings
 
 
-def read_csv(data: bytes, *, name: str, encoding: str = "auto", max_rows: int = 25000) -> RawTable:
+def read_csv(data: bytes, *, name: str, encoding: str = "auto", max_rows: int = MAX_ROWS) -> RawTable:
     """Read a CSV (or tab-separated "Unicode text") file held in memory.
 
     `encoding` is "auto" or any Python codec name (common spellings accepted). Raises `FileRejected` for a
@@ -117,10 +117,10 @@ def _decode_auto(data: bytes, name: str) -> tuple[str, str]:
                 raise not_a_table(name, "binary data, not text")
             return _strict(data, codec, label, name, forced=False), label
     if b"\x00" in data:
-        codec = _bomless_utf16(data)
-        if codec:
+        utf16 = _bomless_utf16(data)
+        if utf16:
             try:
-                return data.decode(codec), encoding_label(codec)
+                return data.decode(utf16), encoding_label(utf16)
             except UnicodeDecodeError:
                 pass
         raise not_a_table(name, "binary data, not text")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 from fpdf.util import escape_parens
 
 from core.catalogue import Field, FieldType
@@ -74,6 +75,13 @@ class _Printable(dict[int, int]):
         return self[code]
 
 
+def _embedded_font(pdf: FPDF) -> TTFFont:
+    """The current font, always our embedded DejaVu (fpdf2 types it as any font or none)."""
+    font = pdf.current_font
+    assert isinstance(font, TTFFont), f"expected the embedded {_FAMILY} font, not {font!r}"
+    return font
+
+
 class _Widths(dict[str, float]):
     """Advance width of each character in millimetres at 1 pt, read once from the font's metrics."""
 
@@ -105,7 +113,7 @@ class _Face:
 
     def __init__(self, pdf: FPDF, style: str) -> None:
         pdf.set_font(_FAMILY, style)
-        font = pdf.current_font
+        font = _embedded_font(pdf)
         self.style = style
         self._printable = _Printable(font.cmap)
         self._width_of = _Widths(font.cw).__getitem__
@@ -284,7 +292,7 @@ class _Grid:
 
     def row(self, cells: Sequence[str]) -> None:
         width, wrap = self.regular.width, self.regular.wrap
-        parts = [
+        parts: list[Sequence[str]] = [
             ()
             if not text
             else [text]
@@ -339,7 +347,7 @@ class _Grid:
     def _select(self, style: str) -> None:
         """Make a style of the font current on the page, as text() does before its first line on a page."""
         self.pdf.set_font(_FAMILY, style, self.size)
-        self.pdf._out(self.pdf._set_font_for_page(self.pdf.current_font, self.size))
+        self.pdf._out(self.pdf._set_font_for_page(_embedded_font(self.pdf), self.size))
 
     def _next_page(self) -> None:
         self.finish()

@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from core.errors import FileRejected, InvalidValue
-from core.table import RawTable
+from core.table import MAX_ROWS, RawTable  # MAX_ROWS is also read from here (services/imports.py)
 from formats.csv_reader import read_csv
 from formats.xlsx_reader import is_xlsx, read_xlsx
 
-MAX_ROWS = 25000
 MAX_BYTES = 200 * 1024 * 1024
 MAX_BYTES_ENV = "CUSTBOOK_MAX_BYTES"
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")

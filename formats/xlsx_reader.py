@@ -18,7 +18,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from core.errors import FileRejected
-from core.table import RawRow, RawTable
+from core.table import MAX_ROWS, RawRow, RawTable
 from formats.filekinds import describe_binary, empty_file, too_many_rows
 
 # Excel escapes control characters in strings as _xHHHH_ (a CR before a line break is `_x000D_`).
@@ -45,7 +45,7 @@ def is_xlsx(data: bytes) -> bool:
         return False
 
 
-def read_xlsx(data: bytes, *, name: str, max_rows: int = 25000) -> RawTable:
+def read_xlsx(data: bytes, *, name: str, max_rows: int = MAX_ROWS) -> RawTable:
     """Read the first worksheet of a workbook held in memory. Raises `FileRejected` for a file that cannot be
     imported at all. Formulas give their last computed value (the one Excel saved with the file)."""
     if not data:

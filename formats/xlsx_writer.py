@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, islice
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from core.catalogue import Field, FieldType
 from core.values import DateFormat, Value
@@ -113,6 +113,10 @@ class XlsxWriter:
                 archive.writestr(info, data)
 
 
+# Turns a column's value (never None) and the row number into the cell's XML ("" for no cell).
+_CellWriter = Callable[[Any, str], str]
+
+
 @dataclass(frozen=True)
 class _Styles:
     money: int
@@ -184,7 +188,10 @@ class _Shell:
 
 
 def _write_rows(
-    member: BinaryIO, rows: Iterable[tuple[Value, ...]], cells: list[Callable], progress: Callable[[int], None] | None
+    member: IO[bytes],
+    rows: Iterable[tuple[Value, ...]],
+    cells: list[_CellWriter],
+    progress: Callable[[int], None] | None,
 ) -> int:
     pending: list[str] = []
     count = 0
@@ -200,11 +207,11 @@ def _write_rows(
     return count
 
 
-def _cell_writers(columns: Iterable[Field], date_format: DateFormat, styles: _Styles) -> list[Callable]:
+def _cell_writers(columns: Iterable[Field], date_format: DateFormat, styles: _Styles) -> list[_CellWriter]:
     """One function per column turning a value (never None) and a row number into that cell's XML ("" for none)."""
     from openpyxl.utils import get_column_letter
 
-    def for_column(field: Field, col: str) -> Callable[[Any, str], str]:
+    def for_column(field: Field, col: str) -> _CellWriter:
         money, day, moment = styles.money, styles.date, styles.moment
         quoted = f' s="{styles.quoted}"'
 

@@ -88,7 +88,7 @@ def _condition(f: Filter, catalogue: Catalogue, date_format: DateFormat) -> tupl
         fn = "contains" if f.op is Op.CONTAINS else "starts_with"
         return f"{fn}(lower(CAST({col} AS VARCHAR)), lower(?))", [f.value]
     if textual:
-        value = f.value.strip()
+        value: object = f.value.strip()
         compare = {Op.EQ: "=", Op.NE: "=", Op.LT: "<", Op.GT: ">"}[f.op]
         cond = f"lower({col}) {compare} lower(?)"
     else:

@@ -44,8 +44,12 @@ def safe_text(text: str) -> str:
 class RowSource(Protocol):
     """What the grid shows: its columns, how many rows, and a way to read rows (called in a worker thread)."""
 
-    columns: tuple[Field, ...]
-    total: int
+    # Read-only: the grid never sets them, so a source may offer them as attributes or properties.
+    @property
+    def columns(self) -> tuple[Field, ...]: ...
+
+    @property
+    def total(self) -> int: ...
 
     def rows(self, offset: int, limit: int) -> Sequence[tuple[Value, ...]]: ...
 
