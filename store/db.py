@@ -29,6 +29,20 @@ _WRITE_LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
+# Stores whose layout this process has checked (and upgraded if needed), by file identity: path, inode, size and
+# modification time. A store is checked when this process first opens it, not on every read and write; a file
+# replaced or changed by another program (a restored backup, an older custbook) is a new identity, checked again.
+_SCHEMA_CHECKED: set[tuple[str, int, int, int]] = set()
+
+
+def _identity(path: Path) -> tuple[str, int, int, int] | None:
+    try:
+        info = path.stat()
+        return (str(path.resolve()), info.st_ino, info.st_size, info.st_mtime_ns)
+    except OSError:
+        return None
+
+
 def _write_lock(path: Path) -> threading.Lock:
     key = str(path.resolve())
     with _LOCKS_GUARD:
@@ -198,6 +212,11 @@ class Store:
         except OSError:
             return PRIVATE_UMASK
 
+    def _checked(self) -> None:
+        identity = _identity(self.path)
+        if identity is not None:
+            _SCHEMA_CHECKED.add(identity)
+
     @contextmanager
     def read(self, *, warm: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection for reading. The schema is brought up to date first, so callers see the current layout.
@@ -208,11 +227,13 @@ class Store:
 
         con = self._connect(read_only=True)
         try:
-            if needs_upgrade(con):
-                con.close()
-                with self.write() as wcon:
-                    ensure_schema(wcon)
-                con = self._connect(read_only=True)
+            if _identity(self.path) not in _SCHEMA_CHECKED:
+                if needs_upgrade(con):
+                    con.close()
+                    with self.write() as wcon:
+                        ensure_schema(wcon)
+                    con = self._connect(read_only=True)
+                self._checked()
             yield con
         finally:
             if warm:
@@ -244,7 +265,8 @@ class Store:
 
         with self.exclusive() as con:
             try:
-                ensure_schema(con)
+                if _identity(self.path) not in _SCHEMA_CHECKED:
+                    ensure_schema(con)
                 con.execute("BEGIN TRANSACTION")
                 try:
                     yield con
@@ -262,3 +284,5 @@ class Store:
                 if _is_lock_error(exc):
                     raise StoreBusy(f"The store {self.path} is in use by another program", "Try again") from None
                 raise
+        # Closing the connection checkpoints the file (a new identity): this process wrote it with today's layout.
+        self._checked()

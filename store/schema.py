@@ -2,20 +2,22 @@
 
 Owns every CREATE/ALTER statement. A store written by this version must open in every later one: each change to
 the layout is a new entry in MIGRATIONS, applied in order inside one transaction, never an edit of an old entry.
+Each entry is frozen: it uses only SQL text and the small constants written beside it, never today's catalogue or
+another store module, so an old step means the same thing in every later version.
 Customer columns come from the field catalogue (standard and read-only fields) plus one column per custom field,
 added by `store.fields` with ALTER TABLE.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from collections.abc import Callable
-from dataclasses import replace
 
 import duckdb
 
-from core.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS
 from core.errors import StoreUnreadable
-from core.values import DateFormat
 
 SCHEMA_VERSION = 4
 
@@ -24,19 +26,60 @@ SCHEMA_VERSION = 4
 INTERNAL_COLUMNS = ("ROWVERSION",)
 
 
-def _customer_columns() -> str:
-    cols = []
-    for f in STANDARD_FIELDS + READ_ONLY_FIELDS:
-        not_null = " NOT NULL" if f.id in ("CUSTOMERID", "RECORDNO") else ""
-        cols.append(f'"{f.id}" {f.type.sql_type}{not_null}')
-    cols.append('"ROWVERSION" BIGINT NOT NULL DEFAULT 1')
-    return ",\n    ".join(cols)
+# The customers table as layout 1 created it. Frozen text, not built from today's catalogue: an old migration must
+# mean the same thing whatever later versions add to the catalogue (they add columns with new migrations).
+_V1_CUSTOMERS = """CREATE TABLE customers (
+    "CUSTOMERID" VARCHAR NOT NULL,
+    "NAME" VARCHAR,
+    "PRINTAS" VARCHAR,
+    "STATUS" VARCHAR,
+    "CUSTTYPE" VARCHAR,
+    "PARENTID" VARCHAR,
+    "ACCOUNTNO" VARCHAR,
+    "TERMNAME" VARCHAR,
+    "CREDITLIMIT" DECIMAL(18,2),
+    "CURRENCY" VARCHAR,
+    "PAYMETHOD" VARCHAR,
+    "DELIVERY_OPTIONS" VARCHAR,
+    "ONHOLD" BOOLEAN,
+    "ONETIME" BOOLEAN,
+    "TAXABLE" BOOLEAN,
+    "TAXID" VARCHAR,
+    "COMMENTS" VARCHAR,
+    "PREFIX" VARCHAR,
+    "FIRSTNAME" VARCHAR,
+    "LASTNAME" VARCHAR,
+    "INITIAL" VARCHAR,
+    "COMPANYNAME" VARCHAR,
+    "PHONE1" VARCHAR,
+    "PHONE2" VARCHAR,
+    "CELLPHONE" VARCHAR,
+    "FAX" VARCHAR,
+    "EMAIL1" VARCHAR,
+    "EMAIL2" VARCHAR,
+    "URL1" VARCHAR,
+    "ADDRESS1" VARCHAR,
+    "ADDRESS2" VARCHAR,
+    "CITY" VARCHAR,
+    "STATE" VARCHAR,
+    "ZIP" VARCHAR,
+    "COUNTRY" VARCHAR,
+    "RECORDNO" BIGINT NOT NULL,
+    "MEGAENTITYID" VARCHAR,
+    "TOTALDUE" DECIMAL(18,2),
+    "LAST_INVOICEDATE" DATE,
+    "WHENCREATED" TIMESTAMP,
+    "WHENMODIFIED" TIMESTAMP,
+    "CREATEDBY" VARCHAR,
+    "MODIFIEDBY" VARCHAR,
+    "ROWVERSION" BIGINT NOT NULL DEFAULT 1
+)"""
 
 
 def _v1(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SEQUENCE IF NOT EXISTS recordno_seq START 1")
     con.execute("CREATE SEQUENCE IF NOT EXISTS batch_seq START 1")
-    con.execute(f"CREATE TABLE customers (\n    {_customer_columns()}\n)")
+    con.execute(_V1_CUSTOMERS)
     con.execute(
         """CREATE TABLE custom_fields (
             id VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, label_fr VARCHAR NOT NULL, type VARCHAR NOT NULL,
@@ -91,24 +134,50 @@ def _v3(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _v4(con: duckdb.DuckDBPyConnection) -> None:
-    # Saved views now keep the dates of their filters as YYYY-MM-DD (store.viewdef.iso_date_filters). Earlier ones
-    # kept them as typed, and each export or screen read them in its own date format: 01/02/2024 meant 2 January in
-    # an export written as MM/DD/YYYY. They were checked as DD/MM/YYYY when saved: that is the meaning they keep.
-    from store.fields import load_catalogue  # (store.fields imports this module)
-    from store.viewdef import View, iso_date_filters
+# What layout 4 knew: the standard fields holding dates, the filter operators comparing by value, and the two
+# date formats a saved filter could be written in (YYYY-MM-DD, and DD/MM/YYYY, the format views were checked in).
+_V4_DATE_FIELDS = frozenset({"LAST_INVOICEDATE", "WHENCREATED", "WHENMODIFIED"})
+_V4_VALUE_OPS = frozenset({"=", "!=", "<", ">"})
+_V4_ISO = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
+_V4_DMY = re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$")
 
-    catalogue = load_catalogue(con)
-    for owner, name, public, text in con.execute("SELECT owner, name, public, definition FROM views").fetchall():
+
+def _v4_iso(text: str) -> str | None:
+    for pattern in (_V4_ISO, _V4_DMY):
+        match = pattern.match(text.strip())
+        if match:
+            try:
+                return dt.date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def _v4(con: duckdb.DuckDBPyConnection) -> None:
+    # Saved views now keep the dates of their filters as YYYY-MM-DD. Earlier ones kept them as typed, and each
+    # export or screen read them in its own date format: 01/02/2024 meant 2 January in an export written as
+    # MM/DD/YYYY. They were checked as DD/MM/YYYY when saved: that is the meaning they keep. Frozen: this step uses
+    # only what layout 4 had (no module of today's store), so it means the same thing in every later version.
+    dates = set(_V4_DATE_FIELDS)
+    dates.update(row[0] for row in con.execute("SELECT id FROM custom_fields WHERE type = 'date'").fetchall())
+    for owner, name, text in con.execute("SELECT owner, name, definition FROM views").fetchall():
         try:
-            view = View.from_json(name, owner, public, text)
-        except (ValueError, TypeError, KeyError):
+            data = json.loads(text)
+            filters = [list(f) for f in data.get("filters", ())]
+            changed = False
+            for f in filters:
+                field, op, value = f
+                if field in dates and op in _V4_VALUE_OPS and isinstance(value, str):
+                    iso = _v4_iso(value)
+                    if iso is not None and iso != value:
+                        f[2], changed = iso, True
+        except (ValueError, TypeError, KeyError, AttributeError):
             continue  # a definition this program cannot read is left as it is: an upgrade must not fail over it
-        filters = iso_date_filters(view.filters, catalogue, DateFormat.DMY_SLASH)
-        if filters != view.filters:
+        if changed:
+            data["filters"] = filters
             con.execute(
                 "UPDATE views SET definition = ? WHERE owner = ? AND name = ?",
-                [replace(view, filters=filters).definition_json(), owner, name],
+                [json.dumps(data, ensure_ascii=False), owner, name],
             )
 
 

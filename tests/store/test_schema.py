@@ -70,3 +70,39 @@ def test_a_duckdb_file_of_another_program_is_not_taken_for_a_store(tmp_path):
     con.close()
     with pytest.raises(StoreUnreadable), Store(path).read():
         pass
+
+
+def test_the_layout_is_checked_when_the_process_first_opens_the_store_not_on_every_read(tmp_path, monkeypatch):
+    store = Store(tmp_path / "s.duckdb")
+    with store.write():
+        pass
+    calls = []
+    real = schema.needs_upgrade
+    monkeypatch.setattr(schema, "needs_upgrade", lambda con: calls.append(1) or real(con))
+    fresh = Store(tmp_path / "s.duckdb")  # another Store object on the same file, as each command makes
+    for _ in range(3):
+        with fresh.read() as con:
+            con.execute("SELECT count(*) FROM customers").fetchone()
+    assert calls == []  # checked when created above, in this process
+    # Another program changes the file (here: an older custbook's layout): it is a new file, checked again.
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreUnreadable), fresh.read():
+        pass
+
+
+def test_migrations_are_frozen_they_import_no_module_of_todays_store_or_catalogue():
+    """An old migration must mean what it meant when written: schema.py may use duckdb, the standard library and
+    the error types, never the catalogue or another store module (which change with later versions)."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(schema.__file__).read_text(encoding="utf-8"))
+    ours = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            ours.add(node.module)
+        elif isinstance(node, ast.Import):
+            ours.update(alias.name for alias in node.names)
+    assert {m for m in ours if m.split(".")[0] in ("core", "store", "formats", "services")} == {"core.errors"}
