@@ -184,7 +184,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _queued(args: argparse.Namespace, job: str, file_name: str) -> None:
     if args.json:
-        summary = {
+        summary: dict[str, object] = {
             "status": Status.QUEUED.value, "batch": None, "job": job, "rows": 0, "created": 0, "updated": 0,
             "unchanged": 0, "blanked": 0, "failed": 0, "errors": [], "warnings": [],
         }  # fmt: skip

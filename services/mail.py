@@ -87,6 +87,12 @@ def parse_addresses(text: str) -> tuple[str, ...]:
 # --- the message ------------------------------------------------------------------------------------------------
 
 
+def _issues(summary: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
+    """The summary's errors or warnings (a JSON list of objects; anything else is ignored)."""
+    found = summary.get(key)
+    return [i for i in found if isinstance(i, Mapping)] if isinstance(found, list) else []
+
+
 def failed_rows_name(file_name: str) -> str:
     return f"{PurePath(file_name).stem or 'import'}-failed-rows.csv"
 
@@ -102,14 +108,14 @@ def body(
     lines = [f"The import of {file_name}{job}: {outcome(summary)}.", ""]
     if summary.get("status") != "rejected" or count(summary, "rows"):
         lines += [counts_line(summary) + ".", ""]
-    errors = [e for e in summary.get("errors", []) or [] if isinstance(e, Mapping)]
+    errors = _issues(summary, "errors")
     if errors:
         lines.append("The first errors:" if len(errors) > SHOWN_ERRORS else "Errors:")
         lines += ["- " + describe_issue(e, names) for e in errors[:SHOWN_ERRORS]]
         if len(errors) > SHOWN_ERRORS:
             lines.append(f"... and {plural(len(errors) - SHOWN_ERRORS, 'more error')}.")
         lines.append("")
-    warnings = [w for w in summary.get("warnings", []) or [] if isinstance(w, Mapping)]
+    warnings = _issues(summary, "warnings")
     if warnings:
         lines.append("Warnings:")
         lines += ["- " + describe_issue(w, names) for w in warnings[:SHOWN_ERRORS]]

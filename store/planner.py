@@ -165,14 +165,15 @@ def _build(
         found = existing.get(number)
         issues = checker.existing(row, found[1]) if found else checker.new(row)
         if parent_pos is not None and not issues:
-            issue = _parent_issue(row, values[parent_pos], links, known)
+            parent_value = values[parent_pos]
+            issue = _parent_issue(row, None if parent_value is None else str(parent_value), links, known)
             if issue:
                 issues.append(issue)
         if issues:
             errors.extend(issues)
             failed.add(number)
             continue
-        cid = values[0]
+        cid = str(values[0])  # CUSTOMERID, always the first column, is text (a row without it failed above)
         if parent_pos is not None:
             parent = values[parent_pos]
             if parent is None:

@@ -111,8 +111,10 @@ class JobResultScreen(Screen[None]):
         self.query_one("#save-row").display = bool(job.failed_rows)
         tabs = self.query_one("#tabs", TabbedContent)
         for pane in ("errors", "warnings"):
-            n = len(issues(job, pane)) if self.whole else count(result, f"{pane[:-1]}_count")
-            tabs.get_tab(pane).label = Text(f"{pane.capitalize()} {n:,}" if n is not None else pane.capitalize())
+            shown: int | None = len(issues(job, pane)) if self.whole else count(result, f"{pane[:-1]}_count")
+            tabs.get_tab(pane).label = Text(
+                f"{pane.capitalize()} {shown:,}" if shown is not None else pane.capitalize()
+            )
         self.refresh_bindings()
 
     def _fill(self, pane: str) -> None:
