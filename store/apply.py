@@ -15,15 +15,15 @@ import duckdb
 from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.errors import Conflict, PermissionDenied
-from core.plan import Action, ImportPlan, Policy
-from core.values import canonical_text
+from core.plan import Action, ImportPlan, Policy, RecordPlan
+from core.values import Value, canonical_text
 from store.db import Store, quote_ident
-from store.diff import effective_new
 from store.fields import load_catalogue
 from store.staging import ROW, stage_rows
 from store.users import Permission, User
 
 APPLY_STAGE = "apply_stage"
+CHANGED = "CHANGED_"  # the staged update rows' mask of changed fields
 
 
 @dataclass(frozen=True)
@@ -79,21 +79,34 @@ def _record_changes(con: duckdb.DuckDBPyConnection, batch: int, plan: ImportPlan
 
 
 def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue: Catalogue, user: str) -> None:
-    fields = plan.fields
-    rows = {r.row for r in plan.records if r.action is not Action.UNCHANGED}
-    stage_rows(
-        con, APPLY_STAGE, fields, catalogue, ((r.number, r.values) for r in plan.parsed.rows if r.number in rows)
-    )
-    creates = {r.row for r in plan.records if r.action is Action.CREATE}
+    """Write exactly the values of the plan's records (`FieldChange.new`, what the preview showed): the planner
+    computed them once (a blank checkbox is unticked, a new record gets each field's default), and nothing here
+    computes them again."""
     all_cols = [f for f in catalogue.ids]
     col_sql = ", ".join(quote_ident(f, catalogue) for f in all_cols)
-    present = set(fields)
+    updates = [r for r in plan.records if r.action is Action.UPDATE]
+    creates = [r for r in plan.records if r.action is Action.CREATE]
 
-    # Updates: new version of each touched row = stored row with the file's columns replaced.
+    # Updates: the new version of each changed record = the stored record with its changed fields replaced. Each
+    # staged row carries the changes' new values and a mask of which fields changed ('1' at the field's place).
+    fields = [f for f in plan.fields[1:] if catalogue[f].importable]
+    place = {fid: i for i, fid in enumerate(fields)}
+
+    def update_row(record: RecordPlan) -> tuple[int, list[Value]]:
+        values: list[Value] = [None] * len(fields)
+        mask = ["0"] * len(fields)
+        for change in record.changes:
+            values[place[change.field]], mask[place[change.field]] = change.new, "1"
+        return record.row, [record.customer_id, *values, "".join(mask) or "-"]
+
+    stage_rows(
+        con, APPLY_STAGE, ["CUSTOMERID", *fields], catalogue, map(update_row, updates), extra=((CHANGED, "VARCHAR"),)
+    )
     merged = []
     for fid in all_cols:
-        if fid in present and catalogue[fid].importable and fid != "CUSTOMERID":
-            merged.append(effective_new(fid, catalogue))
+        if fid in place:
+            col = quote_ident(fid, catalogue)
+            merged.append(f"CASE WHEN substr(s.{CHANGED}, {place[fid] + 1}, 1) = '1' THEN s.{col} ELSE c.{col} END")
         elif fid == "WHENMODIFIED":
             merged.append("now()::TIMESTAMP")
         elif fid == "MODIFIEDBY":
@@ -108,8 +121,20 @@ def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue
     con.execute('DELETE FROM customers WHERE "CUSTOMERID" IN (SELECT "CUSTOMERID" FROM apply_updates)')
     con.execute(f'INSERT INTO customers ({col_sql}, "ROWVERSION") SELECT * FROM apply_updates')
     con.execute("DROP TABLE apply_updates")
+    con.execute(f"DROP TABLE {APPLY_STAGE}")
 
     if creates:
+        # A new record: every importable field's value is in its changes (the file's, or the field's default).
+        importable = [f.id for f in catalogue.importable]
+        at = {fid: i for i, fid in enumerate(importable)}
+
+        def create_row(record: RecordPlan) -> tuple[int, list[Value]]:
+            values: list[Value] = [None] * len(importable)
+            for change in record.changes:
+                values[at[change.field]] = change.new
+            return record.row, values
+
+        stage_rows(con, APPLY_STAGE, importable, catalogue, map(create_row, creates))
         params: dict[str, object] = {"user": user, "entity": plan.entity}
 
         def default(fid: str) -> str:
@@ -119,9 +144,8 @@ def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue
         values = []
         for fid in all_cols:
             field = catalogue[fid]
-            if fid in present and field.importable:
-                col = f"s.{quote_ident(fid, catalogue)}"
-                values.append(f"coalesce({col}, {default(fid)})" if field.default is not None else col)
+            if fid in at:
+                values.append(f"s.{quote_ident(fid, catalogue)}")
             elif fid == "RECORDNO":
                 values.append("nextval('recordno_seq')")
             elif fid in ("WHENCREATED", "WHENMODIFIED"):
@@ -140,7 +164,7 @@ def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue
             f'WHERE c."CUSTOMERID" IS NULL ORDER BY s.{ROW}',
             params,
         )
-    con.execute(f"DROP TABLE {APPLY_STAGE}")
+        con.execute(f"DROP TABLE {APPLY_STAGE}")
 
 
 def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "import") -> BatchResult:
