@@ -1,6 +1,5 @@
 """Jobs (services/jobs.py over store/jobs.py and store/job_worker.py): queueing, the atomic claim, a claim taken
-over after the timeout, and the
-import applied at most once, in the same transaction as the job's final state.
+over after the timeout, and the import applied at most once, in the same transaction as the job's final state.
 
 In-process, on a throwaway store; the same guarantees across real processes (two workers, a worker killed with
 SIGKILL) are in tests/test_jobs_process.py.

@@ -67,7 +67,7 @@ def test_every_stored_value_is_the_one_the_preview_showed(tmp_path_factory, rows
     seed.write_bytes(
         csv_bytes(
             [list(FIELDS)] + [[cid, f"Seed {cid}", cid, "active", "TRUE", "FALSE", "10", "Paris"] for cid in EXISTING]
-        )  # fmt: skip
+        )
     )
     assert imports.run(store, seed, user=user, entity=None, options=imports.ImportOptions()).batch
     cat = catalogue(store)
