@@ -1,0 +1,8 @@
+"""The command line: argparse, one module per sub-command, text and JSON rendering, exit codes (cli.md).
+
+`main` parses and dispatches, turning every error into one sentence and an exit code; `import_cmd`, `jobs_cmd`,
+`views_cmd` and `commands` render what the services return; `terminal` keeps terminal escapes in data from
+reaching the terminal. The interface is opened by the entry point (`custbook.py`), never from here.
+
+May import: services, store, formats and core. Never tui; never textual or rich.
+"""

@@ -25,8 +25,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from core.errors import CustbookError, StoreBusy
 from core.values import DateFormat
-from core.wording import plural
-from core.wording import counts_line, outcome
+from core.wording import counts_line, outcome, plural
 from store.jobs import Job, JobState, list_jobs_brief
 from tui.session import Session
 from tui.widgets.grid import safe_text
