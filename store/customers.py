@@ -29,3 +29,9 @@ def first_page(
             f'SELECT {cols} FROM customers WHERE {where} ORDER BY "CUSTOMERID" LIMIT ?', [*params, limit]
         ).fetchall()
     return fields, rows
+
+
+def customer_id_taken(store: Store, customer_id: str) -> bool:
+    """Whether the ID is used anywhere in the store: IDs are unique across every level, entities included."""
+    with store.read() as con:
+        return con.execute('SELECT 1 FROM customers WHERE "CUSTOMERID" = ?', [customer_id]).fetchone() is not None

@@ -7,10 +7,10 @@ import pytest
 from acting import ADMIN
 
 from core.values import DateFormat
+from services.edit import save_customer
 from store import narrowing, query
 from store.db import Store, data_version
 from store.demo import seed_demo
-from store.edits import save_customer
 from store.fields import catalogue
 from store.users import resolve_user
 from store.viewdef import SortKey, View

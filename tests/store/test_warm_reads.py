@@ -13,8 +13,8 @@ from acting import ADMIN
 from csv_files import csv_bytes
 
 from core.values import DateFormat
+from services.edit import save_customer
 from store.db import Store
-from store.edits import save_customer
 from store.fields import catalogue
 from store.query import get_customer
 

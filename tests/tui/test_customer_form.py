@@ -12,8 +12,8 @@ from textual.widgets import Button, Checkbox, Input, Select
 from tui_helpers import make_app, settle, widget_text
 
 from core.values import DateFormat
+from services.edit import save_customer
 from store.db import Store
-from store.edits import save_customer
 from store.fields import catalogue
 from store.history import customer_history, get_batch, list_batches
 from store.query import get_customer

@@ -3,7 +3,7 @@
 Owns the form: every importable field (standard and custom) with its label and a typed input (a list for enums, a
 checkbox for booleans, text for the rest, as the CSV for import writes it, dates in the session's date format), the
 errors shown beside their fields, and Save, Mark inactive and Cancel. It never validates on its own: saving goes
-through `store.edits`, the import's own pipeline, so the form says exactly what an import would and saves nothing
+through `services.edit`, the import's own pipeline, so the form says exactly what an import would and saves nothing
 while a value is wrong. Loading and saving run in worker threads that post messages; only this screen's handlers
 touch widgets. Dismisses with the saved customer's ID, or None when nothing was saved.
 """
@@ -26,7 +26,7 @@ from core.catalogue import Field
 from core.errors import CustbookError
 from core.table import Issue
 from core.values import Value
-from store.edits import EditResult, mark_inactive, save_customer
+from services.edit import EditOutcome, EditStatus, mark_inactive, save_customer
 from store.query import get_customer
 from store.users import Permission
 from tui.screens.confirm_dialog import ConfirmDialog
@@ -56,7 +56,7 @@ class CustomerForm(Screen[str | None]):
     @dataclass
     class Saved(Message):
         customer_id: str
-        result: EditResult
+        result: EditOutcome
 
     @dataclass
     class SaveFailed(Message):
@@ -274,10 +274,10 @@ class CustomerForm(Screen[str | None]):
     def on_customer_form_saved(self, message: Saved) -> None:
         self._done_saving()
         result = message.result
-        if result.errors:
+        if result.status is EditStatus.REFUSED:
             self._show_errors(result.errors)
             return
-        if result.batch:
+        if result.status is EditStatus.SAVED:
             self.notify(
                 f"Saved customer {message.customer_id} as batch {result.batch} (undo: h, then u on {result.batch})."
             )
@@ -342,7 +342,12 @@ class CustomerForm(Screen[str | None]):
             confirm_label="Discard",
             danger=True,
         )
-        self.app.push_screen(question, lambda ok: self.dismiss(None) if ok else None)
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(question, answered)
 
     # --- small conveniences ----------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Saving one customer from the form (store/edits.py): an import of one row, with its validation, permissions,
+"""Saving one customer from the form (services/edit.py): an import of one row, with its validation, permissions,
 defaults and history, and a refusal to overwrite a record someone else changed meanwhile."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from acting import ADMIN
 
 from core.errors import Conflict, PermissionDenied
 from core.values import DateFormat
+from services.edit import EditOutcome, EditStatus, mark_inactive, save_customer
 from store.db import Store
-from store.edits import EditResult, mark_inactive, save_customer
 from store.entities import add_entity
 from store.fields import add_field, catalogue
 from store.history import customer_history, get_batch, list_batches, undo_batch
@@ -22,13 +22,13 @@ from store.users import Permission, User, UserType, add_user
 DMY = DateFormat.DMY_SLASH
 
 
-def new(store: Store, user: User, values: dict[str, str], entity: str | None = None, **kw) -> EditResult:
+def new(store: Store, user: User, values: dict[str, str], entity: str | None = None, **kw) -> EditOutcome:
     return save_customer(
         store, user=user, entity=entity, values=values, customer_id=None, expected_version=None, date_format=DMY, **kw
     )
 
 
-def edit(store: Store, user: User, cid: str, values: dict[str, str], entity: str | None = None) -> EditResult:
+def edit(store: Store, user: User, cid: str, values: dict[str, str], entity: str | None = None) -> EditOutcome:
     """Edit as the form does: from the record as it was read, with its version."""
     record = read(store, cid)
     assert record is not None
@@ -57,7 +57,7 @@ def c1(store: Store, alice: User) -> dict:
 
 def test_editing_one_field_is_an_edit_batch_in_the_history_that_undo_reverts(store, alice, c1):
     result = edit(store, alice, "C1", {"CITY": "Lyon"})
-    assert result == EditResult(result.batch, ())
+    assert result == EditOutcome(result.batch, ()) and result.status is EditStatus.SAVED
     after = read(store, "C1")
     assert after["CITY"] == "Lyon" and after["ROWVERSION"] == c1["ROWVERSION"] + 1 and after["MODIFIEDBY"] == "alice"
     batch, changes = get_batch(store, result.batch, user=ADMIN)
@@ -73,7 +73,8 @@ def test_editing_one_field_is_an_edit_batch_in_the_history_that_undo_reverts(sto
 
 def test_a_save_that_changes_nothing_writes_no_batch(store, alice, c1):
     before = len(list_batches(store, user=ADMIN))
-    assert edit(store, alice, "C1", {"CITY": "Paris", "NAME": "Alpha"}) == EditResult(None, ())
+    same = edit(store, alice, "C1", {"CITY": "Paris", "NAME": "Alpha"})
+    assert same == EditOutcome(None, ()) and same.status is EditStatus.UNCHANGED
     assert len(list_batches(store, user=ADMIN)) == before
 
 
@@ -123,7 +124,7 @@ def test_dates_are_read_in_the_sessions_date_format(store, alice):
 
 def test_an_invalid_email_is_an_error_on_email1_and_nothing_is_saved(store, alice, c1):
     result = edit(store, alice, "C1", {"CITY": "Lyon", "EMAIL1": "bob@"})
-    assert result.batch is None
+    assert result.batch is None and result.status is EditStatus.REFUSED
     assert [(e.column, e.value) for e in result.errors] == [("EMAIL1", "bob@")]
     assert "name@example.com" in result.errors[0].message
     assert read(store, "C1") == c1

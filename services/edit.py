@@ -1,18 +1,22 @@
 """Saving one customer from the interface's form: an import of one row, through the import's own pipeline.
 
-Owns turning what the form holds (field ID -> the text typed, as the CSV for import would write it) into a one-row
-`RawTable` (header = the field IDs, the row numbered 2), planning it with the strict policy and applying it as a
-batch of kind "edit". Validation, permissions (Add for a new customer, Edit for an existing one), defaults and
-history are therefore exactly an import's, and `custbook undo` reverts a save like any batch. Also owns refusing to
-overwrite a record that someone else changed since the form was opened, naming the fields they changed.
+Owns the edit workflow: turning what the form holds (field ID -> the text typed, as the CSV for import would
+write it) into a one-row `RawTable` (header = the field IDs, the row numbered 2), planning it with the strict policy
+and applying it as a batch of kind "edit". Validation, permissions (Add for a new customer, Edit for an existing
+one), defaults and history are therefore exactly an import's, and `custbook undo` reverts a save like any batch.
+Also owns refusing to overwrite a record that someone else changed since the form was opened, naming the fields
+they changed.
 
-Never imports textual and never shows anything: the form shows the errors it returns beside each field.
+May import `core/` and `store/` (planning and applying go through `store.planner` and `store.apply` until the
+import service offers its plan and commit steps); never textual, rich or the command line, and never shows
+anything: the form shows the errors of the outcome beside each field. The SQL it needs lives in `store/`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 
 from core.catalogue import Catalogue
 from core.errors import Conflict
@@ -20,6 +24,7 @@ from core.plan import Action, ImportPlan, Policy
 from core.table import Issue, RawRow, RawTable
 from core.values import DateFormat, ParseOptions, Value
 from store.apply import apply_plan
+from store.customers import customer_id_taken
 from store.db import Store
 from store.fields import catalogue as load_catalogue
 from store.planner import plan_import
@@ -30,13 +35,27 @@ FORM_ROW = 2  # the row number an edit's one row carries (header = 1), as in a s
 _REDO = "Nothing was saved. Close the form, open the customer again to see the new values, and redo your change"
 
 
+class EditStatus(Enum):
+    SAVED = "saved"  # written as a batch, which undo reverts
+    UNCHANGED = "unchanged"  # the customer already held these values: no batch
+    REFUSED = "refused"  # a value is wrong: the errors say which, nothing was written
+
+
 @dataclass(frozen=True)
-class EditResult:
+class EditOutcome:
     """What a save did: the batch it wrote (None when nothing was written) and, when it was refused, the row
-    errors of its plan (`column` = the field ID to show the message beside; None for the whole customer)."""
+    errors of its plan (`column` = the field ID to show the message beside; None for the whole customer).
+    A record changed by someone else meanwhile is not an outcome but a Conflict: the form must be read again."""
 
     batch: str | None
     errors: tuple[Issue, ...] = ()
+
+    @property
+    def status(self) -> EditStatus:
+        # Derived rather than stored, so that it can never disagree with the batch and the errors.
+        if self.errors:
+            return EditStatus.REFUSED
+        return EditStatus.UNCHANGED if self.batch is None else EditStatus.SAVED
 
     @property
     def ok(self) -> bool:
@@ -53,7 +72,7 @@ def save_customer(
     expected_version: int | None,
     date_format: DateFormat,
     original: Mapping[str, Value] | None = None,
-) -> EditResult:
+) -> EditOutcome:
     """Save the form's `values` (blank = erase; for a new customer blank = the field's default).
 
     `customer_id` None creates a customer whose ID is `values["CUSTOMERID"]`, owned by `entity`. For an existing
@@ -80,7 +99,7 @@ def mark_inactive(
     customer_id: str,
     expected_version: int | None,
     original: Mapping[str, Value] | None = None,
-) -> EditResult:
+) -> EditOutcome:
     """Set STATUS to inactive through the same path as any edit (a batch that can be undone)."""
     user.require(Permission.EDIT, "change customers")
     return _save(
@@ -108,7 +127,7 @@ def _save(
     date_format: DateFormat,
     original: Mapping[str, Value] | None,
     name: str,
-) -> EditResult:
+) -> EditOutcome:
     catalogue = load_catalogue(store)
     if not new:
         # Checked before planning too, so that a stale form is refused even when it also holds invalid values.
@@ -118,10 +137,10 @@ def _save(
     cells = {fid: text for fid, text in values.items() if fid != "CUSTOMERID"}
     plan = _plan(store, user, entity, cid, cells, options, name)
     record = next((r for r in plan.records if r.row == FORM_ROW), None)
-    if new and cid.strip() and _exists(store, cid.strip()):
+    if new and cid.strip() and customer_id_taken(store, cid.strip()):
         # The planner reads an existing ID as an update: a new customer's form must never edit another customer.
         taken = Issue(FORM_ROW, "CUSTOMERID", cid, f"There is already a customer {cid}. Choose another Customer ID")
-        return EditResult(None, (taken, *(e for e in plan.parsed.errors if e.column != "CUSTOMERID")))
+        return EditOutcome(None, (taken, *(e for e in plan.parsed.errors if e.column != "CUSTOMERID")))
     if not new and record is not None and (record.action is Action.CREATE or record.version != expected_version):
         # Moved between the check above and the plan.
         raise _stale(cid, fetch_customer(store, catalogue, cid, entity), original, catalogue)
@@ -129,13 +148,13 @@ def _save(
     if errors and FORM_ROW in plan.parsed.failed:
         errors += _store_errors(store, user, entity, cid, cells, options, name, errors)
     if errors:
-        return EditResult(None, tuple(errors))
+        return EditOutcome(None, tuple(errors))
     try:
         result = apply_plan(store, plan, user=user, kind="edit")
     except Conflict:
         # Another writer got in between planning and writing (apply checks the version in its transaction).
         raise Conflict(f"Customer {cid} was changed by someone else while it was being saved", _REDO) from None
-    return EditResult(result.batch)
+    return EditOutcome(result.batch)
 
 
 def _plan(
@@ -171,12 +190,6 @@ def _store_errors(
     rest = {fid: text for fid, text in cells.items() if fid not in bad}
     again = _plan(store, user, entity, cid, rest, options, name)
     return [e for e in again.errors if e.column not in bad and e not in known]
-
-
-def _exists(store: Store, cid: str) -> bool:
-    """Whether the ID is used anywhere in the store: IDs are unique across every level, entities included."""
-    with store.read() as con:
-        return con.execute('SELECT 1 FROM customers WHERE "CUSTOMERID" = ?', [cid]).fetchone() is not None
 
 
 def _require_current(
