@@ -16,6 +16,7 @@ from core.catalogue import FieldType
 from core.errors import UsageError
 from core.values import DateFormat, format_value
 from formats.writer import get_writer, write_file
+from services.undo import UndoState, undo
 from store import entities as entities_store
 from store import fields as fields_store
 from store import history as history_store
@@ -159,20 +160,18 @@ def _batch_line(b: history_store.Batch) -> str:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     store, user = _context(args)
-    batch = history_store.undo_batch(store, args.batch, user=user, entity=args.entity)
+    done = undo(store, args.batch, user=user, entity=args.entity)
     if args.json:
-        _print_json({"status": "undone", "batch": args.batch.upper(), "undo_batch": batch.id})
+        _print_json({"status": "undone", "batch": args.batch.upper(), "undo_batch": done.batch.id})
     else:
-        # Down the chain of undos to the batch they are about (the history is for users who may list customers):
-        # after an even number of undos its changes are back, after an odd number out again.
-        listed = history_store.list_batches(store, user=user) if user.can(users_store.Permission.LIST) else []
-        by_id = {b.id: b for b in listed}
-        step, undos = batch, 1
-        while step.undoes in by_id and by_id[step.undoes].kind == "undo" and undos < len(by_id):
-            step, undos = by_id[step.undoes], undos + 1
-        about = step.undoes
-        state = "" if undos == 1 else f": the changes of {about} are " + ("back" if undos % 2 == 0 else "out again")
-        print(f"Undid batch {batch.undoes} (recorded as {batch.id}){state}.")
+        # After an even number of undos the changes of the batch the chain is about are back, after an odd number
+        # out again; a first undo needs no such note.
+        state = {
+            UndoState.OUT: "",
+            UndoState.BACK: f": the changes of {done.about} are back",
+            UndoState.OUT_AGAIN: f": the changes of {done.about} are out again",
+        }[done.state]
+        print(f"Undid batch {done.undid} (recorded as {done.batch.id}){state}.")
     return 0
 
 
@@ -202,8 +201,8 @@ def cmd_users(args: argparse.Namespace) -> int:
         print(f"User {removed} removed; the history keeps what they did.")
         return 0
     for u in users_store.list_users(store):
-        perms = ",".join(p.value for p in users_store.Permission if p in u.perms) or "none"
-        print(f"{u.name:<20} {u.type.value:<10} {perms}")
+        granted = ",".join(p.value for p in users_store.Permission if p in u.perms) or "none"
+        print(f"{u.name:<20} {u.type.value:<10} {granted}")
     return 0
 
 

@@ -12,10 +12,11 @@ from acting import ADMIN
 from core.errors import Conflict, PermissionDenied
 from core.values import DateFormat
 from services.edit import EditOutcome, EditStatus, mark_inactive, save_customer
+from services.undo import undo
 from store.db import Store
 from store.entities import add_entity
 from store.fields import add_field, catalogue
-from store.history import customer_history, get_batch, list_batches, undo_batch
+from store.history import customer_history, get_batch, list_batches
 from store.query import get_customer
 from store.users import Permission, User, UserType, add_user
 
@@ -67,7 +68,7 @@ def test_editing_one_field_is_an_edit_batch_in_the_history_that_undo_reverts(sto
     assert [(h.batch, h.field, h.old, h.new) for h in history if h.batch == result.batch] == [
         (result.batch, "CITY", "Paris", "Lyon")
     ]
-    undo_batch(store, result.batch, user=alice)
+    undo(store, result.batch, user=alice)
     assert read(store, "C1")["CITY"] == "Paris"
 
 
@@ -101,7 +102,7 @@ def test_new_customer_takes_the_defaults_and_the_level_of_the_session(store, ali
     batch, changes = get_batch(store, result.batch, user=ADMIN)
     assert (batch.kind, batch.created, batch.entity) == ("edit", 1, "EU")
     assert {c.field for c in changes} >= {"CUSTOMERID", "NAME", "STATUS", "TAXABLE"}
-    undo_batch(store, result.batch, user=alice, entity="EU")  # at the level it was made at
+    undo(store, result.batch, user=alice, entity="EU")  # at the level it was made at
     assert read(store, "N1") is None
 
 
@@ -189,7 +190,7 @@ def test_a_stale_form_is_refused_even_when_its_values_are_also_invalid(store, al
 def test_a_customer_deleted_meanwhile_is_not_recreated_by_its_form(store, alice):
     created = new(store, alice, {"CUSTOMERID": "N1", "NAME": "N", "PRINTAS": "N"})
     record = read(store, "N1")
-    undo_batch(store, created.batch, user=alice)
+    undo(store, created.batch, user=alice)
     with pytest.raises(Conflict, match="no longer exists"):
         save_customer(
             store,
@@ -233,7 +234,7 @@ def test_mark_inactive_is_an_edit_that_undo_reverts(store, alice, c1):
     assert batch.kind == "edit" and [(c.field, c.old, c.new) for c in changes] == [("STATUS", "active", "inactive")]
     with pytest.raises(Conflict):  # the same form, now stale
         mark_inactive(store, user=alice, entity=None, customer_id="C1", expected_version=c1["ROWVERSION"])
-    undo_batch(store, result.batch, user=alice)
+    undo(store, result.batch, user=alice)
     assert read(store, "C1")["STATUS"] == "active"
 
 

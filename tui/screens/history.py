@@ -2,9 +2,10 @@
 
 Owns showing the batch list (newest first, a few hundred rows: a DataTable), drilling into a batch's changes
 (customer, field, old -> new; a big import holds hundreds of thousands, so they go to the paged CustomerGrid, which
-draws only what is visible), and asking before an undo. It never changes the store itself: `store.history` lists,
-reads and undoes (refusing whole, with the customers and fields named, when a later change is in the way); its
-calls run in thread workers that post messages. Dismisses True when an undo was done, so the list reloads.
+draws only what is visible), and asking before an undo. It never changes the store itself: `store.history` lists
+the batches and reads their changes; `services.undo` says whether a batch may be undone and what undoing it does,
+and undoes it (refusing whole, with the customers and fields named, when a later change is in the way). Those calls
+run in thread workers that post messages. Dismisses True when an undo was done, so the list reloads.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from textual.widgets import DataTable, Footer, Static
 from core.catalogue import Field, FieldType
 from core.errors import CustbookError
 from core.values import DateFormat, Value
-from core.wording import plural
-from store.history import Batch, get_batch, level_words, list_batches, undo_batch, undo_chain, undone_note
+from services.undo import UndoOutcome, undo, undo_effects, why_not_undo
+from store.history import Batch, get_batch, list_batches
 from store.users import Permission
 from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
@@ -121,7 +122,7 @@ class HistoryScreen(Screen[bool]):
 
     @dataclass
     class Undone(Message):
-        batch: Batch  # the new batch recording the undo
+        outcome: UndoOutcome
 
     @dataclass
     class Failed(Message):
@@ -213,21 +214,8 @@ class HistoryScreen(Screen[bool]):
 
     def _why_not_undo(self) -> str:
         """Why `u` cannot undo the highlighted batch ("" when it can)."""
-        user = self.session.user
-        if not user.can(Permission.EDIT):
-            return f"Undo needs the Edit permission, which {user.name} does not have: ask an administrator."
-        batch = self.highlighted
-        if batch is None:
-            return "There is no batch to undo."
-        if batch.entity != self.session.entity:
-            return f"{batch.id} was made {level_words(batch.entity)}: undo it from there (l in the list switches)."
-        if batch.undone_by:
-            chain = undo_chain(batch.undone_by, {b.id: b.undone_by for b in self.batches})
-            problem, fix = undone_note(batch.id, chain)
-            return f"{problem}. {fix}."
-        if (batch.created or batch.removed) and not user.can(Permission.ADD):
-            return f"Undoing {batch.id} adds or removes customers: it needs the Add permission ({user.name} lacks it)."
-        return ""
+        session = self.session
+        return why_not_undo(self.highlighted, user=session.user, entity=session.entity, listed=self.batches) or ""
 
     def _explain(self) -> None:
         reason = self._why_not_undo() if self.batches else ""
@@ -327,17 +315,7 @@ class HistoryScreen(Screen[bool]):
             return
         from tui.screens.confirm_dialog import ConfirmDialog
 
-        parts = []
-        if batch.kind == "undo":  # undoing an undo: the batch it undid is back in place
-            parts.append(f"puts back the changes of {batch.undoes} that it undid")
-            if batch.removed:
-                parts.append(f"brings back the {plural(batch.removed, 'customer')} it removed")
-        elif batch.updated:
-            back = "comes back" if batch.blanked == 1 else "come back"
-            erased = f" ({plural(batch.blanked, 'erased field')} {back})" if batch.blanked else ""
-            parts.append(f"puts back the old values of {plural(batch.updated, 'updated customer')}{erased}")
-        if batch.created:
-            parts.append(f"removes the {plural(batch.created, 'customer')} it created")
+        parts = undo_effects(batch)
         message = (
             f"Undo {batch.id}, {describe(batch, self.session.date_format)}?\n\n"
             f"This {' and '.join(parts) or 'restores the state before it'}. The undo is recorded as a new batch. "
@@ -356,7 +334,7 @@ class HistoryScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="history-undo")
     def _undo(self, batch_id: str) -> None:
         try:
-            done = undo_batch(self.session.store, batch_id, user=self.session.user, entity=self.session.entity)
+            done = undo(self.session.store, batch_id, user=self.session.user, entity=self.session.entity)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return
@@ -364,7 +342,8 @@ class HistoryScreen(Screen[bool]):
 
     def on_history_screen_undone(self, message: Undone) -> None:
         self._undid = True
-        self.app.notify(f"Undid {message.batch.undoes} (recorded as {message.batch.id}).", markup=False)
+        done = message.outcome
+        self.app.notify(f"Undid {done.undid} (recorded as {done.batch.id}).", markup=False)
         self._drilling = None
         self.query_one("#changes-title", Static).update(Text("Enter on a batch shows its field changes."))
         self._shown = None
