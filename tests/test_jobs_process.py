@@ -132,6 +132,7 @@ def test_a_mail_server_that_is_down_keeps_the_result_and_resend_delivers_it_late
     assert [b.id for b in list_batches(Store(db), user=ADMIN)] == ["B1"]  # resending never imports again
 
 
+@pytest.mark.slow
 def test_two_workers_started_at_once_apply_each_of_ten_jobs_exactly_once(cli, db, write_csv):
     for n in range(10):
         path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], [f"K{n}", f"Name {n}", f"Print {n}"]], name=f"j{n}.csv")
@@ -156,6 +157,7 @@ def test_two_workers_started_at_once_apply_each_of_ten_jobs_exactly_once(cli, db
     assert all(f"K{n}," in exported for n in range(10))
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_job_changes_nothing_and_the_next_worker_completes_the_job(cli, db, write_csv):
     cli("import", str(write_csv(ROWS[:2], name="seed.csv")))
     before = snapshot(cli)

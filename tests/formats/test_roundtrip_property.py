@@ -13,6 +13,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,9 +22,9 @@ from core.values import DateFormat
 from formats.csv_import import ImportCsvWriter
 from formats.reader import read_file
 from formats.writer import ExportTable, write_file
+from services.export import export_table
 from store.apply import apply_plan
 from store.db import Store
-from store.export import export_table
 from store.fields import add_field, load_catalogue
 from store.planner import plan_import
 from store.users import resolve_user
@@ -87,6 +88,7 @@ def _new_store(folder: Path) -> Store:
     return Store(target)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
     records=st.dictionaries(_ids, customers, min_size=1, max_size=8),

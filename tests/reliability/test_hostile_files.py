@@ -130,6 +130,7 @@ def reached(hostile: Fixture, planned: float, rejected: float) -> None:
     assert shares.get("planned", 0) >= planned and shares.get("rejected", 0) >= rejected, outcomes
 
 
+@pytest.mark.slow
 def test_arbitrary_bytes(hostile: Fixture) -> None:
     @fuzz(400)
     @given(data=st.binary(max_size=4096), name=NAMES)
@@ -144,6 +145,7 @@ def test_arbitrary_bytes(hostile: Fixture) -> None:
     reached(hostile, 0, 0.5)  # random bytes are rarely a table with a Customer ID column
 
 
+@pytest.mark.slow
 def test_valid_and_damaged_csv_files(hostile: Fixture) -> None:
     @fuzz(500)
     @given(data=csv_file() | mutated(csv_file()), name=NAMES, encoding=st.sampled_from(("auto",) * 16 + ENCODINGS))
@@ -154,6 +156,7 @@ def test_valid_and_damaged_csv_files(hostile: Fixture) -> None:
     reached(hostile, 0.1, 0.1)  # about 1 in 6 is planned: most damage rejects the file
 
 
+@pytest.mark.slow
 def test_workbooks_with_odd_cells(hostile: Fixture) -> None:
     @fuzz(100)
     @given(data=xlsx_file(), name=NAMES)
@@ -164,6 +167,7 @@ def test_workbooks_with_odd_cells(hostile: Fixture) -> None:
     reached(hostile, 0.3, 0.05)
 
 
+@pytest.mark.slow
 def test_truncated_and_flipped_workbooks(hostile: Fixture) -> None:
     @fuzz(300)
     @given(data=mutated(st.just(BASE_WORKBOOK) | xlsx_file()), name=NAMES)
@@ -174,6 +178,7 @@ def test_truncated_and_flipped_workbooks(hostile: Fixture) -> None:
     reached(hostile, 0, 0.5)  # nearly any change to a ZIP breaks a checksum: the next test goes deeper
 
 
+@pytest.mark.slow
 def test_workbooks_with_a_damaged_part(hostile: Fixture) -> None:
     @fuzz(300)
     @given(data=damaged_part(), name=st.sampled_from(("customers.xlsx", "customers.csv")))
@@ -294,6 +299,7 @@ print(run.stderr)
 """
 
 
+@pytest.mark.slow
 def test_refusing_a_1_gb_file_costs_little_memory(tmp_path: Path, db: Path) -> None:
     """A fresh helper process runs `custbook import` and reports its child's peak memory (Linux: KiB)."""
     big = tmp_path / "huge.csv"

@@ -57,7 +57,7 @@ def files(draw: st.DrawFn) -> list[list[str]]:
     return _rows(draw)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=files())
 def test_every_stored_value_is_the_one_the_preview_showed(tmp_path_factory, rows):
     folder = tmp_path_factory.mktemp("preview")

@@ -82,6 +82,7 @@ def _export(db: Path) -> str:
     return run(db, "export", "--format", "import-csv").stdout
 
 
+@pytest.mark.slow
 def test_backup_is_consistent_while_an_import_runs_and_restores_to_the_same_export(tmp_path):
     db = tmp_path / "store.duckdb"
     run(db, "init", "--demo", "3000")
