@@ -17,6 +17,7 @@ from core.errors import UsageError
 from core.values import DateFormat, format_value
 from formats.writer import get_writer, write_file
 from services.undo import UndoState, undo
+from services.views import find_view
 from store import entities as entities_store
 from store import fields as fields_store
 from store import history as history_store
@@ -25,7 +26,6 @@ from store.customers import count_customers
 from store.db import Store
 from store.diff import from_canonical
 from store.export import export_table
-from store.views import find_view
 
 
 def _print_json(obj: object) -> None:

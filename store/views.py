@@ -1,24 +1,19 @@
-"""Saved views: storing, finding, listing and deleting them, with the owner and visibility rules.
+"""Saved views in the store: writing, listing and deleting them, with the rules that need the store's own reading.
 
-A view is private to its owner unless public; only the owner changes or deletes it. The built-in "All customers"
-view always exists and cannot be changed. Views are stored as JSON definitions (store.viewdef) so that adding a
-feature to views needs no new columns.
+A view is private to its owner unless public; only the owner changes or deletes it; one user's view names differ by
+more than case. The built-in "All customers" view always exists and is never stored. Views are stored as JSON
+definitions (store.viewdef) so that adding a feature to views needs no new columns. The rules of saving (names,
+dates, checking that a view runs, replacing, renaming) are the views service's (services/views.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from core.errors import InvalidValue, NotFound, PermissionDenied
-from core.values import DateFormat
 from store.db import Store
-from store.fields import load_catalogue
-from store.query import compile_view
 from store.users import Permission, User
-from store.viewdef import ALL_CUSTOMERS, View, iso_date_filters
-
-MAX_NAME = 100
+from store.viewdef import ALL_CUSTOMERS, View
 
 
 def builtin_view() -> View:
@@ -36,56 +31,34 @@ def list_views(store: Store, user: User) -> list[View]:
     return [builtin_view(), *(View.from_json(n, o, p, d) for n, o, p, d in rows)]
 
 
-def find_view(store: Store, user: User, name: str) -> View:
-    """The user's own view of that name, else a public one; NotFound naming the views they can use."""
-    if name.strip().casefold() == ALL_CUSTOMERS.casefold():
-        return builtin_view()
-    views = list_views(store, user)
-    own = [v for v in views if v.name == name and v.owner == user.name]
-    public = [v for v in views if v.name == name and v.public]
-    if own or public:
-        return (own or public)[0]
-    names = ", ".join(f"“{v.name}”" for v in views[:10])
-    raise NotFound(f"There is no view named “{name}” that you can use", f"Your views: {names}")
-
-
-def save_view(store: Store, user: User, view: View, *, date_format: DateFormat = DateFormat.DMY_SLASH) -> View:
-    """Create or replace the user's view of that name. Field IDs are checked first. Dates in filters are read in
-    `date_format` (or YYYY-MM-DD) and kept as YYYY-MM-DD (see `iso_date_filters`)."""
-    user.require(Permission.LIST, "save views")
-    name = view.name.strip()
-    if not name or len(name) > MAX_NAME or any(ch in name for ch in "\r\n\t"):
-        raise InvalidValue("A view needs a name of 1 to 100 characters on one line", "Choose another name")
-    if name.casefold() == ALL_CUSTOMERS.casefold():
-        raise InvalidValue(f"“{ALL_CUSTOMERS}” is built in and cannot be replaced", "Choose another name")
+def write_view(store: Store, user: User, view: View) -> View:
+    """Create or replace the user's view of that name, as given: its name, fields, filter values and dates are the
+    views service's to check (services/views.py) before it comes here."""
     now = dt.datetime.now()
     with store.write() as con:
-        # Compiling checks every field and every filter value (a number for a number field...): a view that
-        # cannot run is refused, not saved.
-        # "Big FR accounts" and "big fr accounts" side by side would be told apart by case alone.
+        # "Big FR accounts" and "big fr accounts" side by side would be told apart by case alone. Checked in the
+        # transaction that writes, so that two saves at once cannot both pass it.
         other = con.execute(
-            "SELECT name FROM views WHERE owner = ? AND lower(name) = lower(?) AND name <> ?", [user.name, name, name]
+            "SELECT name FROM views WHERE owner = ? AND lower(name) = lower(?) AND name <> ?",
+            [user.name, view.name, view.name],
         ).fetchone()
         if other:
             raise InvalidValue(
                 f"You already have a view named “{other[0]}”",
                 f"Save under exactly “{other[0]}” to replace it, or choose another name",
             )
-        catalogue = load_catalogue(con)
-        view = replace(view, filters=iso_date_filters(view.filters, catalogue, date_format))
-        compile_view(view, catalogue, user=user)
-        saved = View(name, user.name, view.public, view.columns, view.filters, view.sort, view.include_entities)
+        saved = View(view.name, user.name, view.public, view.columns, view.filters, view.sort, view.include_entities)
         con.execute(
             "INSERT INTO views VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner, name) DO UPDATE SET "
             "public = excluded.public, definition = excluded.definition, modified = excluded.modified",
-            [user.name, name, view.public, saved.definition_json(), now, now],
+            [user.name, view.name, view.public, saved.definition_json(), now, now],
         )
     return saved
 
 
-def delete_view(store: Store, user: User, name: str) -> None:
-    if name.strip().casefold() == ALL_CUSTOMERS.casefold():
-        raise InvalidValue(f"“{ALL_CUSTOMERS}” is built in and cannot be deleted", "Delete one of your own views")
+def remove_view(store: Store, user: User, name: str) -> None:
+    """Delete the user's own view `name`: PermissionDenied when it is another user's public view, NotFound when
+    the user has none of that name."""
     with store.write() as con:
         mine = con.execute("SELECT 1 FROM views WHERE owner = ? AND name = ?", [user.name, name]).fetchone()
         if not mine:

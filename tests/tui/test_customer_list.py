@@ -8,10 +8,10 @@ import unicodedata
 
 from tui_helpers import make_app, settle, widget_text
 
+from services.views import save_view
 from store.db import Store
 from store.users import resolve_user
 from store.viewdef import Filter, Op, SortKey, View
-from store.views import save_view
 from tui.screens.customer_detail import CustomerDetailScreen
 from tui.screens.customer_list import CustomerListScreen
 from tui.screens.error_dialog import ErrorDialog
@@ -211,7 +211,9 @@ async def test_escape_sequences_in_a_name_cannot_drive_the_terminal(demo_db, tmp
 
 async def test_another_view_starts_at_the_left_where_the_id_and_name_are(demo_db):
     store = Store(demo_db)
-    view = save_view(store, resolve_user(store, "alice"), View("Limits", columns=("CUSTOMERID", "NAME", "CREDITLIMIT")))
+    view = save_view(
+        store, resolve_user(store, "alice"), View("Limits", columns=("CUSTOMERID", "NAME", "CREDITLIMIT"))
+    ).view
     app = make_app(
         demo_db,
     )

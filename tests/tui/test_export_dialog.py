@@ -19,11 +19,12 @@ from tui_helpers import make_app, settle, widget_text
 
 from core.values import DateFormat
 from formats.writer import get_writer
+from services.views import save_view
 from store.db import Store
 from store.export import export_table
 from store.users import Permission, UserType, add_user, resolve_user
 from store.viewdef import Filter, Op, SortKey, View
-from store.views import builtin_view, save_view
+from store.views import builtin_view
 from tui.screens import export_dialog
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
@@ -109,7 +110,7 @@ async def test_export_a_saved_view_to_csv_in_another_date_format(demo_db, fixed_
             filters=(Filter("COUNTRY", Op.EQ, "france"),),
             sort=(SortKey("CREDITLIMIT", True),),
         ),
-    )
+    ).view
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         result = await open_dialog(pilot, view)

@@ -16,11 +16,12 @@ from textual.widgets import Button, OptionList, Select, SelectionList
 from tui_helpers import make_app, settle, widget_text
 
 from core.errors import NotFound
+from services.views import find_view, list_views, save_view
 from store import query
 from store.db import Store
 from store.users import Permission, UserType, add_user, resolve_user
 from store.viewdef import Filter, Op, SortKey, View
-from store.views import builtin_view, find_view, list_views, save_view
+from store.views import builtin_view
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.view_builder import ViewBuilder
@@ -200,7 +201,7 @@ async def test_a_filter_value_that_cannot_run_is_shown_and_not_saved(demo_db):
 def _bobs_public_view(demo_db) -> View:
     store = Store(demo_db)
     bob = add_user(store, "bob", UserType.BUSINESS, frozenset(Permission), by=ADMIN)
-    return save_view(store, bob, View("Bob's list", public=True, filters=(Filter("COUNTRY", Op.EQ, "france"),)))
+    return save_view(store, bob, View("Bob's list", public=True, filters=(Filter("COUNTRY", Op.EQ, "france"),))).view
 
 
 async def test_another_users_public_view_cannot_be_saved_over_or_deleted(demo_db):
@@ -250,7 +251,7 @@ async def test_the_built_in_view_opens_as_save_as(demo_db):
 async def test_delete_own_view_after_confirmation(demo_db):
     store = Store(demo_db)
     alice = resolve_user(store, "alice")
-    own = save_view(store, alice, GERMANS)
+    own = save_view(store, alice, GERMANS).view
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
         done = await open_builder(app, pilot, own)
@@ -298,7 +299,7 @@ async def test_picker_new_edit_and_delete(demo_db):
 async def test_save_as_keeps_the_original_and_escape_asks_before_discarding(demo_db):
     store = Store(demo_db)
     alice = resolve_user(store, "alice")
-    own = save_view(store, alice, GERMANS)
+    own = save_view(store, alice, GERMANS).view
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_builder(app, pilot, own)
@@ -323,7 +324,7 @@ def test_view_builder_snapshot(snap_compare, demo_db, size):
     chosen ones ticked, the chosen columns numbered in their order (credit limit, name, city), the live count
     ("N customers match"), the Save / Save as / Delete / Cancel buttons, and the footer's keys."""
     store = Store(demo_db)
-    own = save_view(store, resolve_user(store, "alice"), GERMANS)
+    own = save_view(store, resolve_user(store, "alice"), GERMANS).view
 
     async def opened(pilot):
         await open_builder(pilot.app, pilot, own)
@@ -338,7 +339,7 @@ def test_view_builder_invalid_filter_snapshot(snap_compare, demo_db):
     number, not 'lots'."""
     store = Store(demo_db)
     bad = View("Bad", filters=(*GERMANS.filters, Filter("CREDITLIMIT", Op.GT, "lots")))
-    own = save_view(store, resolve_user(store, "alice"), GERMANS)
+    own = save_view(store, resolve_user(store, "alice"), GERMANS).view
 
     async def opened(pilot):
         await open_builder(pilot.app, pilot, own)
@@ -357,8 +358,8 @@ def test_view_builder_invalid_filter_snapshot(snap_compare, demo_db):
 async def test_save_under_a_new_name_renames_and_asks_before_replacing(demo_db):
     store = Store(demo_db)
     alice = resolve_user(store, "alice")
-    own = save_view(store, alice, GERMANS)
-    other = save_view(store, alice, View("Deutsche", columns=("NAME",)))
+    own = save_view(store, alice, GERMANS).view
+    other = save_view(store, alice, View("Deutsche", columns=("NAME",))).view
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
         done = await open_builder(app, pilot, own)

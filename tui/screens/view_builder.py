@@ -4,7 +4,8 @@ a live count says how many customers it matches; save, save as, delete.
 Owns the draft view while it is being edited and the rules of who may change what: the built-in view and other
 users' views are never saved over or deleted (Save as keeps a copy of one's own); only the owner deletes. It never
 writes SQL nor touches the store from the interface thread: counting, checking, saving and deleting run in worker
-threads that post messages, and `store.views` / `store.query` do the work and enforce the same rules again.
+threads that post messages, and `services.views` does the work (the rules of saving a view, as for `custbook views
+save`) and enforces the owner rules again.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Input, Static, TabbedContent, TabPane
 
 from core.errors import CustbookError, InvalidValue
-from store import query
+from services.views import MAX_NAME, SaveStatus, count_matching, delete_view, save_view
 from store.users import Permission
 from store.viewdef import View
-from store.views import MAX_NAME, delete_view, list_views, save_view
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.session import Session
@@ -223,10 +223,10 @@ class ViewBuilder(Screen[View | None]):
     def _count(self, generation: int, draft: View) -> None:
         session = self.session
         try:
-            compiled = query.compile_view(
-                draft, session.catalogue, user=session.user, entity=session.entity, date_format=session.date_format
-            )
-            total = query.count(session.store, compiled)
+            total = count_matching(
+                session.store, draft, user=session.user, catalogue=session.catalogue, entity=session.entity,
+                date_format=session.date_format,
+            )  # fmt: skip
         except CustbookError as exc:
             self.post_message(self.CountFailed(generation, exc))
             return
@@ -277,26 +277,22 @@ class ViewBuilder(Screen[View | None]):
 
     @work(thread=True, exclusive=True, group="builder-save")
     def _save(self, draft: View, original: str | None, replace: bool = False) -> None:
-        """Check the view runs (a bad filter value is refused), ask before replacing another view, then save.
-        `original` is the user's own view being edited: saving under a new name renames it."""
+        """Save the view; the service refuses one that cannot run (a bad filter value) and, until `replace`, leaves
+        another view of the same name alone so that the user is asked first. `original` is the user's own view being
+        edited: saving under a new name renames it."""
         session = self.session
         try:
-            query.compile_view(
-                draft, session.catalogue, user=session.user, entity=session.entity, date_format=session.date_format
-            )
-            if not replace and any(
-                v.owner == session.user.name and v.name == draft.name != original
-                for v in list_views(session.store, session.user)
-            ):
-                self.post_message(self.ReplaceAsked(draft, original))
-                return
-            saved = save_view(session.store, session.user, draft, date_format=session.date_format)
-            if original is not None and original != saved.name:
-                delete_view(session.store, session.user, original)
+            done = save_view(
+                session.store, session.user, draft, date_format=session.date_format, public=draft.public,
+                replace_existing=replace, renaming=original, entity=session.entity,
+            )  # fmt: skip
         except CustbookError as exc:
             self.post_message(self.Refused(exc))
             return
-        self.post_message(self.Saved(saved))
+        if done.status is SaveStatus.EXISTS:
+            self.post_message(self.ReplaceAsked(draft, original))
+        else:
+            self.post_message(self.Saved(done.view))
 
     def on_view_builder_replace_asked(self, message: ReplaceAsked) -> None:
         def answered(yes: bool | None) -> None:

@@ -2,7 +2,7 @@
 view builder from here: a new view, edit the highlighted one, or delete it (its owner only, after confirmation).
 
 It dismisses with the chosen view (or a view just saved in the builder) or None. Listing and deleting run in
-worker threads; the store enforces the owner rule again.
+worker threads, through `services.views` (as `custbook views` does), which enforces the owner rule again.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.errors import CustbookError
+from services.views import delete_view, list_views
 from store.viewdef import View
-from store.views import delete_view, list_views
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.view_builder import ViewBuilder, confirm_delete, locked_reason
 from tui.session import Session
