@@ -1,7 +1,8 @@
 """The sub-commands of `custbook` other than import: init, export, history, undo, users, entities, fields.
 
-Each function takes the parsed arguments, calls `store/` and `formats/`, prints for people (or JSON for scripts)
-and returns the exit code. No SQL here and no textual: this module is the script-facing face of the store.
+Each function takes the parsed arguments, calls the workflows of `services/` (export, undo) or `store/` for the
+simple reads and writes, prints for people (or JSON for scripts) and returns the exit code. No SQL here and no
+textual: this module is the script-facing face of the store.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 from core.catalogue import FieldType
 from core.errors import UsageError
 from core.values import DateFormat, format_value
-from formats.writer import get_writer, write_file
+from formats.writer import get_writer
+from services.export import export_file, export_stream
 from services.undo import UndoState, undo
 from services.views import find_view
 from store import entities as entities_store
@@ -25,7 +27,6 @@ from store import users as users_store
 from store.customers import count_customers
 from store.db import Store
 from store.diff import from_canonical
-from store.export import export_table
 
 
 def _print_json(obj: object) -> None:
@@ -65,22 +66,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     writer = get_writer(_export_format(args.format, args.output))
     date_format = DateFormat.parse(args.date_format)
     view = find_view(store, user, args.view) if args.view else None
-    table = export_table(store, user=user, writer=writer, view=view, entity=args.entity, date_format=date_format)
     if args.output:
-        written = write_file(table, writer, args.output)
-        path = written.path
+        done = export_file(
+            store, Path(args.output), user=user, writer=writer, view=view, entity=args.entity, date_format=date_format
+        )
+        assert done.path is not None  # a file export always names its file
+        path = done.path.resolve()
         if args.json:
-            warnings = [written.note] if written.note else []
-            _print_json({"path": str(path.resolve()), "format": writer.name, "rows": table.row_count,
-                         "warnings": warnings})  # fmt: skip
+            warnings = [done.note] if done.note else []
+            _print_json({"path": str(path), "format": done.format, "rows": done.rows, "warnings": warnings})
         else:
-            print(f"Exported {table.row_count:,} customers to {path.resolve()}", file=sys.stderr)
-        if written.note:
-            print(f"custbook: warning: {written.note}.", file=sys.stderr)
+            print(f"Exported {done.rows:,} customers to {path}", file=sys.stderr)
+        if done.note:
+            print(f"custbook: warning: {done.note}.", file=sys.stderr)
         return 0
-    if writer.extension != ".csv":
-        raise UsageError(f"The {writer.name} format needs a file name", f"Add -o customers{writer.extension}")
-    writer.write(table, sys.stdout.buffer)
+    export_stream(store, sys.stdout.buffer, user=user, writer=writer, view=view, entity=args.entity,
+                  date_format=date_format)  # fmt: skip
     sys.stdout.flush()
     return 0
 

@@ -2,8 +2,8 @@
 
 Every format is one module with one `Writer`; all of them are fed the same `ExportTable` (columns from the
 catalogue, typed rows streamed from the store, built once). A writer only writes: choosing rows and columns is the
-store's work. Files are written to a temporary name beside the target and renamed into place, so a failed export
-leaves no half file behind.
+export service's work (services/export.py). Files are written to a temporary name beside the target and renamed
+into place, so a failed export leaves no half file behind.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ class Writer(Protocol):
     name: str  # what --format takes
     extension: str  # with the dot
     description: str
-    importable_only: bool  # the store gives it importable columns only, CUSTOMERID first
-    document: bool  # pages of limited width (docx, pdf): without a view, the store gives the list's columns
+    importable_only: bool  # the export gives it importable columns only, CUSTOMERID first
+    document: bool  # pages of limited width (docx, pdf): without a view, the export gives the list's columns
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> str | None:
         """Write the table; return a note for the user when the file could not hold something as it is (the

@@ -9,6 +9,7 @@ in its own process.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -399,6 +400,15 @@ def test_export_to_a_file_writes_it_and_json_names_path_format_and_rows(cli, see
     assert plain.code == 0 and plain.out == ""
     assert again.read_bytes() == target.read_bytes()
     assert str(again.resolve()) in plain.err
+
+
+def test_exporting_onto_the_store_is_refused_in_one_sentence_and_changes_nothing(cli, seeded, db):
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    run = custbook(db, "export", "--format", "csv", "-o", db.name)  # the store, by the name it was opened with
+    assert run.code == 2 and run.out == ""
+    assert_one_sentence(run.err, f"{db.name} is the store custbook is working on", "Choose another file name")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert snapshot(cli) == seeded
 
 
 def test_sub_commands_do_not_load_the_terminal_interface(tmp_path):

@@ -1,5 +1,6 @@
 """The layering of house style, enforced: store/ and formats/ never import textual (or rich), formats/ never
-imports store/ or tui/, store/ never imports tui/, tui/ never imports duckdb; SQL strings stay in store/."""
+imports store/ or tui/, store/ never imports formats/ or tui/, tui/ never imports duckdb; SQL strings stay in
+store/."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
     "core": {"textual", "rich", "duckdb", "smtplib", "formats", "store", "services", "cli", "tui"},
     "formats": {"textual", "rich", "duckdb", "smtplib", "store", "services", "cli", "tui"},
-    "store": {"textual", "rich", "smtplib", "services", "cli", "tui"},
+    "store": {"textual", "rich", "smtplib", "formats", "services", "cli", "tui"},
     "services": {"textual", "rich", "cli", "tui"},
     "cli": {"textual", "tui"},
     "tui": {"duckdb", "cli"},

@@ -23,10 +23,10 @@ from pathlib import Path
 from acting import ADMIN
 
 from formats.writer import get_writer
+from services.export import export_table
 from store.customers import count_customers
 from store.db import Store
 from store.demo import seed_demo
-from store.export import export_table
 from store.history import list_batches
 from store.users import resolve_user
 from store.views import builtin_view

@@ -1,6 +1,6 @@
 """The export dialog as a user drives it: the proposed file name, a view exported to Excel and CSV and read back,
-cancelling a running export, replacing an existing file only when confirmed, and a user without the List
-permission. Snapshots of the dialog at 120x36 and 80x24."""
+cancelling a running export, replacing an existing file only when confirmed, the open store refused as the file, and
+a user without the List permission. Snapshots of the dialog at 120x36 and 80x24."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ from tui_helpers import make_app, settle, widget_text
 
 from core.values import DateFormat
 from formats.writer import get_writer
+from services import export as export_service
+from services.export import export_table
 from services.views import save_view
+from store.customers import count_customers
 from store.db import Store
-from store.export import export_table
 from store.users import Permission, UserType, add_user, resolve_user
 from store.viewdef import Filter, Op, SortKey, View
 from store.views import builtin_view
@@ -134,7 +136,7 @@ async def test_export_a_saved_view_to_csv_in_another_date_format(demo_db, fixed_
 
 async def test_escape_while_exporting_cancels_and_leaves_no_file(demo_db, fixed_day_and_folder, monkeypatch):
     reached, gate, finished = threading.Event(), threading.Event(), threading.Event()
-    real_table, real_write = export_dialog.export_table, export_dialog.write_file
+    real_table, real_write = export_service.export_table, export_service.write_file
 
     def slow_table(*args, **kwargs):
         table = real_table(*args, **kwargs)
@@ -154,8 +156,8 @@ async def test_escape_while_exporting_cancels_and_leaves_no_file(demo_db, fixed_
         finally:
             finished.set()
 
-    monkeypatch.setattr(export_dialog, "export_table", slow_table)
-    monkeypatch.setattr(export_dialog, "write_file", watched_write)
+    monkeypatch.setattr(export_service, "export_table", slow_table)
+    monkeypatch.setattr(export_service, "write_file", watched_write)
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
         result = await open_dialog(pilot, builtin_view())
@@ -215,6 +217,26 @@ async def test_a_missing_folder_or_a_wrong_extension_is_explained(demo_db, fixed
         await pilot.press("escape")
         assert isinstance(app.screen, ExportDialog)
     assert list(fixed_day_and_folder.iterdir()) == []
+
+
+async def test_the_open_store_is_refused_as_the_file_before_replacing_it_is_asked(demo_db, fixed_day_and_folder):
+    """The rule of `custbook export -o` (services.outputs, through services.export): the store is no file to
+    replace, and the dialog says so instead of asking whether to replace it."""
+    before = count_customers(Store(demo_db))
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        result = await open_dialog(pilot, builtin_view())
+        app.screen.query_one("#name").value = str(demo_db)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)  # no "Replace the file?" question, no export started
+        said = " ".join(status(app).split())
+        assert "is the store custbook is working on" in said and "Choose another file name" in said
+        assert not app.screen.query_one("#progress").has_class("shown")
+        await pilot.press("escape")
+        assert result.value is None
+    assert count_customers(Store(demo_db)) == before
+    assert list(fixed_day_and_folder.iterdir()) == [] and not list(demo_db.parent.glob("*.part"))
 
 
 async def test_without_the_list_permission_export_is_disabled_with_the_reason(demo_db, fixed_day_and_folder):

@@ -2,9 +2,9 @@
 
 Owns collecting the choices (the proposed file name follows the view, today's date and the format), asking before
 it replaces a file, and running the export in a thread worker that posts progress and can be cancelled with Escape.
-It never chooses rows or writes bytes itself: `store.export.export_table` builds the table and
-`formats.writer.write_file` writes it to a temporary name and renames it into place, so a cancelled or failed export
-leaves no file behind.
+It never chooses rows, decides where a file may go, or writes bytes itself: `services.export` does, as for
+`custbook export` (it refuses the open store as a target, builds the table and writes it to a temporary name renamed
+into place), so a cancelled or failed export leaves no file behind.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import datetime as dt
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -28,17 +28,15 @@ from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Selec
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from core.errors import CustbookError, PermissionDenied
-from core.values import DateFormat, Value
-from formats.writer import Writer, get_writer, write_file, writers
-from store.export import export_table
-from store.users import Permission
+from core.errors import CustbookError, PermissionDenied, UsageError
+from core.values import DateFormat
+from formats.writer import Writer, get_writer, writers
+from services.export import check_target, export_file, require_export
 from store.viewdef import View
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
 DEFAULT_FORMAT = "xlsx"
-CHECK_EVERY = 250  # rows between two cancellation checks and progress messages
 HINT = "↑↓ format · Tab next field · Enter export · Escape cancel"
 
 
@@ -88,23 +86,6 @@ class ExportCancelled(Exception):
     """Raised inside the worker when the user cancelled: unwinds the writer, which removes its temporary file."""
 
 
-def _watched(rows: Iterable[tuple[Value, ...]], progress: Callable[[int], None]) -> Iterator[tuple[Value, ...]]:
-    """The table's rows, reporting progress (and so checking for cancellation) every CHECK_EVERY rows and once
-    more after the last, before the writer can finish and rename the file into place."""
-    done = 0
-    try:
-        for row in rows:
-            yield row
-            done += 1
-            if done % CHECK_EVERY == 0:
-                progress(done)
-        progress(done)
-    finally:
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()  # a generator over the store: releases its connection at once
-
-
 class ExportDialog(ModalScreen[Path | None]):
     CSS_PATH = "export_dialog.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -149,7 +130,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self._worker: Worker[None] | None = None
         self._began = threading.Event()  # set by the worker thread once it runs
         try:
-            session.user.require(Permission.LIST, "export customers")
+            require_export(session.user)
             self.refusal = ""
         except PermissionDenied as exc:
             self.refusal = str(exc)
@@ -240,6 +221,12 @@ class ExportDialog(ModalScreen[Path | None]):
         if suffix in others:
             self._say(f"The name ends in {suffix} but the format is {self.writer.name}: change one of them.", "error")
             return None
+        try:
+            # Before asking whether to replace it: the open store is never a file to replace.
+            check_target(self.session.store, path)
+        except UsageError as exc:
+            self._say(str(exc), "error")
+            return None
         return path
 
     @on(OptionList.OptionSelected, "#formats")
@@ -305,19 +292,22 @@ class ExportDialog(ModalScreen[Path | None]):
         began.set()
 
         def progress(done: int) -> None:
+            # The service reports every few hundred rows and once more before the file is put in place: each
+            # report is where a cancelled export stops (the temporary file is then removed).
             if worker.is_cancelled:
                 raise ExportCancelled
             self.post_message(self.Progress(done))
 
+        def started(total: int) -> None:
+            self.post_message(self.Started(total))
+
         session = self.session
         try:
             progress(0)  # cancelled before it started: stop here
-            table = export_table(
-                session.store, user=session.user, writer=writer, view=self.view, entity=session.entity,
-                date_format=date_format,
+            done = export_file(
+                session.store, path, user=session.user, writer=writer, view=self.view, entity=session.entity,
+                date_format=date_format, started=started, progress=progress,
             )  # fmt: skip
-            self.post_message(self.Started(table.row_count))
-            written = write_file(replace(table, rows=_watched(table.rows, progress)), writer, path, progress)
         except ExportCancelled:
             self.post_message(self.Cancelled())
         except CustbookError as exc:
@@ -326,7 +316,8 @@ class ExportDialog(ModalScreen[Path | None]):
             reason = exc.strerror or str(exc)
             self.post_message(self.Failed(CustbookError(f"Could not write {path}: {reason}", "Choose another file")))
         else:
-            self.post_message(self.Done(written.path.resolve(), table.row_count, written.note))
+            assert done.path is not None  # a file export always names its file
+            self.post_message(self.Done(done.path.resolve(), done.rows, done.note))
 
     def on_export_dialog_started(self, message: Started) -> None:
         self.query_one(ProgressBar).update(total=max(1, message.total), progress=0)

@@ -1,0 +1,164 @@
+"""Exporting customers (a view, or all of them) in any registered format, once for `custbook export` and the
+interface's export dialog.
+
+Owns the export workflow: who may export, which columns a format gets (the view's or every field; importable ones
+only, CUSTOMERID first, for formats made to be imported again; the list's columns for a document of the whole
+list), the filters described for a document's title, the one `ExportTable` every writer is fed, where the file may
+go (`services.outputs`: never onto the open store or its log), and writing it to a file (a temporary name renamed
+into place) or streaming it, with progress for a screen that wants to show it and be able to stop it.
+
+The rows come from `store.export`, which runs the view's query and streams them; `formats/` writes them. May import
+`core/`, `formats/`, `store/` and other services; never textual, rich or the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from core.catalogue import LIST_COLUMNS, Catalogue, Field
+from core.errors import UsageError
+from core.values import DateFormat, Value
+from formats.writer import ExportTable, Writer, write_file
+from services.outputs import check_output
+from store.db import Store
+from store.export import export_rows
+from store.users import Permission, User
+from store.viewdef import View
+from store.views import builtin_view
+
+CHECK_EVERY = 250  # rows between two progress reports (each one a chance for the caller to stop the export)
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    """What an export wrote: the format's name, how many customers, the file (None when streamed) and the note of
+    what the file could not hold as it was (the PDF's font lacks some letters...), else None."""
+
+    format: str
+    rows: int
+    path: Path | None = None
+    note: str | None = None
+
+
+def require_export(user: User) -> None:
+    """PermissionDenied unless `user` may export: an export shows customers' values, so it needs List."""
+    user.require(Permission.LIST, "export customers")
+
+
+def check_target(store: Store, target: Path) -> None:
+    """UsageError (exit 2, nothing written) when `target` is the open store or its write-ahead log: an export
+    written there would replace every customer with a spreadsheet."""
+    check_output(target, what="the export", store_path=store.path)
+
+
+def export_columns(catalogue: Catalogue, wanted: Sequence[str], writer: Writer) -> tuple[Field, ...]:
+    """The columns `writer` gets for a view whose columns are `wanted` (empty: every field)."""
+    if not wanted and writer.document:
+        # Forty-odd columns on one landscape page are unreadable: a document of the whole list shows the list's.
+        wanted = LIST_COLUMNS
+    fields = [catalogue[f] for f in wanted] if wanted else list(catalogue.fields)
+    if writer.importable_only:
+        if not wanted:
+            fields = list(catalogue.importable)
+        fields = [f for f in fields if f.importable and f.id != "CUSTOMERID"]
+        fields.insert(0, catalogue["CUSTOMERID"])
+    return tuple(fields)
+
+
+def export_table(
+    store: Store,
+    *,
+    user: User,
+    writer: Writer,
+    view: View | None = None,
+    entity: str | None = None,
+    date_format: DateFormat = DateFormat.DMY_SLASH,
+) -> ExportTable:
+    """The view's customers (default: all of them), in its sort order, as one table for the writer. Its rows
+    stream from the store: the store stays open until they are read (or the table is dropped unread)."""
+    require_export(user)
+    view = view or builtin_view()
+    got = export_rows(
+        store, user=user, view=view, entity=entity, date_format=date_format,
+        columns=lambda catalogue: export_columns(catalogue, view.columns, writer),
+    )  # fmt: skip
+    filters = tuple(f.describe(got.catalogue) for f in view.filters)
+    if view.include_entities:
+        filters += ("Entity records included",)
+    if entity:
+        filters += (f"Entity {entity}",)
+    return ExportTable(
+        title=view.name,
+        columns=got.columns,
+        rows=got.rows,
+        row_count=got.row_count,
+        filters=filters,
+        date_format=date_format,
+    )
+
+
+def export_file(
+    store: Store,
+    target: Path,
+    *,
+    user: User,
+    writer: Writer,
+    view: View | None = None,
+    entity: str | None = None,
+    date_format: DateFormat = DateFormat.DMY_SLASH,
+    started: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ExportOutcome:
+    """Export to the file `target`, written under a temporary name and renamed into place (a failed or stopped
+    export leaves no file). `started` is told the number of customers before the first is written; `progress`
+    the number written so far, every CHECK_EVERY rows and after the last, before the file is put in place: an
+    exception raised there stops the export and removes the temporary file."""
+    require_export(user)
+    check_target(store, target)
+    table = export_table(store, user=user, writer=writer, view=view, entity=entity, date_format=date_format)
+    if started is not None:
+        started(table.row_count)
+    if progress is not None:
+        table = replace(table, rows=_watched(table.rows, progress))
+    written = write_file(table, writer, target, progress)
+    return ExportOutcome(writer.name, table.row_count, written.path, written.note)
+
+
+def export_stream(
+    store: Store,
+    out: BinaryIO,
+    *,
+    user: User,
+    writer: Writer,
+    view: View | None = None,
+    entity: str | None = None,
+    date_format: DateFormat = DateFormat.DMY_SLASH,
+) -> ExportOutcome:
+    """Export to the byte stream `out` (standard output). Only the CSV formats: a workbook, a document or a PDF
+    is a file to open, not text for a pipe."""
+    require_export(user)
+    if writer.extension != ".csv":
+        raise UsageError(f"The {writer.name} format needs a file name", f"Add -o customers{writer.extension}")
+    table = export_table(store, user=user, writer=writer, view=view, entity=entity, date_format=date_format)
+    note = writer.write(table, out)
+    return ExportOutcome(writer.name, table.row_count, None, note)
+
+
+def _watched(rows: Iterable[tuple[Value, ...]], progress: Callable[[int], None]) -> Iterator[tuple[Value, ...]]:
+    """The table's rows, reporting progress every CHECK_EVERY rows and once more after the last, before the writer
+    can finish and rename the file into place (so that a stop asked at the very end still leaves no file)."""
+    done = 0
+    try:
+        for row in rows:
+            yield row
+            done += 1
+            if done % CHECK_EVERY == 0:
+                progress(done)
+        progress(done)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # a generator over the store: releases its connection at once

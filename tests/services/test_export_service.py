@@ -1,0 +1,142 @@
+"""Exporting through services/export.py, the one path of `custbook export` and the interface's export dialog: the
+open store (or its log) refused as a target, nothing written and the store unchanged; a file written and read
+back; streaming only the CSV formats; progress that can stop an export without leaving a file; the columns each
+kind of format gets. Formats' bytes are tested in tests/formats; `custbook export` end to end in
+tests/store/test_export_formats.py."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+
+from core.catalogue import LIST_COLUMNS, Catalogue
+from core.errors import PermissionDenied, UsageError
+from formats.writer import get_writer
+from services.export import CHECK_EVERY, export_columns, export_file, export_stream
+from store.customers import count_customers
+from store.db import Store
+from store.demo import seed_demo
+from store.users import Permission, User, UserType, add_user
+from store.viewdef import Filter, Op, View
+
+DEMO = 2 * CHECK_EVERY + 100  # enough for two progress reports before the last, entities' customers aside
+
+
+@pytest.fixture
+def seeded(store: Store, alice: User) -> Store:
+    assert seed_demo(store, DEMO, user=alice) == DEMO
+    return store
+
+
+def top_level(store: Store) -> int:
+    """The customers of "All customers" at the top level: the demo's entities keep some of their own."""
+    return count_customers(store, include_entities=False)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_the_store_and_its_log_are_refused_as_targets_and_left_alone(seeded: Store, alice: User) -> None:
+    store, writer = seeded, get_writer("csv")
+    before = _digest(store.path)
+    for target in (store.path, store.path.with_name(store.path.name + ".wal")):
+        with pytest.raises(UsageError) as refused:
+            export_file(store, target, user=alice, writer=writer)
+        assert refused.value.exit_code == 2
+        assert str(refused.value) == (
+            f"{target} is the store custbook is working on: writing the export there would replace every customer, "
+            "user and batch in it. Choose another file name."
+        )
+    assert _digest(store.path) == before
+    assert not store.path.with_name(store.path.name + ".wal").exists()
+    assert [p.name for p in store.path.parent.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_the_same_store_by_another_name_is_refused_too(seeded: Store, alice: User, tmp_path: Path) -> None:
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(seeded.path)
+    with pytest.raises(UsageError, match="is the store custbook is working on"):
+        export_file(seeded, tmp_path / "." / "link.duckdb", user=alice, writer=get_writer("csv"))
+
+
+def test_a_view_exported_to_a_file_is_read_back(seeded: Store, alice: User, tmp_path: Path) -> None:
+    view = View("Germans", columns=("CUSTOMERID", "NAME", "COUNTRY"), filters=(Filter("COUNTRY", Op.EQ, "germany"),))
+    target = tmp_path / "germans.csv"
+    done = export_file(seeded, target, user=alice, writer=get_writer("import-csv"), view=view)
+    assert (done.format, done.path, done.note) == ("import-csv", target, None)
+    rows = _read(target.read_bytes())
+    assert len(rows) == done.rows > 0
+    assert list(rows[0]) == ["CUSTOMERID", "NAME", "COUNTRY"]
+    assert {r["COUNTRY"] for r in rows} == {"Germany"}
+
+
+def test_only_csv_formats_stream(seeded: Store, alice: User) -> None:
+    out = io.BytesIO()
+    done = export_stream(seeded, out, user=alice, writer=get_writer("import-csv"))
+    assert (done.format, done.rows, done.path) == ("import-csv", top_level(seeded), None)
+    assert len(_read(out.getvalue())) == done.rows
+    with pytest.raises(UsageError, match="The xlsx format needs a file name"):
+        export_stream(seeded, io.BytesIO(), user=alice, writer=get_writer("xlsx"))
+
+
+def test_exporting_needs_the_list_permission(seeded: Store, tmp_path: Path) -> None:
+    admin = User("admin", UserType.BUSINESS, frozenset(Permission))
+    editor = add_user(seeded, "editor", UserType.EMPLOYEE, frozenset({Permission.EDIT}), by=admin)
+    with pytest.raises(PermissionDenied, match="export customers"):
+        export_file(seeded, tmp_path / "x.csv", user=editor, writer=get_writer("csv"))
+    with pytest.raises(PermissionDenied, match="export customers"):
+        export_stream(seeded, io.BytesIO(), user=editor, writer=get_writer("pdf"))  # the permission comes first
+    assert list(tmp_path.glob("x.csv*")) == []
+
+
+def test_progress_is_reported_and_can_stop_the_export_leaving_no_file(
+    seeded: Store, alice: User, tmp_path: Path
+) -> None:
+    totals: list[int] = []
+    reports: list[int] = []
+    done = export_file(
+        seeded, tmp_path / "all.xlsx", user=alice, writer=get_writer("xlsx"), started=totals.append,
+        progress=reports.append,
+    )  # fmt: skip
+    total = top_level(seeded)
+    assert totals == [total] and done.rows == total > 2 * CHECK_EVERY
+    assert [r for r in reports if r % CHECK_EVERY == 0 and r] == [CHECK_EVERY, 2 * CHECK_EVERY]
+    assert reports[-1] == total
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_the_end(rows: int) -> None:
+        if rows == total:  # the last report comes before the file is put in place
+            raise Stop
+
+    with pytest.raises(Stop):
+        export_file(seeded, tmp_path / "stopped.csv", user=alice, writer=get_writer("csv"), progress=stop_at_the_end)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.xlsx", "store.duckdb"]  # no stopped.csv, no .part
+
+
+def test_each_kind_of_format_gets_its_columns() -> None:
+    catalogue = Catalogue.standard()
+    importable, document, sheet = get_writer("import-csv"), get_writer("pdf"), get_writer("xlsx")
+    # For a file to import again: importable fields only, the ID first even when the view puts it elsewhere.
+    assert [f.id for f in export_columns(catalogue, ("NAME", "RECORDNO", "CUSTOMERID"), importable)] == [
+        "CUSTOMERID",
+        "NAME",
+    ]
+    assert export_columns(catalogue, (), importable) == (catalogue["CUSTOMERID"], *(
+        f for f in catalogue.importable if f.id != "CUSTOMERID"
+    ))  # fmt: skip
+    # A document of the whole list: the list's columns; of a view: the view's.
+    assert tuple(f.id for f in export_columns(catalogue, (), document)) == LIST_COLUMNS
+    assert [f.id for f in export_columns(catalogue, ("CITY", "NAME"), document)] == ["CITY", "NAME"]
+    # A spreadsheet of the whole list: every field.
+    assert export_columns(catalogue, (), sheet) == catalogue.fields
