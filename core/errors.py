@@ -2,7 +2,7 @@
 
 Every error a user can meet is a `CustbookError`: a sentence a non-programmer understands, the fix, and the exit
 code the command line uses. The CLI prints `str(error)` (one line, never a traceback); the interface shows the same
-text in a dialog. This module lives in `formats/` because it is the bottom layer: `store/` and `tui/` import it.
+text in a dialog. It lives in the domain package `core/`, which every other layer may import.
 """
 
 from __future__ import annotations

@@ -97,8 +97,8 @@ def test_an_import_whose_plan_went_stale_before_its_write_plans_again_and_goes_t
     and the other program's change stays."""
     import services.imports as import_command
     from core.values import DateFormat
-    from store.db import Store
     from services.edit import save_customer
+    from store.db import Store
     from store.fields import catalogue
     from store.query import get_customer
     from store.users import resolve_user
