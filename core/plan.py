@@ -1,6 +1,6 @@
 """The import plan: what an import will do, as one frozen value shared by the preview and the commit.
 
-Owns the plan's shape and its counts and JSON summary (cli.md). It is built by `store.planner` and applied by
+Owns the plan's shape and its counts and JSON summary (cli.md). It is built by `services.planning` and applied by
 `store.apply`; the preview only reads it, so what the user saw is exactly what is written.
 """
 

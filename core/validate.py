@@ -2,7 +2,7 @@
 
 Owns every check that needs only the file: cell counts, types, lengths, formats, and the same Customer ID on
 several rows. Checks that need the store (does the record exist, may it be blanked, does the parent exist, may the
-user add or edit) belong to `store.planner`. Pure: no I/O.
+user add or edit) belong to `services.planning`. Pure: no I/O.
 """
 
 from __future__ import annotations

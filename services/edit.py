@@ -7,7 +7,7 @@ one), defaults and history are therefore exactly an import's, and `custbook undo
 Also owns refusing to overwrite a record that someone else changed since the form was opened, naming the fields
 they changed.
 
-May import `core/` and `store/` (planning and applying go through `store.planner` and `store.apply` until the
+May import `core/` and `store/` (planning and applying go through `services.planning` and `store.apply` until the
 import service offers its plan and commit steps); never textual, rich or the command line, and never shows
 anything: the form shows the errors of the outcome beside each field. The SQL it needs lives in `store/`.
 """
@@ -23,11 +23,11 @@ from core.errors import Conflict
 from core.plan import Action, ImportPlan, Policy
 from core.table import Issue, RawRow, RawTable
 from core.values import DateFormat, ParseOptions, Value
+from services.planning import plan_import
 from store.apply import apply_plan
 from store.customers import customer_id_taken
 from store.db import Store
 from store.fields import catalogue as load_catalogue
-from store.planner import plan_import
 from store.query import fetch_customer
 from store.users import Permission, User
 

@@ -12,6 +12,7 @@ Python objects costs more than staging the file).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,7 +21,8 @@ import duckdb
 from core.catalogue import Catalogue, FieldType
 from core.validate import ParsedTable
 from core.values import Value
-from store.db import quote_ident
+from store.db import Store, quote_ident
+from store.fields import load_catalogue
 from store.staging import ROW, stage_rows
 
 STAGE = "import_stage"
@@ -59,6 +61,15 @@ def effective_new(field_id: str, catalogue: Catalogue, alias: str = "s") -> str:
     if catalogue[field_id].type is FieldType.BOOL:
         return f"coalesce({col}, FALSE)"
     return col
+
+
+def read_facts(store: Store, parse: Callable[[Catalogue], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:
+    """One reading of the store for a plan: the catalogue, the file parsed with it (`parse`, run while the store is
+    open so that both see one state), and what the store holds about the parsed rows."""
+    with store.read() as con:
+        catalogue = load_catalogue(con)
+        parsed = parse(catalogue)
+        return catalogue, parsed, store_facts(con, parsed, catalogue)
 
 
 def store_facts(con: duckdb.DuckDBPyConnection, parsed: ParsedTable, catalogue: Catalogue) -> StoreFacts:

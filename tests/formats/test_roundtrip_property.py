@@ -23,10 +23,10 @@ from formats.csv_import import ImportCsvWriter
 from formats.reader import read_file
 from formats.writer import ExportTable, write_file
 from services.export import export_table
+from services.planning import plan_import
 from store.apply import apply_plan
 from store.db import Store
 from store.fields import add_field, load_catalogue
-from store.planner import plan_import
 from store.users import resolve_user
 
 # Any character but NUL (no spreadsheet program writes it) and lone surrogates (not text).

@@ -24,10 +24,10 @@ from injection_values import ESCAPES, FORMULAS, HOSTILE, RAW_CONTROL
 from core.values import DateFormat, ParseOptions
 from formats.csv_plain import neutralise
 from formats.reader import read_bytes
+from services.planning import plan_import
 from services.views import find_view, list_views, save_view
 from store.apply import apply_plan
 from store.fields import add_field, catalogue
-from store.planner import plan_import
 from store.query import get_customer
 from store.users import resolve_user
 from store.viewdef import Filter, Op, View

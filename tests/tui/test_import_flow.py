@@ -31,12 +31,12 @@ from core.failed_rows import ERROR_COLUMN
 from core.plan import Policy
 from core.values import DateFormat
 from formats.reader import read_file
+from services.planning import plan_import
 from store.apply import apply_plan
 from store.db import Store
 from store.fields import catalogue
 from store.history import list_batches, undo_batch
 from store.jobs import get_job, list_jobs
-from store.planner import plan_import
 from store.users import Permission, UserType, add_user, resolve_user
 from tui.import_rows import SHOWN_ROWS, PlanRows, commit_question
 from tui.screens.confirm_dialog import ConfirmDialog

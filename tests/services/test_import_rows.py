@@ -10,8 +10,8 @@ import pytest
 from acting import ADMIN
 
 from formats.reader import read_file
+from services.planning import plan_import
 from store import history
-from store.planner import plan_import
 
 HEADER = ["CUSTOMERID", "NAME", "PRINTAS", "ZIP", "CREDITLIMIT", "ONHOLD", "TAXABLE", "EMAIL1", "STATUS"]
 

@@ -1,8 +1,13 @@
 """Planning an import: the "plan" stage, which diffs the parsed file against the store without changing it.
 
-Owns the checks that need the store (update or create, fields that cannot be blanked, required fields of new
-records, permissions, entity ownership, parent references and cycles) and the building of the plan's records from
-the diff (`store.diff`). The whole stage runs with the garbage collector paused (`core.bulk`).
+Owns the rules that need the store's facts (update or create, fields that cannot be blanked, required fields of new
+records, permissions, entity ownership, parent references and cycles) and the building of the plan's records and
+their values (a blank checkbox unticked, a new record's defaults: what the preview shows and the commit writes).
+The store only answers questions, in SQL (`store.diff.read_facts`: the catalogue, and per row of the parsed file
+its stored version, owner and changed fields); every rule is here, in Python, once for every store. The whole stage
+runs with the garbage collector paused (`core.bulk`).
+
+May import core and store; used by `services.imports` and `services.edit`.
 """
 
 from __future__ import annotations
@@ -15,8 +20,7 @@ from core.table import Issue, RawTable
 from core.validate import ParsedRow, ParsedTable, parse_table
 from core.values import ParseOptions, Value
 from store.db import Store
-from store.diff import StoreFacts, store_facts
-from store.fields import load_catalogue
+from store.diff import StoreFacts, read_facts
 from store.users import Permission, User
 
 
@@ -125,14 +129,14 @@ def plan_import(
 ) -> ImportPlan:
     """Read nothing but the store; return the plan the preview shows and the commit applies."""
     user.require_any((Permission.ADD, Permission.EDIT), "import customers")
-    options = options or ParseOptions()
+    chosen = options or ParseOptions()
+
+    def parse(catalogue: Catalogue) -> ParsedTable:  # map columns, parse and validate: with the store's catalogue
+        return parse_table(raw, map_headers(raw, catalogue), catalogue, chosen)
+
     with gc_paused():
-        with store.read() as con:
-            catalogue = load_catalogue(con)
-            headers = map_headers(raw, catalogue)
-            parsed = parse_table(raw, headers, catalogue, options)
-            facts = store_facts(con, parsed, catalogue)
-        return _build(raw, parsed, catalogue, facts, user, entity, options, policy)
+        catalogue, parsed, facts = read_facts(store, parse)
+        return _build(raw, parsed, catalogue, facts, user, entity, chosen, policy)
 
 
 def _build(
