@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from core import users as core_users
 from core.catalogue import FieldType
 from core.errors import UsageError
 from core.values import DateFormat, format_value
@@ -33,7 +34,7 @@ def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False, default=str))
 
 
-def _context(args: argparse.Namespace) -> tuple[Store, users_store.User]:
+def _context(args: argparse.Namespace) -> tuple[Store, core_users.User]:
     store = Store(args.db)
     user = users_store.resolve_user(store, args.user, warm=True)  # released when the command ends
     entities_store.check_entity(store, args.entity)
@@ -106,7 +107,7 @@ def _export_format(given: str | None, output: str | None) -> str:
 
 def cmd_history(args: argparse.Namespace) -> int:
     store, user = _context(args)
-    user.require(users_store.Permission.LIST, "see the history")
+    user.require(core_users.Permission.LIST, "see the history")
     catalogue = fields_store.catalogue(store)
 
     def _show(field: str, value: str | None) -> str:
@@ -183,18 +184,18 @@ def cmd_users(args: argparse.Namespace) -> int:
         acting = users_store.resolve_user(store, args.user)
         existing = {u.name.lower(): u for u in users_store.list_users(store)}.get(args.name.strip().lower())
         # What is not given stays as it is: changing a user's permissions must not quietly change their type.
-        utype = users_store.parse_type(args.type) if args.type else (existing.type if existing else None)
+        utype = core_users.parse_type(args.type) if args.type else (existing.type if existing else None)
         # --perms "" is asked for: no permission at all (a user kept for the history but not let in), not the default.
         given = args.perms is not None
-        perms = users_store.parse_perms(args.perms) if given else (existing.perms if existing else None)
+        perms = core_users.parse_perms(args.perms) if given else (existing.perms if existing else None)
         user = users_store.add_user(
             store,
             args.name,
-            utype or users_store.UserType.BUSINESS,
-            perms if perms is not None else frozenset({users_store.Permission.LIST}),
+            utype or core_users.UserType.BUSINESS,
+            perms if perms is not None else frozenset({core_users.Permission.LIST}),
             by=acting,
         )
-        shown = ",".join(p.value for p in users_store.Permission if p in user.perms) or "none"
+        shown = ",".join(p.value for p in core_users.Permission if p in user.perms) or "none"
         print(f"User {user.name}: {user.type.value}, permissions {shown}.")
         return 0
     if args.action == "remove":
@@ -202,7 +203,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         print(f"User {removed} removed; the history keeps what they did.")
         return 0
     for u in users_store.list_users(store):
-        granted = ",".join(p.value for p in users_store.Permission if p in u.perms) or "none"
+        granted = ",".join(p.value for p in core_users.Permission if p in u.perms) or "none"
         print(f"{u.name:<20} {u.type.value:<10} {granted}")
     return 0
 

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from core import users as core_users
 from core.errors import UsageError
 from core.wording import counts_line, describe_issue, outcome, plural
 from services import jobs
@@ -29,7 +30,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return actions[args.action](args)
 
 
-def _context(args: argparse.Namespace) -> tuple[Store, users_store.User]:
+def _context(args: argparse.Namespace) -> tuple[Store, core_users.User]:
     store = Store(args.db)
     user = users_store.resolve_user(store, args.user)
     entities_store.check_entity(store, args.entity)

@@ -11,13 +11,13 @@ import json
 import sys
 
 from core.values import DateFormat
+from core.viewdef import Op, View, parse_columns, parse_filter, parse_sort
 from services import views as views_service
 from services.views import SaveStatus
 from store import fields as fields_store
 from store import users as users_store
 from store.db import Store
 from store.entities import check_entity
-from store.viewdef import Op, View, parse_columns, parse_filter, parse_sort
 
 
 def _describe(view: View, catalogue: fields_store.Catalogue) -> dict[str, object]:

@@ -22,6 +22,7 @@ from core.catalogue import Catalogue
 from core.errors import Conflict
 from core.plan import Action, ImportPlan, Policy
 from core.table import Issue, RawRow, RawTable
+from core.users import Permission, User
 from core.values import DateFormat, ParseOptions, Value
 from services.planning import plan_import
 from store.apply import apply_plan
@@ -29,7 +30,6 @@ from store.customers import customer_id_taken
 from store.db import Store
 from store.fields import catalogue as load_catalogue
 from store.query import fetch_customer
-from store.users import Permission, User
 
 FORM_ROW = 2  # the row number an edit's one row carries (header = 1), as in a spreadsheet
 _REDO = "Nothing was saved. Close the form, open the customer again to see the new values, and redo your change"

@@ -20,13 +20,13 @@ from typing import BinaryIO
 
 from core.catalogue import LIST_COLUMNS, Catalogue, Field
 from core.errors import UsageError
+from core.users import Permission, User
 from core.values import DateFormat, Value
+from core.viewdef import View
 from formats.writer import ExportTable, Writer, write_file
 from services.outputs import check_output
 from store.db import Store
 from store.export import export_rows
-from store.users import Permission, User
-from store.viewdef import View
 from store.views import builtin_view
 
 CHECK_EVERY = 250  # rows between two progress reports (each one a chance for the caller to stop the export)

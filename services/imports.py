@@ -20,13 +20,13 @@ from pathlib import Path
 from core.errors import Conflict, CustbookError, PermissionDenied, StoreBusy
 from core.plan import ImportPlan, Policy, Status
 from core.table import RawTable
+from core.users import Permission, User
 from core.values import DateFormat, ParseOptions
 from formats.reader import MAX_ROWS, configured_max_bytes, read_bytes, read_file
 from services.outputs import check_output
 from services.planning import plan_import
 from store.apply import apply_plan
 from store.db import Store
-from store.users import Permission, User
 
 # Imports committed by other programs between this one's planning and its write: how many times to plan again.
 STALE_PLAN_RETRIES = 5

@@ -24,6 +24,7 @@ from types import FrameType, TracebackType
 
 from core.errors import Conflict, CustbookError, FileRejected, InvalidValue, NotFound, StoreBusy, StoreUnreadable
 from core.plan import ImportPlan, Status
+from core.users import User
 from core.wording import counts_line, outcome
 from services import imports
 from services.imports import ImportOptions, MailResult
@@ -33,7 +34,7 @@ from store import job_worker as worker_store
 from store import jobs as jobs_store
 from store.db import Store
 from store.jobs import Claim, Job, JobOptions, JobState
-from store.users import User, resolve_user
+from store.users import resolve_user
 
 MAX_BUSY_LOOKS = 12  # consecutive "store busy" answers (about a minute) before the worker gives up with exit 4
 

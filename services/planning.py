@@ -17,11 +17,11 @@ from core.catalogue import Catalogue, FieldType
 from core.headers import map_headers
 from core.plan import Action, FieldChange, ImportPlan, Policy, RecordPlan
 from core.table import Issue, RawTable
+from core.users import Permission, User
 from core.validate import ParsedRow, ParsedTable, parse_table
 from core.values import ParseOptions, Value
 from store.db import Store
 from store.diff import StoreFacts, read_facts
-from store.users import Permission, User
 
 
 class _Checker:

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from core.users import Permission, User
 from core.wording import plural
 from store import history as history_store
 from store.db import Store
 from store.history import Batch
-from store.users import Permission, User
 
 
 class UndoState(Enum):

@@ -21,13 +21,13 @@ from enum import Enum
 
 from core.catalogue import Catalogue, FieldType
 from core.errors import InvalidValue, NotFound
+from core.users import Permission, User
 from core.values import DateFormat, date_in
+from core.viewdef import ALL_CUSTOMERS, Op, View, iso_date_filters
 from store import fields as fields_store
 from store import query
 from store import views as views_store
 from store.db import Store
-from store.users import Permission, User
-from store.viewdef import ALL_CUSTOMERS, Op, View, iso_date_filters
 from store.views import builtin_view
 
 MAX_NAME = 100

@@ -16,11 +16,11 @@ from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.errors import Conflict, PermissionDenied
 from core.plan import Action, ImportPlan, Policy, RecordPlan
+from core.users import Permission, User
 from core.values import Value, canonical_text
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
 from store.staging import ROW, stage_rows
-from store.users import Permission, User
 
 APPLY_STAGE = "apply_stage"
 CHANGED = "CHANGED_"  # the staged update rows' mask of changed fields

@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 
 from core.errors import StoreUnreadable, UsageError
+from core.users import User
 from store.db import Store
 from store.schema import SCHEMA_VERSION, ensure_schema
-from store.users import User
 
 COPY_CHUNK = 1 << 20
 

@@ -13,12 +13,12 @@ import re
 import unicodedata
 
 from core.errors import Conflict, InvalidValue
+from core.users import User
 from store.db import Store, quote_ident
 from store.demo_data import COUNTRIES, LANGS
 from store.entities import add_entity, list_entities
 from store.fields import add_field, catalogue, load_catalogue
 from store.schema import INTERNAL_COLUMNS
-from store.users import User
 
 MAX_DEMO = 9_999_999  # IDs are "C" + 7 digits
 

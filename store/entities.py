@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import InvalidValue, NotFound
+from core.users import User
 from store.db import Store
-from store.users import User
 
 
 @dataclass(frozen=True)

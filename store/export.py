@@ -14,12 +14,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 
 from core.catalogue import Catalogue, Field
+from core.users import User
 from core.values import DateFormat, Value
+from core.viewdef import View
 from store import query
 from store.db import Store
 from store.fields import load_catalogue
-from store.users import User
-from store.viewdef import View
 
 
 @dataclass(frozen=True)

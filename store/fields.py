@@ -10,9 +10,9 @@ import duckdb
 
 from core.catalogue import CUSTOM_ID_RE, CUSTOM_TYPES, Catalogue, Field, FieldType
 from core.errors import InvalidValue
+from core.users import User
 from store.db import Store, quote_ident
 from store.schema import INTERNAL_COLUMNS
-from store.users import User
 
 
 def load_catalogue(con: duckdb.DuckDBPyConnection) -> Catalogue:

@@ -16,10 +16,10 @@ import duckdb
 
 from core.catalogue import Catalogue
 from core.errors import Conflict, NotFound, UsageError
+from core.users import Permission, User
 from store.apply import batch_label
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
-from store.users import Permission, User
 
 
 @dataclass(frozen=True)

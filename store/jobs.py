@@ -33,10 +33,10 @@ from core.errors import (
 )
 from core.plan import Policy
 from core.table import MAX_ROWS
+from core.users import Permission, User
 from core.values import DateFormat
 from store.apply import batch_label
 from store.db import Store
-from store.users import Permission, User
 
 DEFAULT_TIMEOUT = 60.0
 MAX_ATTEMPTS = 3  # claims of one job; a job that keeps killing its worker (a file too big for the machine) stops

@@ -15,12 +15,12 @@ import duckdb
 
 from core.catalogue import Catalogue, Field, FieldType
 from core.errors import InvalidValue
+from core.users import Permission, User
 from core.values import DateFormat, Value, parse_decimal_text
+from core.viewdef import Filter, Op, View
 from store import narrowing
 from store.db import Store, data_version, quote_ident
 from store.entities import visibility_sql
-from store.users import Permission, User
-from store.viewdef import Filter, Op, View
 
 FETCH_ROWS = 10_000
 _TEXTUAL = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)

@@ -109,7 +109,7 @@ def _v1(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _v2(con: duckdb.DuckDBPyConnection) -> None:
-    # Saved views: the definition (columns, filters, sort, entity records) is JSON read by store.viewdef.
+    # Saved views: the definition (columns, filters, sort, entity records) is JSON read by core.viewdef.
     con.execute(
         """CREATE TABLE views (
             owner VARCHAR NOT NULL, name VARCHAR NOT NULL, public BOOLEAN NOT NULL DEFAULT FALSE,

@@ -2,7 +2,7 @@
 
 A view is private to its owner unless public; only the owner changes or deletes it; one user's view names differ by
 more than case. The built-in "All customers" view always exists and is never stored. Views are stored as JSON
-definitions (store.viewdef) so that adding a feature to views needs no new columns. The rules of saving (names,
+definitions (core.viewdef) so that adding a feature to views needs no new columns. The rules of saving (names,
 dates, checking that a view runs, replacing, renaming) are the views service's (services/views.py).
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from core.errors import InvalidValue, NotFound, PermissionDenied
+from core.users import Permission, User
+from core.viewdef import ALL_CUSTOMERS, View
 from store.db import Store
-from store.users import Permission, User
-from store.viewdef import ALL_CUSTOMERS, View
 
 
 def builtin_view() -> View:

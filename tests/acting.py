@@ -1,5 +1,5 @@
 """The acting user for tests that read the store to check a result: an administrator, who may see everything."""
 
-from store.users import Permission, User, UserType
+from core.users import Permission, User, UserType
 
 ADMIN = User("tester", UserType.BUSINESS, frozenset(Permission))

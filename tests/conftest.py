@@ -14,8 +14,9 @@ import pytest
 from csv_files import csv_bytes
 
 from cli.main import main
+from core.users import User
 from store.db import Store
-from store.users import User, resolve_user
+from store.users import resolve_user
 
 
 @dataclass

@@ -5,7 +5,7 @@ The list keeps forbidden keys in its footer, dimmed; a dimmed key pressed anyway
 
 from __future__ import annotations
 
-from store.users import Permission, User
+from core.users import Permission, User
 
 # Actions that show customers: none of them without the List permission.
 _SHOWING = ("filter", "sort", "views", "edit", "export", "history", "refresh")

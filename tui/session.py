@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.catalogue import Catalogue
+from core.users import User
 from core.values import DateFormat
 from store.db import Store
 from store.entities import check_entity
 from store.fields import catalogue as load_catalogue
-from store.users import User, resolve_user
+from store.users import resolve_user
 
 
 @dataclass(frozen=True)

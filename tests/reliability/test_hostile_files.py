@@ -26,12 +26,13 @@ from hypothesis import strategies as st
 
 from core.errors import CustbookError, FileRejected, InvalidValue
 from core.plan import ImportPlan
+from core.users import User
 from core.values import DateFormat, ParseOptions
 from formats.reader import read_bytes
 from services.planning import plan_import
 from store.db import Store
 from store.demo import seed_demo
-from store.users import User, resolve_user
+from store.users import resolve_user
 
 SCALE = float(os.environ.get("CUSTBOOK_FUZZ_SCALE", "1"))
 

@@ -22,6 +22,7 @@ from injection_tui import make_app, settle
 from injection_values import ESCAPES, FORMULAS, HOSTILE, RAW_CONTROL
 
 from core.values import DateFormat, ParseOptions
+from core.viewdef import Filter, Op, View
 from formats.csv_plain import neutralise
 from formats.reader import read_bytes
 from services.planning import plan_import
@@ -30,7 +31,6 @@ from store.apply import apply_plan
 from store.fields import add_field, catalogue
 from store.query import get_customer
 from store.users import resolve_user
-from store.viewdef import Filter, Op, View
 from tui.screens.customer_detail import CustomerDetailScreen
 from tui.screens.customer_form import CustomerForm
 from tui.screens.history import HistoryScreen

@@ -23,10 +23,11 @@ from form_helpers import open_form, type_into
 from store_states import build_store, run_custbook
 from tui_helpers import make_app, settle, widget_text
 
+from core.users import Permission, UserType
 from store.db import Store
 from store.fields import catalogue
 from store.query import get_customer
-from store.users import Permission, UserType, add_user
+from store.users import add_user
 from tui.screens.customer_list import CustomerListScreen
 from tui.screens.error_dialog import ErrorDialog
 from tui.widgets.grid import CustomerGrid

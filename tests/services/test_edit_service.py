@@ -10,6 +10,7 @@ import pytest
 from acting import ADMIN
 
 from core.errors import Conflict, PermissionDenied
+from core.users import Permission, User, UserType
 from core.values import DateFormat
 from services.edit import EditOutcome, EditStatus, mark_inactive, save_customer
 from services.undo import undo
@@ -18,7 +19,7 @@ from store.entities import add_entity
 from store.fields import add_field, catalogue
 from store.history import customer_history, get_batch, list_batches
 from store.query import get_customer
-from store.users import Permission, User, UserType, add_user
+from store.users import add_user
 
 DMY = DateFormat.DMY_SLASH
 

@@ -15,13 +15,14 @@ import pytest
 
 from core.catalogue import LIST_COLUMNS, Catalogue
 from core.errors import PermissionDenied, UsageError
+from core.users import Permission, User, UserType
+from core.viewdef import Filter, Op, View
 from formats.writer import get_writer
 from services.export import CHECK_EVERY, export_columns, export_file, export_stream
 from store.customers import count_customers
 from store.db import Store
 from store.demo import seed_demo
-from store.users import Permission, User, UserType, add_user
-from store.viewdef import Filter, Op, View
+from store.users import add_user
 
 DEMO = 2 * CHECK_EVERY + 100  # enough for two progress reports before the last, entities' customers aside
 

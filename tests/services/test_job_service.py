@@ -15,12 +15,12 @@ from csv_files import csv_bytes
 
 from core.errors import InvalidValue, PermissionDenied, UsageError
 from core.plan import Policy
+from core.users import User
 from services import jobs as job_service
 from store import job_worker, jobs
 from store.db import Store
 from store.history import list_batches
 from store.jobs import JobOptions, JobState
-from store.users import User
 
 GOOD = csv_bytes(
     [["CUSTOMERID", "NAME", "PRINTAS", "EMAIL1"], ["C1", "Ann", "Ann", "a@x.org"], ["C2", "Bo", "Bo", "bo@"]]
@@ -139,7 +139,8 @@ def test_strict_with_failing_rows_and_unreadable_files_fail_without_writing(stor
 
 
 def test_a_user_without_import_permissions_by_run_time_fails_the_job(store: Store, alice: User) -> None:
-    from store.users import Permission, UserType, add_user
+    from core.users import Permission, UserType
+    from store.users import add_user
 
     bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset({Permission.ADD}), by=ADMIN)
     _submit(store, bob)

@@ -11,6 +11,7 @@ import pytest
 from acting import ADMIN
 
 from core.errors import Conflict
+from core.users import Permission, User, UserType
 from core.values import DateFormat
 from services.edit import save_customer
 from services.undo import UndoState, undo, undo_effects, why_not_undo
@@ -19,7 +20,7 @@ from store.entities import add_entity
 from store.fields import catalogue
 from store.history import Batch, list_batches
 from store.query import get_customer
-from store.users import Permission, User, UserType, add_user
+from store.users import add_user
 
 
 def city(store: Store, cid: str = "C1") -> object:

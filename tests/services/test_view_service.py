@@ -11,7 +11,9 @@ import pytest
 from acting import ADMIN
 
 from core.errors import InvalidValue, NotFound, PermissionDenied
+from core.users import Permission, User, UserType
 from core.values import DateFormat
+from core.viewdef import Filter, Op, View
 from services.views import (
     MAX_NAME,
     DateRead,
@@ -25,8 +27,7 @@ from services.views import (
 from store.db import Store
 from store.demo import seed_demo
 from store.fields import add_field
-from store.users import Permission, User, UserType, add_user
-from store.viewdef import Filter, Op, View
+from store.users import add_user
 
 FRANCE = (Filter("COUNTRY", Op.EQ, "france"),)
 

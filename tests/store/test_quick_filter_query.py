@@ -7,13 +7,13 @@ import pytest
 from acting import ADMIN
 
 from core.values import DateFormat
+from core.viewdef import SortKey, View
 from services.edit import save_customer
 from store import narrowing, query
 from store.db import Store, data_version
 from store.demo import seed_demo
 from store.fields import catalogue
 from store.users import resolve_user
-from store.viewdef import SortKey, View
 from store.views import builtin_view
 
 QUICK = ("CUSTOMERID", "NAME", "PRINTAS", "EMAIL1", "PHONE1", "CITY")

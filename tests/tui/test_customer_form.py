@@ -11,13 +11,14 @@ from form_helpers import choose, no_blink, open_form, type_into
 from textual.widgets import Button, Checkbox, Input, Select
 from tui_helpers import make_app, settle, widget_text
 
+from core.users import Permission, UserType
 from core.values import DateFormat
 from services.edit import save_customer
 from store.db import Store
 from store.fields import catalogue
 from store.history import customer_history, get_batch, list_batches
 from store.query import get_customer
-from store.users import Permission, UserType, add_user
+from store.users import add_user
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.customer_form import CustomerForm
 from tui.screens.error_dialog import ErrorDialog

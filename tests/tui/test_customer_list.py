@@ -8,10 +8,10 @@ import unicodedata
 
 from tui_helpers import make_app, settle, widget_text
 
+from core.viewdef import Filter, Op, SortKey, View
 from services.views import save_view
 from store.db import Store
 from store.users import resolve_user
-from store.viewdef import Filter, Op, SortKey, View
 from tui.screens.customer_detail import CustomerDetailScreen
 from tui.screens.customer_list import CustomerListScreen
 from tui.screens.error_dialog import ErrorDialog

@@ -17,15 +17,16 @@ from acting import ADMIN
 from export_helpers import Result, until
 from tui_helpers import make_app, settle, widget_text
 
+from core.users import Permission, UserType
 from core.values import DateFormat
+from core.viewdef import Filter, Op, SortKey, View
 from formats.writer import get_writer
 from services import export as export_service
 from services.export import export_table
 from services.views import save_view
 from store.customers import count_customers
 from store.db import Store
-from store.users import Permission, UserType, add_user, resolve_user
-from store.viewdef import Filter, Op, SortKey, View
+from store.users import add_user, resolve_user
 from store.views import builtin_view
 from tui.screens import export_dialog
 from tui.screens.confirm_dialog import ConfirmDialog

@@ -15,11 +15,12 @@ from export_helpers import Result
 from tui_helpers import make_app, settle, widget_text
 
 from cli.main import main
+from core.users import Permission, UserType
 from store import history as history_store
 from store.db import Store
 from store.fields import catalogue as load_catalogue
 from store.query import get_customer
-from store.users import Permission, UserType, add_user
+from store.users import add_user
 from tui.screens import history
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.customer_detail import CustomerDetailScreen

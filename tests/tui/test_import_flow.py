@@ -29,6 +29,7 @@ from tui_helpers import make_app, widget_text
 from core.errors import FileRejected
 from core.failed_rows import ERROR_COLUMN
 from core.plan import Policy
+from core.users import Permission, UserType
 from core.values import DateFormat
 from formats.reader import read_file
 from services.planning import plan_import
@@ -37,7 +38,7 @@ from store.db import Store
 from store.fields import catalogue
 from store.history import list_batches, undo_batch
 from store.jobs import get_job, list_jobs
-from store.users import Permission, UserType, add_user, resolve_user
+from store.users import add_user, resolve_user
 from tui.import_rows import SHOWN_ROWS, PlanRows, commit_question
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.customer_list import CustomerListScreen

@@ -8,8 +8,9 @@ from jobs_helpers import table_rows
 from tui_helpers import make_app, settle, widget_text
 
 from cli.main import main
+from core.users import Permission, UserType
 from store.db import Store
-from store.users import Permission, UserType, add_user, resolve_user
+from store.users import add_user, resolve_user
 from tui.screens.customer_form import CustomerForm
 from tui.screens.customer_list import CustomerListScreen
 from tui.screens.export_dialog import ExportDialog

@@ -16,11 +16,12 @@ from textual.widgets import Button, OptionList, Select, SelectionList
 from tui_helpers import make_app, settle, widget_text
 
 from core.errors import NotFound
+from core.users import Permission, UserType
+from core.viewdef import Filter, Op, SortKey, View
 from services.views import find_view, list_views, save_view
 from store import query
 from store.db import Store
-from store.users import Permission, UserType, add_user, resolve_user
-from store.viewdef import Filter, Op, SortKey, View
+from store.users import add_user, resolve_user
 from store.views import builtin_view
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog

@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from core.errors import CustbookError
+from core.users import Permission
 from core.values import Value
 from formats.csv_import import display_formatter
 from store.query import get_customer
-from store.users import Permission
 from tui.list_access import refusal
 from tui.session import Session
 from tui.widgets.grid import safe_text

@@ -25,10 +25,10 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from core.catalogue import Field
 from core.errors import CustbookError
 from core.table import Issue
+from core.users import Permission
 from core.values import Value
 from services.edit import EditOutcome, EditStatus, mark_inactive, save_customer
 from store.query import get_customer
-from store.users import Permission
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.session import Session

@@ -20,11 +20,11 @@ from textual.widgets import Footer, Input, Static
 
 from core.catalogue import LIST_COLUMNS, Field
 from core.errors import CustbookError
+from core.users import Permission
 from core.values import Value
+from core.viewdef import SortKey, View
 from store import query
 from store.query import CompiledView
-from store.users import Permission
-from store.viewdef import SortKey, View
 from store.views import builtin_view
 from tui.list_access import missing_permission, refusal
 from tui.session import Session

@@ -30,9 +30,9 @@ from textual.worker import Worker, get_current_worker
 
 from core.errors import CustbookError, PermissionDenied, UsageError
 from core.values import DateFormat
+from core.viewdef import View
 from formats.writer import Writer, get_writer, writers
 from services.export import check_target, export_file, require_export
-from store.viewdef import View
 from tui.session import Session
 from tui.widgets.grid import safe_text
 

@@ -24,10 +24,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from core.catalogue import Field, FieldType
 from core.errors import CustbookError
+from core.users import Permission
 from core.values import DateFormat, Value
 from services.undo import UndoOutcome, undo, undo_effects, why_not_undo
 from store.history import Batch, get_batch, list_batches
-from store.users import Permission
 from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
 

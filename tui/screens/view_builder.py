@@ -23,9 +23,9 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Input, Static, TabbedContent, TabPane
 
 from core.errors import CustbookError, InvalidValue
+from core.users import Permission
+from core.viewdef import View
 from services.views import MAX_NAME, SaveStatus, count_matching, delete_view, save_view
-from store.users import Permission
-from store.viewdef import View
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.session import Session

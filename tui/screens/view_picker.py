@@ -20,8 +20,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.errors import CustbookError
+from core.viewdef import View
 from services.views import delete_view, list_views
-from store.viewdef import View
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.view_builder import ViewBuilder, confirm_delete, locked_reason
 from tui.session import Session

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from core.catalogue import Catalogue, Field, FieldType
 from core.values import DateFormat
-from store.viewdef import Filter, Op, SortKey
+from core.viewdef import Filter, Op, SortKey
 from tui.widgets.grid import safe_text
 
 

@@ -1,0 +1,80 @@
+"""Who acts on customers: user types and the permissions List, Add and Edit, with the rules that use them (who is
+an administrator, what an action requires and the fix offered when it is missing).
+
+Pure: the `users` table that keeps them is `store.users`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.errors import InvalidValue, PermissionDenied
+
+
+class UserType(StrEnum):
+    BUSINESS = "business"
+    EMPLOYEE = "employee"
+    APPROVER = "approver"
+
+
+class Permission(StrEnum):
+    LIST = "list"
+    ADD = "add"
+    EDIT = "edit"
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    type: UserType
+    perms: frozenset[Permission]
+
+    def can(self, perm: Permission) -> bool:
+        return perm in self.perms
+
+    @property
+    def is_admin(self) -> bool:
+        """Manages users, entities and custom fields: a business user with every permission on customers."""
+        return self.type is UserType.BUSINESS and self.perms >= set(Permission)
+
+    def require_admin(self, action: str) -> None:
+        if not self.is_admin:
+            raise PermissionDenied(
+                f"{self.name} may not {action}: only business users with the List, Add and Edit permissions can",
+                "Ask such a user to do it",
+            )
+
+    def require(self, perm: Permission, action: str) -> None:
+        self.require_any((perm,), action)
+
+    def require_any(self, perms: tuple[Permission, ...], action: str) -> None:
+        """PermissionDenied unless the user has one of `perms` (an import needs Add or Edit; the file's new rows
+        need Add and its updates Edit, so the fix offered grants them all)."""
+        if not any(p in self.perms for p in perms):
+            missing = " or ".join(p.value.capitalize() for p in perms)
+            raise PermissionDenied(
+                f"{self.name} may not {action} (the {missing} permission is missing)",
+                f"Ask an administrator to run: custbook users add {self.name} --perms "
+                + ",".join(p.value for p in Permission if p in self.perms or p in perms),
+            )
+
+
+def parse_perms(text: str) -> frozenset[Permission]:
+    perms = set()
+    for part in text.replace(";", ",").split(","):
+        word = part.strip().lower()
+        if not word:
+            continue
+        try:
+            perms.add(Permission(word))
+        except ValueError:
+            raise InvalidValue(f"'{part.strip()}' is not a permission", "Use list, add and edit") from None
+    return frozenset(perms)
+
+
+def parse_type(text: str) -> UserType:
+    try:
+        return UserType(text.strip().lower())
+    except ValueError:
+        raise InvalidValue(f"'{text}' is not a user type", "Use business, employee or approver") from None
