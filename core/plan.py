@@ -6,10 +6,11 @@ Owns the plan's shape and its counts and JSON summary (cli.md). It is built by `
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.catalogue import Catalogue, FieldType
 from core.failed_rows import failed_rows_csv
 from core.table import Issue, RawTable
 from core.validate import ParsedTable
@@ -161,3 +162,29 @@ def rejected_summary(message: str, job: str | None = None) -> dict[str, object]:
         "unchanged": 0, "blanked": 0, "failed": 0,
         "errors": [Issue(None, None, None, message).as_json()], "warnings": [],
     }  # fmt: skip
+
+
+def update_writer(fields: Sequence[str], catalogue: Catalogue) -> Callable[[Sequence[Value]], Sequence[Value]]:
+    """How an update writes a row of a file with these `fields`: each cell's value, except that a blank checkbox is
+    unticked (FALSE) rather than empty. The one statement of that rule: the store's diff compares these values with
+    the stored ones, the planner shows them as the changes' new values, and the commit writes them."""
+    checkboxes = [i for i, fid in enumerate(fields) if catalogue[fid].type is FieldType.BOOL]
+
+    def written(values: Sequence[Value]) -> Sequence[Value]:
+        if not any(values[i] is None for i in checkboxes):
+            return values
+        out = list(values)
+        for i in checkboxes:
+            if out[i] is None:
+                out[i] = False
+        return out
+
+    return written
+
+
+def written_rows(
+    rows: Iterable[tuple[int, Sequence[Value]]], fields: Sequence[str], catalogue: Catalogue
+) -> Iterator[tuple[int, Sequence[Value]]]:
+    """`rows` (number, values) as an update writes them (see `update_writer`)."""
+    written = update_writer(fields, catalogue)
+    return ((number, written(values)) for number, values in rows)

@@ -13,9 +13,9 @@ May import core and store; used by `services.imports` and `services.edit`.
 from __future__ import annotations
 
 from core.bulk import gc_paused
-from core.catalogue import Catalogue, FieldType
+from core.catalogue import Catalogue
 from core.headers import map_headers
-from core.plan import Action, FieldChange, ImportPlan, Policy, RecordPlan
+from core.plan import Action, FieldChange, ImportPlan, Policy, RecordPlan, update_writer
 from core.table import Issue, RawTable
 from core.users import Permission, User
 from core.validate import ParsedRow, ParsedTable, parse_table
@@ -158,7 +158,7 @@ def _build(
     parent_pos = fields.index("PARENTID") if "PARENTID" in fields else None
     existing, changed = facts.existing, facts.changed
     position = {fid: i for i, fid in enumerate(fields)}
-    unticked = {fid for fid in fields if catalogue[fid].type is FieldType.BOOL}  # a blank checkbox writes FALSE
+    as_written = update_writer(fields, catalogue)
     # A new record's fields, in catalogue order: (field, its column or None, its default).
     new_fields = [(f.id, position.get(f.id), f.default) for f in catalogue.importable]
     # Parents a row may name: stored records, and records created by earlier rows (added as we go).
@@ -197,9 +197,9 @@ def _build(
                     )  # fmt: skip
                 failed.add(number)
                 continue
+            written = as_written(values)  # what the commit writes: a blank checkbox unticked
             changes = tuple(
-                FieldChange(fid, old, False if new is None and fid in unticked else new, blanked=new is None)
-                for fid, old, new in diffs
+                FieldChange(fid, old, written[position[fid]], blanked=new is None) for fid, old, new in diffs
             )
             records.append(RecordPlan(number, cid, Action.UPDATE if changes else Action.UNCHANGED, changes, found[0]))
         else:

@@ -15,7 +15,7 @@ import duckdb
 from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.errors import Conflict, PermissionDenied
-from core.plan import Action, ImportPlan, Policy, RecordPlan
+from core.plan import Action, ImportPlan, Policy, RecordPlan, written_rows
 from core.users import Permission, User
 from core.values import Value, canonical_text
 from store.db import Store, quote_ident
@@ -23,7 +23,6 @@ from store.fields import load_catalogue
 from store.staging import ROW, stage_rows
 
 APPLY_STAGE = "apply_stage"
-CHANGED = "CHANGED_"  # the staged update rows' mask of changed fields
 
 
 @dataclass(frozen=True)
@@ -79,34 +78,24 @@ def _record_changes(con: duckdb.DuckDBPyConnection, batch: int, plan: ImportPlan
 
 
 def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue: Catalogue, user: str) -> None:
-    """Write exactly the values of the plan's records (`FieldChange.new`, what the preview showed): the planner
-    computed them once (a blank checkbox is unticked, a new record gets each field's default), and nothing here
-    computes them again."""
+    """Write the values the preview showed: an update's as `core.plan.written_rows` gives them (the rule the diff
+    and the planner's changes use too), a new record's from its changes (the file's values, or each field's
+    default, as the planner filled them in)."""
     all_cols = [f for f in catalogue.ids]
     col_sql = ", ".join(quote_ident(f, catalogue) for f in all_cols)
     updates = [r for r in plan.records if r.action is Action.UPDATE]
     creates = [r for r in plan.records if r.action is Action.CREATE]
 
-    # Updates: the new version of each changed record = the stored record with its changed fields replaced. Each
-    # staged row carries the changes' new values and a mask of which fields changed ('1' at the field's place).
-    fields = [f for f in plan.fields[1:] if catalogue[f].importable]
-    place = {fid: i for i, fid in enumerate(fields)}
-
-    def update_row(record: RecordPlan) -> tuple[int, list[Value]]:
-        values: list[Value] = [None] * len(fields)
-        mask = ["0"] * len(fields)
-        for change in record.changes:
-            values[place[change.field]], mask[place[change.field]] = change.new, "1"
-        return record.row, [record.customer_id, *values, "".join(mask) or "-"]
-
-    stage_rows(
-        con, APPLY_STAGE, ["CUSTOMERID", *fields], catalogue, map(update_row, updates), extra=((CHANGED, "VARCHAR"),)
-    )
+    # Updates: the new version of each changed record = the stored record with the file's columns replaced by the
+    # values as an update writes them (core.plan.written_rows): its unchanged fields hold what is stored already.
+    touched = {r.row for r in updates}
+    rows = ((r.number, r.values) for r in plan.parsed.rows if r.number in touched)
+    stage_rows(con, APPLY_STAGE, plan.fields, catalogue, written_rows(rows, plan.fields, catalogue))
+    present = {f for f in plan.fields[1:] if catalogue[f].importable}
     merged = []
     for fid in all_cols:
-        if fid in place:
-            col = quote_ident(fid, catalogue)
-            merged.append(f"CASE WHEN substr(s.{CHANGED}, {place[fid] + 1}, 1) = '1' THEN s.{col} ELSE c.{col} END")
+        if fid in present:
+            merged.append(f"s.{quote_ident(fid, catalogue)}")
         elif fid == "WHENMODIFIED":
             merged.append("now()::TIMESTAMP")
         elif fid == "MODIFIEDBY":

@@ -19,6 +19,7 @@ from decimal import Decimal
 import duckdb
 
 from core.catalogue import Catalogue, FieldType
+from core.plan import written_rows
 from core.validate import ParsedTable
 from core.values import Value
 from store.db import Store, quote_ident
@@ -55,14 +56,6 @@ def from_canonical(text: str | None, ftype: FieldType) -> Value:
     return text
 
 
-def effective_new(field_id: str, catalogue: Catalogue, alias: str = "s") -> str:
-    """SQL for the value an update writes: a blank checkbox means unticked, any other blank means empty."""
-    col = f"{alias}.{quote_ident(field_id, catalogue)}"
-    if catalogue[field_id].type is FieldType.BOOL:
-        return f"coalesce({col}, FALSE)"
-    return col
-
-
 def read_facts(store: Store, parse: Callable[[Catalogue], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:
     """One reading of the store for a plan: the catalogue, the file parsed with it (`parse`, run while the store is
     open so that both see one state), and what the store holds about the parsed rows."""
@@ -73,15 +66,17 @@ def read_facts(store: Store, parse: Callable[[Catalogue], ParsedTable]) -> tuple
 
 
 def store_facts(con: duckdb.DuckDBPyConnection, parsed: ParsedTable, catalogue: Catalogue) -> StoreFacts:
-    stage_rows(con, STAGE, parsed.fields, catalogue, ((r.number, r.values) for r in parsed.rows))
+    # Staged as an update writes them (core.plan.written_rows: a blank checkbox unticks), so a plain comparison
+    # with the stored values tells what changes.
+    rows = written_rows(((r.number, r.values) for r in parsed.rows), parsed.fields, catalogue)
+    stage_rows(con, STAGE, parsed.fields, catalogue, rows)
     # One join for the whole diff: per staged row that names a stored record, its version, its owner, and the
     # list of (field, old value) it changes. Measured on 1,000,000 customers: 3x faster than a join per field.
     pairs = []
     for fid in parsed.fields[1:]:
         col = quote_ident(fid, catalogue)
         pairs.append(
-            f"CASE WHEN {effective_new(fid, catalogue)} IS DISTINCT FROM c.{col} "
-            f"THEN {{'f': '{fid}', 'o': CAST(c.{col} AS VARCHAR)}} END"
+            f"CASE WHEN s.{col} IS DISTINCT FROM c.{col} THEN {{'f': '{fid}', 'o': CAST(c.{col} AS VARCHAR)}} END"
         )
     changes = f"list_filter([{', '.join(pairs)}], lambda x: x IS NOT NULL)" if pairs else "[]"
     con.execute(

@@ -26,12 +26,9 @@ def stage_rows(
     fields: Sequence[str],
     catalogue: Catalogue,
     rows: Iterable[tuple[int, Sequence[Value]]],
-    *,
-    extra: Sequence[tuple[str, str]] = (),
 ) -> None:
-    """Create TEMP table `table` (a fixed internal name) with ROW_NUMBER_ and one typed column per field, then the
-    `extra` (name, SQL type) columns, whose values end each row."""
-    columns = [(ROW, "INTEGER")] + [(f, catalogue[f].type.sql_type) for f in fields] + list(extra)
+    """Create TEMP table `table` (a fixed internal name) with ROW_NUMBER_ and one typed column per field."""
+    columns = [(ROW, "INTEGER")] + [(f, catalogue[f].type.sql_type) for f in fields]
     fd, path = tempfile.mkstemp(prefix="custbook-stage-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
