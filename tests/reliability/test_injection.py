@@ -218,6 +218,7 @@ def tui_db(db: Path, tmp_path: Path) -> Path:
     return db
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_the_interface_shows_escapes_as_visible_text(tui_db: Path, tmp_path: Path) -> None:
     app = make_app(tui_db)
     async with app.run_test(size=(160, 50)) as pilot:

@@ -82,6 +82,7 @@ async def test_a_commit_by_another_program_appears_when_the_list_is_refreshed(sh
         assert f"{total + 1:,} customers" in widget_text(app.screen.query_one("#status"))
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_saving_a_record_another_program_changed_meanwhile_is_refused_naming_the_field(shared_db, tmp_path):
     cid = "C0000003"
     opened = stored(shared_db, cid)

@@ -290,6 +290,7 @@ def soffice(source: Path, target: str, tmp_path: Path) -> Path:
     return files[0]
 
 
+@pytest.mark.slow  # starts LibreOffice: in the full run
 @pytest.mark.soffice
 def test_libreoffice_opens_the_xlsx_and_docx_with_the_same_values(book, tmp_path):
     xlsx_csv = soffice(export(book, tmp_path, "xlsx"), "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path)

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 
+import pytest
 from acting import ADMIN
 from csv_files import csv_bytes
 
@@ -37,6 +38,7 @@ def test_a_save_right_after_warm_reads_goes_through(cli, db):
     assert get_customer(store, cat, "C1", user=ADMIN)["CITY"] == "Lyon"
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 def test_another_programs_import_gets_in_while_the_list_keeps_reading(cli, db, tmp_path):
     cli("init")
     store = Store(db)

@@ -59,6 +59,7 @@ async def test_edit_the_city_and_save_the_history_shows_the_change(demo_db):
     assert batch.kind == "edit" and [c.field for c in changes] == ["CITY"]  # only what the user changed
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_new_customer_shows_the_missing_required_fields_beside_them_then_saves_once_fixed(demo_db):
     batches = len(list_batches(Store(demo_db), user=ADMIN))
     app = make_app(demo_db)
@@ -95,6 +96,7 @@ async def test_new_customer_shows_the_missing_required_fields_beside_them_then_s
     assert record["MEGAENTITYID"] is None and record["CREATEDBY"] == "alice"
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_an_invalid_email_is_shown_beside_email1_and_nothing_is_saved(demo_db):
     before = stored(demo_db)
     app = make_app(demo_db)
@@ -120,6 +122,7 @@ async def test_an_invalid_email_is_shown_beside_email1_and_nothing_is_saved(demo
     assert (after["EMAIL1"], after["CITY"]) == ("sarah@johnson-farms.example", "Lyon")
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_record_changed_meanwhile_is_not_overwritten_and_the_dialog_names_the_field(demo_db):
     store = Store(demo_db)
     bob = add_user(store, "bob", UserType.EMPLOYEE, frozenset(Permission), by=ADMIN)
@@ -188,6 +191,7 @@ async def test_an_entity_session_opens_a_top_level_customer_read_only(demo_db):
         assert widget_text(form.query_one("#title")).strip().startswith(f"Customer {CID} ·")  # not "Edit customer"
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_escape_asks_before_discarding_changes(demo_db):
     before = stored(demo_db)
     app = make_app(demo_db)
@@ -256,6 +260,7 @@ def test_customer_form_snapshot(snap_compare, demo_db, size):
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=opened)
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_e_on_the_customers_detail_edits_it_and_the_detail_and_the_list_show_the_change(demo_db):
     from tui.screens.customer_detail import CustomerDetailScreen
     from tui.screens.customer_list import CustomerListScreen

@@ -6,6 +6,7 @@ import csv
 import io
 import unicodedata
 
+import pytest
 from tui_helpers import make_app, settle, widget_text
 
 from core.viewdef import Filter, Op, SortKey, View
@@ -164,6 +165,7 @@ async def test_help_lists_the_keys(demo_db):
         assert isinstance(app.screen, CustomerListScreen)
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_help_on_a_small_terminal_says_there_is_more_and_j_scrolls_to_it(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -145,6 +145,7 @@ async def test_undo_after_confirmation_restores_and_is_recorded(demo_db, importe
     assert (newest.id, newest.kind, newest.undoes, newest.user) == ("B3", "undo", "B2", "alice")
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_an_undo_can_itself_be_undone_which_brings_the_batch_back(demo_db, imported):
     assert main(["--db", str(demo_db), "--user", "alice", "undo", "B1"]) == 1  # B2 changed C0000001 since
     assert main(["--db", str(demo_db), "--user", "alice", "undo", "B2"]) == 0  # B3

@@ -222,6 +222,7 @@ async def test_failed_rows_are_never_saved_over_the_file_being_imported_or_the_s
     assert customer(demo_db, NEW_ID) is not None  # still the store, with the commit in it: the saves left it alone
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_strict_with_a_failing_row_commits_nothing(demo_db, folder):
     before = customer(demo_db, "C0000001")
     app = make_app(demo_db)
@@ -250,6 +251,7 @@ async def test_strict_with_a_failing_row_commits_nothing(demo_db, folder):
     assert import_batches(demo_db) == []
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_escape_goes_back_without_changing_the_store(demo_db, folder):
     before = customer(demo_db, "C0000001")
     app = make_app(demo_db)
@@ -289,6 +291,7 @@ async def test_a_user_without_add_and_edit_cannot_preview(demo_db, folder):
     assert import_batches(demo_db) == []
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_user_without_list_previews_without_seeing_the_stored_values(demo_db, folder):
     """Edit without List: the import may change customers, but the preview must not show what they held."""
     add_user(Store(demo_db), "clerk", UserType.EMPLOYEE, frozenset({Permission.ADD, Permission.EDIT}), by=ADMIN)
@@ -310,6 +313,7 @@ async def test_a_user_without_list_previews_without_seeing_the_stored_values(dem
         assert "Seattle" not in shown and "555-0109" not in shown
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_store_changed_since_the_preview_is_refused_then_previewed_again(demo_db, folder):
     other = write_csv(
         folder / "other.csv", [["C0000001", "Seattle Medical Supply Inc."]], header=("CUSTOMERID", "NAME")
@@ -392,6 +396,7 @@ async def test_the_detected_encoding_and_delimiter_are_shown(demo_db, folder):
         assert "Windows-1252, semicolon-delimited" in text_of(screen, "#source")
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_offline_queues_a_job_with_the_addresses(demo_db, folder):
     app = make_app(demo_db)
     results: list[str | None] = []
@@ -418,6 +423,7 @@ async def test_offline_queues_a_job_with_the_addresses(demo_db, folder):
     assert import_batches(demo_db) == []
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_large_plan_lists_the_first_rows_and_says_how_many_more(demo_db, folder):
     rows = [[f"C8{i:06d}", f"Client {i}", f"Client {i}", "", "", "", "SMB", ""] for i in range(SHOWN_ROWS + 150)]
     write_csv(folder / "big.csv", rows)
@@ -431,6 +437,7 @@ async def test_a_large_plan_lists_the_first_rows_and_says_how_many_more(demo_db,
         assert f"New {SHOWN_ROWS + 150:,}" in text_of(preview, "#counts")
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_file_that_changes_nothing_cannot_be_committed(demo_db, folder):
     write_csv(folder / "same.csv", [stored_row(demo_db, "C0000002")])
     app = make_app(demo_db)
@@ -445,6 +452,7 @@ async def test_a_file_that_changes_nothing_cannot_be_committed(demo_db, folder):
         assert preview.query_one("#tabs").active == "unchanged"
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_the_results_are_emailed_after_the_commit(demo_db, folder, monkeypatch):
     with smtp_server(monkeypatch) as sink:
         app = make_app(demo_db)
@@ -463,6 +471,7 @@ async def test_the_results_are_emailed_after_the_commit(demo_db, folder, monkeyp
     assert b"mixed.csv" in content and f"imported as {batch}".encode() in content
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_mail_server_that_is_down_does_not_undo_the_import(demo_db, folder, monkeypatch):
     monkeypatch.setenv("CUSTBOOK_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CUSTBOOK_SMTP_PORT", str(free_port()))  # nothing listens there
@@ -538,6 +547,7 @@ def test_import_preview_snapshot(snap_compare, demo_db, folder, size):
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=lambda p: _preview_of_mixed(p, "updated"))
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 def test_import_preview_blanked_tab_snapshot(snap_compare, demo_db, folder):
     """At 80x24, the Blanked tab: the ERASED banner, then C0000001's phone and C0000003's comments with the
     values they will lose, all in the warning colour."""

@@ -50,6 +50,7 @@ def detail(app) -> str:
     return flat(app.screen.query_one("#detail"))
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_queued_jobs_are_listed_and_refresh_to_done_by_themselves(demo_db, tmp_path):
     queue_both(demo_db, tmp_path)
     app = make_app(demo_db)

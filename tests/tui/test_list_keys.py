@@ -92,6 +92,7 @@ WALK = [
 LACKING = {"nolist": Permission.LIST, "noadd": Permission.ADD, "noedit": Permission.EDIT}
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 @pytest.mark.parametrize("user", list(LACKING))
 async def test_walk_every_key_with_a_user_lacking_each_permission(demo_db, tmp_path, user):
     """A key needing the missing permission opens nothing (the footer dims it); the others open their screen. The

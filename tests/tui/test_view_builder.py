@@ -81,6 +81,7 @@ async def choose(pilot, value: object) -> None:
     assert box.value == value
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_build_save_and_choose_a_view(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -166,6 +167,7 @@ async def test_the_count_follows_the_filters_and_entity_records(demo_db):
         assert with_entities > everyone and count_text(app) == f"{with_entities:,} customers match"
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_filter_value_that_cannot_run_is_shown_and_not_saved(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -249,6 +251,7 @@ async def test_the_built_in_view_opens_as_save_as(demo_db):
         assert find_view(app.session.store, app.session.user, "Everyone").owner == "alice"
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_delete_own_view_after_confirmation(demo_db):
     store = Store(demo_db)
     alice = resolve_user(store, "alice")
@@ -271,6 +274,7 @@ async def test_delete_own_view_after_confirmation(demo_db):
             find_view(store, alice, GERMANS.name)
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_picker_new_edit_and_delete(demo_db):
     store = Store(demo_db)
     alice = resolve_user(store, "alice")
@@ -297,6 +301,7 @@ async def test_picker_new_edit_and_delete(demo_db):
         assert chosen == [new] and new.filters == (Filter("STATUS", Op.EQ, "active"),)
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_save_as_keeps_the_original_and_escape_asks_before_discarding(demo_db):
     store = Store(demo_db)
     alice = resolve_user(store, "alice")
@@ -356,6 +361,7 @@ def test_view_builder_invalid_filter_snapshot(snap_compare, demo_db):
     assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=opened)
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_save_under_a_new_name_renames_and_asks_before_replacing(demo_db):
     store = Store(demo_db)
     alice = resolve_user(store, "alice")
@@ -394,6 +400,7 @@ async def test_without_the_list_permission_saving_is_disabled_with_the_reason(de
         assert isinstance(app.screen, ViewBuilder)
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_date_typed_in_the_sessions_format_is_saved_as_the_same_day(demo_db):
     from dataclasses import replace
 
