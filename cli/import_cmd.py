@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from core.errors import CustbookError, FileRejected, UsageError
-from core.plan import HIDDEN, FieldChange, ImportPlan, Policy, Status, rejected_summary
+from core.plan import HIDDEN, FieldChange, ImportOptions, ImportPlan, Policy, Status, rejected_summary
 from core.values import DateFormat, format_value
 from core.wording import describe_issue, plural
 from formats.reader import parse_size
@@ -126,7 +126,7 @@ def _import(args: argparse.Namespace) -> int:
         from services.mail import check_header_text
 
         check_header_text(Path(args.file).name, "The file name")
-    options = imports.ImportOptions(
+    options = ImportOptions(
         date_format=DateFormat.parse(args.date_format),
         encoding=args.encoding,
         policy=Policy.STRICT if args.strict else Policy.SKIP_FAILED,

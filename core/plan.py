@@ -6,6 +6,7 @@ Owns the plan's shape and its counts and JSON summary (cli.md). It is built by `
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -13,9 +14,9 @@ from operator import itemgetter
 
 from core.catalogue import Catalogue, FieldType
 from core.failed_rows import failed_rows_csv
-from core.table import Issue, RawTable
+from core.table import MAX_ROWS, Issue, RawTable
 from core.validate import ParsedTable
-from core.values import ParseOptions, Value
+from core.values import DateFormat, ParseOptions, Value
 
 
 class Action(StrEnum):
@@ -39,6 +40,38 @@ class Status(StrEnum):
 class Policy(StrEnum):
     SKIP_FAILED = "skip-failed"  # the original product's default: failed rows are left out and reported
     STRICT = "strict"  # nothing is committed while any row fails
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read a file and what to do with failing rows: what the user chose before the file is read, kept
+    with a queued job (its JSON form) so that the worker imports it the same way."""
+
+    date_format: DateFormat = DateFormat.DMY_SLASH
+    encoding: str = "auto"
+    policy: Policy = Policy.SKIP_FAILED
+    max_rows: int = MAX_ROWS
+    max_bytes: int | None = None  # None: the configured limit; a queued file was checked when queued, not kept
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "date_format": self.date_format.value,
+                "encoding": self.encoding,
+                "policy": self.policy.value,
+                "max_rows": self.max_rows,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ImportOptions:
+        data = json.loads(text)
+        return cls(
+            DateFormat.parse(data.get("date_format", DateFormat.DMY_SLASH.value)),
+            data.get("encoding", "auto"),
+            Policy(data.get("policy", Policy.SKIP_FAILED.value)),
+            int(data.get("max_rows", MAX_ROWS)),
+        )
 
 
 @dataclass(frozen=True)

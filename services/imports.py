@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import Conflict, CustbookError, PermissionDenied, StoreBusy
-from core.plan import ImportPlan, Policy, Status
+from core.plan import ImportOptions, ImportPlan, Status
 from core.table import RawTable
 from core.users import Permission, User
 from core.values import DateFormat, ParseOptions
-from formats.reader import MAX_ROWS, configured_max_bytes, read_bytes, read_file
+from formats.reader import configured_max_bytes, read_bytes, read_file
 from services.outputs import check_output
 from services.planning import plan_import
 from store.apply import apply_plan
@@ -44,19 +44,9 @@ ENCODINGS: tuple[tuple[str, str], ...] = (
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
 
-@dataclass(frozen=True)
-class ImportOptions:
-    """How to read a file and what to do with failing rows: what the user chose, before the file is read."""
-
-    date_format: DateFormat = DateFormat.DMY_SLASH
-    encoding: str = "auto"
-    policy: Policy = Policy.SKIP_FAILED
-    max_rows: int = MAX_ROWS
-    max_bytes: int | None = None  # None: the configured limit (CUSTBOOK_MAX_BYTES, else 200 MB)
-
-    @property
-    def byte_limit(self) -> int:
-        return configured_max_bytes() if self.max_bytes is None else self.max_bytes
+def byte_limit(options: ImportOptions) -> int:
+    """The largest file the options accept: theirs, else the configured limit (CUSTBOOK_MAX_BYTES, else 200 MB)."""
+    return configured_max_bytes() if options.max_bytes is None else options.max_bytes
 
 
 @dataclass(frozen=True)
@@ -108,7 +98,7 @@ def describe_source(raw: RawTable) -> str:
 
 def read_source(path: Path, options: ImportOptions) -> RawTable:
     """The first stage: the file at `path` as a table (a FileRejected says in words what is wrong with it)."""
-    return read_file(path, encoding=options.encoding, max_rows=options.max_rows, max_bytes=options.byte_limit)
+    return read_file(path, encoding=options.encoding, max_rows=options.max_rows, max_bytes=byte_limit(options))
 
 
 def file_bytes(path: Path, max_bytes: int | None = None) -> bytes:
@@ -128,7 +118,7 @@ def file_bytes(path: Path, max_bytes: int | None = None) -> bytes:
 def read_queued(data: bytes, name: str, options: ImportOptions, *, checked: bool = False) -> RawTable:
     """A queued file's bytes as a table. `checked`: the size limit was applied when it was queued (perhaps with
     --max-bytes), so it is not applied again."""
-    limit = max(1, len(data)) if checked else options.byte_limit
+    limit = max(1, len(data)) if checked else byte_limit(options)
     return read_bytes(data, name=name, encoding=options.encoding, max_rows=options.max_rows, max_bytes=limit)
 
 

@@ -23,17 +23,17 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from core.errors import Conflict, CustbookError, FileRejected, InvalidValue, NotFound, StoreBusy, StoreUnreadable
-from core.plan import ImportPlan, Status
+from core.plan import ImportOptions, ImportPlan, Status
 from core.users import User
 from core.wording import counts_line, outcome
 from services import imports
-from services.imports import ImportOptions, MailResult
+from services.imports import MailResult
 from services.outputs import check_output
 from store import fields as fields_store
 from store import job_worker as worker_store
 from store import jobs as jobs_store
 from store.db import Store
-from store.jobs import Claim, Job, JobOptions, JobState
+from store.jobs import Claim, Job, JobState
 from store.users import resolve_user
 
 MAX_BUSY_LOOKS = 12  # consecutive "store busy" answers (about a minute) before the worker gives up with exit 4
@@ -57,18 +57,12 @@ def submit(
     refusal = imports.import_refusal(user)
     if refusal is not None:
         raise refusal
-    data = imports.file_bytes(source, options.byte_limit)
+    data = imports.file_bytes(source, imports.byte_limit(options))
     raw = imports.read_queued(data, source.name or str(source), options)
-    stored = JobOptions(options.date_format, options.encoding, options.policy, options.max_rows)
     return jobs_store.submit_job(
-        store, data=data, file_name=raw.name, options=stored, user=user, entity=entity, emails=emails,
+        store, data=data, file_name=raw.name, options=options, user=user, entity=entity, emails=emails,
         email_each=email_each,
     )  # fmt: skip
-
-
-def options_of(job: Job) -> ImportOptions:
-    o = job.options
-    return ImportOptions(date_format=o.date_format, encoding=o.encoding, policy=o.policy, max_rows=o.max_rows)
 
 
 # --- a job's results ------------------------------------------------------------------------------------------
@@ -133,7 +127,7 @@ def run_claimed(store: Store, claim: Claim) -> Job | None:
     """Run a claimed job to its end and store the results; None when the claim was lost to another worker (then
     nothing was written). StoreBusy and StoreUnreadable propagate: the job stays claimed, or call `release`."""
     job = claim.job
-    options = options_of(job)
+    options = job.options
     try:
         raw = imports.read_queued(claim.data, job.file_name, options, checked=True)
     except (FileRejected, InvalidValue) as exc:

@@ -31,10 +31,8 @@ from core.errors import (
     NotFound,
     UsageError,
 )
-from core.plan import Policy
-from core.table import MAX_ROWS
+from core.plan import ImportOptions
 from core.users import Permission, User
-from core.values import DateFormat
 from store.apply import batch_label
 from store.db import Store
 
@@ -51,34 +49,6 @@ class JobState(StrEnum):
 
 
 @dataclass(frozen=True)
-class JobOptions:
-    date_format: DateFormat = DateFormat.DMY_SLASH
-    encoding: str = "auto"
-    policy: Policy = Policy.SKIP_FAILED
-    max_rows: int = MAX_ROWS
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "date_format": self.date_format.value,
-                "encoding": self.encoding,
-                "policy": self.policy.value,
-                "max_rows": self.max_rows,
-            }
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> JobOptions:
-        data = json.loads(text)
-        return cls(
-            DateFormat.parse(data.get("date_format", DateFormat.DMY_SLASH.value)),
-            data.get("encoding", "auto"),
-            Policy(data.get("policy", Policy.SKIP_FAILED.value)),
-            int(data.get("max_rows", MAX_ROWS)),
-        )
-
-
-@dataclass(frozen=True)
 class Job:
     """A job as listed and shown (without the file's bytes)."""
 
@@ -86,7 +56,7 @@ class Job:
     state: JobState
     file_name: str
     file_size: int
-    options: JobOptions
+    options: ImportOptions
     user: str
     entity: str | None
     emails: tuple[str, ...]
@@ -159,7 +129,7 @@ def _job(row: tuple) -> Job:
     (number, state, name, size, options, user, entity, emails, each, created, claimed_by, claimed_at, heartbeat,
      attempts, finished, batch, result, failed, mail) = row  # fmt: skip
     return Job(
-        number, JobState(state), name, int(size or 0), JobOptions.from_json(options), user, entity,
+        number, JobState(state), name, int(size or 0), ImportOptions.from_json(options), user, entity,
         tuple(emails or ()), bool(each), created, claimed_by, claimed_at, heartbeat, int(attempts), finished,
         batch_label(batch) if batch is not None else None, json.loads(result) if result else None, int(failed), mail,
     )  # fmt: skip
@@ -170,7 +140,7 @@ def submit_job(
     *,
     data: bytes,
     file_name: str,
-    options: JobOptions,
+    options: ImportOptions,
     user: User,
     entity: str | None,
     emails: tuple[str, ...] = (),

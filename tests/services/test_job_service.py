@@ -14,13 +14,13 @@ from acting import ADMIN
 from csv_files import csv_bytes
 
 from core.errors import InvalidValue, PermissionDenied, UsageError
-from core.plan import Policy
+from core.plan import ImportOptions, Policy
 from core.users import User
 from services import jobs as job_service
 from store import job_worker, jobs
 from store.db import Store
 from store.history import list_batches
-from store.jobs import JobOptions, JobState
+from store.jobs import JobState
 
 GOOD = csv_bytes(
     [["CUSTOMERID", "NAME", "PRINTAS", "EMAIL1"], ["C1", "Ann", "Ann", "a@x.org"], ["C2", "Bo", "Bo", "bo@"]]
@@ -32,7 +32,7 @@ def _submit(store: Store, user: User, data: bytes = GOOD, **kw: object) -> jobs.
         store,
         data=data,
         file_name=str(kw.pop("file_name", "c.csv")),
-        options=kw.pop("options", JobOptions()),  # type: ignore[arg-type]
+        options=kw.pop("options", ImportOptions()),  # type: ignore[arg-type]
         user=user,
         entity=None,
         **kw,  # type: ignore[arg-type]
@@ -124,7 +124,7 @@ def test_a_job_that_keeps_killing_its_worker_ends_failed(store: Store, alice: Us
 
 
 def test_strict_with_failing_rows_and_unreadable_files_fail_without_writing(store: Store, alice: User) -> None:
-    _submit(store, alice, options=JobOptions(policy=Policy.STRICT))
+    _submit(store, alice, options=ImportOptions(policy=Policy.STRICT))
     _submit(store, alice, data=b"", file_name="empty.csv")
     results = []
     while (claim := job_worker.claim_next(store, "host:1")) is not None:
@@ -168,8 +168,8 @@ def test_job_ids_and_the_timeout_setting() -> None:
 def test_options_survive_the_round_trip_through_json() -> None:
     from core.values import DateFormat
 
-    options = JobOptions(DateFormat.MDY_SLASH, "cp1252", Policy.STRICT, 100)
-    assert JobOptions.from_json(options.to_json()) == options
+    options = ImportOptions(DateFormat.MDY_SLASH, "cp1252", Policy.STRICT, 100)
+    assert ImportOptions.from_json(options.to_json()) == options
 
 
 def test_the_brief_list_has_the_counts_without_the_errors(store: Store, alice: User) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from core.plan import ImportOptions
 from services import jobs as job_service
-from services.imports import ImportOptions
 from store.db import Store
 from store.history import list_batches
 from store.users import resolve_user

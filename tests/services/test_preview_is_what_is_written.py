@@ -15,7 +15,7 @@ from csv_files import csv_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.plan import Action, Status
+from core.plan import Action, ImportOptions, Status
 from services import imports
 from store.db import Store
 from store.fields import catalogue
@@ -69,14 +69,14 @@ def test_every_stored_value_is_the_one_the_preview_showed(tmp_path_factory, rows
             [list(FIELDS)] + [[cid, f"Seed {cid}", cid, "active", "TRUE", "FALSE", "10", "Paris"] for cid in EXISTING]
         )
     )
-    assert imports.run(store, seed, user=user, entity=None, options=imports.ImportOptions()).batch
+    assert imports.run(store, seed, user=user, entity=None, options=ImportOptions()).batch
     cat = catalogue(store)
     before = {cid: fetch_customer(store, cat, cid) for cid in EXISTING}
 
     path: Path = folder / "in.csv"
     path.write_bytes(csv_bytes(rows))
-    plan = imports.plan(store, imports.read_source(path, imports.ImportOptions()), user=user, entity=None,
-                        options=imports.ImportOptions())  # fmt: skip
+    plan = imports.plan(store, imports.read_source(path, ImportOptions()), user=user, entity=None,
+                        options=ImportOptions())  # fmt: skip
     outcome = imports.commit(store, plan, user=user)
     assert outcome.status is Status.COMMITTED
     for record in plan.records:

@@ -25,7 +25,7 @@ from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Labe
 from textual.worker import Worker, get_current_worker
 
 from core.errors import CustbookError
-from core.plan import ImportPlan, Policy
+from core.plan import ImportOptions, ImportPlan, Policy
 from core.values import DateFormat
 from services import imports, jobs
 from services.imports import ENCODINGS, describe_source, import_refusal
@@ -70,8 +70,8 @@ class ImportRequest:
     emails: tuple[str, ...]
 
     @property
-    def options(self) -> imports.ImportOptions:
-        return imports.ImportOptions(date_format=self.date_format, encoding=self.encoding, policy=self.policy)
+    def options(self) -> ImportOptions:
+        return ImportOptions(date_format=self.date_format, encoding=self.encoding, policy=self.policy)
 
 
 class ImportScreen(Screen[str | None]):
