@@ -2,7 +2,7 @@
 
 This module owns getting the bytes (missing file, folder, permissions, size limit checked before reading) and
 choosing the reader from the content: a ZIP holding an Excel workbook, or a file named .xlsx/.xlsm, goes to
-`xlsx_reader`; everything else to `csv_reader`, which recognises and refuses other binary files.
+`xlsx.reader`; everything else to `csv.reader`, which recognises and refuses other binary files.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from core.errors import FileRejected, InvalidValue
 from core.table import MAX_ROWS, RawTable  # MAX_ROWS is also read from here (services/imports.py)
-from formats.csv_reader import read_csv
-from formats.xlsx_reader import is_xlsx, read_xlsx
+from formats.csv.reader import read_csv
+from formats.xlsx.reader import is_xlsx, read_xlsx
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_BYTES_ENV = "CUSTBOOK_MAX_BYTES"

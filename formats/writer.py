@@ -65,12 +65,12 @@ def register(writer: Writer) -> Writer:
 # Each format's module, imported only when that format is asked for: a CSV export then never pays the half
 # second it takes to import fpdf2 and python-docx. Importing a module registers its writer.
 FORMAT_MODULES = {
-    "csv": "formats.csv_plain",
-    "import-csv": "formats.csv_import",
-    "xlsx": "formats.xlsx_writer",
-    "docx": "formats.docx_writer",
-    "pdf": "formats.pdf_writer",
-    "csv-semicolon": "formats.csv_plain",
+    "csv": "formats.csv.plain",
+    "import-csv": "formats.csv.for_import",
+    "xlsx": "formats.xlsx.writer",
+    "docx": "formats.docx.writer",
+    "pdf": "formats.pdf.writer",
+    "csv-semicolon": "formats.csv.plain",
 }
 
 

@@ -50,7 +50,7 @@ def test_types_check() -> None:
     ("path", "line", "contract"),
     [
         ("core/values.py", "import duckdb", "pure-domain-and-formats"),
-        ("formats/csv_plain.py", "import smtplib", "pure-domain-and-formats"),
+        ("formats/csv/plain.py", "import smtplib", "pure-domain-and-formats"),
         ("tui/session.py", "import duckdb", "tui-no-duckdb"),
         ("cli/main.py", "from rich.text import Text", "cli-no-textual"),
         ("core/errors.py", "import custbook", "entry-point-on-top"),

@@ -312,7 +312,7 @@ def test_format_names_ignore_case_and_surrounding_spaces(typed: str, name: str) 
 def test_a_multiple_choice_reads_as_words_on_screen_and_in_documents_but_files_keep_it():
     from core.catalogue import FieldType
     from core.values import DateFormat
-    from formats.csv_import import display_formatter, formatter
+    from formats.csv.for_import import display_formatter, formatter
 
     shown = display_formatter(FieldType.ENUM, DateFormat.DMY_SLASH)
     assert shown("Print#~#E-Mail") == "Print and E-Mail" and shown("Print") == "Print" and shown(None) == ""

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from core.catalogue import Catalogue
-from formats.csv_import import display_formatter
+from formats.csv.for_import import display_formatter
 from formats.writer import ExportTable, get_writer, write_file, writers
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from core.errors import FileRejected, InvalidValue
 from core.table import RawTable
-from formats import csv_reader
-from formats.csv_reader import read_csv, resolve_encoding, sniff_delimiter
+from formats.csv import reader as csv_reader
+from formats.csv.reader import read_csv, resolve_encoding, sniff_delimiter
 from formats.reader import read_bytes, read_file
-from formats.xlsx_reader import cell_text, read_xlsx
+from formats.xlsx.reader import cell_text, read_xlsx
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

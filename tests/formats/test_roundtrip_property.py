@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from core.catalogue import Catalogue
 from core.values import DateFormat
-from formats.csv_import import ImportCsvWriter
+from formats.csv.for_import import ImportCsvWriter
 from formats.reader import read_file
 from formats.writer import ExportTable, write_file
 from services.export import export_table

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from core.catalogue import Catalogue, Field, FieldType
 from core.values import DateFormat
 from formats.writer import ExportTable, get_writer, write_file, writers
-from formats.xlsx_reader import read_xlsx
+from formats.xlsx.reader import read_xlsx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from hard_values import COLUMNS, ROWS, hard_table

@@ -23,7 +23,7 @@ from injection_values import ESCAPES, FORMULAS, HOSTILE, RAW_CONTROL
 
 from core.values import DateFormat, ParseOptions
 from core.viewdef import Filter, Op, View
-from formats.csv_plain import neutralise
+from formats.csv.plain import neutralise
 from formats.reader import read_bytes
 from services.planning import plan_import
 from services.views import find_view, list_views, save_view

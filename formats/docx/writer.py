@@ -32,7 +32,7 @@ from lxml import etree
 
 from core.catalogue import Field
 from core.values import Value
-from formats.csv_import import display_formatter
+from formats.csv.for_import import display_formatter
 from formats.writer import ExportTable, register
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

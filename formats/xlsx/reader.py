@@ -1,4 +1,4 @@
-"""Reading an Excel workbook: .xlsx bytes -> `RawTable` (first stage of the import, like `csv_reader`).
+"""Reading an Excel workbook: .xlsx bytes -> `RawTable` (first stage of the import, like `formats.csv.reader`).
 
 This module owns turning the first worksheet's typed cells into the text a user would have typed (numbers without
 binary noise, dates as ISO `YYYY-MM-DD`, booleans as TRUE/FALSE) with the sheet's own row numbers, and the

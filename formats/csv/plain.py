@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from core.catalogue import FieldType
 from core.values import DateFormat, Value
-from formats.csv_import import ColumnFormat, each, formatter, write_csv_rows
+from formats.csv.for_import import ColumnFormat, each, formatter, write_csv_rows
 from formats.writer import ExportTable, register
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -27,10 +27,10 @@ from fpdf.util import escape_parens
 
 from core.catalogue import Field, FieldType
 from core.values import Value
-from formats.csv_import import display_formatter
+from formats.csv.for_import import display_formatter
 from formats.writer import ExportTable, register
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 _FAMILY = "DejaVu"
 
 # Sizes in millimetres (the document unit) and points (font sizes).

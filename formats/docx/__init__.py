@@ -1,0 +1,1 @@
+"""Word documents: the landscape table of a view (`writer`)."""
