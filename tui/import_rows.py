@@ -21,7 +21,7 @@ from core.plan import HIDDEN, Action, FieldChange, ImportPlan, Policy, RecordPla
 from core.table import Issue
 from core.values import DateFormat, Value
 from core.wording import plural
-from formats.csv_import import display_formatter
+from formats.csv.for_import import display_formatter
 from tui.widgets.grid import safe_text
 
 SHOWN_ROWS = 2000  # per tab: DataTable needs ~0.3 s for 2,000 rows, and 9 s for 25,000

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 from core.errors import CustbookError
 from core.users import Permission
 from core.values import Value
-from formats.csv_import import display_formatter
+from formats.csv.for_import import display_formatter
 from store.query import get_customer
 from tui.list_access import refusal
 from tui.session import Session

@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 
 from core.catalogue import Catalogue, Field, FieldType
 from core.values import DateFormat, Value
-from formats.csv_import import display_formatter, formatter, shown_choice
+from formats.csv.for_import import display_formatter, formatter, shown_choice
 from tui.widgets.grid import safe_text
 
 MULTILINE = frozenset({"COMMENTS"})  # fields.md: "may hold line breaks"

@@ -26,7 +26,7 @@ from textual.strip import Strip
 
 from core.catalogue import Field, FieldType
 from core.values import DateFormat, Value
-from formats.csv_import import display_formatter
+from formats.csv.for_import import display_formatter
 
 PAGE = 100
 KEEP_PAGES = 60  # about 6,000 rows in memory at most
