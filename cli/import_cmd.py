@@ -70,8 +70,10 @@ def _details(plan: ImportPlan) -> None:
     if plan.blanks:
         print(f"Fields that will be ERASED ({plan.blanked:,}):")
         for record, change in plan.blanks[:SHOWN_CHANGES]:
-            print(f"  row {record.row:<6} {record.customer_id:<20} {names.get(change.field, change.field):<18} "
-                  f"{_old(plan, change)} -> (empty)")  # fmt: skip
+            print(
+                f"  row {record.row:<6} {record.customer_id:<20} {names.get(change.field, change.field):<18} "
+                f"{_old(plan, change)} -> {_show(change.new)}"
+            )  # fmt: skip (a blank checkbox: FALSE)
         if plan.blanked > SHOWN_CHANGES:
             print(f"  ... and {plan.blanked - SHOWN_CHANGES:,} more")
     changes = [(r, c) for r in plan.updates for c in r.changes if not c.blanked]
@@ -170,13 +172,18 @@ def _import(args: argparse.Namespace) -> int:
             )
         return 1
     plan = outcome.plan
-    if errors_out is not None and outcome.failed_rows is not None:
-        written = imports.save_failed_rows(outcome.failed_rows, errors_out, store=store, source=source)
-        print(f"Saved {plural(plan.failed, 'failed row')} to {written.resolve()}", file=sys.stderr)
+    # The outcome is reported first: whatever happens to the failed rows or the e-mail, the import stands.
     if args.json:
-        print(json.dumps(outcome.summary(), ensure_ascii=False, default=str))
+        print(json.dumps(outcome.summary(), ensure_ascii=False, default=str), flush=True)
     else:
         _report(plan, outcome.status, outcome.batch)
+    if errors_out is not None and outcome.failed_rows is not None:
+        try:
+            written = imports.save_failed_rows(outcome.failed_rows, errors_out, store=store, source=source)
+        except CustbookError as exc:
+            print(f"custbook: {exc}", file=sys.stderr)  # the outcome above stands; the failed rows were not saved
+        else:
+            print(f"Saved {plural(plan.failed, 'failed row')} to {written.resolve()}", file=sys.stderr)
     if addresses:
         _mailed(imports.email_results(outcome, addresses, each=args.email_each))
     return 1 if plan.failed else 0

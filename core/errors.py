@@ -38,6 +38,13 @@ class UsageError(CustbookError):
     title = "Wrong usage"
 
 
+class OutputRefused(UsageError):
+    """A file custbook was asked to write cannot go there (the open store, the file being imported, a folder):
+    refused before anything is written."""
+
+    title = "Choose another file"
+
+
 class NotFound(CustbookError):
     """A named thing (view, batch, user, field, entity, file) does not exist."""
 

@@ -22,12 +22,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from core.errors import Conflict, CustbookError, FileRejected, InvalidValue, NotFound, StoreBusy, StoreUnreadable
+from core.errors import (
+    Conflict,
+    CustbookError,
+    FileRejected,
+    InvalidValue,
+    NotFound,
+    OutputRefused,
+    StoreBusy,
+    StoreUnreadable,
+)
 from core.plan import ImportOptions, ImportPlan, Status
 from core.users import User
 from core.wording import counts_line, outcome
 from services import imports
 from services.imports import MailResult
+from services.mail import failed_rows_name
 from services.outputs import check_output
 from store import fields as fields_store
 from store import job_worker as worker_store
@@ -101,8 +111,15 @@ def resend(store: Store, job_id: str, *, user: User) -> tuple[Job, MailResult]:
 
 
 def save_failed_rows(store: Store, job: Job, target: Path) -> Path | None:
-    """Write a finished job's failed rows to `target` (never over the store); None when it has none."""
+    """Write a finished job's failed rows to `target`; None when it has none. Never over the store, nor over a file
+    named as the job's own file: the job keeps only its name, and that is most likely the user's original."""
     check_output(target, what="the failed rows", store_path=store.path)
+    if target.name == job.file_name:
+        raise OutputRefused(
+            f"{target} has the name of the file {job.id} imported: writing its failed rows there could replace "
+            "your original",
+            f"Choose another file name, such as {failed_rows_name(job.file_name)}",
+        )
     if not job.finished_running:
         raise NotFound(f"Job {job.id} has not run yet, so it has no failed rows", "Try again once the worker ran it")
     data = jobs_store.failed_rows_of(store, job)

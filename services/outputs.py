@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from core.errors import UsageError
+from core.errors import OutputRefused
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -32,19 +32,27 @@ def store_files(store_path: Path) -> tuple[Path, ...]:
 
 
 def check_output(target: Path, *, what: str, store_path: Path | None = None, inputs: Iterable[Path] = ()) -> None:
-    """Refuse `target` (exit 2, nothing written) when it is the store, its log, or one of `inputs`.
+    """Refuse `target` (exit 2, nothing written) when it is a folder, the store, its log, or one of `inputs`.
     `what` names the output in the sentence: 'the failed rows', 'the export'."""
+    try:
+        folder = target.expanduser().is_dir()
+    except OSError:
+        folder = False
+    if folder:
+        raise OutputRefused(
+            f"{target} is a folder: {what} need a file name", f"Give a file name inside it, such as {target / 'name'}"
+        )
     if store_path is not None:
         for protected in store_files(store_path):
             if _same(target, protected):
-                raise UsageError(
+                raise OutputRefused(
                     f"{target} is the store custbook is working on: writing {what} there would replace every "
                     "customer, user and batch in it",
                     "Choose another file name",
                 )
     for source in inputs:
         if _same(target, source):
-            raise UsageError(
+            raise OutputRefused(
                 f"{target} is the file being imported: writing {what} there would replace it",
                 "Choose another file name",
             )

@@ -205,15 +205,19 @@ class PlanRows:
                 cid = Text(safe_text(r.customer_id))
                 for c in r.changes:
                     old = self.old_cell(c)
-                    new = Text("(erased)", style=self.warning) if c.blanked else self.cell(c.field, c.new)
+                    new = self._erased(c) if c.blanked else self.cell(c.field, c.new)
                     yield (r.row, cid, self.label(c.field), old, "→", new), self._change(r, c)
 
         total = sum(len(r.changes) for r in self.plan.updates)
         return ("Row", "Customer ID", "Field", "Old value", "", "New value"), lines(), total
 
+    def _erased(self, c: FieldChange) -> Text:
+        """A blank cell's change: "(erased)", or for a checkbox the value it becomes (unticked), as it is written."""
+        return Text("(erased)" if c.new is None else self.text(c.field, c.new), style=self.warning)
+
     def _change(self, r: RecordPlan, c: FieldChange) -> str:
         old = self.old_text(c)
-        new = "(erased)" if c.blanked else (self.text(c.field, c.new) or "(empty)")
+        new = "(erased)" if c.blanked and c.new is None else (self.text(c.field, c.new) or "(empty)")
         return f"Row {r.row}, {safe_text(r.customer_id)}, {self.label(c.field)}: {old} → {new}"
 
     def _blanked(self) -> _Lines:

@@ -273,3 +273,14 @@ def test_one_stray_us_date_in_a_european_file_fails_alone(cli, write_csv):
     summary = cli("import", str(write_csv(rows)), "--json").json
     assert summary["failed"] == 1 and summary["created"] == 24
     assert summary["errors"][0]["value"] == "12/31/2020"
+
+
+def test_a_blank_checkbox_is_previewed_as_the_false_it_writes(cli, write_csv):
+    """The dry run says what the commit writes: an update's blank checkbox unticks (FALSE), it is not emptied."""
+    assert cli("init").code == 0
+    assert (
+        cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS", "ONETIME"], ["C1", "A", "A", "TRUE"]]))).code
+        == 0
+    )
+    preview = cli("import", str(write_csv([["CUSTOMERID", "ONETIME"], ["C1", ""]])), "--dry-run")
+    assert "TRUE -> FALSE" in preview.out and "(empty)" not in preview.out

@@ -89,3 +89,39 @@ def test_the_refusals_are_written_once_in_the_service():
         if any(s in path.read_text(encoding="utf-8") for s in sentences)
     }
     assert found == {"services/outputs.py"}
+
+
+def test_a_folder_is_refused_before_the_import_runs(cli, db, write_csv, tmp_path):
+    """Before, the import was committed and then reported as failed because its failed rows could not be saved."""
+    assert cli("init").code == 0
+    source = write_csv(ROWS, name="in.csv")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = cli("import", str(source), "--errors-out", str(folder), "--json")
+    assert result.code == 2 and f"{folder} is a folder" in result.err
+    assert list_batches(Store(db), user=resolve_user(Store(db), "alice")) == []
+    export = cli("export", "-o", str(folder))
+    assert export.code == 2 and f"{folder} is a folder" in export.err
+
+
+def test_failed_rows_that_cannot_be_saved_after_the_commit_leave_the_outcome_reported(cli, db, write_csv, tmp_path):
+    """A target that fails only when written (here: inside a file, as a full disk would) does not hide the commit:
+    the outcome is printed first, then why the failed rows were not saved."""
+    assert cli("init").code == 0
+    source = write_csv(ROWS, name="in.csv")
+    result = cli("import", str(source), "--errors-out", str(source / "fix.csv"), "--json")
+    assert result.code == 1 and result.json["status"] == "committed" and result.json["batch"] == "B1"
+    assert f"The folder {source} does not exist" in result.err  # said after the outcome, which stands
+
+
+def test_jobs_show_refuses_a_target_named_as_the_jobs_own_file(cli, db, write_csv, tmp_path, monkeypatch):
+    assert cli("init").code == 0
+    store = Store(db)
+    source = write_csv(ROWS, name="in.csv")
+    job_service.submit(store, source, user=resolve_user(store, "alice"), entity=None, options=ImportOptions())
+    assert cli("jobs", "run", "--once").code == 0
+    before = _digest(source)
+    monkeypatch.chdir(tmp_path)
+    result = cli("jobs", "show", "J1", "--errors-out", "in.csv")
+    assert result.code == 2 and "has the name of the file J1 imported" in result.err
+    assert "in-failed-rows.csv" in result.err and _digest(source) == before

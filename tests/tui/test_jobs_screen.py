@@ -119,7 +119,16 @@ async def test_a_done_jobs_result_its_failed_rows_and_a_resend_without_server(de
         assert (row, column, value) == ("3", "Email", "bo@") and "e-mail" in message.lower()
         assert flat(screen.query_one("#issue")).startswith("Row 3, EMAIL1 ('bo@'): 'bo@' is not an e-mail address")
 
-        assert screen.query_one("#failed-path").value == "first-failed-rows.csv"
+        # The save goes through the jobs service's rules, as `custbook jobs show --errors-out` does: never over
+        # the store, nor over a file named as the job's own (most likely the user's original).
+        for target, sentence in ((demo_db, "is the store custbook"), (tmp_path / "first.csv", "has the name of")):
+            screen.query_one("#failed-path").value = str(target)
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, ErrorDialog) and sentence in flat(app.screen.query_one("#message"))
+            await pilot.press("enter")
+            await settle(pilot)
+        screen.query_one("#failed-path").value = "first-failed-rows.csv"
         await pilot.press("s")
         await settle(pilot)
         saved = tmp_path / "first-failed-rows.csv"

@@ -20,7 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedCont
 from core.errors import CustbookError
 from core.wording import describe_issue, outcome
 from services.mail import failed_rows_name
-from store.jobs import Job, failed_rows_of, get_job
+from store.jobs import Job, get_job
 from tui.screens.jobs import SHOWN_ISSUES, count, issues, mail_line, plural, shorten
 from tui.session import Session
 from tui.widgets.grid import safe_text
@@ -179,20 +179,14 @@ class JobResultScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="job-save")
     def _save(self, job: Job, target: Path) -> None:
-        from formats.writer import replace_bytes
+        from services.jobs import save_failed_rows  # what `custbook jobs show --errors-out` runs, with its rules
 
         try:
-            data = failed_rows_of(self.session.store, job)
-            if data is None:
+            written = save_failed_rows(self.session.store, job, target)
+            if written is None:
                 raise CustbookError(f"Job {job.id} has no failed rows", "Nothing needs to be saved")
-            written = replace_bytes(target, data)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
-            return
-        except OSError as exc:
-            reason = f"The failed rows could not be saved to {target} ({exc.strerror or exc})"
-            error = CustbookError(reason, "Choose a folder of yours and try again")
-            self.post_message(self.Failed(error))
             return
         self.post_message(self.Saved(written.resolve(), count(job.result, "failed") or 0))
 
