@@ -265,10 +265,13 @@ def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = 
             # Fields by their labels, as people name them: "C0000001 (Credit limit)".
             shown = "; ".join(f"{cid} ({catalogue[f].label if f in catalogue else f})" for cid, f in conflicts[:8])
             more = f" and {len(conflicts) - 8} more" if len(conflicts) > 8 else ""
-            # The later batches that touched those customers: the ones to undo first, newest first.
+            # The later batches that touched those customers and whose changes are in effect: the ones to undo
+            # first, newest first. A batch already undone is not in the way, nor is an undo (undoing it would put
+            # back changes that were taken out).
             later = con.execute(
-                "SELECT DISTINCT batch FROM changes WHERE batch > ? AND customerid IN (SELECT unnest(?)) "
-                "ORDER BY batch DESC LIMIT 6",
+                "SELECT DISTINCT c.batch FROM changes c JOIN batches b ON b.id = c.batch WHERE c.batch > ? "
+                "AND c.customerid IN (SELECT unnest(?)) AND b.undone_by IS NULL AND b.kind <> 'undo' "
+                "ORDER BY c.batch DESC LIMIT 6",
                 [number, sorted({cid for cid, _ in conflicts})],
             ).fetchall()
             which = f" ({', '.join(batch_label(b) for (b,) in later)})" if later else ""

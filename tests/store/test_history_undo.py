@@ -61,6 +61,19 @@ def test_undo_is_refused_whole_when_a_later_change_touched_the_batch(cli, write_
     assert {r["CUSTOMERID"]: r["CITY"] for r in snapshot(cli)} == {"C1": "", "C2": ""}
 
 
+def test_the_batches_named_in_the_way_are_those_whose_changes_are_in_effect(cli, write_csv):
+    """A later batch already undone, and the undo that took it out, are not in the way: undoing B3 alone is enough
+    (a newcomer was told to undo B5, B4 and B3, and undoing B5 would have put B4's changes back)."""
+    cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["C1", "A", "A"]])))  # B1
+    cli("import", str(write_csv([["CUSTOMERID", "CITY"], ["C1", "Paris"]])))  # B2
+    cli("import", str(write_csv([["CUSTOMERID", "CITY"], ["C1", "Lyon"]])))  # B3
+    cli("import", str(write_csv([["CUSTOMERID", "CITY"], ["C1", "Nice"]])))  # B4
+    assert cli("undo", "B4").code == 0  # B5: C1 is in Lyon again
+    refused = cli("undo", "B2")
+    assert refused.code == 1 and "Undo the later batches first (B3)" in refused.err, refused.err
+    assert cli("undo", "B3").code == 0 and cli("undo", "B2").code == 0
+
+
 def test_undo_of_a_creation_is_refused_when_another_record_now_points_to_it(cli, write_csv):
     cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["P1", "P", "P"]])))
     cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS", "PARENTID"], ["K1", "K", "K", "P1"]])))
