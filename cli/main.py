@@ -231,6 +231,7 @@ def main(argv: Sequence[str] | None = None, *, interface: Interface | None = Non
                 if interface is None:
                     build_parser().print_help()
                     return 0
+                _ask_before_creating(args.db)
                 with guard.paused():  # the interface drives the terminal itself, with its own escapes
                     return interface(args.db, args.user, args.entity)
             return _dispatch(args)
@@ -262,7 +263,26 @@ def _dispatch(args: argparse.Namespace) -> int:
             db.release_warm()  # a command keeps no store open once it has answered (scripts, tests, a shell loop)
 
 
+def _ask_before_creating(location: str) -> None:
+    """The interface on a path with no store: ask before creating one there (a mistyped --db would otherwise open
+    a new, empty store); without a terminal to ask on, the same refusal as every other command."""
+    from services.stores import missing_store, require_store
+
+    path = missing_store(location)
+    if path is None:
+        return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        require_store(location)
+    answer = input(f"There is no store at {path}. Create a new, empty store there? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes", "o", "oui"):
+        require_store(location)
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command != "init":  # only init creates a store (cli.md); the rest fail on a missing one, exit 4
+        from services.stores import require_store
+
+        require_store(args.db)
     if args.command == "import":
         # The import path skips the other commands' modules (exports, views): a script's import starts faster.
         from cli.import_cmd import cmd_import

@@ -32,7 +32,12 @@ class CliResult:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    return tmp_path / "store.duckdb"
+    """A new, empty store (no users yet): what `custbook init` makes. Only init creates a store (cli.md), so the
+    commands a test runs find one here, as they would after the user's init."""
+    path = tmp_path / "store.duckdb"
+    with Store(path).write():
+        pass
+    return path
 
 
 @pytest.fixture

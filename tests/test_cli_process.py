@@ -421,3 +421,21 @@ def test_sub_commands_do_not_load_the_terminal_interface(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.stdout.splitlines()[-1] == "0 False"
+
+
+def test_a_mistyped_store_is_refused_naming_the_path_and_nothing_is_created(tmp_path):
+    """Only init creates a store (cli.md): before, `--db typo.duckdb export` exported 0 customers from a new, empty
+    store it had just created, and `--db nosuchdir/x.duckdb` even created the folder."""
+    typo = tmp_path / "typo.duckdb"
+    run = custbook(typo, "export", "-o", str(tmp_path / "out.csv"))
+    assert run.code == 4
+    assert_one_sentence(run.err, f"There is no store at {typo}", f"custbook --db {typo} init")
+    assert not typo.exists() and not (tmp_path / "out.csv").exists()
+    deep = tmp_path / "nosuchdir" / "x.duckdb"
+    for args in (("history",), ("import", str(tmp_path / "in.csv")), ("jobs", "run", "--once"), ("views", "list")):
+        assert custbook(typo, "--db", str(deep), *args).code == 4, args  # the last --db counts
+    assert not (tmp_path / "nosuchdir").exists()
+    # The interface asks before creating one; with no terminal to ask on, it refuses the same way.
+    assert custbook(typo).code == 4 and not typo.exists()
+    assert custbook(typo, "init").code == 0 and typo.exists()
+    assert custbook(typo, "export", "--format", "csv").code == 0

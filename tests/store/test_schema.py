@@ -12,6 +12,8 @@ from store.views import list_views
 
 
 def _store_at_version_1(path) -> None:
+    for old in (path, path.with_name(path.name + ".wal")):  # the `db` fixture's new store: replaced by an old one
+        old.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     schema.MIGRATIONS[1](con)
     con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
