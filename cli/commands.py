@@ -202,6 +202,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         removed = users_store.remove_user(store, args.name, by=users_store.resolve_user(store, args.user))
         print(f"User {removed} removed; the history keeps what they did.")
         return 0
+    users_store.resolve_user(store, args.user)  # an unknown name sees no one's permissions (exit 3), as elsewhere
     for u in users_store.list_users(store):
         granted = ",".join(p.value for p in core_users.Permission if p in u.perms) or "none"
         print(f"{u.name:<20} {u.type.value:<10} {granted}")

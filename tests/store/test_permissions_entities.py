@@ -131,3 +131,13 @@ def test_an_empty_permission_list_gives_no_permission_not_the_default(cli):
     assert cli("--user", "noone", "export", "--format", "import-csv").code == 3
     kept = cli("users", "add", "noone", "--type", "business")  # no --perms: they stay as they are
     assert "permissions none" in kept.out
+
+
+def test_an_unknown_user_cannot_list_the_users(cli, monkeypatch):
+    """Every command refuses a name the store does not know (cli.md); `users list` answered anyone."""
+    assert cli("init").code == 0
+    monkeypatch.setenv("CUSTBOOK_USER", "zed")
+    refused = cli("users", "list")
+    assert refused.code == 3 and "There is no user named zed" in refused.err and refused.out == ""
+    monkeypatch.setenv("CUSTBOOK_USER", "alice")
+    assert "alice" in cli("users", "list").out
