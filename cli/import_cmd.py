@@ -17,7 +17,7 @@ from core.errors import CustbookError, FileRejected, UsageError
 from core.plan import HIDDEN, FieldChange, ImportOptions, ImportPlan, Policy, Status, rejected_summary
 from core.values import DateFormat, format_value
 from core.wording import describe_issue, plural
-from formats.reader import parse_size
+from formats.reader import configured_max_rows, parse_size
 from services import imports
 from store import entities as entities_store
 from store import users as users_store
@@ -106,8 +106,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    if args.max_rows <= 0:
+    if args.max_rows is not None and args.max_rows <= 0:
         raise UsageError("--max-rows must be a positive number", "For example --max-rows 50000")
+    max_rows = args.max_rows if args.max_rows is not None else configured_max_rows()
     # Everything bound for an e-mail header is checked before anything else happens (exit 2, nothing queued).
     # The mail modules load only when mail is asked for: smtplib and email cost a plain import 0.05 s.
     addresses: tuple[str, ...] = ()
@@ -132,7 +133,7 @@ def _import(args: argparse.Namespace) -> int:
         date_format=DateFormat.parse(args.date_format),
         encoding=args.encoding,
         policy=Policy.STRICT if args.strict else Policy.SKIP_FAILED,
-        max_rows=args.max_rows,
+        max_rows=max_rows,
         max_bytes=parse_size(args.max_bytes) if args.max_bytes else None,
     )
     store = Store(args.db)

@@ -81,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--email", metavar="ADDRESSES", help="e-mail the results to these addresses (; or , between)")
     p.add_argument("--email-each", action="store_true", help="one message to each address instead of one to all")
     p.add_argument("--errors-out", metavar="PATH", help="save the failed rows as a CSV to fix and re-import")
-    p.add_argument("--max-rows", type=int, default=25_000, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--max-rows", type=int, default=None, metavar="N",
+        help="refuse files with more rows (default $CUSTBOOK_MAX_ROWS, else 25,000)",
+    )  # fmt: skip
     p.add_argument(
         "--max-bytes", metavar="SIZE", help="refuse larger files, e.g. 500MB (default $CUSTBOOK_MAX_BYTES, else 200MB)"
     )

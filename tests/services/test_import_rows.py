@@ -284,3 +284,23 @@ def test_a_blank_checkbox_is_previewed_as_the_false_it_writes(cli, write_csv):
     )
     preview = cli("import", str(write_csv([["CUSTOMERID", "ONETIME"], ["C1", ""]])), "--dry-run")
     assert "TRUE -> FALSE" in preview.out and "(empty)" not in preview.out
+
+
+def test_the_row_limit_is_shown_set_by_option_or_environment_and_the_refusal_says_how_to_raise_it(
+    cli, write_csv, monkeypatch, capsys
+):
+    """A CSV for import of a store over 25,000 customers must import back (issue 18, item 3)."""
+    import pytest
+
+    assert cli("init").code == 0
+    path = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], *[[f"C{i}", "A", "A"] for i in range(5)]])
+    monkeypatch.setenv("CUSTBOOK_MAX_ROWS", "3")
+    refused = cli("import", str(path))
+    assert refused.code == 1 and "the limit is 3" in refused.err
+    assert "--max-rows 6" in refused.err and "CUSTBOOK_MAX_ROWS" in refused.err
+    assert cli("import", str(path), "--max-rows", "5", "--json").json["created"] == 5
+    monkeypatch.setenv("CUSTBOOK_MAX_ROWS", "lots")
+    assert cli("import", str(path)).code == 2
+    with pytest.raises(SystemExit):
+        cli("import", "--help")
+    assert "--max-rows N" in capsys.readouterr().out

@@ -27,6 +27,7 @@ from textual.worker import Worker, get_current_worker
 from core.errors import CustbookError
 from core.plan import ImportOptions, ImportPlan, Policy
 from core.values import DateFormat
+from formats.reader import configured_max_rows
 from services import imports, jobs
 from services.imports import ENCODINGS, describe_source, import_refusal
 from services.mail import check_header_text, parse_addresses
@@ -71,7 +72,9 @@ class ImportRequest:
 
     @property
     def options(self) -> ImportOptions:
-        return ImportOptions(date_format=self.date_format, encoding=self.encoding, policy=self.policy)
+        return ImportOptions(
+            date_format=self.date_format, encoding=self.encoding, policy=self.policy, max_rows=configured_max_rows()
+        )
 
 
 class ImportScreen(Screen[str | None]):
