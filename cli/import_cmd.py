@@ -15,9 +15,10 @@ from pathlib import Path
 
 from core.errors import CustbookError, FileRejected, UsageError
 from core.plan import HIDDEN, FieldChange, ImportOptions, ImportPlan, Policy, Status, rejected_summary
+from core.table import configured_max_rows
 from core.values import DateFormat, format_value
 from core.wording import describe_issue, plural
-from formats.reader import configured_max_rows, parse_size
+from formats.reader import parse_size
 from services import imports
 from store import entities as entities_store
 from store import users as users_store

@@ -1,13 +1,18 @@
 """What a file reader hands to the rest of the import: the header and the non-empty rows, with their
 spreadsheet row numbers, plus the messages (`Issue`) every stage reports.
 
-Pure data: no I/O, no store.
+Pure data, no I/O and no store, but for the row limit an import reads (`configured_max_rows`: 25,000, or the
+CUSTBOOK_MAX_ROWS setting), which readers, the import and the export's warning share.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+
+from core.errors import InvalidValue
 
 # The most customer rows one import file may hold: a rule of the import, so readers (formats/), queued jobs
 # (store/) and the front ends share it from here.
@@ -59,3 +64,16 @@ class RawTable:
     rows: tuple[RawRow, ...]  # non-empty data rows only
     encoding: str | None = None  # as detected or forced (None for xlsx)
     delimiter: str | None = None  # as sniffed (None for xlsx)
+
+
+MAX_ROWS_ENV = "CUSTBOOK_MAX_ROWS"
+
+
+def configured_max_rows(env: Mapping[str, str] | None = None) -> int:
+    """The most rows an import reads: $CUSTBOOK_MAX_ROWS when set, else 25,000."""
+    text = (os.environ if env is None else env).get(MAX_ROWS_ENV, "").strip().replace(",", "").replace("_", "")
+    if not text:
+        return MAX_ROWS
+    if not text.isdigit() or int(text) <= 0:
+        raise InvalidValue(f"{MAX_ROWS_ENV} '{text}' is not a number of rows", "Set it like 50000, or unset it")
+    return int(text)

@@ -40,19 +40,6 @@ def configured_max_bytes(env: Mapping[str, str] | None = None) -> int:
     return parse_size(text, MAX_BYTES_ENV) if text else MAX_BYTES
 
 
-MAX_ROWS_ENV = "CUSTBOOK_MAX_ROWS"
-
-
-def configured_max_rows(env: Mapping[str, str] | None = None) -> int:
-    """The most rows an import reads: $CUSTBOOK_MAX_ROWS when set, else 25,000."""
-    text = (os.environ if env is None else env).get(MAX_ROWS_ENV, "").strip().replace(",", "").replace("_", "")
-    if not text:
-        return MAX_ROWS
-    if not text.isdigit() or int(text) <= 0:
-        raise InvalidValue(f"{MAX_ROWS_ENV} '{text}' is not a number of rows", "Set it like 50000, or unset it")
-    return int(text)
-
-
 def read_file(
     path: str | os.PathLike[str],
     *,

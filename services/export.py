@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from core.catalogue import LIST_COLUMNS, Catalogue, Field
 from core.errors import UsageError
+from core.table import configured_max_rows
 from core.users import Permission, User
 from core.values import DateFormat, Value
 from core.viewdef import View
@@ -124,7 +125,7 @@ def export_file(
     if progress is not None:
         table = replace(table, rows=_watched(table.rows, progress))
     written = write_file(table, writer, target, progress)
-    return ExportOutcome(writer.name, table.row_count, written.path, written.note)
+    return ExportOutcome(writer.name, table.row_count, written.path, _with_limit(writer, table.row_count, written.note))
 
 
 def export_stream(
@@ -144,7 +145,20 @@ def export_stream(
         raise UsageError(f"The {writer.name} format needs a file name", f"Add -o customers{writer.extension}")
     table = export_table(store, user=user, writer=writer, view=view, entity=entity, date_format=date_format)
     note = writer.write(table, out)
-    return ExportOutcome(writer.name, table.row_count, None, note)
+    return ExportOutcome(writer.name, table.row_count, None, _with_limit(writer, table.row_count, note))
+
+
+def _with_limit(writer: Writer, rows: int, note: str | None) -> str | None:
+    """The writer's note, plus one when the file holds more customers than an import reads at once: a CSV or
+    workbook of a large store is imported back only with the limit raised, and the user hears it now, not then."""
+    limit = configured_max_rows()
+    if writer.extension not in (".csv", ".xlsx") or rows <= limit:
+        return note
+    more = (
+        f"the file holds {rows:,} customers, more than an import reads at once ({limit:,}): import it back with "
+        f"--max-rows {rows} (or the CUSTBOOK_MAX_ROWS setting)"
+    )
+    return f"{note}; {more}" if note else more[:1].upper() + more[1:]
 
 
 def _watched(rows: Iterable[tuple[Value, ...]], progress: Callable[[int], None]) -> Iterator[tuple[Value, ...]]:

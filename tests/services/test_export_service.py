@@ -141,3 +141,20 @@ def test_each_kind_of_format_gets_its_columns() -> None:
     assert [f.id for f in export_columns(catalogue, ("CITY", "NAME"), document)] == ["CITY", "NAME"]
     # A spreadsheet of the whole list: every field.
     assert export_columns(catalogue, (), sheet) == catalogue.fields
+
+
+def test_an_export_larger_than_the_import_limit_says_how_to_import_it_back(cli, monkeypatch, tmp_path, write_csv):
+    """Issue 18, item 3: a CSV for import of a store over the row limit is only imported back with the limit
+    raised; the export says so when it writes the file, in the command line and the dialog alike (one note)."""
+    assert cli("init").code == 0
+    rows = [["CUSTOMERID", "NAME", "PRINTAS"], *[[f"C{i}", "A", "A"] for i in range(4)]]
+    assert cli("import", str(write_csv(rows))).code == 0
+    monkeypatch.setenv("CUSTBOOK_MAX_ROWS", "3")
+    out = tmp_path / "all.csv"
+    done = cli("export", "--format", "import-csv", "-o", str(out))
+    assert done.code == 0
+    assert "holds 4 customers, more than an import reads at once (3): import it back with --max-rows 4" in done.err
+    assert cli("import", str(out), "--max-rows", "4", "--json").json["unchanged"] == 4
+    assert "more than an import reads" not in cli("export", "--format", "pdf", "-o", str(tmp_path / "a.pdf")).err
+    monkeypatch.setenv("CUSTBOOK_MAX_ROWS", "4")
+    assert "more than an import reads" not in cli("export", "--format", "import-csv", "-o", str(out)).err

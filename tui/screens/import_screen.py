@@ -26,8 +26,8 @@ from textual.worker import Worker, get_current_worker
 
 from core.errors import CustbookError
 from core.plan import ImportOptions, ImportPlan, Policy
+from core.table import configured_max_rows
 from core.values import DateFormat
-from formats.reader import configured_max_rows
 from services import imports, jobs
 from services.imports import ENCODINGS, describe_source, import_refusal
 from services.mail import check_header_text, parse_addresses
