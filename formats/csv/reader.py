@@ -66,6 +66,14 @@ def read_csv(data: bytes, *, name: str, encoding: str = "auto", max_rows: int = 
     text, label = _decode_auto(data, name) if codec is None else _decode_forced(data, codec, name)
     if not text or text.isspace():
         raise empty_file(name)  # only a BOM, or only white space in UTF-16
+    if "\x00" in text:
+        # Text holds no NUL characters: decoding gave some, so the bytes are not in this encoding (UTF-32 behind a
+        # UTF-16 mark, from a Salesforce Data Loader export, reads as columns full of U+0000).
+        raise FileRejected(
+            f"The file {name} does not read as {label}: it decodes to NUL characters, so it is in another encoding "
+            "(UTF-32, perhaps)",
+            "Save it again as CSV UTF-8 (in Excel: CSV UTF-8; in LibreOffice: Unicode (UTF-8)) and import that",
+        )
     delimiter = sniff_delimiter(text)
     with gc_paused():  # about a million small objects, none in a cycle (see core.bulk)
         header, rows = _split(text, delimiter, name=name, max_rows=max_rows)

@@ -3,6 +3,7 @@ delimiters, quoting, row numbering, rejections, .xlsx cells, files on disk, and 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -657,3 +658,13 @@ def test_libreoffice_xlsx() -> None:
 def test_fixtures_are_small() -> None:
     for path in FIXTURES.glob("lo_*"):
         assert path.stat().st_size < 8 * 1024, path.name
+
+
+def test_utf32_text_behind_a_utf16_mark_is_refused_naming_the_encoding_tried():
+    """Salesforce Data Loader writes UTF-32 BE after a UTF-16 BE mark (dataloader_csvtext_BOM_UTF32BE.csv in
+    shared/realworld): read as UTF-16 it became columns full of U+0000 (issue 18, item 7)."""
+    data = codecs.BOM_UTF16_BE + '"column1","column2"\n"a","b"\n'.encode("utf-32-be")
+    with pytest.raises(FileRejected) as info:
+        read_bytes(data, name="accounts.csv")
+    assert "does not read as UTF-16: it decodes to NUL characters" in str(info.value)
+    assert "CSV UTF-8" in info.value.fix
