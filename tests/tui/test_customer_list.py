@@ -250,3 +250,31 @@ async def test_the_id_and_the_name_stay_in_view_when_scrolling_right(demo_db):
         await pilot.click(CustomerGrid, offset=(x + 1, 0))
         await settle(pilot)
         assert grid.sort_marks == {len(grid.columns) - 1: "▲"}
+
+
+async def test_the_cursor_stays_on_its_customer_after_a_save_and_a_refresh(demo_db):
+    """Issue 18, item 1: after j x30, e, a change and Ctrl+S, the cursor jumped to C0000001 and the next e edited
+    the wrong customer; the same after r. It stays on the customer it was on."""
+    from form_helpers import type_into
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        await pilot.press(*["j"] * 30)
+        await settle(pilot)
+        key = grid.current_key
+        assert grid.cursor_row == 30 and key is not None
+        await pilot.press("e")
+        await settle(pilot)
+        await type_into(pilot, "CITY", "Lyon")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerListScreen)
+        assert (grid.cursor_row, grid.current_key) == (30, key)
+        await pilot.press("r")
+        await settle(pilot)
+        assert (grid.cursor_row, grid.current_key) == (30, key)
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen.customer_id == key  # the next edit is of the same customer

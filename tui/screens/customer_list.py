@@ -84,6 +84,7 @@ class CustomerListScreen(Screen[None]):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
+        self._last_shown: tuple[View, str | None, str] | None = None  # what the grid shows (view, level, search)
         self.session = session
         self.view: View = builtin_view()
         self.sort: tuple[SortKey, ...] | None = None  # the user's sort; None = the view's own
@@ -176,7 +177,10 @@ class CustomerListScreen(Screen[None]):
             for key in sort[:1]
             if key.field == column.id
         }
-        grid.show(message.source, message.first_page)
+        # The same view, level and search again (a refresh, or the list reloaded after a save): stay in place.
+        shown = (self.effective_view, self.session.entity, self.query_one("#quick", Input).value)
+        grid.show(message.source, message.first_page, keep_place=shown == self._last_shown)
+        self._last_shown = shown
         self._matching, self._of_total = message.source.total, message.of_total
         self._totals[(self.effective_view, self.session.entity)] = message.of_total
         self._show_status()

@@ -127,8 +127,12 @@ class CustomerGrid(ScrollView, can_focus=True):
     def columns(self) -> tuple[Field, ...]:
         return self._shown.source.columns if self._shown else ()
 
-    def show(self, source: RowSource, first_page: Sequence[tuple[Value, ...]] = ()) -> None:
-        """Show a new source (a new query); `first_page` saves a round trip when the caller already has it."""
+    def show(
+        self, source: RowSource, first_page: Sequence[tuple[Value, ...]] = (), *, keep_place: bool = False
+    ) -> None:
+        """Show a new source (a new query); `first_page` saves a round trip when the caller already has it.
+        `keep_place`: the same query again (a refresh, after a save): the cursor and the scroll stay where they
+        are, so the customer under the cursor stays under it (the next `e` must not edit another one)."""
         self._generation += 1
         new_columns = [c.id for c in source.columns] != [c.id for c in self.columns]
         formatters = [display_formatter(c.type, self.date_format) for c in source.columns]
@@ -142,6 +146,9 @@ class CustomerGrid(ScrollView, can_focus=True):
         self.virtual_size = Size(sum(widths) + GAP * len(widths), source.total + 1)
         self.cursor_row = min(self.cursor_row, max(0, source.total - 1))
         self.cursor_col = 0 if new_columns else min(self.cursor_col, max(0, len(widths) - 1))
+        if keep_place and not new_columns:
+            self.refresh()
+            return
         # Other columns (another view): start at the left, where the ID and the name are.
         self.scroll_to(x=0 if new_columns else None, y=0, animate=False)
         self.cursor_row = 0
