@@ -286,3 +286,20 @@ async def test_each_csv_format_proposes_its_own_name(demo_db, fixed_day_and_fold
             "all-customers-2026-11-28.pdf",
             "all-customers-2026-11-28-semicolon.csv",
         ]
+
+
+async def test_a_stray_key_does_not_replace_the_name_and_a_name_without_extension_gets_it(
+    demo_db, fixed_day_and_folder
+):
+    """Issue 18, item 6: Tab selected the whole name, so `q` then Enter wrote a file called `q`."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        result = await open_dialog(pilot, builtin_view())
+        box = app.screen.query_one("#name")
+        await pilot.press("tab", "q")  # to the file name, then a stray key
+        assert box.value != "q" and box.value.startswith("all-customers-2026-11-28")
+        box.value = "clients"  # a name typed on purpose, without the extension
+        await pilot.press("enter")
+        await settle(pilot)
+    target = fixed_day_and_folder / "clients.xlsx"
+    assert result.value == target and target.is_file() and not (fixed_day_and_folder / "clients").exists()

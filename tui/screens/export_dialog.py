@@ -147,7 +147,7 @@ class ExportDialog(ModalScreen[Path | None]):
             with Horizontal(id="fields"):
                 with Vertical(id="name-box"):
                     yield Label("File name")
-                    yield Input(name, id="name")
+                    yield Input(name, id="name", select_on_focus=False)  # a stray key must not replace the name
                 with Vertical(id="date-box"):
                     yield Label("Date format")
                     yield Select(
@@ -222,8 +222,14 @@ class ExportDialog(ModalScreen[Path | None]):
             self._say(f"The name ends in {suffix} but the format is {self.writer.name}: change one of them.", "error")
             return None
         try:
-            # Before asking whether to replace it: the open store is never a file to replace.
+            # Before asking whether to replace it: the open store is never a file to replace (checked as typed,
+            # then with the extension added below).
             check_target(self.session.store, path)
+            if not suffix:
+                # A name without an extension (one stray key typed over the whole name: "q") gets it,
+                # so the file opens in the program it is for.
+                path = path.with_name(path.name + self.writer.extension)
+                check_target(self.session.store, path)
         except UsageError as exc:
             self._say(str(exc), "error")
             return None
