@@ -284,3 +284,36 @@ async def test_e_on_the_customers_detail_edits_it_and_the_detail_and_the_list_sh
         assert isinstance(app.screen, CustomerListScreen)
         assert "Lyon" in widget_text(app.screen.query_one("#grid"))
     assert stored(demo_db)["CITY"] == "Lyon"
+
+
+async def test_keys_typed_before_the_record_shows_are_refused_and_the_form_stays_open(demo_db, monkeypatch):
+    """Issue 18, item 4: typing before the form had loaded was lost, and Ctrl+S then said "Nothing to save" and
+    closed it. The keys are refused with a word while it loads, and the form stays open to type them again."""
+    import threading
+
+    import tui.screens.customer_form as form_module
+
+    release = threading.Event()
+    real = form_module.get_customer
+
+    def slow(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(form_module, "get_customer", slow)
+    app = make_app(demo_db)
+    notes: list[str] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+        await settle(pilot)
+        form = form_module.CustomerForm(app.session, CID)
+        app.push_screen(form)
+        await pilot.pause()
+        await pilot.press("L", "y")
+        assert not form.ready and "Still loading the customer" in notes[-1]
+        release.set()
+        await settle(pilot)
+        assert form.ready
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "what you typed before the fields showed was not kept" in notes[-1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -73,6 +73,7 @@ class CustomerForm(Screen[str | None]):
         self.ready = False  # the fields are shown
         self.busy = False  # a save is on its way
         self._last_name = ""  # the name as last typed: "Print as" follows it while the two are the same
+        self._lost_keys = False  # keys were typed before the fields showed (they had nowhere to go)
 
     @property
     def is_new(self) -> bool:
@@ -197,6 +198,16 @@ class CustomerForm(Screen[str | None]):
             return self._may_save() or None
         return True
 
+    def on_key(self, event: events.Key) -> None:
+        # Keys typed while the record loads have no field to go to: say so at once, rather than let the user
+        # believe they were typed (and then be told "nothing to save" as the form closes).
+        if not self.ready and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self._lost_keys = True
+            self.app.bell()
+            self.notify("Still loading the customer: type once its fields show.", severity="warning")
+
     def _may_save(self) -> bool:
         return self.ready and not self.reason and not self.busy
 
@@ -215,6 +226,10 @@ class CustomerForm(Screen[str | None]):
             return
         changed = self._changed()
         if not self.is_new and not changed:
+            if self._lost_keys:  # the user typed before the fields showed: keep the form open to type it again
+                self._lost_keys = False
+                self.notify("Nothing was changed: what you typed before the fields showed was not kept.")
+                return
             self.notify("Nothing to save: no field was changed.")
             self.dismiss(self.customer_id)
             return
