@@ -164,8 +164,8 @@ async def test_an_undo_can_itself_be_undone_which_brings_the_batch_back(demo_db,
         await settle(pilot)
         rows = table_rows(app)
         assert [r[0] for r in rows] == ["B5", "B4", "B3", "B2", "B1"]
-        assert rows[0][1] == "undo of B4" and rows[0][4] == "+1"  # ZZNEW1 brought back
-        assert rows[1][1] == "undo of B1" and rows[1][4] == "-1"  # B4 had removed it
+        assert rows[0][1] == "undo of B4" and rows[0][4] == "1 back"  # ZZNEW1 brought back
+        assert rows[1][1] == "undo of B1" and rows[1][4] == "1 removed"  # B4 had removed it
         await pilot.press("down", "down", "down", "down")  # B1: undone by B4, which B5 undid
         assert "Batch B1's changes are in place again: B5 put them back. To take them out, undo B5." in reason(app)
         await pilot.press("escape")

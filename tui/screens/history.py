@@ -177,11 +177,12 @@ class HistoryScreen(Screen[bool]):
         for b in self.batches:
             style = "dim" if b.undone_by else ""
             kind = f"undo of {b.undoes}" if b.kind == "undo" else b.kind
-            # An undo's New: the customers it removed (-1) or, undoing an undo, brought back (+1).
-            new: int | str = b.created
+            # An undo's New says what it did to customers: removed them, or (undoing an undo) brought them back;
+            # a bare "-1" read as an error.
+            new = f"{b.created:,}"
             if b.kind == "undo":
-                new = f"+{b.created}" if b.created else (f"-{b.removed}" if b.removed else 0)
-            cells = (b.id, kind, when(b.at, fmt), b.user, new, b.updated, b.blanked, b.failed)
+                new = f"{b.created:,} back" if b.created else (f"{b.removed:,} removed" if b.removed else "0")
+            cells = (b.id, kind, when(b.at, fmt), b.user, new, f"{b.updated:,}", f"{b.blanked:,}", f"{b.failed:,}")
             row = [Text(safe_text(str(c)), style, justify="right" if i >= 4 else "left") for i, c in enumerate(cells)]
             undone = Text(b.undone_by or "", style="bold")
             table.add_row(*row, undone, Text(safe_text(b.file_name or ""), style), key=b.id)
