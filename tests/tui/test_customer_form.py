@@ -83,6 +83,8 @@ async def test_new_customer_shows_the_missing_required_fields_beside_them_then_s
         await type_into(pilot, "NAME", "Nova Bikes GmbH")
         assert form.query_one("#input-PRINTAS", Input).value == "Nova Bikes Ltd"  # ...until given its own
         await choose(pilot, "SEGMENT", "Mid-market")
+        assert error_beside(form, "SEGMENT") == ""  # fixed: the message goes at once (issue 18, item 8)
+        assert error_beside(form, "NAME") == ""
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert results == ["N0000001"]

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from core.catalogue import Field
 from core.errors import CustbookError
@@ -380,6 +380,18 @@ class CustomerForm(Screen[str | None]):
         if print_as is not None and print_as.value == self._last_name:
             print_as.value = event.value
         self._last_name = event.value
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _being_fixed(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
+        """A wrong field the user changes loses its message (the next save checks it again): "Segment is
+        required" must not stay under a segment just chosen."""
+        fid = (event.control.id or "").removeprefix("input-")
+        row = self.query(f"#row-{fid}")
+        if fid and row and row.first().has_class("invalid"):
+            row.first().remove_class("invalid")
+            self.query_one(f"#error-{fid}", Static).update("")
 
     @on(Checkbox.Changed)
     def _say_yes_or_no(self, event: Checkbox.Changed) -> None:
