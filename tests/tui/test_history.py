@@ -196,6 +196,25 @@ async def test_a_refused_undo_is_explained_and_changes_nothing(demo_db, imported
     assert customer(demo_db, "C0000002")["CITY"] is None
 
 
+async def test_a_refused_undo_lists_the_batches_made_since_the_screen_opened(demo_db, imported, tmp_path):
+    """Issue 18, item 8: the refusal named a batch another program had committed meanwhile, which History did not
+    list until it was opened again."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_history(pilot)
+        assert [r[0] for r in table_rows(app)] == ["B2", "B1"]
+        third = tmp_path / "third.csv"
+        third.write_text("CUSTOMERID,EMAIL1\nC0000001,third@example.com\n", encoding="utf-8")
+        assert main(["--db", str(demo_db), "--user", "alice", "import", str(third)]) == 0  # B3, by a script
+        await pilot.press("u", "left", "enter")  # B2, whose e-mail of C0000001 B3 changed again
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "(B3)" in widget_text(app.screen.query_one("#message")).replace("\n", " ")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert [r[0] for r in table_rows(app)] == ["B3", "B2", "B1"]
+
+
 async def test_without_the_edit_permission_undo_is_disabled_with_the_reason(demo_db, imported):
     add_user(Store(demo_db), "bob", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=ADMIN)
     app = make_app(demo_db, user="bob")

@@ -361,6 +361,9 @@ class HistoryScreen(Screen[bool]):
             self.query_one("#status", Static).update(text)
         else:
             self._summary()  # instead of "undoing…": nothing changed
+            # A refused undo often names batches made since the list was read (by another user or script):
+            # read it again so that they are there to be undone.
+            self._list()
         self.app.push_screen(ErrorDialog(message.error))
 
     # --- leaving -------------------------------------------------------------------------------------------
