@@ -211,6 +211,8 @@ def _other_format(text: str, options: ParseOptions) -> str:
     """A hint when the date reads correctly in another format: a US file (12/25/2024) imported with DD/MM/YYYY is
     the usual case, and the fix is the import's date format, not the file."""
     for fmt in other_formats(text, options):
+        if options.typed:  # typed in a form: there is no file and no import option to change
+            return f". If you meant {fmt.value}, type it as {options.date_format.value} or YYYY-MM-DD"
         return f". If the file writes its dates as {fmt.value}, import it with that date format"
     return ""
 

@@ -88,7 +88,9 @@ class _Checker:
         return out
 
 
-def _parent_issue(row: ParsedRow, parent: str | None, links: dict[str, str], known: set[str]) -> Issue | None:
+def _parent_issue(
+    row: ParsedRow, parent: str | None, links: dict[str, str], known: set[str], *, typed: bool = False
+) -> Issue | None:
     if parent is None:
         return None
     cid = row.customer_id
@@ -99,7 +101,8 @@ def _parent_issue(row: ParsedRow, parent: str | None, links: dict[str, str], kno
             row.number,
             "PARENTID",
             parent,
-            f"There is no customer {parent}. Give an existing ID, or create the parent on an earlier row",
+            f"There is no customer {parent}. Give an existing ID, or "
+            + ("add the parent customer first" if typed else "create the parent on an earlier row"),
         )
     seen = {cid}
     step = parent
@@ -170,7 +173,8 @@ def _build(
         issues = checker.existing(row, found[1]) if found else checker.new(row)
         if parent_pos is not None and not issues:
             parent_value = values[parent_pos]
-            issue = _parent_issue(row, None if parent_value is None else str(parent_value), links, known)
+            parent_text = None if parent_value is None else str(parent_value)
+            issue = _parent_issue(row, parent_text, links, known, typed=options.typed)
             if issue:
                 issues.append(issue)
         if issues:

@@ -254,3 +254,16 @@ def test_the_form_takes_an_iso_date_as_well_as_the_sessions_format(store, alice,
     add_field(store, "CONTRACT_START", "date", by=alice)
     assert edit(store, alice, "C1", {"CONTRACT_START": "2024-12-31"}).ok
     assert read(store, "C1")["CONTRACT_START"] == dt.date(2024, 12, 31)
+
+
+def test_the_forms_messages_speak_of_typing_not_of_files_and_rows(store, alice, c1):
+    """Issue 18, item 8: the form reused the import's words ("If the file writes its dates as ...", "create the
+    parent on an earlier row"), which mean nothing to someone typing in a form."""
+    add_field(store, "CONTRACT_START", "date")
+    wrong = new(store, alice, {"CUSTOMERID": "N1", "NAME": "N", "PRINTAS": "N", "CONTRACT_START": "12/31/2024"})
+    (date,) = wrong.errors
+    assert "If you meant MM/DD/YYYY, type it as DD/MM/YYYY or YYYY-MM-DD" in date.message
+    orphan = new(store, alice, {"CUSTOMERID": "N2", "NAME": "N", "PRINTAS": "N", "PARENTID": "NOPE"})
+    (parent,) = orphan.errors
+    assert "add the parent customer first" in parent.message
+    assert not any("file" in e.message or "row" in e.message for e in (*wrong.errors, *orphan.errors))
