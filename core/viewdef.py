@@ -50,6 +50,9 @@ _WORDS = {
 }
 
 
+_DATE_WORDS = {Op.EQ: "is", Op.NE: "is not", Op.LT: "is before", Op.GT: "is after"}
+
+
 @dataclass(frozen=True)
 class Filter:
     field: str
@@ -61,7 +64,14 @@ class Filter:
         return f"{self.field}{self.op.value}{self.value if self.op.needs_value else ''}"
 
     def describe(self, catalogue: Catalogue) -> str:
-        label = catalogue[self.field].label if self.field in catalogue else self.field
+        """'Credit limit is greater than “10000”'; dates as people say them: 'Contract start is before 1 April
+        2024' (a saved date is YYYY-MM-DD, which reads as a code), as `views save` echoes it."""
+        field = catalogue.get(self.field)
+        label = field.label if field else self.field
+        if field and field.type in (FieldType.DATE, FieldType.TIMESTAMP) and self.op in _DATE_WORDS:
+            day = date_in(self.value, DateFormat.ISO)
+            if day is not None:
+                return f"{label} {_DATE_WORDS[self.op]} {day.day} {day:%B %Y}"
         return f"{label} {self.op.words}" + (f" “{self.value}”" if self.op.needs_value else "")
 
 

@@ -209,3 +209,12 @@ def test_saving_over_a_view_says_so_and_warns_when_it_stops_being_shared(cli, pe
     assert cased.code == 2
     assert "You already have a view named “Team list”" in cased.err and "Save under exactly “Team list”" in cased.err
     assert [v["name"] for v in cli("views", "list", "--json").json] == ["All customers", "Team list"]
+
+
+def test_views_show_says_a_date_filter_as_views_save_echoed_it(cli, people):
+    """Before, `views save` said 'Contract start is after 1 April 2024' and `views show` 'is greater than
+    “2024-04-01”'; documents' filter lines said the same code."""
+    saved = cli("views", "save", "Recent", "--columns", "CUSTOMERID", "--filter", "CONTRACT_START>01/04/2024")
+    assert "Contract start is after 1 April 2024" in saved.out
+    shown = cli("views", "show", "Recent").out
+    assert "Contract start is after 1 April 2024" in shown and "greater than" not in shown
