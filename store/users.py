@@ -41,6 +41,18 @@ def _save_user(store: Store, name: str, utype: UserType, perms: frozenset[Permis
             "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP)",
             [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms],
         )
+        # Checked in the same transaction (rolled back when refused): a store nobody can administer any more
+        # cannot get one back (cli.md), so the last administrator cannot take their own rights away.
+        admins = con.execute(
+            "SELECT count(*) FROM users WHERE type = ? AND can_list AND can_add AND can_edit", [UserType.BUSINESS.value]
+        ).fetchone()
+        if not admins or not admins[0]:
+            raise UsageError(
+                f"That would leave the store with no administrator: {clean} is the last business user with the "
+                "List, Add and Edit permissions",
+                "Make another user an administrator first: custbook users add NAME --type business --perms "
+                "list,add,edit",
+            )
     return User(clean, utype, perms)
 
 

@@ -141,3 +141,15 @@ def test_an_unknown_user_cannot_list_the_users(cli, monkeypatch):
     assert refused.code == 3 and "There is no user named zed" in refused.err and refused.out == ""
     monkeypatch.setenv("CUSTBOOK_USER", "alice")
     assert "alice" in cli("users", "list").out
+
+
+def test_the_last_administrator_cannot_take_their_own_rights_away(cli):
+    """cli.md: a change that would leave a store with no administrator is refused (issue 17, item 9); before,
+    `users add alice --perms list` exited 0 and nobody could manage the store any more."""
+    assert cli("init").code == 0
+    for change in (("--perms", "list"), ("--type", "employee")):
+        refused = cli("users", "add", "alice", *change)
+        assert refused.code == 2 and "no administrator" in refused.err, refused.err
+    assert "alice                business   list,add,edit" in cli("users", "list").out
+    assert cli("users", "add", "bob", "--type", "business", "--perms", "list,add,edit").code == 0
+    assert cli("users", "add", "alice", "--perms", "list").code == 0  # bob administers the store now
