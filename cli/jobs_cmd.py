@@ -143,11 +143,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.poll <= 0:
         raise UsageError("--poll takes a positive number of seconds", "For example --poll 2")
     store = Store(args.db)
+    user = users_store.resolve_user(store, args.user)
     worker = jobs.worker_name()
     if not args.once:
         print(f"Worker {worker} is waiting for jobs in {store.path} (Ctrl-C stops it after the current job).",
               file=sys.stderr, flush=True)  # fmt: skip
-    done = jobs.run_worker(store, once=args.once, poll=args.poll, log=_log, worker=worker)
+    done = jobs.run_worker(store, by=user, once=args.once, poll=args.poll, log=_log, worker=worker)
     if done.stopped or not args.once:
         print(f"Worker {worker} stopped after {plural(done.ran, 'job')}.", file=sys.stderr)
     return 0

@@ -229,11 +229,14 @@ def worker_name() -> str:
 
 
 def run_worker(
-    store: Store, *, once: bool, poll: float, log: Callable[[str, bool], None], worker: str = ""
+    store: Store, *, by: User, once: bool, poll: float, log: Callable[[str, bool], None], worker: str = ""
 ) -> WorkerRun:
     """Run queued jobs; with `once` stop when the queue is empty, otherwise wait for more, looking every `poll`
     seconds. Each finished job is told to `log` in one line (and its results e-mailed); `log(text, True)` is a
     problem that did not stop the worker."""
+    # The worker applies every user's queued imports and mails their results with its own settings: it is an
+    # administrator's (cli.md). Each job is still applied with its submitter's permissions as they are then.
+    by.require_admin("run the job worker, which applies every user's queued imports")
     worker = worker or worker_name()
     timeout = jobs_store.job_timeout()
     pause = _test_pause()

@@ -194,3 +194,18 @@ def test_the_brief_list_has_the_counts_without_the_errors(store: Store, alice: U
         "error_count": 1, "warning_count": len(full["warnings"]),  # type: ignore[arg-type]
     }  # fmt: skip
     assert len(jobs.list_jobs_brief(store, limit=1, user=ADMIN)) == 1
+
+
+def test_the_worker_is_an_administrators(store: Store, alice: User) -> None:
+    """Issue 17, item 10 (cli.md): any user, even an unknown one, could run `jobs run --once`, applying other
+    users' queued jobs and mailing their results with the caller's settings."""
+    from core.users import Permission, UserType
+    from store.users import add_user
+
+    clerk = add_user(store, "clerk", UserType.EMPLOYEE, frozenset(Permission), by=alice)
+    _submit(store, alice)
+    with pytest.raises(PermissionDenied, match="may not run the job worker"):
+        job_service.run_worker(store, by=clerk, once=True, poll=1, log=lambda text, problem: None)
+    assert jobs.get_job(store, "J1", user=alice).state is JobState.QUEUED  # nothing was run
+    done = job_service.run_worker(store, by=alice, once=True, poll=1, log=lambda text, problem: None)
+    assert done.ran == 1 and jobs.get_job(store, "J1", user=alice).state is JobState.DONE
