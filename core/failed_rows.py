@@ -1,19 +1,33 @@
 """The failed-rows file: the rows an import left out, with their original columns plus an error column.
 
 The user fixes the cells named in the error column and imports the file again as it is: the importer recognises
-this error column by its name and ignores it.
+this error column by its name and ignores it. Text a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+1
+206...`) gets a leading apostrophe, as the plain CSV export does: the file goes by e-mail to people who open it in
+a spreadsheet. The importer takes the apostrophe off again in a file with the error column, whatever the column.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 
 from core.table import Issue, RawTable
 
 ERROR_COLUMN = "Import errors (custbook ignores this column when you import the file again)"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula at the start of a cell
+
+
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")  # a negative amount is a number, not a formula: it stays
+
+
+def neutralised(text: str) -> str:
+    """`text` as a spreadsheet shows it without running it: an apostrophe before a formula-like start."""
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def failed_rows_csv(
@@ -35,5 +49,6 @@ def failed_rows_csv(
     for row in raw.rows:
         if row.number in failed:
             cells = list(row.cells[:width]) + [""] * max(0, width - len(row.cells))
-            writer.writerow([*cells, f"Row {row.number}: " + " | ".join(by_row.get(row.number, ["failed"]))])
+            note = f"Row {row.number}: " + " | ".join(by_row.get(row.number, ["failed"]))
+            writer.writerow([*map(neutralised, cells), neutralised(note)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import repeat
 
 from core.catalogue import Catalogue, FieldType
-from core.columns import column_parser
+from core.columns import NEUTRALISED, column_parser
+from core.failed_rows import ERROR_COLUMN
 from core.headers import HeaderMap
 from core.table import Issue, RawTable, Severity
 from core.values import DateFormat, ParseOptions, Value, date_in, other_formats
@@ -119,6 +121,8 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
                 )
             )
 
+    # A failed-rows file (its error column tells) has formula-like text behind an apostrophe in every column.
+    failed_rows_file = ERROR_COLUMN in (h.strip() for h in table.header)
     # Transpose once (zip is C): rows padded or cut to the header's width, then one tuple per file column.
     grid = [r.cells if len(r.cells) == width else (*r.cells, *("",) * width)[:width] for r in rows]
     by_position = list(zip(*grid)) if grid else [() for _ in range(width)]
@@ -128,6 +132,8 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
         # A column headed by its field ID comes from a CSV for import (exact values); by a label, perhaps from a
         # plain CSV export, whose formula-like text carries an apostrophe to take off.
         by_label = table.header[pos].strip() != fid if pos < len(table.header) else False  # IDs are upper case
+        if failed_rows_file and any(map(str.startswith, cells, repeat(NEUTRALISED))):
+            cells = [c[1:] if c.startswith(NEUTRALISED) else c for c in cells]  # every column: see core.failed_rows
         values, bad = column_parser(catalogue[fid], options, neutralised=by_label)(cells)
         if bad and catalogue[fid].type is FieldType.DATE:
             bad = [*bad, *_read_the_other_way(cells, values, bad, options)]

@@ -5,7 +5,9 @@ and nothing touched. The sentence is written only there, so a caller that refuse
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from pathlib import Path
 
 from core.plan import ImportOptions
@@ -125,3 +127,27 @@ def test_jobs_show_refuses_a_target_named_as_the_jobs_own_file(cli, db, write_cs
     result = cli("jobs", "show", "J1", "--errors-out", "in.csv")
     assert result.code == 2 and "has the name of the file J1 imported" in result.err
     assert "in-failed-rows.csv" in result.err and _digest(source) == before
+
+
+def test_failed_rows_neutralise_formulas_and_import_back_unchanged(cli, db, write_csv, tmp_path):
+    """Issue 17, item 8: failed-rows files (saved, and attached to e-mails) kept live formulas, so
+    `=HYPERLINK(...)` reached every recipient's spreadsheet. They get the apostrophe the plain CSV export puts, and
+    the import takes it off again in every column of a file with the error column."""
+    assert cli("init").code == 0
+    hyperlink = '=HYPERLINK("http://evil.example","click")'
+    rows = [
+        ["CUSTOMERID", "NAME", "PRINTAS", "PHONE1", "COMMENTS", "EMAIL1"],
+        ["C1", hyperlink, "C1", "+1 206-555-0109", "-5% if paid early", "bad@"],  # fails on its e-mail
+    ]
+    fix = tmp_path / "fix.csv"
+    assert cli("import", str(write_csv(rows)), "--errors-out", str(fix)).code == 1
+    saved = list(csv.reader(io.StringIO(fix.read_text(encoding="utf-8-sig"))))
+    assert saved[1][:5] == ["C1", "'" + hyperlink, "C1", "'+1 206-555-0109", "'-5% if paid early"]
+    saved[1][5] = "ok@example.com"  # the user fixes the cell the error column names
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(saved)
+    fix.write_text(out.getvalue(), encoding="utf-8")
+    assert cli("import", str(fix), "--json").json["created"] == 1
+    record = cli("export", "--format", "import-csv").out.splitlines()
+    row = next(csv.DictReader(io.StringIO("\n".join(record))))
+    assert (row["NAME"], row["PHONE1"], row["COMMENTS"]) == (hyperlink, "+1 206-555-0109", "-5% if paid early")
