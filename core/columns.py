@@ -15,7 +15,8 @@ from core.values import FALSE_WORDS, TRUE_WORDS, ParseOptions, Value, ValueProbl
 # What the plain CSV export puts before text a spreadsheet would run as a formula ('+1 206..., '=SUM...): read back
 # from a column headed by a label, as the plain exports head them, the apostrophe goes, so that exporting, editing
 # in a spreadsheet and importing changes nothing. Columns headed by field IDs (the CSV for import) are exact.
-NEUTRALISED = tuple("'" + ch for ch in ("=", "+", "-", "@", "\t", "\r"))
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula at the start of a cell
+NEUTRALISED = tuple("'" + ch for ch in FORMULA_START)
 _TEXT_KINDS = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
 ColumnParser = Callable[[list[str]], tuple[list[Value], list[tuple[int, str]]]]
 

@@ -14,10 +14,10 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 
+from core.columns import FORMULA_START
 from core.table import Issue, RawTable
 
 ERROR_COLUMN = "Import errors (custbook ignores this column when you import the file again)"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula at the start of a cell
 
 
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")  # a negative amount is a number, not a formula: it stays

@@ -15,7 +15,7 @@ import duckdb
 from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.errors import Conflict, PermissionDenied
-from core.plan import Action, ImportPlan, Policy, RecordPlan, written_rows
+from core.plan import Action, ImportPlan, RecordPlan, written_rows
 from core.users import Permission, User
 from core.values import Value, canonical_text
 from store.db import Store, quote_ident
@@ -159,7 +159,7 @@ def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue
 def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "import") -> BatchResult:
     """Write the plan in one transaction and record it as a batch. Nothing is written for a strict plan with
     failures, or a plan with nothing to change."""
-    if plan.policy is Policy.STRICT and plan.failed_rows:
+    if plan.rejected:
         return BatchResult(None, 0, 0)
     if plan.created and not user.can(Permission.ADD):
         raise PermissionDenied(f"{user.name} may not add customers", "Ask for the Add permission")

@@ -17,7 +17,7 @@ from itertools import islice
 from rich.text import Text
 
 from core.catalogue import Catalogue, FieldType
-from core.plan import HIDDEN, Action, FieldChange, ImportPlan, Policy, RecordPlan
+from core.plan import HIDDEN, Action, FieldChange, ImportPlan, RecordPlan
 from core.table import Issue
 from core.values import DateFormat, Value
 from core.wording import plural
@@ -32,7 +32,7 @@ _Lines = tuple[tuple[str, ...], Iterable[tuple[tuple[object, ...], str]], int]  
 
 def commit_question(plan: ImportPlan) -> str:
     """What the confirmation says: the records created and updated, the fields erased, and the failed rows."""
-    if plan.policy is Policy.STRICT and plan.failed:
+    if plan.rejected:
         verb = "fails" if plan.failed == 1 else "fail"
         return (
             f"{plural(plan.failed, 'row')} of {plan.file_name} {verb} and the policy is strict: "
@@ -80,7 +80,7 @@ def plan_note(plan: ImportPlan, stale: bool) -> tuple[str, bool]:
     """The line under the counts: what a commit would do now, and whether that is a problem."""
     if stale:
         return "The store changed since this preview: press r to preview again.", True
-    if plan.policy is Policy.STRICT and plan.failed:
+    if plan.rejected:
         return "Strict: some rows fail, so a commit would change nothing. Fix them (see Errors) first.", False
     if not plan.commits_anything:
         why = "the rows that pass change nothing, the others fail" if plan.failed else "the store holds it all"
@@ -98,7 +98,7 @@ def outcome(plan: ImportPlan, batch: str | None) -> str:
             f"Committed as batch {batch}: {plural(plan.created, 'customer')} created, "
             f"{plural(plan.updated, 'customer')} updated{erased}. To undo it: h (history), then u on {batch}."
         )
-    elif plan.policy is Policy.STRICT and plan.failed:
+    elif plan.rejected:
         text = "Nothing was committed: the policy is strict and some rows fail."
     else:
         text = "Nothing was committed: there was nothing to change."

@@ -13,16 +13,16 @@ from itertools import repeat
 from typing import BinaryIO
 
 from core.catalogue import FieldType
+from core.columns import FORMULA_START
 from core.values import DateFormat, Value
 from formats.csv.for_import import ColumnFormat, each, formatter, write_csv_rows
 from formats.writer import ExportTable, register
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TEXT_TYPES = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
 
 
 def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 class PlainCsvWriter:
@@ -61,13 +61,13 @@ def _neutralised(value: Value) -> str:
     if value is None:
         return ""
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _neutralised_column(column: Sequence[Value]) -> Sequence[object]:
     """The column as it is when no text in it starts like a formula (the test runs in C), else cell by cell."""
     try:
-        clean = not any(map(str.startswith, filter(None, column), repeat(_FORMULA_START)))  # type: ignore[arg-type]
+        clean = not any(map(str.startswith, filter(None, column), repeat(FORMULA_START)))  # type: ignore[arg-type]
     except TypeError:  # a value that is not text: the careful way
         clean = False
     return column if clean else list(map(_neutralised, column))

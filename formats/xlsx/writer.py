@@ -33,6 +33,7 @@ from itertools import chain, islice
 from typing import IO, Any, BinaryIO
 
 from core.catalogue import Field, FieldType
+from core.columns import FORMULA_START
 from core.values import DateFormat, Value
 from formats.writer import ExportTable, register
 
@@ -42,7 +43,6 @@ _MIN_WIDTH, _MAX_WIDTH = 8, 60
 _FILTER_BUTTON = 3  # characters the filter arrow covers at the right of a header cell
 _PROGRESS_EVERY = 5000
 # First characters that make a spreadsheet read typed text as a formula: such text cells get the quote prefix.
-_FORMULA_START = "=+-@\t\r"
 _FLUSH_EVERY = 500  # rows joined and compressed at a time
 # Level 1 compresses the sheet about 3 times faster than the default 6, for a file about 15 % larger.
 _COMPRESS_LEVEL = 1
@@ -171,7 +171,7 @@ class _Shell:
             cell = WriteOnlyCell(sheet, label)
             cell.data_type = "s"  # a custom field's label is text too, even one starting with "="
             cell.font = bold
-            cell.quotePrefix = bool(label) and label[0] in _FORMULA_START  # and stays text when edited
+            cell.quotePrefix = bool(label) and label.startswith(FORMULA_START)  # and stays text when edited
             header.append(cell)
         sheet.append(header)
 
@@ -220,7 +220,7 @@ def _cell_writers(columns: Iterable[Field], date_format: DateFormat, styles: _St
                 return any_value(value, n)
             if not value:
                 return ""  # no cell rather than an empty string cell
-            s = quoted if value[0] in _FORMULA_START else ""  # before escaping: a CR becomes "&#13;"
+            s = quoted if value.startswith(FORMULA_START) else ""  # before escaping: a CR becomes "&#13;"
             if _NEEDS_WORK.search(value):
                 value = _xml_text(clean_text(value))
             if value[0] <= " " or value[-1] <= " ":  # XML whitespace, kept only when marked as meaningful

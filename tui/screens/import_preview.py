@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, ProgressBar, Static, TabbedContent, TabPane
 
 from core.errors import Conflict, CustbookError
-from core.plan import ImportPlan, Policy
+from core.plan import ImportPlan
 from services import imports
 from services.imports import ImportOutcome
 from tui.import_rows import TABS, PlanRows, blanked_banner, commit_question, counts_text, outcome, plan_note, plural
@@ -222,7 +222,7 @@ class ImportPreview(Screen[str | None]):
             return False  # committed: only the result's keys remain
         if action == "commit":
             plan = self.plan
-            possible = plan.commits_anything or (plan.policy is Policy.STRICT and bool(plan.failed))
+            possible = plan.commits_anything or plan.rejected
             return None if (self.busy or self.stale or not possible) else True
         if action == "replan":
             return None if self.busy else True
@@ -241,7 +241,7 @@ class ImportPreview(Screen[str | None]):
             return
         from tui.screens.confirm_dialog import ConfirmDialog
 
-        nothing = self.plan.policy is Policy.STRICT and bool(self.plan.failed)
+        nothing = self.plan.rejected
         dialog = ConfirmDialog(
             "Commit nothing?" if nothing else "Commit this import?",
             commit_question(self.plan),
