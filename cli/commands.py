@@ -21,23 +21,19 @@ from formats.writer import get_writer
 from services.export import export_file, export_stream
 from services.undo import UndoState, undo
 from services.views import find_view
-from store import entities as entities_store
-from store import fields as fields_store
-from store import history as history_store
-from store import users as users_store
-from store.customers import count_customers
-from store.db import Store
-from store.diff import from_canonical
+from store.base import CustomerStore
+from store.opening import open_store
+from store.records import Batch, from_canonical
 
 
 def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False, default=str))
 
 
-def _context(args: argparse.Namespace) -> tuple[Store, core_users.User]:
-    store = Store(args.db)
-    user = users_store.resolve_user(store, args.user, warm=True)  # released when the command ends
-    entities_store.check_entity(store, args.entity)
+def _context(args: argparse.Namespace) -> tuple[CustomerStore, core_users.User]:
+    store = open_store(args.db)
+    user = store.users.resolve(args.user, warm=True)  # released when the command ends
+    store.entities.check(args.entity)
     return store, user
 
 
@@ -47,18 +43,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.demo:
         if args.demo < 0:
             raise UsageError("--demo takes a number of customers, 0 or more", "For example: --demo 1000")
-        from store.demo import seed_demo
-
-        added = seed_demo(store, args.demo, user=user)
-    total = count_customers(store)
-    top = count_customers(store, include_entities=False)
+        added = store.seed_demo(args.demo, user=user)
+    total = store.customers.total()
+    top = store.customers.total(include_entities=False)
     # The list opens at the top level, which leaves out entities' own customers: say so, or 2,000 looks like 1,831.
     entities = (
         f"; {total - top:,} of them belong to entities, so the list at the top level shows {top:,}"
         if top != total
         else ""
     )
-    print(f"Store {store.path} is ready: {total:,} customers ({added:,} demo customers added){entities}.")
+    print(f"Store {store.location} is ready: {total:,} customers ({added:,} demo customers added){entities}.")
     return 0
 
 
@@ -108,7 +102,7 @@ def _export_format(given: str | None, output: str | None) -> str:
 def cmd_history(args: argparse.Namespace) -> int:
     store, user = _context(args)
     user.require(core_users.Permission.LIST, "see the history")
-    catalogue = fields_store.catalogue(store)
+    catalogue = store.fields.catalogue()
 
     def _show(field: str, value: str | None) -> str:
         # History keeps values as locale-free text ("true", "2024-03-05"); people read them as files write them.
@@ -118,7 +112,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         return text if len(text) <= 40 else text[:39] + "…"
 
     if args.batch:
-        batch, changes = history_store.get_batch(store, args.batch, user=user)
+        batch, changes = store.history.batch(args.batch, user=user)
         if args.json:
             _print_json({"batch": batch.__dict__, "changes": [c.__dict__ for c in changes]})
             return 0
@@ -127,7 +121,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(f"  {c.customer_id:<20} {c.field:<18} {_show(c.field, c.old)} -> {_show(c.field, c.new)}")
         return 0
     if args.customer:
-        changes = history_store.customer_history(store, args.customer, user=user)
+        changes = store.history.of_customer(args.customer, user=user)
         if args.json:
             _print_json([c.__dict__ for c in changes])
             return 0
@@ -138,7 +132,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             old, new = _show(c.field, c.old), _show(c.field, c.new)
             print(f"{c.batch:<6} {when} {c.user or '':<12} {c.field:<18} {old} -> {new}")
         return 0
-    batches = history_store.list_batches(store, user=user)
+    batches = store.history.batches(user=user)
     if args.json:
         _print_json([b.__dict__ for b in batches])
         return 0
@@ -149,7 +143,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _batch_line(b: history_store.Batch) -> str:
+def _batch_line(b: Batch) -> str:
     what = f"undo of {b.undoes}" if b.kind == "undo" else (b.file_name or b.kind)
     counts = f"{b.created} created, {b.updated} updated, {b.blanked} erased, {b.failed} failed"
     if b.kind == "undo":
@@ -178,18 +172,17 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store = open_store(args.db)
     if args.action == "add":
         # In a new store the first user (the acting one) becomes the administrator, then adds the others.
-        acting = users_store.resolve_user(store, args.user)
-        existing = {u.name.lower(): u for u in users_store.list_users(store)}.get(args.name.strip().lower())
+        acting = store.users.resolve(args.user)
+        existing = {u.name.lower(): u for u in store.users.list()}.get(args.name.strip().lower())
         # What is not given stays as it is: changing a user's permissions must not quietly change their type.
         utype = core_users.parse_type(args.type) if args.type else (existing.type if existing else None)
         # --perms "" is asked for: no permission at all (a user kept for the history but not let in), not the default.
         given = args.perms is not None
         perms = core_users.parse_perms(args.perms) if given else (existing.perms if existing else None)
-        user = users_store.add_user(
-            store,
+        user = store.users.add(
             args.name,
             utype or core_users.UserType.BUSINESS,
             perms if perms is not None else frozenset({core_users.Permission.LIST}),
@@ -199,11 +192,11 @@ def cmd_users(args: argparse.Namespace) -> int:
         print(f"User {user.name}: {user.type.value}, permissions {shown}.")
         return 0
     if args.action == "remove":
-        removed = users_store.remove_user(store, args.name, by=users_store.resolve_user(store, args.user))
+        removed = store.users.remove(args.name, by=store.users.resolve(args.user))
         print(f"User {removed} removed; the history keeps what they did.")
         return 0
-    users_store.resolve_user(store, args.user)  # an unknown name sees no one's permissions (exit 3), as elsewhere
-    for u in users_store.list_users(store):
+    store.users.resolve(args.user)  # an unknown name sees no one's permissions (exit 3), as elsewhere
+    for u in store.users.list():
         granted = ",".join(p.value for p in core_users.Permission if p in u.perms) or "none"
         print(f"{u.name:<20} {u.type.value:<10} {granted}")
     return 0
@@ -212,10 +205,10 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_entities(args: argparse.Namespace) -> int:
     store, user = _context(args)
     if args.action == "add":
-        entity = entities_store.add_entity(store, args.id, args.name, by=user)
+        entity = store.entities.add(args.id, args.name, by=user)
         print(f"Entity {entity.id}: {entity.name}.")
         return 0
-    for e in entities_store.list_entities(store):
+    for e in store.entities.list():
         print(f"{e.id:<20} {e.name}")
     return 0
 
@@ -224,13 +217,13 @@ def cmd_fields(args: argparse.Namespace) -> int:
     store, user = _context(args)
     if args.action == "add":
         values = tuple(v for v in args.values.split(",")) if args.values else ()
-        field = fields_store.add_field(
-            store, args.id, args.type, values=values, required=args.required, label=args.label,
+        field = store.fields.add(
+            args.id, args.type, values=values, required=args.required, label=args.label,
             label_fr=args.label_fr, by=user,
         )  # fmt: skip
         print(f"Field {field.id} ({field.type.value}) added.")
         return 0
-    for f in fields_store.catalogue(store).fields:
+    for f in store.fields.catalogue().fields:
         kind = f.type.value + (f" ({', '.join(f.values)})" if f.values else "")
         notes = ", ".join(
             n for n, on in (("required", f.required), ("custom", f.custom), ("read-only", not f.importable)) if on
@@ -240,10 +233,8 @@ def cmd_fields(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from store.backup import backup
-
     store, user = _context(args)
-    done = backup(store, args.path, user=user)
+    done = store.backup(args.path, user=user)
     if args.json:
         _print_json({"path": str(done.path.resolve()), "customers": done.customers, "bytes": done.size})
     else:

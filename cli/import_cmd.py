@@ -20,9 +20,7 @@ from core.values import DateFormat, format_value
 from core.wording import describe_issue, plural
 from formats.reader import parse_size
 from services import imports
-from store import entities as entities_store
-from store import users as users_store
-from store.db import Store
+from store.opening import open_store
 
 SHOWN_ERRORS = 20
 SHOWN_CHANGES = 15
@@ -137,16 +135,16 @@ def _import(args: argparse.Namespace) -> int:
         max_rows=max_rows,
         max_bytes=parse_size(args.max_bytes) if args.max_bytes else None,
     )
-    store = Store(args.db)
+    store = open_store(args.db)
     source = Path(args.file)
     errors_out = Path(args.errors_out) if args.errors_out else None
     if errors_out is not None:  # a wrong target is refused before anything is read or written
         imports.check_failed_rows_target(errors_out, store=store, source=source)
-    user = users_store.resolve_user(store, args.user, warm=True)  # released when the command ends
+    user = store.users.resolve(args.user, warm=True)  # released when the command ends
     refusal = imports.import_refusal(user)
     if refusal is not None:
         raise refusal
-    entities_store.check_entity(store, args.entity)
+    store.entities.check(args.entity)
     try:
         if args.offline:
             from services import jobs

@@ -16,11 +16,9 @@ from core.wording import counts_line, describe_issue, outcome, plural
 from services import jobs
 from services.jobs import field_labels
 from services.mail import MailNotSent, failed_rows_name
-from store import entities as entities_store
-from store import jobs as jobs_store
-from store import users as users_store
-from store.db import Store
-from store.jobs import Job
+from store.base import CustomerStore
+from store.opening import open_store
+from store.records import Job
 
 SHOWN_ERRORS = 20
 
@@ -30,10 +28,10 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return actions[args.action](args)
 
 
-def _context(args: argparse.Namespace) -> tuple[Store, core_users.User]:
-    store = Store(args.db)
-    user = users_store.resolve_user(store, args.user)
-    entities_store.check_entity(store, args.entity)
+def _context(args: argparse.Namespace) -> tuple[CustomerStore, core_users.User]:
+    store = open_store(args.db)
+    user = store.users.resolve(args.user)
+    store.entities.check(args.entity)
     return store, user
 
 
@@ -62,7 +60,7 @@ def _line(job: Job) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     store, user = _context(args)
-    jobs = jobs_store.list_jobs(store, user=user)
+    jobs = store.jobs.list(user=user)
     if args.json:
         _print_json([_job_json(j) for j in jobs])
         return 0
@@ -75,7 +73,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     store, user = _context(args)
-    job = jobs_store.get_job(store, args.id, user=user)
+    job = store.jobs.get(args.id, user=user)
     if args.errors_out:
         _save_failed(store, job, Path(args.errors_out))
     if args.json:
@@ -112,7 +110,7 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save_failed(store: Store, job: Job, path: Path) -> None:
+def _save_failed(store: CustomerStore, job: Job, path: Path) -> None:
     written = jobs.save_failed_rows(store, job, path)
     if written is None:
         print(f"Job {job.id} has no failed rows; nothing was saved.", file=sys.stderr)
@@ -142,11 +140,11 @@ def _run(args: argparse.Namespace) -> int:
     """Run queued jobs; with --once stop when the queue is empty, otherwise wait for more."""
     if args.poll <= 0:
         raise UsageError("--poll takes a positive number of seconds", "For example --poll 2")
-    store = Store(args.db)
-    user = users_store.resolve_user(store, args.user)
+    store = open_store(args.db)
+    user = store.users.resolve(args.user)
     worker = jobs.worker_name()
     if not args.once:
-        print(f"Worker {worker} is waiting for jobs in {store.path} (Ctrl-C stops it after the current job).",
+        print(f"Worker {worker} is waiting for jobs in {store.location} (Ctrl-C stops it after the current job).",
               file=sys.stderr, flush=True)  # fmt: skip
     done = jobs.run_worker(store, by=user, once=args.once, poll=args.poll, log=_log, worker=worker)
     if done.stopped or not args.once:

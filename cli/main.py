@@ -261,9 +261,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     finally:
-        db = sys.modules.get("store.db")  # loaded by every command that opened a store
-        if db is not None:
-            db.release_warm()  # a command keeps no store open once it has answered (scripts, tests, a shell loop)
+        opening = sys.modules.get("store.opening")  # loaded by every command that opened a store
+        if opening is not None:
+            opening.let_go_all()  # a command keeps no store open once it has answered (scripts, tests, a shell loop)
 
 
 def _ask_before_creating(location: str) -> None:

@@ -10,17 +10,15 @@ import argparse
 import json
 import sys
 
+from core.catalogue import Catalogue
 from core.values import DateFormat
 from core.viewdef import Op, View, parse_columns, parse_filter, parse_sort
 from services import views as views_service
 from services.views import SaveStatus
-from store import fields as fields_store
-from store import users as users_store
-from store.db import Store
-from store.entities import check_entity
+from store.opening import open_store
 
 
-def _describe(view: View, catalogue: fields_store.Catalogue) -> dict[str, object]:
+def _describe(view: View, catalogue: Catalogue) -> dict[str, object]:
     return {
         "name": view.name,
         "owner": view.owner,
@@ -38,10 +36,10 @@ def _matching(n: int) -> str:
 
 
 def cmd_views(args: argparse.Namespace) -> int:
-    store = Store(args.db)
-    user = users_store.resolve_user(store, args.user, warm=True)  # released when the command ends
-    check_entity(store, args.entity)
-    catalogue = fields_store.catalogue(store)
+    store = open_store(args.db)
+    user = store.users.resolve(args.user, warm=True)  # released when the command ends
+    store.entities.check(args.entity)
+    catalogue = store.fields.catalogue()
     if args.action == "save":
         view = View(
             name=args.name,

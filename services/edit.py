@@ -25,11 +25,7 @@ from core.table import Issue, RawRow, RawTable
 from core.users import Permission, User
 from core.values import DateFormat, ParseOptions, Value
 from services.planning import plan_import
-from store.apply import apply_plan
-from store.customers import customer_id_taken
-from store.db import Store
-from store.fields import catalogue as load_catalogue
-from store.query import fetch_customer
+from store.base import CustomerStore
 
 FORM_ROW = 2  # the row number an edit's one row carries (header = 1), as in a spreadsheet
 _REDO = "Nothing was saved. Close the form, open the customer again to see the new values, and redo your change"
@@ -63,7 +59,7 @@ class EditOutcome:
 
 
 def save_customer(
-    store: Store,
+    store: CustomerStore,
     *,
     user: User,
     entity: str | None,
@@ -92,7 +88,7 @@ def save_customer(
 
 
 def mark_inactive(
-    store: Store,
+    store: CustomerStore,
     *,
     user: User,
     entity: str | None,
@@ -117,7 +113,7 @@ def mark_inactive(
 
 
 def _save(
-    store: Store,
+    store: CustomerStore,
     user: User,
     entity: str | None,
     cid: str,
@@ -128,7 +124,7 @@ def _save(
     original: Mapping[str, Value] | None,
     name: str,
 ) -> EditOutcome:
-    catalogue = load_catalogue(store)
+    catalogue = store.fields.catalogue()
     if not new:
         # Checked before planning too, so that a stale form is refused even when it also holds invalid values.
         _require_current(store, catalogue, cid, entity, expected_version, original)
@@ -137,20 +133,20 @@ def _save(
     cells = {fid: text for fid, text in values.items() if fid != "CUSTOMERID"}
     plan = _plan(store, user, entity, cid, cells, options, name)
     record = next((r for r in plan.records if r.row == FORM_ROW), None)
-    if new and cid.strip() and customer_id_taken(store, cid.strip()):
+    if new and cid.strip() and store.customers.id_taken(cid.strip()):
         # The planner reads an existing ID as an update: a new customer's form must never edit another customer.
         taken = Issue(FORM_ROW, "CUSTOMERID", cid, f"There is already a customer {cid}. Choose another Customer ID")
         return EditOutcome(None, (taken, *(e for e in plan.parsed.errors if e.column != "CUSTOMERID")))
     if not new and record is not None and (record.action is Action.CREATE or record.version != expected_version):
         # Moved between the check above and the plan.
-        raise _stale(cid, fetch_customer(store, catalogue, cid, entity), original, catalogue)
+        raise _stale(cid, store.customers.fetch(catalogue, cid, entity), original, catalogue)
     errors = list(plan.errors)
     if errors and FORM_ROW in plan.parsed.failed:
         errors += _store_errors(store, user, entity, cid, cells, options, name, errors)
     if errors:
         return EditOutcome(None, tuple(errors))
     try:
-        result = apply_plan(store, plan, user=user, kind="edit")
+        result = store.history.apply(plan, user=user, kind="edit")
     except Conflict:
         # Another writer got in between planning and writing (apply checks the version in its transaction).
         raise Conflict(f"Customer {cid} was changed by someone else while it was being saved", _REDO) from None
@@ -158,7 +154,7 @@ def _save(
 
 
 def _plan(
-    store: Store,
+    store: CustomerStore,
     user: User,
     entity: str | None,
     cid: str,
@@ -171,7 +167,7 @@ def _plan(
 
 
 def _store_errors(
-    store: Store,
+    store: CustomerStore,
     user: User,
     entity: str | None,
     cid: str,
@@ -193,14 +189,14 @@ def _store_errors(
 
 
 def _require_current(
-    store: Store,
+    store: CustomerStore,
     catalogue: Catalogue,
     cid: str,
     entity: str | None,
     expected_version: int | None,
     original: Mapping[str, Value] | None,
 ) -> None:
-    current = fetch_customer(store, catalogue, cid, entity)
+    current = store.customers.fetch(catalogue, cid, entity)
     if current is None:
         raise Conflict(f"Customer {cid} no longer exists (or is no longer visible here)", "Nothing was saved")
     if current["ROWVERSION"] != expected_version:

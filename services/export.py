@@ -26,9 +26,8 @@ from core.values import DateFormat, Value
 from core.viewdef import View
 from formats.writer import ExportTable, Writer, write_file
 from services.outputs import check_output
-from store.db import Store
-from store.export import export_rows
-from store.views import builtin_view
+from store.base import CustomerStore
+from store.records import builtin_view
 
 CHECK_EVERY = 250  # rows between two progress reports (each one a chance for the caller to stop the export)
 
@@ -49,10 +48,10 @@ def require_export(user: User) -> None:
     user.require(Permission.LIST, "export customers")
 
 
-def check_target(store: Store, target: Path) -> None:
+def check_target(store: CustomerStore, target: Path) -> None:
     """UsageError (exit 2, nothing written) when `target` is the open store or its write-ahead log: an export
     written there would replace every customer with a spreadsheet."""
-    check_output(target, what="the export", store_path=store.path)
+    check_output(target, what="the export", store_files=store.files)
 
 
 def export_columns(catalogue: Catalogue, wanted: Sequence[str], writer: Writer) -> tuple[Field, ...]:
@@ -70,7 +69,7 @@ def export_columns(catalogue: Catalogue, wanted: Sequence[str], writer: Writer) 
 
 
 def export_table(
-    store: Store,
+    store: CustomerStore,
     *,
     user: User,
     writer: Writer,
@@ -82,8 +81,8 @@ def export_table(
     stream from the store: the store stays open until they are read (or the table is dropped unread)."""
     require_export(user)
     view = view or builtin_view()
-    got = export_rows(
-        store, user=user, view=view, entity=entity, date_format=date_format,
+    got = store.customers.export_rows(
+        user=user, view=view, entity=entity, date_format=date_format,
         columns=lambda catalogue: export_columns(catalogue, view.columns, writer),
     )  # fmt: skip
     filters = tuple(f.describe(got.catalogue) for f in view.filters)
@@ -102,7 +101,7 @@ def export_table(
 
 
 def export_file(
-    store: Store,
+    store: CustomerStore,
     target: Path,
     *,
     user: User,
@@ -129,7 +128,7 @@ def export_file(
 
 
 def export_stream(
-    store: Store,
+    store: CustomerStore,
     out: BinaryIO,
     *,
     user: User,

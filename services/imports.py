@@ -25,8 +25,7 @@ from core.values import DateFormat, ParseOptions
 from formats.reader import configured_max_bytes, read_bytes, read_file
 from services.outputs import check_output
 from services.planning import plan_import
-from store.apply import apply_plan
-from store.db import Store
+from store.base import CustomerStore
 
 # Imports committed by other programs between this one's planning and its write: how many times to plan again.
 STALE_PLAN_RETRIES = 5
@@ -125,7 +124,7 @@ def read_queued(data: bytes, name: str, options: ImportOptions, *, checked: bool
 # --- plan and commit ----------------------------------------------------------------------------------------
 
 
-def plan(store: Store, raw: RawTable, *, user: User, entity: str | None, options: ImportOptions) -> ImportPlan:
+def plan(store: CustomerStore, raw: RawTable, *, user: User, entity: str | None, options: ImportOptions) -> ImportPlan:
     """Map, parse, validate and diff `raw` against the store, changing nothing: the plan the preview shows and
     the commit applies."""
     return plan_import(
@@ -133,7 +132,7 @@ def plan(store: Store, raw: RawTable, *, user: User, entity: str | None, options
     )
 
 
-def replan(store: Store, old: ImportPlan, *, user: User) -> ImportPlan:
+def replan(store: CustomerStore, old: ImportPlan, *, user: User) -> ImportPlan:
     """The same file and options planned again against the store as it is now."""
     return plan_import(store, old.raw, user=user, entity=old.entity, options=old.options, policy=old.policy)
 
@@ -143,7 +142,7 @@ def preview(planned: ImportPlan) -> ImportOutcome:
     return ImportOutcome(Status.REJECTED if planned.rejected else Status.DRY_RUN, planned)
 
 
-def commit(store: Store, planned: ImportPlan, *, user: User, replan_if_stale: bool = True) -> ImportOutcome:
+def commit(store: CustomerStore, planned: ImportPlan, *, user: User, replan_if_stale: bool = True) -> ImportOutcome:
     """Write the plan in one transaction (nothing for a rejected plan or one with nothing to change).
 
     Another program (a second import, a worker, an interface's save) may commit between this import's planning
@@ -155,7 +154,7 @@ def commit(store: Store, planned: ImportPlan, *, user: User, replan_if_stale: bo
         return ImportOutcome(Status.REJECTED, planned)
     for attempt in range(1, STALE_PLAN_RETRIES + 1):
         try:
-            return ImportOutcome(Status.COMMITTED, planned, apply_plan(store, planned, user=user).batch)
+            return ImportOutcome(Status.COMMITTED, planned, store.history.apply(planned, user=user).batch)
         except Conflict:
             if not replan_if_stale:
                 raise
@@ -172,7 +171,7 @@ def commit(store: Store, planned: ImportPlan, *, user: User, replan_if_stale: bo
 
 
 def run(
-    store: Store, path: Path, *, user: User, entity: str | None, options: ImportOptions, dry_run: bool = False
+    store: CustomerStore, path: Path, *, user: User, entity: str | None, options: ImportOptions, dry_run: bool = False
 ) -> ImportOutcome:
     """An immediate import from the command line: read, plan, then preview or commit."""
     planned = plan(store, read_source(path, options), user=user, entity=entity, options=options)
@@ -187,13 +186,13 @@ def failed_rows_path(source: Path) -> Path:
     return source.with_name(f"{source.stem}-failed-rows.csv")
 
 
-def check_failed_rows_target(target: Path, *, store: Store, source: Path | None) -> None:
+def check_failed_rows_target(target: Path, *, store: CustomerStore, source: Path | None) -> None:
     """Refuse (exit 2) a target for failed rows that is the store, its log, or the file being imported: checked
     before the import runs, so that a refused target changes nothing."""
-    check_output(target, what="the failed rows", store_path=store.path, inputs=() if source is None else (source,))
+    check_output(target, what="the failed rows", store_files=store.files, inputs=() if source is None else (source,))
 
 
-def save_failed_rows(failed_csv: bytes, target: Path, *, store: Store, source: Path | None = None) -> Path:
+def save_failed_rows(failed_csv: bytes, target: Path, *, store: CustomerStore, source: Path | None = None) -> Path:
     """Write failed rows (original columns plus the error column) to `target`, whole or not at all; never over
     the store or the file being imported."""
     from formats.writer import replace_bytes

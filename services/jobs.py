@@ -3,7 +3,7 @@ loop, running one job, e-mailing its results (again), saving its failed rows.
 
 A job runs the import workflow of `services.imports` (same reading, same parse options, same strict rule): it is
 read and planned outside any transaction, then its commit and its final state are written in one short transaction
-that re-checks the claim and the plan (`store.job_worker.commit_claimed`); a plan made stale meanwhile by another
+that re-checks the claim and the plan (`commit_claimed`, one unit of work); a plan made stale meanwhile by another
 writer is made again. The guarantees (atomic claim, applied at most once, a dead worker's job claimed again) belong
 to `store.jobs` and `store.job_worker`; the message to `services.mail`.
 
@@ -39,12 +39,8 @@ from services import imports
 from services.imports import MailResult
 from services.mail import failed_rows_name
 from services.outputs import check_output
-from store import fields as fields_store
-from store import job_worker as worker_store
-from store import jobs as jobs_store
-from store.db import Store
-from store.jobs import Claim, Job, JobState
-from store.users import resolve_user
+from store.base import CustomerStore
+from store.records import Claim, Job, JobState, job_timeout
 
 MAX_BUSY_LOOKS = 12  # consecutive "store busy" answers (about a minute) before the worker gives up with exit 4
 
@@ -53,7 +49,7 @@ MAX_BUSY_LOOKS = 12  # consecutive "store busy" answers (about a minute) before 
 
 
 def submit(
-    store: Store,
+    store: CustomerStore,
     source: Path,
     *,
     user: User,
@@ -69,8 +65,8 @@ def submit(
         raise refusal
     data = imports.file_bytes(source, imports.byte_limit(options))
     raw = imports.read_queued(data, source.name or str(source), options)
-    return jobs_store.submit_job(
-        store, data=data, file_name=raw.name, options=options, user=user, entity=entity, emails=emails,
+    return store.jobs.submit(
+        data=data, file_name=raw.name, options=options, user=user, entity=entity, emails=emails,
         email_each=email_each,
     )  # fmt: skip
 
@@ -78,27 +74,27 @@ def submit(
 # --- a job's results ------------------------------------------------------------------------------------------
 
 
-def field_labels(store: Store) -> dict[str, str]:
+def field_labels(store: CustomerStore) -> dict[str, str]:
     """Field ID -> its label ("Credit limit"): a job's messages name columns as people do (its result keeps IDs)."""
-    return {f.id: f.label for f in fields_store.catalogue(store).fields}
+    return {f.id: f.label for f in store.fields.catalogue().fields}
 
 
-def deliver(store: Store, job: Job) -> MailResult:
+def deliver(store: CustomerStore, job: Job) -> MailResult:
     """E-mail a finished job's results and record the outcome with the job."""
     assert job.result is not None
     result = imports.email_summary(
-        job.result, file_name=job.file_name, failed_csv=jobs_store.failed_rows_of(store, job), addresses=job.emails,
+        job.result, file_name=job.file_name, failed_csv=store.jobs.failed_rows(job), addresses=job.emails,
         each=job.email_each, names=field_labels(store),
     )  # fmt: skip
-    jobs_store.set_mail_status(store, job, "sent" if result.sent else f"not sent: {result.problem}")
+    store.jobs.set_mail_status(job, "sent" if result.sent else f"not sent: {result.problem}")
     return result
 
 
-def resend(store: Store, job_id: str, *, user: User) -> tuple[Job, MailResult]:
+def resend(store: CustomerStore, job_id: str, *, user: User) -> tuple[Job, MailResult]:
     """E-mail a finished job's results again (after a mail server problem), to every address."""
     from core.errors import UsageError
 
-    job = jobs_store.get_job(store, job_id, user=user)
+    job = store.jobs.get(job_id, user=user)
     if not job.finished_running:
         raise UsageError(
             f"Job {job.id} has not run yet ({job.state.value})", "Its results are e-mailed when a worker has run it"
@@ -110,10 +106,10 @@ def resend(store: Store, job_id: str, *, user: User) -> tuple[Job, MailResult]:
     return job, deliver(store, job)
 
 
-def save_failed_rows(store: Store, job: Job, target: Path) -> Path | None:
+def save_failed_rows(store: CustomerStore, job: Job, target: Path) -> Path | None:
     """Write a finished job's failed rows to `target`; None when it has none. Never over the store, nor over a file
     named as the job's own file: the job keeps only its name, and that is most likely the user's original."""
-    check_output(target, what="the failed rows", store_path=store.path)
+    check_output(target, what="the failed rows", store_files=store.files)
     if target.name == job.file_name:
         raise OutputRefused(
             f"{target} has the name of the file {job.id} imported: writing its failed rows there could replace "
@@ -122,7 +118,7 @@ def save_failed_rows(store: Store, job: Job, target: Path) -> Path | None:
         )
     if not job.finished_running:
         raise NotFound(f"Job {job.id} has not run yet, so it has no failed rows", "Try again once the worker ran it")
-    data = jobs_store.failed_rows_of(store, job)
+    data = store.jobs.failed_rows(job)
     if data is None:
         return None
     return imports.save_failed_rows(data, target, store=store)
@@ -140,7 +136,37 @@ def _result(job: Job) -> Callable[[ImportPlan, str | None], tuple[JobState, dict
     return result
 
 
-def run_claimed(store: Store, claim: Claim) -> Job | None:
+def commit_claimed(
+    store: CustomerStore,
+    claim: Claim,
+    planned: ImportPlan,
+    result: Callable[[ImportPlan, str | None], tuple[JobState, dict[str, object]]],
+) -> Job | None:
+    """Commit a claimed job's plan (made beforehand, outside any transaction) and its final state, in ONE short unit
+    of work: the claim is checked to be still this worker's, the user and the entity again (they may have changed
+    while the plan was made), then the plan is applied (it refuses itself if stale: Conflict, nothing written,
+    plan again) and `result(plan, batch)` gives the job's state and stored summary.
+
+    None when the claim was lost to another worker (then nothing was written). StoreBusy, StoreUnreadable and
+    Conflict propagate; any other CustbookError (the user may no longer import, the entity is gone) is raised too,
+    after the rollback, for the caller to refuse the job."""
+    with store.unit_of_work() as uow:
+        if not uow.jobs.owns(claim):
+            return None
+        user = uow.users.resolve(claim.job.user)
+        uow.entities.check(claim.job.entity)
+        batch = None if planned.rejected else uow.history.apply(planned, user=user).batch
+        state, summary = result(planned, batch)
+        failed_csv = planned.failed_rows_file() if planned.failed else None
+        return uow.jobs.finish(claim, state, summary, failed_csv, batch)
+
+
+def unexpected(problem: str) -> CustbookError:
+    """A job's error for a problem custbook did not foresee (a bug)."""
+    return CustbookError(f"The job stopped on an unexpected problem ({problem})", "Please report it")
+
+
+def run_claimed(store: CustomerStore, claim: Claim) -> Job | None:
     """Run a claimed job to its end and store the results; None when the claim was lost to another worker (then
     nothing was written). StoreBusy and StoreUnreadable propagate: the job stays claimed, or call `release`."""
     job = claim.job
@@ -148,18 +174,18 @@ def run_claimed(store: Store, claim: Claim) -> Job | None:
     try:
         raw = imports.read_queued(claim.data, job.file_name, options, checked=True)
     except (FileRejected, InvalidValue) as exc:
-        return worker_store.refuse(store, claim, exc)
+        return store.jobs.refuse(claim, exc)
     # Reading a large file takes seconds: say so before planning, so that no other worker takes over.
-    if not worker_store.heartbeat(store, claim):
+    if not store.jobs.heartbeat(claim):
         return None
     try:
-        user = resolve_user(store, job.user)
+        user = store.users.resolve(job.user)
         planned = imports.plan(store, raw, user=user, entity=job.entity, options=options)
         for attempt in range(1, imports.STALE_PLAN_RETRIES + 1):
-            if not worker_store.heartbeat(store, claim):
+            if not store.jobs.heartbeat(claim):
                 return None
             try:
-                return worker_store.commit_claimed(store, claim, planned, _result(job))
+                return commit_claimed(store, claim, planned, _result(job))
             except Conflict:
                 # Another writer committed between the plan and the commit: plan again against the store as it
                 # is now, as `custbook import` does. After the retries the store is too busy: the job waits.
@@ -169,7 +195,7 @@ def run_claimed(store: Store, claim: Claim) -> Job | None:
     except (StoreBusy, StoreUnreadable):
         raise
     except CustbookError as exc:  # the user may no longer import, the entity is gone...: nothing was written
-        return worker_store.refuse(store, claim, exc)
+        return store.jobs.refuse(claim, exc)
     raise AssertionError("unreachable")
 
 
@@ -229,7 +255,7 @@ def worker_name() -> str:
 
 
 def run_worker(
-    store: Store, *, by: User, once: bool, poll: float, log: Callable[[str, bool], None], worker: str = ""
+    store: CustomerStore, *, by: User, once: bool, poll: float, log: Callable[[str, bool], None], worker: str = ""
 ) -> WorkerRun:
     """Run queued jobs; with `once` stop when the queue is empty, otherwise wait for more, looking every `poll`
     seconds. Each finished job is told to `log` in one line (and its results e-mailed); `log(text, True)` is a
@@ -238,13 +264,13 @@ def run_worker(
     # administrator's (cli.md). Each job is still applied with its submitter's permissions as they are then.
     by.require_admin("run the job worker, which applies every user's queued imports")
     worker = worker or worker_name()
-    timeout = jobs_store.job_timeout()
+    timeout = job_timeout()
     pause = _test_pause()
     ran = busy = 0
     with StopSignals() as stop:
         while not stop.requested:
             try:
-                claim = worker_store.claim_next(store, worker, timeout=timeout)
+                claim = store.jobs.claim_next(worker, timeout=timeout)
                 busy = 0
             except StoreBusy:
                 busy += 1
@@ -263,12 +289,12 @@ def run_worker(
     return WorkerRun(worker, ran, stop.requested)
 
 
-def run_one(store: Store, claim: Claim, log: Callable[[str, bool], None]) -> int:
+def run_one(store: CustomerStore, claim: Claim, log: Callable[[str, bool], None]) -> int:
     """Run one claimed job, log a line, e-mail the results. 1 if the job was run, else 0."""
     try:
         job = run_claimed(store, claim)
     except StoreBusy:
-        worker_store.release(store, claim)
+        store.jobs.release(claim)
         log(f"custbook: {claim.job.id} waits: the store was busy; it is tried again shortly.", True)
         return 0
     except CustbookError:
@@ -276,7 +302,7 @@ def run_one(store: Store, claim: Claim, log: Callable[[str, bool], None]) -> int
     except Exception as exc:  # a bug must not stop the worker or leave the job looping: record it with the job
         if os.environ.get("CUSTBOOK_DEBUG"):
             raise
-        job = worker_store.fail_unexpected(store, claim, f"{type(exc).__name__}: {exc}")
+        job = store.jobs.refuse(claim, unexpected(f"{type(exc).__name__}: {exc}"))
     if job is None:
         log(f"custbook: {claim.job.id} was claimed by another worker meanwhile; left to it.", True)
         return 0

@@ -26,14 +26,10 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def store_files(store_path: Path) -> tuple[Path, ...]:
-    """The files of a DuckDB store that an output must never replace: the store and its write-ahead log."""
-    return (store_path, store_path.with_name(store_path.name + ".wal"))
-
-
-def check_output(target: Path, *, what: str, store_path: Path | None = None, inputs: Iterable[Path] = ()) -> None:
-    """Refuse `target` (exit 2, nothing written) when it is a folder, the store, its log, or one of `inputs`.
-    `what` names the output in the sentence: 'the failed rows', 'the export'."""
+def check_output(target: Path, *, what: str, store_files: Iterable[Path] = (), inputs: Iterable[Path] = ()) -> None:
+    """Refuse `target` (exit 2, nothing written) when it is a folder, one of the store's files (`store_files`: the
+    store and its log, `CustomerStore.files`), or one of `inputs`. `what` names the output in the sentence: 'the
+    failed rows', 'the export'."""
     try:
         folder = target.expanduser().is_dir()
     except OSError:
@@ -42,14 +38,13 @@ def check_output(target: Path, *, what: str, store_path: Path | None = None, inp
         raise OutputRefused(
             f"{target} is a folder: {what} need a file name", f"Give a file name inside it, such as {target / 'name'}"
         )
-    if store_path is not None:
-        for protected in store_files(store_path):
-            if _same(target, protected):
-                raise OutputRefused(
-                    f"{target} is the store custbook is working on: writing {what} there would replace every "
-                    "customer, user and batch in it",
-                    "Choose another file name",
-                )
+    for protected in store_files:
+        if _same(target, protected):
+            raise OutputRefused(
+                f"{target} is the store custbook is working on: writing {what} there would replace every "
+                "customer, user and batch in it",
+                "Choose another file name",
+            )
     for source in inputs:
         if _same(target, source):
             raise OutputRefused(

@@ -20,8 +20,8 @@ from core.table import Issue, RawTable
 from core.users import Permission, User
 from core.validate import ParsedRow, ParsedTable, parse_table
 from core.values import ParseOptions, Value
-from store.db import Store
-from store.diff import StoreFacts, read_facts
+from store.base import CustomerStore
+from store.records import StoreFacts
 
 
 class _Checker:
@@ -122,7 +122,7 @@ def _parent_issue(
 
 
 def plan_import(
-    store: Store,
+    store: CustomerStore,
     raw: RawTable,
     *,
     user: User,
@@ -138,7 +138,7 @@ def plan_import(
         return parse_table(raw, map_headers(raw, catalogue), catalogue, chosen)
 
     with gc_paused():
-        catalogue, parsed, facts = read_facts(store, parse)
+        catalogue, parsed, facts = store.customers.plan_facts(parse)
         return _build(raw, parsed, catalogue, facts, user, entity, chosen, policy)
 
 

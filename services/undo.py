@@ -18,9 +18,8 @@ from enum import Enum
 
 from core.users import Permission, User
 from core.wording import plural
-from store import history as history_store
-from store.db import Store
-from store.history import Batch
+from store.base import CustomerStore
+from store.records import Batch, level_words, undo_chain, undone_note
 
 
 class UndoState(Enum):
@@ -53,13 +52,13 @@ class UndoOutcome:
         return UndoState.BACK if self.depth % 2 == 0 else UndoState.OUT_AGAIN
 
 
-def undo(store: Store, batch_id: str, *, user: User, entity: str | None = None) -> UndoOutcome:
+def undo(store: CustomerStore, batch_id: str, *, user: User, entity: str | None = None) -> UndoOutcome:
     """Undo batch `batch_id` at the level `entity` (the store refuses, changing nothing, when it may not be undone:
     Conflict, PermissionDenied, NotFound), and say where its chain of undos stands."""
-    done = history_store.undo_batch(store, batch_id, user=user, entity=entity)
+    done = store.history.undo(batch_id, user=user, entity=entity)
     # The chain is read from the history, which shows customers' values: only for users who may list them. Without
     # it the chain is this undo alone, which is all such a user could be told anyway.
-    listed = history_store.list_batches(store, user=user) if user.can(Permission.LIST) else []
+    listed = store.history.batches(user=user) if user.can(Permission.LIST) else []
     about, depth = _chain_below(done, listed)
     return UndoOutcome(done, about, depth)
 
@@ -70,7 +69,7 @@ def _chain_below(done: Batch, listed: Sequence[Batch]) -> tuple[str, int]:
     it undid, so the walk stops at the first batch that is not an undo (or is older than the batches listed)."""
     assert done.undoes is not None
     undid_by_undo = {b.id: b.undoes for b in listed if b.kind == "undo"}
-    chain = history_store.undo_chain(done.undoes, undid_by_undo)
+    chain = undo_chain(done.undoes, undid_by_undo)
     return chain[-1], len(chain)
 
 
@@ -83,11 +82,11 @@ def why_not_undo(batch: Batch | None, *, user: User, entity: str | None, listed:
     if batch is None:
         return "There is no batch to undo."
     if batch.entity != entity:
-        where = history_store.level_words(batch.entity)
+        where = level_words(batch.entity)
         return f"{batch.id} was made {where}: undo it from there (l in the list switches)."
     if batch.undone_by:
-        chain = history_store.undo_chain(batch.undone_by, {b.id: b.undone_by for b in listed})
-        problem, fix = history_store.undone_note(batch.id, chain)
+        chain = undo_chain(batch.undone_by, {b.id: b.undone_by for b in listed})
+        problem, fix = undone_note(batch.id, chain)
         return f"{problem}. {fix}."
     if (batch.created or batch.removed) and not user.can(Permission.ADD):
         return f"Undoing {batch.id} adds or removes customers: it needs the Add permission ({user.name} lacks it)."

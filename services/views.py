@@ -24,11 +24,8 @@ from core.errors import InvalidValue, NotFound
 from core.users import Permission, User
 from core.values import DateFormat, date_in
 from core.viewdef import ALL_CUSTOMERS, Op, View, iso_date_filters
-from store import fields as fields_store
-from store import query
-from store import views as views_store
-from store.db import Store
-from store.views import builtin_view
+from store.base import CustomerStore
+from store.records import builtin_view
 
 MAX_NAME = 100
 
@@ -66,12 +63,12 @@ class ViewShown:
     matching: int  # customers the view shows at the level it was shown for
 
 
-def list_views(store: Store, user: User) -> list[View]:
+def list_views(store: CustomerStore, user: User) -> list[View]:
     """The views this user may see: the built-in one, their own, and other users' public ones."""
-    return views_store.list_views(store, user)
+    return store.views.list(user)
 
 
-def find_view(store: Store, user: User, name: str) -> View:
+def find_view(store: CustomerStore, user: User, name: str) -> View:
     """The user's own view of that name, else a public one; NotFound naming the views they can use."""
     if name.strip().casefold() == ALL_CUSTOMERS.casefold():
         return builtin_view()
@@ -85,7 +82,7 @@ def find_view(store: Store, user: User, name: str) -> View:
 
 
 def count_matching(
-    store: Store,
+    store: CustomerStore,
     view: View,
     *,
     user: User,
@@ -94,13 +91,13 @@ def count_matching(
     date_format: DateFormat = DateFormat.DMY_SLASH,
 ) -> int:
     """How many customers `view` shows `user` at `entity` (InvalidValue when a filter cannot run)."""
-    compiled = query.compile_view(view, catalogue, user=user, entity=entity, date_format=date_format)
-    return query.count(store, compiled)
+    compiled = store.customers.compile(view, catalogue, user=user, entity=entity, date_format=date_format)
+    return store.customers.count(compiled)
 
 
-def show_view(store: Store, user: User, name: str, *, entity: str | None = None) -> ViewShown:
+def show_view(store: CustomerStore, user: User, name: str, *, entity: str | None = None) -> ViewShown:
     view = find_view(store, user, name)
-    catalogue = fields_store.catalogue(store)
+    catalogue = store.fields.catalogue()
     return ViewShown(view, count_matching(store, view, user=user, catalogue=catalogue, entity=entity))
 
 
@@ -115,7 +112,7 @@ def check_name(name: str) -> str:
 
 
 def save_view(
-    store: Store,
+    store: CustomerStore,
     user: User,
     view: View,
     *,
@@ -135,11 +132,11 @@ def save_view(
     name, the old one is deleted."""
     user.require(Permission.LIST, "save views")
     name = check_name(view.name)
-    catalogue = fields_store.catalogue(store)
+    catalogue = store.fields.catalogue()
     view = replace(view, name=name, filters=iso_date_filters(view.filters, catalogue, date_format))
     # Compiling checks every field and every filter value (a number for a number field...), in the user's date
     # format: a date that is not one in it is refused naming that format, not saved to mean another day.
-    query.compile_view(view, catalogue, user=user, entity=entity, date_format=date_format)
+    store.customers.compile(view, catalogue, user=user, entity=entity, date_format=date_format)
     before = next((v for v in list_views(store, user) if (v.owner, v.name) == (user.name, name)), None)
     if public is None:
         view = replace(view, public=before.public if before is not None else view.public)
@@ -147,9 +144,9 @@ def save_view(
         view = replace(view, public=public)
     if before is not None and name != renaming and not replace_existing:
         return ViewSaved(SaveStatus.EXISTS, replace(view, owner=user.name))
-    saved = views_store.write_view(store, user, view)
+    saved = store.views.save(user, view)
     if renaming is not None and renaming != saved.name:
-        views_store.remove_view(store, user, renaming)
+        store.views.remove(user, renaming)
     return ViewSaved(
         SaveStatus.REPLACED if before is not None else SaveStatus.SAVED,
         saved,
@@ -169,8 +166,8 @@ def _dates_read(view: View, catalogue: Catalogue) -> tuple[DateRead, ...]:
     return tuple(out)
 
 
-def delete_view(store: Store, user: User, name: str) -> None:
+def delete_view(store: CustomerStore, user: User, name: str) -> None:
     """Delete the user's own view `name` (PermissionDenied for another user's, NotFound when there is none)."""
     if name.strip().casefold() == ALL_CUSTOMERS.casefold():
         raise InvalidValue(f"“{ALL_CUSTOMERS}” is built in and cannot be deleted", "Delete one of your own views")
-    views_store.remove_view(store, user, name)
+    store.views.remove(user, name)

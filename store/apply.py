@@ -8,8 +8,6 @@ change so the batch can be shown and undone. Either everything is stored or noth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 
 from core.bulk import gc_paused
@@ -20,20 +18,10 @@ from core.users import Permission, User
 from core.values import Value, canonical_text
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
+from store.records import BatchResult, batch_label
 from store.staging import ROW, stage_rows
 
 APPLY_STAGE = "apply_stage"
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    batch: str | None  # "B12", or None when nothing was written
-    created: int
-    updated: int
-
-
-def batch_label(number: int) -> str:
-    return f"B{number}"
 
 
 def _check_current(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -21,16 +20,10 @@ import duckdb
 from core.errors import StoreUnreadable, UsageError
 from core.users import User
 from store.db import Store
+from store.records import Backup
 from store.schema import SCHEMA_VERSION, ensure_schema
 
 COPY_CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class Backup:
-    path: Path
-    customers: int
-    size: int  # bytes
 
 
 def backup(store: Store, target: str | os.PathLike[str], *, user: User) -> Backup:

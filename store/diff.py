@@ -11,49 +11,20 @@ Python objects costs more than staging the file).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 
 import duckdb
 
-from core.catalogue import Catalogue, FieldType
+from core.catalogue import Catalogue
 from core.plan import written_rows
 from core.validate import ParsedTable
 from core.values import Value
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
+from store.records import StoreFacts, from_canonical
 from store.staging import ROW, stage_rows
 
 STAGE = "import_stage"
-
-
-@dataclass(frozen=True)
-class StoreFacts:
-    """What the plan needs to know of the store about the rows of the file."""
-
-    existing: dict[int, tuple[int, str | None]]  # row -> (ROWVERSION, MEGAENTITYID) of the stored record
-    changed: dict[int, list[tuple[str, Value]]]  # row -> (field, stored value) for each field the row changes
-    links: dict[str, str]  # child -> parent, of stored records that have a parent
-    known_parents: frozenset[str]  # PARENTID values of the file that name stored records
-
-
-def from_canonical(text: str | None, ftype: FieldType) -> Value:
-    """A value read back from its canonical text (history, or a CAST to VARCHAR in a diff)."""
-    if text is None:
-        return None
-    if ftype is FieldType.BOOL:
-        return text == "true"
-    if ftype is FieldType.DECIMAL:
-        return Decimal(text)
-    if ftype is FieldType.DATE:
-        return dt.date.fromisoformat(text)
-    if ftype is FieldType.TIMESTAMP:
-        return dt.datetime.fromisoformat(text)
-    if ftype is FieldType.INTEGER:
-        return int(text)
-    return text
 
 
 def read_facts(store: Store, parse: Callable[[Catalogue], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:

@@ -6,17 +6,10 @@ records and the top-level ones. `visibility_sql` is the one place that rule beco
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from core.errors import InvalidValue, NotFound
 from core.users import User
 from store.db import Store
-
-
-@dataclass(frozen=True)
-class Entity:
-    id: str
-    name: str
+from store.records import Entity
 
 
 def list_entities(store: Store) -> list[Entity]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
 
 from core.catalogue import Catalogue, Field
 from core.users import User
@@ -20,17 +19,7 @@ from core.viewdef import View
 from store import query
 from store.db import Store
 from store.fields import load_catalogue
-
-
-@dataclass(frozen=True)
-class ExportRows:
-    """A view's customers as an export reads them: `rows` streams once, in the view's sort order, and holds the
-    store open until it is read to the end, closed, or dropped."""
-
-    catalogue: Catalogue
-    columns: tuple[Field, ...]
-    row_count: int
-    rows: Iterator[tuple[Value, ...]]
+from store.records import ExportRows
 
 
 def export_rows(

@@ -8,48 +8,14 @@ changed again since. An undo is a batch like any other, so undoing it puts the u
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 import duckdb
 
 from core.catalogue import Catalogue
-from core.errors import Conflict, NotFound, UsageError
+from core.errors import Conflict, NotFound
 from core.users import Permission, User
-from store.apply import batch_label
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
-
-
-@dataclass(frozen=True)
-class Batch:
-    id: str
-    kind: str  # import, edit, undo
-    user: str
-    at: dt.datetime
-    file_name: str | None
-    entity: str | None
-    created: int
-    updated: int
-    blanked: int
-    failed: int
-    undoes: str | None
-    undone_by: str | None
-    removed: int = 0  # customers an undo removed (they had been created by the batch it undid)
-
-
-@dataclass(frozen=True)
-class Change:
-    batch: str
-    customer_id: str
-    field: str
-    old: str | None  # canonical text
-    new: str | None
-    action: str
-    at: dt.datetime | None = None
-    user: str | None = None
-
+from store.records import Batch, Change, batch_label, level_name, level_words, parse_batch_id, undo_chain, undone_note
 
 _BATCH_COLS = (
     "id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed, undoes, undone_by, "
@@ -63,13 +29,6 @@ def _batch(row: tuple) -> Batch:
     values[10] = batch_label(values[10]) if values[10] is not None else None
     values[11] = batch_label(values[11]) if values[11] is not None else None
     return Batch(*values)
-
-
-def parse_batch_id(text: str) -> int:
-    word = text.strip().upper().removeprefix("B")
-    if not word.isdigit():
-        raise UsageError(f"'{text}' is not a batch ID", "Batch IDs look like B12; see them with: custbook history")
-    return int(word)
 
 
 def list_batches(store: Store, *, user: User, limit: int = 200) -> list[Batch]:
@@ -196,35 +155,6 @@ def _recreate(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue,
         ') ORDER BY "CUSTOMERID"',
         params,
     )
-
-
-def undone_note(label: str, chain: list[str]) -> tuple[str, str]:
-    """Why batch `label` cannot be undone again, and what to do instead: `chain` is the undos that followed it,
-    each undoing the one before (B2 undid B1, B3 undid B2...). After an odd number of them its changes are out,
-    after an even number they are back; either way the last undo is the one to undo."""
-    last = chain[-1]
-    if len(chain) == 1:
-        return f"Batch {label} was already undone by {last}", f"To put its changes back, undo {last}"
-    if len(chain) % 2:
-        return f"Batch {label}'s changes are out again: {last} took them out", f"To put them back, undo {last}"
-    return f"Batch {label}'s changes are in place again: {last} put them back", f"To take them out, undo {last}"
-
-
-def undo_chain(undone_by: str, undone_by_of: Mapping[str, str | None]) -> list[str]:
-    """The undos that followed a batch, from the one that undid it (`undone_by`): each batch's undoer is looked up
-    in `undone_by_of` (batch -> the batch that undid it, or None) until one was not undone."""
-    chain = [undone_by]
-    while (after := undone_by_of.get(chain[-1])) and len(chain) <= len(undone_by_of):
-        chain.append(after)
-    return chain
-
-
-def level_name(entity: str | None) -> str:
-    return "the top level" if entity is None else f"entity {entity}"
-
-
-def level_words(entity: str | None) -> str:
-    return f"{'at' if entity is None else 'in'} {level_name(entity)}"
 
 
 def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = None) -> Batch:

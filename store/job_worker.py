@@ -10,28 +10,14 @@ outside any transaction, and only its commit and the job's final state hold the 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import duckdb
 
 from core.errors import CustbookError, StoreBusy
-from core.plan import ImportPlan, rejected_summary
-from store.apply import apply_plan
+from core.plan import rejected_summary
 from store.db import Store
-from store.entities import check_entity
-from store.history import parse_batch_id
-from store.jobs import (
-    MAX_ATTEMPTS,
-    WORKER_STOPPED,
-    Claim,
-    Job,
-    JobState,
-    job_label,
-    job_timeout,
-    read_job,
-)
-from store.users import resolve_user
+from store.jobs import MAX_ATTEMPTS, WORKER_STOPPED, read_job
+from store.records import Claim, Job, JobState, job_label, job_timeout, parse_batch_id
 
 
 def claim_next(store: Store, worker: str, *, timeout: float | None = None) -> Claim | None:
@@ -125,51 +111,21 @@ def _finish(
     )
 
 
-class _InTransaction(Store):
-    """The store seen from inside one open write transaction: the planner, apply and the user checks it is passed
-    to join that transaction instead of opening their own, so all their writes commit or roll back with the job's
-    final state."""
-
-    def __init__(self, store: Store, con: duckdb.DuckDBPyConnection) -> None:
-        super().__init__(store.path, busy_seconds=store.busy_seconds)
-        self._con = con
-
-    @contextmanager
-    def read(self, *, warm: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        yield self._con  # already open, inside the transaction: nothing to keep warm
-
-    @contextmanager
-    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        yield self._con
+def owns(store: Store, claim: Claim) -> bool:
+    """Whether the claim is still this worker's (same worker, same attempt): inside a unit of work, the answer
+    holds until it commits, since writers take turns."""
+    with store.read() as con:
+        return _owns(con, claim)
 
 
-def commit_claimed(
-    store: Store,
-    claim: Claim,
-    planned: ImportPlan,
-    result: Callable[[ImportPlan, str | None], tuple[JobState, dict[str, object]]],
-) -> Job | None:
-    """Commit a claimed job's plan (made beforehand, outside any transaction) and its final state, in ONE short
-    transaction: the claim is checked to be still this worker's, the user and the entity again (they may have
-    changed while the plan was made), then the plan is applied (it refuses itself if stale: Conflict, nothing
-    written, plan again) and `result(plan, batch)` gives the job's state and stored summary.
-
-    None when the claim was lost to another worker (then nothing was written). StoreBusy, StoreUnreadable and
-    Conflict propagate; any other CustbookError (the user may no longer import, the entity is gone) is raised
-    too, after the rollback, for the caller to `refuse`."""
-    job = claim.job
+def finish(
+    store: Store, claim: Claim, state: JobState, summary: dict[str, object], failed_csv: bytes | None, batch: str | None
+) -> Job:
+    """Record a claimed job's final state, summary, failed rows and batch. The job service calls it in the unit of
+    work that applies the job's plan, after `owns`, so the job and its batch commit together or not at all."""
     with store.write() as con:
-        if not _owns(con, claim):
-            return None
-        inside = _InTransaction(store, con)
-        user = resolve_user(inside, job.user)
-        check_entity(inside, job.entity)
-        batch = None if planned.rejected else apply_plan(inside, planned, user=user).batch
-        state, summary = result(planned, batch)
-        failed_csv = planned.failed_rows_file() if planned.failed else None
-        number = parse_batch_id(batch) if batch else None
-        _finish(con, job.number, state, summary, failed_csv, number)
-        return read_job(con, job.number)
+        _finish(con, claim.job.number, state, summary, failed_csv, parse_batch_id(batch) if batch else None)
+        return read_job(con, claim.job.number)
 
 
 def refuse(store: Store, claim: Claim, exc: CustbookError) -> Job | None:

@@ -17,78 +17,20 @@ Guarantees, and how:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 
 import duckdb
 
 from core.errors import (
-    InvalidValue,
     NotFound,
-    UsageError,
 )
 from core.plan import ImportOptions
 from core.users import Permission, User
-from store.apply import batch_label
 from store.db import Store
+from store.records import Job, JobState, batch_label, job_label, parse_job_id
 
-DEFAULT_TIMEOUT = 60.0
 MAX_ATTEMPTS = 3  # claims of one job; a job that keeps killing its worker (a file too big for the machine) stops
 WORKER_STOPPED = "not sent: the worker stopped before sending it"  # mail status until the worker records the send
-
-
-class JobState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"  # the import ran: its summary (failed rows included) is the result
-    FAILED = "failed"  # the import changed nothing: file rejected, user refused, --strict with failing rows...
-
-
-@dataclass(frozen=True)
-class Job:
-    """A job as listed and shown (without the file's bytes)."""
-
-    number: int
-    state: JobState
-    file_name: str
-    file_size: int
-    options: ImportOptions
-    user: str
-    entity: str | None
-    emails: tuple[str, ...]
-    email_each: bool
-    created: dt.datetime
-    claimed_by: str | None
-    claimed_at: dt.datetime | None
-    heartbeat: dt.datetime | None
-    attempts: int
-    finished: dt.datetime | None
-    batch: str | None
-    result: dict[str, object] | None  # the cli.md summary, "job" included
-    failed_rows: int  # size in bytes of the failed-rows CSV, 0 when there is none
-    mail_status: str | None  # "sent", "not sent: <reason>", or None when no address was given
-
-    @property
-    def id(self) -> str:
-        return job_label(self.number)
-
-    @property
-    def finished_running(self) -> bool:
-        return self.state in (JobState.DONE, JobState.FAILED)
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A job a worker holds: the job, its file, and the (worker, attempt) pair that proves the claim is current."""
-
-    job: Job
-    data: bytes
-    worker: str
-    attempt: int
 
 
 _COLS = (
@@ -96,33 +38,6 @@ _COLS = (
     "claimed_by, claimed_at, heartbeat, attempts, finished, batch, result, coalesce(octet_length(failed_rows), 0), "
     "mail_status"
 )
-
-
-def job_label(number: int) -> str:
-    return f"J{number}"
-
-
-def parse_job_id(text: str) -> int:
-    word = text.strip().upper().removeprefix("J")
-    if not word.isdigit():
-        raise UsageError(f"'{text}' is not a job ID", "Job IDs look like J12; see them with: custbook jobs list")
-    return int(word)
-
-
-def job_timeout(env: Mapping[str, str] | None = None) -> float:
-    """Seconds after which a running job whose worker sent no heartbeat may be claimed again."""
-    text = (os.environ if env is None else env).get("CUSTBOOK_JOB_TIMEOUT", "").strip()
-    if not text:
-        return DEFAULT_TIMEOUT
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise InvalidValue(
-            f"CUSTBOOK_JOB_TIMEOUT is '{text}', not a number of seconds", "Set it to a number such as 60, or unset it"
-        )
-    return value
 
 
 def _job(row: tuple) -> Job:

@@ -12,12 +12,9 @@ import datetime as dt
 
 from core.errors import InvalidValue, NotFound, PermissionDenied
 from core.users import Permission, User
-from core.viewdef import ALL_CUSTOMERS, View
+from core.viewdef import View
 from store.db import Store
-
-
-def builtin_view() -> View:
-    return View(name=ALL_CUSTOMERS, owner=None, public=True, builtin=True)
+from store.records import builtin_view
 
 
 def list_views(store: Store, user: User) -> list[View]:

@@ -15,7 +15,7 @@ from csv_files import csv_bytes
 
 from cli.main import main
 from core.users import User
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.users import resolve_user
 
 

@@ -57,6 +57,9 @@ def test_types_check() -> None:
         ("store/db.py", "import services.imports", "layers"),
         ("cli/main.py", "import tui.app", "layers"),
         ("formats/reader.py", "import store.db", "layers"),
+        ("services/undo.py", "import store.history", "store-interface-only"),
+        ("cli/commands.py", "from store.db import Store", "store-interface-only"),
+        ("store/records.py", "import duckdb", "store-interface-is-database-free"),
     ],
 )
 def test_import_linter_sees_a_breach(tmp_path: Path, path: str, line: str, contract: str) -> None:

@@ -22,7 +22,7 @@ from acting import ADMIN
 from test_cli_process import assert_one_sentence, custbook, snapshot
 from test_mail import SmtpServer, smtp, smtp_down  # noqa: F401  (fixtures)
 
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.history import list_batches
 from store.jobs import JobState, get_job, list_jobs
 

@@ -1,7 +1,8 @@
 """Who is working, where, and on which store: the interface's one piece of shared context.
 
 Built once when the app starts (resolving the user may create the first user of a new store); screens read it and
-pass its store to `store/` functions. It holds no connection: every operation opens the store briefly.
+call the services and the store's repositories with its store. It holds no connection: every operation opens the
+store briefly.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from dataclasses import dataclass
 from core.catalogue import Catalogue
 from core.users import User
 from core.values import DateFormat
-from store.db import Store
-from store.entities import check_entity
-from store.fields import catalogue as load_catalogue
-from store.users import resolve_user
+from store.base import CustomerStore
+from store.opening import open_store
 
 
 @dataclass(frozen=True)
 class Session:
-    store: Store
+    store: CustomerStore
     user: User
     entity: str | None
     catalogue: Catalogue
@@ -27,10 +26,10 @@ class Session:
 
     @classmethod
     def open(cls, db: str, user: str, entity: str | None) -> Session:
-        store = Store(db)
-        who = resolve_user(store, user)
-        check_entity(store, entity)
-        return cls(store, who, entity, load_catalogue(store))
+        store = open_store(db)
+        who = store.users.resolve(user)
+        store.entities.check(entity)
+        return cls(store, who, entity, store.fields.catalogue())
 
     @property
     def level(self) -> str:
@@ -38,4 +37,4 @@ class Session:
 
     def reload(self) -> Session:
         """The same session with the field catalogue read again (after a custom field was added)."""
-        return Session(self.store, self.user, self.entity, load_catalogue(self.store), self.date_format)
+        return Session(self.store, self.user, self.entity, self.store.fields.catalogue(), self.date_format)

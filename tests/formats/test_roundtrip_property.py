@@ -25,7 +25,7 @@ from formats.writer import ExportTable, write_file
 from services.export import export_table
 from services.planning import plan_import
 from store.apply import apply_plan
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.fields import add_field, load_catalogue
 from store.users import resolve_user
 

@@ -25,8 +25,8 @@ from acting import ADMIN
 from formats.writer import get_writer
 from services.export import export_table
 from store.customers import count_customers
-from store.db import Store
 from store.demo import seed_demo
+from store.duck import DuckStore as Store
 from store.history import list_batches
 from store.users import resolve_user
 from store.views import builtin_view

@@ -30,8 +30,8 @@ from core.users import User
 from core.values import DateFormat, ParseOptions
 from formats.reader import read_bytes
 from services.planning import plan_import
-from store.db import Store
 from store.demo import seed_demo
+from store.duck import DuckStore as Store
 from store.users import resolve_user
 
 SCALE = float(os.environ.get("CUSTBOOK_FUZZ_SCALE", "1"))

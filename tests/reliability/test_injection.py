@@ -204,7 +204,7 @@ def screen_text(app) -> str:
 def tui_db(db: Path, tmp_path: Path) -> Path:
     """Hostile customers (imported from a file with a hostile name), a custom field with a hostile label holding a
     hostile value, and a view with a hostile name."""
-    from store.db import Store
+    from store.duck import DuckStore as Store
 
     store = Store(db)
     alice = resolve_user(store, "alice")

@@ -24,7 +24,7 @@ from store_states import build_store, run_custbook
 from tui_helpers import make_app, settle, widget_text
 
 from core.users import Permission, UserType
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.fields import catalogue
 from store.query import get_customer
 from store.users import add_user

@@ -98,7 +98,7 @@ def test_an_import_whose_plan_went_stale_before_its_write_plans_again_and_goes_t
     import services.imports as import_command
     from core.values import DateFormat
     from services.edit import save_customer
-    from store.db import Store
+    from store.duck import DuckStore as Store
     from store.fields import catalogue
     from store.query import get_customer
     from store.users import resolve_user

@@ -14,7 +14,7 @@ from core.users import Permission, User, UserType
 from core.values import DateFormat
 from services.edit import EditOutcome, EditStatus, mark_inactive, save_customer
 from services.undo import undo
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.entities import add_entity
 from store.fields import add_field, catalogue
 from store.history import customer_history, get_batch, list_batches

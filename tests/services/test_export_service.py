@@ -20,8 +20,8 @@ from core.viewdef import Filter, Op, View
 from formats.writer import get_writer
 from services.export import CHECK_EVERY, export_columns, export_file, export_stream
 from store.customers import count_customers
-from store.db import Store
 from store.demo import seed_demo
+from store.duck import DuckStore as Store
 from store.users import add_user
 
 DEMO = 2 * CHECK_EVERY + 100  # enough for two progress reports before the last, entities' customers aside

@@ -17,8 +17,8 @@ from core.errors import InvalidValue, PermissionDenied, UsageError
 from core.plan import ImportOptions, Policy
 from core.users import User
 from services import jobs as job_service
-from store import job_worker, jobs
-from store.db import Store
+from store import job_worker, jobs, records
+from store.duck import DuckStore as Store
 from store.history import list_batches
 from store.jobs import JobState
 
@@ -159,10 +159,10 @@ def test_job_ids_and_the_timeout_setting() -> None:
     assert jobs.parse_job_id(" j12 ") == 12 and jobs.job_label(12) == "J12"
     with pytest.raises(UsageError):
         jobs.parse_job_id("B12")
-    assert jobs.job_timeout({}) == jobs.DEFAULT_TIMEOUT
-    assert jobs.job_timeout({"CUSTBOOK_JOB_TIMEOUT": "1.5"}) == 1.5
+    assert records.job_timeout({}) == records.DEFAULT_JOB_TIMEOUT
+    assert records.job_timeout({"CUSTBOOK_JOB_TIMEOUT": "1.5"}) == 1.5
     with pytest.raises(InvalidValue):
-        jobs.job_timeout({"CUSTBOOK_JOB_TIMEOUT": "-1"})
+        records.job_timeout({"CUSTBOOK_JOB_TIMEOUT": "-1"})
 
 
 def test_options_survive_the_round_trip_through_json() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.plan import ImportOptions
 from services import jobs as job_service
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.history import list_batches
 from store.users import resolve_user
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from core.plan import Action, ImportOptions, Status
 from services import imports
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.fields import catalogue
 from store.query import fetch_customer
 from store.users import resolve_user

@@ -15,7 +15,7 @@ from core.users import Permission, User, UserType
 from core.values import DateFormat
 from services.edit import save_customer
 from services.undo import UndoState, undo, undo_effects, why_not_undo
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.entities import add_entity
 from store.fields import catalogue
 from store.history import Batch, list_batches

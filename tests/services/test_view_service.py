@@ -24,8 +24,8 @@ from services.views import (
     save_view,
     show_view,
 )
-from store.db import Store
 from store.demo import seed_demo
+from store.duck import DuckStore as Store
 from store.fields import add_field
 from store.users import add_user
 

@@ -13,7 +13,7 @@ from acting import ADMIN
 from core.catalogue import READ_ONLY_FIELDS, STANDARD_FIELDS, FieldType
 from core.errors import InvalidValue
 from store import demo
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.entities import list_entities
 from store.fields import add_field, catalogue
 from store.schema import INTERNAL_COLUMNS

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from csv_files import csv_bytes
 
-from store.db import Store
+from store.duck import DuckStore as Store
 
 CUSTBOOK = [sys.executable, "-m", "custbook"]
 

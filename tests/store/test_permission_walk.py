@@ -13,7 +13,7 @@ import pytest
 from csv_files import csv_bytes
 
 from cli.main import main
-from store.db import Store
+from store.duck import DuckStore as Store
 
 ADMIN = "ADMIN"  # the case needs an administrator: a business user with every permission
 LACKING = {"nolist": "list", "noadd": "add", "noedit": "edit"}  # each user has the other two permissions

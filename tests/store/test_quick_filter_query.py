@@ -10,8 +10,9 @@ from core.values import DateFormat
 from core.viewdef import SortKey, View
 from services.edit import save_customer
 from store import narrowing, query
-from store.db import Store, data_version
+from store.db import data_version
 from store.demo import seed_demo
+from store.duck import DuckStore as Store
 from store.fields import catalogue
 from store.users import resolve_user
 from store.views import builtin_view

@@ -7,7 +7,7 @@ import pytest
 
 from core.errors import StoreUnreadable
 from store import schema
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.views import list_views
 
 

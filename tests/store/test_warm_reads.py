@@ -15,7 +15,7 @@ from csv_files import csv_bytes
 
 from core.values import DateFormat
 from services.edit import save_customer
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.fields import catalogue
 from store.query import get_customer
 

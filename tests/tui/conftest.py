@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
 from store.demo import seed_demo
+from store.duck import DuckStore as Store
 from store.users import resolve_user
 
 _TEMPLATE: list[Path] = []

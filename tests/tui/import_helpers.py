@@ -14,7 +14,7 @@ from acting import ADMIN
 from textual.pilot import Pilot
 from tui_helpers import settle
 
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.fields import catalogue
 from store.query import get_customer
 from tui.screens.import_screen import ImportScreen

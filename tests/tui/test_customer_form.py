@@ -14,7 +14,8 @@ from tui_helpers import make_app, settle, widget_text
 from core.users import Permission, UserType
 from core.values import DateFormat
 from services.edit import save_customer
-from store.db import Store
+from store.duck import DuckCustomers
+from store.duck import DuckStore as Store
 from store.fields import catalogue
 from store.history import customer_history, get_batch, list_batches
 from store.query import get_customer
@@ -296,13 +297,13 @@ async def test_keys_typed_before_the_record_shows_are_refused_and_the_form_stays
     import tui.screens.customer_form as form_module
 
     release = threading.Event()
-    real = form_module.get_customer
+    real = DuckCustomers.get
 
     def slow(*args, **kwargs):
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(form_module, "get_customer", slow)
+    monkeypatch.setattr(DuckCustomers, "get", slow)
     app = make_app(demo_db)
     notes: list[str] = []
     async with app.run_test(size=(120, 36)) as pilot:

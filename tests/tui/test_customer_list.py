@@ -11,7 +11,7 @@ from tui_helpers import make_app, settle, widget_text
 
 from core.viewdef import Filter, Op, SortKey, View
 from services.views import save_view
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.users import resolve_user
 from tui.screens.customer_detail import CustomerDetailScreen
 from tui.screens.customer_list import CustomerListScreen

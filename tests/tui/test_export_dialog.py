@@ -25,7 +25,7 @@ from services import export as export_service
 from services.export import export_table
 from services.views import save_view
 from store.customers import count_customers
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.users import add_user, resolve_user
 from store.views import builtin_view
 from tui.screens import export_dialog

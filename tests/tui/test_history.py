@@ -17,7 +17,8 @@ from tui_helpers import make_app, settle, widget_text
 from cli.main import main
 from core.users import Permission, UserType
 from store import history as history_store
-from store.db import Store
+from store.duck import DuckHistory
+from store.duck import DuckStore as Store
 from store.fields import catalogue as load_catalogue
 from store.query import get_customer
 from store.users import add_user
@@ -247,17 +248,17 @@ def test_history_snapshot(snap_compare, demo_db, imported, monkeypatch, size):
     e-mail and city erased, ZZNEW1 created), the whole change under the cursor, and the footer
     with Undo batch and Back. Batch times are fixed at 28/11/2026 09:30 so the picture does not change."""
     at = dt.datetime(2026, 11, 28, 9, 30)
-    real_list, real_get = history.list_batches, history.get_batch
+    real_list, real_get = DuckHistory.batches, DuckHistory.batch
 
-    def fixed_list(store, *, user, limit):
-        return [replace(b, at=at) for b in real_list(store, user=user, limit=limit)]
+    def fixed_list(repo, *, user, limit=200):
+        return [replace(b, at=at) for b in real_list(repo, user=user, limit=limit)]
 
-    def fixed_get(store, batch, *, user):
-        got, changes = real_get(store, batch, user=user)
+    def fixed_get(repo, batch, *, user):
+        got, changes = real_get(repo, batch, user=user)
         return replace(got, at=at), changes
 
-    monkeypatch.setattr(history, "list_batches", fixed_list)
-    monkeypatch.setattr(history, "get_batch", fixed_get)
+    monkeypatch.setattr(DuckHistory, "batches", fixed_list)
+    monkeypatch.setattr(DuckHistory, "batch", fixed_get)
 
     async def drilled(pilot):
         await open_history(pilot)

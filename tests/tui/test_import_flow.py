@@ -34,7 +34,7 @@ from core.values import DateFormat
 from formats.reader import read_file
 from services.planning import plan_import
 from store.apply import apply_plan
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.fields import catalogue
 from store.history import list_batches, undo_batch
 from store.jobs import get_job, list_jobs

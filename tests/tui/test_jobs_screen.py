@@ -20,10 +20,10 @@ from tui_helpers import make_app, settle, widget_text
 from core.errors import StoreBusy, StoreUnreadable
 from core.failed_rows import ERROR_COLUMN
 from store import jobs as jobs_store
-from store.db import Store
+from store.duck import DuckJobs
+from store.duck import DuckStore as Store
 from store.history import list_batches
 from store.jobs import JobState
-from tui.screens import jobs as jobs_screen
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.job_result import JobResultScreen
 from tui.screens.jobs import REFRESH_SECONDS, JobsScreen
@@ -196,20 +196,20 @@ async def test_a_busy_store_is_said_on_the_status_line_and_other_problems_in_a_d
     async with app.run_test(size=(80, 24)) as pilot:
         await open_jobs(pilot)
 
-        def busy(store, *, user, limit):
+        def busy(repo, *, user, limit, brief=False):
             raise StoreBusy("The store is in use by another program", "Wait until its import has finished")
 
-        monkeypatch.setattr(jobs_screen, "list_jobs_brief", busy)
+        monkeypatch.setattr(DuckJobs, "list", busy)
         await pilot.press("f5")
         await settle(pilot)
         assert isinstance(app.screen, JobsScreen)  # a worker is importing: no dialog, the next refresh retries
         assert "could not refresh: The store is in use" in widget_text(app.screen.query_one("#status"))
         assert states(app) == [("J2", "queued"), ("J1", "queued")]  # the jobs last read stay
 
-        def damaged(store, *, user, limit):
+        def damaged(repo, *, user, limit, brief=False):
             raise StoreUnreadable("The file is not a custbook store or is damaged", "Check the --db path")
 
-        monkeypatch.setattr(jobs_screen, "list_jobs_brief", damaged)
+        monkeypatch.setattr(DuckJobs, "list", damaged)
         await pilot.press("f5")
         await settle(pilot)
         assert isinstance(app.screen, ErrorDialog)
@@ -226,13 +226,13 @@ def test_jobs_snapshot(snap_compare, demo_db, tmp_path, monkeypatch, size):
     run_worker(demo_db)
     queue(demo_db, tmp_path, "second.csv", "CUSTOMERID,CITY\nC0000003,Lyon\n")
     queued, finished = dt.datetime(2026, 11, 28, 9, 30), dt.datetime(2026, 11, 28, 9, 31)
-    real = jobs_screen.list_jobs_brief
+    real = DuckJobs.list
 
-    def fixed(store, *, user, limit):
-        jobs = real(store, user=user, limit=limit)
+    def fixed(repo, *, user, limit=200, brief=False):
+        jobs = real(repo, user=user, limit=limit, brief=brief)
         return [replace(j, created=queued, finished=finished if j.finished else None) for j in jobs]
 
-    monkeypatch.setattr(jobs_screen, "list_jobs_brief", fixed)
+    monkeypatch.setattr(DuckJobs, "list", fixed)
 
     async def opened(pilot):
         await open_jobs(pilot)

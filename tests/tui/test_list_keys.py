@@ -9,7 +9,7 @@ from tui_helpers import make_app, settle, widget_text
 
 from cli.main import main
 from core.users import Permission, UserType
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.users import add_user, resolve_user
 from tui.screens.customer_form import CustomerForm
 from tui.screens.customer_list import CustomerListScreen

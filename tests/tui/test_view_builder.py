@@ -20,7 +20,7 @@ from core.users import Permission, UserType
 from core.viewdef import Filter, Op, SortKey, View
 from services.views import find_view, list_views, save_view
 from store import query
-from store.db import Store
+from store.duck import DuckStore as Store
 from store.users import add_user, resolve_user
 from store.views import builtin_view
 from tui.screens.confirm_dialog import ConfirmDialog

@@ -15,7 +15,6 @@ from core.errors import CustbookError
 from core.users import Permission
 from core.values import Value
 from formats.csv.for_import import display_formatter
-from store.query import get_customer
 from tui.list_access import refusal
 from tui.session import Session
 from tui.widgets.grid import safe_text
@@ -46,7 +45,7 @@ class CustomerDetailScreen(Screen[bool]):
     def _load(self) -> None:
         s = self.session
         try:
-            record = get_customer(s.store, s.catalogue, self.customer_id, s.entity, user=s.user)
+            record = s.store.customers.get(s.catalogue, self.customer_id, s.entity, user=s.user)
         except CustbookError as exc:
             record, error = None, str(exc)
         else:

@@ -28,7 +28,6 @@ from core.table import Issue
 from core.users import Permission
 from core.values import Value
 from services.edit import EditOutcome, EditStatus, mark_inactive, save_customer
-from store.query import get_customer
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.session import Session
@@ -103,7 +102,7 @@ class CustomerForm(Screen[str | None]):
     def _load(self) -> None:
         s = self.session
         try:
-            record = get_customer(s.store, s.catalogue, self.customer_id or "", s.entity, user=s.user)
+            record = s.store.customers.get(s.catalogue, self.customer_id or "", s.entity, user=s.user)
         except CustbookError as exc:
             self.post_message(self.LoadFailed(exc))
             return

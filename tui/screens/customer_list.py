@@ -23,9 +23,8 @@ from core.errors import CustbookError
 from core.users import Permission
 from core.values import Value
 from core.viewdef import SortKey, View
-from store import query
-from store.query import CompiledView
-from store.views import builtin_view
+from store.base import ViewQuery
+from store.records import builtin_view
 from tui.list_access import missing_permission, refusal
 from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
@@ -40,13 +39,13 @@ class ViewSource:
     """The grid's window onto one compiled query."""
 
     session: Session
-    compiled: CompiledView
+    compiled: ViewQuery
     columns: tuple[Field, ...]
     total: int
 
     def rows(self, offset: int, limit: int) -> Sequence[tuple[Value, ...]]:
         # Warm: scrolling reads page after page; the store stays open between them (store.db._Warm).
-        return query.page(self.session.store, self.compiled, offset, limit, self.total, warm=True)
+        return self.session.store.customers.page(self.compiled, offset, limit, self.total, warm=True)
 
 
 class CustomerListScreen(Screen[None]):
@@ -145,17 +144,17 @@ class CustomerListScreen(Screen[None]):
         session = self.session
         try:
             columns = self._columns()
-            compiled = query.compile_view(
+            compiled = session.store.customers.compile(
                 view, session.catalogue, user=session.user, entity=session.entity, columns=columns,
                 date_format=session.date_format, quick=quick, quick_fields=QUICK_FIELDS,
             )  # fmt: skip
-            total, first = query.count_and_page(session.store, compiled, PAGE, warm=True)
+            total, first = session.store.customers.count_and_page(compiled, PAGE, warm=True)
             of_total = total if not quick.strip() else self._totals.get((view, session.entity))
             if of_total is None:
-                plain = query.compile_view(
+                plain = session.store.customers.compile(
                     view, session.catalogue, user=session.user, entity=session.entity, columns=columns
                 )
-                of_total = query.count(session.store, plain)
+                of_total = session.store.customers.count(plain)
         except CustbookError as exc:
             self.post_message(self.Failed(generation, exc))
             return

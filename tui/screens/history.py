@@ -27,7 +27,7 @@ from core.errors import CustbookError
 from core.users import Permission
 from core.values import DateFormat, Value
 from services.undo import UndoOutcome, undo, undo_effects, why_not_undo
-from store.history import Batch, get_batch, list_batches
+from store.records import Batch
 from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
 
@@ -163,7 +163,7 @@ class HistoryScreen(Screen[bool]):
     def _list(self) -> None:
         try:
             self.session.user.require(Permission.LIST, "see the history")
-            batches = list_batches(self.session.store, user=self.session.user, limit=LIMIT)
+            batches = self.session.store.history.batches(user=self.session.user, limit=LIMIT)
         except CustbookError as exc:
             self.post_message(self.Failed(exc, listing=True))
             return
@@ -247,7 +247,7 @@ class HistoryScreen(Screen[bool]):
     def _changes(self, batch_id: str, value_width: int) -> None:
         catalogue, fmt = self.session.catalogue, self.session.date_format
         try:
-            batch, changes = get_batch(self.session.store, batch_id, user=self.session.user)
+            batch, changes = self.session.store.history.batch(batch_id, user=self.session.user)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return

@@ -20,7 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedCont
 from core.errors import CustbookError
 from core.wording import describe_issue, outcome
 from services.mail import failed_rows_name
-from store.jobs import Job, get_job
+from store.records import Job
 from tui.screens.jobs import SHOWN_ISSUES, count, issues, mail_line, plural, shorten
 from tui.session import Session
 from tui.widgets.grid import safe_text
@@ -85,7 +85,7 @@ class JobResultScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="job-read")
     def _read(self, job_id: str) -> None:
         try:
-            self.post_message(self.Loaded(get_job(self.session.store, job_id, user=self.session.user)))
+            self.post_message(self.Loaded(self.session.store.jobs.get(job_id, user=self.session.user)))
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
 
@@ -211,7 +211,7 @@ class JobResultScreen(Screen[None]):
 
         try:
             mailed = deliver(self.session.store, job)
-            again = get_job(self.session.store, job.id, user=self.session.user)
+            again = self.session.store.jobs.get(job.id, user=self.session.user)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return

@@ -4,7 +4,7 @@ result (tui/screens/job_result.py).
 Owns showing jobs, never running them: a worker (`custbook jobs run`) does that. The list is read every
 `REFRESH_SECONDS` by a thread worker (a timer starts it, never two at once) that posts the jobs; only the handler
 touches the table, which keeps its cursor on the same job. The list reads each result's counts only
-(`store.jobs.list_jobs_brief`); the result screen reads its job whole. Resending uses the very function of
+(`jobs.list(..., brief=True)` of the store); the result screen reads its job whole. Resending uses the very function of
 `custbook jobs resend`, so the e-mail status is recorded with the job the same way.
 """
 
@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Footer, Static
 from core.errors import CustbookError, StoreBusy
 from core.values import DateFormat
 from core.wording import counts_line, outcome, plural
-from store.jobs import Job, JobState, list_jobs_brief
+from store.records import Job, JobState
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
@@ -135,7 +135,7 @@ class JobsScreen(Screen[None]):
     @work(thread=True, group="jobs-list")
     def _read(self) -> None:
         try:
-            jobs = list_jobs_brief(self.session.store, user=self.session.user, limit=LIMIT)
+            jobs = self.session.store.jobs.list(user=self.session.user, limit=LIMIT, brief=True)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return

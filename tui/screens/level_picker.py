@@ -20,7 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.errors import CustbookError
-from store.entities import Entity, list_entities
+from store.records import Entity
 from tui.screens.error_dialog import ErrorDialog
 from tui.session import Session
 from tui.widgets.grid import safe_text
@@ -62,7 +62,7 @@ class LevelPicker(ModalScreen[Level | None]):
     @work(thread=True, exclusive=True, group="level-list")
     def _load(self) -> None:
         try:
-            entities = list_entities(self.session.store)
+            entities = self.session.store.entities.list()
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return

@@ -1,0 +1,252 @@
+"""What a store is to its callers: narrow repositories (customers, history and batches, views, users, entities,
+fields, jobs) and one unit of work per transaction, as protocols.
+
+Services, the command line and the interface see a store only through `CustomerStore` (they get one from
+`store.opening.open_store`); the DuckDB store (`store/duck.py`) implements it, and a second database is added
+beside it without touching them. The import-linter contract "front ends and services see the store's interface
+only" in pyproject.toml keeps it so.
+
+Each method is one transaction of its own (a read or a write), except inside `unit_of_work()`, where every
+repository of the store it yields joins that one transaction: committed when the block ends, rolled back if it
+raises. May import: core and store.records only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Protocol
+
+from core.catalogue import Catalogue, Field
+from core.errors import CustbookError
+from core.plan import ImportOptions, ImportPlan
+from core.users import Permission, User, UserType
+from core.validate import ParsedTable
+from core.values import DateFormat, Value
+from core.viewdef import View
+from store.records import Backup, Batch, BatchResult, Change, Claim, Entity, ExportRows, Job, JobState, StoreFacts
+
+
+class ViewQuery(Protocol):
+    """A view compiled for one user, level and search: opaque to callers except for the columns it reads."""
+
+    @property
+    def columns(self) -> tuple[Field, ...]: ...
+
+
+class Customers(Protocol):
+    def compile(
+        self,
+        view: View,
+        catalogue: Catalogue,
+        *,
+        user: User,
+        entity: str | None = None,
+        columns: tuple[Field, ...] | None = None,
+        date_format: DateFormat = DateFormat.DMY_SLASH,
+        quick: str = "",
+        quick_fields: tuple[str, ...] = (),
+    ) -> ViewQuery:
+        """The view as one query for `user` (List needed; InvalidValue when a filter cannot run)."""
+        ...
+
+    def count(self, query: ViewQuery) -> int: ...
+
+    def page(
+        self, query: ViewQuery, offset: int, limit: int, total: int | None = None, *, warm: bool = False
+    ) -> list[tuple[Value, ...]]:
+        """Rows offset..offset+limit of the query, in its order. `warm`: keep the store ready for the next page."""
+        ...
+
+    def count_and_page(
+        self, query: ViewQuery, limit: int, *, warm: bool = False
+    ) -> tuple[int, list[tuple[Value, ...]]]: ...
+
+    def get(
+        self, catalogue: Catalogue, customer_id: str, entity: str | None = None, *, user: User
+    ) -> dict[str, Value] | None:
+        """One customer as `user` at `entity` sees it (List needed), or None."""
+        ...
+
+    def fetch(self, catalogue: Catalogue, customer_id: str, entity: str | None = None) -> dict[str, Value] | None:
+        """One customer at `entity`, for a check the caller's own permission already covers."""
+        ...
+
+    def id_taken(self, customer_id: str) -> bool:
+        """Whether the ID is used anywhere in the store, at any level."""
+        ...
+
+    def total(self, entity: str | None = None, include_entities: bool = True) -> int: ...
+
+    def export_rows(
+        self,
+        *,
+        user: User,
+        view: View,
+        columns: Callable[[Catalogue], tuple[Field, ...]],
+        entity: str | None = None,
+        date_format: DateFormat = DateFormat.DMY_SLASH,
+    ) -> ExportRows:
+        """A view's rows for an export, from one reading of the store (see `ExportRows`)."""
+        ...
+
+    def plan_facts(self, parse: Callable[[Catalogue], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:
+        """One reading for an import's plan: the catalogue, the file parsed with it, and what the store holds of
+        its rows."""
+        ...
+
+
+class History(Protocol):
+    def apply(self, plan: ImportPlan, *, user: User, kind: str = "import") -> BatchResult:
+        """Commit a plan as one batch (Conflict, nothing written, when the plan went stale)."""
+        ...
+
+    def batches(self, *, user: User, limit: int = 200) -> list[Batch]: ...
+
+    def batch(self, batch_id: str, *, user: User) -> tuple[Batch, list[Change]]: ...
+
+    def of_customer(self, customer_id: str, *, user: User) -> list[Change]: ...
+
+    def undo(self, batch_id: str, *, user: User, entity: str | None = None) -> Batch:
+        """Revert a batch as a new batch (Conflict, nothing changed, when refused)."""
+        ...
+
+
+class Views(Protocol):
+    def list(self, user: User) -> list[View]: ...
+
+    def save(self, user: User, view: View) -> View: ...
+
+    def remove(self, user: User, name: str) -> None: ...
+
+
+class Users(Protocol):
+    def resolve(self, name: str, *, warm: bool = False) -> User:
+        """The acting user (the first one of a store without users becomes its administrator)."""
+        ...
+
+    def list(self) -> list[User]: ...
+
+    def add(self, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User: ...
+
+    def remove(self, name: str, *, by: User) -> str: ...
+
+
+class Entities(Protocol):
+    def list(self) -> list[Entity]: ...
+
+    def add(self, entity_id: str, name: str, *, by: User | None = None) -> Entity: ...
+
+    def check(self, entity_id: str | None) -> None:
+        """NotFound unless `entity_id` is None (the top level) or a known entity."""
+        ...
+
+
+class Fields(Protocol):
+    def catalogue(self) -> Catalogue: ...
+
+    def add(
+        self,
+        field_id: str,
+        ftype: str,
+        *,
+        values: tuple[str, ...] = (),
+        required: bool = False,
+        label: str | None = None,
+        label_fr: str | None = None,
+        by: User | None = None,
+    ) -> Field: ...
+
+
+class Jobs(Protocol):
+    def submit(
+        self,
+        *,
+        data: bytes,
+        file_name: str,
+        options: ImportOptions,
+        user: User,
+        entity: str | None,
+        emails: tuple[str, ...] = (),
+        email_each: bool = False,
+    ) -> Job: ...
+
+    def list(self, *, user: User, limit: int = 200, brief: bool = False) -> list[Job]:
+        """The newest jobs `user` may see; `brief`: each result holds only its counts (for lists)."""
+        ...
+
+    def get(self, job_id: str, *, user: User) -> Job: ...
+
+    def failed_rows(self, job: Job) -> bytes | None: ...
+
+    def set_mail_status(self, job: Job, status: str) -> None: ...
+
+    # the worker's side
+    def claim_next(self, worker: str, *, timeout: float | None = None) -> Claim | None: ...
+
+    def heartbeat(self, claim: Claim) -> bool:
+        """False when the claim was lost to another worker."""
+        ...
+
+    def release(self, claim: Claim) -> None: ...
+
+    def owns(self, claim: Claim) -> bool:
+        """Whether the claim is still this worker's (inside a unit of work: until it commits)."""
+        ...
+
+    def finish(
+        self, claim: Claim, state: JobState, summary: dict[str, object], failed_csv: bytes | None, batch: str | None
+    ) -> Job: ...
+
+    def refuse(self, claim: Claim, exc: CustbookError) -> Job | None:
+        """Record a job that cannot run, failed with the reason as its error; None when the claim was lost."""
+        ...
+
+
+class CustomerStore(Protocol):
+    """One store: its repositories, its unit of work, and what the front ends say about it."""
+
+    @property
+    def location(self) -> str:
+        """What the user typed to name it (a path, later a database URL), for messages."""
+        ...
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The files the store lives in on this machine (none for a database server): never written over."""
+        ...
+
+    @property
+    def customers(self) -> Customers: ...
+
+    @property
+    def history(self) -> History: ...
+
+    @property
+    def views(self) -> Views: ...
+
+    @property
+    def users(self) -> Users: ...
+
+    @property
+    def entities(self) -> Entities: ...
+
+    @property
+    def fields(self) -> Fields: ...
+
+    @property
+    def jobs(self) -> Jobs: ...
+
+    def unit_of_work(self) -> AbstractContextManager[CustomerStore]:
+        """The same store inside ONE write transaction: every repository of the store it yields joins it."""
+        ...
+
+    def backup(self, target: str | os.PathLike[str], *, user: User) -> Backup: ...
+
+    def seed_demo(self, n: int, *, user: User) -> int: ...
+
+    def let_go(self) -> None:
+        """Close whatever this process keeps open of the store between operations (at a command's end)."""
+        ...
