@@ -18,7 +18,7 @@ from typing import ClassVar
 import duckdb
 
 from core.catalogue import Catalogue
-from core.errors import InvalidValue, StoreBusy, StoreUnreadable
+from core.errors import InvalidValue, StoreBusy, StoreUnreadable, UsageError
 from core.filemodes import PRIVATE_UMASK, private_files
 
 DEFAULT_BUSY_SECONDS = 5.0
@@ -286,3 +286,26 @@ class Store:
                 raise
         # Closing the connection checkpoints the file (a new identity): this process wrote it with today's layout.
         self._checked()
+
+
+class InTransaction(Store):
+    """The store seen from inside one open write transaction: every module function it is passed to reads and
+    writes through that transaction's connection instead of opening its own, so their writes commit or roll back
+    together (the unit of work of `store.duck`, the demo's fields, entities and customers)."""
+
+    def __init__(self, store: Store, con: duckdb.DuckDBPyConnection) -> None:
+        super().__init__(store.path, busy_seconds=store.busy_seconds)
+        self._con = con
+
+    @contextmanager
+    def read(self, *, warm: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        yield self._con  # already open, inside the transaction: nothing to keep warm
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        yield self._con
+
+    @contextmanager
+    def exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        raise UsageError("A backup cannot be taken inside another change", "Take it on its own")
+        yield self._con  # unreachable: keeps this a generator

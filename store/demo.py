@@ -14,7 +14,7 @@ import unicodedata
 
 from core.errors import Conflict, InvalidValue
 from core.users import User
-from store.db import Store, quote_ident
+from store.db import InTransaction, Store, quote_ident
 from store.demo_data import COUNTRIES, LANGS
 from store.entities import add_entity, list_entities
 from store.fields import add_field, catalogue, load_catalogue
@@ -279,9 +279,12 @@ def seed_demo(store: Store, n: int, *, user: User) -> int:
     user.require_admin("add demo customers")
     if not 0 <= n <= MAX_DEMO:
         raise InvalidValue(f"{n} demo customers is out of range", f"Give a number from 0 to {MAX_DEMO:,}")
-    _ensure_fields(store)
-    _ensure_entities(store)
+    # One transaction for the fields, the entities and the customers: a demo is added whole or not at all (and
+    # the store is opened once, not once per field and entity).
     with store.write() as con:
+        inside = InTransaction(store, con)
+        _ensure_fields(inside)
+        _ensure_entities(inside)
         con.execute("SET enable_progress_bar = false")  # DuckDB would draw its bar over our stdout after 2 s
         cat = load_catalogue(con)
         count = con.execute(f"SELECT count(*) FROM ({_NEW_IDS})", {"n": n}).fetchone()

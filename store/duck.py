@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
 from core.catalogue import Catalogue, Field
 from core.errors import CustbookError
 from core.plan import ImportOptions, ImportPlan
@@ -25,7 +23,7 @@ from core.viewdef import View
 from store import customers, entities, fields, history, job_worker, jobs, query, users, views
 from store.apply import apply_plan
 from store.base import ViewQuery
-from store.db import Store, release_warm
+from store.db import InTransaction, Store, release_warm
 from store.diff import read_facts
 from store.export import export_rows
 from store.records import Backup, Batch, BatchResult, Change, Claim, Entity, ExportRows, Job, JobState, StoreFacts
@@ -299,26 +297,9 @@ class DuckStore(Store):
         release_warm()
 
 
-class _InTransaction(DuckStore):
-    """The store seen from inside one open write transaction: every repository reads and writes through that
-    transaction's connection instead of opening its own, so their writes commit or roll back together."""
-
-    def __init__(self, store: Store, con: duckdb.DuckDBPyConnection) -> None:
-        super().__init__(store.path, busy_seconds=store.busy_seconds)
-        self._con = con
-
-    @contextmanager
-    def read(self, *, warm: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        yield self._con  # already open, inside the transaction: nothing to keep warm
-
-    @contextmanager
-    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        yield self._con
-
-    @contextmanager
-    def exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        raise CustbookError("A backup or a demo cannot run inside a transaction", "Run it on its own")
-        yield self._con  # pragma: no cover - unreachable, keeps this a generator
+class _InTransaction(InTransaction, DuckStore):
+    """A DuckStore inside one open write transaction: its repositories all use that transaction (see
+    `store.db.InTransaction`)."""
 
     @contextmanager
     def unit_of_work(self) -> Iterator[DuckStore]:

@@ -231,6 +231,7 @@ async def test_mark_inactive_asks_then_saves_an_edit_batch(demo_db):
     assert (change.old, change.new) == ("active", "inactive")
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_checkboxes_dates_and_blanks_are_saved_as_an_import_reads_them(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:

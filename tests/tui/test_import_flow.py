@@ -88,6 +88,7 @@ async def confirm(pilot, expect: str) -> str:
 # --- the main flow ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
     before = {cid: customer(demo_db, cid) for cid in ("C0000001", "C0000003", "C0000004")}
     app = make_app(demo_db)
@@ -194,6 +195,7 @@ async def test_a_file_that_is_not_a_table_shows_its_message(demo_db, folder):
     assert import_batches(demo_db) == []
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_failed_rows_are_never_saved_over_the_file_being_imported_or_the_store(demo_db, folder):
     """The interface's save goes through the import service's rule, as `custbook import --errors-out` does
     (tests/services/test_output_targets.py): the same sentence in the error dialog, and nothing written."""

@@ -95,6 +95,7 @@ async def test_a_job_queued_meanwhile_appears_on_top_and_the_cursor_stays(demo_d
         assert table.cursor_row == 2 and app.screen.highlighted.id == "J1"
 
 
+@pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_done_jobs_result_its_failed_rows_and_a_resend_without_server(demo_db, tmp_path, monkeypatch):
     queue_both(demo_db, tmp_path)
     run_worker(demo_db)
