@@ -62,6 +62,17 @@ class _Shown:
     formatters: list[Callable[[Value], str]]
 
 
+def _mark_cut(strip: Strip, width: int, *, left: bool, right: bool) -> Strip:
+    """`strip` (the scrolled part of a row, `width` cells) with its first and/or last cell replaced by "…"."""
+    parts = strip.divide([1, width - 1, width])
+    head, middle, tail = (list(p) for p in parts)
+    if left and head:
+        head = [Segment("…", head[0].style)]
+    if right and tail:
+        tail = [Segment("…", tail[0].style)]
+    return Strip([*head, *middle, *tail], width)
+
+
 class CustomerGrid(ScrollView, can_focus=True):
     """Keys: arrows or j/k move, PageUp/PageDown, Home/End (g/G), Enter opens the row."""
 
@@ -147,11 +158,16 @@ class CustomerGrid(ScrollView, can_focus=True):
         self.cursor_row = min(self.cursor_row, max(0, source.total - 1))
         self.cursor_col = 0 if new_columns else min(self.cursor_col, max(0, len(widths) - 1))
         if keep_place and not new_columns:
+            # The widths follow the rows on screen: the column under the cursor (the one just sorted, say) must
+            # still show whole, not cut at the edge because a column left of it widened.
+            self.call_after_refresh(self._bring_into_view, self.cursor_col)
             self.refresh()
             return
         # Other columns (another view): start at the left, where the ID and the name are.
         self.scroll_to(x=0 if new_columns else None, y=0, animate=False)
         self.cursor_row = 0
+        if not new_columns:
+            self.call_after_refresh(self._bring_into_view, self.cursor_col)
         self.refresh()
 
     def row_at(self, index: int) -> tuple[Value, ...] | None:
@@ -225,11 +241,19 @@ class CustomerGrid(ScrollView, can_focus=True):
         frozen, fixed_width = self._frozen, self._frozen_width()
         view = max(0, width - fixed_width)  # the scrolled part's width, right of the frozen columns
         cells: list[list[Segment]] = []
+        cut_left = cut_right = False  # a text cell cut by the left or right edge of the scrolled part
         if y == 0:
             style = base + self.get_component_rich_style("grid--header")
+            x = 0  # in the scrolled part
             for i, (column, w) in enumerate(zip(shown.source.columns, shown.widths)):
                 mark = self.sort_marks.get(i, "")
-                cells.append(self._cell(column.label + (f" {mark}" if mark else ""), w, style, False))
+                label = column.label + (f" {mark}" if mark else "")
+                cells.append(self._cell(label, w, style, False))
+                if i >= frozen:
+                    shown_len = min(cell_len(label), w)
+                    cut_left = cut_left or (x < scroll_x < x + shown_len)
+                    cut_right = cut_right or (x < scroll_x + view < x + shown_len)
+                    x += w + GAP
         else:
             index = scroll_y + y - 1
             if index >= shown.source.total:
@@ -253,12 +277,21 @@ class CustomerGrid(ScrollView, can_focus=True):
                     # A number cut by the screen's edge would read as another number (500000.00 as 5000):
                     # a partly shown amount shows only that it is there, on the side that is in view.
                     text = "…" if x + w > scroll_x + view else "…".rjust(w)
+                elif i >= frozen and value is not None:
+                    # Text cut by the screen's edge says so too: "ana@example.com" cut to "example.com" would
+                    # read as a whole address.
+                    shown_len = min(cell_len(safe_text(text)), w)
+                    cut_left = cut_left or (x < scroll_x < x + shown_len)
+                    cut_right = cut_right or (x < scroll_x + view < x + shown_len)
                 cells.append(self._cell(text, w, style, numeric and not cut))
                 if i >= frozen:
                     x += w + GAP
         fixed = Strip([seg for cell in cells[:frozen] for seg in cell])
         rest = Strip([seg for cell in cells[frozen:] for seg in cell]).extend_cell_length(scroll_x + view, base)
-        strip = Strip.join([fixed, rest.crop(scroll_x, scroll_x + view)])
+        rest = rest.crop(scroll_x, scroll_x + view)
+        if view > 2 and (cut_left or cut_right):
+            rest = _mark_cut(rest, view, left=cut_left, right=cut_right)
+        strip = Strip.join([fixed, rest])
         return strip.crop(0, width)
 
     # --- moving --------------------------------------------------------------------------------------------
@@ -275,18 +308,22 @@ class CustomerGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_cursor_col(self, old: int, new: int) -> None:
-        if not self._shown:
+        self._bring_into_view(new)
+        self.refresh()
+
+    def _bring_into_view(self, column: int) -> None:
+        """Scroll sideways so that `column` shows whole (its start, when it is wider than the screen)."""
+        if not self._shown or column >= len(self._shown.widths):
             return
         frozen = self._frozen
-        if new >= frozen:  # the frozen columns are always in view
-            left = sum(w + GAP for w in self._shown.widths[frozen:new])
-            right = left + self._shown.widths[new] + GAP
+        if column >= frozen:  # the frozen columns are always in view
+            left = sum(w + GAP for w in self._shown.widths[frozen:column])
+            right = left + self._shown.widths[column] + GAP
             x, view = int(self.scroll_offset.x), self.size.width - self._frozen_width()
-            if left < x:
+            if left < x or right - left > view:
                 self.scroll_to(x=left, animate=False)
             elif right > x + view:
                 self.scroll_to(x=right - view, animate=False)
-        self.refresh()
 
     def _go(self, row: int) -> None:
         self.cursor_row = max(0, min(row, self.total - 1))
