@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core import users as core_users
 from core.catalogue import FieldType
@@ -21,9 +22,11 @@ from formats.writer import get_writer
 from services.export import export_file, export_stream
 from services.undo import UndoState, undo
 from services.views import find_view
-from store.base import CustomerStore
 from store.opening import open_store
 from store.records import Batch, from_canonical
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 
 def _print_json(obj: object) -> None:

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core import users as core_users
 from core.errors import UsageError
@@ -16,9 +17,11 @@ from core.wording import counts_line, describe_issue, outcome, plural
 from services import jobs
 from services.jobs import field_labels
 from services.mail import MailNotSent, failed_rows_name
-from store.base import CustomerStore
 from store.opening import open_store
 from store.records import Job
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 SHOWN_ERRORS = 20
 

@@ -7,9 +7,9 @@ one), defaults and history are therefore exactly an import's, and `custbook undo
 Also owns refusing to overwrite a record that someone else changed since the form was opened, naming the fields
 they changed.
 
-May import `core/` and `store/` (planning and applying go through `services.planning` and `store.apply` until the
-import service offers its plan and commit steps); never textual, rich or the command line, and never shows
-anything: the form shows the errors of the outcome beside each field. The SQL it needs lives in `store/`.
+May import `core/`, `services.planning` and the store's interface (planning goes through `services.planning`, the
+write through the store's history repository); never textual, rich or the command line, and never shows anything:
+the form shows the errors of the outcome beside each field.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue
 from core.errors import Conflict
@@ -25,7 +26,9 @@ from core.table import Issue, RawRow, RawTable
 from core.users import Permission, User
 from core.values import DateFormat, ParseOptions, Value
 from services.planning import plan_import
-from store.base import CustomerStore
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 FORM_ROW = 2  # the row number an edit's one row carries (header = 1), as in a spreadsheet
 _REDO = "Nothing was saved. Close the form, open the customer again to see the new values, and redo your change"

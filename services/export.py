@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from core.catalogue import LIST_COLUMNS, Catalogue, Field
 from core.errors import UsageError
@@ -26,8 +26,10 @@ from core.values import DateFormat, Value
 from core.viewdef import View
 from formats.writer import ExportTable, Writer, write_file
 from services.outputs import check_output
-from store.base import CustomerStore
 from store.records import builtin_view
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 CHECK_EVERY = 250  # rows between two progress reports (each one a chance for the caller to stop the export)
 

@@ -16,6 +16,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import Conflict, CustbookError, PermissionDenied, StoreBusy
 from core.plan import ImportOptions, ImportPlan, Status
@@ -25,7 +26,9 @@ from core.values import DateFormat, ParseOptions
 from formats.reader import configured_max_bytes, read_bytes, read_file
 from services.outputs import check_output
 from services.planning import plan_import
-from store.base import CustomerStore
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 # Imports committed by other programs between this one's planning and its write: how many times to plan again.
 STALE_PLAN_RETRIES = 5

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import TYPE_CHECKING
 
 from core.errors import (
     Conflict,
@@ -39,8 +40,10 @@ from services import imports
 from services.imports import MailResult
 from services.mail import failed_rows_name
 from services.outputs import check_output
-from store.base import CustomerStore
 from store.records import Claim, Job, JobState, job_timeout
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 MAX_BUSY_LOOKS = 12  # consecutive "store busy" answers (about a minute) before the worker gives up with exit 4
 

@@ -12,6 +12,8 @@ May import core and store; used by `services.imports` and `services.edit`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.headers import map_headers
@@ -20,8 +22,10 @@ from core.table import Issue, RawTable
 from core.users import Permission, User
 from core.validate import ParsedRow, ParsedTable, parse_table
 from core.values import ParseOptions, Value
-from store.base import CustomerStore
 from store.records import StoreFacts
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 
 class _Checker:

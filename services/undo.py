@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from core.users import Permission, User
 from core.wording import plural
-from store.base import CustomerStore
 from store.records import Batch, level_words, undo_chain, undone_note
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 
 class UndoState(Enum):

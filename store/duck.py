@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue, Field
 from core.errors import CustbookError
@@ -22,11 +23,13 @@ from core.values import DateFormat, Value
 from core.viewdef import View
 from store import customers, entities, fields, history, job_worker, jobs, query, users, views
 from store.apply import apply_plan
-from store.base import ViewQuery
 from store.db import InTransaction, Store, release_warm
 from store.diff import read_facts
 from store.export import export_rows
 from store.records import Backup, Batch, BatchResult, Change, Claim, Entity, ExportRows, Job, JobState, StoreFacts
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import ViewQuery
 
 
 def _compiled(q: ViewQuery) -> query.CompiledView:

@@ -7,10 +7,13 @@ Today every location is a DuckDB file's path. The PostgreSQL store will be chose
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from store.base import CustomerStore
 from store.db import release_warm
 from store.duck import DuckStore
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 
 def open_store(location: str | os.PathLike[str], *, busy_seconds: float | None = None) -> CustomerStore:

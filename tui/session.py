@@ -8,12 +8,15 @@ store briefly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue
 from core.users import User
 from core.values import DateFormat
-from store.base import CustomerStore
 from store.opening import open_store
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import CustomerStore
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -23,11 +24,13 @@ from core.errors import CustbookError
 from core.users import Permission
 from core.values import Value
 from core.viewdef import SortKey, View
-from store.base import ViewQuery
 from store.records import builtin_view
 from tui.list_access import missing_permission, refusal
 from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
+
+if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from store.base import ViewQuery
 
 # Searched in this order: DuckDB tests the next column only on rows not matched yet, so the columns most often
 # matched come first (measured on 1,000,000 customers: 5-10 % off a keystroke's count).
