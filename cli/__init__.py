@@ -4,5 +4,6 @@
 `views_cmd` and `commands` render what the services return; `terminal` keeps terminal escapes in data from
 reaching the terminal. The interface is opened by the entry point (`custbook.py`), never from here.
 
-May import: services, store, formats and core. Never tui; never textual or rich.
+May import: services, the store's interface (`store.base`, `store.records`, `store.opening`), formats and core.
+Never tui; never textual or rich.
 """

@@ -6,5 +6,6 @@ exporting (`export`), undoing (`undo`), views (`views`), saving one customer (`e
 (`outputs`) and sending mail (`mail`). Each takes plain arguments and returns a typed, frozen outcome; the front
 ends only render outcomes.
 
-May import: core, formats and store. Never cli or tui; never textual or rich. Checked by mypy --strict.
+May import: core, formats and the store's interface (`store.base`, `store.records`, `store.opening`), never a
+store module behind it. Never cli or tui; never textual or rich. Checked by mypy --strict.
 """

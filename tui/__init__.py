@@ -2,5 +2,6 @@
 
 Screens call the services in thread workers that post messages; they never run SQL and never import duckdb.
 
-May import: services, store, formats and core; textual and rich. Never cli.
+May import: services, the store's interface (`store.base`, `store.records`, `store.opening`), formats and core;
+textual and rich. Never cli.
 """

@@ -315,3 +315,21 @@ async def test_the_sorted_column_shows_whole_and_cut_text_says_it_is_cut(demo_db
                     assert widget_text(grid).splitlines()[0][edge] == "…", widget_text(grid)
                 start += width + 2
         assert cut_seen, "no step left a label cut by the edge: the walk proves nothing"
+
+
+async def test_nothing_hides_under_the_scroll_bars(demo_db):
+    """The scroll bars are drawn over the grid's last column and last line: the cursor never goes to a row hidden
+    under the horizontal bar, and the text cut at the right edge is marked where it can be seen, left of the
+    vertical bar."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        seen = grid.scrollable_content_region
+        assert seen.height < grid.size.height and seen.width < grid.size.width  # both bars are there
+        rows_seen = seen.height - 1  # less the header
+        await pilot.press(*["down"] * rows_seen)  # to the first row that would sit under the horizontal bar
+        await settle(pilot)
+        assert grid.cursor_row == rows_seen and grid.scroll_offset.y == 1
+        header = grid.render_line(0).text
+        assert len(header) == seen.width and header.endswith("…"), header

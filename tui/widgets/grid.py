@@ -226,13 +226,19 @@ class CustomerGrid(ScrollView, can_focus=True):
             return 0
         widths = self._shown.widths
         both = widths[0] + widths[1] + 2 * GAP
-        return 2 if len(widths) > 2 and both <= self.size.width * 0.7 else 1
+        return 2 if len(widths) > 2 and both <= self._width * 0.7 else 1
+
+    @property
+    def _width(self) -> int:
+        """The columns the rows are seen in: the widget's width less the vertical scroll bar, which is drawn over
+        the last ones (a value ending there would read cut without saying so)."""
+        return self.scrollable_content_region.width
 
     def _frozen_width(self) -> int:
         return sum(w + GAP for w in self._shown.widths[: self._frozen]) if self._shown else 0
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width
         base = self.rich_style
         if self._shown is None:
             return Strip.blank(width, base)
@@ -297,7 +303,7 @@ class CustomerGrid(ScrollView, can_focus=True):
     # --- moving --------------------------------------------------------------------------------------------
 
     def _visible_rows(self) -> int:
-        return max(1, self.size.height - 1)
+        return max(1, self.scrollable_content_region.height - 1)  # less the header, and the scroll bar below
 
     def watch_cursor_row(self, old: int, new: int) -> None:
         top = int(self.scroll_offset.y)
@@ -319,7 +325,7 @@ class CustomerGrid(ScrollView, can_focus=True):
         if column >= frozen:  # the frozen columns are always in view
             left = sum(w + GAP for w in self._shown.widths[frozen:column])
             right = left + self._shown.widths[column] + GAP
-            x, view = int(self.scroll_offset.x), self.size.width - self._frozen_width()
+            x, view = int(self.scroll_offset.x), self._width - self._frozen_width()
             if left < x or right - left > view:
                 self.scroll_to(x=left, animate=False)
             elif right > x + view:
