@@ -214,6 +214,11 @@ class CustomerStore(Protocol):
         ...
 
     @property
+    def label(self) -> str:
+        """A short name for the store where space is short (the interface's status line): its file name."""
+        ...
+
+    @property
     def files(self) -> tuple[Path, ...]:
         """The files the store lives in on this machine (none for a database server): never written over."""
         ...

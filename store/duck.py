@@ -250,6 +250,10 @@ class DuckStore(Store):
         return str(self.path)
 
     @property
+    def label(self) -> str:
+        return self.path.name
+
+    @property
     def files(self) -> tuple[Path, ...]:
         return (self.path, self.path.with_name(self.path.name + ".wal"))
 

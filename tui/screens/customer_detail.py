@@ -16,15 +16,22 @@ from core.users import Permission
 from core.values import Value
 from formats.csv.for_import import display_formatter
 from tui.list_access import refusal
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
 
-class CustomerDetailScreen(Screen[bool]):
+class CustomerDetailScreen(WithHelp, Screen[bool]):
+    HELP_TITLE = "Keys of a customer's page"
+    KEY_HELP = (
+        ("↑ ↓  PageUp PageDown", "scroll through every field"),
+        ("e", "edit this customer"),
+        ("Escape  q", "back to the list"),
+    )
     """Dismissed with True when the customer was changed from here (the list then reloads)."""
 
     CSS_PATH = "customer_detail.tcss"
-    BINDINGS = [Binding("e", "edit", "Edit"), Binding("escape,q", "back", "Back")]
+    BINDINGS = [Binding("e", "edit", "Edit"), Binding("escape,q", "back", "Back"), HELP_BINDING]
 
     def __init__(self, session: Session, customer_id: str) -> None:
         super().__init__()

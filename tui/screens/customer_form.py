@@ -30,18 +30,33 @@ from core.values import Value
 from services.edit import EditOutcome, EditStatus, mark_inactive, save_customer
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.field_inputs import field_input, initial_text, input_text, read_only_fields
 from tui.widgets.grid import safe_text
 
 
-class CustomerForm(Screen[str | None]):
+class CustomerForm(WithHelp, Screen[str | None]):
+    HELP_TITLE = "Keys of the customer form"
+    KEY_HELP = (
+        ("Tab  Shift+Tab", "next / previous field"),
+        ("Enter", "in a list field: open it and choose; space ticks a box"),
+        ("Ctrl+S", "save (errors are shown beside the fields; nothing is saved while one is wrong)"),
+        ("Ctrl+D", "mark the customer inactive (asks first)"),
+        ("Escape", "cancel (asks first when something was changed)"),
+        ("", ""),
+        ("Values", ""),
+        ("Dates", "in the date format the status line names, e.g. 31/12/2026"),
+        ("Amounts", "digits with . or , for the decimals: 1234.50"),
+        ("Blank", "erases the field, as a blank cell does in an import"),
+    )
     CSS_PATH = "customer_form.tcss"
     BINDINGS = [
         # Priority: inside a text box these keys would otherwise be the box's own (Ctrl+D deletes a character).
         Binding("ctrl+d", "mark_inactive", "Mark inactive", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
+        HELP_BINDING,
     ]
 
     @dataclass

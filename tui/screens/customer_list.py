@@ -116,6 +116,9 @@ class CustomerListScreen(Screen[None]):
         self.query_one(CustomerGrid).focus()
         self.reload()
 
+    def on_resize(self) -> None:
+        self._show_status()  # the store's name is shown where the line has room for it
+
     # --- loading -------------------------------------------------------------------------------------------
 
     @property
@@ -240,7 +243,13 @@ class CustomerListScreen(Screen[None]):
             text.append(f" · {self.session.level}")
         else:
             text.append(f" · {self.session.level} · user {safe_text(self.session.user.name)}")
-        self.query_one("#status", Static).update(text)
+        # Which store this is (a mistyped --db must not pass for the real one), where the line has room for it;
+        # the help (F1) always says it in full.
+        status = self.query_one("#status", Static)
+        store = f" · {safe_text(self.session.store.label)}"
+        if not status.size.width or text.cell_len + len(store) <= status.size.width - 1:
+            text.append(store, "dim")
+        status.update(text)
 
     # --- quick filter --------------------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from core.values import DateFormat
 from core.viewdef import View
 from formats.writer import Writer, get_writer, writers
 from services.export import check_target, export_file, require_export
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
@@ -86,9 +87,16 @@ class ExportCancelled(Exception):
     """Raised inside the worker when the user cancelled: unwinds the writer, which removes its temporary file."""
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(WithHelp, ModalScreen[Path | None]):
+    HELP_TITLE = "Keys of the export"
+    KEY_HELP = (
+        ("↑ ↓", "choose the format: CSV, CSV for import, Excel, Word, PDF"),
+        ("Tab  Shift+Tab", "next / previous box"),
+        ("Enter", "export (asks before replacing a file)"),
+        ("Escape", "cancel"),
+    )
     CSS_PATH = "export_dialog.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), HELP_BINDING]
 
     @dataclass
     class Formats(Message):

@@ -1,13 +1,23 @@
-"""HelpScreen: the key map. Keys follow less, VisiData and csvlens habits so they carry over."""
+"""HelpScreen: the keys of the screen it was opened from (F1 everywhere, `?` outside text boxes), and where the user
+is: the store's full path, the user and the level. Keys follow less, VisiData and csvlens habits so they carry over.
+
+Each screen names its own keys in `KEY_HELP` (the customer list's are every key, as a map of the whole interface) and
+binds F1 and `?` to `action_help` of `WithHelp`. A `?` typed in a text box stays a question mark: the box takes
+the key before the screen sees it."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.widgets.grid import safe_text
 
 KEYS = (
     ("Customer list", ""),
@@ -47,6 +57,22 @@ KEYS = (
 )
 
 
+Keys = tuple[tuple[str, str], ...]
+HELP_BINDING = Binding("f1,question_mark", "help", "Help", key_display="F1")
+
+
+class WithHelp:
+    """A screen whose F1 (and `?` outside text boxes) shows its own keys: bind HELP_BINDING, fill KEY_HELP."""
+
+    HELP_TITLE = "Keys"
+    KEY_HELP: Keys = ()
+
+    def action_help(self) -> None:
+        """Show the keys of this screen."""
+        screen = cast(ModalScreen[None], self)  # a Screen: the mixin only adds this action
+        screen.app.push_screen(HelpScreen(self.KEY_HELP, title=self.HELP_TITLE))
+
+
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS = [
@@ -55,17 +81,31 @@ class HelpScreen(ModalScreen[None]):
         Binding("k", "scroll(-1)", "Up", show=False),
     ]
 
+    def __init__(self, keys: Keys = (), *, title: str = "Keys") -> None:
+        super().__init__()
+        self.keys = keys or KEYS
+        self.title_text = title
+
+    def _where(self) -> str:
+        session = getattr(self.app, "session", None)
+        if session is None:
+            return ""
+        return f"Store {session.store.location} · user {session.user.name} · {session.level}"
+
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        for key, what in KEYS:
+        for key, what in self.keys:
             if key and not what:
                 table.add_row(f"[bold]{key}[/]", "")
             else:
                 table.add_row(key, what)
         with VerticalScroll(id="dialog"):
-            yield Static("Keys", id="title")
+            yield Static(Text(safe_text(self.title_text)), id="title")
+            where = self._where()
+            if where:
+                yield Static(Text(safe_text(where)), id="where")
             yield Static(table)
 
     def on_mount(self) -> None:

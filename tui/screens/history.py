@@ -28,6 +28,7 @@ from core.users import Permission
 from core.values import DateFormat, Value
 from services.undo import UndoOutcome, undo, undo_effects, why_not_undo
 from store.records import Batch
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
 
@@ -101,7 +102,15 @@ def shown_value(field: Field | None, text: str | None, date_format: DateFormat) 
     return text
 
 
-class HistoryScreen(Screen[bool]):
+class HistoryScreen(WithHelp, Screen[bool]):
+    HELP_TITLE = "Keys of the history"
+    KEY_HELP = (
+        ("↑ ↓  j k", "move through the batches, newest first"),
+        ("Home End  g G", "first / last batch"),
+        ("Enter", "the batch's field changes; Enter on a change opens its customer"),
+        ("u", "undo the batch (asks first; an undo can be undone too)"),
+        ("Escape  q", "back (from the changes to the batches, then to the list)"),
+    )
     CSS_PATH = "history.tcss"
     BINDINGS = [
         Binding("u", "undo", "Undo batch"),
@@ -109,6 +118,7 @@ class HistoryScreen(Screen[bool]):
         # As in the customer list (a table's own Home and End would scroll it sideways instead).
         Binding("home,g", "row(0)", "First", show=False, priority=True),
         Binding("end,G", "row(-1)", "Last", show=False, priority=True),
+        HELP_BINDING,
     ]
 
     @dataclass

@@ -29,6 +29,7 @@ from core.plan import ImportPlan
 from services import imports
 from services.imports import ImportOutcome
 from tui.import_rows import TABS, PlanRows, blanked_banner, commit_question, counts_text, outcome, plan_note, plural
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
@@ -36,7 +37,16 @@ from tui.widgets.grid import safe_text
 TAB_TITLES = {"blanked": "Erased"}
 
 
-class ImportPreview(Screen[str | None]):
+class ImportPreview(WithHelp, Screen[str | None]):
+    HELP_TITLE = "Keys of the import preview"
+    KEY_HELP = (
+        ("[  ]", "previous / next tab: new, updated, erased, errors, warnings"),
+        ("↑ ↓  PageUp PageDown", "move through a tab's rows"),
+        ("c", "commit: write what the preview shows, as one batch you can undo"),
+        ("r", "preview again (the store changed meanwhile)"),
+        ("s", "save the failed rows as a CSV to fix and import again"),
+        ("Escape  q", "back to the import's options; nothing is written"),
+    )
     """Dismisses with the batch ID committed ("B3"), or None when nothing was committed."""
 
     CSS_PATH = "import_preview.tcss"
@@ -48,6 +58,7 @@ class ImportPreview(Screen[str | None]):
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
         Binding("s", "save_failed", "Save failed rows"),
         Binding("escape,q", "back", "Back"),
+        HELP_BINDING,
     ]
 
     @dataclass

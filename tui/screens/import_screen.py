@@ -31,6 +31,7 @@ from core.values import DateFormat
 from services import imports, jobs
 from services.imports import ENCODINGS, describe_source, import_refusal
 from services.mail import check_header_text, parse_addresses
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
@@ -77,7 +78,20 @@ class ImportRequest:
         )
 
 
-class ImportScreen(Screen[str | None]):
+class ImportScreen(WithHelp, Screen[str | None]):
+    HELP_TITLE = "Keys of the import"
+    KEY_HELP = (
+        ("↑ ↓  Enter", "in the files: move, open a folder, choose a file"),
+        ("Tab  Shift+Tab", "next / previous option"),
+        ("F5  Ctrl+R", "preview the import: nothing is written until you commit"),
+        ("Escape", "back to the list"),
+        ("", ""),
+        ("Options", ""),
+        ("Date format", "how the file writes its dates (31/12/2026 or 12/31/2026...)"),
+        ("Encoding", "leave it on automatic unless accents come out wrong"),
+        ("Rows that fail", "skip them and import the rest, or import nothing while any fails"),
+        ("Offline", "queue the file as a job; the worker imports it and e-mails the result"),
+    )
     """Dismisses with the batch ID committed ("B3"), the job ID queued ("J4"), or None."""
 
     CSS_PATH = "import_screen.tcss"
@@ -85,6 +99,7 @@ class ImportScreen(Screen[str | None]):
     BINDINGS = [
         Binding("f5,ctrl+r", "preview", "Preview", key_display="F5"),
         Binding("escape", "back", "Back"),
+        HELP_BINDING,
     ]
 
     @dataclass

@@ -21,12 +21,20 @@ from core.errors import CustbookError
 from core.wording import describe_issue, outcome
 from services.mail import failed_rows_name
 from store.records import Job
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.screens.jobs import SHOWN_ISSUES, count, issues, mail_line, plural, shorten
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
 
-class JobResultScreen(Screen[None]):
+class JobResultScreen(WithHelp, Screen[None]):
+    HELP_TITLE = "Keys of a job's result"
+    KEY_HELP = (
+        ("]", "next tab: errors, warnings"),
+        ("s", "save the failed rows as a CSV to fix and import again"),
+        ("r", "send the results e-mail again"),
+        ("Escape  q", "back to the jobs"),
+    )
     """One finished job's result, preview-style. Dismisses None."""
 
     CSS_PATH = "job_result.tcss"
@@ -35,6 +43,7 @@ class JobResultScreen(Screen[None]):
         Binding("r", "resend", "Resend e-mail"),
         Binding("right_square_bracket", "other_tab", "Next tab", key_display="]"),
         Binding("escape,q", "back", "Back"),
+        HELP_BINDING,
     ]
 
     @dataclass

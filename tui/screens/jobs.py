@@ -27,6 +27,7 @@ from core.errors import CustbookError, StoreBusy
 from core.values import DateFormat
 from core.wording import counts_line, outcome, plural
 from store.records import Job, JobState
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
@@ -75,7 +76,14 @@ def mail_line(job: Job) -> str:
     return f"E-mail to {', '.join(job.emails)}{how}: {status}"
 
 
-class JobsScreen(Screen[None]):
+class JobsScreen(WithHelp, Screen[None]):
+    HELP_TITLE = "Keys of the jobs"
+    KEY_HELP = (
+        ("↑ ↓", "move through the jobs, newest first (the list refreshes every 2 s)"),
+        ("Enter", "the job's result"),
+        ("F5  Ctrl+R", "refresh now"),
+        ("Escape  q", "back to the list"),
+    )
     """The jobs, newest first. Dismisses None."""
 
     CSS_PATH = "jobs.tcss"
@@ -83,6 +91,7 @@ class JobsScreen(Screen[None]):
         Binding("enter", "open", "Result", priority=True),
         Binding("f5,ctrl+r", "reload", "Refresh", key_display="F5"),
         Binding("escape,q", "back", "Back"),
+        HELP_BINDING,
     ]
 
     @dataclass

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from core.errors import CustbookError
 from store.records import Entity
 from tui.screens.error_dialog import ErrorDialog
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
@@ -33,9 +34,14 @@ class Level:
     entity: str | None
 
 
-class LevelPicker(ModalScreen[Level | None]):
+class LevelPicker(WithHelp, ModalScreen[Level | None]):
+    HELP_TITLE = "Keys of the levels"
+    KEY_HELP = (
+        ("↑ ↓  Enter", "work at the top level or inside an entity"),
+        ("Escape", "cancel"),
+    )
     CSS_PATH = "level_picker.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), HELP_BINDING]
 
     @dataclass
     class Listed(Message):

@@ -28,6 +28,7 @@ from core.viewdef import View
 from services.views import MAX_NAME, SaveStatus, count_matching, delete_view, save_view
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
 from tui.widgets.view_parts import ColumnsPart, FiltersPart, SortPart, ViewPart
@@ -46,7 +47,17 @@ def locked_reason(view: View | None, session: Session) -> str:
     return ""
 
 
-class ViewBuilder(Screen[View | None]):
+class ViewBuilder(WithHelp, Screen[View | None]):
+    HELP_TITLE = "Keys of the view builder"
+    KEY_HELP = (
+        ("F2 F3 F4", "the Columns, Filters and Sort tabs"),
+        ("Tab  Shift+Tab", "next / previous box"),
+        ("Space", "tick or untick a column"),
+        ("[  ]  Alt+↑ Alt+↓", "move the chosen column or sort key up / down"),
+        ("Delete", "remove the chosen filter or sort key"),
+        ("Ctrl+S", "save the view (asks before replacing one)"),
+        ("Escape", "close (asks first when something was changed)"),
+    )
     CSS_PATH = "view_builder.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
@@ -54,6 +65,7 @@ class ViewBuilder(Screen[View | None]):
         Binding("f2", "tab('columns')", "Columns"),
         Binding("f3", "tab('filters')", "Filters"),
         Binding("f4", "tab('sort')", "Sort"),
+        HELP_BINDING,
     ]
 
     @dataclass

@@ -23,18 +23,28 @@ from core.errors import CustbookError
 from core.viewdef import View
 from services.views import delete_view, list_views
 from tui.screens.error_dialog import ErrorDialog
+from tui.screens.help import HELP_BINDING, WithHelp
 from tui.screens.view_builder import ViewBuilder, confirm_delete, locked_reason
 from tui.session import Session
 from tui.widgets.grid import safe_text
 
 
-class ViewPicker(ModalScreen[View | None]):
+class ViewPicker(WithHelp, ModalScreen[View | None]):
+    HELP_TITLE = "Keys of the views"
+    KEY_HELP = (
+        ("↑ ↓  Enter", "choose a view: the list shows it"),
+        ("n", "new view"),
+        ("e", "edit the view (your own; another's is saved as a copy)"),
+        ("d", "delete the view (your own, asks first)"),
+        ("Escape", "close"),
+    )
     CSS_PATH = "view_picker.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("n", "new", "New view"),
         Binding("e", "edit", "Edit view"),
         Binding("d", "delete", "Delete view"),
+        HELP_BINDING,
     ]
 
     @dataclass
