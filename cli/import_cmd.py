@@ -17,7 +17,7 @@ from core.errors import CustbookError, FileRejected, UsageError
 from core.plan import HIDDEN, FieldChange, ImportOptions, ImportPlan, Policy, Status, rejected_summary
 from core.table import configured_max_rows
 from core.values import DateFormat, format_value
-from core.wording import describe_issue, plural
+from core.wording import describe_issue, field_counts_words, field_name, plural
 from formats.reader import parse_size
 from services import imports
 from store.opening import open_store
@@ -63,9 +63,22 @@ def _old(plan: ImportPlan, change: FieldChange) -> str:
     return _show(change.old) if plan.shows_old else HIDDEN
 
 
+def _by_field(plan: ImportPlan) -> None:
+    """The count of changes per field, first: the one table that shows "I cleared a whole column"."""
+    counts = plan.field_counts
+    if not counts:
+        return
+    print("Changes by field:")
+    names = {f: field_name(f, plan.labels, plan.column_names) for f in counts}
+    width = min(40, max(len(n) for n in names.values()))
+    for fid, c in counts.items():
+        print(f"  {names[fid]:<{width}}  {field_counts_words(c.as_json())}")
+
+
 def _details(plan: ImportPlan) -> None:
     """What the preview will do, field by field (the first lines of each kind; the interface shows them all)."""
-    names = plan.column_names
+    _by_field(plan)
+    names = {f: field_name(f, plan.labels, plan.column_names) for f in plan.fields}
     if plan.blanks:
         print(f"Fields that will be ERASED ({plan.blanked:,}):")
         for record, change in plan.blanks[:SHOWN_CHANGES]:

@@ -233,6 +233,7 @@ def _build(
         warnings=parsed.warnings,
         failed_rows=frozenset(failed),
         shows_old=shows_old,
+        labels={f.id: f.label for f in catalogue.fields},
     )
 
 

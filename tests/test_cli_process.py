@@ -326,7 +326,11 @@ def test_offline_import_is_queued_and_changes_nothing_yet(cli, seeded, db, write
 
 
 def _summary_shape(summary: dict) -> None:
-    assert set(summary) == SUMMARY_KEYS
+    # cli.md: `fields` for every status but rejected, per field ID its created, updated and blanked counts.
+    rejected = summary["status"] == "rejected"
+    assert set(summary) == SUMMARY_KEYS | (set() if rejected else {"fields"})
+    for counts in summary.get("fields", {}).values():
+        assert set(counts) == {"created", "updated", "blanked"}
     assert summary["job"] is None
     for error in summary["errors"]:
         assert set(error) == ERROR_KEYS

@@ -125,6 +125,7 @@ def test_counts_add_up_and_errors_carry_row_column_value(cli, seeded, write_csv)
     assert "e-mail address" in bad["message"]
     assert set(s) == {
         "status",
+        "fields",
         "batch",
         "job",
         "rows",

@@ -64,6 +64,8 @@ def text_of(screen, selector: str) -> str:
 
 
 def table_rows(screen, pane: str) -> list[list[str]]:
+    """The lines of a tab as it shows them once opened (tabs are filled when first shown)."""
+    screen._fill(pane)
     table = screen.query_one(f"#{pane}-table")
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
@@ -105,6 +107,12 @@ async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
         assert isinstance(preview, ImportPreview)
         assert text_of(preview, "#counts") == COUNTS_LINE
         assert "UTF-8, comma-delimited, 7 rows" in text_of(preview, "#title")
+        # First, the changes by field: what each field gets, erasures apart.
+        assert preview.query_one("#tabs").active == "fields"
+        by_field = {r[0]: r[1:] for r in table_rows(preview, "fields")}
+        assert by_field["Phone"] == ["1", "", "1"] and by_field["Comments"] == ["1", "", ""]
+        assert by_field["City"] == ["", "1", "1"]
+        await pilot.press("right_square_bracket")
         # The new customer with the file's other columns as they will be stored ("5000" becomes 5000.00).
         new = ["5", NEW_ID, "Nouveau Client Sàrl", "Nouveau Client", "Genève", "+41 22 555 01 01", "5000.00", "SMB", ""]
         assert table_rows(preview, "new") == [new]
@@ -305,7 +313,7 @@ async def test_a_user_without_list_previews_without_seeing_the_stored_values(dem
         await settle(pilot)
         preview = app.screen
         assert isinstance(preview, ImportPreview)
-        await pilot.press("right_square_bracket")
+        await pilot.press("right_square_bracket", "right_square_bracket")  # by field, new, then updated
         hidden = "(not shown: no List permission)"
         assert table_rows(preview, "updated")[0] == ["2", "C0000001", "City", hidden, "→", "Portland"]
         await pilot.press("right_square_bracket")
@@ -434,6 +442,8 @@ async def test_a_large_plan_lists_the_first_rows_and_says_how_many_more(demo_db,
         await open_import(pilot, [])
         await preview_path(pilot, "big.csv")
         preview = app.screen
+        preview.query_one("#tabs").active = "new"
+        await settle(pilot)
         assert preview.query_one("#new-table").row_count == SHOWN_ROWS
         assert "… and 150 more, not listed here" in text_of(preview, "#new .more")
         assert f"New {SHOWN_ROWS + 150:,}" in text_of(preview, "#counts")
@@ -523,7 +533,8 @@ def test_the_confirmation_names_what_changes(demo_db, folder):
     strict = plan_import(store, read_file(folder / "mixed.csv"), user=alice, policy=Policy.STRICT)
     assert "nothing will be committed" in commit_question(strict)
     rows = PlanRows(plan, catalogue(store), DateFormat.DMY_SLASH, "bold yellow")
-    assert rows.sizes() == {"new": 1, "updated": 2, "blanked": 2, "unchanged": 2, "errors": 3, "warnings": 1}
+    sizes = {"fields": 12, "new": 1, "updated": 2, "blanked": 2, "unchanged": 2, "errors": 3, "warnings": 1}
+    assert rows.sizes() == sizes
     errors = rows.tab("errors")
     assert errors.details[2] == "Row 7, Credit limit ('lots'): " + plan.errors[2].message
     assert rows.tab("updated").details[1] == "Row 2, C0000001, Phone: +1 206-555-0109 → (erased)"
@@ -543,10 +554,17 @@ async def _preview_of_mixed(pilot, tab: str) -> None:
 def test_import_preview_snapshot(snap_compare, demo_db, folder, size):
     """The preview of a file with every kind of row, on the Updated tab: the title (file, encoding, delimiter,
     rows, level, user), the counts (7 rows: 1 new, 2 updated, 2 erased in the warning colour, 2 unchanged,
-    2 failed in the error colour, 1 warning), the note that failed rows are left out, the Commit button, the six
+    2 failed in the error colour, 1 warning), the note that failed rows are left out, the Commit button, the seven
     tabs with their counts (Blanked marked ⚠ in the warning colour), the field-by-field changes old → new with
     "(erased)" in the warning colour, the highlighted change in full under the table, and the keys."""
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=lambda p: _preview_of_mixed(p, "updated"))
+
+
+def test_import_preview_by_field_snapshot(snap_compare, demo_db, folder):
+    """At 80x24, the tab the preview opens on: the changes by field, each field's erasures (in the warning colour),
+    changes and values for new customers, the file's heading beside a label that differs, and the first line in
+    full under the table."""
+    assert snap_compare(make_app(demo_db), terminal_size=(80, 24), run_before=lambda p: _preview_of_mixed(p, "fields"))
 
 
 @pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
@@ -570,3 +588,35 @@ def test_import_screen_snapshot(snap_compare, demo_db, folder):
         await settle(pilot)
 
     assert snap_compare(make_app(demo_db), terminal_size=(120, 36), run_before=chosen)
+
+
+async def test_the_preview_opens_on_the_changes_by_field_and_lists_a_fields_changes_in_full(demo_db, folder):
+    """Issue 18: a 25,000-row preview cannot be reviewed line by line; its first tab counts the changes per field
+    (erasures in the warning colour), and Enter on a field lists every change of that field, paged from the plan
+    (here more than the tabs' SHOWN_ROWS)."""
+    from tui.screens.field_changes import FieldChanges
+    from tui.widgets.grid import CustomerGrid
+
+    many = SHOWN_ROWS + 150
+    rows = [[f"C8{i:06d}", f"Client {i}", f"Client {i}", "", "", "", "SMB", ""] for i in range(many)]
+    write_csv(folder / "big.csv", rows)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "big.csv")
+        preview = app.screen
+        assert preview.query_one("#tabs").active == "fields"
+        by_field = {r[0]: r[1:] for r in table_rows(preview, "fields")}
+        assert by_field["Customer name"] == ["", "", f"{many:,}"], by_field
+        await pilot.press("enter")  # on the first field: Customer name
+        await settle(pilot)
+        assert isinstance(app.screen, FieldChanges)
+        grid = app.screen.query_one(CustomerGrid)
+        assert grid.total == many  # every one, not the first SHOWN_ROWS
+        await pilot.press("end")
+        await settle(pilot)
+        assert grid.row_at(many - 1)[0] == f"C8{many - 1:06d}"
+        assert "Customer name · 2,150 in new customers" in widget_text(app.screen.query_one("#title"))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is preview

@@ -34,13 +34,14 @@ from tui.session import Session
 from tui.widgets.grid import safe_text
 
 # The counts line and the command line say "erased": the tab says it too.
-TAB_TITLES = {"blanked": "Erased"}
+TAB_TITLES = {"blanked": "Erased", "fields": "By field"}
 
 
 class ImportPreview(WithHelp, Screen[str | None]):
     HELP_TITLE = "Keys of the import preview"
     KEY_HELP = (
-        ("[  ]", "previous / next tab: new, updated, erased, errors, warnings"),
+        ("[  ]", "previous / next tab: by field, new, updated, erased, unchanged, errors, warnings"),
+        ("Enter", "on a field of the By field tab: every change of that field, however many"),
         ("↑ ↓  PageUp PageDown", "move through a tab's rows"),
         ("c", "commit: write what the preview shows, as one batch you can undo"),
         ("r", "preview again (the store changed meanwhile)"),
@@ -133,7 +134,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
             yield Button("Done", variant="primary", id="done", compact=True)
         with TabbedContent(id="tabs"):
             for pane in TABS:
-                with TabPane(pane.capitalize(), id=pane):
+                with TabPane(TAB_TITLES.get(pane, pane.capitalize()), id=pane):
                     if pane == "blanked":
                         yield Static(id="blanked-warning")
                     yield DataTable(id=f"{pane}-table", cursor_type="row", zebra_stripes=True)
@@ -204,6 +205,15 @@ class ImportPreview(WithHelp, Screen[str | None]):
             more.update(Text(f"… and {rows.more:,} more, not listed here: {tail}.", style="italic"))
         elif not rows.total:
             more.update(Text("Nothing here.", style="dim"))
+
+    @on(DataTable.RowSelected, "#fields-table")
+    def _field_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a field: every change of that field, paged from the plan (the tabs stop at 2,000 lines)."""
+        from tui.screens.field_changes import FieldChanges
+
+        field = self.rows.field_of_line(event.cursor_row)
+        if field is not None:
+            self.app.push_screen(FieldChanges(self.session, self.plan, field))
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
