@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from core import users as core_users
 from core.catalogue import FieldType
 from core.errors import UsageError
+from core.names import shown
 from core.values import DateFormat, format_value
 from formats.writer import get_writer
 from services.export import export_file, export_stream
@@ -147,7 +148,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _batch_line(b: Batch) -> str:
-    what = f"undo of {b.undoes}" if b.kind == "undo" else (b.file_name or b.kind)
+    # A file's name is whatever its author chose: a line break in it must not print a second, fake batch line.
+    what = f"undo of {b.undoes}" if b.kind == "undo" else (shown(b.file_name) if b.file_name else b.kind)
     counts = f"{b.created} created, {b.updated} updated, {b.blanked} erased, {b.failed} failed"
     if b.kind == "undo":
         counts = f"{b.updated} restored, {b.removed} removed"

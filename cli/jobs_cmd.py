@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from core import users as core_users
 from core.errors import UsageError
+from core.names import shown
 from core.wording import counts_line, describe_issue, outcome, plural
 from services import jobs
 from services.jobs import field_labels
@@ -53,7 +54,7 @@ def _print_json(obj: object) -> None:
 
 
 def _line(job: Job) -> str:
-    text = f"{job.id:<6} {job.state.value:<8} {job.created:%Y-%m-%d %H:%M}  {job.user:<12} {job.file_name}"
+    text = f"{job.id:<6} {job.state.value:<8} {job.created:%Y-%m-%d %H:%M}  {job.user:<12} {shown(job.file_name)}"
     if job.result:
         text += f": {outcome(job.result)}"
     if job.mail_status:
@@ -85,7 +86,9 @@ def _show(args: argparse.Namespace) -> int:
     level = f"entity {job.entity}" if job.entity else "the top level"
     opts = job.options
     print(f"Job {job.id}: {job.state.value}")
-    print(f"File: {job.file_name} ({job.file_size:,} bytes), queued by {job.user} on {job.created:%Y-%m-%d %H:%M}")
+    print(
+        f"File: {shown(job.file_name)} ({job.file_size:,} bytes), queued by {job.user} on {job.created:%Y-%m-%d %H:%M}"
+    )
     print(
         f"Options: {level}, date format {opts.date_format.value}, encoding {opts.encoding}, "
         + ("nothing committed if any row fails (--strict)" if opts.policy.value == "strict" else "failed rows left out")

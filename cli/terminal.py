@@ -17,11 +17,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls (not line breaks and tabs), and the format characters that change how a line reads without
+# showing: bidi marks, embeddings, overrides and isolates (U+202E reverses the rest of the line), zero-width
+# characters, line and paragraph separators, the byte-order mark.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def visible(text: str) -> str:
-    """`text` with each control character (other than a line break or a tab) written as `\\uXXXX`."""
+    """`text` with each control or invisible format character (other than a line break or a tab) written as
+    `\\uXXXX`."""
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue, FieldType
 from core.errors import InvalidValue, NotFound
+from core.names import check_name as check_shown_name
 from core.users import Permission, User
 from core.values import DateFormat, date_in
 from core.viewdef import ALL_CUSTOMERS, Op, View, iso_date_filters
@@ -106,8 +107,8 @@ def show_view(store: CustomerStore, user: User, name: str, *, entity: str | None
 
 def check_name(name: str) -> str:
     """The name trimmed; InvalidValue when it cannot name a view."""
-    name = name.strip()
-    if not name or len(name) > MAX_NAME or any(ch in name for ch in "\r\n\t"):
+    name = check_shown_name(name, "A view name")
+    if not name or len(name) > MAX_NAME:
         raise InvalidValue("A view needs a name of 1 to 100 characters on one line", "Choose another name")
     if name.casefold() == ALL_CUSTOMERS.casefold():
         raise InvalidValue(f"“{ALL_CUSTOMERS}” is built in and cannot be replaced", "Choose another name")

@@ -7,6 +7,7 @@ records and the top-level ones. `visibility_sql` is the one place that rule beco
 from __future__ import annotations
 
 from core.errors import InvalidValue, NotFound
+from core.names import check_name
 from core.users import User
 from store.db import Store
 from store.records import Entity
@@ -20,7 +21,8 @@ def list_entities(store: Store) -> list[Entity]:
 def add_entity(store: Store, entity_id: str, name: str, *, by: User | None = None) -> Entity:
     if by is not None:
         by.require_admin("add entities")
-    eid = entity_id.strip()
+    eid = check_name(entity_id, "An entity ID")
+    name = check_name(name, "An entity name")
     if not eid or len(eid) > 20 or any(ch.isspace() for ch in eid):
         raise InvalidValue(f"'{entity_id}' cannot be an entity ID", "Use up to 20 characters without spaces")
     if not name.strip():

@@ -10,6 +10,7 @@ import duckdb
 
 from core.catalogue import CUSTOM_ID_RE, CUSTOM_TYPES, Catalogue, Field, FieldType
 from core.errors import InvalidValue
+from core.names import check_name
 from core.users import User
 from store.db import Store, quote_ident
 from store.schema import INTERNAL_COLUMNS
@@ -69,7 +70,9 @@ def add_field(
     if kind not in CUSTOM_TYPES:
         names = ", ".join(t.value for t in CUSTOM_TYPES)
         raise InvalidValue(f"'{ftype}' is not a field type", f"Choose one of: {names}")
-    clean_values = tuple(v.strip() for v in values if v.strip())
+    label = check_name(label, "A field label") if label is not None else None
+    label_fr = check_name(label_fr, "A field label") if label_fr is not None else None
+    clean_values = tuple(check_name(v, "A list value") for v in values if v.strip())
     if kind is FieldType.ENUM and not clean_values:
         raise InvalidValue(f"The list field {fid} needs its values", "Give them with --values A,B,C")
     if kind is not FieldType.ENUM and clean_values:

@@ -7,6 +7,7 @@ with no users yet, where the first user becomes a business user with every permi
 from __future__ import annotations
 
 from core.errors import InvalidValue, NotFound, PermissionDenied, UsageError
+from core.names import check_name
 from core.users import Permission, User, UserType
 from store.db import Store
 
@@ -31,8 +32,8 @@ def add_user(store: Store, name: str, utype: UserType, perms: frozenset[Permissi
 
 
 def _save_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
-    clean = name.strip()
-    if not clean or any(ch in clean for ch in "\r\n\t"):
+    clean = check_name(name, "A user name", "Use the login name as it is typed")
+    if not clean:
         raise InvalidValue(f"'{name}' cannot be a user name", "Use a login name without spaces or line breaks")
     with store.write() as con:
         same = con.execute("SELECT name FROM users WHERE lower(name) = lower(?)", [clean]).fetchone()

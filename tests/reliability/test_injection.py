@@ -21,6 +21,8 @@ from acting import ADMIN
 from injection_tui import make_app, settle
 from injection_values import ESCAPES, FORMULAS, HOSTILE, RAW_CONTROL
 
+from core.errors import InvalidValue
+from core.names import hidden_characters
 from core.values import DateFormat, ParseOptions
 from core.viewdef import Filter, Op, View
 from formats.csv.plain import neutralise
@@ -39,6 +41,7 @@ from tui.screens.view_picker import ViewPicker
 
 IDS = [f"H{n:02d}" for n in range(len(HOSTILE))]
 LABEL = "Note \x1b[31mred\x1b[0m \x9b2J; --"
+PLAIN_LABEL = 'Note\'; DROP TABLE customers; -- =HYPERLINK("x")'
 
 
 def customers_csv(path: Path) -> Path:
@@ -80,7 +83,7 @@ def test_values_are_stored_exactly(hostile_db: Path, store) -> None:
 def test_a_filter_on_the_value_finds_exactly_that_record(hostile_db: Path, cli, index: int) -> None:
     value = HOSTILE[index]
     for op, fid in (("=", "NAME"), ("~", "COMMENTS"), ("^=", "PRINTAS")):
-        view = f"{op} {value}"  # the view's name is hostile too
+        view = f"{op} {IDS[index]}"  # (a name that would not show as typed is refused: see below)
         saved = cli("views", "save", view, "--columns", "CUSTOMERID,NAME", "--filter", f"{fid}{op}{value}")
         assert saved.code == 0, saved
         run = cli("export", "--view", view, "--format", "import-csv")
@@ -90,27 +93,59 @@ def test_a_filter_on_the_value_finds_exactly_that_record(hostile_db: Path, cli, 
 
 
 def test_views_with_hostile_names_save_list_and_load(hostile_db: Path, store, cli) -> None:
+    """A view name is read by other users: one holding a character that does not show (an escape, a bidi override,
+    a zero-width space) is refused naming it (issue 17, item 7); SQL and formulas are just text, saved exactly."""
     alice = resolve_user(store, "alice")
-    for value in HOSTILE:
+    shown_as_typed = [v for v in HOSTILE if not hidden_characters(v.strip())]
+    invisible = [v for v in HOSTILE if hidden_characters(v.strip())]
+    assert shown_as_typed and invisible
+    for value in shown_as_typed:
         save_view(store, alice, View(name=value, filters=(Filter("NAME", Op.EQ, value),)))
+    for value in [*invisible, "All customers\u200b", "Q3 \u202eredro"]:
+        with pytest.raises(InvalidValue, match=r"cannot hold U\+[0-9A-F]{4}"):
+            save_view(store, alice, View(name=value))
     names = {v.name for v in list_views(store, alice)}
-    assert set(HOSTILE) <= names
-    for value in HOSTILE:
-        assert find_view(store, alice, value).filters == (Filter("NAME", Op.EQ, value),)
+    assert {v.strip() for v in shown_as_typed} <= names and not names & set(invisible)
+    for value in shown_as_typed:
+        assert find_view(store, alice, value.strip()).filters == (Filter("NAME", Op.EQ, value),)
     listed = cli("views", "list", "--json")
-    assert set(HOSTILE) <= {v["name"] for v in listed.json}  # JSON: the exact names, escaped where needed
+    assert {v.strip() for v in shown_as_typed} <= {v["name"] for v in listed.json}
     terminal_safe(listed.out)
+    refused = cli("views", "save", "Mine\u2066", "--filter", "NAME=x")
+    assert refused.code == 2 and "U+2066" in refused.err
 
 
-def test_a_custom_field_label_is_stored_exactly(store, cli) -> None:
+def test_a_custom_field_label_that_does_not_show_as_typed_is_refused(store, cli) -> None:
     resolve_user(store, "alice")
     run = cli("fields", "add", "NOTE", "--type", "text", "--label", LABEL, "--label-fr", LABEL + " fr")
+    assert run.code == 2 and "U+001B" in run.err and "NOTE" not in catalogue(store)
+    run = cli("fields", "add", "NOTE", "--type", "text", "--label", PLAIN_LABEL, "--label-fr", PLAIN_LABEL + " fr")
     assert run.code == 0, run
     field = catalogue(store)["NOTE"]
-    assert (field.label, field.label_fr) == (LABEL, LABEL + " fr")
-    listed = cli("fields", "list")
-    terminal_safe(listed.out + listed.err)
-    assert "Note \\u001b[31mred\\u001b[0m \\u009b2J; --" in listed.out
+    assert (field.label, field.label_fr) == (PLAIN_LABEL, PLAIN_LABEL + " fr")
+
+
+def test_users_and_entities_with_invisible_characters_are_refused(store, cli) -> None:
+    resolve_user(store, "alice")
+    for args, char in (
+        (("users", "add", "root\u200b", "--perms", "list"), "U+200B"),
+        (("entities", "add", "EU2", "--name", "Europe \u202eSAS"), "U+202E"),
+        (("entities", "add", "E\x1bU", "--name", "Europe"), "U+001B"),
+    ):
+        run = cli(*args)
+        assert run.code == 2 and char in run.err, (args, run)
+    assert "root" not in cli("users", "list").out and cli("entities", "list").out == ""
+
+
+def test_a_file_name_cannot_print_a_fake_history_line(cli, tmp_path: Path) -> None:
+    """A file named 'a.csv\\nB77 ... root undo of B1' used to print a second, fake line in `custbook history`."""
+    cli("init")
+    path = tmp_path / "a.csv\nB77 2026-01-01 09:00  root         undo of B1: 0 restored"
+    path.write_text("CUSTOMERID,NAME,PRINTAS\r\nC1,Alpha,Alpha\r\n", encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+    lines = cli("history").out.splitlines()
+    assert len(lines) == 1 and "a.csv⟨U+000A⟩B77" in lines[0], lines
+    assert cli("import", str(path), "--offline").code == 2  # bound for an e-mail's headers: refused when queued
 
 
 # --- what the commands print ----------------------------------------------------------------------------------
@@ -119,7 +154,7 @@ def test_a_custom_field_label_is_stored_exactly(store, cli) -> None:
 def test_commands_print_no_terminal_commands(hostile_db: Path, cli, tmp_path: Path) -> None:
     """Views, history, a dry run's preview and its errors, a rejected file's name, jobs: every value shown, each
     control character written as a visible escape."""
-    cli("views", "save", ESCAPES[0], "--filter", f"NAME={ESCAPES[1]}", "--public")
+    cli("views", "save", "Escapes", "--filter", f"NAME={ESCAPES[1]}", "--public")
     changed = tmp_path / "changed.csv"
     changed.write_text(
         "CUSTOMERID,NAME,PRINTAS,EMAIL1\r\n"
@@ -131,7 +166,7 @@ def test_commands_print_no_terminal_commands(hostile_db: Path, cli, tmp_path: Pa
     bad_name.write_bytes(b"\x89PNG\r\n\x1a\n")
     outputs = [
         cli("views", "list"),
-        cli("views", "show", ESCAPES[0]),
+        cli("views", "show", "Escapes"),
         cli("history"),
         cli("history", IDS[0]),
         cli("history", "--batch", "B1"),
@@ -150,8 +185,8 @@ def test_commands_print_no_terminal_commands(hostile_db: Path, cli, tmp_path: Pa
 
 
 def test_json_output_keeps_the_exact_values(hostile_db: Path, cli) -> None:
+    assert cli("views", "save", "json", "--filter", f"NAME={HOSTILE[3]}").code == 0
     for args in (["history", IDS[3], "--json"], ["views", "list", "--json"]):
-        cli("views", "save", HOSTILE[3])
         run = cli(*args)
         terminal_safe(run.out)
         assert HOSTILE[3] in json.dumps(run.json, ensure_ascii=False)  # C1 written as \u009b: the same string
@@ -208,13 +243,13 @@ def tui_db(db: Path, tmp_path: Path) -> Path:
 
     store = Store(db)
     alice = resolve_user(store, "alice")
-    add_field(store, "NOTE", "text", label=LABEL, by=alice)
+    add_field(store, "NOTE", "text", label=PLAIN_LABEL, by=alice)
     data = customers_csv(tmp_path / "h.csv").read_bytes().replace(b",COMMENTS\r\n", b",NOTE\r\n", 1)
     raw = read_bytes(data, name="evil\x1b]0;title\x07.csv")
     plan = plan_import(store, raw, user=alice, options=ParseOptions.for_file(DateFormat.DMY_SLASH, raw.delimiter))
     assert not plan.errors
     apply_plan(store, plan, user=alice)
-    save_view(store, alice, View(name="View \x1b[2J\x9b31m", columns=("CUSTOMERID", "NAME", "NOTE")))
+    save_view(store, alice, View(name="View'; DROP TABLE views; --", columns=("CUSTOMERID", "NAME", "NOTE")))
     return db
 
 
@@ -228,20 +263,20 @@ async def test_the_interface_shows_escapes_as_visible_text(tui_db: Path, tmp_pat
 
         app.push_screen(ViewPicker(app.session, app.screen.view))  # type: ignore[attr-defined]
         await settle(pilot)
-        assert "View ·[2J·31m" in screen_text(app)
+        assert "View'; DROP TABLE views; --" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
 
         app.push_screen(CustomerDetailScreen(app.session, IDS[2]))
         await settle(pilot)
         detail = screen_text(app)
-        assert "·]0;owned title·" in detail and "Note ·[31mred·[0m ·2J; --" in detail
+        assert "·]0;owned title·" in detail and PLAIN_LABEL in html.unescape(detail)
         app.pop_screen()
 
         app.push_screen(CustomerForm(app.session, IDS[0]))
         await settle(pilot)
         form = screen_text(app)
-        assert "Note ·[31mred·[0m ·2J; --" in form
+        assert "Note'; DROP TABLE" in html.unescape(form)  # the label column cuts the rest
         app.pop_screen()
 
         app.push_screen(HistoryScreen(app.session))
@@ -262,6 +297,8 @@ async def test_the_interface_shows_escapes_as_visible_text(tui_db: Path, tmp_pat
         box.focus()
         box.value = str(hostile_file)  # type: ignore[attr-defined]
         await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")  # from the changes by field to the New tab
         await settle(pilot)
         assert "Row 3: new customer NEW, ·2J" in screen_text(app)  # the New tab
         await pilot.press("right_square_bracket")

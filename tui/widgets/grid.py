@@ -35,6 +35,8 @@ MIN_WIDTH, MAX_WIDTH = 4, 40
 
 # Control characters would reach the terminal as commands: show them as harmless symbols instead.
 _SAFE = {i: "·" for i in (*range(32), *range(127, 160))} | {9: " ", 10: "⏎", 13: ""}
+# Invisible format characters would reorder or hide what follows (U+202E reverses the rest of the line): shown too.
+_SAFE |= {i: "·" for i in (0x061C, *range(0x200B, 0x2010), *range(0x2028, 0x202F), *range(0x2060, 0x206A), 0xFEFF)}
 
 
 def safe_text(text: str) -> str:
