@@ -41,6 +41,9 @@ def _unknown_text(header: str, catalogue: Catalogue, named: set[str]) -> str:
     return f"'{header.strip()}'" + (f" (did you mean {hint}?)" if hint else "")
 
 
+SHOWN_UNKNOWN = 10  # unknown columns named in the message; the others are counted
+
+
 def map_headers(table: RawTable, catalogue: Catalogue) -> HeaderMap:
     positions: list[int] = []
     fields: list[str] = []
@@ -80,11 +83,16 @@ def map_headers(table: RawTable, catalogue: Catalogue) -> HeaderMap:
             continue
         positions.append(index)
         fields.append(field.id)
-    unknown = [_unknown_text(h, catalogue, set(seen)) for h in bad] + unknown
-    if unknown:
-        what = "Unknown column" if len(unknown) == 1 else "Unknown columns"
+    if bad or unknown:
+        total = len(bad) + len(unknown)
+        # Suggestions are computed for the columns named only: a file of a thousand unknown columns is told about
+        # its first ones, in a sentence of bounded length, at once.
+        named = [_unknown_text(h, catalogue, set(seen)) for h in bad[:SHOWN_UNKNOWN]]
+        named += unknown[: SHOWN_UNKNOWN - len(named)]
+        more = f"; and {total - len(named):,} more" if total > len(named) else ""
+        what = "Unknown column" if total == 1 else f"{total:,} unknown columns"
         raise FileRejected(
-            f"{what}: {'; '.join(unknown)}",
+            f"{what}: {'; '.join(named)}{more}",
             "Rename the column to a field ID or label (see `custbook fields list`) or delete it",
         )
     if "CUSTOMERID" not in fields:

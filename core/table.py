@@ -12,11 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.errors import InvalidValue
+from core.errors import FileRejected, InvalidValue
 
 # The most customer rows one import file may hold: a rule of the import, so readers (formats/), queued jobs
 # (store/) and the front ends share it from here.
 MAX_ROWS = 25000
+
+
+MAX_MESSAGE = 1000  # characters of one message about a file
+MAX_QUOTED = 200  # characters of a cell quoted in a message
 
 
 class Severity(StrEnum):
@@ -36,10 +40,14 @@ class Issue:
     severity: Severity = Severity.ERROR
 
     def __post_init__(self) -> None:
-        # Messages are sentences: one full stop at the end, wherever they were written.
-        text = self.message.rstrip()
-        if text and text[-1] not in ".!?":
-            object.__setattr__(self, "message", text + ".")
+        # Messages are sentences: one full stop at the end, wherever they were written. Bounded, as the value they
+        # quote: a 100 MB cell must not become a 100 MB sentence (the failed-rows file keeps the cell whole).
+        text = short(self.message.rstrip(), MAX_MESSAGE)
+        if text and text[-1] not in ".!?…":
+            text += "."
+        object.__setattr__(self, "message", text)
+        if self.value is not None and len(self.value) > MAX_QUOTED:
+            object.__setattr__(self, "value", short(self.value, MAX_QUOTED))
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"row": self.row, "column": self.column}
@@ -64,6 +72,33 @@ class RawTable:
     rows: tuple[RawRow, ...]  # non-empty data rows only
     encoding: str | None = None  # as detected or forced (None for xlsx)
     delimiter: str | None = None  # as sniffed (None for xlsx)
+
+
+# Far above any real file (Sage Intacct's customer record has about 150 fields): a header wider than this, or a
+# column name longer than this, is a damaged or hostile file, refused before anything is computed from it.
+MAX_COLUMNS = 1000
+MAX_HEADER_CELL = 500
+
+
+def check_header(name: str, header: tuple[str, ...]) -> None:
+    """FileRejected when the header has too many columns or a column name is too long."""
+    if len(header) > MAX_COLUMNS:
+        raise FileRejected(
+            f"The file {short(name)} has {len(header):,} columns; an import reads at most {MAX_COLUMNS:,}",
+            "Check that it is the right file, and keep only the customer columns",
+        )
+    for position, cell in enumerate(header, start=1):
+        if len(cell) > MAX_HEADER_CELL:
+            raise FileRejected(
+                f"Column {position} of the file {short(name)} has a name of {len(cell):,} characters; a column "
+                f"name may have at most {MAX_HEADER_CELL}",
+                "Check that row 1 holds the column names (Customer ID, Customer name...)",
+            )
+
+
+def short(text: str, limit: int = 120) -> str:
+    """`text` cut to `limit` characters with "…": a message quotes a file's name or a value, never a whole file."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 MAX_ROWS_ENV = "CUSTBOOK_MAX_ROWS"

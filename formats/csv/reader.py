@@ -19,7 +19,7 @@ from itertools import repeat
 
 from core.bulk import gc_paused
 from core.errors import FileRejected, InvalidValue
-from core.table import MAX_ROWS, RawRow, RawTable
+from core.table import MAX_ROWS, RawRow, RawTable, check_header
 from formats.filekinds import describe_binary, empty_file, not_a_table, too_many_rows
 
 # A single cell may be megabytes long (the length check is a later stage); the default limit is 128 KiB.
@@ -316,6 +316,7 @@ def _split(text: str, delimiter: str, *, name: str, max_rows: int) -> tuple[tupl
     width = len(header)
     while width and _is_blank_cell(header[width - 1]):
         width -= 1  # Excel writes `A,B,,` for formatted but empty columns
+    check_header(name, tuple(header[:width]))  # before any row is read
     rows: list[RawRow] = []
     count = 0
     for number, cells in enumerate(records, start=2):

@@ -18,7 +18,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from core.errors import FileRejected
-from core.table import MAX_ROWS, RawRow, RawTable
+from core.table import MAX_ROWS, RawRow, RawTable, check_header
 from formats.filekinds import describe_binary, empty_file, too_many_rows
 
 # Excel escapes control characters in strings as _xHHHH_ (a CR before a line break is `_x000D_`).
@@ -101,6 +101,7 @@ def _read(data: bytes, name: str, max_rows: int) -> RawTable:
                 while width and _blank(cells[width - 1]):
                     width -= 1
                 header = tuple(cells[:width])
+                check_header(name, header)  # before any row is read
                 continue
             if blank:
                 continue
