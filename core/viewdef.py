@@ -85,6 +85,14 @@ class SortKey:
         return ("-" if self.descending else "") + self.field
 
 
+# A view's size is bounded (issue 17): each filter is one more condition the database plans, and a view of
+# thousands of them took gigabytes. Far above what a person builds; the catalogue has about 150 fields.
+MAX_FILTERS = 100
+MAX_COLUMNS = 300
+MAX_SORT_KEYS = 10
+MAX_FILTER_VALUE = 1000
+
+
 @dataclass(frozen=True)
 class View:
     name: str
@@ -121,9 +129,25 @@ class View:
         )
 
     def checked(self, catalogue: Catalogue) -> View:
-        """The same view with every field ID checked against the catalogue (InvalidValue naming the bad one)."""
+        """The same view with every field ID checked against the catalogue (InvalidValue naming the bad one), and
+        within the limits below: every read of a view compiles it through here, so a view over them is refused
+        when saved and can never be shown or exported."""
+        for what, n, limit in (
+            ("filters", len(self.filters), MAX_FILTERS),
+            ("columns", len(self.columns), MAX_COLUMNS),
+            ("sort keys", len(self.sort), MAX_SORT_KEYS),
+        ):
+            if n > limit:
+                raise InvalidValue(
+                    f"A view may have at most {limit} {what}; this one has {n:,}", f"Keep the {what} you need"
+                )
         for fid in (*self.columns, *(f.field for f in self.filters), *(s.field for s in self.sort)):
             _known(fid, catalogue)
+        for f in self.filters:
+            if len(f.value) > MAX_FILTER_VALUE:
+                raise InvalidValue(
+                    f"A filter's value may have at most {MAX_FILTER_VALUE} characters", "Filter on a shorter text"
+                )
         return self
 
 

@@ -54,3 +54,18 @@ def test_an_error_quotes_a_bounded_part_of_a_huge_cell_and_the_failed_rows_keep_
     assert error["column"] == "EMAIL1" and len(error["value"]) <= MAX_QUOTED and error["value"].endswith("…")
     assert len(error["message"]) <= MAX_MESSAGE and len(run.out) < 5_000
     assert huge in (tmp_path / "failed.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_view_beyond_the_limits_is_refused_before_it_is_saved(cli, tmp_path):
+    """Issue 17, item 3: a view of thousands of filters took gigabytes each time it was shown or exported, and was
+    saved before it was checked. Now it is refused in one sentence (exit 2) and nothing is saved."""
+    from core.viewdef import MAX_FILTERS
+
+    cli("init", "--demo", "20")
+    many = [arg for i in range(MAX_FILTERS + 1) for arg in ("--filter", f"CITY!=Nowhere{i}")]
+    run = cli("views", "save", "huge", *many)
+    assert run.code == 2 and f"at most {MAX_FILTERS} filters" in run.err
+    assert "huge" not in cli("views", "list").out
+    at_limit = cli("views", "save", "big", *many[: 2 * MAX_FILTERS])
+    assert at_limit.code == 0, at_limit
+    assert cli("export", "--view", "big", "-o", str(tmp_path / "big.csv")).code == 0
