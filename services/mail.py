@@ -23,6 +23,7 @@ from pathlib import PurePath
 
 from core.catalogue import Field, FieldType
 from core.errors import CustbookError, InvalidValue
+from core.names import code, hidden_characters
 from core.values import ParseOptions, ValueProblem, parser_for
 from core.wording import count, counts_line, describe_issue, outcome, plural
 
@@ -62,6 +63,13 @@ def parse_addresses(text: str) -> tuple[str, ...]:
             "The e-mail addresses contain a line break or another control character, which could add headers "
             "to the message",
             "Give the addresses on one line, separated by ; or ,",
+        )
+    hidden = hidden_characters(text)
+    if hidden:
+        # A zero-width space or a bidi mark makes an address that reads as a colleague's deliver elsewhere.
+        raise InvalidValue(
+            f"The e-mail addresses contain {code(hidden[0])}, an invisible character",
+            "Type the addresses again rather than pasting them",
         )
     check = parser_for(_ADDRESS, ParseOptions())
     seen: dict[str, str] = {}
@@ -183,6 +191,8 @@ class MailSettings:
     starttls: bool
     sender: str
     timeout: float = SMTP_TIMEOUT
+    tls: bool = False  # implicit TLS from the first byte (port 465), CUSTBOOK_SMTP_TLS=1
+    insecure: bool = False  # CUSTBOOK_SMTP_INSECURE=1: a login without TLS is allowed (a trusted local relay)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> MailSettings:
@@ -190,12 +200,13 @@ class MailSettings:
         host = env.get("CUSTBOOK_SMTP_HOST", "").strip()
         if not host:
             raise MailNotSent("no mail server is configured (CUSTBOOK_SMTP_HOST is not set)")
-        flag = env.get("CUSTBOOK_SMTP_STARTTLS", "0").strip() or "0"
-        if flag not in ("0", "1"):
-            raise MailNotSent(f"CUSTBOOK_SMTP_STARTTLS is '{flag[:20]}' (use 0 or 1)")
-        starttls = flag == "1"
+        starttls, tls, insecure = (
+            _flag(env, name) for name in ("CUSTBOOK_SMTP_STARTTLS", "CUSTBOOK_SMTP_TLS", "CUSTBOOK_SMTP_INSECURE")
+        )
+        if starttls and tls:
+            raise MailNotSent("CUSTBOOK_SMTP_TLS and CUSTBOOK_SMTP_STARTTLS are both 1 (choose one)")
         port_text = env.get("CUSTBOOK_SMTP_PORT", "").strip()
-        port = 587 if starttls else 25
+        port = 465 if tls else 587 if starttls else 25
         if port_text:
             if not port_text.isdigit() or not 0 < int(port_text) < 65536:
                 raise MailNotSent(f"CUSTBOOK_SMTP_PORT is '{port_text[:20]}', not a port number")
@@ -211,11 +222,31 @@ class MailSettings:
             if _CONTROL.search(sender):
                 sender = "custbook@localhost"
         user = env.get("CUSTBOOK_SMTP_USER") or None
-        return cls(host, port, user, env.get("CUSTBOOK_SMTP_PASSWORD"), starttls, sender)
+        if user and not (starttls or tls or insecure):
+            # The password would cross the network in clear text: refused before connecting.
+            raise MailNotSent(
+                "CUSTBOOK_SMTP_USER is set but the connection is not encrypted, so the password would be sent in "
+                "clear text (set CUSTBOOK_SMTP_STARTTLS=1 or CUSTBOOK_SMTP_TLS=1; for a trusted local relay, "
+                "CUSTBOOK_SMTP_INSECURE=1)"
+            )
+        password = env.get("CUSTBOOK_SMTP_PASSWORD")
+        return cls(host, port, user, password, starttls, sender, tls=tls, insecure=insecure)
 
     @property
     def where(self) -> str:
         return f"{self.host}:{self.port}"
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    flag = env.get(name, "0").strip() or "0"
+    if flag not in ("0", "1"):
+        raise MailNotSent(f"{name} is '{flag[:20]}' (use 0 or 1)")
+    return flag == "1"
+
+
+def _tls_context() -> ssl.SSLContext:
+    """The system's certificate authorities (SSL_CERT_FILE, as OpenSSL reads it, names another bundle)."""
+    return ssl.create_default_context()
 
 
 def send(messages: Sequence[EmailMessage], settings: MailSettings) -> None:
@@ -223,10 +254,15 @@ def send(messages: Sequence[EmailMessage], settings: MailSettings) -> None:
     accepted for every recipient."""
     refused: list[str] = []
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+        connection = (
+            smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=_tls_context())
+            if settings.tls
+            else smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        )
+        with connection as smtp:
             smtp.ehlo()
             if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=_tls_context())
                 smtp.ehlo()
             if settings.user:
                 smtp.login(settings.user, settings.password or "")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -237,21 +239,79 @@ def _authenticator(server: object, session: object, envelope: object, mechanism:
     return AuthResult(success=ok, handled=False)
 
 
-def test_login_when_a_user_is_set_and_a_refused_login_is_named() -> None:
+def test_a_login_without_tls_is_refused_unless_the_relay_is_declared_trusted() -> None:
+    """Issue 17, item 13: with STARTTLS off the password crossed the network in clear text. Now custbook refuses
+    to log in without TLS before connecting, unless CUSTBOOK_SMTP_INSECURE=1 says the relay is trusted."""
     server = SmtpServer(authenticator=_authenticator, auth_require_tls=False).start()
     try:
-        settings = MailSettings.from_env(
-            server.env | {"CUSTBOOK_SMTP_USER": "worker", "CUSTBOOK_SMTP_PASSWORD": "s3cret"}
-        )
+        login = {"CUSTBOOK_SMTP_USER": "worker", "CUSTBOOK_SMTP_PASSWORD": "s3cret"}
+        with pytest.raises(MailNotSent, match="password would be sent in clear text"):
+            MailSettings.from_env(server.env | login)
+        settings = MailSettings.from_env(server.env | login | {"CUSTBOOK_SMTP_INSECURE": "1"})
         msg = compose(SUMMARY, file_name="c.csv", sender=SENDER, to=["a@b.co"], failed_csv=None)
         send([msg], settings)
         assert len(server.received) == 1
-        wrong = MailSettings.from_env(server.env | {"CUSTBOOK_SMTP_USER": "worker", "CUSTBOOK_SMTP_PASSWORD": "no"})
+        wrong = MailSettings.from_env(
+            server.env | login | {"CUSTBOOK_SMTP_PASSWORD": "no", "CUSTBOOK_SMTP_INSECURE": "1"}
+        )
         with pytest.raises(MailNotSent, match="refused the login of worker"):
             send([msg], wrong)
         assert len(server.received) == 1
     finally:
         server.stop()
+
+
+@pytest.fixture
+def certificate(tmp_path, monkeypatch) -> ssl.SSLContext:
+    """A throwaway certificate for 127.0.0.1, trusted by this test's custbook (SSL_CERT_FILE): the server's
+    context. Made with the openssl command (.ci/run installs it)."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+@pytest.mark.parametrize("mode", ["implicit", "starttls"])
+def test_a_login_over_tls_sends_and_an_untrusted_certificate_is_refused(certificate, monkeypatch, mode) -> None:
+    """Implicit TLS (port 465, CUSTBOOK_SMTP_TLS=1) and STARTTLS both log in and deliver over an encrypted
+    connection to a real server; a server whose certificate is not trusted is refused, nothing sent."""
+    # aiosmtpd offers AUTH over STARTTLS only after the upgrade; on an implicit TLS port it cannot tell the
+    # transport is encrypted, so AUTH is allowed there explicitly (the client speaks TLS from the first byte).
+    tls = (
+        {"ssl_context": certificate, "auth_require_tls": False}
+        if mode == "implicit"
+        else {"tls_context": certificate, "require_starttls": True}
+    )
+    server = SmtpServer(authenticator=_authenticator, **tls).start()
+    try:
+        flag = {"implicit": {"CUSTBOOK_SMTP_TLS": "1"}, "starttls": {"CUSTBOOK_SMTP_STARTTLS": "1"}}[mode]
+        env = server.env | flag | {"CUSTBOOK_SMTP_USER": "worker", "CUSTBOOK_SMTP_PASSWORD": "s3cret"}
+        msg = compose(SUMMARY, file_name="c.csv", sender=SENDER, to=["a@b.co"], failed_csv=None)
+        send([msg], MailSettings.from_env(env))
+        assert len(server.received) == 1
+        monkeypatch.delenv("SSL_CERT_FILE")  # the system's authorities do not know this certificate
+        monkeypatch.setenv("SSL_CERT_DIR", "/nonexistent")
+        monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent")
+        with pytest.raises(MailNotSent, match=r"secure connection|certificate"):
+            send([msg], MailSettings.from_env(env))
+        assert len(server.received) == 1
+    finally:
+        server.stop()
+
+
+def test_tls_settings_and_invisible_characters_in_addresses() -> None:
+    assert MailSettings.from_env({"CUSTBOOK_SMTP_HOST": "m", "CUSTBOOK_SMTP_TLS": "1"}).port == 465
+    with pytest.raises(MailNotSent, match="choose one"):
+        MailSettings.from_env({"CUSTBOOK_SMTP_HOST": "m", "CUSTBOOK_SMTP_TLS": "1", "CUSTBOOK_SMTP_STARTTLS": "1"})
+    for text in ("ana@exam\u200bple.com", "\u202eana@example.com", "ana@example.com;\u2060bob@example.com"):
+        with pytest.raises(InvalidValue, match=r"U\+[0-9A-F]{4}, an invisible character"):
+            parse_addresses(text)
 
 
 # --- `custbook import --email`: an immediate import -------------------------------------------------------------
