@@ -63,6 +63,38 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _refused_by_system(path: Path, *, writing: bool, error: Exception) -> StoreUnreadable | None:
+    """The operating system's refusal in words ("you may not read s.duckdb: it belongs to alice, mode 0600"), or
+    None when the files' permissions allow it (then the file itself is the problem). On a DuckDB store the file's
+    Unix permissions are the access boundary (README): whoever may write the file may act as any user."""
+    text = str(error).lower()
+    targets = [path, path.with_name(path.name + ".wal"), path.parent]
+    for target, need in ((path, os.R_OK | (os.W_OK if writing else 0)), (path.parent, os.W_OK if writing else 0)):
+        if need and target.exists() and not os.access(target, need):
+            break
+    else:
+        if "permission denied" not in text:
+            return None
+        target = next((t for t in targets if t.exists() and not os.access(t, os.W_OK if writing else os.R_OK)), path)
+    try:
+        info = target.stat()
+        try:
+            import pwd
+
+            owner = pwd.getpwuid(info.st_uid).pw_name
+        except (ImportError, KeyError):
+            owner = f"user {info.st_uid}"
+        whose = f": it belongs to {owner}, mode {info.st_mode & 0o777:04o}"
+    except OSError:
+        whose = ""
+    verb = "change" if writing else "read"
+    what = "the folder of " if target == path.parent else ""
+    return StoreUnreadable(
+        f"You may not {verb} {what}{path}{whose}",
+        "Ask its owner to share it with you (a group and chmod g+rw), or use your own store with --db",
+    )
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
@@ -190,6 +222,9 @@ class Store:
                         f"The store {self.path} is in use by another program",
                         "Wait until its import or edit has finished, then try again",
                     ) from None
+                refused = _refused_by_system(self.path, writing=not read_only or creating, error=exc)
+                if refused is not None:
+                    raise refused from None
                 raise StoreUnreadable(
                     f"The file {self.path} is not a custbook store or is damaged",
                     "Check the --db path; restore the store from a backup if it was damaged",
