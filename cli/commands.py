@@ -213,6 +213,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
         entity = store.entities.add(args.id, args.name, by=user)
         print(f"Entity {entity.id}: {entity.name}.")
         return 0
+    user.require(core_users.Permission.LIST, "see the entities")  # their names and IDs are the company's data
     for e in store.entities.list():
         print(f"{e.id:<20} {e.name}")
     return 0

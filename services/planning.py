@@ -59,7 +59,8 @@ class _Checker:
                 )
             )
         if self.entity is not None and owner != self.entity:
-            where = "the top level" if owner is None else f"entity {owner}"
+            # Another entity's records are not visible from this one (fields.md): its name is not told either.
+            where = "the top level" if owner is None else "another entity"
             out.append(
                 Issue(
                     row.number,

@@ -39,6 +39,7 @@ CASES: list[tuple[str, list[str], str | None, int]] = [
     ("users remove", ["users", "remove", "noadd"], ADMIN, 3),
     ("fields add", ["fields", "add", "HACK", "--type", "text"], ADMIN, 3),
     ("entities add", ["entities", "add", "XX", "--name", "X"], ADMIN, 3),
+    ("entities list", ["entities", "list"], "list", 3),
 ]
 
 _TEMPLATE: list[Path] = []

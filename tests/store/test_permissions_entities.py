@@ -58,7 +58,9 @@ def test_import_inside_an_entity_owns_new_records_and_cannot_touch_others(cli, w
     us = cli(
         "--entity", "US", "import", str(write_csv([["CUSTOMERID", "NAME"], ["EU1", "stolen"], ["TOP1", "x"]])), "--json"
     )
-    assert us.json["failed"] == 2 and "entity EU" in us.json["errors"][0]["message"]
+    # Inside US, EU's records are not visible: the message does not name the entity that owns them either.
+    assert us.json["failed"] == 2 and "belongs to another entity" in us.json["errors"][0]["message"]
+    assert "EU" not in us.json["errors"][0]["message"].replace("EU1", "")
     # Top level sees top-level records; each entity its own plus the top level.
     assert set(rows(cli)) == {"TOP1"}
     assert set(rows(cli, "--entity", "EU")) == {"TOP1", "EU1"}
