@@ -77,6 +77,7 @@ def _by_field(plan: ImportPlan) -> None:
 
 def _details(plan: ImportPlan) -> None:
     """What the preview will do, field by field (the first lines of each kind; the interface shows them all)."""
+    print(f"Read {plan.file_name} as {imports.describe_source(plan.raw)}.")  # the encoding and delimiter guessed
     _by_field(plan)
     names = {f: field_name(f, plan.labels, plan.column_names) for f in plan.fields}
     if plan.blanks:

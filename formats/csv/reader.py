@@ -139,6 +139,17 @@ def _decode_auto(data: bytes, name: str) -> tuple[str, str]:
             # Accents that decode as UTF-8 almost everywhere: a stray byte, not another encoding. Reading the
             # whole file as Windows-1252 would garble every accent, so name the place instead.
             raise _undecodable(data, "utf-8", "UTF-8", err, name, forced=False) from None
+        mixed = _utf8_letter_at(data)
+        if mixed is not None:
+            # Lines in UTF-8 and lines in another encoding (two files pasted together): read whole as Windows-1252,
+            # the UTF-8 lines would be stored as "CafÃ©" without a word. Name a line of each.
+            first_utf8, other = _line_of(data, mixed), _line_of(data, err.start)
+            raise FileRejected(
+                f"The file {name} mixes two encodings: line {first_utf8} is UTF-8 and line {other} is not "
+                "(Windows-1252 or another code page), so one of them would be stored garbled",
+                'Save the file again as "CSV UTF-8" from your spreadsheet program, or choose with --encoding how '
+                "the whole file is read",
+            ) from None
     codec, text = _guess_legacy(data)
     if text is None:
         text = _strict(data, codec, encoding_label(codec), name, forced=False)  # cannot fail: checked above
@@ -165,6 +176,24 @@ def _bomless_utf16(data: bytes) -> str | None:
     if even >= 0.7 * pairs and odd <= 0.05 * pairs:
         return "utf-16-be"
     return None
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc3-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _utf8_letter_at(data: bytes) -> int | None:
+    """Where a letter encoded in UTF-8 ("é" as C3 A9) first appears in a file that is not UTF-8 as a whole, or None.
+    Western code pages almost never form one by chance: it takes a capital letter such as Ã followed by a symbol
+    such as ©, which real names do not hold."""
+    for match in _UTF8_SEQUENCE.finditer(data):
+        letter = match.group().decode("utf-8", errors="replace")
+        if letter.isalpha():
+            return match.start()
+    return None
+
+
+def _line_of(data: bytes, at: int) -> int:
+    return data.count(b"\n", 0, at) + 1
 
 
 def _mostly_utf8(data: bytes, at: int) -> bool:

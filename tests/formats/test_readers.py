@@ -668,3 +668,18 @@ def test_utf32_text_behind_a_utf16_mark_is_refused_naming_the_encoding_tried():
         read_bytes(data, name="accounts.csv")
     assert "does not read as UTF-16: it decodes to NUL characters" in str(info.value)
     assert "CSV UTF-8" in info.value.fix
+
+
+def test_a_file_mixing_utf8_and_windows_1252_lines_is_refused_naming_a_line_of_each():
+    """Issue 17, item 14: two files pasted together, one saved as UTF-8 and one as Windows-1252, used to be read
+    whole as Windows-1252 and to commit "CafÃ©" with exit 0. Now the file is refused; read with a chosen encoding
+    it is the user's call; a file wholly in Windows-1252 is read as before."""
+    header = b"CUSTOMERID,NAME,PRINTAS\r\n"
+    mixed = header + "C1,Café Lyon,Cafe\r\n".encode() + "C2,Crème Paris,Creme\r\n".encode("cp1252")
+    with pytest.raises(FileRejected) as caught:
+        read_csv(mixed, name="pasted.csv")
+    assert "mixes two encodings: line 2 is UTF-8 and line 3 is not" in caught.value.message
+    forced = read_csv(mixed, name="pasted.csv", encoding="cp1252")
+    assert forced.rows[0].cells[1] == "CafÃ© Lyon"  # what the user asked for, knowingly
+    legacy = header + "C1,Café Lyon,Cafe\r\nC2,Crème Paris,Creme\r\nC3,SÃO JOÃO Ltda,Sao\r\n".encode("cp1252")
+    assert [r.cells[1] for r in read_csv(legacy, name="w.csv").rows] == ["Café Lyon", "Crème Paris", "SÃO JOÃO Ltda"]
