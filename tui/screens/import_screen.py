@@ -34,6 +34,7 @@ from services.mail import check_header_text, parse_addresses
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
+from tui.widgets.ticks import TickBox
 
 IMPORT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".xlsx", ".xlsm"})
 
@@ -181,7 +182,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
                     )
                 with Horizontal(classes="row"):
                     yield Label("", classes="label")
-                    yield Checkbox("Process offline (queue a job)", id="offline", compact=True)
+                    yield TickBox("Process offline (queue a job)", id="offline", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("E-mail to", classes="label")
                     yield Input(placeholder="optional: ana@example.com; bob@…", id="emails", compact=True)

@@ -31,6 +31,7 @@ from tui.screens.error_dialog import ErrorDialog
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
+from tui.widgets.ticks import TickBox
 from tui.widgets.view_parts import ColumnsPart, FiltersPart, SortPart, ViewPart
 
 DEBOUNCE_SECONDS = 0.2
@@ -124,8 +125,8 @@ class ViewBuilder(WithHelp, Screen[View | None]):
         with Horizontal(id="top"):
             yield Static("Name", id="name-label")
             yield Input(initial.name, placeholder="name of the view", id="name", max_length=MAX_NAME, compact=True)
-            yield Checkbox("Include entity records", initial.include_entities, id="entities", compact=True)
-            yield Checkbox("Public", initial.public, id="public", compact=True)
+            yield TickBox("Include entity records", initial.include_entities, id="entities", compact=True)
+            yield TickBox("Public", initial.public, id="public", compact=True)
         with TabbedContent(id="tabs"):
             with TabPane("Columns", id="columns"):
                 yield ColumnsPart(catalogue, initial.columns, id="columns-part")

@@ -19,6 +19,7 @@ from core.catalogue import Catalogue, Field, FieldType
 from core.values import DateFormat, Value
 from formats.csv.for_import import display_formatter, formatter, shown_choice
 from tui.widgets.grid import safe_text
+from tui.widgets.ticks import TickBox
 
 MULTILINE = frozenset({"COMMENTS"})  # fields.md: "may hold line breaks"
 # Examples, not values: "e.g." keeps a grey 1234.50 from passing for a stored amount on terminals that show little grey.
@@ -51,7 +52,7 @@ def field_input(field: Field, text: str, *, locked: bool, is_new: bool, date_for
     if field.type is FieldType.BOOL:
         # "Yes"/"No" beside the box: its tick is told apart only by colour, which not every terminal shows.
         ticked = text == "TRUE"
-        return Checkbox("Yes" if ticked else "No", ticked, id=wid, compact=True, disabled=locked)
+        return TickBox("Yes" if ticked else "No", ticked, id=wid, compact=True, disabled=locked)
     if field.type is FieldType.ENUM:
         choices = list(field.values) + ([text] if text and text not in field.values else [])
         # A blank choice where the field may be blank; a new customer's required list starts blank (no value is

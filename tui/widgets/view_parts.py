@@ -16,13 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Button, Input, OptionList, Select, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from core.catalogue import Catalogue, Field, FieldType
 from core.values import DateFormat
 from core.viewdef import Filter, Op, SortKey
 from tui.widgets.grid import safe_text
+from tui.widgets.ticks import ticked
 
 
 def field_text(field: Field) -> Text:
@@ -101,6 +103,14 @@ class FieldChecklist(SelectionList[str]):
     """Every field with a tick box. Space and Enter toggle the highlighted field at once: Textual's own list
     toggles whatever is highlighted when its message is handled, so Space, Down, Space arriving together (a quick
     typist, or keys batched over SSH) ticked the wrong fields."""
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        try:
+            option = self.get_option_at_index(int(self.scroll_offset.y) + y)
+        except OptionDoesNotExist:
+            return line
+        return ticked(line, option.value in self.selected)  # the state in text, not by colour alone
 
     def action_select(self) -> None:
         """Show or hide the highlighted field."""
