@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from core.bulk import gc_paused
 from core.catalogue import Field
 from core.errors import CustbookError, UsageError
 from core.filemodes import shared_mode
+from core.outfiles import real_target, replacing
 from core.values import DateFormat, Value
 
 
@@ -92,25 +92,16 @@ def get_writer(name: str) -> Writer:
 def write_file(
     table: ExportTable, writer: Writer, path: str | os.PathLike[str], progress: Callable[[int], None] | None = None
 ) -> Written:
-    """Write to a temporary file in the target's folder, then rename it into place."""
+    """Write through a part file renamed into place (see `core.outfiles`: a device or a pipe is written as a
+    stream, a symbolic link's target gets the file)."""
     target = Path(path).expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = real_target(target).parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise CustbookError(f"The folder {folder} does not exist", "Create it or choose another file name")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as out, gc_paused():  # rows by the thousand, none in a cycle (core.bulk)
-            note = writer.write(table, out, progress)
-        # Follow the user's umask like any other program writing a file (mkstemp would leave it 0600). The umask
-        # is the one the program started with: a store write in another thread may have tightened it meanwhile.
-        os.chmod(tmp, shared_mode())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    # Follow the user's umask like any other program writing a file (a part file starts 0600). The umask is the
+    # one the program started with: a store write in another thread may have tightened it meanwhile.
+    with replacing(target, mode=shared_mode()) as out, gc_paused():  # rows by the thousand, none in a cycle
+        note = writer.write(table, out, progress)
     return Written(target, note)
 
 

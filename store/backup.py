@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
 
 from core.errors import StoreUnreadable, UsageError
+from core.outfiles import locked_part
 from core.users import User
 from store.db import Store
 from store.records import Backup
@@ -36,7 +36,7 @@ def backup(store: Store, target: str | os.PathLike[str], *, user: User) -> Backu
         raise UsageError("The backup cannot replace the store itself", "Give another file name for the backup")
     if not store.path.exists():
         raise StoreUnreadable(f"There is no store at {store.path}", "Check the --db path")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)  # 0600, like the store
+    fd, tmp = locked_part(folder, path.name)  # 0600, like the store; a killed backup's is swept by the next write
     try:
         with os.fdopen(fd, "wb") as out:
             with store.exclusive() as con:
