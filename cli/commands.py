@@ -65,7 +65,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     writer = get_writer(_export_format(args.format, args.output))
     date_format = DateFormat.parse(args.date_format)
     view = find_view(store, user, args.view) if args.view else None
-    if args.output:
+    if args.output and args.output != "-":  # "-" is standard output, as for most commands that write files
         done = export_file(
             store, Path(args.output), user=user, writer=writer, view=view, entity=args.entity, date_format=date_format
         )

@@ -79,3 +79,13 @@ def test_part_files_of_dead_writers_are_swept_and_a_living_writers_kept(cli, tmp
         assert cli("export", "-o", str(tmp_path / "out.csv")).code == 0
         assert not dead.exists() and alive.exists() and other.exists()
     assert (tmp_path / "out.csv").exists()
+
+
+def test_a_dash_is_standard_output_not_a_file_named_dash(cli, tmp_path, monkeypatch):
+    cli("init", "--demo", "5")
+    monkeypatch.chdir(tmp_path)
+    run = cli("export", "--format", "import-csv", "-o", "-")
+    assert run.code == 0 and run.out.startswith("CUSTOMERID,")
+    assert not (tmp_path / "-").exists()
+    refused = cli("export", "--format", "xlsx", "-o", "-")
+    assert refused.code == 2 and "needs a file name" in refused.err
