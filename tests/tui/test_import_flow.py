@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from acting import ADMIN
@@ -620,3 +621,23 @@ async def test_the_preview_opens_on_the_changes_by_field_and_lists_a_fields_chan
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is preview
+
+
+async def test_the_file_browser_goes_up_to_the_parent_folder_and_home(demo_db, folder, monkeypatch):
+    """Issue 18: the browser started where custbook was launched and could not leave it. Backspace shows the parent
+    folder (a file beside the working folder can be chosen), ~ the home folder; the frame says where it is."""
+    (folder.parent / "beside.csv").write_text("CUSTOMERID,NAME,PRINTAS\r\nC9,Nine,Nine\r\n")
+    monkeypatch.setenv("HOME", str(folder.parent))
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_import(pilot, [])
+        tree = app.screen.query_one("#tree")
+        tree.focus()
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert Path(tree.path) == folder.parent.resolve() and str(folder.parent.resolve()) in tree.border_subtitle
+        labels = [str(node.label) for node in tree.root.children]
+        assert "beside.csv" in labels and "imports" in labels, labels
+        await pilot.press("down", "backspace", "tilde")
+        await settle(pilot)
+        assert Path(tree.path) == folder.parent

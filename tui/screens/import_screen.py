@@ -40,13 +40,34 @@ IMPORT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".xlsx", ".xlsm"})
 
 
 class ImportFileTree(DirectoryTree):
-    """The current folder's sub-folders and importable files (CSV, text, Excel); hidden entries left out."""
+    """The current folder's sub-folders and importable files (CSV, text, Excel); hidden entries left out.
+    Backspace goes up to the parent folder and ~ to the home folder: the file is not always below where custbook
+    was started."""
+
+    BINDINGS = [
+        Binding("backspace", "up", "Parent folder", show=False),
+        Binding("tilde", "home_folder", "Home folder", show=False),
+    ]
 
     def process_label(self, label: str | Text) -> Text:
         # The root is "." (paths stay short), which reloads as "": name the folder, which is what the user knows.
         if isinstance(label, str) and label in (".", ""):
             label = f"{safe_text(Path.cwd().name) or '/'}/"
         return super().process_label(label)
+
+    def _go(self, folder: Path) -> None:
+        self.path = folder
+        self.border_subtitle = safe_text(str(folder))  # where the browser is, whole
+
+    def action_up(self) -> None:
+        """Show the parent folder."""
+        here = Path(self.path).resolve()
+        if here.parent != here:
+            self._go(here.parent)
+
+    def action_home_folder(self) -> None:
+        """Show the home folder."""
+        self._go(Path.home())
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
@@ -83,6 +104,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
     HELP_TITLE = "Keys of the import"
     KEY_HELP = (
         ("↑ ↓  Enter", "in the files: move, open a folder, choose a file"),
+        ("Backspace  ~", "in the files: the parent folder, the home folder"),
         ("Tab  Shift+Tab", "next / previous option"),
         ("F5  Ctrl+R", "preview the import: nothing is written until you commit"),
         ("Escape", "back to the list"),
@@ -144,7 +166,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
         yield Static(Text.assemble(("Import customers", "bold"), f" · {self.session.level} · user {user}"), id="title")
         with Horizontal(id="body"):
             tree = ImportFileTree(".", id="tree")
-            tree.border_title = "Choose a file (Enter)"
+            tree.border_title = "Choose a file (Enter) · Backspace: up"
             yield tree
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
