@@ -71,8 +71,8 @@ def too_many_rows(name: str, count: int | None, max_rows: int) -> FileRejected:
     has = f"more than {max_rows:,}" if count is None else f"{count:,}"
     return FileRejected(
         f"The file {name} has {has} customer rows; the limit is {max_rows:,}",
-        f"Raise the limit for this import with --max-rows {max(count or 0, max_rows * 2)} (or the "
-        "CUSTBOOK_MAX_ROWS setting), or split the file into smaller ones, each with the header row",
+        f"Raise the limit for this import with --max-rows {max(count or 0, max_rows * 2)} (in the interface: Most "
+        "rows; or the CUSTBOOK_MAX_ROWS setting), or split the file into smaller ones, each with the header row",
     )
 
 

@@ -641,3 +641,26 @@ async def test_the_file_browser_goes_up_to_the_parent_folder_and_home(demo_db, f
         await pilot.press("down", "backspace", "tilde")
         await settle(pilot)
         assert Path(tree.path) == folder.parent
+
+
+async def test_the_interfaces_own_row_limit_lets_a_large_file_in(demo_db, folder, monkeypatch):
+    """Issue 18, item 3: the command line had --max-rows, the interface nothing. Its Most rows option starts at the
+    configured limit (CUSTBOOK_MAX_ROWS), refuses a larger file naming the option, and lets it in once raised."""
+    monkeypatch.setenv("CUSTBOOK_MAX_ROWS", "3")
+    write_csv(
+        folder / "four.csv", [[f"C7{i:06d}", f"Client {i}", f"Client {i}", "", "", "", "SMB", ""] for i in range(4)]
+    )
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_import(pilot, [])
+        screen = app.screen
+        assert screen.query_one("#max_rows").value == "3"
+        await preview_path(pilot, "four.csv")
+        assert isinstance(app.screen, ErrorDialog) and "Most rows" in widget_text(app.screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen.query_one("#max_rows").value = "10"
+        screen.query_one("#path").value = ""
+        await preview_path(pilot, "four.csv")
+        assert isinstance(app.screen, ImportPreview), widget_text(app.screen)
+        assert app.screen.plan.created == 4

@@ -92,11 +92,12 @@ class ImportRequest:
     policy: Policy
     offline: bool
     emails: tuple[str, ...]
+    max_rows: int
 
     @property
     def options(self) -> ImportOptions:
         return ImportOptions(
-            date_format=self.date_format, encoding=self.encoding, policy=self.policy, max_rows=configured_max_rows()
+            date_format=self.date_format, encoding=self.encoding, policy=self.policy, max_rows=self.max_rows
         )
 
 
@@ -114,6 +115,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
         ("Encoding", "leave it on automatic unless accents come out wrong"),
         ("Rows that fail", "skip them and import the rest, or import nothing while any fails"),
         ("Offline", "queue the file as a job; the worker imports it and e-mails the result"),
+        ("Most rows", "a larger file is refused whole; raise it for a big CSV for import (CUSTBOOK_MAX_ROWS sets it)"),
     )
     """Dismisses with the batch ID committed ("B3"), the job ID queued ("J4"), or None."""
 
@@ -202,6 +204,10 @@ class ImportScreen(WithHelp, Screen[str | None]):
                         id="policy",
                         compact=True,
                     )
+                with Horizontal(classes="row"):
+                    yield Label("Most rows", classes="label")
+                    # An exported "CSV for import" of a large store has more rows than the usual limit: say it here.
+                    yield Input(f"{configured_max_rows():,}", id="max_rows", compact=True, restrict=r"[0-9, ]*")
                 with Horizontal(classes="row"):
                     yield Label("", classes="label")
                     yield TickBox("Process offline (queue a job)", id="offline", compact=True)
@@ -297,6 +303,11 @@ class ImportScreen(WithHelp, Screen[str | None]):
         emails = parse_addresses(typed) if typed.strip() else ()
         if offline or emails:
             check_header_text(path.name, "The file name")
+        most = self.query_one("#max_rows", Input).value.replace(",", "").replace(" ", "")
+        if not most.isdigit() or int(most) <= 0:
+            self._note("Most rows: give a number of rows, such as 50,000.", error=True)
+            self.query_one("#max_rows", Input).focus()
+            return None
         return ImportRequest(
             path=path,
             date_format=self.query_one("#date_format", Select).value,  # type: ignore[arg-type]
@@ -304,6 +315,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
             policy=self.query_one("#policy", Select).value,  # type: ignore[arg-type]
             offline=offline,
             emails=emails,
+            max_rows=int(most),
         )
 
     # --- reading and planning ------------------------------------------------------------------------------
