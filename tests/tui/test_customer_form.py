@@ -223,7 +223,12 @@ async def test_mark_inactive_asks_then_saves_an_edit_batch(demo_db):
         await pilot.press("ctrl+d")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("enter")
+        await pilot.press("enter")  # out of habit: every confirmation starts on Cancel (issue 18)
+        await settle(pilot)
+        assert results == [] and stored(demo_db)["STATUS"] == "active"
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        await pilot.press("right", "left", "enter")  # ← is the left button, the confirming one, as it reads
         await settle(pilot)
         assert results == [CID]
     assert stored(demo_db)["STATUS"] == "inactive"

@@ -76,14 +76,12 @@ def import_batches(db) -> list:
 
 
 async def confirm(pilot, expect: str) -> str:
-    """Answer yes to the commit's confirmation (its focus starts on Cancel when fields are erased)."""
+    """Answer yes to the commit's confirmation (its focus starts on Cancel, as every confirmation's)."""
     dialog = pilot.app.screen
     assert isinstance(dialog, ConfirmDialog)
     message = text_of(dialog, "#message")
     assert expect in " ".join(message.split())
-    if dialog.danger:
-        await pilot.press("left")
-    await pilot.press("enter")
+    await pilot.press("left", "enter")
     await settle(pilot)
     return message
 

@@ -1,8 +1,9 @@
 """ConfirmDialog: a yes-or-no question before an action that is hard to take back (replace a file, undo a batch).
 
 Generic on purpose: the caller names the title, the message and the confirming button, and gets True or False.
-It never performs the action itself. With `danger=True` the confirming button is red and the focus starts on
-Cancel, so an Enter pressed out of habit does nothing harmful.
+It never performs the action itself. Every confirmation behaves the same: the focus starts on Cancel, so an Enter
+pressed out of habit does nothing; ← and → move to the button on that side (the confirming one is on the left, as
+it reads), Tab too; `danger=True` makes the confirming button red.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ class ConfirmDialog(ModalScreen[bool]):
     CSS_PATH = "confirm_dialog.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("left,right", "switch", "Other button", show=False),
+        Binding("left", "go('confirm')", "Left button", show=False),
+        Binding("right", "go('cancel')", "Right button", show=False),
     ]
 
     def __init__(self, title: str, message: str, confirm_label: str = "OK", danger: bool = False) -> None:
@@ -42,7 +44,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel" if self.danger else "#confirm", Button).focus()
+        self.query_one("#cancel", Button).focus()  # the safe answer, whatever the question
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -52,8 +54,7 @@ class ConfirmDialog(ModalScreen[bool]):
         """Answer no."""
         self.dismiss(False)
 
-    def action_switch(self) -> None:
-        """Move between the two buttons."""
-        other = "#confirm" if self.query_one("#cancel", Button).has_focus else "#cancel"
+    def action_go(self, button: str) -> None:
+        """Move to the button on that side."""
         # At once, not via focus() (which waits a turn): an Enter typed right behind the arrow must press this one.
-        self.set_focus(self.query_one(other, Button))
+        self.set_focus(self.query_one(f"#{button}", Button))
