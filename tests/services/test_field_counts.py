@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,7 @@ def test_the_dry_run_prints_the_table_first_with_labels_and_the_files_own_headin
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["", "Lyon", "Metz"]), st.sampled_from(["", "x@y.example"])), min_size=1,
                 max_size=3))  # fmt: skip
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 def test_the_field_counts_agree_with_the_plans_own_counts(cli, write_csv, cells):
     """Whatever the file, the per-field table says what the counts line says: erasures add up to `blanked`, and
     each field's changes are exactly the updated customers' changes of that field."""

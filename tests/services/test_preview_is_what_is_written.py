@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
 from csv_files import csv_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -57,6 +58,7 @@ def files(draw: st.DrawFn) -> list[list[str]]:
     return _rows(draw)
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=files())
 def test_every_stored_value_is_the_one_the_preview_showed(tmp_path_factory, rows):

@@ -31,7 +31,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Store:
 @pytest.mark.parametrize(
     "sort", [(), (SortKey("NAME"),), (SortKey("CREDITLIMIT", True), SortKey("CITY")), (SortKey("CUSTOMERID", True),)]
 )
-@pytest.mark.parametrize("entity", [None, "EU"])
+# Inside an entity too in the full run; the everyday loop keeps the top level.
+@pytest.mark.parametrize("entity", [None, pytest.param("EU", marks=pytest.mark.slow)])
 def test_filtering_once_counts_and_pages_like_filtering_twice(demo, text, sort, entity):
     cat = catalogue(demo)
     view = View(**{**builtin_view().__dict__, "sort": sort, "include_entities": entity is None})
@@ -64,7 +65,7 @@ def fresh(store: Store, view: View, text: str, entity: str | None = None) -> tup
 
 
 @pytest.mark.parametrize("word", ["müller", "C00012", "gmbh", "a_b%", "Lyon"])
-@pytest.mark.parametrize("sort", [(), (SortKey("NAME", True),)])
+@pytest.mark.parametrize("sort", [(), pytest.param((SortKey("NAME", True),), marks=pytest.mark.slow)])
 def test_each_key_shows_what_a_fresh_search_shows(demo, word, sort):
     view = View(**{**builtin_view().__dict__, "sort": sort})
     for text, total, first in typed_key_by_key(demo, view, word):

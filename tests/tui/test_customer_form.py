@@ -216,6 +216,7 @@ async def test_escape_asks_before_discarding_changes(demo_db):
     assert stored(demo_db) == before
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_mark_inactive_asks_then_saves_an_edit_batch(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -19,21 +19,23 @@ from tui.screens.view_builder import ViewBuilder
 from tui.screens.view_picker import ViewPicker
 
 # How to reach each screen from the list, and a key of its own its help must name.
+_SLOW = pytest.mark.slow  # the everyday loop keeps three screens; the full run walks them all
 SCREENS = [
     ((), CustomerListScreen, "Keys", "quick filter"),
-    (("enter",), CustomerDetailScreen, "Keys of a customer's page", "edit this customer"),
+    (("enter",), CustomerDetailScreen, "Keys of a customer's page", "edit this customer", _SLOW),
     (("e",), CustomerForm, "Keys of the customer form", "Ctrl+D"),
-    (("h",), HistoryScreen, "Keys of the history", "undo the batch"),
+    (("h",), HistoryScreen, "Keys of the history", "undo the batch", _SLOW),
     (("i",), ImportScreen, "Keys of the import", "F5  Ctrl+R"),
-    (("o",), JobsScreen, "Keys of the jobs", "the job's result"),
-    (("v",), ViewPicker, "Keys of the views", "delete the view"),
-    (("v", "n"), ViewBuilder, "Keys of the view builder", "F2 F3 F4"),
-    (("x",), ExportDialog, "Keys of the export", "CSV for import"),
-    (("l",), LevelPicker, "Keys of the levels", "inside an entity"),
+    (("o",), JobsScreen, "Keys of the jobs", "the job's result", _SLOW),
+    (("v",), ViewPicker, "Keys of the views", "delete the view", _SLOW),
+    (("v", "n"), ViewBuilder, "Keys of the view builder", "F2 F3 F4", _SLOW),
+    (("x",), ExportDialog, "Keys of the export", "CSV for import", _SLOW),
+    (("l",), LevelPicker, "Keys of the levels", "inside an entity", _SLOW),
 ]
+CASES = [pytest.param(*s[:4], marks=s[4:], id=s[1].__name__) for s in SCREENS]
 
 
-@pytest.mark.parametrize(("keys", "screen", "title", "own_key"), SCREENS, ids=[s[1].__name__ for s in SCREENS])
+@pytest.mark.parametrize(("keys", "screen", "title", "own_key"), CASES)
 async def test_f1_shows_the_keys_of_the_screen_it_is_pressed_on(demo_db, keys, screen, title, own_key):
     app = make_app(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -184,6 +184,7 @@ async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
 # --- paths that change nothing ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_a_file_that_is_not_a_table_shows_its_message(demo_db, folder):
     png = folder / "photo.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(200))
@@ -386,6 +387,7 @@ async def test_escape_cancels_the_reading(demo_db, folder, monkeypatch):
 # --- options -------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_the_detected_encoding_and_delimiter_are_shown(demo_db, folder):
     (folder / "semi.csv").write_bytes(
         "CUSTOMERID;NAME;CREDITLIMIT\r\nC0000002;Ida Jensén;1 234,50\r\n".encode("cp1252")
@@ -641,6 +643,7 @@ async def test_the_file_browser_goes_up_to_the_parent_folder_and_home(demo_db, f
         assert Path(tree.path) == folder.parent
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_the_interfaces_own_row_limit_lets_a_large_file_in(demo_db, folder, monkeypatch):
     """Issue 18, item 3: the command line had --max-rows, the interface nothing. Its Most rows option starts at the
     configured limit (CUSTBOOK_MAX_ROWS), refuses a larger file naming the option, and lets it in once raised."""

@@ -149,6 +149,7 @@ async def test_keys_arriving_together_tick_the_right_fields_and_move_the_right_c
         assert app.screen.query_one(ColumnsPart).value == ("PRINTAS", "CUSTOMERID", "NAME")
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_the_count_follows_the_filters_and_entity_records(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -207,6 +208,7 @@ def _bobs_public_view(demo_db) -> View:
     return save_view(store, bob, View("Bob's list", public=True, filters=(Filter("COUNTRY", Op.EQ, "france"),))).view
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_another_users_public_view_cannot_be_saved_over_or_deleted(demo_db):
     bobs = _bobs_public_view(demo_db)
     app = make_app(demo_db)
@@ -235,6 +237,7 @@ async def test_another_users_public_view_cannot_be_saved_over_or_deleted(demo_db
         assert find_view(store, resolve_user(store, "bob"), "Bob's list").owner == "bob"
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_the_built_in_view_opens_as_save_as(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -339,6 +342,7 @@ def test_view_builder_snapshot(snap_compare, demo_db, size):
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=opened)
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 def test_view_builder_invalid_filter_snapshot(snap_compare, demo_db):
     """80x24, the Filters tab: the editor row (field, comparison, value, Add), the list with Country is “germany”
     and Credit limit is greater than “lots”, and instead of a count the message saying Credit limit needs a
