@@ -147,10 +147,11 @@ class PlanRows:
     # --- values --------------------------------------------------------------------------------------------
 
     def label(self, field_id: str | None) -> str:
+        """The field as the interface names it, with the file's own heading when that differs ("Last name (file:
+        nom)"): a French or another product's column updates the field it was recognised as, and says which."""
         if field_id is None:
             return ""
-        field = self.catalogue.get(field_id)
-        return safe_text(field.label if field else field_id)  # custom labels are data: text, never commands
+        return safe_text(field_name(field_id, self.plan.labels or self._labels(), self.plan.column_names))
 
     def text(self, field_id: str, value: Value) -> str:
         """The value as people read it, control characters made harmless; "" for none."""

@@ -665,3 +665,15 @@ async def test_the_interfaces_own_row_limit_lets_a_large_file_in(demo_db, folder
         await preview_path(pilot, "four.csv")
         assert isinstance(app.screen, ImportPreview), widget_text(app.screen)
         assert app.screen.plan.created == 4
+
+
+def test_the_preview_names_the_field_and_the_files_heading_when_they_differ(demo_db, folder):
+    """Issue 18: a French 'nom' column updated LASTNAME while the preview said only 'nom' (or only the field): it
+    now says 'Last name (file: nom)', in every tab, and the field alone where the heading is the field's own."""
+    (folder / "fr.csv").write_text("CUSTOMERID,nom,City\r\nC0000001,Durand,Lyon\r\n", encoding="utf-8")
+    store = Store(demo_db)
+    plan = plan_import(store, read_file(folder / "fr.csv"), user=resolve_user(store, "alice"))
+    rows = PlanRows(plan, catalogue(store), DateFormat.DMY_SLASH, "bold yellow")
+    named = {str(line[2]) for line in rows.tab("updated").rows}  # (row, ID, field, old, →, new)
+    assert named == {"Last name (file: nom)", "City"}, named
+    assert [r[0] for r in rows.tab("fields").rows] == ["Last name (file: nom)", "City"]
