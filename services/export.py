@@ -80,11 +80,15 @@ def export_table(
     date_format: DateFormat = DateFormat.DMY_SLASH,
 ) -> ExportTable:
     """The view's customers (default: all of them), in its sort order, as one table for the writer. Its rows
-    stream from the store: the store stays open until they are read (or the table is dropped unread)."""
+    stream from the store (CSV: the store stays open until they are read, or the table is dropped unread) or from
+    a private copy made at once (the other formats: the store is free while the file renders)."""
     require_export(user)
     view = view or builtin_view()
+    # A CSV streams as fast as the store reads; a workbook, a document or a PDF takes seconds to render: for those
+    # the store is let go before rendering, so other people's imports and edits do not wait (issue 17).
+    detached = writer.extension != ".csv"
     got = store.customers.export_rows(
-        user=user, view=view, entity=entity, date_format=date_format,
+        user=user, view=view, entity=entity, date_format=date_format, detached=detached,
         columns=lambda catalogue: export_columns(catalogue, view.columns, writer),
     )  # fmt: skip
     filters = tuple(f.describe(got.catalogue) for f in view.filters)

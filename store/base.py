@@ -88,8 +88,10 @@ class Customers(Protocol):
         columns: Callable[[Catalogue], tuple[Field, ...]],
         entity: str | None = None,
         date_format: DateFormat = DateFormat.DMY_SLASH,
+        detached: bool = False,
     ) -> ExportRows:
-        """A view's rows for an export, from one reading of the store (see `ExportRows`)."""
+        """A view's rows for an export, from one reading of the store (see `ExportRows`). `detached`: the store is
+        let go before the rows are read (they come from a private copy), for files that take long to render."""
         ...
 
     def plan_facts(self, parse: Callable[[Catalogue], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:

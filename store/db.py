@@ -219,8 +219,9 @@ class Store:
                         time.sleep(0.05)
                         continue
                     raise StoreBusy(
-                        f"The store {self.path} is in use by another program",
-                        "Wait until its import or edit has finished, then try again",
+                        f"The store {self.path} is in use by another program (an import, an edit, a backup, or an "
+                        "export or interface reading it)",
+                        "Wait until it has finished, then try again",
                     ) from None
                 refused = _refused_by_system(self.path, writing=not read_only or creating, error=exc)
                 if refused is not None:

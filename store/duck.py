@@ -92,8 +92,12 @@ class DuckCustomers:
         columns: Callable[[Catalogue], tuple[Field, ...]],
         entity: str | None = None,
         date_format: DateFormat = DateFormat.DMY_SLASH,
+        detached: bool = False,
     ) -> ExportRows:
-        return export_rows(self._store, user=user, view=view, columns=columns, entity=entity, date_format=date_format)
+        return export_rows(
+            self._store, user=user, view=view, columns=columns, entity=entity, date_format=date_format,
+            detached=detached,
+        )  # fmt: skip
 
     def plan_facts(self, parse: Callable[[Catalogue], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:
         return read_facts(self._store, parse)
