@@ -31,6 +31,7 @@ class ExportTable:
     rows: Iterable[tuple[Value, ...]]  # streamed once, in the view's sort order
     row_count: int
     filters: tuple[str, ...] = ()  # human descriptions, for the title line of documents
+    sort: str = ""  # "Sorted by Credit limit (descending), then Name", for the title line of documents
     generated: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     date_format: DateFormat = DateFormat.DMY_SLASH
 

@@ -102,8 +102,18 @@ def export_table(
         rows=got.rows,
         row_count=got.row_count,
         filters=filters,
+        sort=sort_words(view, got.catalogue),
         date_format=date_format,
     )
+
+
+def sort_words(view: View, catalogue: Catalogue) -> str:
+    """The view's order as the documents say it: 'Sorted by Credit limit (descending), then Name' ('' unsorted)."""
+    keys = [
+        (catalogue[k.field].label if k.field in catalogue else k.field) + (" (descending)" if k.descending else "")
+        for k in view.sort
+    ]
+    return "Sorted by " + ", then ".join(keys) if keys else ""
 
 
 def export_file(

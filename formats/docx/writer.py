@@ -179,7 +179,8 @@ def _summary(table: ExportTable) -> str:
     filters = "; ".join(table.filters) if table.filters else "No filters"
     when = f"{table.date_format.format(table.generated)} {table.generated:%H:%M}"
     count = f"{table.row_count:,} row{'' if table.row_count == 1 else 's'}"
-    return f"Filters: {filters}  ·  Generated {when}  ·  {count}"
+    sort = f"  ·  {table.sort}" if table.sort else ""
+    return f"Filters: {filters}{sort}  ·  Generated {when}  ·  {count}"
 
 
 def _rows_into_zip(

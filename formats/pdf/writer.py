@@ -363,7 +363,7 @@ def _title_block(pdf: _Document, table: ExportTable, regular: _Face, bold: _Face
     filters = "Filters: " + "; ".join(table.filters) if table.filters else "No filters"
     for face, size, text in (
         (bold, _TITLE_PT, table.title),
-        (regular, _INFO_PT, f"{filters} · Generated {when} · {count}"),
+        (regular, _INFO_PT, f"{filters}{' · ' + table.sort if table.sort else ''} · Generated {when} · {count}"),
     ):
         if not text:
             continue

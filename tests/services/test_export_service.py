@@ -180,3 +180,24 @@ def test_the_store_is_free_while_a_slow_format_renders(seeded: Store, alice: Use
     assert wrote == ["late"] and outcome.rows == before
     assert (tmp_path / f"all.{fmt}").stat().st_size > 0
     assert set(Path(tempfile.gettempdir()).glob("custbook-export-*")) <= copies  # the private copy is gone
+
+
+def test_word_and_pdf_titles_say_the_views_order(seeded: Store, alice: User, tmp_path: Path) -> None:
+    """Issue 18: a printed list sorted by credit limit did not say so. The line under the title names the sort."""
+    import docx
+    from pypdf import PdfReader
+
+    from core.viewdef import SortKey
+
+    view = View(
+        "Biggest", columns=("CUSTOMERID", "NAME", "CREDITLIMIT"), sort=(SortKey("CREDITLIMIT", True), SortKey("NAME"))
+    )
+    words = "Sorted by Credit limit (descending), then Customer name"
+    export_file(seeded, tmp_path / "b.docx", user=alice, writer=get_writer("docx"), view=view)
+    assert words in docx.Document(str(tmp_path / "b.docx")).paragraphs[1].text
+    export_file(seeded, tmp_path / "b.pdf", user=alice, writer=get_writer("pdf"), view=view)
+    first = " ".join(PdfReader(tmp_path / "b.pdf").pages[0].extract_text().split())
+    assert words in first, first[:300]
+    plain = View("Plain", columns=("CUSTOMERID", "NAME"))
+    export_file(seeded, tmp_path / "p.docx", user=alice, writer=get_writer("docx"), view=plain)
+    assert "Sorted by" not in docx.Document(str(tmp_path / "p.docx")).paragraphs[1].text
