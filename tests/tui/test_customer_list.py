@@ -333,3 +333,27 @@ async def test_nothing_hides_under_the_scroll_bars(demo_db):
         assert grid.cursor_row == rows_seen and grid.scroll_offset.y == 1
         header = grid.render_line(0).text
         assert len(header) == seen.width and header.endswith("…"), header
+
+
+async def test_the_status_line_says_the_views_filters_where_there_is_room(demo_db):
+    """Issue 18: which customers a view shows is the first thing to know about the list: its filters follow the
+    counts, whole when they fit, cut with "…" when not, and the user is never the part cut off."""
+    store = Store(demo_db)
+    alice = resolve_user(store, "alice")
+    filters = (Filter("COUNTRY", Op.EQ, "Germany"), Filter("CITY", Op.NE, "Berlin"))
+    save_view(store, alice, View(name="Germans", filters=filters))
+    app = make_app(demo_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, ViewPicker)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        line = status(app)
+        assert "Germans (private)" in line and "Country is “Germany”; City is not “Berlin”" in line, line
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        line = status(app)
+        assert "Country is" in line and "…" in line and line.rstrip().endswith("user alice"), line

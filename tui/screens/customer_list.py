@@ -233,21 +233,31 @@ class CustomerListScreen(Screen[None]):
             counts = f"{self._of_total:,} customers"
         else:
             counts = f"{self._matching:,} of {self._of_total:,} customers"
-        text = Text.assemble((view.name, "bold"), f" ({kind}) · ", counts)
+        text = Text.assemble((safe_text(view.name), "bold"), f" ({kind}) · ", counts)
+        tail = Text()
         missing = sorted({m for m in map(self._forbidden, ("edit", "new", "export")) if m})
         if missing:
             # Before the level and the user: on an 80-column terminal the reason must not be the part cut off.
             # The user's name goes with it: who is signed in must not be the part cut off either.
             who = safe_text(self.session.user.name)
-            text.append(f" · {who} reads only (no {' or '.join(missing)})", "italic")
-            text.append(f" · {self.session.level}")
+            tail.append(f" · {who} reads only (no {' or '.join(missing)})", "italic")
+            tail.append(f" · {self.session.level}")
         else:
-            text.append(f" · {self.session.level} · user {safe_text(self.session.user.name)}")
+            tail.append(f" · {self.session.level} · user {safe_text(self.session.user.name)}")
+        status = self.query_one("#status", Static)
+        width = status.size.width - 1 if status.size.width else 10_000
+        # The view's filters, after its counts, in what room the line has (cut with "…"): which customers these
+        # are is the first thing to know about a list.
+        wanted = "; ".join(f.describe(self.session.catalogue) for f in view.filters)
+        room = width - text.cell_len - tail.cell_len - 3
+        if wanted and room >= 12:
+            shown = safe_text(wanted) if len(wanted) <= room else safe_text(wanted[: room - 1]) + "…"
+            text.append(f" · {shown}", "italic")
+        text.append_text(tail)
         # Which store this is (a mistyped --db must not pass for the real one), where the line has room for it;
         # the help (F1) always says it in full.
-        status = self.query_one("#status", Static)
         store = f" · {safe_text(self.session.store.label)}"
-        if not status.size.width or text.cell_len + len(store) <= status.size.width - 1:
+        if text.cell_len + len(store) <= width:
             text.append(store, "dim")
         status.update(text)
 
