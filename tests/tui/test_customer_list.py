@@ -357,3 +357,26 @@ async def test_the_status_line_says_the_views_filters_where_there_is_room(demo_d
         await settle(pilot)
         line = status(app)
         assert "Country is" in line and "…" in line and line.rstrip().endswith("user alice"), line
+
+
+async def test_lt_and_gt_narrow_and_widen_the_current_column_and_the_width_stays(demo_db):
+    """Issue 18: widths come from the first page, so a long e-mail further down is cut. > widens the current column
+    (< narrows it), and the chosen width stays after a refresh and a sort."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        email = next(i for i, c in enumerate(grid.columns) if c.id == "EMAIL1")
+        await pilot.press(*["right"] * email)
+        before = grid._shown.widths[email]
+        await pilot.press(*["greater_than_sign"] * 5)
+        assert grid._shown.widths[email] == before + 10
+        await pilot.press("less_than_sign")
+        assert grid._shown.widths[email] == before + 8
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert grid._shown.widths[email] == before + 8  # kept across the refresh and the sort
+        await pilot.press(*["less_than_sign"] * ((grid._shown.widths[email] - 4) // 2 + 2))
+        assert grid._shown.widths[email] == 4  # never narrower than a few characters

@@ -25,6 +25,7 @@ KEYS = (
     ("↑ ↓  j k", "move; PageUp / PageDown a screenful"),
     ("Home End  g G", "first / last customer"),
     ("← →", "move between columns"),
+    ("<  >", "make the current column narrower / wider (kept while custbook runs)"),
     ("s", "sort by the current column: ascending, descending, off (or click its header)"),
     ("Enter", "open the customer: every field"),
     ("e", "edit the customer (Ctrl+S saves; errors are shown beside the fields)"),

@@ -32,6 +32,7 @@ PAGE = 100
 KEEP_PAGES = 60  # about 6,000 rows in memory at most
 GAP = 2
 MIN_WIDTH, MAX_WIDTH = 4, 40
+CHOSEN_MAX = 200  # a column the user widens may show a long comment whole
 
 # Control characters would reach the terminal as commands: show them as harmless symbols instead.
 _SAFE = {i: "·" for i in (*range(32), *range(127, 160))} | {9: " ", 10: "⏎", 13: ""}
@@ -98,6 +99,8 @@ class CustomerGrid(ScrollView, can_focus=True):
         Binding("left", "column(-1)", "Left", show=False),
         Binding("right", "column(1)", "Right", show=False),
         Binding("enter", "select", "Open", show=False),
+        Binding("less_than_sign", "width(-2)", "Narrower", show=False),
+        Binding("greater_than_sign", "width(2)", "Wider", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0)
@@ -129,6 +132,8 @@ class CustomerGrid(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._generation = 0
         self.sort_marks: dict[int, str] = {}  # column -> "▲" or "▼", drawn in the header
+        # Widths the user chose with < and >, by field ID: kept across refreshes, sorts and other views.
+        self._chosen: dict[str, int] = {}
 
     # --- what is shown -------------------------------------------------------------------------------------
 
@@ -152,7 +157,8 @@ class CustomerGrid(ScrollView, can_focus=True):
         widths = []
         for i, column in enumerate(source.columns):
             sample = [cell_len(safe_text(formatters[i](row[i]))) for row in first_page[:PAGE]]
-            widths.append(max(MIN_WIDTH, min(MAX_WIDTH, max([cell_len(column.label) + 2, *sample]))))
+            measured = max(MIN_WIDTH, min(MAX_WIDTH, max([cell_len(column.label) + 2, *sample])))
+            widths.append(self._chosen.get(column.id, measured))
         self._shown = _Shown(source, self._generation, widths, formatters)
         self._pages = {0: first_page} if first_page else {}
         self._pending.clear()
@@ -355,6 +361,19 @@ class CustomerGrid(ScrollView, can_focus=True):
     def action_column(self, delta: int) -> None:
         """Move to the column on the left or right."""
         self.cursor_col = max(0, min(self.cursor_col + delta, len(self.columns) - 1))
+
+    def action_width(self, delta: int) -> None:
+        """Make the current column narrower or wider (< >, as in VisiData): the widths measured on the first page
+        cut long values; this one stays as chosen for the rest of the session."""
+        if not self._shown or not self._shown.widths:
+            return
+        col = self.cursor_col
+        width = max(MIN_WIDTH, min(CHOSEN_MAX, self._shown.widths[col] + delta))
+        self._shown.widths[col] = width
+        self._chosen[self._shown.source.columns[col].id] = width
+        self.virtual_size = Size(sum(self._shown.widths) + GAP * len(self._shown.widths), self._shown.source.total + 1)
+        self._bring_into_view(col)
+        self.refresh()
 
     def action_select(self) -> None:
         """Open the customer under the cursor."""
