@@ -182,6 +182,7 @@ def test_the_store_is_free_while_a_slow_format_renders(seeded: Store, alice: Use
     assert set(Path(tempfile.gettempdir()).glob("custbook-export-*")) <= copies  # the private copy is gone
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 def test_word_and_pdf_titles_say_the_views_order(seeded: Store, alice: User, tmp_path: Path) -> None:
     """Issue 18: a printed list sorted by credit limit did not say so. The line under the title names the sort."""
     import docx

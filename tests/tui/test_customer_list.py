@@ -233,6 +233,7 @@ async def test_another_view_starts_at_the_left_where_the_id_and_name_are(demo_db
         assert "Customer ID" in widget_text(grid).splitlines()[0]
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_the_id_and_the_name_stay_in_view_when_scrolling_right(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(100, 20)) as pilot:
@@ -359,6 +360,7 @@ async def test_the_status_line_says_the_views_filters_where_there_is_room(demo_d
         assert "Country is" in line and "…" in line and line.rstrip().endswith("user alice"), line
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_lt_and_gt_narrow_and_widen_the_current_column_and_the_width_stays(demo_db):
     """Issue 18: widths come from the first page, so a long e-mail further down is cut. > widens the current column
     (< narrows it), and the chosen width stays after a refresh and a sort."""

@@ -144,6 +144,7 @@ async def test_keys_typed_at_once_after_the_slash_go_to_the_filter(demo_db):
         assert home.query_one("#quick").value == "parix"
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_l_switches_between_the_top_level_and_an_entity(demo_db):
     from textual.widgets import OptionList
 

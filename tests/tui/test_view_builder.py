@@ -131,6 +131,7 @@ async def test_build_save_and_choose_a_view(demo_db):
         assert chosen_views == [saved]
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_keys_arriving_together_tick_the_right_fields_and_move_the_right_column(demo_db):
     """Over SSH keys often arrive in one batch: each key must act on the line highlighted when it was pressed."""
     app = make_app(demo_db)
@@ -430,6 +431,7 @@ async def test_a_date_typed_in_the_sessions_format_is_saved_as_the_same_day(demo
         assert saved.filters == april.filters  # kept as YYYY-MM-DD: the same day in every session and export
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_deleting_the_view_on_screen_goes_back_to_all_customers(demo_db):
     from tui.screens.customer_list import CustomerListScreen
 
