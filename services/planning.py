@@ -22,6 +22,7 @@ from core.table import Issue, RawTable
 from core.users import Permission, User
 from core.validate import ParsedRow, ParsedTable, parse_table
 from core.values import ParseOptions, Value
+from services.damage import damage_warnings
 from store.records import StoreFacts
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
@@ -221,6 +222,7 @@ def _build(
                 if value is not None:
                     created.append(FieldChange(fid, None, value))
             records.append(RecordPlan(number, cid, Action.CREATE, tuple(created)))
+    labels = {f.id: f.label for f in catalogue.fields}
     return ImportPlan(
         file_name=raw.name,
         user=user.name,
@@ -231,10 +233,10 @@ def _build(
         raw=raw,
         records=tuple(records),
         errors=tuple(sorted(errors, key=lambda i: i.row or 0)),
-        warnings=parsed.warnings,
+        warnings=(*parsed.warnings, *damage_warnings(records, labels, shows_old=shows_old)),
         failed_rows=frozenset(failed),
         shows_old=shows_old,
-        labels={f.id: f.label for f in catalogue.fields},
+        labels=labels,
     )
 
 

@@ -1,0 +1,83 @@
+"""Changes that look like a spreadsheet's damage rather than the user's edit, warned about per field in the plan.
+
+A "CSV for import" opened and saved by a spreadsheet program comes back changed in ways nobody typed: ZIP 07030
+read as the number 7030, 04/03/2024 read the other way round, a 16-digit account number written 1.23457E+15.
+Each is a change the import would write; none is refused (the user may mean it), but the plan warns once per field
+and kind, with a count and the first row, and says what survives a round trip: the Excel export.
+
+May import core only; used by `services.planning`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+
+from core.plan import Action, RecordPlan
+from core.table import Issue, Severity
+from core.values import Value
+
+_EXPONENT = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
+_FIX = (
+    "If the file went through a spreadsheet, export to Excel (.xlsx) instead and edit that: a workbook keeps the "
+    "values as they are"
+)
+
+
+def _lost_zeros(old: Value, new: Value) -> bool:
+    return isinstance(old, str) and isinstance(new, str) and old[:1] == "0" and old.lstrip("0") == new != ""
+
+
+def _swapped(old: Value, new: Value) -> bool:
+    if not isinstance(old, dt.date) or isinstance(old, dt.datetime) or not isinstance(new, dt.date):
+        return False
+    if old.day == old.month or old.day > 12:
+        return False
+    return new == dt.date(old.year, old.day, old.month)
+
+
+def _exponent(old: Value, new: Value) -> bool:
+    digits = old.replace(" ", "") if isinstance(old, str) else ""
+    return digits.isdigit() and len(digits) >= 12 and isinstance(new, str) and bool(_EXPONENT.match(new.strip()))
+
+
+_KINDS = (
+    (_lost_zeros, "lost their leading zeros"),
+    (_swapped, "have day and month swapped"),
+    (_exponent, "became numbers in scientific notation"),
+)
+
+
+def damage_warnings(records: Iterable[RecordPlan], labels: Mapping[str, str], *, shows_old: bool) -> list[Issue]:
+    """One warning per field and kind of damage found among the updates, in file order."""
+    found: dict[tuple[str, str], tuple[int, int, Value, Value]] = {}  # (field, kind) -> (count, row, old, new)
+    for record in records:
+        if record.action is not Action.UPDATE:
+            continue
+        for change in record.changes:
+            if change.blanked:
+                continue
+            for test, kind in _KINDS:
+                if test(change.old, change.new):
+                    count, row, old, new = found.get((change.field, kind), (0, record.row, change.old, change.new))
+                    found[(change.field, kind)] = (count + 1, row, old, new)
+    warnings = []
+    for (field, kind), (count, row, old, new) in found.items():
+        label = labels.get(field, field)
+        values = "value" if count == 1 else "values"
+        example = f"row {row}: {_text(old)} → {_text(new)}" if shows_old else f"row {row}"
+        warnings.append(
+            Issue(
+                None,
+                field,
+                None,
+                f"{label}: {count:,} {values} {kind}, as a spreadsheet does when it reads a CSV ({example}). {_FIX}",
+                Severity.WARNING,
+            )
+        )
+    return warnings
+
+
+def _text(value: Value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
