@@ -100,6 +100,7 @@ def test_with_email_each_every_address_gets_its_own_message(cli, db, write_csv, 
         assert "3 rows: 2 new" in got.text and list(got.attachments) == ["clients-failed-rows.csv"]
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 def test_a_mail_server_that_is_down_keeps_the_result_and_resend_delivers_it_later(
     cli,
     db,

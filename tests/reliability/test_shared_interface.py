@@ -46,6 +46,7 @@ def stored(db: Path, cid: str):
     return get_customer(store, catalogue(store), cid, user=ADMIN)
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_a_commit_by_another_program_appears_when_the_list_is_refreshed(shared_db, tmp_path):
     second = stored(shared_db, "C0000002")
     csv_file = tmp_path / "from-a-script.csv"

@@ -38,6 +38,7 @@ def error_beside(form: CustomerForm, field_id: str) -> str:
     return widget_text(box) if box.display and box.size.height else ""
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_edit_the_city_and_save_the_history_shows_the_change(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:

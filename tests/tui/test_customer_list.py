@@ -282,6 +282,7 @@ async def test_the_cursor_stays_on_its_customer_after_a_save_and_a_refresh(demo_
         assert app.screen.customer_id == key  # the next edit is of the same customer
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_the_sorted_column_shows_whole_and_cut_text_says_it_is_cut(demo_db):
     """Issue 18, item 5: sorting re-measures the columns from the new first page; a column left of the cursor that
     widened used to push the sorted one off the edge (its header "Credit li", its amounts "…"). Now the column under
@@ -318,6 +319,7 @@ async def test_the_sorted_column_shows_whole_and_cut_text_says_it_is_cut(demo_db
         assert cut_seen, "no step left a label cut by the edge: the walk proves nothing"
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_nothing_hides_under_the_scroll_bars(demo_db):
     """The scroll bars are drawn over the grid's last column and last line: the cursor never goes to a row hidden
     under the horizontal bar, and the text cut at the right edge is marked where it can be seen, left of the

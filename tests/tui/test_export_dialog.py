@@ -179,6 +179,7 @@ async def test_escape_while_exporting_cancels_and_leaves_no_file(demo_db, fixed_
     assert list(fixed_day_and_folder.iterdir()) == []  # neither the file nor a temporary one
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_an_existing_file_is_replaced_only_when_confirmed(demo_db, fixed_day_and_folder):
     target = fixed_day_and_folder / "all-customers-2026-11-28.xlsx"
     target.write_bytes(b"keep me")

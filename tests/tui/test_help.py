@@ -23,7 +23,7 @@ _SLOW = pytest.mark.slow  # the everyday loop keeps three screens; the full run 
 SCREENS = [
     ((), CustomerListScreen, "Keys", "quick filter"),
     (("enter",), CustomerDetailScreen, "Keys of a customer's page", "edit this customer", _SLOW),
-    (("e",), CustomerForm, "Keys of the customer form", "Ctrl+D"),
+    (("e",), CustomerForm, "Keys of the customer form", "Ctrl+D", _SLOW),
     (("h",), HistoryScreen, "Keys of the history", "undo the batch", _SLOW),
     (("i",), ImportScreen, "Keys of the import", "F5  Ctrl+R"),
     (("o",), JobsScreen, "Keys of the jobs", "the job's result", _SLOW),

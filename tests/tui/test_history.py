@@ -112,6 +112,7 @@ async def test_enter_drills_into_the_field_changes(demo_db, imported):
         assert result.value is False
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_undo_after_confirmation_restores_and_is_recorded(demo_db, imported):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -177,6 +178,7 @@ async def test_an_undo_can_itself_be_undone_which_brings_the_batch_back(demo_db,
     assert customer(demo_db, "C0000002")["EMAIL1"] is None  # B1's erasure is in place again
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_a_refused_undo_is_explained_and_changes_nothing(demo_db, imported):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -197,6 +199,7 @@ async def test_a_refused_undo_is_explained_and_changes_nothing(demo_db, imported
     assert customer(demo_db, "C0000002")["CITY"] is None
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_a_refused_undo_lists_the_batches_made_since_the_screen_opened(demo_db, imported, tmp_path):
     """Issue 18, item 8: the refusal named a batch another program had committed meanwhile, which History did not
     list until it was opened again."""

@@ -155,6 +155,7 @@ async def test_a_done_jobs_result_its_failed_rows_and_a_resend_without_server(de
     ]  # resending imported nothing again
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_a_job_without_failed_rows_or_addresses_offers_neither(demo_db, tmp_path):
     queue_both(demo_db, tmp_path)
     run_worker(demo_db)

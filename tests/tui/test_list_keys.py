@@ -23,8 +23,8 @@ from tui.widgets.grid import CustomerGrid
 
 @pytest.mark.parametrize(
     ("key", "screen"),
-    [("e", CustomerForm), ("n", CustomerForm), ("x", ExportDialog), ("i", ImportScreen), ("h", HistoryScreen),
-     ("v", ViewPicker), ("o", JobsScreen)],
+    [("e", CustomerForm), pytest.param("n", CustomerForm, marks=pytest.mark.slow), ("x", ExportDialog),
+     ("i", ImportScreen), ("h", HistoryScreen), ("v", ViewPicker), ("o", JobsScreen)],
 )  # fmt: skip
 async def test_each_key_opens_its_screen(demo_db, key, screen):
     app = make_app(demo_db)
@@ -68,6 +68,7 @@ async def test_forbidden_actions_are_dimmed_with_the_reason(demo_db):
         assert "viewer may not change customers" in str(list(app._notifications)[-1].message)
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_every_action_is_in_the_command_palette(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:

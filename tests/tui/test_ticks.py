@@ -3,6 +3,7 @@ NO_COLOR=1 and to a colour-blind user; Textual's own draw the same "X" either wa
 
 from __future__ import annotations
 
+import pytest
 from tui_helpers import make_app, settle
 
 from tui.screens.import_screen import ImportScreen
@@ -26,6 +27,7 @@ async def test_the_offline_box_shows_x_only_when_ticked(demo_db, monkeypatch):
         assert box.render_line(0).text.startswith("▐X▌")
 
 
+@pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 async def test_the_view_builders_columns_show_x_for_the_ticked_ones(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:
