@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from operator import itemgetter
 
 from core.catalogue import Catalogue, FieldType
@@ -128,7 +129,7 @@ class ImportPlan:
     def fields(self) -> tuple[str, ...]:
         return self.parsed.fields
 
-    @property
+    @cached_property  # asked by the summary, the CLI table, each preview tab and each Enter: counted once
     def field_counts(self) -> dict[str, FieldCounts]:
         """Per field, how many new customers get a value in it, how many customers it changes, and how many it
         erases, for the fields the import touches, in the file's column order. The table that shows at a glance
