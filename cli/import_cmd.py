@@ -11,9 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from core.errors import CustbookError, FileRejected, UsageError
+from core.keys import KeyOptions
+from core.mapping import from_options, parse_join, parse_map
 from core.plan import HIDDEN, FieldChange, ImportOptions, ImportPlan, Policy, Status, rejected_summary
 from core.table import configured_max_rows
 from core.values import DateFormat, format_value
@@ -142,12 +145,24 @@ def _import(args: argparse.Namespace) -> int:
         from services.mail import check_header_text
 
         check_header_text(Path(args.file).name, "The file name")
+    if args.header_row is not None and args.header_row <= 0:
+        raise UsageError("--header-row must be a row number", "For example --header-row 4")
+    if args.id_prefix is not None and not args.generate_ids:
+        raise UsageError("--id-prefix says how generated IDs start", "Add --generate-ids")
+    maps, joins = tuple(args.map), tuple(args.join)
+    for text in maps:
+        parse_map(text)  # wrong syntax is wrong usage, told before the store is opened
+    for text in joins:
+        parse_join(text)
     options = ImportOptions(
         date_format=DateFormat.parse(args.date_format),
         encoding=args.encoding,
         policy=Policy.STRICT if args.strict else Policy.SKIP_FAILED,
         max_rows=max_rows,
         max_bytes=parse_size(args.max_bytes) if args.max_bytes else None,
+        ignore_unknown=args.ignore_unknown,
+        header_row=args.header_row,
+        keys=KeyOptions(args.generate_ids, args.id_prefix, args.match),
     )
     store = open_store(args.db)
     source = Path(args.file)
@@ -159,6 +174,11 @@ def _import(args: argparse.Namespace) -> int:
     if refusal is not None:
         raise refusal
     store.entities.check(args.entity)
+    if args.mapping is not None or maps or joins:
+        from services.mappings import find_mapping
+
+        base = find_mapping(store, args.mapping, user=user) if args.mapping is not None else None
+        options = replace(options, mapping=from_options(maps, joins, base))
     try:
         if args.offline:
             from services import jobs

@@ -89,6 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-bytes", metavar="SIZE", help="refuse larger files, e.g. 500MB (default $CUSTBOOK_MAX_BYTES, else 200MB)"
     )
     p.add_argument("--json", action="store_true")
+    other = p.add_argument_group("files from other products")
+    other.add_argument("--mapping", metavar="NAME", help="a saved or built-in column mapping (custbook mappings list)")
+    other.add_argument(
+        "--map", action="append", default=[], metavar="HEADER=FIELD[+FIELD]",
+        help="the column HEADER feeds FIELD (several with +), or HEADER=- to leave it out; repeatable",
+    )  # fmt: skip
+    other.add_argument(
+        "--join", action="append", default=[], metavar="FIELD=HEADER+HEADER",
+        help="FIELD is the columns' non-blank values joined by a space; repeatable",
+    )  # fmt: skip
+    other.add_argument("--ignore-unknown", action="store_true", help="leave out the columns that name no field")
+    other.add_argument("--header-row", type=int, metavar="N", help="the row holding the column names (default: found)")
+    other.add_argument("--generate-ids", action="store_true", help="number new rows without a Customer ID")
+    other.add_argument("--id-prefix", metavar="P", help="how generated IDs start (default: as the store's IDs)")
+    other.add_argument("--match", metavar="FIELD", help="find the customer of a row without ID by this field")
 
     p = command("export", "export customers to a file or standard output")
     p.add_argument(

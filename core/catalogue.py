@@ -218,14 +218,15 @@ class Catalogue:
         """The field a header names (ID, English or French label, alias), tolerant of case and punctuation."""
         return self._by_name.get(normalise_name(header))
 
-    def closest(self, header: str, n: int = 3) -> list[Field]:
-        """Known fields whose names look most like `header`, for 'did you mean' messages."""
+    def closest(self, header: str, n: int = 3, cutoff: float = 0.6, *, loose: bool = True) -> list[Field]:
+        """Known fields whose names look most like `header`, for 'did you mean' messages; `loose` also names those
+        whose names hold it or are held in it."""
         import difflib
 
         key = normalise_name(header)
         names = list(self._by_name)
-        hits = difflib.get_close_matches(key, names, n=n * 3, cutoff=0.6)
-        if not hits:
+        hits = difflib.get_close_matches(key, names, n=n * 3, cutoff=cutoff)
+        if not hits and loose:
             hits = [name for name in names if key and (key in name or name in key)]
         seen: list[Field] = []
         for name in hits:

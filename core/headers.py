@@ -1,8 +1,11 @@
 """Mapping the file's header row to fields: the "map columns" stage of the import.
 
-Owns the header rules of fields.md: IDs, English and French labels and aliases, compared tolerantly; two columns
-naming one field and unknown columns are file errors (with "did you mean"); read-only fields are ignored with a
-warning; CUSTOMERID is mandatory. Pure: takes a RawTable and a Catalogue, returns a HeaderMap or raises
+Owns the header rules of fields.md and of import-export.md's "Files from other products": IDs, English and French
+labels and aliases, compared tolerantly; a column mapping (core.mapping) first when there is one: a column may feed
+several fields, a field may be joined from several columns, a column may be left out; two columns feeding one field
+and unknown columns are file errors (all of them listed, with suggestions a person would agree with, and the product
+the file looks like); read-only fields are ignored with a warning; CUSTOMERID is mandatory unless IDs are found
+another way (--generate-ids, --match). Pure: takes a RawTable and a Catalogue, returns a HeaderMap or raises
 FileRejected.
 """
 
@@ -13,19 +16,30 @@ from dataclasses import dataclass
 from core.catalogue import Catalogue
 from core.errors import FileRejected
 from core.failed_rows import ERROR_COLUMN
-from core.table import Issue, RawTable, Severity
+from core.mapping import ColumnMapping, header_key, resolve_mapping
+from core.table import Issue, RawTable, Severity, short
 
 
 @dataclass(frozen=True)
 class HeaderMap:
-    """For each importable column of the file, its position and field ID, in file order."""
+    """The file's columns as fields, in file order. `sources[i]`: the positions of the columns that feed
+    `fields[i]` (one, several joined by a space, or none: CUSTOMERID when IDs are generated or matched); `names[i]`
+    how the file heads it, for messages. `ignored`: columns left out."""
 
-    positions: tuple[int, ...]
     fields: tuple[str, ...]
+    sources: tuple[tuple[int, ...], ...]
     warnings: tuple[Issue, ...] = ()
+    names: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    mapping: str | None = None  # the mapping's label, when one was used
+
+    @property
+    def positions(self) -> tuple[int, ...]:
+        """Each field's first column (-1 for none)."""
+        return tuple(s[0] if s else -1 for s in self.sources)
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     letters = ""
     index += 1
     while index:
@@ -34,70 +48,131 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _unknown_text(header: str, catalogue: Catalogue, named: set[str]) -> str:
-    # Suggest only fields the file does not already have: those are the ones the user may have meant.
-    close = [f for f in catalogue.closest(header, n=6) if f.id not in named][:3]
-    hint = " or ".join(f"{f.id} ({f.label})" for f in close)
-    return f"'{header.strip()}'" + (f" (did you mean {hint}?)" if hint else "")
-
-
-SHOWN_UNKNOWN = 10  # unknown columns named in the message; the others are counted
+SHOWN_UNKNOWN = 60  # unknown columns listed one per line; the others are counted
+SHOWN_IGNORED = 25  # columns named in the warning about columns left out
 
 
 def map_headers(table: RawTable, catalogue: Catalogue) -> HeaderMap:
-    positions: list[int] = []
-    fields: list[str] = []
+    """The columns of a file with custbook's own headers (no mapping)."""
+    return map_columns(table, catalogue)
+
+
+class _Fed:
+    """The fields fed so far: a field fed twice is an error naming both columns."""
+
+    def __init__(self) -> None:
+        self.fields: list[str] = []
+        self.sources: list[tuple[int, ...]] = []
+        self.names: list[str] = []
+
+    def feed(self, field: str, sources: tuple[int, ...], name: str) -> None:
+        if field in self.fields:
+            other = self.names[self.fields.index(field)]
+            raise FileRejected(
+                f"The columns '{short(other, 60)}' and '{short(name, 60)}' both feed the field {field}",
+                "Keep one of them: leave the other out of the mapping (HEADER=-) or delete it from the file",
+            )
+        self.fields.append(field)
+        self.sources.append(sources)
+        self.names.append(name)
+
+
+def map_columns(
+    table: RawTable,
+    catalogue: Catalogue,
+    mapping: ColumnMapping | None = None,
+    *,
+    ignore_unknown: bool = False,
+    keyed: bool = False,
+) -> HeaderMap:
+    """The file's columns as fields. `mapping` first, then the columns' own names; `ignore_unknown` leaves the
+    columns that name no field out (one warning); `keyed`: IDs come another way, so the ID column may be missing."""
+    columns, joins = resolve_mapping(mapping, catalogue) if mapping is not None else ({}, {})
+    fed = _Fed()
     warnings: list[Issue] = []
-    seen: dict[str, str] = {}
-    unknown: list[str] = []
-    bad: list[str] = []
+    ignored: list[str] = []
+    unknown: list[tuple[int, str]] = []
+    found: set[str] = set()
+    joined_at: dict[str, int] = {}  # header key -> position, for the joins
+    joined_keys = {key for keys in joins.values() for key, _ in keys}
+    occurrences: dict[str, int] = {}
+    leave_out = ignore_unknown or (mapping is not None and mapping.others_ignored)
     for index, header in enumerate(table.header):
-        if header.strip() == ERROR_COLUMN:
+        name = header.strip()
+        if name == ERROR_COLUMN:
             # Our own failed-rows file, fixed and imported again: its error column is not data.
             warnings.append(Issue(None, None, None, f"The column '{ERROR_COLUMN}' was ignored", Severity.WARNING))
             continue
-        if not header.strip():
+        base = header_key(header)
+        occurrences[base] = occurrences.get(base, 0) + 1
+        nth = occurrences[base]
+        key = base if nth == 1 else f"{base}#{nth}"
+        shown = name if nth == 1 else f"{name}#{nth}"
+        if key in columns:
+            found.add(key)
+            for field in columns[key]:
+                fed.feed(field, (index,), shown)
+            continue
+        if key in joined_keys:
+            joined_at.setdefault(key, index)
+            continue
+        if not name:
             if any(index < len(r.cells) and r.cells[index].strip() for r in table.rows):
-                unknown.append(f"column {_column_letter(index)} has no name in the header row")
+                if leave_out:
+                    ignored.append(f"column {column_letter(index)}")
+                else:
+                    unknown.append((index, ""))
             continue
-        field = catalogue.lookup(header)
+        field = catalogue.lookup(header) if nth == 1 else None
         if field is None:
-            bad.append(header)
+            if leave_out:
+                ignored.append(shown)
+            else:
+                unknown.append((index, shown))
             continue
-        if field.id in seen:
-            raise FileRejected(
-                f"The columns '{seen[field.id]}' and '{header.strip()}' both name the field {field.id}",
-                "Keep one of them and delete the other from the file",
-            )
-        seen[field.id] = header.strip()
         if not field.importable:
             warnings.append(
-                Issue(
-                    None,
-                    field.id,
-                    None,
-                    f"The column '{header.strip()}' is read-only and was ignored",
-                    Severity.WARNING,
-                )
-            )
+                Issue(None, field.id, None, f"The column '{short(name, 80)}' is read-only and was ignored",
+                      Severity.WARNING)
+            )  # fmt: skip
             continue
-        positions.append(index)
-        fields.append(field.id)
-    if bad or unknown:
-        total = len(bad) + len(unknown)
-        # Suggestions are computed for the columns named only: a file of a thousand unknown columns is told about
-        # its first ones, in a sentence of bounded length, at once.
-        named = [_unknown_text(h, catalogue, set(seen)) for h in bad[:SHOWN_UNKNOWN]]
-        named += unknown[: SHOWN_UNKNOWN - len(named)]
-        more = f"; and {total - len(named):,} more" if total > len(named) else ""
-        what = "Unknown column" if total == 1 else f"{total:,} unknown columns"
+        fed.feed(field.id, (index,), shown)
+    if unknown:
+        from core.suggest import unknown_columns_rejection
+
+        raise unknown_columns_rejection(table, unknown, catalogue, set(fed.fields))
+    if mapping is not None:
+        _check_required(mapping, found | set(joined_at))
+    for field, keys in joins.items():
+        present = [(joined_at[k], h) for k, h in keys if k in joined_at]
+        if present:
+            fed.feed(field, tuple(p for p, _ in present), " + ".join(h for _, h in present))
+    if ignored:
+        listed = ", ".join(f"'{short(h, 40)}'" for h in ignored[:SHOWN_IGNORED])
+        more = f" and {len(ignored) - SHOWN_IGNORED:,} more" if len(ignored) > SHOWN_IGNORED else ""
+        warnings.append(
+            Issue(None, None, None, f"{len(ignored):,} column{'s were' if len(ignored) != 1 else ' was'} not "
+                                    f"imported: {listed}{more}", Severity.WARNING)
+        )  # fmt: skip
+    if "CUSTOMERID" not in fed.fields:
+        if not keyed:
+            raise FileRejected(
+                "The file has no Customer ID column (CUSTOMERID)",
+                "Add a column headed CUSTOMERID or 'Customer ID' holding each customer's ID, or import with "
+                "--generate-ids to number new customers (and --match EMAIL1 to find existing ones)",
+            )
+        fed.feed("CUSTOMERID", (), "Customer ID")
+    return HeaderMap(
+        tuple(fed.fields), tuple(fed.sources), tuple(warnings), tuple(fed.names), tuple(ignored),
+        mapping.label if mapping is not None else None,
+    )  # fmt: skip
+
+
+def _check_required(mapping: ColumnMapping, found: set[str]) -> None:
+    missing = [h for h in dict.fromkeys(mapping.required) if header_key(h) not in found]
+    if missing:
+        listed = ", ".join(f"'{short(h, 60)}'" for h in missing[:10])
         raise FileRejected(
-            f"{what}: {'; '.join(named)}{more}",
-            "Rename the column to a field ID or label (see `custbook fields list`) or delete it",
+            f"The mapping names {'columns' if len(missing) > 1 else 'a column'} the file does not have: {listed}",
+            "Check the spelling against the file's header row (case and punctuation do not matter)",
         )
-    if "CUSTOMERID" not in fields:
-        raise FileRejected(
-            "The file has no Customer ID column (CUSTOMERID)",
-            "Add a column headed CUSTOMERID or 'Customer ID' holding each customer's ID",
-        )
-    return HeaderMap(tuple(positions), tuple(fields), tuple(warnings))

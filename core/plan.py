@@ -16,6 +16,8 @@ from operator import itemgetter
 
 from core.catalogue import Catalogue, FieldType
 from core.failed_rows import failed_rows_csv
+from core.keys import KeyOptions
+from core.mapping import ColumnMapping
 from core.table import MAX_ROWS, Issue, RawTable
 from core.validate import ParsedTable
 from core.values import DateFormat, ParseOptions, Value
@@ -54,25 +56,44 @@ class ImportOptions:
     policy: Policy = Policy.SKIP_FAILED
     max_rows: int = MAX_ROWS
     max_bytes: int | None = None  # None: the configured limit; a queued file was checked when queued, not kept
+    # Files from other products (import-export.md): the mapping as it was when the import was asked for (a queued
+    # job keeps the definition, not the name), columns left out, where the header is, how rows without IDs get one.
+    mapping: ColumnMapping | None = None
+    ignore_unknown: bool = False
+    header_row: int | None = None  # None: found automatically
+    keys: KeyOptions = KeyOptions()
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "date_format": self.date_format.value,
-                "encoding": self.encoding,
-                "policy": self.policy.value,
-                "max_rows": self.max_rows,
-            }
-        )
+        data: dict[str, object] = {
+            "date_format": self.date_format.value,
+            "encoding": self.encoding,
+            "policy": self.policy.value,
+            "max_rows": self.max_rows,
+        }
+        if self.mapping is not None:
+            data["mapping"] = json.loads(self.mapping.to_json()) | {"name": self.mapping.name}
+        if self.ignore_unknown:
+            data["ignore_unknown"] = True
+        if self.header_row is not None:
+            data["header_row"] = self.header_row
+        if self.keys.any or self.keys.prefix:
+            data["keys"] = {"generate": self.keys.generate, "prefix": self.keys.prefix, "match": self.keys.match}
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> ImportOptions:
         data = json.loads(text)
+        mapping = data.get("mapping")
+        keys = data.get("keys") or {}
         return cls(
             DateFormat.parse(data.get("date_format", DateFormat.DMY_SLASH.value)),
             data.get("encoding", "auto"),
             Policy(data.get("policy", Policy.SKIP_FAILED.value)),
             int(data.get("max_rows", MAX_ROWS)),
+            mapping=None if mapping is None else ColumnMapping.from_json(json.dumps(mapping)),
+            ignore_unknown=bool(data.get("ignore_unknown", False)),
+            header_row=data.get("header_row"),
+            keys=KeyOptions(bool(keys.get("generate")), keys.get("prefix"), keys.get("match")),
         )
 
 
@@ -124,6 +145,12 @@ class ImportPlan:
     shows_old: bool = True
     # Field ID -> its label in the store's catalogue when planned: previews name fields as the interface does.
     labels: Mapping[str, str] = field(default_factory=dict)
+    # How the file's columns were read: the mapping's label (None: custbook's own headers), and the rows whose
+    # Customer ID was generated or found by --match (spreadsheet row, ID), for the rows the plan keeps.
+    mapping: str | None = None
+    generated: tuple[tuple[int, str], ...] = ()
+    matched: tuple[tuple[int, str], ...] = ()
+    import_options: ImportOptions = ImportOptions()  # what the user asked for: a new plan of the file uses them
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -222,7 +249,11 @@ class ImportPlan:
             "failed": self.failed,
             "errors": [e.as_json() for e in self.errors],
             "warnings": [w.as_json() for w in self.warnings],
-        } | ({} if status is Status.REJECTED else {"fields": {f: c.as_json() for f, c in self.field_counts.items()}})
+        } | ({} if status is Status.REJECTED else {"fields": {f: c.as_json() for f, c in self.field_counts.items()}}) | (
+            {"mapping": self.mapping} if self.mapping else {}
+        ) | (
+            {"generated": [{"row": r, "id": i} for r, i in self.generated]} if self.import_options.keys.generate else {}
+        ) | ({"matched": [{"row": r, "id": i} for r, i in self.matched]} if self.import_options.keys.match else {})
 
 
 def rejected_summary(message: str, job: str | None = None) -> dict[str, object]:

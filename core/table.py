@@ -72,6 +72,7 @@ class RawTable:
     rows: tuple[RawRow, ...]  # non-empty data rows only
     encoding: str | None = None  # as detected or forced (None for xlsx)
     delimiter: str | None = None  # as sniffed (None for xlsx)
+    header_row: int = 1  # the spreadsheet row of the header (below title rows: see core.header_row)
 
 
 # Far above any real file (Sage Intacct's customer record has about 150 fields): a header wider than this, or a

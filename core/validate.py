@@ -15,6 +15,7 @@ from core.catalogue import Catalogue, FieldType
 from core.columns import NEUTRALISED, column_parser
 from core.failed_rows import ERROR_COLUMN
 from core.headers import HeaderMap
+from core.keys import RowKeys
 from core.table import Issue, RawTable, Severity
 from core.values import DateFormat, ParseOptions, Value, date_in, other_formats
 
@@ -88,15 +89,32 @@ def _cut(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, options: ParseOptions) -> ParsedTable:
+def _column_cells(by_position: list[tuple[str, ...]], sources: tuple[int, ...], rows: int) -> list[str]:
+    """A field's cells: its column's, or several columns' non-blank cells joined by one space (--join)."""
+    if len(sources) == 1:
+        return list(by_position[sources[0]])
+    if not sources:
+        return [""] * rows
+    return [" ".join(p for p in map(str.strip, parts) if p) for parts in zip(*(by_position[s] for s in sources))]
+
+
+def parse_table(
+    table: RawTable, headers: HeaderMap, catalogue: Catalogue, options: ParseOptions, keys: RowKeys | None = None
+) -> ParsedTable:
+    """`keys`: each row's Customer ID found another way (generated, matched), with the rows that could not get one."""
     # CUSTOMERID first: the planner and the store rely on it.
     order = sorted(range(len(headers.fields)), key=lambda i: headers.fields[i] != "CUSTOMERID")
     fields = tuple(headers.fields[i] for i in order)
-    positions = tuple(headers.positions[i] for i in order)
+    sources = tuple(headers.sources[i] for i in order)
+    names = tuple(headers.names[i] for i in order) if headers.names else ()
     width = len(table.header)
     rows = table.rows
     problems: dict[int, list[Issue]] = defaultdict(list)  # row index -> its errors, in column order
     warnings: list[Issue] = list(headers.warnings)
+    if keys is not None:
+        warnings.extend(keys.warnings)
+        for index, issue in keys.issues.items():
+            problems[index].append(issue)
 
     for index, raw in enumerate(rows):
         count = len(raw.cells)
@@ -127,11 +145,14 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
     grid = [r.cells if len(r.cells) == width else (*r.cells, *("",) * width)[:width] for r in rows]
     by_position = list(zip(*grid)) if grid else [() for _ in range(width)]
     columns: list[list[Value]] = []
-    for fid, pos in zip(fields, positions):
-        cells = list(by_position[pos])
+    for fid, src in zip(fields, sources):
+        if fid == "CUSTOMERID" and keys is not None:
+            cells = list(keys.ids)
+        else:
+            cells = _column_cells(by_position, src, len(rows))
         # A column headed by its field ID comes from a CSV for import (exact values); by a label, perhaps from a
         # plain CSV export, whose formula-like text carries an apostrophe to take off.
-        by_label = table.header[pos].strip() != fid if pos < len(table.header) else False  # IDs are upper case
+        by_label = len(src) == 1 and src[0] < width and table.header[src[0]].strip() != fid  # IDs are upper case
         if failed_rows_file and any(map(str.startswith, cells, repeat(NEUTRALISED))):
             cells = [c[1:] if c.startswith(NEUTRALISED) else c for c in cells]  # every column: see core.failed_rows
         values, bad = column_parser(catalogue[fid], options, neutralised=by_label)(cells)
@@ -177,5 +198,5 @@ def parse_table(table: RawTable, headers: HeaderMap, catalogue: Catalogue, optio
         errors=tuple(sorted(errors, key=lambda i: i.row or 0)),
         warnings=tuple(warnings),
         failed=frozenset(failed),
-        headers=tuple(table.header[p].strip() or f if p < len(table.header) else f for f, p in zip(fields, positions)),
+        headers=names or fields,
     )

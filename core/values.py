@@ -229,9 +229,16 @@ def _typed_decimal(text: str, options: ParseOptions) -> Decimal:
         return parse_decimal_text(text, not options.decimal_comma)
 
 
+# Scientific notation as spreadsheets and other products write numbers (Salesforce's 6.0E7, 1.5e+3, 1,5E3 in a
+# semicolon file): read exactly, so that the usual checks (decimals, size) still refuse what would be rounded.
+_SCIENTIFIC = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)[eE][+-]?\d{1,4}")
+
+
 def parse_decimal_text(text: str, decimal_comma: bool) -> Decimal:
-    """Read `1234.5`, `1,234.50` or (decimal_comma) `1234,5`, `1 234,50`; ValueError for anything else."""
+    """Read `1234.5`, `1,234.50`, `6.0E7` or (decimal_comma) `1234,5`, `1 234,50`; ValueError for anything else."""
     s = text.strip()
+    if _SCIENTIFIC.fullmatch(s):
+        return Decimal(s.replace(",", "."))  # a comma before an exponent is a decimal comma: no thousands there
     point, group = (",", ".") if decimal_comma else (".", ",")
     if decimal_comma and "," not in s and s.count(".") == 1 and len(s.split(".")[1]) != 3:
         point, group = ".", ","  # "1234.5" in a semicolon file is unambiguous: a decimal point

@@ -131,13 +131,17 @@ def plan(store: CustomerStore, raw: RawTable, *, user: User, entity: str | None,
     """Map, parse, validate and diff `raw` against the store, changing nothing: the plan the preview shows and
     the commit applies."""
     return plan_import(
-        store, raw, user=user, entity=entity, options=parse_options(options.date_format, raw), policy=options.policy
-    )
+        store, raw, user=user, entity=entity, options=parse_options(options.date_format, raw), policy=options.policy,
+        request=options,
+    )  # fmt: skip
 
 
 def replan(store: CustomerStore, old: ImportPlan, *, user: User) -> ImportPlan:
     """The same file and options planned again against the store as it is now."""
-    return plan_import(store, old.raw, user=user, entity=old.entity, options=old.options, policy=old.policy)
+    return plan_import(
+        store, old.raw, user=user, entity=old.entity, options=old.options, policy=old.policy,
+        request=old.import_options,
+    )  # fmt: skip
 
 
 def preview(planned: ImportPlan) -> ImportOutcome:

@@ -12,21 +12,25 @@ May import core and store; used by `services.imports` and `services.edit`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from core.bulk import gc_paused
 from core.catalogue import Catalogue
-from core.headers import map_headers
-from core.plan import Action, FieldChange, ImportPlan, Policy, RecordPlan, update_writer
+from core.header_row import locate_header
+from core.headers import HeaderMap, map_columns
+from core.keys import RowKeys
+from core.plan import Action, ImportOptions, FieldChange, ImportPlan, Policy, RecordPlan, update_writer
 from core.table import Issue, RawTable
 from core.users import Permission, User
 from core.validate import ParsedRow, ParsedTable, parse_table
 from core.values import ParseOptions, Value
 from services.damage import damage_warnings
+from services.keying import find_keys
 from store.records import StoreFacts
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
-    from store.base import CustomerStore
+    from store.base import CustomerStore, KeyFinder
 
 
 class _Checker:
@@ -135,17 +139,42 @@ def plan_import(
     entity: str | None = None,
     options: ParseOptions | None = None,
     policy: Policy = Policy.SKIP_FAILED,
+    request: ImportOptions | None = None,
 ) -> ImportPlan:
-    """Read nothing but the store; return the plan the preview shows and the commit applies."""
+    """Read nothing but the store; return the plan the preview shows and the commit applies. `request`: what the
+    user asked for about the file's columns (a mapping, columns left out, the header row, IDs for rows without)."""
     user.require_any((Permission.ADD, Permission.EDIT), "import customers")
     chosen = options or ParseOptions()
+    asked = request or ImportOptions()
+    read: dict[str, object] = {}
 
-    def parse(catalogue: Catalogue) -> ParsedTable:  # map columns, parse and validate: with the store's catalogue
-        return parse_table(raw, map_headers(raw, catalogue), catalogue, chosen)
+    def parse(catalogue: Catalogue, finder: KeyFinder) -> ParsedTable:
+        # Find the header, map the columns, give rows without IDs theirs, parse and validate: with the store's
+        # catalogue and answers, in the reading that diffs.
+        table, notes = locate_header(raw, catalogue, asked.mapping, asked.header_row)
+        headers = map_columns(
+            table, catalogue, asked.mapping, ignore_unknown=asked.ignore_unknown, keyed=asked.keys.any
+        )
+        keys = find_keys(table, headers, catalogue, asked.keys, finder) if asked.keys.any else None
+        read.update(table=table, headers=headers, keys=keys)
+        parsed = parse_table(table, headers, catalogue, chosen, keys)
+        return replace(parsed, warnings=(*notes, *parsed.warnings)) if notes else parsed
 
     with gc_paused():
         catalogue, parsed, facts = store.customers.plan_facts(parse)
-        return _build(raw, parsed, catalogue, facts, user, entity, chosen, policy)
+        table = read["table"]
+        assert isinstance(table, RawTable)
+        planned = _build(table, parsed, catalogue, facts, user, entity, chosen, policy)
+    headers, keys = read["headers"], read["keys"]
+    assert isinstance(headers, HeaderMap)
+    kept = {r.row for r in planned.records}
+    return replace(
+        planned,
+        mapping=headers.mapping,
+        import_options=asked,
+        generated=tuple(p for p in keys.generated if p[0] in kept) if isinstance(keys, RowKeys) else (),
+        matched=tuple(p for p in keys.matched if p[0] in kept) if isinstance(keys, RowKeys) else (),
+    )
 
 
 def _build(

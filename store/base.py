@@ -14,13 +14,14 @@ raises. May import: core and store.records only.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
 from core.catalogue import Catalogue, Field
 from core.errors import CustbookError
+from core.keys import IdPattern
 from core.plan import ImportOptions, ImportPlan
 from core.users import Permission, User, UserType
 from core.validate import ParsedTable
@@ -94,9 +95,23 @@ class Customers(Protocol):
         let go before the rows are read (they come from a private copy), for files that take long to render."""
         ...
 
-    def plan_facts(self, parse: Callable[[Catalogue], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:
-        """One reading for an import's plan: the catalogue, the file parsed with it, and what the store holds of
-        its rows."""
+    def plan_facts(
+        self, parse: Callable[[Catalogue, KeyFinder], ParsedTable]
+    ) -> tuple[Catalogue, ParsedTable, StoreFacts]:
+        """One reading for an import's plan: the catalogue, the file parsed with it (and with the store's answers
+        about IDs, for rows that have none), and what the store holds of its rows."""
+        ...
+
+
+class KeyFinder(Protocol):
+    """What an import asks the store about rows without a Customer ID (core.keys decides with the answers)."""
+
+    def matching(self, field_id: str, keys: Sequence[str]) -> dict[str, list[str]]:
+        """Match key (core.keys.match_key) -> the IDs of the customers whose `field_id` has that value."""
+        ...
+
+    def id_patterns(self) -> tuple[list[IdPattern], int]:
+        """The stored IDs' families (prefix, digits, count, highest number) and how many IDs end in no number."""
         ...
 
 

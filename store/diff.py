@@ -11,11 +11,13 @@ Python objects costs more than staging the file).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from core.catalogue import Catalogue
+from core.keys import IdPattern
 from core.plan import written_rows
 from core.validate import ParsedTable
 from core.values import Value
@@ -24,15 +26,55 @@ from store.fields import load_catalogue
 from store.records import StoreFacts, from_canonical
 from store.staging import ROW, stage_rows
 
+if TYPE_CHECKING:
+    from store.base import KeyFinder
+
 STAGE = "import_stage"
 
 
-def read_facts(store: Store, parse: Callable[[Catalogue], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:
+class DuckKeys:
+    """The store's answers for rows without a Customer ID (store.base.KeyFinder), in the plan's reading."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+        self._con, self._catalogue = con, catalogue
+
+    def matching(self, field_id: str, keys: Sequence[str]) -> dict[str, list[str]]:
+        # lower(trim(...)) as core.keys.match_key folds the file's side; the filters compare text the same way.
+        value = f"lower(trim(CAST({quote_ident(field_id, self._catalogue)} AS VARCHAR)))"
+        out: dict[str, list[str]] = {}
+        if not keys:
+            return out
+        rows = self._con.execute(
+            f'SELECT {value} AS k, "CUSTOMERID" FROM customers WHERE {value} IN (SELECT unnest(?::VARCHAR[])) '
+            'ORDER BY "CUSTOMERID"',
+            [list(set(keys))],
+        ).fetchall()
+        for key, cid in rows:
+            out.setdefault(key, []).append(cid)
+        return out
+
+    def id_patterns(self) -> tuple[list[IdPattern], int]:
+        rows = self._con.execute(
+            """SELECT regexp_extract("CUSTOMERID", '^(.*?)([0-9]+)$', 1) AS p,
+                      length(regexp_extract("CUSTOMERID", '([0-9]+)$', 1)) AS w, count(*),
+                      max(CAST(regexp_extract("CUSTOMERID", '([0-9]+)$', 1) AS HUGEINT))
+               FROM customers WHERE regexp_matches("CUSTOMERID", '[0-9]$') GROUP BY p, w"""
+        ).fetchall()
+        row = self._con.execute(
+            """SELECT count(*) FROM customers WHERE NOT regexp_matches("CUSTOMERID", '[0-9]$')"""
+        ).fetchone()
+        return [IdPattern(p, int(w), int(n), int(h)) for p, w, n, h in rows], int(row[0]) if row else 0
+
+
+def read_facts(
+    store: Store, parse: Callable[[Catalogue, KeyFinder], ParsedTable]
+) -> tuple[Catalogue, ParsedTable, StoreFacts]:
     """One reading of the store for a plan: the catalogue, the file parsed with it (`parse`, run while the store is
-    open so that both see one state), and what the store holds about the parsed rows."""
+    open so that both see one state, with the store's answers about rows without IDs), and what the store holds
+    about the parsed rows."""
     with store.read() as con:
         catalogue = load_catalogue(con)
-        parsed = parse(catalogue)
+        parsed = parse(catalogue, DuckKeys(con, catalogue))
         return catalogue, parsed, store_facts(con, parsed, catalogue)
 
 

@@ -29,7 +29,7 @@ from store.export import export_rows
 from store.records import Backup, Batch, BatchResult, Change, Claim, Entity, ExportRows, Job, JobState, StoreFacts
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
-    from store.base import ViewQuery
+    from store.base import KeyFinder, ViewQuery
 
 
 def _compiled(q: ViewQuery) -> query.CompiledView:
@@ -99,7 +99,7 @@ class DuckCustomers:
             detached=detached,
         )  # fmt: skip
 
-    def plan_facts(self, parse: Callable[[Catalogue], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:
+    def plan_facts(self, parse: Callable[[Catalogue, KeyFinder], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:
         return read_facts(self._store, parse)
 
 

@@ -1,0 +1,68 @@
+"""Customer IDs for rows without one, in the plan's reading of the store: the cells the rules of `core.keys` need
+(each row's ID cell and match cell, through the file's mapping), and the store's answers (`store.base.KeyFinder`).
+
+May import core and the store's interface; used by `services.planning`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from core.catalogue import Catalogue, FieldType
+from core.errors import FileRejected
+from core.headers import HeaderMap
+from core.keys import KeyOptions, RowKeys, match_key, numbering, row_keys
+from core.table import RawTable
+
+if TYPE_CHECKING:
+    from store.base import KeyFinder
+
+# Fields a customer can be found by: text as the filters compare it. Numbers, dates and checkboxes are not keys.
+_MATCHABLE = (FieldType.TEXT, FieldType.EMAIL, FieldType.ENUM, FieldType.REF)
+
+
+def _cells(table: RawTable, sources: Sequence[int]) -> list[str]:
+    if len(sources) == 1:
+        at = sources[0]
+        return [r.cells[at] if at < len(r.cells) else "" for r in table.rows]
+    return [" ".join(c.strip() for s in sources if s < len(r.cells) and (c := r.cells[s]).strip()) for r in table.rows]
+
+
+def match_field(name: str, catalogue: Catalogue) -> str:
+    """The field --match names (ID or label), or FileRejected saying why it cannot find customers."""
+    field = catalogue.get(name.strip().upper()) or catalogue.lookup(name)
+    if field is None:
+        raise FileRejected(f"--match names a field '{name.strip()[:60]}' that does not exist",
+                           "Give a field ID such as EMAIL1 or TAXID (see `custbook fields list`)")  # fmt: skip
+    if field.type not in _MATCHABLE or field.id == "CUSTOMERID":
+        raise FileRejected(f"--match {field.id}: customers are found by a text field, not by {field.label}",
+                           "Use a field such as EMAIL1, TAXID or ACCOUNTNO")  # fmt: skip
+    return field.id
+
+
+def find_keys(
+    table: RawTable, headers: HeaderMap, catalogue: Catalogue, options: KeyOptions, finder: KeyFinder
+) -> RowKeys:
+    """Every row's Customer ID (core.keys.row_keys) with what the store says about the rows that have none."""
+    sources = dict(zip(headers.fields, headers.sources))
+    id_cells = _cells(table, sources["CUSTOMERID"]) if sources["CUSTOMERID"] else [""] * len(table.rows)
+    match_cells = None
+    matches: dict[str, list[str]] = {}
+    label = ""
+    fid = None
+    if options.match is not None:
+        fid = match_field(options.match, catalogue)
+        if fid not in sources:
+            raise FileRejected(
+                f"--match {fid}: the file has no column for {catalogue[fid].label}",
+                "Map a column to it, or match by another field",
+            )
+        label = catalogue[fid].label
+        match_cells = _cells(table, sources[fid])
+        wanted = [match_key(c) for i, c in enumerate(match_cells) if not id_cells[i].strip() and c.strip()]
+        matches = finder.matching(fid, wanted)
+    make = numbering(*finder.id_patterns(), options.prefix) if options.generate else None
+    numbers = [r.number for r in table.rows]
+    keyed = KeyOptions(options.generate, options.prefix, fid)
+    return row_keys(numbers, id_cells, match_cells, matches, keyed, make, label)
