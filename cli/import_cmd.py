@@ -78,9 +78,26 @@ def _by_field(plan: ImportPlan) -> None:
         print(f"  {names[fid]:<{width}}  {field_counts_words(c.as_json())}")
 
 
+def _keys(plan: ImportPlan) -> None:
+    """Which rows got a generated ID, which found their customer by --match: the report cli.md asks for."""
+    for title, pairs in (("Generated IDs", plan.generated), (f"Matched by {plan.import_options.keys.match}", plan.matched)):
+        if not pairs:
+            continue
+        print(f"{title} ({len(pairs):,}):")
+        for row, cid in pairs[:SHOWN_CHANGES]:
+            print(f"  row {row:<6} {cid}")
+        if len(pairs) > SHOWN_CHANGES:
+            print(f"  ... and {len(pairs) - SHOWN_CHANGES:,} more")
+
+
 def _details(plan: ImportPlan) -> None:
     """What the preview will do, field by field (the first lines of each kind; the interface shows them all)."""
     print(f"Read {plan.file_name} as {imports.describe_source(plan.raw)}.")  # the encoding and delimiter guessed
+    if plan.raw.header_row != 1:
+        print(f"The column names are on row {plan.raw.header_row}.")
+    if plan.mapping:
+        print(f"Columns read with the mapping {plan.mapping}.")
+    _keys(plan)
     _by_field(plan)
     names = {f: field_name(f, plan.labels, plan.column_names) for f in plan.fields}
     if plan.blanks:

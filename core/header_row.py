@@ -60,9 +60,9 @@ def locate_header(
     """The table with its real header, and a warning when it was found below title rows."""
     if number is not None:
         return with_header_row(raw, number), ()
-    if raw.header_row != 1 or any(_known(c, catalogue, mapping) for c in raw.header):
+    titles_only = sum(1 for c in raw.header if c.strip()) <= 2  # a title: a cell or two ("Clients", a date)
+    if raw.header_row != 1 or not titles_only or _looks_like_header(raw.header, catalogue, mapping):
         return raw, ()
-    titles_only = sum(1 for c in raw.header if c.strip()) <= 2
     for row in raw.rows[:LOOK_DOWN]:
         if not titles_only:
             break

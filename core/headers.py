@@ -108,13 +108,19 @@ def map_columns(
         nth = occurrences[base]
         key = base if nth == 1 else f"{base}#{nth}"
         shown = name if nth == 1 else f"{name}#{nth}"
+        if key in joined_keys:
+            # Joined into a field ("Given Name" into NAME): also read as the mapping or its own name says
+            # (FIRSTNAME), but never into the field it is joined into.
+            joined_at.setdefault(key, index)
         if key in columns:
             found.add(key)
             for field in columns[key]:
                 fed.feed(field, (index,), shown)
             continue
         if key in joined_keys:
-            joined_at.setdefault(key, index)
+            own = catalogue.lookup(header) if nth == 1 else None
+            if own is not None and own.importable and own.id not in joins:
+                fed.feed(own.id, (index,), shown)
             continue
         if not name:
             if any(index < len(r.cells) and r.cells[index].strip() for r in table.rows):

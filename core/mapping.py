@@ -97,8 +97,6 @@ class ColumnMapping:
             field, headers = parse_join(text)
             joined[field] = headers
             required.extend(headers)
-            for header in headers:  # a column joined into a field is not also read by its own name
-                columns.pop(header_key(header), None)
         return replace(self, columns=tuple(columns.values()), joins=tuple(joined.items()), required=tuple(required))
 
 

@@ -1,5 +1,6 @@
 """What a store hands back, whichever database holds it: entities, batches and their changes, jobs and claims,
-backups, an export's rows, the facts a plan needs; and their labels (B12, J3) and the undo chain's words.
+saved column mappings, backups, an export's rows, the facts a plan needs; and their labels (B12, J3) and the undo
+chain's words.
 
 No SQL and no database driver here: the DuckDB store (store/duck.py) and the PostgreSQL one return these same
 records, so services and the front ends read them without knowing which store they talk to.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from core.catalogue import Catalogue, Field, FieldType
 from core.errors import InvalidValue, UsageError
+from core.mapping import ColumnMapping
 from core.plan import ImportOptions
 from core.values import Value
 from core.viewdef import ALL_CUSTOMERS, View
@@ -56,6 +58,7 @@ class Batch:
     undoes: str | None
     undone_by: str | None
     removed: int = 0  # customers an undo removed (they had been created by the batch it undid)
+    mapping: str | None = None  # an import's: the label of the column mapping it used (None: custbook's headers)
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,21 @@ class Claim:
     data: bytes
     worker: str
     attempt: int
+
+
+# --- saved column mappings -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedMapping:
+    """A column mapping saved in the store: its owner's, seen by every user when public. `mapping` carries the name
+    too (as saved, which is how the history and messages name it)."""
+
+    name: str
+    owner: str
+    public: bool
+    mapping: ColumnMapping
+    modified: dt.datetime | None = None
 
 
 # --- views, exports, plans, backups ---------------------------------------------------------------------------------

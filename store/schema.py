@@ -19,7 +19,7 @@ import duckdb
 
 from core.errors import StoreUnreadable
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Columns the store keeps for itself: never shown, never imported. ROWVERSION grows with every write of a record,
 # so that a preview or an open edit form can tell that the record changed under it.
@@ -181,7 +181,20 @@ def _v4(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+def _v5(con: duckdb.DuckDBPyConnection) -> None:
+    # Saved column mappings (files from other products), kept like views: one user's, private unless public; the
+    # definition is JSON read by core.mapping. A batch keeps the label of the mapping its import used, so that the
+    # history says how a file's columns were read (NULL: custbook's own headers, and every batch before layout 5).
+    con.execute(
+        """CREATE TABLE mappings (
+            owner VARCHAR NOT NULL, name VARCHAR NOT NULL, public BOOLEAN NOT NULL DEFAULT FALSE,
+            definition VARCHAR NOT NULL, created TIMESTAMP NOT NULL, modified TIMESTAMP NOT NULL,
+            PRIMARY KEY (owner, name))"""
+    )
+    con.execute("ALTER TABLE batches ADD COLUMN mapping VARCHAR")
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
