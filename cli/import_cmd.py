@@ -80,7 +80,8 @@ def _by_field(plan: ImportPlan) -> None:
 
 def _keys(plan: ImportPlan) -> None:
     """Which rows got a generated ID, which found their customer by --match: the report cli.md asks for."""
-    for title, pairs in (("Generated IDs", plan.generated), (f"Matched by {plan.import_options.keys.match}", plan.matched)):
+    matched = f"Matched by {plan.import_options.keys.match}"
+    for title, pairs in (("Generated IDs", plan.generated), (matched, plan.matched)):
         if not pairs:
             continue
         print(f"{title} ({len(pairs):,}):")

@@ -43,7 +43,7 @@ def _known(cell: str, catalogue: Catalogue, mapping: ColumnMapping | None) -> bo
         return False
     if catalogue.lookup(cell) is not None or known_fields(cell) or normalise_name(cell) in SYNONYMS:
         return True
-    return mapping is not None and mapping.fields_of(cell) is not None or (
+    return (mapping is not None and mapping.fields_of(cell) is not None) or (
         mapping is not None and any(header_key(cell) == header_key(h) for _, hs in mapping.joins for h in hs)
     )
 

@@ -114,8 +114,8 @@ def map_columns(
             joined_at.setdefault(key, index)
         if key in columns:
             found.add(key)
-            for field in columns[key]:
-                fed.feed(field, (index,), shown)
+            for fid in columns[key]:
+                fed.feed(fid, (index,), shown)
             continue
         if key in joined_keys:
             own = catalogue.lookup(header) if nth == 1 else None
@@ -149,10 +149,10 @@ def map_columns(
         raise unknown_columns_rejection(table, unknown, catalogue, set(fed.fields))
     if mapping is not None:
         _check_required(mapping, found | set(joined_at))
-    for field, keys in joins.items():
+    for target, keys in joins.items():
         present = [(joined_at[k], h) for k, h in keys if k in joined_at]
         if present:
-            fed.feed(field, tuple(p for p, _ in present), " + ".join(h for _, h in present))
+            fed.feed(target, tuple(p for p, _ in present), " + ".join(h for _, h in present))
     if ignored:
         listed = ", ".join(f"'{short(h, 40)}'" for h in ignored[:SHOWN_IGNORED])
         more = f" and {len(ignored) - SHOWN_IGNORED:,} more" if len(ignored) > SHOWN_IGNORED else ""

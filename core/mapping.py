@@ -100,7 +100,9 @@ class ColumnMapping:
         return replace(self, columns=tuple(columns.values()), joins=tuple(joined.items()), required=tuple(required))
 
 
-def from_options(maps: tuple[str, ...], joins: tuple[str, ...], base: ColumnMapping | None = None) -> ColumnMapping | None:
+def from_options(
+    maps: tuple[str, ...], joins: tuple[str, ...], base: ColumnMapping | None = None
+) -> ColumnMapping | None:
     """The mapping an import uses: `base` (a saved or built-in mapping named with --mapping) with the options over
     it, or the options alone, or None for neither."""
     if base is None and not maps and not joins:
@@ -121,7 +123,7 @@ def parse_map(text: str) -> tuple[str, tuple[str, ...]]:
         return header.strip(), ()
     names = tuple(f.strip() for f in fields.split("+"))
     if not all(names):
-        raise UsageError(f"--map '{text}' names an empty field", 'Write the fields as NAME+PRINTAS')
+        raise UsageError(f"--map '{text}' names an empty field", "Write the fields as NAME+PRINTAS")
     return header.strip(), names
 
 
@@ -172,6 +174,8 @@ def resolve_mapping(
     mapping: ColumnMapping, catalogue: Catalogue
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, list[tuple[str, str]]]]:
     """The mapping against a store's fields: (column key -> field IDs, field ID -> [(column key, header)])."""
-    columns = {header_key(h): tuple(dict.fromkeys(field_id(f, catalogue) for f in fields)) for h, fields in mapping.columns}
+    columns = {
+        header_key(h): tuple(dict.fromkeys(field_id(f, catalogue) for f in fields)) for h, fields in mapping.columns
+    }
     joins = {field_id(f, catalogue): [(header_key(h), h) for h in headers] for f, headers in mapping.joins}
     return columns, joins

@@ -61,7 +61,7 @@ class ImportOptions:
     mapping: ColumnMapping | None = None
     ignore_unknown: bool = False
     header_row: int | None = None  # None: found automatically
-    keys: KeyOptions = KeyOptions()
+    keys: KeyOptions = field(default_factory=KeyOptions)
 
     def to_json(self) -> str:
         data: dict[str, object] = {
@@ -237,7 +237,7 @@ class ImportPlan:
 
     def summary(self, status: Status, batch: str | None = None, job: str | None = None) -> dict[str, object]:
         """The JSON object of `custbook import --json` (cli.md)."""
-        return {
+        out: dict[str, object] = {
             "status": status.value,
             "batch": batch,
             "job": job,
@@ -249,11 +249,16 @@ class ImportPlan:
             "failed": self.failed,
             "errors": [e.as_json() for e in self.errors],
             "warnings": [w.as_json() for w in self.warnings],
-        } | ({} if status is Status.REJECTED else {"fields": {f: c.as_json() for f, c in self.field_counts.items()}}) | (
-            {"mapping": self.mapping} if self.mapping else {}
-        ) | (
-            {"generated": [{"row": r, "id": i} for r, i in self.generated]} if self.import_options.keys.generate else {}
-        ) | ({"matched": [{"row": r, "id": i} for r, i in self.matched]} if self.import_options.keys.match else {})
+        }
+        if status is not Status.REJECTED:
+            out["fields"] = {f: c.as_json() for f, c in self.field_counts.items()}
+        if self.mapping:
+            out["mapping"] = self.mapping
+        if self.import_options.keys.generate:
+            out["generated"] = [{"row": r, "id": i} for r, i in self.generated]
+        if self.import_options.keys.match:
+            out["matched"] = [{"row": r, "id": i} for r, i in self.matched]
+        return out
 
 
 def rejected_summary(message: str, job: str | None = None) -> dict[str, object]:

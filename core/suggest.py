@@ -108,4 +108,3 @@ class UnknownColumns(FileRejected):
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.fix}."
-

@@ -8,6 +8,7 @@ user add or edit) belong to `services.planning`. Pure: no I/O.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -89,7 +90,7 @@ def _cut(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _column_cells(by_position: list[tuple[str, ...]], sources: tuple[int, ...], rows: int) -> list[str]:
+def _column_cells(by_position: Sequence[tuple[str, ...]], sources: tuple[int, ...], rows: int) -> list[str]:
     """A field's cells: its column's, or several columns' non-blank cells joined by one space (--join)."""
     if len(sources) == 1:
         return list(by_position[sources[0]])

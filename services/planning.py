@@ -20,7 +20,7 @@ from core.catalogue import Catalogue
 from core.header_row import locate_header
 from core.headers import HeaderMap, map_columns
 from core.keys import RowKeys
-from core.plan import Action, ImportOptions, FieldChange, ImportPlan, Policy, RecordPlan, update_writer
+from core.plan import Action, FieldChange, ImportOptions, ImportPlan, Policy, RecordPlan, update_writer
 from core.table import Issue, RawTable
 from core.users import Permission, User
 from core.validate import ParsedRow, ParsedTable, parse_table

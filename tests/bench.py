@@ -28,6 +28,9 @@ What it does:
    (plan = read + validate + diff) and, on another fresh copy, `custbook import FILE --json` (plan + commit);
    "commit adds" is the difference. The JSON counts must match the file exactly, otherwise the script stops with
    exit code 1. After the first commit, a dry run of the same file on the committed copy must find nothing to do.
+3b. A file from another product (tests/bench_mapping.py): the edit file's rows as a 50-column Salesforce-like
+   export planned through `--map` (25 columns left out), interleaved with the same rows under custbook's own
+   headers; target: no more than 1.3x their time (issue 14).
 4. Exports of a view, as whole processes. On one more copy of the store (the cached store is never changed) the
    bench user saves two views with the same filter (COUNTRY=Germany, CREDITLIMIT>66000: 25,466 of the 1,000,000
    demo customers; a full-size count outside 24,000-26,000 is warned about) sorted by -CREDITLIMIT: "bench-10"
@@ -821,6 +824,13 @@ def main(argv: list[str] | None = None) -> int:
         if load_before > (os.cpu_count() or 1):
             log(f"  warning: load average {load_before:.1f} on {os.cpu_count()} CPUs, wall times will be inflated.")
         runs = measure_imports(cmd, store, edits, args.data, expected, args.repeat)
+        log(f"Measuring a file from another product through a column mapping ({args.repeat} run(s)) ...")
+        import bench_mapping
+
+        own_runs, foreign_runs, _ = bench_mapping.measure(
+            cmd, store, edits, args.data, args.repeat, run_child, copy_store, remove_store
+        )
+        mapped = bench_mapping.summary(own_runs, foreign_runs)
         log(f"Measuring exports of a view ({args.repeat} run(s)) ...")
         matching, exports = measure_exports(cmd, store, args.data, args.repeat)
         if args.customers == FULL_CUSTOMERS and not VIEW_ROWS[0] <= matching <= VIEW_ROWS[1]:
@@ -859,6 +869,16 @@ def main(argv: list[str] | None = None) -> int:
         Measure(
             "commit adds (import - dry-run)", full_s - plan_s, full_mb, 1.0 if full else None, gb,
             cpu_s=full_cpu - plan_cpu,
+        ),
+        Measure(
+            "import --dry-run, 25 columns, own headers", mapped["own_s"], mapped["own_mb"],
+            note="the edit file's rows, 25 of its columns", cpu_s=statistics.median(r.cpu_s for r in own_runs),
+        ),
+        Measure(
+            "import --dry-run, Salesforce-like, 50 columns", mapped["foreign_s"], mapped["foreign_mb"],
+            bench_mapping.TARGET_RATIO * mapped["own_s"], gb,
+            note=f"--map, 25 left out: {mapped['ratio']:.2f}x own headers (target {bench_mapping.TARGET_RATIO}x)",
+            cpu_s=statistics.median(r.cpu_s for r in foreign_runs),
         ),
         *exports,
         *interface,

@@ -210,6 +210,8 @@ class PlanRows:
         # checked here, before the commit (a decimal comma read right, a list value spelled as the store keeps it).
         more = [f for f in self.plan.fields if f not in ("CUSTOMERID", "NAME")]
 
+        generated = {row for row, _ in self.plan.generated}
+
         def lines() -> Iterator[tuple[tuple[object, ...], str]]:
             for r in self.plan.creates:
                 cid = safe_text(r.customer_id)
@@ -217,21 +219,26 @@ class PlanRows:
                 name = self.text("NAME", values.get("NAME"))
                 filled = plural(len(r.changes), "field")
                 cells = (self.cell(f, values.get(f)) for f in more)
+                made = " (ID generated)" if r.row in generated else ""
                 yield (
                     (r.row, Text(cid), self.cell("NAME", name), *cells),
-                    f"Row {r.row}: new customer {cid}, {name} ({filled})",
+                    f"Row {r.row}: new customer {cid}{made}, {name} ({filled})",
                 )
 
         return ("Row", "Customer ID", "Name", *(self.label(f) for f in more)), lines(), self.plan.created
 
     def _updated(self) -> _Lines:
+        matched = {row for row, _ in self.plan.matched}
+        by = self.label(self.plan.import_options.keys.match) if matched else ""
+
         def lines() -> Iterator[tuple[tuple[object, ...], str]]:
             for r in self.plan.updates:
                 cid = Text(safe_text(r.customer_id))
+                found = f" (found by {by})" if r.row in matched else ""
                 for c in r.changes:
                     old = self.old_cell(c)
                     new = self._erased(c) if c.blanked else self.cell(c.field, c.new)
-                    yield (r.row, cid, self.label(c.field), old, "→", new), self._change(r, c)
+                    yield (r.row, cid, self.label(c.field), old, "→", new), self._change(r, c) + found
 
         total = sum(len(r.changes) for r in self.plan.updates)
         return ("Row", "Customer ID", "Field", "Old value", "", "New value"), lines(), total

@@ -115,6 +115,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
                 ("Import preview: ", "bold"),
                 (safe_text(plan.file_name), "bold"),
                 source,
+                f" · mapping {safe_text(plan.mapping)}" if plan.mapping else "",
                 f" · {self.session.level} · user {user}",
             ),
             id="title",
