@@ -57,7 +57,8 @@ def build_files(edits: Path, data: Path) -> tuple[Path, Path, list[str]]:
                 cells = [row[i] if i < len(row) else "" for i in at]
                 own_out.writerow(cells)
                 noise = [f"001x{rng.randrange(16**10):010x}", "false", "", "005x0000000fNSiAAM",
-                         "2006-04-15T03:23:15.000Z", "005x0000000fNSiAAM", "2006-04-15T03:28:53.000Z", "005x0000000fNSiAAM",
+                         "2006-04-15T03:23:15.000Z", "005x0000000fNSiAAM", "2006-04-15T03:28:53.000Z",
+                         "005x0000000fNSiAAM",
                          "2006-04-15T03:28:53.000Z", "", str(rng.randrange(1000, 9999)), "Electronics",
                          str(rng.randrange(10**6, 10**9)), str(rng.randrange(1, 5000)), "Public", "", "Hot", "", "",
                          "Web", "", "1 Main Street", "Springfield", "12345", "US"]  # fmt: skip
