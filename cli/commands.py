@@ -1,4 +1,5 @@
-"""The sub-commands of `custbook` other than import: init, export, history, undo, users, entities, fields.
+"""The sub-commands of `custbook` other than import: init, export, history, undo, users, entities, fields (and the
+dispatch to those in modules of their own: views, mappings).
 
 Each function takes the parsed arguments, calls the workflows of `services/` (export, undo) or `store/` for the
 simple reads and writes, prints for people (or JSON for scripts) and returns the exit code. No SQL here and no
@@ -150,6 +151,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 def _batch_line(b: Batch) -> str:
     # A file's name is whatever its author chose: a line break in it must not print a second, fake batch line.
     what = f"undo of {b.undoes}" if b.kind == "undo" else (shown(b.file_name) if b.file_name else b.kind)
+    if b.mapping:  # how the file's columns were read, for an import from another product
+        what += f" (mapping {shown(b.mapping)})"
     counts = f"{b.created} created, {b.updated} updated, {b.blanked} erased, {b.failed} failed"
     if b.kind == "undo":
         counts = f"{b.updated} restored, {b.removed} removed"
@@ -251,6 +254,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def dispatch(args: argparse.Namespace) -> int:
     from cli.import_cmd import cmd_import
+    from cli.mappings_cmd import cmd_mappings
     from cli.views_cmd import cmd_views
 
     table: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -263,6 +267,7 @@ def dispatch(args: argparse.Namespace) -> int:
         "entities": cmd_entities,
         "fields": cmd_fields,
         "views": cmd_views,
+        "mappings": cmd_mappings,
         "backup": cmd_backup,
     }
     return table[args.command](args)

@@ -144,6 +144,35 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("name")
         p.add_argument("--json", action="store_true")
 
+    mappings = command("mappings", "column mappings for files from other products").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = mappings.add_parser("save", help="save a mapping (replaces yours of the same name)")
+    _common(p, top=False)
+    p.add_argument("name")
+    p.add_argument(
+        "--map", action="append", default=[], metavar="HEADER=FIELD[+FIELD]",
+        help="the column HEADER feeds FIELD (several with +), or HEADER=- to leave it out; repeatable",
+    )  # fmt: skip
+    p.add_argument(
+        "--join", action="append", default=[], metavar="FIELD=HEADER+HEADER",
+        help="FIELD is the columns' non-blank values joined by a space; repeatable",
+    )  # fmt: skip
+    p.add_argument("--ignore-others", action="store_true", help="leave out the columns the mapping does not name")
+    shared = p.add_mutually_exclusive_group()
+    shared.add_argument("--public", action="store_true", help="every user may use it")
+    shared.add_argument("--private", action="store_true", help="only you may use it (a new mapping is private anyway)")
+    p = mappings.add_parser("list", help="list the mappings: built in, yours and other users' public ones")
+    _common(p, top=False)
+    p.add_argument("--json", action="store_true")
+    p = mappings.add_parser("show", help="show a mapping: each column's fields, the joins")
+    _common(p, top=False)
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p = mappings.add_parser("delete", help="delete one of your mappings")
+    _common(p, top=False)
+    p.add_argument("name")
+
     jobs = command("jobs", "offline imports: list, show, run the worker, e-mail results again").add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )

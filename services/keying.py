@@ -1,5 +1,5 @@
 """Customer IDs for rows without one, in the plan's reading of the store: the cells the rules of `core.keys` need
-(each row's ID cell and match cell, through the file's mapping), and the store's answers (`store.base.KeyFinder`).
+(each row's ID cell and match cell, through the file's mapping), and the store's answers (`store.base.PlanReader`).
 
 May import core and the store's interface; used by `services.planning`.
 """
@@ -16,7 +16,7 @@ from core.keys import KeyOptions, RowKeys, match_key, numbering, row_keys
 from core.table import RawTable
 
 if TYPE_CHECKING:
-    from store.base import KeyFinder
+    from store.base import PlanReader
 
 # Fields a customer can be found by: text as the filters compare it. Numbers, dates and checkboxes are not keys.
 _MATCHABLE = (FieldType.TEXT, FieldType.EMAIL, FieldType.ENUM, FieldType.REF)
@@ -42,7 +42,7 @@ def match_field(name: str, catalogue: Catalogue) -> str:
 
 
 def find_keys(
-    table: RawTable, headers: HeaderMap, catalogue: Catalogue, options: KeyOptions, finder: KeyFinder
+    table: RawTable, headers: HeaderMap, catalogue: Catalogue, options: KeyOptions, finder: PlanReader
 ) -> RowKeys:
     """Every row's Customer ID (core.keys.row_keys) with what the store says about the rows that have none."""
     sources = dict(zip(headers.fields, headers.sources))

@@ -30,7 +30,7 @@ from services.keying import find_keys
 from store.records import StoreFacts
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
-    from store.base import CustomerStore, KeyFinder
+    from store.base import CustomerStore, PlanReader
 
 
 class _Checker:
@@ -148,7 +148,7 @@ def plan_import(
     asked = request or ImportOptions()
     read: dict[str, object] = {}
 
-    def parse(catalogue: Catalogue, finder: KeyFinder) -> ParsedTable:
+    def parse(catalogue: Catalogue, finder: PlanReader) -> tuple[ParsedTable, StoreFacts | None]:
         # Find the header, map the columns, give rows without IDs theirs, parse and validate: with the store's
         # catalogue and answers, in the reading that diffs.
         table, notes = locate_header(raw, catalogue, asked.mapping, asked.header_row)
@@ -158,7 +158,7 @@ def plan_import(
         keys = find_keys(table, headers, catalogue, asked.keys, finder) if asked.keys.any else None
         read.update(table=table, headers=headers, keys=keys)
         parsed = parse_table(table, headers, catalogue, chosen, keys)
-        return replace(parsed, warnings=(*notes, *parsed.warnings)) if notes else parsed
+        return (replace(parsed, warnings=(*notes, *parsed.warnings)) if notes else parsed), None
 
     with gc_paused():
         catalogue, parsed, facts = store.customers.plan_facts(parse)

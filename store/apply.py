@@ -161,9 +161,10 @@ def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "impor
         number_row = con.execute("SELECT nextval('batch_seq')").fetchone()
         assert number_row is not None
         number = int(number_row[0])
+        # The mapping's label stays with the batch: the history says how the file's columns were read.
         con.execute(
-            "INSERT INTO batches (id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed) "
-            "VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO batches (id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed, "
+            "mapping) VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
             [
                 number,
                 kind,
@@ -174,6 +175,7 @@ def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "impor
                 plan.updated,
                 plan.blanked,
                 plan.failed,
+                plan.mapping,
             ],
         )
         _record_changes(con, number, plan)

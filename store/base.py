@@ -1,5 +1,5 @@
-"""What a store is to its callers: narrow repositories (customers, history and batches, views, users, entities,
-fields, jobs) and one unit of work per transaction, as protocols.
+"""What a store is to its callers: narrow repositories (customers, history and batches, views, column mappings,
+users, entities, fields, jobs) and one unit of work per transaction, as protocols.
 
 Services, the command line and the interface see a store only through `CustomerStore` (they get one from
 `store.opening.open_store`); the DuckDB store (`store/duck.py`) implements it, and a second database is added
@@ -22,12 +22,25 @@ from typing import Protocol
 from core.catalogue import Catalogue, Field
 from core.errors import CustbookError
 from core.keys import IdPattern
+from core.mapping import ColumnMapping
 from core.plan import ImportOptions, ImportPlan
 from core.users import Permission, User, UserType
 from core.validate import ParsedTable
-from core.values import DateFormat, Value
+from core.values import DateFormat, ParseOptions, Value
 from core.viewdef import View
-from store.records import Backup, Batch, BatchResult, Change, Claim, Entity, ExportRows, Job, JobState, StoreFacts
+from store.records import (
+    Backup,
+    Batch,
+    BatchResult,
+    Change,
+    Claim,
+    Entity,
+    ExportRows,
+    Job,
+    JobState,
+    SavedMapping,
+    StoreFacts,
+)
 
 
 class ViewQuery(Protocol):
@@ -96,15 +109,33 @@ class Customers(Protocol):
         ...
 
     def plan_facts(
-        self, parse: Callable[[Catalogue, KeyFinder], ParsedTable]
+        self, parse: Callable[[Catalogue, PlanReader], tuple[ParsedTable, StoreFacts | None]]
     ) -> tuple[Catalogue, ParsedTable, StoreFacts]:
-        """One reading for an import's plan: the catalogue, the file parsed with it (and with the store's answers
-        about IDs, for rows that have none), and what the store holds of its rows."""
+        """One reading for an import's plan: the catalogue, the file parsed with it (`parse` may ask the store
+        questions through the PlanReader, and may return the facts it worked out itself), and what the store
+        holds of its rows (the staged diff, when `parse` returned no facts)."""
         ...
 
 
-class KeyFinder(Protocol):
-    """What an import asks the store about rows without a Customer ID (core.keys decides with the answers)."""
+class PlanReader(Protocol):
+    """What an import's planning asks the store, in the plan's one reading: customers for rows without an ID
+    (core.keys decides with the answers), and the stored rows as text for the fast path (services.unchanged)."""
+
+    def stored_text(
+        self, fields: Sequence[str], ids: Sequence[str], options: ParseOptions
+    ) -> dict[str, tuple[int, str | None, str]]:
+        """Customer ID -> (ROWVERSION, owning entity, the values of `fields` written as a file read with `options`
+        writes them (dates in its format, decimal commas, TRUE/FALSE, blank for empty), joined by UNIT_SEPARATOR),
+        for the stored customers among `ids`."""
+        ...
+
+    def known_ids(self, ids: Sequence[str]) -> set[str]:
+        """Those of `ids` that are stored customers."""
+        ...
+
+    def parent_links(self) -> dict[str, str]:
+        """Child -> parent, for every stored customer that has a parent."""
+        ...
 
     def matching(self, field_id: str, keys: Sequence[str]) -> dict[str, list[str]]:
         """Match key (core.keys.match_key) -> the IDs of the customers whose `field_id` has that value."""
@@ -137,6 +168,24 @@ class Views(Protocol):
     def save(self, user: User, view: View) -> View: ...
 
     def remove(self, user: User, name: str) -> None: ...
+
+
+class Mappings(Protocol):
+    """Saved column mappings: a user's own, private unless public; names compared without regard to case."""
+
+    def list(self, user: User) -> list[SavedMapping]:
+        """The user's own mappings and other users' public ones, by name."""
+        ...
+
+    def save(self, user: User, mapping: ColumnMapping, *, public: bool) -> SavedMapping:
+        """Create or replace the user's mapping named `mapping.name` (PermissionDenied when the name is another
+        user's public mapping, or to share one under a name another user already shares)."""
+        ...
+
+    def remove(self, user: User, name: str) -> str:
+        """Delete the user's own mapping `name` and return its name as saved (PermissionDenied for another user's,
+        NotFound when there is none)."""
+        ...
 
 
 class Users(Protocol):
@@ -248,6 +297,9 @@ class CustomerStore(Protocol):
 
     @property
     def views(self) -> Views: ...
+
+    @property
+    def mappings(self) -> Mappings: ...
 
     @property
     def users(self) -> Users: ...

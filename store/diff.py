@@ -16,24 +16,25 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from core.catalogue import Catalogue
+from core.catalogue import Catalogue, FieldType
 from core.keys import IdPattern
 from core.plan import written_rows
 from core.validate import ParsedTable
-from core.values import Value
+from core.validate import UNIT_SEPARATOR
+from core.values import DateFormat, ParseOptions, Value
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
 from store.records import StoreFacts, from_canonical
 from store.staging import ROW, stage_rows
 
 if TYPE_CHECKING:
-    from store.base import KeyFinder
+    from store.base import PlanReader
 
 STAGE = "import_stage"
 
 
-class DuckKeys:
-    """The store's answers for rows without a Customer ID (store.base.KeyFinder), in the plan's reading."""
+class DuckPlanReader:
+    """The store's answers for rows without a Customer ID (store.base.PlanReader), in the plan's reading."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
         self._con, self._catalogue = con, catalogue
@@ -53,6 +54,35 @@ class DuckKeys:
             out.setdefault(key, []).append(cid)
         return out
 
+    def stored_text(
+        self, fields: Sequence[str], ids: Sequence[str], options: ParseOptions
+    ) -> dict[str, tuple[int, str | None, str]]:
+        # Written as the CSV for import writes values (formats/csv/for_import.py), in this import's date format and
+        # decimal mark; an xlsx import's dates arrive as ISO text. Only the speed of the plan depends on it matching:
+        # a cell written otherwise is parsed, as every cell was before.
+        if not ids:
+            return {}
+        texts = ", ".join(_as_text(quote_ident(f, self._catalogue), self._catalogue[f].type, options) for f in fields)
+        joined = f"concat_ws(chr({ord(UNIT_SEPARATOR)}), {texts})" if fields else "''"
+        rows = self._con.execute(
+            f'SELECT "CUSTOMERID", "ROWVERSION", "MEGAENTITYID", {joined} FROM customers '
+            'WHERE "CUSTOMERID" IN (SELECT unnest(?::VARCHAR[]))',
+            [list(ids)],
+        ).fetchall()
+        return {cid: (version, owner, text) for cid, version, owner, text in rows}
+
+    def known_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        rows = self._con.execute(
+            'SELECT "CUSTOMERID" FROM customers WHERE "CUSTOMERID" IN (SELECT unnest(?::VARCHAR[]))', [list(set(ids))]
+        ).fetchall()
+        return {cid for (cid,) in rows}
+
+    def parent_links(self) -> dict[str, str]:
+        # Parent links of the store, for cycle checks: only records that have a parent (a few percent).
+        return dict(self._con.execute('SELECT "CUSTOMERID", "PARENTID" FROM customers WHERE "PARENTID" IS NOT NULL').fetchall())
+
     def id_patterns(self) -> tuple[list[IdPattern], int]:
         rows = self._con.execute(
             """SELECT regexp_extract("CUSTOMERID", '^(.*?)([0-9]+)$', 1) AS p,
@@ -66,16 +96,33 @@ class DuckKeys:
         return [IdPattern(p, int(w), int(n), int(h)) for p, w, n, h in rows], int(row[0]) if row else 0
 
 
+def _as_text(column: str, kind: FieldType, options: ParseOptions) -> str:
+    """SQL writing a stored value as a file read with `options` holds it; blank for empty."""
+    if kind is FieldType.DECIMAL:
+        text = f"CAST({column} AS VARCHAR)"
+        return f"coalesce(replace({text}, '.', ','), '')" if options.decimal_comma else f"coalesce({text}, '')"
+    if kind is FieldType.DATE:
+        fmt = "%Y-%m-%d" if options.iso_dates else _strftime(options.date_format)
+        return f"coalesce(strftime({column}, '{fmt}'), '')"
+    if kind is FieldType.BOOL:
+        return f"CASE WHEN {column} IS NULL THEN '' WHEN {column} THEN 'TRUE' ELSE 'FALSE' END"
+    return f"coalesce(CAST({column} AS VARCHAR), '')"
+
+
+def _strftime(date_format: DateFormat) -> str:
+    return date_format.value.replace("YYYY", "%Y").replace("MM", "%m").replace("DD", "%d")
+
+
 def read_facts(
-    store: Store, parse: Callable[[Catalogue, KeyFinder], ParsedTable]
+    store: Store, parse: Callable[[Catalogue, PlanReader], tuple[ParsedTable, StoreFacts | None]]
 ) -> tuple[Catalogue, ParsedTable, StoreFacts]:
     """One reading of the store for a plan: the catalogue, the file parsed with it (`parse`, run while the store is
-    open so that both see one state, with the store's answers about rows without IDs), and what the store holds
-    about the parsed rows."""
+    open so that both see one state, asking its questions through the PlanReader), and what the store holds about
+    the parsed rows: worked out by `parse` (the fast path), else by the staged diff below."""
     with store.read() as con:
         catalogue = load_catalogue(con)
-        parsed = parse(catalogue, DuckKeys(con, catalogue))
-        return catalogue, parsed, store_facts(con, parsed, catalogue)
+        parsed, facts = parse(catalogue, DuckPlanReader(con, catalogue))
+        return catalogue, parsed, facts if facts is not None else store_facts(con, parsed, catalogue)
 
 
 def store_facts(con: duckdb.DuckDBPyConnection, parsed: ParsedTable, catalogue: Catalogue) -> StoreFacts:

@@ -1,8 +1,8 @@
 """The DuckDB store as its callers see it: `DuckStore`, the store file behind the repositories of `store.base`.
 
 Each repository is a thin class over the module that owns its tables (customers and query, history and apply,
-views, users, entities, fields, jobs and job_worker), so that module keeps its SQL and its tests, and this file
-only says which method is which. `unit_of_work()` opens one write transaction and yields a `DuckStore` whose
+views, mappings, users, entities, fields, jobs and job_worker), so that module keeps its SQL and its tests, and this
+file only says which method is which. `unit_of_work()` opens one write transaction and yields a `DuckStore` whose
 reads and writes all use it (`_InTransaction`), which is how several repositories commit or roll back together.
 """
 
@@ -16,20 +16,33 @@ from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue, Field
 from core.errors import CustbookError
+from core.mapping import ColumnMapping
 from core.plan import ImportOptions, ImportPlan
 from core.users import Permission, User, UserType
 from core.validate import ParsedTable
 from core.values import DateFormat, Value
 from core.viewdef import View
-from store import customers, entities, fields, history, job_worker, jobs, query, users, views
+from store import customers, entities, fields, history, job_worker, jobs, mappings, query, users, views
 from store.apply import apply_plan
 from store.db import InTransaction, Store, release_warm
 from store.diff import read_facts
 from store.export import export_rows
-from store.records import Backup, Batch, BatchResult, Change, Claim, Entity, ExportRows, Job, JobState, StoreFacts
+from store.records import (
+    Backup,
+    Batch,
+    BatchResult,
+    Change,
+    Claim,
+    Entity,
+    ExportRows,
+    Job,
+    JobState,
+    SavedMapping,
+    StoreFacts,
+)
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
-    from store.base import KeyFinder, ViewQuery
+    from store.base import PlanReader, ViewQuery
 
 
 def _compiled(q: ViewQuery) -> query.CompiledView:
@@ -99,7 +112,9 @@ class DuckCustomers:
             detached=detached,
         )  # fmt: skip
 
-    def plan_facts(self, parse: Callable[[Catalogue, KeyFinder], ParsedTable]) -> tuple[Catalogue, ParsedTable, StoreFacts]:
+    def plan_facts(
+        self, parse: Callable[[Catalogue, PlanReader], tuple[ParsedTable, StoreFacts | None]]
+    ) -> tuple[Catalogue, ParsedTable, StoreFacts]:
         return read_facts(self._store, parse)
 
 
@@ -135,6 +150,20 @@ class DuckViews:
 
     def remove(self, user: User, name: str) -> None:
         views.remove_view(self._store, user, name)
+
+
+class DuckMappings:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def list(self, user: User) -> list[SavedMapping]:
+        return mappings.list_mappings(self._store, user)
+
+    def save(self, user: User, mapping: ColumnMapping, *, public: bool) -> SavedMapping:
+        return mappings.write_mapping(self._store, user, mapping, public=public)
+
+    def remove(self, user: User, name: str) -> str:
+        return mappings.remove_mapping(self._store, user, name)
 
 
 class DuckUsers:
@@ -272,6 +301,10 @@ class DuckStore(Store):
     @property
     def views(self) -> DuckViews:
         return DuckViews(self)
+
+    @property
+    def mappings(self) -> DuckMappings:
+        return DuckMappings(self)
 
     @property
     def users(self) -> DuckUsers:

@@ -19,7 +19,8 @@ from store.records import Batch, Change, batch_label, level_name, level_words, p
 
 _BATCH_COLS = (
     "id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed, undoes, undone_by, "
-    "(SELECT count(DISTINCT ch.customerid) FROM changes ch WHERE ch.batch = batches.id AND ch.action = 'delete')"
+    "(SELECT count(DISTINCT ch.customerid) FROM changes ch WHERE ch.batch = batches.id AND ch.action = 'delete'), "
+    "mapping"
 )
 
 

@@ -186,12 +186,13 @@ def _v5(con: duckdb.DuckDBPyConnection) -> None:
     # definition is JSON read by core.mapping. A batch keeps the label of the mapping its import used, so that the
     # history says how a file's columns were read (NULL: custbook's own headers, and every batch before layout 5).
     con.execute(
-        """CREATE TABLE mappings (
+        """CREATE TABLE IF NOT EXISTS mappings (
             owner VARCHAR NOT NULL, name VARCHAR NOT NULL, public BOOLEAN NOT NULL DEFAULT FALSE,
             definition VARCHAR NOT NULL, created TIMESTAMP NOT NULL, modified TIMESTAMP NOT NULL,
             PRIMARY KEY (owner, name))"""
     )
-    con.execute("ALTER TABLE batches ADD COLUMN mapping VARCHAR")
+    # IF NOT EXISTS: a store whose recorded layout was set back (as a test of old views does) must still open.
+    con.execute("ALTER TABLE batches ADD COLUMN IF NOT EXISTS mapping VARCHAR")
 
 
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}

@@ -34,6 +34,9 @@ CASES: list[tuple[str, list[str], str | None, int]] = [
     ("import an update", ["import", "{update}"], "edit", 1),
     ("queue an import", ["import", "{update}", "--offline"], None, 0),
     ("jobs list", ["jobs", "list"], None, 0),
+    # Mappings: anyone lists them; saving needs Add or Edit, which each user here has one of.
+    ("mappings list", ["mappings", "list"], None, 0),
+    ("mappings save", ["mappings", "save", "Mine", "--map", "Town=CITY"], None, 0),
     ("demo data", ["init", "--demo", "5"], ADMIN, 3),
     ("users add", ["users", "add", "eve", "--perms", "list"], ADMIN, 3),
     ("users remove", ["users", "remove", "noadd"], ADMIN, 3),
@@ -103,6 +106,7 @@ def contents(db: Path) -> dict[str, list[tuple]]:
         "batches": "SELECT id, kind, user_name, undone_by FROM batches ORDER BY id",
         "changes": "SELECT * FROM changes ORDER BY ALL",
         "views": "SELECT * FROM views ORDER BY ALL",
+        "mappings": "SELECT owner, name, public, definition FROM mappings ORDER BY ALL",
         "jobs": "SELECT id, state, user_name FROM jobs ORDER BY id",
         "users": "SELECT * FROM users ORDER BY ALL",
         "fields": "SELECT * FROM custom_fields ORDER BY ALL",
