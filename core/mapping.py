@@ -95,8 +95,14 @@ class ColumnMapping:
         joined = dict(self.joins)
         for text in joins:
             field, headers = parse_join(text)
+            if not headers:  # --join "NAME=-": the mapping's join is switched off
+                joined.pop(field, None)
+                continue
             joined[field] = headers
             required.extend(headers)
+        # A column left out (HEADER=-) is left out of the joins too: "Given Name=-" means not imported at all.
+        left_out = {k for k, (_, fields) in columns.items() if not fields}
+        joined = {f: kept for f, hs in joined.items() if (kept := tuple(h for h in hs if header_key(h) not in left_out))}
         return replace(self, columns=tuple(columns.values()), joins=tuple(joined.items()), required=tuple(required))
 
 
@@ -128,8 +134,11 @@ def parse_map(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def parse_join(text: str) -> tuple[str, tuple[str, ...]]:
-    """`FIELD=HEADER+HEADER[+...]`: the field's value is the columns' non-blank values joined by one space."""
+    """`FIELD=HEADER+HEADER[+...]`: the field's value is the columns' non-blank values joined by one space;
+    `FIELD=-` switches off a named mapping's join for that field (headers: ())."""
     field, sep, headers = text.partition("=")
+    if sep and field.strip() and headers.strip() == SKIP:
+        return field.strip(), ()
     names = tuple(h.strip() for h in headers.split("+"))
     if not sep or not field.strip() or len(names) < 2 or not all(names):
         raise UsageError(

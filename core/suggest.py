@@ -42,10 +42,12 @@ _NOT_BY_ENDING = ("id", "type", "label", "yomi", "time", "date")
 
 def suggestions(header: str, catalogue: Catalogue, taken: set[str] = frozenset(), n: int = 2) -> list[str]:  # type: ignore[assignment]
     """Up to `n` field IDs the column `header` probably means, best first, leaving out fields already `taken`."""
-    from core.builtin_mappings import known_fields
+    from core.builtin_mappings import known_fields, known_left_out
 
     key = normalise_name(header)
     out: list[str] = []
+    if known_left_out(header):
+        return out  # "E-mail 1 - Type", "Balance": what the products write beside their data, not data for a field
 
     def add(fid: str | None) -> None:
         if fid and fid in catalogue and catalogue[fid].importable and fid not in taken and fid not in out:
@@ -54,10 +56,12 @@ def suggestions(header: str, catalogue: Catalogue, taken: set[str] = frozenset()
     for fid in known_fields(header):
         add(fid)
     add(SYNONYMS.get(key))
+    if out or key.endswith(_NOT_BY_ENDING):
+        return out[:n]  # known by name; or "Phone 1 - Type", "Company ID": about a field, not the field
     if "email" in key or key.endswith("mail"):  # "E-mail 3 Address" is an e-mail, whatever it ends with
         add("EMAIL1")
         add("EMAIL2")
-    elif key and not key.endswith(_NOT_BY_ENDING):
+    elif key:
         for word in sorted(SYNONYMS, key=len, reverse=True):  # the longest ending: "postalcode" before "code"
             if len(word) >= 4 and (key.endswith(word) or key.startswith(word)):
                 add(SYNONYMS[word])
