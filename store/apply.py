@@ -13,7 +13,7 @@ import duckdb
 from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.errors import Conflict, PermissionDenied
-from core.plan import Action, ImportPlan, RecordPlan, written_rows
+from core.plan import Action, ImportPlan, RecordPlan
 from core.users import Permission, User
 from core.values import Value, canonical_text
 from store.db import Store, quote_ident
@@ -22,6 +22,7 @@ from store.records import BatchResult, batch_label
 from store.staging import ROW, stage_rows
 
 APPLY_STAGE = "apply_stage"
+CHANGED = "CHANGED_FIELDS_"  # the staged update's fields that change, each between bars: |NAME||CITY|
 
 
 def _check_current(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
@@ -74,16 +75,28 @@ def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue
     updates = [r for r in plan.records if r.action is Action.UPDATE]
     creates = [r for r in plan.records if r.action is Action.CREATE]
 
-    # Updates: the new version of each changed record = the stored record with the file's columns replaced by the
-    # values as an update writes them (core.plan.written_rows): its unchanged fields hold what is stored already.
-    touched = {r.row for r in updates}
-    rows = ((r.number, r.values) for r in plan.parsed.rows if r.number in touched)
-    stage_rows(con, APPLY_STAGE, plan.fields, catalogue, written_rows(rows, plan.fields, catalogue))
-    present = {f for f in plan.fields[1:] if catalogue[f].importable}
+    # Updates: the new version of each changed record = the stored record with the plan's changes written over it
+    # (their new values are as an update writes them: core.plan.written_rows). Exactly what the preview listed: the
+    # fields a row does not change keep what is stored, whether or not the plan parsed their cells (the fast path
+    # leaves cells equal to the stored text unparsed).
+    fields = [f for f in plan.fields if f == "CUSTOMERID" or catalogue[f].importable]
+    at = {fid: i for i, fid in enumerate(fields)}
+
+    def update_row(record: RecordPlan) -> tuple[int, list[Value]]:
+        values: list[Value] = [None] * (len(fields) + 1)
+        values[0] = record.customer_id
+        for change in record.changes:
+            values[at[change.field]] = change.new
+        values[-1] = "".join(f"|{c.field}|" for c in record.changes)
+        return record.row, values
+
+    stage_rows(con, APPLY_STAGE, fields, catalogue, map(update_row, updates), extra=((CHANGED, "VARCHAR"),))
+    present = set(fields[1:])
     merged = []
     for fid in all_cols:
         if fid in present:
-            merged.append(f"s.{quote_ident(fid, catalogue)}")
+            col = quote_ident(fid, catalogue)
+            merged.append(f"CASE WHEN contains(s.{CHANGED}, '|{fid}|') THEN s.{col} ELSE c.{col} END")
         elif fid == "WHENMODIFIED":
             merged.append("now()::TIMESTAMP")
         elif fid == "MODIFIEDBY":

@@ -26,9 +26,11 @@ def stage_rows(
     fields: Sequence[str],
     catalogue: Catalogue,
     rows: Iterable[tuple[int, Sequence[Value]]],
+    extra: Sequence[tuple[str, str]] = (),
 ) -> None:
-    """Create TEMP table `table` (a fixed internal name) with ROW_NUMBER_ and one typed column per field."""
-    columns = [(ROW, "INTEGER")] + [(f, catalogue[f].type.sql_type) for f in fields]
+    """Create TEMP table `table` (a fixed internal name) with ROW_NUMBER_, one typed column per field, then the
+    `extra` columns (name, SQL type), whose values end each row's values."""
+    columns = [(ROW, "INTEGER")] + [(f, catalogue[f].type.sql_type) for f in fields] + list(extra)
     fd, path = tempfile.mkstemp(prefix="custbook-stage-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:

@@ -1,0 +1,120 @@
+"""The plan's fast path (issue 13): a cell whose text is the stored value's own text needs no parsing.
+
+A file exported from custbook and edited in a spreadsheet is mostly unchanged. Once each row's customer is known
+(after the mapping and --match), the stored rows are fetched once as text, written as this import reads them
+(`store.base.PlanReader.stored_text`: its date format, its decimal mark), and compared with the file's cells: a row
+whose text is the stored row's is unchanged by construction (parse(render(v)) == v, which the round-trip property
+tests prove), and of the other rows only the cells that differ are parsed. Those are compared with the stored
+values (the stored text parsed the same way) to tell what changes, which is the store's staged diff done for the
+few cells that need it. Cells that differ only in writing (1234.5 for 1234.50, true for TRUE) are parsed and come
+out unchanged, as before. Everything else (the file-only checks, permissions, parents, the plan itself) is the
+full path's, on the same parsed table, so the plan is the same: tests/services/test_fast_path.py compares both.
+
+When it cannot be sure (a stored value holds the separator, or a stored value that today's rules refuse), it says so
+(None) and the plan goes the full way. May import core and the store's interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from core.catalogue import Catalogue
+from core.columns import column_parser
+from core.plan import update_writer
+from core.table import RawTable
+from core.validate import UNIT_SEPARATOR, UNPARSED, FieldCells, ParsedTable
+from core.values import ParseOptions, Value
+from store.records import StoreFacts
+
+Stored = Mapping[str, tuple[int, str | None, str]]  # ID -> (version, owner, the stored row as text)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Per row index with a stored customer: (version, owner, the stored texts per field, or None when the row's
+    text is the stored row's); per field, the rows whose cell must be parsed (None: all of them)."""
+
+    stored: dict[int, tuple[int, str | None, list[str] | None]]
+    only: list[list[int] | None]
+
+
+def compare(cells: FieldCells, stored: Stored, always: frozenset[str] = frozenset({"PARENTID"})) -> Comparison | None:
+    """Which cells need parsing: those of new rows, and those that differ from the stored text. CUSTOMERID and the
+    fields in `always` are parsed whole (the planner checks every row's parent). None: go the full way."""
+    width = len(cells.fields) - 1
+    ids = [c.strip() for c in cells.cells[0]]  # as the Customer ID parser reads them
+    rest = cells.cells[1:]
+    texts = map(UNIT_SEPARATOR.join, zip(*rest)) if rest else iter([""] * len(ids))
+    differing: list[list[int]] = [[] for _ in range(width)]
+    new: list[int] = []
+    found: dict[int, tuple[int, str | None, list[str] | None]] = {}
+    for i, (cid, text) in enumerate(zip(ids, texts)):
+        row = stored.get(cid)
+        if row is None:
+            new.append(i)
+            continue
+        version, owner, stored_text = row
+        if text == stored_text:
+            found[i] = (version, owner, None)
+            continue
+        old = stored_text.split(UNIT_SEPARATOR)
+        if len(old) != width:
+            return None  # a stored value holds the separator itself
+        found[i] = (version, owner, old)
+        for j, column in enumerate(rest):
+            if column[i] != old[j]:
+                differing[j].append(i)
+    if not found:
+        return None  # nothing stored to compare with: every cell is parsed anyway
+    only: list[list[int] | None] = [None]
+    for j, fid in enumerate(cells.fields[1:]):
+        only.append(None if fid in always else sorted(differing[j] + new))
+    return Comparison(found, only)
+
+
+def facts(
+    table: RawTable,
+    parsed: ParsedTable,
+    comparison: Comparison,
+    catalogue: Catalogue,
+    options: ParseOptions,
+    known: set[str],
+    links: dict[str, str],
+) -> StoreFacts | None:
+    """What the staged diff would have found (store.diff.store_facts), from the comparison: the stored rows of the
+    parsed rows, and per row the (field, stored value) of each field whose new value differs. `known`: the parents
+    named by the file that are stored; `links`: the store's parent links. None when a stored text does not read
+    back under today's rules: the full way then says what that means."""
+    at = {r.number: i for i, r in enumerate(table.rows)}
+    fields = parsed.fields
+    written = update_writer(fields, catalogue)
+    existing: dict[int, tuple[int, str | None]] = {}
+    pending: list[list[tuple[int, Value, str]]] = [[] for _ in fields]
+    for row in parsed.rows:
+        found = comparison.stored.get(at[row.number])
+        if found is None:
+            continue
+        version, owner, old = found
+        existing[row.number] = (version, owner)
+        if old is None:
+            continue
+        values = row.values
+        new = written(values)
+        for j in range(1, len(fields)):
+            if values[j] is not UNPARSED:
+                pending[j].append((row.number, new[j], old[j - 1]))
+    changed: dict[int, list[tuple[str, Value]]] = {}
+    for j, items in enumerate(pending):
+        if not items:
+            continue
+        olds, problems = column_parser(catalogue[fields[j]], options)([text for _, _, text in items])
+        if problems:
+            return None
+        for (number, value, _), stored_value in zip(items, olds):
+            if value != stored_value or type(value) is not type(stored_value):
+                changed.setdefault(number, []).append((fields[j], stored_value))
+    # Fields in the file's order within each row, as the staged diff lists them.
+    for changes in changed.values():
+        changes.sort(key=lambda c: fields.index(c[0]))
+    return StoreFacts(existing, changed, links, frozenset(known))
