@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import compress
+from operator import eq, ne
+from typing import cast
 
 from core.catalogue import Catalogue
 from core.columns import column_parser
@@ -32,45 +35,43 @@ Stored = Mapping[str, tuple[int, str | None, str]]  # ID -> (version, owner, the
 
 @dataclass(frozen=True)
 class Comparison:
-    """Per row index with a stored customer: (version, owner, the stored texts per field, or None when the row's
-    text is the stored row's); per field, the rows whose cell must be parsed (None: all of them)."""
+    """Per row index: its stored customer's (version, owner), or None for a new row; the stored texts per field of the
+    rows whose text differs from the stored row's (the others are unchanged); per field, the rows whose cell must
+    be parsed (None: all of them)."""
 
-    stored: dict[int, tuple[int, str | None, list[str] | None]]
+    stored: list[tuple[int, str | None] | None]
+    old: dict[int, list[str]]
     only: list[list[int] | None]
 
 
 def compare(cells: FieldCells, stored: Stored, always: frozenset[str] = frozenset({"PARENTID"})) -> Comparison | None:
     """Which cells need parsing: those of new rows, and those that differ from the stored text. CUSTOMERID and the
-    fields in `always` are parsed whole (the planner checks every row's parent). None: go the full way."""
+    fields in `always` are parsed whole (the planner checks every row's parent). None: go the full way.
+
+    Written as maps and comprehensions over whole columns (about a million cells in a big file): the comparisons
+    run in C, the Python loop over the rows cost as much as the parsing it saves."""
     width = len(cells.fields) - 1
     ids = [c.strip() for c in cells.cells[0]]  # as the Customer ID parser reads them
-    rest = cells.cells[1:]
-    texts = map(UNIT_SEPARATOR.join, zip(*rest)) if rest else iter([""] * len(ids))
-    differing: list[list[int]] = [[] for _ in range(width)]
-    new: list[int] = []
-    found: dict[int, tuple[int, str | None, list[str] | None]] = {}
-    for i, (cid, text) in enumerate(zip(ids, texts)):
-        row = stored.get(cid)
-        if row is None:
-            new.append(i)
-            continue
-        version, owner, stored_text = row
-        if text == stored_text:
-            found[i] = (version, owner, None)
-            continue
-        old = stored_text.split(UNIT_SEPARATOR)
-        if len(old) != width:
-            return None  # a stored value holds the separator itself
-        found[i] = (version, owner, old)
-        for j, column in enumerate(rest):
-            if column[i] != old[j]:
-                differing[j].append(i)
-    if not found:
+    columns = cells.cells[1:]
+    got = list(map(stored.get, ids))
+    if not any(got):
         return None  # nothing stored to compare with: every cell is parsed anyway
+    texts = list(map(UNIT_SEPARATOR.join, zip(*columns))) if width else [""] * len(ids)
+    stored_texts = [g[2] if g is not None else None for g in got]
+    same = list(map(eq, texts, stored_texts))
+    new = [i for i, g in enumerate(got) if g is None]
+    odd = [i for i, (g, e) in enumerate(zip(got, same)) if g is not None and not e]
+    olds = [cast(str, stored_texts[i]).split(UNIT_SEPARATOR) for i in odd]
+    if any(len(o) != width for o in olds):
+        return None  # a stored value holds the separator itself
+    # Which cells of those rows differ, a column at a time, the comparisons in C (map, compress).
     only: list[list[int] | None] = [None]
-    for j, fid in enumerate(cells.fields[1:]):
-        only.append(None if fid in always else sorted(differing[j] + new))
-    return Comparison(found, only)
+    stored_columns = list(zip(*olds)) if olds else [() for _ in range(width)]
+    for fid, column, old_column in zip(cells.fields[1:], columns, stored_columns):
+        differing = compress(odd, map(ne, map(column.__getitem__, odd), old_column))
+        only.append(None if fid in always else sorted((*differing, *new)))
+    versions = [None if g is None else (g[0], g[1]) for g in got]
+    return Comparison(versions, dict(zip(odd, olds)), only)
 
 
 def facts(
@@ -91,12 +92,14 @@ def facts(
     written = update_writer(fields, catalogue)
     existing: dict[int, tuple[int, str | None]] = {}
     pending: list[list[tuple[int, Value, str]]] = [[] for _ in fields]
+    versions, olds = comparison.stored, comparison.old
     for row in parsed.rows:
-        found = comparison.stored.get(at[row.number])
+        index = at[row.number]
+        found = versions[index]
         if found is None:
             continue
-        version, owner, old = found
-        existing[row.number] = (version, owner)
+        existing[row.number] = found
+        old = olds.get(index)
         if old is None:
             continue
         values = row.values
@@ -108,10 +111,10 @@ def facts(
     for j, items in enumerate(pending):
         if not items:
             continue
-        olds, problems = column_parser(catalogue[fields[j]], options)([text for _, _, text in items])
+        stored_values, problems = column_parser(catalogue[fields[j]], options)([text for _, _, text in items])
         if problems:
             return None
-        for (number, value, _), stored_value in zip(items, olds):
+        for (number, value, _), stored_value in zip(items, stored_values):
             if value != stored_value or type(value) is not type(stored_value):
                 changed.setdefault(number, []).append((fields[j], stored_value))
     # Fields in the file's order within each row, as the staged diff lists them.
