@@ -243,10 +243,7 @@ def _build(
     for row in parsed.rows:
         number, values = row.number, row.values
         found = existing.get(number)
-        if not found:
-            issues = checker.new(row)
-        else:
-            issues = [] if plain_edit else checker.existing(row, found[1])
+        issues = checker.new(row) if not found else [] if plain_edit else checker.existing(row, found[1])
         if parent_pos is not None and not issues:
             parent_value = values[parent_pos]
             parent_text = None if parent_value is None else str(parent_value)
