@@ -2,7 +2,9 @@
 
 Owns the first stages of an import in the interface: the file (a browser rooted at the current folder, or a typed
 path), the options (date format, encoding, what to do with failed rows, process offline, e-mail addresses), and
-the worker that reads and plans the file (or checks and queues it as a job). It never writes customers: the
+the worker that reads and plans the file (or checks and queues it as a job). A file from another product (columns
+that name no field, or no Customer ID column) goes through the column-mapping step (`import_mapping.py`) between
+reading and planning; Escape from its preview goes back to the step. It never writes customers: the
 preview (`import_preview.py`) commits. Reading, planning and queueing are the import service's
 (`services.imports`, `services.jobs`), the very functions `custbook import` calls, so what the preview shows is
 what the command line would do.
@@ -26,11 +28,12 @@ from textual.worker import Worker, get_current_worker
 
 from core.errors import CustbookError
 from core.plan import ImportOptions, ImportPlan, Policy
-from core.table import configured_max_rows
+from core.table import RawTable, configured_max_rows
 from core.values import DateFormat
 from services import imports, jobs
 from services.imports import ENCODINGS, describe_source, import_refusal
 from services.mail import check_header_text, parse_addresses
+from services.mapping_step import MappingProposal, propose
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.grid import safe_text
@@ -101,6 +104,15 @@ class ImportRequest:
         )
 
 
+@dataclass(frozen=True)
+class Mapped:
+    """A file through the column-mapping step: the table as read, the user's choices, the reading in words."""
+
+    raw: RawTable
+    proposal: MappingProposal
+    source: str
+
+
 class ImportScreen(WithHelp, Screen[str | None]):
     HELP_TITLE = "Keys of the import"
     KEY_HELP = (
@@ -109,6 +121,8 @@ class ImportScreen(WithHelp, Screen[str | None]):
         ("Tab  Shift+Tab", "next / previous option"),
         ("F5  Ctrl+R", "preview the import: nothing is written until you commit"),
         ("Escape", "back to the list"),
+        ("", ""),
+        ("Other products' files", "their columns are mapped to fields first, on a screen of their own (F1 there)"),
         ("", ""),
         ("Options", ""),
         ("Date format", "how the file writes its dates (31/12/2026 or 12/31/2026...)"),
@@ -143,6 +157,15 @@ class ImportScreen(WithHelp, Screen[str | None]):
         request: ImportRequest
         plan: ImportPlan
         source: str
+        mapped: Mapped | None = None
+
+    @dataclass
+    class NeedsMapping(Message):
+        """The file is from another product: its columns are mapped before it is planned or queued."""
+
+        generation: int
+        request: ImportRequest
+        mapped: Mapped
 
     @dataclass
     class Queued(Message):
@@ -340,16 +363,27 @@ class ImportScreen(WithHelp, Screen[str | None]):
         self._worker = self._run(self._generation, request)
 
     @work(thread=True, exclusive=True, group="import-plan")
-    def _run(self, generation: int, request: ImportRequest) -> None:
+    def _run(self, generation: int, request: ImportRequest, mapped: Mapped | None = None) -> None:
+        """Read the file and plan it (or queue it); a file that needs its columns mapped stops after reading and
+        comes back here with the choices (`mapped`), which it is planned or queued with."""
         worker = get_current_worker()
         session = self.session
         try:
-            if request.offline:
-                self._queue(generation, request)
-                return
             options = request.options
-            raw = imports.read_source(request.path, options)
-            if worker.is_cancelled:
+            if mapped is None:
+                raw = imports.read_source(request.path, options)
+                if worker.is_cancelled:
+                    return
+                proposal = propose(session.store, raw, user=session.user)
+                if proposal is not None:
+                    self.post_message(
+                        self.NeedsMapping(generation, request, Mapped(raw, proposal, describe_source(raw)))
+                    )
+                    return
+            else:
+                raw, options = mapped.raw, mapped.proposal.options(options)
+            if request.offline:
+                self._queue(generation, request, options)
                 return
             self.post_message(self.Stage(generation, f"Comparing {len(raw.rows):,} rows with the store…"))
             plan = imports.plan(session.store, raw, user=session.user, entity=session.entity, options=options)
@@ -357,18 +391,19 @@ class ImportScreen(WithHelp, Screen[str | None]):
             self.post_message(self.Failed(generation, exc))
             return
         if not worker.is_cancelled:
-            self.post_message(self.Planned(generation, request, plan, describe_source(raw)))
+            self.post_message(self.Planned(generation, request, plan, describe_source(raw), mapped))
 
-    def _queue(self, generation: int, request: ImportRequest) -> None:
+    def _queue(self, generation: int, request: ImportRequest, options: ImportOptions) -> None:
         """As `custbook import --offline`: the file is checked now (one that cannot be read is rejected at once)
-        and its bytes queued with the options, the user and the addresses."""
+        and its bytes queued with the options (a mapping chosen in the step among them), the user and the
+        addresses."""
         self.post_message(self.Stage(generation, f"Checking and queueing {safe_text(request.path.name)}…"))
         job = jobs.submit(
             self.session.store,
             request.path,
             user=self.session.user,
             entity=self.session.entity,
-            options=request.options,
+            options=options,
             emails=request.emails,
         )
         self.post_message(self.Queued(generation, job.id, job.file_name))
@@ -407,18 +442,45 @@ class ImportScreen(WithHelp, Screen[str | None]):
         preview = ImportPreview(
             self.session, message.plan, path=request.path, emails=request.emails, source=message.source
         )
-        self.app.push_screen(preview, self._previewed)
+        self.app.push_screen(preview, lambda batch: self._previewed(batch, request, message.mapped))
 
-    def _previewed(self, batch: str | None) -> None:
+    # --- the column-mapping step ---------------------------------------------------------------------------
+
+    def on_import_screen_needs_mapping(self, message: NeedsMapping) -> None:
+        if message.generation == self._generation:
+            self._idle()
+            self._map(message.request, message.mapped)
+
+    def _map(self, request: ImportRequest, mapped: Mapped) -> None:
+        from tui.screens.import_mapping import ImportMapping
+
+        def chosen(proposal: MappingProposal | None) -> None:
+            if proposal is None:
+                self._back_to_form("Change the file or its options, then Enter (or Preview) to read it again.")
+                return
+            self._generation += 1
+            self._busy(f"Planning {safe_text(request.path.name)} with its columns mapped…")
+            self._worker = self._run(self._generation, request, Mapped(mapped.raw, proposal, mapped.source))
+
+        screen = ImportMapping(self.session, mapped.proposal, source=mapped.source, offline=request.offline)
+        self.app.push_screen(screen, chosen)
+
+    def _previewed(self, batch: str | None, request: ImportRequest, mapped: Mapped | None) -> None:
         if batch is not None:
             self.dismiss(batch)
+        elif mapped is not None:
+            self._map(request, mapped)  # back to the columns, as the user left them
         else:
-            # Back from the preview to fix something: most often the file or its options, so the File box has the
-            # focus (Enter previews again); on Preview, a Tab and typing went nowhere, and Enter left the import.
-            box = self.query_one("#path", Input)
-            box.focus()
-            box.select_all()  # typing a new path replaces the old one; an arrow key keeps it to edit
-            self._note("Change the file or its options, then Enter (or Preview) to preview again.")
+            self._back_to_form("Change the file or its options, then Enter (or Preview) to preview again.")
+
+    def _back_to_form(self, note: str) -> None:
+        # Back from the preview (or the columns) to fix something: most often the file or its options, so the File
+        # box has the focus (Enter previews again); on Preview, a Tab and typing went nowhere, and Enter left the
+        # import.
+        box = self.query_one("#path", Input)
+        box.focus()
+        box.select_all()  # typing a new path replaces the old one; an arrow key keeps it to edit
+        self._note(note)
 
     # --- busy, errors, leaving -----------------------------------------------------------------------------
 

@@ -1,0 +1,373 @@
+"""The interface's column-mapping step (issue 14, item 3): for a file from another product, what each of its
+columns will feed, proposed after reading and before planning, changed column by column by the user, and turned
+back into the `ColumnMapping` and key options the import plans with (import-export.md, "Files from other
+products").
+
+Owns whether the step is needed (a column names no field, or no column holds Customer IDs: a custbook file goes
+straight to the preview); the proposal (the header row found, each column with its first values, the field(s) it
+feeds and why: by its name, from the preselected mapping, suggested, or the user's choice); the preselected mapping
+(a saved mapping that fits the header first, else the built-in one the file looks like); the user's changes as new
+frozen proposals; the required fields still unfed; whether the mapping can work (`core.headers.map_columns` accepts
+it) and, when not, one sentence saying what to do. The screen (`tui/screens/import_mapping.py`) only renders it.
+
+May import core, the store's interface and services.mappings/keying; never textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from core.builtin_mappings import detect, known_fields
+from core.catalogue import Catalogue
+from core.errors import FileRejected
+from core.failed_rows import ERROR_COLUMN
+from core.header_row import locate_header
+from core.headers import column_letter, map_columns
+from core.keys import KeyOptions
+from core.mapping import ColumnMapping, header_key, resolve_mapping
+from core.plan import ImportOptions
+from core.suggest import suggestions
+from core.table import RawTable
+from core.users import User
+from services.keying import match_field
+from services.mappings import best_saved_mapping
+
+if TYPE_CHECKING:  # the store's interface is for the type checker
+    from store.base import CustomerStore
+
+SAMPLES = 3  # first non-blank values shown per column
+MATCH_FIRST = "EMAIL1"  # the field rows without an ID are matched by, when a column feeds it
+
+
+class Origin(StrEnum):
+    """Why a column feeds what it feeds (or nothing)."""
+
+    BY_NAME = "by name"  # its heading names the field (fields.md)
+    MAPPING = "mapping"  # the preselected mapping says so
+    SUGGESTED = "suggested"  # custbook's guess (core.suggest)
+    CHOSEN = "your choice"
+
+
+@dataclass(frozen=True)
+class StepColumn:
+    """One column of the file: `index` its position, `heading` as the file heads it (a second column of the same
+    name is "Phone#2", as mappings write it), its first non-blank values, and the fields it feeds (() = not
+    imported)."""
+
+    index: int
+    heading: str
+    name: str  # how a mapping names it: the heading, "Phone#2" for the second column of that name
+    samples: tuple[str, ...]
+    fields: tuple[str, ...]
+    origin: Origin
+
+    @property
+    def shown(self) -> str:
+        """The column as people read it: a column with no heading is named by its letter."""
+        return self.name if self.heading else f"column {column_letter(self.index)} (no heading)"
+
+
+@dataclass(frozen=True)
+class MappingProposal:
+    """The step's state: the file with its header found, every column and what it feeds, how rows without an ID
+    get one, and the mapping it started from. Every change returns a new proposal. `notes`: where the header was
+    found; `unusable`: why a preselected or chosen mapping was not applied."""
+
+    table: RawTable
+    catalogue: Catalogue
+    columns: tuple[StepColumn, ...]
+    keys: KeyOptions
+    preselected: ColumnMapping | None  # applied when proposed (None: custbook's suggestions)
+    notes: tuple[str, ...] = ()
+    unusable: str | None = None
+    saved_as: str | None = None  # the name the user saved it under
+    picked: bool = False  # the user chose the mapping (not found for the file)
+    changed: bool = False  # a column was changed since the preselected (or saved) mapping
+
+    # --- what it feeds -------------------------------------------------------------------------------------
+
+    @cached_property
+    def feeders(self) -> dict[str, tuple[StepColumn, ...]]:
+        """Field ID -> the columns that feed it, in file order (several: their values joined by a space)."""
+        out: dict[str, list[StepColumn]] = {}
+        for column in self.columns:
+            for fid in column.fields:
+                out.setdefault(fid, []).append(column)
+        return {fid: tuple(cs) for fid, cs in out.items()}
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The fields every new customer needs (NAME, PRINTAS, required custom fields), and CUSTOMERID unless rows
+        without one get it another way."""
+        needed = [f.id for f in self.catalogue.importable if f.required and f.id != "CUSTOMERID"]
+        return tuple(needed if self.keys.any else ["CUSTOMERID", *needed])
+
+    @property
+    def unfed(self) -> tuple[str, ...]:
+        """The required fields no column feeds yet."""
+        return tuple(f for f in self.required if f not in self.feeders)
+
+    @property
+    def matchable(self) -> tuple[str, ...]:
+        """The fed fields customers can be matched by (text fields, as `--match` accepts them)."""
+        out = []
+        for fid in self.feeders:
+            try:
+                out.append(match_field(fid, self.catalogue))
+            except FileRejected:
+                continue
+        return tuple(out)
+
+    @cached_property
+    def problem(self) -> str | None:
+        """Why the import cannot be planned with these choices, and what to do; None when it can."""
+        if not self.feeders:
+            return "No column is imported. Choose the field of at least one column (Enter on the column)"
+        if "CUSTOMERID" not in self.feeders and not self.keys.any:
+            return (
+                "No column holds Customer IDs. Tick “Generate IDs for rows without one” (and match existing "
+                "customers by e-mail), or choose Customer ID for the column that holds custbook's IDs"
+            )
+        if self.keys.match is not None and self.keys.match not in self.feeders:
+            label = self.catalogue[self.keys.match].label
+            return (
+                f"Customers are matched by {label}, but no column feeds it. Choose it for a column, or match by "
+                "another field"
+            )
+        try:
+            map_columns(self.table, self.catalogue, self.mapping(), keyed=self.keys.any)
+        except FileRejected as exc:
+            return str(exc)
+        return None
+
+    @property
+    def works(self) -> bool:
+        return self.problem is None
+
+    @property
+    def using(self) -> str:
+        """Which mapping the proposal comes from, in words."""
+        base = self.saved_as or (self.preselected.name if self.preselected is not None else None)
+        if base is None:
+            return "No saved or built-in mapping fits this file: the fields shown are custbook's suggestions"
+        what = f"Using the {base} mapping" + (", with your changes" if self.changed else "")
+        if self.saved_as is None and self.preselected is not None and self.preselected.product:
+            product = self.preselected.product
+            what += f" ({product})" if self.picked else f": the file looks like it comes from {product}"
+        return what
+
+    # --- back to an import ---------------------------------------------------------------------------------
+
+    def mapping(self) -> ColumnMapping:
+        """The choices as a mapping: every column named (imported or not), a field fed by several columns as a join
+        of them in file order. Columns a later file adds are left out with a warning (`others_ignored`)."""
+        joined = [fid for fid, cs in self.feeders.items() if len(cs) > 1]
+        # A column joined into a field may feed others alone as well (core.headers reads it both ways).
+        columns = tuple((c.name, tuple(f for f in c.fields if f not in joined)) for c in self.columns)
+        joins = tuple((fid, tuple(c.name for c in self.feeders[fid])) for fid in joined)
+        return ColumnMapping(name=self._name, columns=columns, joins=joins, others_ignored=True)
+
+    @property
+    def _name(self) -> str | None:
+        base = self.saved_as or (self.preselected.name if self.preselected is not None else None)
+        if base is None:
+            return None
+        return f"{base} (with changes)" if self.changed else base
+
+    def options(self, base: ImportOptions) -> ImportOptions:
+        """`base` (date format, encoding, policy, rows) with this mapping, its key options and the header found."""
+        # The header row is given only when it is not row 1: found below title rows, planning finds it again and
+        # warns about the titles (an explicit row would not); but a header found here must be the one planned.
+        row = self.table.header_row if self.table.header_row != 1 else None
+        return replace(base, mapping=self.mapping(), keys=self.keys, header_row=row, ignore_unknown=False)
+
+    # --- the user's changes --------------------------------------------------------------------------------
+
+    def choose(self, position: int, field: str | None) -> MappingProposal:
+        """The column at `position` feeds only `field` (None: not imported); another column feeding it stops."""
+        columns = list(self.columns)
+        if field is not None:
+            for i, c in enumerate(columns):
+                if i != position and field in c.fields:
+                    columns[i] = replace(c, fields=tuple(f for f in c.fields if f != field), origin=Origin.CHOSEN)
+        chosen = (field,) if field is not None else ()
+        columns[position] = replace(columns[position], fields=chosen, origin=Origin.CHOSEN)
+        return self._with_columns(columns)
+
+    def add(self, position: int, field: str) -> MappingProposal:
+        """The column at `position` also feeds `field`; with a column that feeds it already, their values are
+        joined by a space (given and family names as the customer's name)."""
+        column = self.columns[position]
+        if field in column.fields:
+            return self
+        columns = list(self.columns)
+        columns[position] = replace(column, fields=(*column.fields, field), origin=Origin.CHOSEN)
+        return self._with_columns(columns)
+
+    def skip(self, position: int) -> MappingProposal:
+        """The column at `position` is not imported."""
+        return self.choose(position, None)
+
+    def with_keys(self, keys: KeyOptions) -> MappingProposal:
+        return replace(self, keys=keys)
+
+    def with_mapping(self, mapping: ColumnMapping | None) -> MappingProposal:
+        """The proposal made again from another mapping (None: custbook's suggestions), the user's changes gone."""
+        return replace(_build(self.table, self.catalogue, mapping, self.notes), picked=True)
+
+    def saved(self, name: str) -> MappingProposal:
+        """The proposal after its mapping was saved as `name`."""
+        return replace(self, saved_as=name, changed=False)
+
+    def _with_columns(self, columns: list[StepColumn]) -> MappingProposal:
+        fed = {f for c in columns for f in c.fields}
+        keys = self.keys
+        if keys.match is not None and keys.match not in fed:  # matching by a field no column feeds cannot work
+            keys = replace(keys, match=None)
+        return replace(self, columns=tuple(columns), keys=keys, changed=True)
+
+
+# --- proposing ---------------------------------------------------------------------------------------------------
+
+
+def step_needed(table: RawTable, catalogue: Catalogue) -> bool:
+    """Whether the file needs the step: a column with data names no field, or no column names Customer ID."""
+    seen: dict[str, int] = {}
+    has_id = False
+    for index, heading in enumerate(table.header):
+        name = heading.strip()
+        if name == ERROR_COLUMN:
+            continue
+        if not name:
+            if _has_data(table, index):
+                return True
+            continue
+        key = header_key(name)
+        seen[key] = seen.get(key, 0) + 1
+        field = catalogue.lookup(name) if seen[key] == 1 else None
+        if field is None:
+            return True
+        has_id = has_id or field.id == "CUSTOMERID"
+    return not has_id
+
+
+def propose(
+    store: CustomerStore, raw: RawTable, *, user: User, header_row: int | None = None
+) -> MappingProposal | None:
+    """The mapping step for a file just read, or None when it needs none. The preselected mapping is the saved one
+    that fits the header best (the user's own first), else the built-in one the file looks like."""
+    catalogue = store.fields.catalogue()
+    table, issues = locate_header(raw, catalogue, None, header_row)
+    if not step_needed(table, catalogue):
+        return None
+    mapping = best_saved_mapping(store, table.header, user=user) or detect(table.header)
+    if mapping is not None and header_row is None and table.header_row == raw.header_row:
+        # The mapping's own headings may show a header below title rows that field names alone did not.
+        table, issues = locate_header(raw, catalogue, mapping, None)
+        if not step_needed(table, catalogue):
+            return None
+    return _build(table, catalogue, mapping, tuple(i.message for i in issues))
+
+
+def _build(
+    table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | None, notes: tuple[str, ...]
+) -> MappingProposal:
+    unusable = None
+    try:
+        columns = _columns(table, catalogue, mapping)
+    except FileRejected as exc:  # a saved mapping naming a field since removed: start from suggestions instead
+        unusable = f"The {mapping.name if mapping is not None else ''} mapping cannot be used here: {exc}"
+        mapping, columns = None, _columns(table, catalogue, None)
+    fed = {f for c in columns for f in c.fields}
+    if "CUSTOMERID" in fed:
+        keys = KeyOptions()
+    else:  # no IDs in the file: number new customers, and find existing ones by e-mail so a rerun adds nobody
+        keys = KeyOptions(generate=True, match=MATCH_FIRST if MATCH_FIRST in fed else None)
+    return MappingProposal(table, catalogue, tuple(columns), keys, mapping, notes, unusable)
+
+
+def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | None) -> list[StepColumn]:
+    """Each column with what it feeds: the mapping's word first, then the heading's own name, then a suggestion
+    (none for the columns a mapping leaves out)."""
+    mapped, joins = resolve_mapping(mapping, catalogue) if mapping is not None else ({}, {})
+    joined: dict[str, list[str]] = {}
+    for fid, keys in joins.items():
+        for key, _ in keys:
+            joined.setdefault(key, []).append(fid)
+    samples = _samples(table)
+    slots: list[tuple[int, str, str, int]] = []  # (index, heading, key, occurrence)
+    seen: dict[str, int] = {}
+    for index, heading in enumerate(table.header):
+        name = heading.strip()
+        if name == ERROR_COLUMN or (not name and not samples[index]):
+            continue  # not data: our own error column, an empty column without a heading
+        base = header_key(name)
+        seen[base] = seen.get(base, 0) + 1
+        nth = seen[base]
+        slots.append((index, name, base if nth == 1 else f"{base}#{nth}", nth))
+    decided: dict[int, tuple[tuple[str, ...], Origin]] = {}
+    taken: set[str] = set()
+    for index, _, key, _ in slots:  # the mapping says
+        if key in mapped or key in joined:
+            fields = mapped.get(key, ()) + tuple(joined.get(key, ()))
+            decided[index] = (tuple(dict.fromkeys(fields)), Origin.MAPPING)
+            taken.update(fields)
+    for index, heading, _, nth in slots:  # the heading names a field
+        if index in decided or not heading or nth > 1:
+            continue
+        field = catalogue.lookup(heading)
+        if field is not None:
+            free = field.importable and field.id not in taken
+            decided[index] = ((field.id,) if free else (), Origin.BY_NAME)
+            taken.add(field.id)
+    for index, heading, _, _ in slots:  # left out by the mapping, or custbook's guess
+        if index in decided:
+            continue
+        if mapping is not None and mapping.others_ignored:
+            decided[index] = ((), Origin.MAPPING)
+            continue
+        # What the built-in mappings know a heading to feed, whole ("Company" feeds the name and the print-as),
+        # else custbook's best suggestion.
+        known = [f for f in known_fields(heading) if f in catalogue and catalogue[f].importable and f not in taken]
+        guess = known or (suggestions(heading, catalogue, taken, n=1) if heading else [])
+        decided[index] = (tuple(guess), Origin.SUGGESTED)
+        taken.update(guess)
+    columns = [StepColumn(i, h, h if n == 1 else f"{h}#{n}", samples[i], *decided[i]) for i, h, _, n in slots]
+    return _name_and_print_as(columns) if mapping is None else columns
+
+
+def _name_and_print_as(columns: list[StepColumn]) -> list[StepColumn]:
+    """Every new customer needs a name and a "print as": when one column feeds one of them and none the other,
+    it feeds both (the company name printed as it is), as the built-in mappings do."""
+    feeding = {fid: [i for i, c in enumerate(columns) if fid in c.fields] for fid in ("NAME", "PRINTAS")}
+    for have, lack in (("NAME", "PRINTAS"), ("PRINTAS", "NAME")):
+        if len(feeding[have]) == 1 and not feeding[lack]:
+            at = feeding[have][0]
+            column = columns[at]
+            columns[at] = replace(column, fields=(*column.fields, lack), origin=Origin.SUGGESTED)
+            break
+    return columns
+
+
+def _samples(table: RawTable) -> list[tuple[str, ...]]:
+    """The first non-blank values of every column (read until each column has its share, or the rows end)."""
+    width = len(table.header)
+    found: list[list[str]] = [[] for _ in range(width)]
+    missing = width
+    for row in table.rows:
+        for index, cell in enumerate(row.cells[:width]):
+            values = found[index]
+            if len(values) < SAMPLES and cell.strip():
+                values.append(cell.strip())
+                if len(values) == SAMPLES:
+                    missing -= 1
+        if not missing:
+            break
+    return [tuple(v) for v in found]
+
+
+def _has_data(table: RawTable, index: int) -> bool:
+    return any(index < len(r.cells) and r.cells[index].strip() for r in table.rows)

@@ -1,0 +1,137 @@
+"""The column-mapping step's words and rows: a `MappingProposal` (services.mapping_step) as the cells of its table,
+the sentence under it for one column, what is still unfed, and the lines of the field and mapping pickers.
+
+Headless (rich `Text`, no widgets), as `tui/import_rows.py` is for the preview, so that it is tested without a
+screen; `tui/screens/import_mapping.py` shows it. Every text from the file or the store goes through `safe_text`.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from core.mapping import header_key
+from core.table import short
+from services.mapping_step import MappingProposal, Origin, StepColumn
+from services.mappings import MappingEntry
+from tui.screens.picker_dialog import PickItem
+from tui.widgets.grid import safe_text
+
+NONE = "-"  # the value of "Not imported", "(no matching)" and "No mapping" in the lists
+COLUMNS = (("column", "File column"), ("values", "First values"), ("feeds", "Feeds"), ("how", "How"))
+HOW = {Origin.BY_NAME: "by name", Origin.MAPPING: "mapping", Origin.SUGGESTED: "suggested", Origin.CHOSEN: "chosen"}
+WHY = {
+    Origin.BY_NAME: "its heading names the field",
+    Origin.MAPPING: "as the mapping says",
+    Origin.SUGGESTED: "custbook's suggestion",
+    Origin.CHOSEN: "your choice",
+}
+Widths = tuple[int, int, int, int]
+
+
+def column_widths(total: int) -> Widths:
+    """The table's column widths for a table `total` cells wide: what the column feeds gets the most room (two
+    labels: "Customer name + Print as"), then its first values and its heading."""
+    how = max(len(h) for h in HOW.values())
+    rest = max(total - 4 - 2 * len(COLUMNS) - how, 30)  # border and scroll bar; a cell's padding either side
+    heading, feeds = rest * 26 // 100, max(rest * 40 // 100, min(24, rest // 2))
+    return heading, rest - heading - feeds, feeds, how
+
+
+def one_line(text: str) -> str:
+    """A cell as one line: its line breaks and runs of spaces as single spaces, its control characters shown."""
+    return safe_text(" ".join(text.split()))
+
+
+def how(column: StepColumn) -> str:
+    # A column custbook could not guess is not "suggested" to be left out: it names nothing custbook knows.
+    return "unknown" if column.origin is Origin.SUGGESTED and not column.fields else HOW[column.origin]
+
+
+def cells(p: MappingProposal, column: StepColumn, widths: Widths) -> tuple[Text, Text, Text, Text]:
+    """One line of the table: the column, its first values, what it feeds, and why."""
+    heading, values, feeds, _ = widths
+    samples = " · ".join(one_line(v) for v in column.samples)
+    if column.fields:
+        joined = [p.catalogue[f].label + (" (joined)" if len(p.feeders[f]) > 1 else "") for f in column.fields]
+        fed = Text(short(safe_text(" + ".join(joined)), feeds))
+    else:
+        fed = Text("not imported", style="dim")
+    return (
+        Text(short(safe_text(column.shown), heading)),
+        Text(short(samples, values)) if samples else Text("(blank)", style="dim"),
+        fed,
+        Text(how(column), style="bold" if column.origin is Origin.CHOSEN else "dim"),
+    )
+
+
+def detail(p: MappingProposal, column: StepColumn) -> Text:
+    """The column in full, under the table: what it feeds (joined with which columns), why, its first values."""
+    parts = []
+    for fid in column.fields:
+        others = [c.shown for c in p.feeders[fid] if c.index != column.index]
+        joined = f" (joined with {', '.join(f'“{o}”' for o in others)})" if others else ""
+        parts.append(p.catalogue[fid].label + joined)
+    feeds = "feeds " + " and ".join(parts) if parts else "is not imported"
+    why = "custbook knows no field like it" if how(column) == "unknown" else WHY[column.origin]
+    values = " · ".join(one_line(v) for v in column.samples) or "none: the column is blank"
+    return Text(f"“{safe_text(column.shown)}” {safe_text(feeds)} ({why}). First values: {values}")
+
+
+def unfed_sentence(p: MappingProposal) -> tuple[str, bool]:
+    """What new customers still lack, and whether that is a warning (the Customer ID is the problem's to say)."""
+    missing = [p.catalogue[f].label for f in p.unfed if f != "CUSTOMERID"]
+    if missing:
+        them = "it" if len(missing) == 1 else "them"
+        return (
+            f"Not fed yet: {safe_text(', '.join(missing))}. Every new customer needs {them}: rows that would create "
+            f"a customer will fail. Choose a column for {them} (Enter).",
+            True,
+        )
+    if "CUSTOMERID" not in p.feeders and p.keys.match and not p.keys.generate:
+        return "Rows that match no customer will fail: tick Generate IDs to create them.", True
+    return "Every field a new customer needs is fed.", False
+
+
+def match_options(p: MappingProposal) -> list[tuple[str, str]]:
+    """The choices of "Match customers by": none, or a field a column feeds that customers can be found by."""
+    return [("(no matching)", NONE)] + [(f"{p.catalogue[f].label} ({f})", f) for f in p.matchable]
+
+
+def field_items(p: MappingProposal, column: StepColumn, *, add: bool) -> list[PickItem]:
+    """The field picker's lines for a column: Not imported (unless adding), then every importable field, with what
+    new customers need, this column's own fields, and the column another field now comes from."""
+    items = [] if add else [PickItem(NONE, Text("Not imported: leave the column out"), "not imported skip none")]
+    for field in p.catalogue.importable:
+        line = Text.assemble(safe_text(field.label), " ", (field.id, "dim"))
+        if field.required and field.id != "CUSTOMERID":  # IDs may be generated
+            line.append(" · new customers need it", "dim italic")
+        others = [c.shown for c in p.feeders.get(field.id, ()) if c.index != column.index]
+        if field.id in column.fields:
+            line.append(" · this column", "bold")
+        elif others:
+            line.append(f" · now from {safe_text(', '.join(others))}", "dim")
+        items.append(PickItem(field.id, line, " ".join(field.names)))
+    return items
+
+
+def mapping_items(p: MappingProposal, entries: list[MappingEntry], user: str) -> list[PickItem]:
+    """The mapping picker's lines: none, then every mapping the user may use, those naming most of the file's
+    columns first; each item's value is the entry's position in `entries`."""
+    keys = {header_key(c.name) for c in p.columns}
+    fits = []
+    for at, entry in enumerate(entries):
+        named = {header_key(h) for h, _ in entry.mapping.columns}
+        named |= {header_key(h) for _, hs in entry.mapping.joins for h in hs}
+        fits.append((len(keys & named), at, entry))
+    items = [PickItem(NONE, Text("No mapping: custbook's suggestions"), "none no mapping suggestions")]
+    for hits, at, entry in sorted(fits, key=lambda f: -f[0]):
+        if entry.builtin:
+            whose = "built in" + (f", {entry.product}" if entry.product else "")
+        elif entry.owner == user:
+            whose = "yours" + (", public" if entry.public else "")
+        else:
+            whose = f"shared by {entry.owner}"
+        line = Text.assemble(safe_text(entry.name), (f" · {safe_text(whose)}", "dim"))
+        line.append(f" · names {hits} of {len(keys)} columns", "dim")
+        items.append(PickItem(str(at), line, f"{entry.name} {entry.product or ''} {entry.owner or ''}"))
+    return items

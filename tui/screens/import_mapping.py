@@ -1,0 +1,374 @@
+"""ImportMapping: the column-mapping step of an import (issue 14): a file from another product, read but not yet
+planned, shown column by column with its first values and the field each column will feed, for the user to check and
+change before the preview.
+
+Owns the step's keys and how the proposal looks: the mapping it started from (a saved one that fits, else the
+built-in one the file looks like: "Using the google-contacts mapping"), another mapping or none (m), a column's
+field from a picker with type-to-search (Enter), another field for it (a), a column left out (s), the required
+fields still unfed and what cannot work yet (updated on every change), how rows without an ID get one (generate,
+match by), and saving the choices as a private mapping (Ctrl+S). The proposal itself, its rules and the mapping
+it makes are `services.mapping_step`'s, its words and lines `tui/mapping_rows.py`'s; this screen only renders it
+and replaces it on each change (a `reactive`).
+Listing and saving mappings run in workers (`services.mappings`). It dismisses with the proposal to plan with, or
+None to go back to the file and its options; the import screen plans and opens the preview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
+
+from core.errors import CustbookError
+from core.mapping import ColumnMapping
+from services.mapping_step import MappingProposal, StepColumn
+from services.mappings import MappingEntry, list_mappings, save_mapping
+from tui.mapping_rows import (
+    COLUMNS,
+    NONE,
+    cells,
+    column_widths,
+    detail,
+    field_items,
+    mapping_items,
+    match_options,
+    unfed_sentence,
+)
+from tui.screens.help import HELP_BINDING, WithHelp
+from tui.screens.picker_dialog import PickerDialog
+from tui.session import Session
+from tui.widgets.grid import safe_text
+from tui.widgets.ticks import TickBox
+
+
+class ImportMapping(WithHelp, Screen[MappingProposal | None]):
+    HELP_TITLE = "Keys of the column mapping"
+    KEY_HELP = (
+        ("↑ ↓  PageUp PageDown", "move through the file's columns (the line under them shows one in full)"),
+        ("Enter", "choose the field the column feeds, type to search; or Not imported"),
+        ("a", "the column also feeds another field (one another column feeds: their values are joined)"),
+        ("s  Delete", "skip the column: it is not imported"),
+        ("m", "use another mapping, saved or built in, or none (custbook's suggestions)"),
+        ("Tab  Shift+Tab", "generate IDs, match customers by, the mapping's name, the buttons"),
+        ("Ctrl+S", "save these choices as a mapping under the name typed, private to you"),
+        ("F5  Ctrl+R", "preview the import (once nothing is missing); nothing is written until you commit"),
+        ("Escape", "back to the file and its options"),
+        ("", ""),
+        ("Generate IDs", "a row without an ID that matches nobody is a new customer, numbered like the store's"),
+        ("Match by", "a row without an ID updates the customer with the same value: importing again adds nobody"),
+        ("", ""),
+        ("How", "why a column feeds what it feeds"),
+        ("by name", "its heading names a field of custbook's"),
+        ("mapping", "the mapping in use says so"),
+        ("suggested", "custbook's guess from the heading: check it"),
+        ("unknown", "custbook knows no field like it: left out unless you choose one"),
+        ("chosen", "your choice"),
+    )
+    """Dismisses with the proposal to plan with (its mapping and key options), or None to go back."""
+
+    CSS_PATH = "import_mapping.tcss"
+    BINDINGS = [
+        Binding("f5,ctrl+r", "preview", "Preview", key_display="F5"),
+        Binding("a", "add", "Also feed"),
+        Binding("s,delete", "skip", "Skip", key_display="s"),
+        Binding("m", "mappings", "Mapping"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "back", "Back"),
+        HELP_BINDING,
+    ]
+
+    proposal: reactive[MappingProposal | None] = reactive(None, init=False)
+
+    @dataclass
+    class Listed(Message):
+        entries: list[MappingEntry]
+
+    @dataclass
+    class Saved(Message):
+        name: str
+        mapping: ColumnMapping
+
+    @dataclass
+    class Failed(Message):
+        error: CustbookError
+
+    def __init__(self, session: Session, proposal: MappingProposal, *, source: str = "", offline: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.source = source  # "UTF-8, comma-delimited, 12 rows", as read
+        self.offline = offline  # the import is queued as a job, not previewed
+        self.set_reactive(ImportMapping.proposal, proposal)
+        self._widths = column_widths(80)
+        self._match_options: list[tuple[str, str]] = []
+
+    @property
+    def current(self) -> MappingProposal:
+        assert self.proposal is not None
+        return self.proposal
+
+    # --- layout --------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        p = self.current
+        user = safe_text(self.session.user.name)
+        source = f" · {self.source}" if self.source else ""
+        yield Static(
+            Text.assemble(
+                ("Map the columns of ", "bold"), (safe_text(p.table.name), "bold"), source,
+                f" · {self.session.level} · user {user}",
+                no_wrap=True,
+                overflow="ellipsis",
+            ),
+            id="title",
+        )  # fmt: skip
+        yield Static(id="using")
+        table: DataTable[Text] = DataTable(id="columns", cursor_type="row", zebra_stripes=True)
+        table.border_title = "Enter field · a also · s skip · m mapping"
+        yield table
+        yield Static(id="detail")
+        yield Static(id="unfed")
+        yield Static(id="problem")
+        with Horizontal(id="keys", classes="row"):
+            yield TickBox("Generate IDs for rows without one", p.keys.generate, id="generate", compact=True)
+            yield Label("Match by", classes="label")
+            # Made with the proposal's choice: a Select says its first value (Changed) once mounted.
+            self._match_options = match_options(p)
+            value = p.keys.match if p.keys.match in p.matchable else NONE
+            yield Select(self._match_options, value=value, allow_blank=False, id="match", compact=True)
+        with Horizontal(id="save-row", classes="row"):
+            yield Label("Save as", classes="label")
+            yield Input(placeholder="a name, private to you", id="name", compact=True, max_length=80)
+            yield Button("Save", id="save", compact=True)
+            yield Button("Queue job" if self.offline else "Preview", variant="primary", id="preview", compact=True)
+            yield Button("Back", id="back", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._build_table()
+        self._show(self.current)
+        self.query_one("#columns", DataTable).focus()
+
+    def on_resize(self) -> None:
+        self._build_table()
+
+    def _build_table(self) -> None:
+        table: DataTable[Text] = self.query_one("#columns", DataTable)
+        row = table.cursor_row
+        self._widths = column_widths(self.size.width or 80)
+        table.clear(columns=True)
+        for (key, label), width in zip(COLUMNS, self._widths):
+            table.add_column(label, width=width, key=key)
+        for position, column in enumerate(self.current.columns):
+            table.add_row(*cells(self.current, column, self._widths), key=str(position))
+        if self.current.columns:
+            table.move_cursor(row=min(max(row, 0), len(self.current.columns) - 1))
+
+    # --- showing the proposal ------------------------------------------------------------------------------
+
+    def watch_proposal(self, proposal: MappingProposal | None) -> None:
+        if proposal is None or not self.is_mounted:
+            return
+        table: DataTable[Text] = self.query_one("#columns", DataTable)
+        if table.row_count != len(proposal.columns):  # another mapping: other columns may be listed
+            self._build_table()
+        else:
+            for position, column in enumerate(proposal.columns):
+                _, _, feeds, how = cells(proposal, column, self._widths)
+                table.update_cell(str(position), "feeds", feeds)
+                table.update_cell(str(position), "how", how)
+        self._show(proposal)
+
+    def _show(self, p: MappingProposal) -> None:
+        using = Text(safe_text(p.using) + " · m: another mapping")
+        for note in (*p.notes, *([p.unusable] if p.unusable else [])):
+            using.append("\n" + safe_text(note), style="dim")
+        self.query_one("#using", Static).update(using)
+        self._show_detail()
+        text, warning = unfed_sentence(p)
+        unfed = self.query_one("#unfed", Static)
+        unfed.update(Text(text))
+        unfed.set_class(warning, "warning")
+        problem = self.query_one("#problem", Static)
+        problem.update(Text(f"Cannot preview yet: {p.problem.rstrip('.')}." if p.problem else ""))
+        problem.set_class(p.problem is not None, "shown")
+        self._show_keys(p)
+
+    def _show_keys(self, p: MappingProposal) -> None:
+        generate = self.query_one("#generate", TickBox)
+        match: Select[str] = self.query_one("#match", Select)
+        options = match_options(p)
+        with self.prevent(Checkbox.Changed, Select.Changed):
+            generate.value = p.keys.generate
+            if options != self._match_options:
+                match.set_options(options)
+                self._match_options = options
+            match.value = p.keys.match if p.keys.match in p.matchable else NONE
+
+    @on(DataTable.RowHighlighted, "#columns")
+    def _show_detail(self) -> None:
+        column = self._column()
+        if column is None:
+            return
+        self.query_one("#detail", Static).update(detail(self.current, column))
+
+    def _column(self) -> StepColumn | None:
+        table = self.query_one("#columns", DataTable)
+        columns = self.current.columns
+        return columns[table.cursor_row] if 0 <= table.cursor_row < len(columns) else None
+
+    # --- changing it ---------------------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#columns")
+    def _choose(self) -> None:
+        self._pick(add=False)
+
+    def action_add(self) -> None:
+        """Let the highlighted column feed another field too."""
+        self._pick(add=True)
+
+    def action_skip(self) -> None:
+        """Leave the highlighted column out of the import."""
+        table = self.query_one("#columns", DataTable)
+        if self._column() is not None:
+            self.proposal = self.current.skip(table.cursor_row)
+
+    def _pick(self, *, add: bool) -> None:
+        column = self._column()
+        if column is None:
+            return
+        position = self.query_one("#columns", DataTable).cursor_row
+        p = self.current
+        items = field_items(p, column, add=add)
+        shown = safe_text(column.shown)
+        if add:
+            title, current = f"Another field for “{shown}”", None
+            hint = "Enter add · Esc cancel · with another column's field: both, joined"
+        else:
+            title, current = f"Field for “{shown}”", column.fields[0] if column.fields else NONE
+            hint = "Enter choose · Esc cancel · another column's field moves here"
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            if value == NONE:
+                self.proposal = p.skip(position)
+                return
+            moved = [] if add else [c.shown for c in p.feeders.get(value, ()) if c.index != column.index]
+            self.proposal = p.add(position, value) if add else p.choose(position, value)
+            if moved:
+                label = p.catalogue[value].label
+                self.notify(
+                    f"{label} now comes from “{shown}”; {', '.join(f'“{m}”' for m in moved)} no longer feeds it.",
+                    markup=False,
+                )
+
+        self.app.push_screen(PickerDialog(title, items, current=current, hint=hint), chosen)
+
+    @on(Checkbox.Changed, "#generate")
+    def _generate_changed(self, event: Checkbox.Changed) -> None:
+        p = self.current
+        if event.value != p.keys.generate:
+            self.proposal = p.with_keys(replace(p.keys, generate=event.value))
+
+    @on(Select.Changed, "#match")
+    def _match_changed(self, event: Select.Changed) -> None:
+        p = self.current
+        value = None if event.value in (NONE, Select.BLANK) else str(event.value)
+        if value != p.keys.match:
+            self.proposal = p.with_keys(replace(p.keys, match=value))
+
+    # --- another mapping -----------------------------------------------------------------------------------
+
+    def action_mappings(self) -> None:
+        """Choose another mapping (saved or built in), or none."""
+        self._list()
+
+    @work(thread=True, exclusive=True, group="mapping-list")
+    def _list(self) -> None:
+        try:
+            entries = list_mappings(self.session.store, user=self.session.user)
+        except CustbookError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Listed(entries))
+
+    def on_import_mapping_listed(self, message: Listed) -> None:
+        p = self.current
+        items = mapping_items(p, message.entries, self.session.user.name)
+        entries = message.entries
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            mapping = None if value == NONE else entries[int(value)].mapping
+            self.proposal = self.current.with_mapping(mapping)
+            self.query_one("#columns", DataTable).move_cursor(row=0)
+            if self.current.unusable:
+                self.notify(self.current.unusable, severity="warning", markup=False)
+
+        title = "Use a mapping for these columns"
+        hint = "Enter use it · Esc keep the columns as they are"
+        now = p.preselected.name if p.preselected is not None else None
+        current = next((str(at) for at, e in enumerate(entries) if now is not None and e.name == now), NONE)
+        self.app.push_screen(PickerDialog(title, items, current=current, hint=hint), chosen)
+
+    # --- saving, leaving -----------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#name")
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Save the choices as a mapping under the name typed (private to you)."""
+        box = self.query_one("#name", Input)
+        name = box.value.strip()
+        if not name:
+            box.focus()
+            self.notify("Type a name for the mapping, then Ctrl+S (or Save).", severity="warning", markup=False)
+            return
+        self._save(name, self.current.mapping())
+
+    @work(thread=True, exclusive=True, group="mapping-save")
+    def _save(self, name: str, mapping: ColumnMapping) -> None:
+        try:
+            saved = save_mapping(self.session.store, replace(mapping, name=name), user=self.session.user)
+        except CustbookError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Saved(saved.name or name, mapping))
+
+    def on_import_mapping_saved(self, message: Saved) -> None:
+        p = self.current
+        if (p.mapping().columns, p.mapping().joins) == (message.mapping.columns, message.mapping.joins):
+            self.proposal = p.saved(message.name)
+        self.notify(
+            f"Saved the mapping “{message.name}”, private to you: a file with these columns gets it next time "
+            "(custbook mappings list shows it).",
+            title="Mapping saved",
+            markup=False,
+        )
+
+    def on_import_mapping_failed(self, message: Failed) -> None:
+        from tui.screens.error_dialog import ErrorDialog
+
+        self.app.push_screen(ErrorDialog(message.error))
+
+    @on(Button.Pressed, "#preview")
+    def action_preview(self) -> None:
+        """Preview the import with these columns (once nothing is missing)."""
+        p = self.current
+        if p.problem is not None:
+            self.notify(p.problem, title="Cannot preview yet", severity="error", markup=False)
+            return
+        self.dismiss(p)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        """Back to the file and its options."""
+        self.dismiss(None)
