@@ -22,11 +22,10 @@ from itertools import compress
 from operator import eq, ne
 from typing import cast
 
-from core.catalogue import Catalogue
+from core.catalogue import Catalogue, FieldType
 from core.columns import column_parser
-from core.plan import update_writer
 from core.table import RawTable
-from core.validate import UNIT_SEPARATOR, UNPARSED, FieldCells, ParsedTable
+from core.validate import UNIT_SEPARATOR, FieldCells, ParsedTable
 from core.values import ParseOptions, Value
 from store.records import StoreFacts
 
@@ -42,6 +41,7 @@ class Comparison:
     stored: list[tuple[int, str | None] | None]
     old: dict[int, list[str]]
     only: list[list[int] | None]
+    differing: list[list[int]]  # per field (CUSTOMERID's empty), the stored rows whose cell differs from its text
 
 
 def compare(cells: FieldCells, stored: Stored, always: frozenset[str] = frozenset({"PARENTID"})) -> Comparison | None:
@@ -66,12 +66,13 @@ def compare(cells: FieldCells, stored: Stored, always: frozenset[str] = frozense
         return None  # a stored value holds the separator itself
     # Which cells of those rows differ, a column at a time, the comparisons in C (map, compress).
     only: list[list[int] | None] = [None]
+    differing: list[list[int]] = [[]]
     stored_columns = list(zip(*olds)) if olds else [() for _ in range(width)]
     for fid, column, old_column in zip(cells.fields[1:], columns, stored_columns):
-        differing = compress(odd, map(ne, map(column.__getitem__, odd), old_column))
-        only.append(None if fid in always else sorted((*differing, *new)))
+        differing.append(list(compress(odd, map(ne, map(column.__getitem__, odd), old_column))))
+        only.append(None if fid in always else sorted((*differing[-1], *new)))
     versions = [None if g is None else (g[0], g[1]) for g in got]
-    return Comparison(versions, dict(zip(odd, olds)), only)
+    return Comparison(versions, dict(zip(odd, olds)), only, differing)
 
 
 def facts(
@@ -87,37 +88,25 @@ def facts(
     parsed rows, and per row the (field, stored value) of each field whose new value differs. `known`: the parents
     named by the file that are stored; `links`: the store's parent links. None when a stored text does not read
     back under today's rules: the full way then says what that means."""
-    at = {r.number: i for i, r in enumerate(table.rows)}
+    numbers = [r.number for r in table.rows]
+    values_of = {r.number: r.values for r in parsed.rows}  # rows that passed the file's checks
     fields = parsed.fields
-    written = update_writer(fields, catalogue)
-    existing: dict[int, tuple[int, str | None]] = {}
-    pending: list[list[tuple[int, Value, str]]] = [[] for _ in fields]
-    versions, olds = comparison.stored, comparison.old
-    for row in parsed.rows:
-        index = at[row.number]
-        found = versions[index]
-        if found is None:
-            continue
-        existing[row.number] = found
-        old = olds.get(index)
-        if old is None:
-            continue
-        values = row.values
-        new = written(values)
-        for j in range(1, len(fields)):
-            if values[j] is not UNPARSED:
-                pending[j].append((row.number, new[j], old[j - 1]))
+    existing = {n: v for n, v in zip(numbers, comparison.stored) if v is not None and n in values_of}
     changed: dict[int, list[tuple[str, Value]]] = {}
-    for j, items in enumerate(pending):
+    # Only the cells whose text differs from the stored text can change a value: a field at a time (so that each
+    # row's changes come in the file's order, as the staged diff lists them), the stored text parsed as the cell.
+    for j, rows in enumerate(comparison.differing):
+        items = [(numbers[i], v[j], comparison.old[i][j - 1]) for i in rows if (v := values_of.get(numbers[i]))]
         if not items:
             continue
-        stored_values, problems = column_parser(catalogue[fields[j]], options)([text for _, _, text in items])
+        field = catalogue[fields[j]]
+        stored_values, problems = column_parser(field, options)([text for _, _, text in items])
         if problems:
             return None
+        blank_unticks = field.type is FieldType.BOOL  # what an update writes (core.plan.update_writer)
         for (number, value, _), stored_value in zip(items, stored_values):
+            if value is None and blank_unticks:
+                value = False
             if value != stored_value or type(value) is not type(stored_value):
                 changed.setdefault(number, []).append((fields[j], stored_value))
-    # Fields in the file's order within each row, as the staged diff lists them.
-    for changes in changed.values():
-        changes.sort(key=lambda c: fields.index(c[0]))
     return StoreFacts(existing, changed, links, frozenset(known))
