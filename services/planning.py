@@ -239,11 +239,17 @@ def _build(
     links = dict(facts.links)
     # Most rows of a big file update or keep a customer that the user may edit at this level: no check to run.
     plain_edit = checker.may_edit and entity is None
+    no_blank = [at for _, at in checker.no_blank]  # fields an update may not erase: checked on every row
     unchanged = Action.UNCHANGED
     for row in parsed.rows:
         number, values = row.number, row.values
         found = existing.get(number)
-        issues = checker.new(row) if not found else [] if plain_edit else checker.existing(row, found[1])
+        if not found:
+            issues = checker.new(row)
+        elif plain_edit and all(values[at] is not None for at in no_blank):
+            issues = []
+        else:
+            issues = checker.existing(row, found[1])
         if parent_pos is not None and not issues:
             parent_value = values[parent_pos]
             parent_text = None if parent_value is None else str(parent_value)

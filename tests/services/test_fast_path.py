@@ -43,7 +43,7 @@ OTHER_WRITINGS = {
     "NAME": lambda v: f"  {v} ",
 }
 NEW_VALUES = {
-    "NAME": ["Zoë Ltd", "?ódz"], "CITY": ["Genève", ""], "CREDITLIMIT": ["12,345.60", "-4", "1.234", "6.0E3", ""],
+    "NAME": ["Zoë Ltd", "?ódz", ""], "CITY": ["Genève", ""], "CREDITLIMIT": ["12,345.60", "-4", "1.234", "6.0E3", ""],
     "ONHOLD": ["", "TRUE", "maybe"], "EMAIL1": ["bob@", "new@example.com", ""], "CURRENCY": ["eur", "EURO", ""],
     "STATUS": ["inactive", "", "gone"], "PHONE1": ["", "+1 206 555 0100"], "VIP": ["", "FALSE", "TRUE"],
     "CONTRACT_START": ["31/12/2024", "12/31/2024", "2024-02-30", ""], "SEGMENT": ["", "SMB", "Tiny"],
