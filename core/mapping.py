@@ -102,7 +102,9 @@ class ColumnMapping:
             required.extend(headers)
         # A column left out (HEADER=-) is left out of the joins too: "Given Name=-" means not imported at all.
         left_out = {k for k, (_, fields) in columns.items() if not fields}
-        joined = {f: kept for f, hs in joined.items() if (kept := tuple(h for h in hs if header_key(h) not in left_out))}
+        joined = {
+            f: kept for f, hs in joined.items() if (kept := tuple(h for h in hs if header_key(h) not in left_out))
+        }
         return replace(self, columns=tuple(columns.values()), joins=tuple(joined.items()), required=tuple(required))
 
 

@@ -225,9 +225,7 @@ def parse_table(
     failed = {rows[index].number for index in problems}
     # The rows that passed, built by map (no Python frame per row: a big file has 25,000 of them).
     numbers = [r.number for r in rows]
-    parsed = [
-        row for row in map(ParsedRow, numbers, zip(*columns)) if not failed or row.number not in failed
-    ]
+    parsed = [row for row in map(ParsedRow, numbers, zip(*columns)) if not failed or row.number not in failed]
     errors = [issue for index in sorted(problems) for issue in problems[index]]
 
     # The same ID twice: neither row can be trusted to be the one meant.

@@ -19,8 +19,7 @@ import duckdb
 from core.catalogue import Catalogue, FieldType
 from core.keys import IdPattern
 from core.plan import written_rows
-from core.validate import ParsedTable
-from core.validate import UNIT_SEPARATOR
+from core.validate import UNIT_SEPARATOR, ParsedTable
 from core.values import DateFormat, ParseOptions, Value
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
@@ -81,7 +80,9 @@ class DuckPlanReader:
 
     def parent_links(self) -> dict[str, str]:
         # Parent links of the store, for cycle checks: only records that have a parent (a few percent).
-        return dict(self._con.execute('SELECT "CUSTOMERID", "PARENTID" FROM customers WHERE "PARENTID" IS NOT NULL').fetchall())
+        return dict(
+            self._con.execute('SELECT "CUSTOMERID", "PARENTID" FROM customers WHERE "PARENTID" IS NOT NULL').fetchall()
+        )
 
     def id_patterns(self) -> tuple[list[IdPattern], int]:
         rows = self._con.execute(
