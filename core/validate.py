@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
 from core.catalogue import Catalogue, FieldType
-from core.columns import NEUTRALISED, column_parser
-from core.failed_rows import ERROR_COLUMN
+from core.cells import FieldCells
+from core.columns import column_parser
 from core.headers import HeaderMap
 from core.keys import RowKeys
 from core.table import Issue, RawTable, Severity
@@ -90,61 +89,13 @@ def _cut(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _column_cells(by_position: Sequence[tuple[str, ...]], sources: tuple[int, ...], rows: int) -> list[str]:
-    """A field's cells: its column's, or several columns' non-blank cells joined by one space (--join)."""
-    if len(sources) == 1:
-        return list(by_position[sources[0]])
-    if not sources:
-        return [""] * rows
-    return [" ".join(p for p in map(str.strip, parts) if p) for parts in zip(*(by_position[s] for s in sources))]
-
-
 # A cell the fast path did not parse because its text is the stored value's own (see services.unchanged): never a
 # cell's value (the reader refuses NUL characters), never compared, never written.
 UNPARSED: Value = "\x00unparsed"
-# Between the values of one stored row written as text (store.base.PlanReader.stored_text): a control character no
-# field of a customer holds (the import refuses them in IDs; a stored value holding one sends the plan the full way).
-UNIT_SEPARATOR = "\x1f"
-
-
-@dataclass(frozen=True)
-class FieldCells:
-    """The file's cells per field, in the parsed order (CUSTOMERID first), as the parser will read them: joined
-    columns joined, IDs found another way filled in, a failed-rows file's apostrophes taken off."""
-
-    fields: tuple[str, ...]
-    names: tuple[str, ...]
-    cells: tuple[list[str], ...]
-    by_label: tuple[bool, ...]  # headed by a label, not the field ID: perhaps a plain export's neutralised text
 
 
 def field_cells(table: RawTable, headers: HeaderMap, keys: RowKeys | None = None) -> FieldCells:
-    # CUSTOMERID first: the planner and the store rely on it.
-    order = sorted(range(len(headers.fields)), key=lambda i: headers.fields[i] != "CUSTOMERID")
-    fields = tuple(headers.fields[i] for i in order)
-    sources = tuple(headers.sources[i] for i in order)
-    names = tuple(headers.names[i] for i in order) if headers.names else fields
-    width = len(table.header)
-    rows = table.rows
-    # A failed-rows file (its error column tells) has formula-like text behind an apostrophe in every column.
-    failed_rows_file = ERROR_COLUMN in (h.strip() for h in table.header)
-    # Transpose once (zip is C): rows padded or cut to the header's width, then one tuple per file column.
-    grid = [r.cells if len(r.cells) == width else (*r.cells, *("",) * width)[:width] for r in rows]
-    by_position = list(zip(*grid)) if grid else [() for _ in range(width)]
-    columns: list[list[str]] = []
-    labels: list[bool] = []
-    for fid, src in zip(fields, sources):
-        if fid == "CUSTOMERID" and keys is not None:
-            cells = list(keys.ids)
-        else:
-            cells = _column_cells(by_position, src, len(rows))
-        if failed_rows_file and any(map(str.startswith, cells, repeat(NEUTRALISED))):
-            cells = [c[1:] if c.startswith(NEUTRALISED) else c for c in cells]  # every column: see core.failed_rows
-        columns.append(cells)
-        # A column headed by its field ID comes from a CSV for import (exact values); by a label, perhaps from a
-        # plain CSV export, whose formula-like text carries an apostrophe to take off.
-        labels.append(len(src) == 1 and src[0] < width and table.header[src[0]].strip() != fid)  # IDs: upper case
-    return FieldCells(fields, names, tuple(columns), tuple(labels))
+    return FieldCells(table, headers, keys)
 
 
 def parse_table(
@@ -198,23 +149,24 @@ def parse_table(
             )
 
     columns: list[list[Value]] = []
-    for j, (fid, column) in enumerate(zip(fields, got.cells)):
+    for j, fid in enumerate(fields):
         parse = column_parser(catalogue[fid], options, neutralised=got.by_label[j])
         wanted = None if only is None else only[j]
-        if wanted is None or len(wanted) == len(column):
-            values, bad = parse(column)
+        if wanted is None or len(wanted) == got.count:
+            values, bad = parse(got.column(j))
         else:
-            some, bad = parse([column[i] for i in wanted])
+            # Only these rows' cells: taken straight from the rows (the column is never built).
+            some, bad = parse(got.cells_at(j, wanted))
             bad = [(wanted[i], message) for i, message in bad]
-            values = [UNPARSED] * len(column)
+            values = [UNPARSED] * got.count
             for i, value in zip(wanted, some):
                 values[i] = value
         if bad and catalogue[fid].type is FieldType.DATE:
-            if wanted is not None and len(wanted) != len(column):
-                values, bad = parse(column)
-            bad = [*bad, *_read_the_other_way(column, values, bad, options)]
+            if wanted is not None and len(wanted) != got.count:
+                values, bad = parse(got.column(j))
+            bad = [*bad, *_read_the_other_way(got.column(j), values, bad, options)]
         for index, message in bad:
-            problems[index].append(Issue(rows[index].number, fid, _cut(column[index]), message))
+            problems[index].append(Issue(rows[index].number, fid, _cut(got.cells_at(j, (index,))[0]), message))
         columns.append(values)
 
     for index, cid in enumerate(columns[0]):

@@ -23,9 +23,10 @@ from operator import eq, ne
 from typing import cast
 
 from core.catalogue import Catalogue, FieldType
+from core.cells import UNIT_SEPARATOR, FieldCells
 from core.columns import column_parser
 from core.table import RawTable
-from core.validate import UNIT_SEPARATOR, FieldCells, ParsedTable
+from core.validate import ParsedTable
 from core.values import ParseOptions, Value
 from store.records import StoreFacts
 
@@ -51,12 +52,11 @@ def compare(cells: FieldCells, stored: Stored, always: frozenset[str] = frozense
     Written as maps and comprehensions over whole columns (about a million cells in a big file): the comparisons
     run in C, the Python loop over the rows cost as much as the parsing it saves."""
     width = len(cells.fields) - 1
-    ids = [c.strip() for c in cells.cells[0]]  # as the Customer ID parser reads them
-    columns = cells.cells[1:]
+    ids = [c.strip() for c in cells.column(0)]  # as the Customer ID parser reads them
     got = list(map(stored.get, ids))
     if not any(got):
         return None  # nothing stored to compare with: every cell is parsed anyway
-    texts = list(map(UNIT_SEPARATOR.join, zip(*columns))) if width else [""] * len(ids)
+    texts = list(map(UNIT_SEPARATOR.join, cells.row_cells())) if width else [""] * len(ids)
     stored_texts = [g[2] if g is not None else None for g in got]
     same = list(map(eq, texts, stored_texts))
     new = [i for i, g in enumerate(got) if g is None]
@@ -68,8 +68,9 @@ def compare(cells: FieldCells, stored: Stored, always: frozenset[str] = frozense
     only: list[list[int] | None] = [None]
     differing: list[list[int]] = [[]]
     stored_columns = list(zip(*olds)) if olds else [() for _ in range(width)]
-    for fid, column, old_column in zip(cells.fields[1:], columns, stored_columns):
-        differing.append(list(compress(odd, map(ne, map(column.__getitem__, odd), old_column))))
+    file_columns = list(zip(*cells.row_cells(odd))) if odd else [() for _ in range(width)]
+    for fid, column, old_column in zip(cells.fields[1:], file_columns, stored_columns):
+        differing.append(list(compress(odd, map(ne, column, old_column))))
         only.append(None if fid in always else sorted((*differing[-1], *new)))
     versions = [None if g is None else (g[0], g[1]) for g in got]
     return Comparison(versions, dict(zip(odd, olds)), only, differing)

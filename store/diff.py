@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from core.catalogue import Catalogue, FieldType
+from core.cells import UNIT_SEPARATOR
 from core.keys import IdPattern
 from core.plan import written_rows
-from core.validate import UNIT_SEPARATOR, ParsedTable
+from core.validate import ParsedTable
 from core.values import DateFormat, ParseOptions, Value
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
