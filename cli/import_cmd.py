@@ -20,7 +20,7 @@ from core.mapping import from_options, parse_join, parse_map
 from core.plan import HIDDEN, FieldChange, ImportOptions, ImportPlan, Policy, Status, rejected_summary
 from core.table import configured_max_rows
 from core.values import DateFormat, format_value
-from core.wording import describe_issue, field_counts_words, field_name, plural
+from core.wording import describe_issue, field_counts_words, field_name, mapping_words, plural
 from formats.reader import parse_size
 from services import imports
 from store.opening import open_store
@@ -38,9 +38,14 @@ def _report(plan: ImportPlan, status: Status, batch: str | None) -> None:
     }.get(status, status.value)
     if status is Status.COMMITTED and batch is None:
         head = "Nothing was committed" if plan.failed else "Nothing to change"
+    keyed = ""
+    if plan.import_options.keys.generate:
+        keyed += f"; {plural(len(plan.generated), 'ID')} generated"
+    if plan.import_options.keys.match:
+        keyed += f"; {len(plan.matched):,} found by {plan.import_options.keys.match}"
     print(
         f"{head}: {plural(plan.rows, 'row')}: {plan.created:,} new, {plan.updated:,} updated "
-        f"({plural(plan.blanked, 'field')} erased), {plan.unchanged:,} unchanged, {plan.failed:,} failed.",
+        f"({plural(plan.blanked, 'field')} erased), {plan.unchanged:,} unchanged, {plan.failed:,} failed{keyed}.",
         flush=True,  # before the errors on standard error, also when both go to one log file
     )
     if status is Status.DRY_RUN:
@@ -97,7 +102,7 @@ def _details(plan: ImportPlan) -> None:
     if plan.raw.header_row != 1:
         print(f"The column names are on row {plan.raw.header_row}.")
     if plan.mapping:
-        print(f"Columns read with the mapping {plan.mapping}.")
+        print(f"Columns read {mapping_words(plan.mapping)}.")
     _keys(plan)
     _by_field(plan)
     names = {f: field_name(f, plan.labels, plan.column_names) for f in plan.fields}
@@ -205,12 +210,15 @@ def _import(args: argparse.Namespace) -> int:
                 store, source, user=user, entity=args.entity, options=options, emails=addresses,
                 email_each=args.email_each,
             )  # fmt: skip
-            _queued(args, job.id, job.file_name)
+            _queued(args, job.id, job.file_name, options.mapping.label if options.mapping is not None else None)
             return 0
         outcome = imports.run(store, source, user=user, entity=args.entity, options=options, dry_run=args.dry_run)
     except FileRejected as exc:
         if args.json:
-            print(json.dumps(rejected_summary(str(exc)), ensure_ascii=False))
+            rejected = rejected_summary(str(exc))
+            if getattr(exc, "product", None):  # the built-in mapping the file fits (core.suggest.UnknownColumns)
+                rejected["suggested_mapping"] = exc.product  # type: ignore[attr-defined]
+            print(json.dumps(rejected, ensure_ascii=False))
         print(f"custbook: {exc}", file=sys.stderr)
         if addresses:
             _mailed(
@@ -241,12 +249,14 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if plan.failed else 0
 
 
-def _queued(args: argparse.Namespace, job: str, file_name: str) -> None:
+def _queued(args: argparse.Namespace, job: str, file_name: str, mapping: str | None = None) -> None:
     if args.json:
         summary: dict[str, object] = {
             "status": Status.QUEUED.value, "batch": None, "job": job, "rows": 0, "created": 0, "updated": 0,
             "unchanged": 0, "blanked": 0, "failed": 0, "errors": [], "warnings": [],
         }  # fmt: skip
+        if mapping is not None:
+            summary["mapping"] = mapping
         print(json.dumps(summary, ensure_ascii=False))
     else:
         print(

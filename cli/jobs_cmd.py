@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from core import users as core_users
 from core.errors import UsageError
 from core.names import shown
-from core.wording import counts_line, describe_issue, outcome, plural
+from core.wording import counts_line, describe_issue, mapping_words, outcome, plural
 from services import jobs
 from services.jobs import field_labels
 from services.mail import MailNotSent, failed_rows_name
@@ -93,6 +93,19 @@ def _show(args: argparse.Namespace) -> int:
         f"Options: {level}, date format {opts.date_format.value}, encoding {opts.encoding}, "
         + ("nothing committed if any row fails (--strict)" if opts.policy.value == "strict" else "failed rows left out")
     )
+    columns = []  # how a file from another product is read (issue 14)
+    if opts.mapping is not None:
+        columns.append(f"columns read {mapping_words(opts.mapping.label)}")
+    if opts.ignore_unknown:
+        columns.append("other columns left out")
+    if opts.header_row is not None:
+        columns.append(f"column names on row {opts.header_row}")
+    if opts.keys.generate:
+        columns.append("IDs generated for new rows" + (f" (prefix {opts.keys.prefix})" if opts.keys.prefix else ""))
+    if opts.keys.match:
+        columns.append(f"rows without ID matched by {opts.keys.match}")
+    if columns:
+        print("Columns: " + ", ".join(columns))
     if job.claimed_by:
         finished = f", finished {job.finished:%Y-%m-%d %H:%M:%S}" if job.finished else ""
         print(f"Worker: {job.claimed_by}, attempt {job.attempts}{finished}")

@@ -225,6 +225,8 @@ BUILTIN_MAPPINGS: tuple[ColumnMapping, ...] = (
     ),
     # Invoice Ninja v4's clients export: three title rows above the header, found by themselves. Its first "Phone"
     # is the client's work phone, the second (Phone#2) its first contact's; First Name to Email are that contact's.
+    # The contact's phone is the one accounts receivable calls, and the one the exports fill (the client's is often
+    # blank): it is the Phone; the client's the Secondary phone.
     mapping(
         "invoice-ninja",
         "Invoice Ninja",
@@ -239,8 +241,8 @@ BUILTIN_MAPPINGS: tuple[ColumnMapping, ...] = (
             "ID Number": "ACCOUNTNO",  # the number the user gave the client, not a record ID
             "VAT Number": "TAXID",
             "Website": "URL1",
-            "Phone": "PHONE1",
-            "Phone#2": "PHONE2",
+            "Phone": "PHONE2",
+            "Phone#2": "PHONE1",
             "Currency": "CURRENCY",  # the currency's code (USD)
             "Private Notes": "COMMENTS",
             "First Name": "FIRSTNAME",

@@ -107,7 +107,8 @@ def map_columns(
         occurrences[base] = occurrences.get(base, 0) + 1
         nth = occurrences[base]
         key = base if nth == 1 else f"{base}#{nth}"
-        shown = name if nth == 1 else f"{name}#{nth}"
+        # The second column of one name is shown by its letter, as the spreadsheet shows it: "Phone (column Z)".
+        shown = name if nth == 1 else f"{name} (column {column_letter(index)})"
         if key in joined_keys:
             # Joined into a field ("Given Name" into NAME): also read as the mapping or its own name says
             # (FIRSTNAME), but never into the field it is joined into.
@@ -148,11 +149,13 @@ def map_columns(
 
         raise unknown_columns_rejection(table, unknown, catalogue, set(fed.fields))
     if mapping is not None:
-        _check_required(mapping, found | set(joined_at))
+        _check_required(mapping, found | set(joined_at), table.header)
     for target, keys in joins.items():
         present = [(joined_at[k], h) for k, h in keys if k in joined_at]
         if present:
             fed.feed(target, tuple(p for p, _ in present), " + ".join(h for _, h in present))
+    if mapping is not None and mapping.name:
+        warnings.extend(_fit(mapping, len(found | set(joined_at)), table.header))
     if ignored:
         listed = ", ".join(f"'{short(h, 40)}'" for h in ignored[:SHOWN_IGNORED])
         more = f" and {len(ignored) - SHOWN_IGNORED:,} more" if len(ignored) > SHOWN_IGNORED else ""
@@ -174,11 +177,33 @@ def map_columns(
     )  # fmt: skip
 
 
-def _check_required(mapping: ColumnMapping, found: set[str]) -> None:
+def _fit(mapping: ColumnMapping, named: int, header: tuple[str, ...]) -> list[Issue]:
+    """A warning when a named mapping names less than half of the file's columns: perhaps not the file's product."""
+    from core.builtin_mappings import detect
+
+    total = sum(1 for h in header if h.strip())
+    if named * 2 >= total:
+        return []
+    product = detect(header)
+    other = f" The file looks like it comes from {product.product}: --mapping {product.name}." if (
+        product is not None and product.name != mapping.name) else ""  # fmt: skip
+    return [
+        Issue(None, None, None, f"The mapping {mapping.name} names only {named} of the file's {total} columns: check "
+                                f"that it is the one for this file.{other}", Severity.WARNING)
+    ]  # fmt: skip
+
+
+def _check_required(mapping: ColumnMapping, found: set[str], header: tuple[str, ...]) -> None:
+    import difflib
+
     missing = [h for h in dict.fromkeys(mapping.required) if header_key(h) not in found]
     if missing:
         listed = ", ".join(f"'{short(h, 60)}'" for h in missing[:10])
+        # "Email Adress" for the file's "E-mail Address": the closest headers of the file, compared as keys.
+        keys = {header_key(h): h.strip() for h in header if h.strip()}
+        close = difflib.get_close_matches(header_key(missing[0]), list(keys), n=1, cutoff=0.7)
+        hint = f" (did you mean '{short(keys[close[0]], 60)}'?)" if close else ""
         raise FileRejected(
-            f"The mapping names {'columns' if len(missing) > 1 else 'a column'} the file does not have: {listed}",
+            f"The mapping names {'columns' if len(missing) > 1 else 'a column'} the file does not have: {listed}{hint}",
             "Check the spelling against the file's header row (case and punctuation do not matter)",
         )

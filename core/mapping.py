@@ -16,6 +16,7 @@ from core.catalogue import Catalogue, normalise_name
 from core.errors import FileRejected, UsageError
 
 SKIP = "-"  # `--map "Notes=-"`: the column is not imported
+OPTIONS_LABEL = "options"  # the label of a mapping given by --map and --join options alone
 MAX_MAPPING_NAME = 80
 
 
@@ -46,10 +47,11 @@ class ColumnMapping:
 
     @property
     def label(self) -> str:
-        """How the plan, the history and messages name it: its name, or "columns given" for options alone."""
+        """How the plan, the history and the JSON name it: its name; "NAME+options" when --map or --join options
+        change it; "options" for options alone (OPTIONS_LABEL)."""
         if self.name and self.required:
-            return f"{self.name} (with changes)"
-        return self.name or "columns given with the import"
+            return f"{self.name}+{OPTIONS_LABEL}"
+        return self.name or OPTIONS_LABEL
 
     def fields_of(self, header: str, occurrence: int = 1) -> tuple[str, ...] | None:
         """The fields the column feeds, () when it is not imported, None when the mapping does not name it."""
@@ -88,9 +90,15 @@ class ColumnMapping:
             return self
         columns = dict((header_key(h), (h, f)) for h, f in self.columns)
         required = list(self.required)
+        given: set[str] = set()
         for text in maps:
             header, fields = parse_map(text)
-            columns[header_key(header)] = (header, fields)
+            key = header_key(header)
+            if key in given and fields and columns[key][1]:
+                # --map "Organization=NAME" --map "Organization=PRINTAS": one column feeding both, as NAME+PRINTAS.
+                fields = tuple(dict.fromkeys((*columns[key][1], *fields)))
+            columns[key] = (header, fields)
+            given.add(key)
             required.append(header)
         joined = dict(self.joins)
         for text in joins:

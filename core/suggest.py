@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from core.catalogue import Catalogue, normalise_name
 from core.errors import FileRejected
+from core.mapping import ColumnMapping
 from core.table import RawTable, short
 
 # Common words of other products' headers (normalised as headers are) -> the field they mean. A header that is one
@@ -93,14 +94,29 @@ def unknown_columns_rejection(
     count = len(unknown)
     head = f"{count:,} column{'s' if count != 1 else ''} of the file {'name' if count != 1 else 'names'} no field"
     product = detect(table.header)
-    if product is not None:
-        head += f". The file looks like it comes from {product.product}: import it with --mapping {product.name}"
-    return UnknownColumns(
-        head + ":\n" + "\n".join(lines),
-        'Map a column with --map "HEADER=FIELD" (or "HEADER=-" to leave it out), leave all of them out with '
-        "--ignore-unknown, or map them in the interface (i on the import screen)",
-        product=product.name if product is not None else None,
+    fix = (
+        'Map a column with --map "HEADER=FIELD" (or "HEADER=-" to leave it out), leave them all out with '
+        "--ignore-unknown, or import the file from the interface (i in the customer list), which asks for each column"
     )
+    if product is not None:
+        fix = (
+            f"The file looks like it comes from {product.product}: {_whole_command(product)}.\n"
+            f"Or: {fix[0].lower()}{fix[1:]}"
+        )
+    return UnknownColumns(head + ":\n" + "\n".join(lines), fix, product=product.name if product is not None else None)
+
+
+def _whole_command(mapping: ColumnMapping) -> str:
+    """The options that import a product's file in one go: its mapping, numbers for new customers (the products'
+    own IDs are not customer IDs), and a field to find them again by when the file is imported again."""
+    fed = {f for _, fields in mapping.columns for f in fields} | {f for f, _ in mapping.joins}
+    key = next((f for f in ("EMAIL1", "TAXID", "ACCOUNTNO", "NAME") if f in fed), None)
+    words = f"import it with --mapping {mapping.name}"
+    if "CUSTOMERID" not in fed:
+        words += " --generate-ids" + (f" --match {key}" if key else "")
+        if key:
+            words += f" (--match finds the customers an earlier import of the file created, by {key})"
+    return words
 
 
 class UnknownColumns(FileRejected):

@@ -78,3 +78,16 @@ def field_name(field_id: str, labels: Mapping[str, str], headers: Mapping[str, s
     if header and header.strip().casefold() not in (label.casefold(), field_id.casefold()):
         return f"{label} (file: {header})"
     return label
+
+
+def mapping_words(label: str) -> str:
+    """How a plan's columns were read, after "Columns read": "with the mapping zoho-books", "with the mapping
+    zoho-books and the --map/--join options", "as the --map and --join options say" (core.mapping labels)."""
+    from core.mapping import OPTIONS_LABEL
+
+    if label == OPTIONS_LABEL:
+        return "as the --map and --join options say"
+    name, plus, _ = label.rpartition(f"+{OPTIONS_LABEL}")
+    if plus and name:
+        return f"with the mapping {name}, changed by the --map and --join options"
+    return f"with the mapping {label}"

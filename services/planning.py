@@ -23,7 +23,7 @@ from core.header_row import locate_header
 from core.headers import HeaderMap, map_columns
 from core.keys import RowKeys
 from core.plan import Action, FieldChange, ImportOptions, ImportPlan, Policy, RecordPlan, update_writer
-from core.table import Issue, RawTable
+from core.table import Issue, RawTable, Severity
 from core.users import Permission, User
 from core.validate import ParsedRow, ParsedTable, field_cells, parse_table
 from core.values import ParseOptions, Value
@@ -55,6 +55,7 @@ class _Checker:
         self.no_blank = [(f, at[f]) for f in parsed.fields if not catalogue[f].can_blank]
         self.may_edit = user.can(Permission.EDIT)
         self.may_add = user.can(Permission.ADD)
+        self.generated: frozenset[int] = frozenset()  # rows whose ID was generated (--generate-ids)
 
     def existing(self, row: ParsedRow, owner: str | None) -> list[Issue]:
         out = []
@@ -84,6 +85,10 @@ class _Checker:
                 out.append(Issue(row.number, fid, "", f"{label} cannot be erased. {self.fill_in}"))
         return out
 
+    def _for(self, row: ParsedRow) -> str:
+        # A generated ID is given only to a row that goes in: a failing row's would name a customer that never is.
+        return "" if row.number in self.generated else f" for {row.customer_id}"
+
     def new(self, row: ParsedRow) -> list[Issue]:
         out = []
         if not self.may_add:
@@ -95,9 +100,7 @@ class _Checker:
             if value is None:
                 label = self.catalogue[fid].label
                 out.append(
-                    Issue(
-                        row.number, fid, "", f"{label} is required for a new customer. Fill it in for {row.customer_id}"
-                    )
+                    Issue(row.number, fid, "", f"{label} is required for a new customer. Fill it in{self._for(row)}")
                 )
         return out
 
@@ -174,17 +177,39 @@ def plan_import(
         catalogue, parsed, facts = store.customers.plan_facts(parse)
         table = read["table"]
         assert isinstance(table, RawTable)
-        planned = _build(table, parsed, catalogue, facts, user, entity, chosen, policy)
+        keys = read["keys"]
+        made = frozenset(row for row, _ in keys.generated) if isinstance(keys, RowKeys) else frozenset()
+        planned = _build(table, parsed, catalogue, facts, user, entity, chosen, policy, made)
     headers, keys = read["headers"], read["keys"]
     assert isinstance(headers, HeaderMap)
     kept = {r.row for r in planned.records}
     return replace(
         planned,
+        warnings=(*planned.warnings, *_unfed(planned, catalogue)),
         mapping=headers.mapping,
         import_options=asked,
         generated=tuple(p for p in keys.generated if p[0] in kept) if isinstance(keys, RowKeys) else (),
         matched=tuple(p for p in keys.matched if p[0] in kept) if isinstance(keys, RowKeys) else (),
     )
+
+
+def _unfed(plan: ImportPlan, catalogue: Catalogue) -> list[Issue]:
+    """One sentence for a required field that no column feeds, beside the row errors it causes: a file from another
+    product without a company column fails every new row for Print as, and the fix is the mapping, not the rows."""
+    out = []
+    for field in catalogue.importable:
+        if not field.required or field.id == "CUSTOMERID" or field.id in plan.fields:
+            continue
+        failed = {e.row for e in plan.errors if e.column == field.id}
+        if failed:
+            out.append(
+                Issue(None, field.id, None,
+                      f"No column of the file feeds {field.label}, which every new customer needs: "
+                      f"{len(failed):,} row{'s' if len(failed) != 1 else ''} failed for it. Map a column to it "
+                      f'(for example --map "Company=NAME+PRINTAS"), or add a column holding it',
+                      Severity.WARNING)
+            )  # fmt: skip
+    return out
 
 
 def _fast(
@@ -222,8 +247,10 @@ def _build(
     entity: str | None,
     options: ParseOptions,
     policy: Policy,
+    generated: frozenset[int] = frozenset(),
 ) -> ImportPlan:
     checker = _Checker(parsed, catalogue, user, entity, typed=options.typed)
+    checker.generated = generated
     shows_old = user.can(Permission.LIST)  # stored values are for users who may see customers
     errors = list(parsed.errors)
     failed = set(parsed.failed)

@@ -127,7 +127,7 @@ def test_a_saved_mapping_imports_a_file_and_the_history_names_it(cli, initialise
     plain = write_csv([["CUSTOMERID", "CITY"], ["Z1", "Paris"]])
     assert cli("import", str(plain)).code == 0
     lines = cli("history").out.splitlines()
-    assert "(mapping" not in lines[0] and "(mapping our-zoho (with changes))" in lines[1]
+    assert "(mapping" not in lines[0] and "(mapping our-zoho+options)" in lines[1]
 
 
 def test_an_unknown_mapping_name_lists_the_ones_there_are(cli, initialised, write_csv):

@@ -115,7 +115,7 @@ def test_a_store_of_layout_4_opens_with_its_batches_and_takes_mappings(db: Path,
     # The next import is recorded after the old batch, with the mapping it used.
     rows = [["Company", "E-mail Address", "CUSTOMERID"], ["Acme", "a@acme.test", "C1"]]
     assert cli("import", str(write_csv(rows)), "--mapping", "crm", "--map", "CUSTOMERID=CUSTOMERID").code == 0
-    assert [b.mapping for b in list_batches(store, user=alice)] == ["crm (with changes)", None]
+    assert [b.mapping for b in list_batches(store, user=alice)] == ["crm+options", None]
 
 
 def test_a_backup_carries_the_saved_mappings(store: Store, alice: User, tmp_path: Path) -> None:
