@@ -256,7 +256,8 @@ def test_review_fixes_from_a_newcomer(cli, write_csv) -> None:
 def test_a_product_file_without_mapping_gets_the_whole_command(cli, write_csv) -> None:
     cli("init")
     header = ["customer_name", "email", "contact_first_name", "contact_last_name", "customer_currency",
-              "account_number", "phone", "toll_free", "province/state", "address_line_1", "postal_code/zip_code"]  # fmt: skip
+              "account_number", "phone", "toll_free", "province/state", "address_line_1",
+              "postal_code/zip_code"]  # fmt: skip
     result = cli("import", str(write_csv([header, ["Homer", "h@s.test", *[""] * 9]])), "--json")
     assert result.json["suggested_mapping"] == "wave"
     assert "--mapping wave --generate-ids --match EMAIL1" in result.err
