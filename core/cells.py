@@ -53,6 +53,27 @@ class FieldCells:
         plain = not self._failed_rows_file and all(len(s) == 1 for s in self.sources[1:])
         positions = [s[0] for s in self.sources[1:]]
         self._getter = itemgetter(*positions) if plain and len(positions) >= 2 else None
+        # The common case, custbook's own files: every column of the file feeds one field, in order. A row's text is
+        # then its cells joined as they are, and the stored rows are written in the file's column order to match.
+        every = sorted(s[0] for s in self.sources if len(s) == 1)
+        self._identity = plain and keys is None and len(self.sources[0]) == 1 and every == list(range(width))
+        by_position = {s[0]: j for j, s in enumerate(self.sources) if len(s) == 1}
+        self.text_fields: tuple[int, ...] = (
+            tuple(by_position[p] for p in range(width)) if self._identity else tuple(range(1, len(self.fields)))
+        )  # the fields a row's text joins, in its order: all of them, or all but the ID
+
+    def row_texts(self) -> list[str]:
+        """Each row's cells of `text_fields`, joined by UNIT_SEPARATOR."""
+        if self._identity:
+            return list(map(UNIT_SEPARATOR.join, self._rows))
+        return list(map(UNIT_SEPARATOR.join, self.row_cells())) if len(self.fields) > 1 else [""] * self.count
+
+    def text_cells(self, rows: Sequence[int]) -> list[tuple[str, ...]]:
+        """The cells of `text_fields` of those rows, a tuple per row."""
+        if self._identity:
+            grid = self._rows
+            return [grid[i] for i in rows]
+        return self.row_cells(rows)
 
     def column(self, j: int) -> list[str]:
         """Every row's cell of field `j`."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from operator import itemgetter
+from typing import NamedTuple
 
 from core.catalogue import Catalogue, FieldType
 from core.failed_rows import failed_rows_csv
@@ -97,8 +98,10 @@ class ImportOptions:
         )
 
 
-@dataclass(frozen=True)
-class FieldChange:
+class FieldChange(NamedTuple):
+    """One field's change in the plan. A named tuple rather than a frozen dataclass: a big import makes a hundred
+    thousand of them, built in a third of the time."""
+
     field: str
     old: Value
     new: Value
@@ -118,8 +121,9 @@ class FieldCounts:
         return {"created": self.created, "updated": self.updated, "blanked": self.blanked}
 
 
-@dataclass(frozen=True)
-class RecordPlan:
+class RecordPlan(NamedTuple):
+    """What the plan does with one row (a named tuple, as FieldChange: 25,000 of them for a big file)."""
+
     row: int
     customer_id: str
     action: Action

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.catalogue import Catalogue, FieldType
 from core.cells import FieldCells
@@ -20,8 +21,10 @@ from core.table import Issue, RawTable, Severity
 from core.values import DateFormat, ParseOptions, Value, date_in, other_formats
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):
+    """A row that passed the file's checks (a named tuple: 25,000 of them for a big file, built in a third of the
+    time of a frozen dataclass)."""
+
     number: int  # spreadsheet row
     values: tuple[Value, ...]  # aligned with ParsedTable.fields; None = blank cell
 

@@ -4,11 +4,14 @@ back into the `ColumnMapping` and key options the import plans with (import-expo
 products").
 
 Owns whether the step is needed (a column names no field, or no column holds Customer IDs: a custbook file goes
-straight to the preview); the proposal (the header row found, each column with its first values, the field(s) it
-feeds and why: by its name, from the preselected mapping, suggested, or the user's choice); the preselected mapping
-(a saved mapping that fits the header first, else the built-in one the file looks like); the user's changes as new
-frozen proposals; the required fields still unfed; whether the mapping can work (`core.headers.map_columns` accepts
-it) and, when not, one sentence saying what to do. The screen (`tui/screens/import_mapping.py`) only renders it.
+straight to the preview); the proposal (the header row, found or chosen by the user among the rows at the top of the
+file; each column with its first values, a column with data but no heading named by its letter, "column B"; the
+field(s) each feeds and why: by its name, from the preselected mapping, suggested, or the user's choice); the
+preselected mapping (a saved mapping that fits the header first, else the built-in one the file looks like); the
+user's changes as new frozen proposals; the required fields still unfed; whether the mapping can work
+(`core.headers.map_columns` accepts it, and a new customer's required fields are fed unless rows are matched to
+existing customers) and, when not, one sentence saying what to do. The screen (`tui/screens/import_mapping.py`)
+only renders it.
 
 May import core, the store's interface and services.mappings/keying; never textual.
 """
@@ -24,7 +27,7 @@ from core.builtin_mappings import detect, known_fields
 from core.catalogue import Catalogue
 from core.errors import FileRejected
 from core.failed_rows import ERROR_COLUMN
-from core.header_row import locate_header
+from core.header_row import LOOK_DOWN, locate_header
 from core.headers import column_letter, map_columns
 from core.keys import KeyOptions
 from core.mapping import ColumnMapping, header_key, resolve_mapping
@@ -40,6 +43,9 @@ if TYPE_CHECKING:  # the store's interface is for the type checker
 
 SAMPLES = 3  # first non-blank values shown per column
 MATCH_FIRST = "EMAIL1"  # the field rows without an ID are matched by, when a column feeds it
+# How the plan, the preview and the history name a mapping made on the screen and not saved (core.mapping's label).
+ON_SCREEN = "columns chosen on screen"
+CHANGED_ON_SCREEN = "{} (changed on screen)"
 
 
 class Origin(StrEnum):
@@ -63,11 +69,12 @@ class StepColumn:
     samples: tuple[str, ...]
     fields: tuple[str, ...]
     origin: Origin
+    untitled: bool = False  # the file gives it no heading: `heading` and `name` are its letter, "column B"
 
     @property
     def shown(self) -> str:
-        """The column as people read it: a column with no heading is named by its letter."""
-        return self.name if self.heading else f"column {column_letter(self.index)} (no heading)"
+        """The column as people read it (a column without a heading by its letter, "column B")."""
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -76,11 +83,13 @@ class MappingProposal:
     get one, and the mapping it started from. Every change returns a new proposal. `notes`: where the header was
     found; `unusable`: why a preselected or chosen mapping was not applied."""
 
-    table: RawTable
+    table: RawTable  # from its header row down, a column without a heading named by its letter ("column B")
     catalogue: Catalogue
     columns: tuple[StepColumn, ...]
     keys: KeyOptions
     preselected: ColumnMapping | None  # applied when proposed (None: custbook's suggestions)
+    raw: RawTable | None = None  # the file as read, title rows and all: another header row is chosen in it
+    fits: str | None = None  # the mapping found for the file when it was proposed, said when another is used
     notes: tuple[str, ...] = ()
     unusable: str | None = None
     saved_as: str | None = None  # the name the user saved it under
@@ -123,7 +132,9 @@ class MappingProposal:
 
     @cached_property
     def problem(self) -> str | None:
-        """Why the import cannot be planned with these choices, and what to do; None when it can."""
+        """Why the import cannot be planned with these choices, and what to do; None when it can. A required field
+        no column feeds stops it unless rows are matched to existing customers (they may all be updates): the
+        preview would only fail every new row."""
         if not self.feeders:
             return "No column is imported. Choose the field of at least one column (Enter on the column)"
         if "CUSTOMERID" not in self.feeders and not self.keys.any:
@@ -137,10 +148,39 @@ class MappingProposal:
                 f"Customers are matched by {label}, but no column feeds it. Choose it for a column, or match by "
                 "another field"
             )
+        if self.keys.match is None and (missing := [f for f in self.unfed if f != "CUSTOMERID"]):
+            return self._choose_for(missing)
         try:
             map_columns(self.table, self.catalogue, self.mapping(), keyed=self.keys.any)
         except FileRejected as exc:
             return str(exc)
+        return None
+
+    def _choose_for(self, missing: list[str]) -> str:
+        """What to do about required fields no column feeds: choose a column for them, or (Customer name and Print
+        as are most often the same company name) add the one missing to the column that feeds the other."""
+        labels = [self.catalogue[f].label for f in missing]
+        them = ", ".join(labels)
+        pick = f"then {labels[0]}" if len(labels) == 1 else "then the field"
+        text = f"Choose a column for {them}: Enter on a column, {pick}"
+        for lack, have in (("PRINTAS", "NAME"), ("NAME", "PRINTAS")):
+            if missing == [lack] and have in self.feeders and lack in self.catalogue:
+                column = self.feeders[have][0].shown
+                label = self.catalogue[have].label
+                text += f"; or a on “{column}” to add it to the column that already feeds {label}"
+        return text
+
+    def queue_problem(self, *, queued: bool) -> str | None:
+        """`problem`, and for an import queued as a job (which reads the file again, with its own headings) a
+        column without a heading that feeds a field: the job could not find it."""
+        if self.problem is not None or not queued:
+            return self.problem
+        untitled = [c.shown for c in self.columns if c.untitled and c.fields]
+        if untitled:
+            return (
+                f"“{untitled[0]}” has no heading in the file, and a queued job reads the file again without this "
+                "screen: untick Process offline to import it now, or give the column a heading in the file"
+            )
         return None
 
     @property
@@ -149,8 +189,11 @@ class MappingProposal:
 
     @property
     def using(self) -> str:
-        """Which mapping the proposal comes from, in words."""
+        """Which mapping the proposal comes from, in words; with none chosen by the user, the one that fits."""
         base = self.saved_as or (self.preselected.name if self.preselected is not None else None)
+        if base is None and self.picked:
+            fits = f"; the {self.fits} mapping fits this file" if self.fits else ""
+            return f"No mapping is used: the fields shown are custbook's suggestions{fits}"
         if base is None:
             return "No saved or built-in mapping fits this file: the fields shown are custbook's suggestions"
         what = f"Using the {base} mapping" + (", with your changes" if self.changed else "")
@@ -171,17 +214,20 @@ class MappingProposal:
         return ColumnMapping(name=self._name, columns=columns, joins=joins, others_ignored=True)
 
     @property
-    def _name(self) -> str | None:
+    def _name(self) -> str:
+        """How the preview and the history name the mapping: the saved or preselected one's name ("changed on
+        screen" after changes), else that it was chosen on this screen."""
         base = self.saved_as or (self.preselected.name if self.preselected is not None else None)
         if base is None:
-            return None
-        return f"{base} (with changes)" if self.changed else base
+            return ON_SCREEN
+        return CHANGED_ON_SCREEN.format(base) if self.changed else base
 
     def options(self, base: ImportOptions) -> ImportOptions:
-        """`base` (date format, encoding, policy, rows) with this mapping, its key options and the header found."""
-        # The header row is given only when it is not row 1: found below title rows, planning finds it again and
-        # warns about the titles (an explicit row would not); but a header found here must be the one planned.
-        row = self.table.header_row if self.table.header_row != 1 else None
+        """`base` (date format, encoding, policy, rows) with this mapping, its key options and the header row. Plan
+        `table` with them (its columns without a heading are named as the mapping names them)."""
+        # The header row is always given: the one shown here (found, or chosen with h) must be the one planned and
+        # queued, and row 1 given says the header is not to be looked for further down.
+        row = self.table.header_row
         return replace(base, mapping=self.mapping(), keys=self.keys, header_row=row, ignore_unknown=False)
 
     # --- the user's changes --------------------------------------------------------------------------------
@@ -216,7 +262,8 @@ class MappingProposal:
 
     def with_mapping(self, mapping: ColumnMapping | None) -> MappingProposal:
         """The proposal made again from another mapping (None: custbook's suggestions), the user's changes gone."""
-        return replace(_build(self.table, self.catalogue, mapping, self.notes), picked=True)
+        again = _build(self.table, self.catalogue, mapping, self.notes, raw=self.raw, fits=self.fits)
+        return replace(again, picked=True)
 
     def saved(self, name: str) -> MappingProposal:
         """The proposal after its mapping was saved as `name`."""
@@ -255,25 +302,59 @@ def step_needed(table: RawTable, catalogue: Catalogue) -> bool:
 
 
 def propose(
-    store: CustomerStore, raw: RawTable, *, user: User, header_row: int | None = None
+    store: CustomerStore, raw: RawTable, *, user: User, header_row: int | None = None, always: bool = False
 ) -> MappingProposal | None:
-    """The mapping step for a file just read, or None when it needs none. The preselected mapping is the saved one
-    that fits the header best (the user's own first), else the built-in one the file looks like."""
+    """The mapping step for a file just read, or None when it needs none (`always`: the step is already shown, and
+    the user chose `header_row`). The preselected mapping is the saved one that fits the header best (the user's
+    own first), else the built-in one the file looks like. FileRejected when `header_row` cannot be the header."""
     catalogue = store.fields.catalogue()
     table, issues = locate_header(raw, catalogue, None, header_row)
-    if not step_needed(table, catalogue):
+    if not always and not step_needed(table, catalogue):
         return None
-    mapping = best_saved_mapping(store, table.header, user=user) or detect(table.header)
+    mapping = best_saved_mapping(store, lettered(table).header, user=user) or detect(table.header)
     if mapping is not None and header_row is None and table.header_row == raw.header_row:
         # The mapping's own headings may show a header below title rows that field names alone did not.
         table, issues = locate_header(raw, catalogue, mapping, None)
-        if not step_needed(table, catalogue):
+        if not always and not step_needed(table, catalogue):
             return None
-    return _build(table, catalogue, mapping, tuple(i.message for i in issues))
+    notes = tuple(i.message for i in issues)
+    return _build(lettered(table), catalogue, mapping, notes, raw=raw, fits=mapping.name if mapping else None)
+
+
+def header_rows(raw: RawTable) -> list[tuple[int, tuple[str, ...]]]:
+    """The rows at the top of the file that could hold the column names (spreadsheet number, cells): the first
+    row and those below it that the header is looked for in, blank rows left out."""
+    rows = [(raw.header_row, raw.header), *((r.number, r.cells) for r in raw.rows[:LOOK_DOWN])]
+    return [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+
+
+def lettered(table: RawTable) -> RawTable:
+    """`table` with its columns that have data but no heading named by their letter ("column B"), so that they
+    can be mapped or skipped like the others. Columns past the header's last heading count when at least half the
+    rows fill them (a title row's blank cells were cut off); a stray cell in a row or two stays an error of its
+    row (a missing quote)."""
+    header = list(table.header)
+    rows = table.rows
+    widest = max((len(r.cells) for r in rows), default=0)
+    for index in range(len(header), widest):
+        filled = sum(1 for r in rows if index < len(r.cells) and r.cells[index].strip())
+        if filled and filled * 2 >= len(rows):
+            header.extend([""] * (index + 1 - len(header)))
+    named = [
+        f"column {column_letter(i)}" if not h.strip() and h != ERROR_COLUMN and _has_data(table, i) else h
+        for i, h in enumerate(header)
+    ]
+    return table if tuple(named) == table.header else replace(table, header=tuple(named))
 
 
 def _build(
-    table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | None, notes: tuple[str, ...]
+    table: RawTable,
+    catalogue: Catalogue,
+    mapping: ColumnMapping | None,
+    notes: tuple[str, ...],
+    *,
+    raw: RawTable | None,
+    fits: str | None,
 ) -> MappingProposal:
     unusable = None
     try:
@@ -286,7 +367,7 @@ def _build(
         keys = KeyOptions()
     else:  # no IDs in the file: number new customers, and find existing ones by e-mail so a rerun adds nobody
         keys = KeyOptions(generate=True, match=MATCH_FIRST if MATCH_FIRST in fed else None)
-    return MappingProposal(table, catalogue, tuple(columns), keys, mapping, notes, unusable)
+    return MappingProposal(table, catalogue, tuple(columns), keys, mapping, raw, fits, notes, unusable)
 
 
 def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | None) -> list[StepColumn]:
@@ -298,6 +379,7 @@ def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | Non
         for key, _ in keys:
             joined.setdefault(key, []).append(fid)
     samples = _samples(table)
+    untitled = _untitled(table)
     slots: list[tuple[int, str, str, int]] = []  # (index, heading, key, occurrence)
     seen: dict[str, int] = {}
     for index, heading in enumerate(table.header):
@@ -316,7 +398,7 @@ def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | Non
             decided[index] = (tuple(dict.fromkeys(fields)), Origin.MAPPING)
             taken.update(fields)
     for index, heading, _, nth in slots:  # the heading names a field
-        if index in decided or not heading or nth > 1:
+        if index in decided or not heading or nth > 1 or index in untitled:
             continue
         field = catalogue.lookup(heading)
         if field is not None:
@@ -331,11 +413,17 @@ def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | Non
             continue
         # What the built-in mappings know a heading to feed, whole ("Company" feeds the name and the print-as),
         # else custbook's best suggestion.
+        if index in untitled:  # its letter says nothing of what it holds
+            decided[index] = ((), Origin.SUGGESTED)
+            continue
         known = [f for f in known_fields(heading) if f in catalogue and catalogue[f].importable and f not in taken]
         guess = known or (suggestions(heading, catalogue, taken, n=1) if heading else [])
         decided[index] = (tuple(guess), Origin.SUGGESTED)
         taken.update(guess)
-    columns = [StepColumn(i, h, h if n == 1 else f"{h}#{n}", samples[i], *decided[i]) for i, h, _, n in slots]
+    columns = [
+        StepColumn(i, h, h if n == 1 else f"{h}#{n}", samples[i], *decided[i], untitled=i in untitled)
+        for i, h, _, n in slots
+    ]
     return _name_and_print_as(columns) if mapping is None else columns
 
 
@@ -367,6 +455,11 @@ def _samples(table: RawTable) -> list[tuple[str, ...]]:
         if not missing:
             break
     return [tuple(v) for v in found]
+
+
+def _untitled(table: RawTable) -> set[int]:
+    """The columns `lettered` named: headed "column B" at their own letter."""
+    return {i for i, h in enumerate(table.header) if h == f"column {column_letter(i)}"}
 
 
 def _has_data(table: RawTable, index: int) -> bool:

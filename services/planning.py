@@ -224,7 +224,7 @@ def _fast(
     """The fast path: the stored rows as text, the cells that differ parsed, the diff of those; (None, None) when it
     cannot be sure, and the full path runs."""
     ids = [c.strip() for c in cells.column(0) if c.strip()]
-    comparison = compare(cells, reader.stored_text(cells.fields[1:], ids, options))
+    comparison = compare(cells, reader.stored_text([cells.fields[j] for j in cells.text_fields], ids, options))
     if comparison is None:
         return None, None
     parsed = parse_table(table, headers, catalogue, options, keys, cells=cells, only=comparison.only)

@@ -35,45 +35,53 @@ Stored = Mapping[str, tuple[int, str | None, str]]  # ID -> (version, owner, the
 
 @dataclass(frozen=True)
 class Comparison:
-    """Per row index: its stored customer's (version, owner), or None for a new row; the stored texts per field of the
-    rows whose text differs from the stored row's (the others are unchanged); per field, the rows whose cell must
-    be parsed (None: all of them)."""
+    """Per row index: its stored customer's (version, owner), or None for a new row; the stored texts of the rows
+    whose text differs from the stored row's (the others are unchanged), in `FieldCells.text_fields` order, with
+    `at[j]` the place of field j among them; per field, the rows whose cell must be parsed (None: all of them) and
+    the stored rows whose cell differs from its stored text."""
 
     stored: list[tuple[int, str | None] | None]
     old: dict[int, list[str]]
+    at: dict[int, int]
     only: list[list[int] | None]
-    differing: list[list[int]]  # per field (CUSTOMERID's empty), the stored rows whose cell differs from its text
+    differing: list[list[int]]
 
 
 def compare(cells: FieldCells, stored: Stored, always: frozenset[str] = frozenset({"PARENTID"})) -> Comparison | None:
     """Which cells need parsing: those of new rows, and those that differ from the stored text. CUSTOMERID and the
-    fields in `always` are parsed whole (the planner checks every row's parent). None: go the full way.
+    fields in `always` are parsed whole (the planner checks every row's parent). `stored`: the stored rows as text,
+    of the fields `cells.text_fields` names, in that order. None: go the full way.
 
     Written as maps and comprehensions over whole columns (about a million cells in a big file): the comparisons
     run in C, the Python loop over the rows cost as much as the parsing it saves."""
-    width = len(cells.fields) - 1
+    order = cells.text_fields
     ids = [c.strip() for c in cells.column(0)]  # as the Customer ID parser reads them
     got = list(map(stored.get, ids))
     if not any(got):
         return None  # nothing stored to compare with: every cell is parsed anyway
-    texts = list(map(UNIT_SEPARATOR.join, cells.row_cells())) if width else [""] * len(ids)
+    texts = cells.row_texts()
     stored_texts = [g[2] if g is not None else None for g in got]
     same = list(map(eq, texts, stored_texts))
     new = [i for i, g in enumerate(got) if g is None]
     odd = [i for i, (g, e) in enumerate(zip(got, same)) if g is not None and not e]
     olds = [cast(str, stored_texts[i]).split(UNIT_SEPARATOR) for i in odd]
-    if any(len(o) != width for o in olds):
+    if any(len(o) != len(order) for o in olds):
         return None  # a stored value holds the separator itself
     # Which cells of those rows differ, a column at a time, the comparisons in C (map, compress).
-    only: list[list[int] | None] = [None]
-    differing: list[list[int]] = [[]]
-    stored_columns = list(zip(*olds)) if olds else [() for _ in range(width)]
-    file_columns = list(zip(*cells.row_cells(odd))) if odd else [() for _ in range(width)]
-    for fid, column, old_column in zip(cells.fields[1:], file_columns, stored_columns):
-        differing.append(list(compress(odd, map(ne, column, old_column))))
-        only.append(None if fid in always else sorted((*differing[-1], *new)))
+    stored_columns = list(zip(*olds)) if olds else [() for _ in order]
+    file_columns = list(zip(*cells.text_cells(odd))) if odd else [() for _ in order]
+    differing: list[list[int]] = [[] for _ in cells.fields]
+    for j, column, old_column in zip(order, file_columns, stored_columns):
+        # Most columns of an edited file are the same in every row (a tuple comparison, in C, says so at once);
+        # only the others are compared cell by cell.
+        if column != old_column:
+            differing[j] = list(compress(odd, map(ne, column, old_column)))
+    only: list[list[int] | None] = [
+        None if j == 0 or fid in always else sorted((*differing[j], *new)) for j, fid in enumerate(cells.fields)
+    ]
+    differing[0] = []  # the ID is the row's key, never one of its changes
     versions = [None if g is None else (g[0], g[1]) for g in got]
-    return Comparison(versions, dict(zip(odd, olds)), only, differing)
+    return Comparison(versions, dict(zip(odd, olds)), {j: k for k, j in enumerate(order)}, only, differing)
 
 
 def facts(
@@ -97,7 +105,8 @@ def facts(
     # Only the cells whose text differs from the stored text can change a value: a field at a time (so that each
     # row's changes come in the file's order, as the staged diff lists them), the stored text parsed as the cell.
     for j, rows in enumerate(comparison.differing):
-        items = [(numbers[i], v[j], comparison.old[i][j - 1]) for i in rows if (v := values_of.get(numbers[i]))]
+        k = comparison.at[j] if rows else 0
+        items = [(numbers[i], v[j], comparison.old[i][k]) for i in rows if (v := values_of.get(numbers[i]))]
         if not items:
             continue
         field = catalogue[fields[j]]
