@@ -281,21 +281,20 @@ def _build(
             issues = []
         else:
             issues = checker.existing(row, found[1])
-        if parent_pos is not None and not issues:
-            parent_value = values[parent_pos]
-            parent_text = None if parent_value is None else str(parent_value)
-            issue = _parent_issue(row, parent_text, links, known, typed=options.typed)
+        parent = values[parent_pos] if parent_pos is not None else None
+        if parent is not None and not issues:
+            issue = _parent_issue(row, str(parent), links, known, typed=options.typed)
             if issue:
                 issues.append(issue)
         if issues:
             errors.extend(issues)
             failed.add(number)
             continue
-        cid = str(values[0])  # CUSTOMERID, always the first column, is text (a row without it failed above)
+        cid: str = values[0]  # type: ignore[assignment]  # CUSTOMERID: text in every row that passed
         if parent_pos is not None:
-            parent = values[parent_pos]
             if parent is None:
-                links.pop(cid, None)
+                if cid in links:
+                    del links[cid]
             else:
                 links[cid] = str(parent)
         if found:

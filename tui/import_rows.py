@@ -19,6 +19,7 @@ from rich.text import Text
 from core.catalogue import Catalogue, FieldType
 from core.plan import HIDDEN, Action, FieldChange, ImportPlan, RecordPlan
 from core.table import Issue
+from core.validate import UNPARSED
 from core.values import DateFormat, Value
 from core.wording import field_counts_words, field_name, plural
 from formats.csv.for_import import display_formatter
@@ -266,13 +267,50 @@ class PlanRows:
         return ("Row", "Customer ID", "Field", "Value that will be erased"), lines, self.plan.blanked
 
     def _unchanged(self) -> _Lines:
-        lines = (
-            ((r.row, Text(safe_text(r.customer_id))), f"Row {r.row}: {safe_text(r.customer_id)} already holds "
-             "every value of the file")
-            for r in self.plan.records
-            if r.action is Action.UNCHANGED
-        )  # fmt: skip
-        return ("Row", "Customer ID"), lines, self.plan.unchanged
+        """Each customer the file leaves as it is, with its name when the file gives it (the same as stored: the
+        row changes nothing) and, for a row without an ID, the field it was found by."""
+        matched = {row for row, _ in self.plan.matched}
+        by = self.label(self.plan.import_options.keys.match) if matched else ""
+        names = self._names()
+
+        def lines() -> Iterator[tuple[tuple[object, ...], str]]:
+            for r in self.plan.records:
+                if r.action is not Action.UNCHANGED:
+                    continue
+                cid = safe_text(r.customer_id)
+                name = names.get(r.row, "")
+                found = f" (found by {by})" if r.row in matched else ""
+                who = f"{cid}, {name}{found}," if name else f"{cid}{found}"
+                yield (
+                    (r.row, Text(cid), self.cell("NAME", name)),
+                    f"Row {r.row}: {who} already holds every value of the file",
+                )
+
+        return ("Row", "Customer ID", "Name"), lines(), self.plan.unchanged
+
+    def _names(self) -> dict[int, str]:
+        """The customer name of each unchanged row as the file gives it, by row number ({} when no column feeds
+        the name). The fast path leaves a cell equal to the stored text unparsed: that one is read from the row's
+        cells, from the column (or the columns joined) the plan names."""
+        fields, parsed = self.plan.fields, self.plan.parsed
+        if "NAME" not in fields:
+            return {}
+        at = fields.index("NAME")
+        heading = parsed.headers[at] if at < len(parsed.headers) else ""
+        header = [h.strip() for h in self.plan.raw.header]
+        columns = [header.index(h) for h in heading.split(" + ") if h in header]
+        wanted = {r.row for r in self.plan.records if r.action is Action.UNCHANGED}
+        cells = {r.number: r.cells for r in self.plan.raw.rows if r.number in wanted}
+        out: dict[int, str] = {}
+        for row in parsed.rows:
+            if row.number not in wanted:
+                continue
+            value = row.values[at]
+            if value == UNPARSED:
+                got = cells.get(row.number, ())
+                value = " ".join(c.strip() for i in columns if i < len(got) and (c := got[i]).strip()) or None
+            out[row.number] = self.text("NAME", value)
+        return out
 
     def _issue(self, i: Issue) -> str:
         where = f"Row {i.row}" if i.row else "File"

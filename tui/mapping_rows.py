@@ -1,5 +1,6 @@
 """The column-mapping step's words and rows: a `MappingProposal` (services.mapping_step) as the cells of its table,
-the sentence under it for one column, what is still unfed, and the lines of the field and mapping pickers.
+the sentence under it for one column, the row the column names are on, what is still unfed, and the lines of the
+field, mapping and header-row pickers.
 
 Headless (rich `Text`, no widgets), as `tui/import_rows.py` is for the preview, so that it is tested without a
 screen; `tui/screens/import_mapping.py` shows it. Every text from the file or the store goes through `safe_text`.
@@ -26,15 +27,27 @@ WHY = {
     Origin.CHOSEN: "your choice",
 }
 Widths = tuple[int, int, int, int]
+WIDE = 100  # from this width the table has room for the How column; narrower, the line under it says why
+FEEDS = len("Customer name + Print as")
 
 
 def column_widths(total: int) -> Widths:
-    """The table's column widths for a table `total` cells wide: what the column feeds gets the most room (two
-    labels: "Customer name + Print as"), then its first values and its heading."""
-    how = max(len(h) for h in HOW.values())
-    rest = max(total - 4 - 2 * len(COLUMNS) - how, 30)  # border and scroll bar; a cell's padding either side
-    heading, feeds = rest * 26 // 100, max(rest * 40 // 100, min(24, rest // 2))
-    return heading, rest - heading - feeds, feeds, how
+    """The table's column widths for a screen `total` cells wide (0: not shown). The file's column gets the most
+    room: other products' headings are long and alike ("Allow Sales Invoice Creation Without Sales Order", "...
+    Without Delivery Note"); what it feeds gets room for two labels; How only on a wide screen."""
+    how = max(len(h) for h in HOW.values()) if total >= WIDE else 0
+    shown = len(COLUMNS) if how else len(COLUMNS) - 1
+    rest = max(total - 4 - 2 * shown - how, 30)  # border and scroll bar; a cell's padding either side
+    heading, feeds = rest * 40 // 100, max(FEEDS, rest * 30 // 100)
+    return heading, max(rest - heading - feeds, 6), feeds, how
+
+
+def middle(text: str, width: int) -> str:
+    """`text` cut to `width` in its middle: headings alike at their start differ at their end."""
+    if len(text) <= width:
+        return text
+    tail = (width - 1) // 2
+    return text[: width - 1 - tail] + "…" + (text[-tail:] if tail else "")
 
 
 def one_line(text: str) -> str:
@@ -57,7 +70,7 @@ def cells(p: MappingProposal, column: StepColumn, widths: Widths) -> tuple[Text,
     else:
         fed = Text("not imported", style="dim")
     return (
-        Text(short(safe_text(column.shown), heading)),
+        Text(middle(safe_text(column.shown), heading)),
         Text(short(samples, values)) if samples else Text("(blank)", style="dim"),
         fed,
         Text(how(column), style="bold" if column.origin is Origin.CHOSEN else "dim"),
@@ -74,17 +87,43 @@ def detail(p: MappingProposal, column: StepColumn) -> Text:
     feeds = "feeds " + " and ".join(parts) if parts else "is not imported"
     why = "custbook knows no field like it" if how(column) == "unknown" else WHY[column.origin]
     values = " · ".join(one_line(v) for v in column.samples) or "none: the column is blank"
-    return Text(f"“{safe_text(column.shown)}” {safe_text(feeds)} ({why}). First values: {values}")
+    untitled = " (no heading in the file)" if column.untitled else ""
+    return Text(f"“{safe_text(column.shown)}”{untitled} {safe_text(feeds)} ({why}). First values: {values}")
+
+
+def header_line(p: MappingProposal) -> str:
+    """Which row holds the column names, and the key to choose another."""
+    row = p.table.header_row
+    if row == 1:
+        return "The column names are on row 1 · h: another row"
+    skipped = "row 1 skipped" if row == 2 else f"rows 1-{row - 1} skipped"
+    return f"The column names are on row {row} ({skipped}) · h: another row"
+
+
+def header_items(rows: list[tuple[int, tuple[str, ...]]]) -> list[PickItem]:
+    """The header-row picker's lines: each row at the top of the file with its first cells; its value the row's
+    number."""
+    items = []
+    for number, row in rows:
+        cells = " · ".join(one_line(c) or "(blank)" for c in row[:12])
+        line = Text.assemble((f"Row {number}", "bold"), "  ", short(cells, 200))
+        items.append(PickItem(str(number), line, f"row {number} {' '.join(row[:12])}"))
+    return items
 
 
 def unfed_sentence(p: MappingProposal) -> tuple[str, bool]:
-    """What new customers still lack, and whether that is a warning (the Customer ID is the problem's to say)."""
+    """What new customers still lack, and whether that is a warning (the Customer ID, and what to do when the
+    preview cannot open, are the problem line's to say)."""
     missing = [p.catalogue[f].label for f in p.unfed if f != "CUSTOMERID"]
     if missing:
         them = "it" if len(missing) == 1 else "them"
+        listed = safe_text(", ".join(missing))
+        if p.keys.match is None:
+            return f"Not fed yet: {listed}. Every new customer needs {them}.", True
+        by = p.catalogue[p.keys.match].label
         return (
-            f"Not fed yet: {safe_text(', '.join(missing))}. Every new customer needs {them}: rows that would create "
-            f"a customer will fail. Choose a column for {them} (Enter).",
+            f"Not fed yet: {listed}. Every new customer needs {them}: rows that match no customer by {by} "
+            f"will fail. Choose a column for {them} (Enter).",
             True,
         )
     if "CUSTOMERID" not in p.feeders and p.keys.match and not p.keys.generate:

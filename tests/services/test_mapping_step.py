@@ -9,7 +9,7 @@ from core.mapping import ColumnMapping
 from core.plan import ImportOptions
 from core.table import RawRow, RawTable
 from services.imports import plan
-from services.mapping_step import Origin, propose, step_needed
+from services.mapping_step import Origin, header_rows, propose, step_needed
 from services.mappings import save_mapping
 
 HEADER = ("Company", "Contact Email", "Phone Number", "Town", "Notes", "Internal Rating")
@@ -123,3 +123,81 @@ def test_a_built_in_mapping_is_preselected_for_a_file_it_fits(store, alice):
     assert proposal.columns[0].fields == ("NAME", "PRINTAS") and proposal.works
     none = proposal.with_mapping(None)
     assert none.preselected is None and none.columns[0].origin is Origin.SUGGESTED
+
+
+# --- the header row, columns without a heading ----------------------------------------------------------------
+
+# csvlint's title_row.csv: a title with two blank cells, then rows whose first holds the column names.
+TITLED = RawTable(
+    "titled.csv",
+    ("This is a title row",),  # the reader cuts the blank cells after the title
+    (RawRow(2, ("Foo", "Bsr", "Baz")), RawRow(3, ("Biff", "Baff", "Boff")), RawRow(4, ("Qux", "Teaspoon", "Doge"))),
+    "utf-8",
+    ",",
+)
+
+
+def test_columns_without_a_heading_are_named_by_their_letter_and_can_be_mapped(store, alice):
+    proposal = propose(store, TITLED, user=alice)
+    assert proposal is not None and proposal.table.header_row == 1
+    assert [(c.shown, c.untitled, c.fields) for c in proposal.columns] == [
+        ("This is a title row", False, ()),
+        ("column B", True, ()),  # no suggestion from a letter
+        ("column C", True, ()),
+    ]
+    chosen = proposal.choose(1, "NAME").add(1, "PRINTAS").with_keys(KeyOptions(generate=True))
+    assert chosen.works
+    planned = plan(store, chosen.table, user=alice, entity=None, options=chosen.options(ImportOptions()))
+    assert planned.created == 3 and not planned.errors
+    assert [{c.field: c.new for c in r.changes}["NAME"] for r in planned.creates] == ["Bsr", "Baff", "Teaspoon"]
+    assert planned.mapping == "columns chosen on screen"
+    # A queued job reads the file again, where the column has no heading: it cannot be found there.
+    assert chosen.queue_problem(queued=False) is None
+    assert "“column B” has no heading in the file" in (chosen.queue_problem(queued=True) or "")
+
+
+def test_the_header_row_is_chosen_among_the_first_rows_and_the_columns_read_again(store, alice):
+    assert [n for n, _ in header_rows(TITLED)] == [1, 2, 3, 4]
+    proposal = propose(store, TITLED, user=alice, header_row=2, always=True)
+    assert proposal is not None and proposal.raw is TITLED
+    assert proposal.table.header_row == 2 and len(proposal.table.rows) == 2
+    assert [c.shown for c in proposal.columns] == ["Foo", "Bsr", "Baz"]
+    assert proposal.columns[0].samples == ("Biff", "Qux")
+    chosen = proposal.choose(0, "NAME").add(0, "PRINTAS")
+    assert chosen.options(ImportOptions()).header_row == 2
+    planned = plan(store, TITLED, user=alice, entity=None, options=chosen.options(ImportOptions()))
+    assert planned.rows == 2 and [r.row for r in planned.creates] == [3, 4]  # the spreadsheet's row numbers
+
+
+# --- what is missing, which mapping --------------------------------------------------------------------------
+
+
+def test_a_required_field_no_column_feeds_stops_the_preview_unless_rows_are_matched(store, alice):
+    proposal = propose(store, table(), user=alice)
+    assert proposal is not None
+    nameless = proposal.skip(0).with_keys(KeyOptions(generate=True))
+    assert nameless.problem == "Choose a column for Customer name, Print as: Enter on a column, then the field"
+    named = nameless.choose(0, "NAME")
+    assert named.problem == (
+        "Choose a column for Print as: Enter on a column, then Print as; or a on “Company” to add it to the column "
+        "that already feeds Customer name"
+    )
+    # Matched by e-mail, the rows may all update customers the store has: the preview opens.
+    assert named.with_keys(KeyOptions(generate=True, match="EMAIL1")).works
+
+
+def test_no_mapping_says_which_one_fits_and_the_mapping_is_named_for_the_preview(store, alice):
+    header = ("Organization", "First Name", "Last Name", "Email", "Phone", "Street", "City", "Province/State",
+              "Country", "Postal Code", "Notes")  # fmt: skip
+    rows = (("Acme", "Ada", "Byron", "ada@acme.test", "555", "1 Main", "Springfield", "IL", "US", "62701", ""),)
+    proposal = propose(store, table(header, rows), user=alice)
+    assert proposal is not None and proposal.preselected is not None
+    fits = proposal.preselected.name
+    assert proposal.mapping().name == fits
+    assert proposal.skip(10).mapping().name == f"{fits} (changed on screen)"
+    none = proposal.with_mapping(None)
+    assert none.using == (
+        f"No mapping is used: the fields shown are custbook's suggestions; the {fits} mapping fits this file"
+    )
+    assert none.mapping().name == "columns chosen on screen"
+    assert none.saved("mine").mapping().name == "mine"

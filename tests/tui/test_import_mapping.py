@@ -214,19 +214,161 @@ async def test_the_preview_opens_only_when_the_mapping_can_work_and_escape_goes_
         step.query_one("#generate").value = True
         await settle(pilot)
         assert not step.query_one("#problem").display
-        # Escape from the preview comes back to the columns as they were left; Escape from them, to the file.
-        await pilot.press("s", "f5")
+
+        # No column for the name and the print-as, and rows not matched to customers: every row would fail, so F5
+        # is refused, and the line says what to do (no toast over the screen).
+        await pilot.press("s")
+        await settle(pilot)
+        assert text_of(step, "#unfed") == "Not fed yet: Customer name, Print as. Every new customer needs them."
+        assert text_of(step, "#problem") == (
+            "Cannot preview yet: Choose a column for Customer name, Print as: Enter on a column, then the field."
+        )
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.screen is step and step.query_one("#problem").has_class("flash")
+        assert not app._notifications
+        # The name again, but not the print-as: the fix offered is a on the column that feeds the name.
+        await pilot.press("enter", *"customer name", "enter")
+        await settle(pilot)
+        assert text_of(step, "#problem") == (
+            "Cannot preview yet: Choose a column for Print as: Enter on a column, then Print as; or a on “Company” "
+            "to add it to the column that already feeds Customer name."
+        )
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.screen is step
+        # Matched by e-mail, the rows may all update customers the store has: the preview opens, with the warning.
+        step.query_one("#match").value = "EMAIL1"
+        await settle(pilot)
+        assert not step.query_one("#problem").display
+        assert text_of(step, "#unfed").startswith(
+            "Not fed yet: Print as. Every new customer needs it: rows that match no customer by Email will fail."
+        )
+        await pilot.press("f5")
         await settle(pilot)
         assert isinstance(app.screen, ImportPreview)
+        # Escape from the preview comes back to the columns as they were left; Escape from them, to the file.
         await pilot.press("escape")
         await settle(pilot)
         back = app.screen
-        assert isinstance(back, ImportMapping) and back.current.columns[0].fields == ()
-        assert back.current.keys.generate is True
+        assert isinstance(back, ImportMapping) and back.current.columns[0].fields == ("NAME",)
+        assert back.current.keys.generate is True and back.current.keys.match == "EMAIL1"
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ImportScreen)
     assert customer(db, "C0000001") is None
+
+
+# csvlint's title_row.csv: a title with blank cells beside it, then the column names on row 2 (none custbook knows).
+TITLED = '"This is a title row",,\r\n"Foo","Bsr","Baz"\r\n"Biff","Baff","Boff"\r\n"Qux","Teaspoon","Doge"\r\n'
+
+
+async def test_the_header_row_is_chosen_with_h_and_columns_without_a_heading_show_by_letter(db, folder):
+    (folder / "titled.csv").write_text(TITLED, encoding="utf-8")
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "titled.csv")
+        step = app.screen
+        assert isinstance(step, ImportMapping)
+        # Row 1 read as the header: its blank cells' columns hold data, shown by their letters, to map or skip.
+        assert list(feeds(step)) == ["This is a title row", "column B", "column C"]
+        assert "UTF-8, comma-delimited, 3 rows" in text_of(step, "#title")
+        assert "The column names are on row 1 · h: another row" in text_of(step, "#using")
+
+        await pilot.press("h")
+        picker = app.screen
+        assert isinstance(picker, PickerDialog)
+        assert [i.value for i in picker.shown] == ["1", "2", "3", "4"]
+        assert picker.shown[1].line.plain == "Row 2  Foo · Bsr · Baz"
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.screen is step
+        assert feeds(step) == {"Foo": "not imported", "Bsr": "not imported", "Baz": "not imported"}
+        assert "UTF-8, comma-delimited, 2 rows" in text_of(step, "#title")  # the rows below the header
+        assert "The column names are on row 2 (row 1 skipped) · h: another row" in text_of(step, "#using")
+
+        await pilot.press("enter", *"customer name", "enter")
+        await settle(pilot)
+        await pilot.press("a", *"print as", "enter")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ImportPreview)
+        assert "2 rows" in text_of(preview, "#title")
+        assert "mapping columns chosen on screen" in text_of(preview, "#title")
+        assert text_of(preview, "#counts").startswith("Rows 2 · New 2 · Updated 0")
+        assert [r.row for r in preview.plan.creates] == [3, 4]
+
+
+def write_invoice_ninja(path) -> None:
+    """An Invoice Ninja export's shape: three title rows (the product and date, a blank line, CLIENTS) above the
+    column names."""
+    header = ("Name", "Balance", "Billing Street", "Billing City", "Contact First Name", "Contact Last Name",
+              "Contact Email")  # fmt: skip
+    blank = [""] * len(header)
+    rows = [
+        blank,
+        ["CLIENTS", *blank[1:]],
+        list(header),
+        ["Acme Ltd", "$10.00", "1 Main St", "Springfield", "Ada", "Byron", "ap@acme.test"],
+        ["Beta GmbH", "$0.00", "2 Hauptstr.", "Berlin", "Bo", "Berg", "team@beta.test"],
+    ]
+    write_csv(path, rows, header=("Invoice Ninja v4.5.17 - December 19, 2020 11:28 pm", *blank[1:]))
+
+
+async def test_no_mapping_says_which_one_fits_and_the_preview_names_the_columns_chosen_on_screen(db, folder):
+    write_invoice_ninja(folder / "clients.csv")
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "clients.csv")
+        step = app.screen
+        assert isinstance(step, ImportMapping)
+        assert text_of(step, "#using").startswith("Using the invoice-ninja mapping")
+        assert "The column names are on row 4 (rows 1-3 skipped)" in text_of(step, "#using")
+        assert "UTF-8, comma-delimited, 2 rows" in text_of(step, "#title")  # not the title rows
+
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerDialog) and picker.shown[0].value == "-"
+        await pilot.press("up", "enter")  # the top entry: No mapping
+        await settle(pilot)
+        assert step.current.preselected is None
+        assert text_of(step, "#using").startswith(
+            "No mapping is used: the fields shown are custbook's suggestions; the invoice-ninja mapping fits this "
+            "file · m: another mapping"
+        )
+        await pilot.press("f5")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ImportPreview)
+        title = text_of(preview, "#title")
+        assert "2 rows" in title and "mapping columns chosen on screen" in title
+        assert text_of(preview, "#counts").startswith("Rows 2 · New 2")
+
+
+async def test_a_mapping_is_saved_shared_with_other_users_when_ticked(db, folder):
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "crm-export.csv")
+        step = app.screen
+        assert isinstance(step, ImportMapping)
+        # Tab past the two ID options to the name, then to "Shared with other users" beside it.
+        await pilot.press("tab", "tab", "tab", *"crm for all", "tab")
+        assert app.focused is step.query_one("#public")
+        await pilot.press("space", "ctrl+s")
+        await settle(pilot)
+        store = Store(db)
+        saved = [e for e in list_mappings(store, user=resolve_user(store, "alice")) if not e.builtin]
+        assert [(e.name, e.owner, e.public) for e in saved] == [("crm for all", "alice", True)]
+        assert text_of(step, "#using").startswith("Using the crm for all mapping")
+        assert [n.message for n in app._notifications][-1].startswith(
+            "Saved the mapping “crm for all”, shared with other users"
+        )
 
 
 # --- snapshots -----------------------------------------------------------------------------------------------

@@ -3,14 +3,16 @@ planned, shown column by column with its first values and the field each column 
 change before the preview.
 
 Owns the step's keys and how the proposal looks: the mapping it started from (a saved one that fits, else the
-built-in one the file looks like: "Using the google-contacts mapping"), another mapping or none (m), a column's
-field from a picker with type-to-search (Enter), another field for it (a), a column left out (s), the required
-fields still unfed and what cannot work yet (updated on every change), how rows without an ID get one (generate,
-match by), and saving the choices as a private mapping (Ctrl+S). The proposal itself, its rules and the mapping
-it makes are `services.mapping_step`'s, its words and lines `tui/mapping_rows.py`'s; this screen only renders it
-and replaces it on each change (a `reactive`).
-Listing and saving mappings run in workers (`services.mappings`). It dismisses with the proposal to plan with, or
-None to go back to the file and its options; the import screen plans and opens the preview.
+built-in one the file looks like: "Using the google-contacts mapping"), another mapping or none (m), the row the
+column names are on (h, among the rows at the top of the file), a column's field from a picker with type-to-search
+(Enter), another field for it (a), a column left out (s), the required fields still unfed and what cannot work yet
+(updated on every change; F5 refused until it can), how rows without an ID get one (generate, match by), and
+saving the choices as a mapping, private or shared with other users (Ctrl+S). The proposal itself, its rules and
+the mapping it makes are `services.mapping_step`'s, its words and lines `tui/mapping_rows.py`'s; this screen only
+renders it and replaces it on each change (a `reactive`).
+Listing and saving mappings and reading the file from another header row run in workers (`services.mappings`,
+`services.mapping_step`). It dismisses with the proposal to plan with, or None to go back to the file and its
+options; the import screen plans and opens the preview.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, S
 
 from core.errors import CustbookError
 from core.mapping import ColumnMapping
-from services.mapping_step import MappingProposal, StepColumn
+from services.imports import describe_source
+from services.mapping_step import MappingProposal, StepColumn, header_rows, propose
 from services.mappings import MappingEntry, list_mappings, save_mapping
 from tui.mapping_rows import (
     COLUMNS,
@@ -38,6 +41,8 @@ from tui.mapping_rows import (
     column_widths,
     detail,
     field_items,
+    header_items,
+    header_line,
     mapping_items,
     match_options,
     unfed_sentence,
@@ -54,18 +59,33 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
     KEY_HELP = (
         ("↑ ↓  PageUp PageDown", "move through the file's columns (the line under them shows one in full)"),
         ("Enter", "choose the field the column feeds, type to search; or Not imported"),
-        ("a", "the column also feeds another field (one another column feeds: their values are joined)"),
+        (
+            "a",
+            "the column feeds one more field as well. If another column already feeds that field, the values "
+            "of both are joined with a space (a given name and a family name into Customer name)",
+        ),
         ("s  Delete", "skip the column: it is not imported"),
+        ("h", "choose the row that holds the column names, when the file has title rows above them"),
         ("m", "use another mapping, saved or built in, or none (custbook's suggestions)"),
-        ("Tab  Shift+Tab", "generate IDs, match customers by, the mapping's name, the buttons"),
-        ("Ctrl+S", "save these choices as a mapping under the name typed, private to you"),
-        ("F5  Ctrl+R", "preview the import (once nothing is missing); nothing is written until you commit"),
+        ("Tab  Shift+Tab", "generate IDs, match customers by, the mapping's name, shared, the buttons"),
+        (
+            "Ctrl+S",
+            "save these choices as a mapping under the name typed: private to you, or shared with other "
+            "users when “Shared with other users” is ticked",
+        ),
+        (
+            "F5  Ctrl+R",
+            "preview the import: nothing is written until you commit. It opens once every field a new "
+            "customer needs has a column, or when customers are matched by a field (the rows may all "
+            "update customers you have)",
+        ),
         ("Escape", "back to the file and its options"),
         ("", ""),
         ("Generate IDs", "a row without an ID that matches nobody is a new customer, numbered like the store's"),
         ("Match by", "a row without an ID updates the customer with the same value: importing again adds nobody"),
+        ("column B", "a column with data but no heading in the file, named by its letter"),
         ("", ""),
-        ("How", "why a column feeds what it feeds"),
+        ("How", "why a column feeds what it feeds (on a wide screen; the line under the table says it too)"),
         ("by name", "its heading names a field of custbook's"),
         ("mapping", "the mapping in use says so"),
         ("suggested", "custbook's guess from the heading: check it"),
@@ -75,10 +95,12 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
     """Dismisses with the proposal to plan with (its mapping and key options), or None to go back."""
 
     CSS_PATH = "import_mapping.tcss"
+    # At 80 columns the footer holds six keys; a and s are on the table's border, and every key is in F1.
     BINDINGS = [
         Binding("f5,ctrl+r", "preview", "Preview", key_display="F5"),
-        Binding("a", "add", "Also feed"),
-        Binding("s,delete", "skip", "Skip", key_display="s"),
+        Binding("a", "add", "Also feed", show=False),
+        Binding("s,delete", "skip", "Skip", key_display="s", show=False),
+        Binding("h", "header_row", "Header row"),
         Binding("m", "mappings", "Mapping"),
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "back", "Back"),
@@ -95,15 +117,21 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
     class Saved(Message):
         name: str
         mapping: ColumnMapping
+        public: bool
+
+    @dataclass
+    class Proposed(Message):
+        """The file read again from the header row the user chose."""
+
+        proposal: MappingProposal
 
     @dataclass
     class Failed(Message):
         error: CustbookError
 
-    def __init__(self, session: Session, proposal: MappingProposal, *, source: str = "", offline: bool = False) -> None:
+    def __init__(self, session: Session, proposal: MappingProposal, *, offline: bool = False) -> None:
         super().__init__()
         self.session = session
-        self.source = source  # "UTF-8, comma-delimited, 12 rows", as read
         self.offline = offline  # the import is queued as a job, not previewed
         self.set_reactive(ImportMapping.proposal, proposal)
         self._widths = column_widths(80)
@@ -118,20 +146,10 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
 
     def compose(self) -> ComposeResult:
         p = self.current
-        user = safe_text(self.session.user.name)
-        source = f" · {self.source}" if self.source else ""
-        yield Static(
-            Text.assemble(
-                ("Map the columns of ", "bold"), (safe_text(p.table.name), "bold"), source,
-                f" · {self.session.level} · user {user}",
-                no_wrap=True,
-                overflow="ellipsis",
-            ),
-            id="title",
-        )  # fmt: skip
+        yield Static(id="title")
         yield Static(id="using")
         table: DataTable[Text] = DataTable(id="columns", cursor_type="row", zebra_stripes=True)
-        table.border_title = "Enter field · a also · s skip · m mapping"
+        table.border_title = "Enter field · a also feed · s skip"
         yield table
         yield Static(id="detail")
         yield Static(id="unfed")
@@ -144,11 +162,12 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             value = p.keys.match if p.keys.match in p.matchable else NONE
             yield Select(self._match_options, value=value, allow_blank=False, id="match", compact=True)
         with Horizontal(id="save-row", classes="row"):
+            # No Back button (Escape, in the footer): at 80 columns the row holds the name, Shared and two buttons.
             yield Label("Save as", classes="label")
-            yield Input(placeholder="a name, private to you", id="name", compact=True, max_length=80)
+            yield Input(placeholder="a name for these choices", id="name", compact=True, max_length=80)
+            yield TickBox("Shared with other users", False, id="public", compact=True)
             yield Button("Save", id="save", compact=True)
             yield Button("Queue job" if self.offline else "Preview", variant="primary", id="preview", compact=True)
-            yield Button("Back", id="back", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -165,31 +184,49 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         self._widths = column_widths(self.size.width or 80)
         table.clear(columns=True)
         for (key, label), width in zip(COLUMNS, self._widths):
-            table.add_column(label, width=width, key=key)
+            if width:
+                table.add_column(label, width=width, key=key)
         for position, column in enumerate(self.current.columns):
-            table.add_row(*cells(self.current, column, self._widths), key=str(position))
+            table.add_row(*self._cells(self.current, column), key=str(position))
         if self.current.columns:
             table.move_cursor(row=min(max(row, 0), len(self.current.columns) - 1))
 
+    def _cells(self, p: MappingProposal, column: StepColumn) -> tuple[Text, ...]:
+        """The row's cells for the columns shown (How only on a wide screen)."""
+        return tuple(c for c, width in zip(cells(p, column, self._widths), self._widths) if width)
+
     # --- showing the proposal ------------------------------------------------------------------------------
 
-    def watch_proposal(self, proposal: MappingProposal | None) -> None:
+    def watch_proposal(self, old: MappingProposal | None, proposal: MappingProposal | None) -> None:
         if proposal is None or not self.is_mounted:
             return
         table: DataTable[Text] = self.query_one("#columns", DataTable)
-        if table.row_count != len(proposal.columns):  # another mapping: other columns may be listed
+        if old is None or proposal.table is not old.table or table.row_count != len(proposal.columns):
+            # Another header row or mapping: other columns may be listed.
             self._build_table()
         else:
             for position, column in enumerate(proposal.columns):
                 _, _, feeds, how = cells(proposal, column, self._widths)
                 table.update_cell(str(position), "feeds", feeds)
-                table.update_cell(str(position), "how", how)
+                if self._widths[3]:
+                    table.update_cell(str(position), "how", how)
         self._show(proposal)
 
     def _show(self, p: MappingProposal) -> None:
+        user = safe_text(self.session.user.name)
+        title = Text.assemble(
+            ("Map the columns of ", "bold"), (safe_text(p.table.name), "bold"),
+            f" · {describe_source(p.table)} · {self.session.level} · user {user}",
+            no_wrap=True,
+            overflow="ellipsis",
+        )  # fmt: skip
+        self.query_one("#title", Static).update(title)
+        # The header line says where the column names are (what core.header_row's note says, and the key for
+        # another row); the note itself would take two more lines at 80 columns.
         using = Text(safe_text(p.using) + " · m: another mapping")
-        for note in (*p.notes, *([p.unusable] if p.unusable else [])):
-            using.append("\n" + safe_text(note), style="dim")
+        using.append("\n" + header_line(p), style="dim")
+        if p.unusable:
+            using.append("\n" + safe_text(p.unusable), style="dim")
         self.query_one("#using", Static).update(using)
         self._show_detail()
         text, warning = unfed_sentence(p)
@@ -197,8 +234,9 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         unfed.update(Text(text))
         unfed.set_class(warning, "warning")
         problem = self.query_one("#problem", Static)
-        problem.update(Text(f"Cannot preview yet: {p.problem.rstrip('.')}." if p.problem else ""))
-        problem.set_class(p.problem is not None, "shown")
+        blocked = p.queue_problem(queued=self.offline)
+        problem.update(Text(f"Cannot preview yet: {blocked.rstrip('.')}." if blocked else ""))
+        problem.set_class(blocked is not None, "shown")
         self._show_keys(p)
 
     def _show_keys(self, p: MappingProposal) -> None:
@@ -285,6 +323,41 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         if value != p.keys.match:
             self.proposal = p.with_keys(replace(p.keys, match=value))
 
+    # --- another header row --------------------------------------------------------------------------------
+
+    def action_header_row(self) -> None:
+        """Choose the row that holds the column names."""
+        p = self.current
+        if p.raw is None:
+            return
+        now = p.table.header_row
+
+        def chosen(value: str | None) -> None:
+            if value is not None and int(value) != now:
+                self._reheader(int(value))
+
+        title = "Which row holds the column names?"
+        hint = "Enter: the names are on this row · Esc keep row " + str(now)
+        items = header_items(header_rows(p.raw))
+        self.app.push_screen(PickerDialog(title, items, current=str(now), hint=hint), chosen)
+
+    @work(thread=True, exclusive=True, group="mapping-header")
+    def _reheader(self, number: int) -> None:
+        raw = self.current.raw
+        assert raw is not None
+        try:
+            proposal = propose(self.session.store, raw, user=self.session.user, header_row=number, always=True)
+        except CustbookError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        assert proposal is not None  # always: the step is already shown
+        self.post_message(self.Proposed(proposal))
+
+    def on_import_mapping_proposed(self, message: Proposed) -> None:
+        self.proposal = message.proposal
+        self.query_one("#columns", DataTable).move_cursor(row=0)
+        self._show_detail()
+
     # --- another mapping -----------------------------------------------------------------------------------
 
     def action_mappings(self) -> None:
@@ -325,30 +398,31 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
     @on(Input.Submitted, "#name")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        """Save the choices as a mapping under the name typed (private to you)."""
+        """Save the choices as a mapping under the name typed (shared with other users when ticked)."""
         box = self.query_one("#name", Input)
         name = box.value.strip()
         if not name:
             box.focus()
             self.notify("Type a name for the mapping, then Ctrl+S (or Save).", severity="warning", markup=False)
             return
-        self._save(name, self.current.mapping())
+        self._save(name, self.current.mapping(), self.query_one("#public", Checkbox).value)
 
     @work(thread=True, exclusive=True, group="mapping-save")
-    def _save(self, name: str, mapping: ColumnMapping) -> None:
+    def _save(self, name: str, mapping: ColumnMapping, public: bool) -> None:
         try:
-            saved = save_mapping(self.session.store, replace(mapping, name=name), user=self.session.user)
+            saved = save_mapping(self.session.store, replace(mapping, name=name), user=self.session.user, public=public)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return
-        self.post_message(self.Saved(saved.name or name, mapping))
+        self.post_message(self.Saved(saved.name or name, mapping, public))
 
     def on_import_mapping_saved(self, message: Saved) -> None:
         p = self.current
         if (p.mapping().columns, p.mapping().joins) == (message.mapping.columns, message.mapping.joins):
             self.proposal = p.saved(message.name)
+        who = "shared with other users" if message.public else "private to you"
         self.notify(
-            f"Saved the mapping “{message.name}”, private to you: a file with these columns gets it next time "
+            f"Saved the mapping “{message.name}”, {who}: a file with these columns gets it next time "
             "(custbook mappings list shows it).",
             title="Mapping saved",
             markup=False,
@@ -361,14 +435,16 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
 
     @on(Button.Pressed, "#preview")
     def action_preview(self) -> None:
-        """Preview the import with these columns (once nothing is missing)."""
-        p = self.current
-        if p.problem is not None:
-            self.notify(p.problem, title="Cannot preview yet", severity="error", markup=False)
+        """Preview the import with these columns (once the mapping can work)."""
+        if self.current.queue_problem(queued=self.offline) is not None:
+            # The line above the options already says what to do: it flashes, rather than a toast over the screen.
+            problem = self.query_one("#problem", Static)
+            problem.add_class("flash")
+            self.set_timer(1.5, lambda: problem.remove_class("flash"))
+            self.app.bell()
             return
-        self.dismiss(p)
+        self.dismiss(self.current)
 
-    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         """Back to the file and its options."""
         self.dismiss(None)

@@ -106,11 +106,11 @@ class ImportRequest:
 
 @dataclass(frozen=True)
 class Mapped:
-    """A file through the column-mapping step: the table as read, the user's choices, the reading in words."""
+    """A file through the column-mapping step: the table as read, and the user's choices (the header row among
+    them: the proposal's table is what is planned)."""
 
     raw: RawTable
     proposal: MappingProposal
-    source: str
 
 
 class ImportScreen(WithHelp, Screen[str | None]):
@@ -376,22 +376,22 @@ class ImportScreen(WithHelp, Screen[str | None]):
                     return
                 proposal = propose(session.store, raw, user=session.user)
                 if proposal is not None:
-                    self.post_message(
-                        self.NeedsMapping(generation, request, Mapped(raw, proposal, describe_source(raw)))
-                    )
+                    self.post_message(self.NeedsMapping(generation, request, Mapped(raw, proposal)))
                     return
             else:
-                raw, options = mapped.raw, mapped.proposal.options(options)
+                # The table from the header row the step showed, its columns without a heading named as mapped.
+                raw, options = mapped.proposal.table, mapped.proposal.options(options)
             if request.offline:
                 self._queue(generation, request, options)
                 return
-            self.post_message(self.Stage(generation, f"Comparing {len(raw.rows):,} rows with the store…"))
+            self.post_message(self.Stage(generation, f"Comparing the rows of {safe_text(raw.name)} with the store…"))
             plan = imports.plan(session.store, raw, user=session.user, entity=session.entity, options=options)
         except CustbookError as exc:
             self.post_message(self.Failed(generation, exc))
             return
         if not worker.is_cancelled:
-            self.post_message(self.Planned(generation, request, plan, describe_source(raw), mapped))
+            # The rows below the header, as the plan counts them: title rows above it are not the file's rows.
+            self.post_message(self.Planned(generation, request, plan, describe_source(plan.raw), mapped))
 
     def _queue(self, generation: int, request: ImportRequest, options: ImportOptions) -> None:
         """As `custbook import --offline`: the file is checked now (one that cannot be read is rejected at once)
@@ -460,9 +460,9 @@ class ImportScreen(WithHelp, Screen[str | None]):
                 return
             self._generation += 1
             self._busy(f"Planning {safe_text(request.path.name)} with its columns mapped…")
-            self._worker = self._run(self._generation, request, Mapped(mapped.raw, proposal, mapped.source))
+            self._worker = self._run(self._generation, request, Mapped(mapped.raw, proposal))
 
-        screen = ImportMapping(self.session, mapped.proposal, source=mapped.source, offline=request.offline)
+        screen = ImportMapping(self.session, mapped.proposal, offline=request.offline)
         self.app.push_screen(screen, chosen)
 
     def _previewed(self, batch: str | None, request: ImportRequest, mapped: Mapped | None) -> None:
