@@ -293,8 +293,7 @@ def _build(
         cid: str = values[0]  # type: ignore[assignment]  # CUSTOMERID: text in every row that passed
         if parent_pos is not None:
             if parent is None:
-                if cid in links:
-                    del links[cid]
+                links.pop(cid, None)
             else:
                 links[cid] = str(parent)
         if found:
