@@ -8,7 +8,7 @@ user add or edit) belong to `services.planning`. Pure: no I/O.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -110,9 +110,11 @@ def parse_table(
     *,
     cells: FieldCells | None = None,
     only: Sequence[Sequence[int] | None] | None = None,
+    ready: Mapping[int, tuple[list[Value], list[tuple[int, str]]]] | None = None,
 ) -> ParsedTable:
     """`keys`: each row's Customer ID found another way (generated, matched), with the rows that could not get one.
     `only`: per field (in `cells` order), the rows whose cell to parse (None: every row); the others hold UNPARSED.
+    `ready`: fields whose whole column was parsed already (values, problems), by the same column parser.
     A date column with a failing cell is parsed whole, so that the rule about dates written the other way counts
     every date of the column, as without `only`."""
     got = cells if cells is not None else field_cells(table, headers, keys)
@@ -155,7 +157,9 @@ def parse_table(
     for j, fid in enumerate(fields):
         parse = column_parser(catalogue[fid], options, neutralised=got.by_label[j])
         wanted = None if only is None else only[j]
-        if wanted is None or len(wanted) == got.count:
+        if ready is not None and j in ready:  # parsed already, whole (the fast path does it while the store works)
+            values, bad = list(ready[j][0]), list(ready[j][1])
+        elif wanted is None or len(wanted) == got.count:
             values, bad = parse(got.column(j))
         else:
             # Only these rows' cells: taken straight from the rows (the column is never built).

@@ -27,7 +27,7 @@ from core.builtin_mappings import detect, known_fields
 from core.catalogue import Catalogue
 from core.errors import FileRejected
 from core.failed_rows import ERROR_COLUMN
-from core.header_row import LOOK_DOWN, locate_header
+from core.header_row import locate_header
 from core.headers import column_letter, map_columns
 from core.keys import KeyOptions
 from core.mapping import ColumnMapping, header_key, resolve_mapping
@@ -133,8 +133,8 @@ class MappingProposal:
     @cached_property
     def problem(self) -> str | None:
         """Why the import cannot be planned with these choices, and what to do; None when it can. A required field
-        no column feeds stops it unless rows are matched to existing customers (they may all be updates): the
-        preview would only fail every new row."""
+        no column feeds stops it unless rows can find existing customers (by a Customer ID column, or matched by a
+        field), which they may all update: otherwise every row would fail."""
         if not self.feeders:
             return "No column is imported. Choose the field of at least one column (Enter on the column)"
         if "CUSTOMERID" not in self.feeders and not self.keys.any:
@@ -148,7 +148,7 @@ class MappingProposal:
                 f"Customers are matched by {label}, but no column feeds it. Choose it for a column, or match by "
                 "another field"
             )
-        if self.keys.match is None and (missing := [f for f in self.unfed if f != "CUSTOMERID"]):
+        if not self.finds_customers and (missing := [f for f in self.unfed if f != "CUSTOMERID"]):
             return self._choose_for(missing)
         try:
             map_columns(self.table, self.catalogue, self.mapping(), keyed=self.keys.any)
@@ -164,7 +164,7 @@ class MappingProposal:
         pick = f"then {labels[0]}" if len(labels) == 1 else "then the field"
         text = f"Choose a column for {them}: Enter on a column, {pick}"
         for lack, have in (("PRINTAS", "NAME"), ("NAME", "PRINTAS")):
-            if missing == [lack] and have in self.feeders and lack in self.catalogue:
+            if missing == [lack] and have in self.feeders:
                 column = self.feeders[have][0].shown
                 label = self.catalogue[have].label
                 text += f"; or a on “{column}” to add it to the column that already feeds {label}"
@@ -182,6 +182,11 @@ class MappingProposal:
                 "screen: untick Process offline to import it now, or give the column a heading in the file"
             )
         return None
+
+    @property
+    def finds_customers(self) -> bool:
+        """Whether rows can update existing customers: a column holds their IDs, or they are matched by a field."""
+        return "CUSTOMERID" in self.feeders or self.keys.match is not None
 
     @property
     def works(self) -> bool:
@@ -319,13 +324,6 @@ def propose(
             return None
     notes = tuple(i.message for i in issues)
     return _build(lettered(table), catalogue, mapping, notes, raw=raw, fits=mapping.name if mapping else None)
-
-
-def header_rows(raw: RawTable) -> list[tuple[int, tuple[str, ...]]]:
-    """The rows at the top of the file that could hold the column names (spreadsheet number, cells): the first
-    row and those below it that the header is looked for in, blank rows left out."""
-    rows = [(raw.header_row, raw.header), *((r.number, r.cells) for r in raw.rows[:LOOK_DOWN])]
-    return [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
 
 
 def lettered(table: RawTable) -> RawTable:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.cells import FieldCells
+from core.columns import column_parser
 from core.header_row import locate_header
 from core.headers import HeaderMap, map_columns
 from core.keys import RowKeys
@@ -29,7 +30,7 @@ from core.validate import ParsedRow, ParsedTable, field_cells, parse_table
 from core.values import ParseOptions, Value
 from services.damage import damage_warnings
 from services.keying import find_keys
-from services.unchanged import compare
+from services.unchanged import ALWAYS_PARSED, compare
 from services.unchanged import facts as unchanged_facts
 from store.records import StoreFacts
 
@@ -224,10 +225,18 @@ def _fast(
     """The fast path: the stored rows as text, the cells that differ parsed, the diff of those; (None, None) when it
     cannot be sure, and the full path runs."""
     ids = [c.strip() for c in cells.column(0) if c.strip()]
-    comparison = compare(cells, reader.stored_text([cells.fields[j] for j in cells.text_fields], ids, options))
+    # The store fetches the stored rows while Python joins the file's rows and parses the columns always parsed.
+    stored = reader.stored_text_later([cells.fields[j] for j in cells.text_fields], ids, options)
+    texts = cells.row_texts()
+    ready = {
+        j: column_parser(catalogue[fid], options, neutralised=cells.by_label[j])(cells.column(j))
+        for j, fid in enumerate(cells.fields)
+        if j == 0 or fid in ALWAYS_PARSED
+    }
+    comparison = compare(cells, stored(), texts=texts)
     if comparison is None:
         return None, None
-    parsed = parse_table(table, headers, catalogue, options, keys, cells=cells, only=comparison.only)
+    parsed = parse_table(table, headers, catalogue, options, keys, cells=cells, only=comparison.only, ready=ready)
     links: dict[str, str] = {}
     known: set[str] = set()
     if "PARENTID" in parsed.fields:

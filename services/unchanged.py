@@ -47,7 +47,12 @@ class Comparison:
     differing: list[list[int]]
 
 
-def compare(cells: FieldCells, stored: Stored, always: frozenset[str] = frozenset({"PARENTID"})) -> Comparison | None:
+ALWAYS_PARSED = frozenset({"PARENTID"})  # besides the ID: every row's parent is checked by the planner
+
+
+def compare(
+    cells: FieldCells, stored: Stored, always: frozenset[str] = ALWAYS_PARSED, texts: list[str] | None = None
+) -> Comparison | None:
     """Which cells need parsing: those of new rows, and those that differ from the stored text. CUSTOMERID and the
     fields in `always` are parsed whole (the planner checks every row's parent). `stored`: the stored rows as text,
     of the fields `cells.text_fields` names, in that order. None: go the full way.
@@ -59,7 +64,7 @@ def compare(cells: FieldCells, stored: Stored, always: frozenset[str] = frozense
     got = list(map(stored.get, ids))
     if not any(got):
         return None  # nothing stored to compare with: every cell is parsed anyway
-    texts = cells.row_texts()
+    texts = cells.row_texts() if texts is None else texts
     stored_texts = [g[2] if g is not None else None for g in got]
     same = list(map(eq, texts, stored_texts))
     new = [i for i, g in enumerate(got) if g is None]

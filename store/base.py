@@ -129,6 +129,13 @@ class PlanReader(Protocol):
         for the stored customers among `ids`."""
         ...
 
+    def stored_text_later(
+        self, fields: Sequence[str], ids: Sequence[str], options: ParseOptions
+    ) -> Callable[[], dict[str, tuple[int, str | None, str]]]:
+        """`stored_text`, started now (the store works while the caller goes on); call the result for the answer.
+        The caller asks the store nothing else before it has."""
+        ...
+
     def known_ids(self, ids: Sequence[str]) -> set[str]:
         """Those of `ids` that are stored customers."""
         ...
