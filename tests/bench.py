@@ -28,7 +28,9 @@ What it does:
    (plan = read + validate + diff) and, on another fresh copy, `custbook import FILE --json` (plan + commit);
    "commit adds" is the difference. The JSON counts must match the file exactly, otherwise the script stops with
    exit code 1. After the first commit, a dry run of the same file on the committed copy must find nothing to do.
-3b. A file from another product (tests/bench_mapping.py): the edit file's rows as a 50-column Salesforce-like
+3b. The plan's fast path (tests/bench_plan.py, issue 13): a file identical to the store (<= 0.7 s) and one changing a
+   field in every row (<= 1.6 s), with DuckDB's floor (read_csv and one join) in the same interleaved rounds.
+3c. A file from another product (tests/bench_mapping.py): the edit file's rows as a 50-column Salesforce-like
    export planned through `--map` (25 columns left out), interleaved with the same rows under custbook's own
    headers; target: no more than 1.3x their time (issue 14).
 4. Exports of a view, as whole processes. On one more copy of the store (the cached store is never changed) the
@@ -831,6 +833,18 @@ def main(argv: list[str] | None = None) -> int:
             cmd, store, edits, args.data, args.repeat, run_child, copy_store, remove_store
         )
         mapped = bench_mapping.summary(own_runs, foreign_runs)
+        log(f"Measuring plans of an identical file and of one changing a field in each row ({args.repeat} run(s)) ...")
+        import bench_plan
+
+        identical, one_field = bench_plan.build_files(
+            cmd, store, args.data, run_child, checked, copy_store, remove_store
+        )
+        plans = bench_plan.summary(
+            bench_plan.measure(
+                cmd, store, {"edits": edits, "identical": identical, "one field each": one_field}, args.repeat,
+                run_child, copy_store, remove_store,
+            )
+        )  # fmt: skip
         log(f"Measuring exports of a view ({args.repeat} run(s)) ...")
         matching, exports = measure_exports(cmd, store, args.data, args.repeat)
         if args.customers == FULL_CUSTOMERS and not VIEW_ROWS[0] <= matching <= VIEW_ROWS[1]:
@@ -869,6 +883,21 @@ def main(argv: list[str] | None = None) -> int:
         Measure(
             "commit adds (import - dry-run)", full_s - plan_s, full_mb, 1.0 if full else None, gb,
             cpu_s=full_cpu - plan_cpu,
+        ),
+        Measure(
+            "import --dry-run, file identical to the store", plans["identical"]["seconds"],
+            plans["identical"]["peak_mb"], 0.7 if full else None, gb, cpu_s=plans["identical"]["cpu_s"],
+            note=f"{plans['identical']['ratio']:.1f}x DuckDB's floor (edit file in the same rounds: "
+            f"{plans['edits']['ratio']:.1f}x)",
+        ),
+        Measure(
+            "import --dry-run, every row changes one field", plans["one field each"]["seconds"],
+            plans["one field each"]["peak_mb"], 1.6 if full else None, gb, cpu_s=plans["one field each"]["cpu_s"],
+            note=f"{plans['one field each']['ratio']:.1f}x DuckDB's floor",
+        ),
+        Measure(
+            "DuckDB's floor: read_csv + one join", plans["floor"]["seconds"], plans["floor"]["peak_mb"],
+            cpu_s=plans["floor"]["cpu_s"], note="the edit file, a Python process opening the store",
         ),
         Measure(
             "import --dry-run, 25 columns, own headers", mapped["own_s"], mapped["own_mb"],
