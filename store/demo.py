@@ -160,10 +160,16 @@ _HASHES = ", ".join(f"{_mix(n + 1)} AS h_{s}" for n, s in enumerate(_STREAMS))
 _CID = "'C' || lpad(i::VARCHAR, 7, '0')"
 _NEW_IDS = f"""SELECT i FROM range(1, $n + 1) t(i)
     WHERE NOT EXISTS (SELECT 1 FROM customers x WHERE x."CUSTOMERID" = {_CID})"""
+# The same for one chunk of numbers, $lo to $hi.
+_NEW_IDS_IN = _NEW_IDS.replace("range(1, $n + 1)", "range($lo, $hi + 1)")
+# Customers are inserted a chunk of numbers at a time, each chunk sorted by number (so the table stays in ID order):
+# sorting a million wide rows at once took 1.3 GB; a quarter of a million at a time stays well under 1 GB.
+CHUNK = 250_000
 
-# Derived values, layer by layer (each CTE may use the columns of the one before).
+# Derived values, layer by layer (each CTE may use the columns of the one before). rn: the row's place among the new
+# customers, counted from the chunk's first ($done new customers came before it).
 _ROWS = f"""
-WITH ids AS (SELECT i, row_number() OVER (ORDER BY i) AS rn FROM ({_NEW_IDS})),
+WITH ids AS (SELECT i, $done + row_number() OVER (ORDER BY i) AS rn FROM ({_NEW_IDS_IN})),
 h AS (SELECT i, rn, {_HASHES} FROM ids),
 b AS (SELECT *, $wheel[h_country % len($wheel) + 1] AS c, h_gender % 2 AS g, h_person % 100 < 15 AS person,
              {SPAN_SECONDS} AS span, h_created % {SPAN_SECONDS} AS created_s FROM h),
@@ -302,6 +308,12 @@ def seed_demo(store: Store, n: int, *, user: User) -> int:
         idents = {fid: quote_ident(fid, cat, extra=INTERNAL_COLUMNS) for fid in _VALUES}
         columns = ", ".join(idents.values())
         select = ",\n  ".join(f"{expr} AS {idents[fid]}" for fid, expr in _VALUES.items())
-        params = {**_params(), "n": n, "rec0": rec0, "user": user.name, "epoch": EPOCH}
-        con.execute(f"INSERT INTO customers ({columns})\n{_ROWS}SELECT\n  {select}\nFROM z ORDER BY i", params)
+        params = {**_params(), "rec0": rec0, "user": user.name, "epoch": EPOCH}
+        insert = f"INSERT INTO customers ({columns})\n{_ROWS}SELECT\n  {select}\nFROM z ORDER BY i"
+        done = 0
+        for lo in range(1, n + 1, CHUNK):
+            added = con.execute(insert, {**params, "lo": lo, "hi": min(n, lo + CHUNK - 1), "done": done}).fetchone()
+            done += int(added[0]) if added else 0
+        if done != k:
+            raise Conflict("Another program added customers meanwhile", "Run the command again")
     return k
