@@ -230,7 +230,7 @@ class PlanRows:
 
     def _updated(self) -> _Lines:
         matched = {row for row, _ in self.plan.matched}
-        by = self.label(self.plan.import_options.keys.match) if matched else ""
+        by = self._match_label() if matched else ""
 
         def lines() -> Iterator[tuple[tuple[object, ...], str]]:
             for r in self.plan.updates:
@@ -243,6 +243,13 @@ class PlanRows:
 
         total = sum(len(r.changes) for r in self.plan.updates)
         return ("Row", "Customer ID", "Field", "Old value", "", "New value"), lines(), total
+
+    def _match_label(self) -> str:
+        """The field rows without an ID were matched by, as the interface names it ("Email"): inside "(found by
+        ...)", the file's heading as well would nest brackets."""
+        fid = self.plan.import_options.keys.match
+        field = self.catalogue.get(fid) if fid else None
+        return safe_text(field.label) if field is not None else self.label(fid)
 
     def _erased(self, c: FieldChange) -> Text:
         """A blank cell's change: "(erased)", or for a checkbox the value it becomes (unticked), as it is written."""
@@ -270,7 +277,7 @@ class PlanRows:
         """Each customer the file leaves as it is, with its name when the file gives it (the same as stored: the
         row changes nothing) and, for a row without an ID, the field it was found by."""
         matched = {row for row, _ in self.plan.matched}
-        by = self.label(self.plan.import_options.keys.match) if matched else ""
+        by = self._match_label() if matched else ""
         names = self._names()
 
         def lines() -> Iterator[tuple[tuple[object, ...], str]]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from core.header_row import LOOK_DOWN
 from core.mapping import header_key
-from core.table import short
+from core.table import RawTable, short
 from services.mapping_step import MappingProposal, Origin, StepColumn
 from services.mappings import MappingEntry
 from tui.screens.picker_dialog import PickItem
@@ -27,8 +28,46 @@ WHY = {
     Origin.CHOSEN: "your choice",
 }
 Widths = tuple[int, int, int, int]
+# The step's keys and words, as F1 shows them.
+STEP_KEYS = (
+    ("↑ ↓  PageUp PageDown", "move through the file's columns (the line under them shows one in full)"),
+    ("Enter", "choose the field the column feeds, type to search; or Not imported"),
+    (
+        "a",
+        "the column feeds one more field as well. If another column already feeds that field, the values "
+        "of both are joined with a space (a given name and a family name into Customer name)",
+    ),
+    ("s  Delete", "skip the column: it is not imported"),
+    ("h", "choose the row that holds the column names, when the file has title rows above them"),
+    ("m", "use another mapping, saved or built in, or none (custbook's suggestions)"),
+    ("Tab  Shift+Tab", "generate IDs, match customers by, the mapping's name, shared, the buttons"),
+    (
+        "Ctrl+S",
+        "save these choices as a mapping under the name typed: private to you, or shared with other "
+        "users when “Shared with other users” is ticked",
+    ),
+    (
+        "F5  Ctrl+R",
+        "preview the import: nothing is written until you commit. It opens once every field a new "
+        "customer needs has a column, or when customers are matched by a field (the rows may all "
+        "update customers you have)",
+    ),
+    ("Escape", "back to the file and its options"),
+    ("", ""),
+    ("Generate IDs", "a row without an ID that matches nobody is a new customer, numbered like the store's"),
+    ("Match by", "a row without an ID updates the customer with the same value: importing again adds nobody"),
+    ("column B", "a column with data but no heading in the file, named by its letter"),
+    ("", ""),
+    ("How", "why a column feeds what it feeds (on a wide screen; the line under the table says it too)"),
+    ("by name", "its heading names a field of custbook's"),
+    ("mapping", "the mapping in use says so"),
+    ("suggested", "custbook's guess from the heading: check it"),
+    ("unknown", "custbook knows no field like it: left out unless you choose one"),
+    ("chosen", "your choice"),
+)
 WIDE = 100  # from this width the table has room for the How column; narrower, the line under it says why
 FEEDS = len("Customer name + Print as")
+HEADER_ITEM = 62  # a line of the header-row picker, in a dialog 74 wide with its border, padding and scroll bar
 
 
 def column_widths(total: int) -> Widths:
@@ -100,14 +139,23 @@ def header_line(p: MappingProposal) -> str:
     return f"The column names are on row {row} ({skipped}) · h: another row"
 
 
+def header_rows(raw: RawTable) -> list[tuple[int, tuple[str, ...]]]:
+    """The rows at the top of the file that could hold the column names (spreadsheet number, cells): the first
+    row and those below it that custbook looks for a header in (core.header_row), blank rows left out."""
+    rows = [(raw.header_row, raw.header), *((r.number, r.cells) for r in raw.rows[:LOOK_DOWN])]
+    return [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+
+
 def header_items(rows: list[tuple[int, tuple[str, ...]]]) -> list[PickItem]:
-    """The header-row picker's lines: each row at the top of the file with its first cells; its value the row's
+    """The header-row picker's lines: each row at the top of the file with its cells that hold something, on one
+    line (the dialog is 74 wide at most: one row a line keeps the rows easy to tell apart); its value the row's
     number."""
     items = []
     for number, row in rows:
-        cells = " · ".join(one_line(c) or "(blank)" for c in row[:12])
-        line = Text.assemble((f"Row {number}", "bold"), "  ", short(cells, 200))
-        items.append(PickItem(str(number), line, f"row {number} {' '.join(row[:12])}"))
+        filled = [one_line(c) for c in row if c.strip()]
+        label = f"Row {number}"
+        line = Text.assemble((label, "bold"), "  ", short(" · ".join(filled), HEADER_ITEM - len(label)))
+        items.append(PickItem(str(number), line, f"row {number} {' '.join(filled[:40])}"))
     return items
 
 
@@ -118,12 +166,14 @@ def unfed_sentence(p: MappingProposal) -> tuple[str, bool]:
     if missing:
         them = "it" if len(missing) == 1 else "them"
         listed = safe_text(", ".join(missing))
-        if p.keys.match is None:
+        if not p.finds_customers:  # the problem line says what to do
             return f"Not fed yet: {listed}. Every new customer needs {them}.", True
-        by = p.catalogue[p.keys.match].label
+        if p.keys.match is not None:
+            fail = f"rows that match no customer by {p.catalogue[p.keys.match].label} will fail"
+        else:
+            fail = "rows whose Customer ID the store does not have will fail"
         return (
-            f"Not fed yet: {listed}. Every new customer needs {them}: rows that match no customer by {by} "
-            f"will fail. Choose a column for {them} (Enter).",
+            f"Not fed yet: {listed}. Every new customer needs {them}: {fail}. Choose a column for {them} (Enter).",
             True,
         )
     if "CUSTOMERID" not in p.feeders and p.keys.match and not p.keys.generate:

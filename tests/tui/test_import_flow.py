@@ -131,7 +131,15 @@ async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
         assert "2 fields will be ERASED" in text_of(preview, "#blanked-warning")
         assert text_of(preview, "#detail") == "Row 2, C0000001: Phone will be erased (now +1 206-555-0109)"
         await pilot.press("right_square_bracket")
-        assert table_rows(preview, "unchanged") == [["3", "C0000002"], ["8", "C0000005"]]
+        names = {cid: customer(demo_db, cid)["NAME"] for cid in ("C0000002", "C0000005")}
+        assert table_rows(preview, "unchanged") == [
+            ["3", "C0000002", names["C0000002"]],
+            ["8", "C0000005", names["C0000005"]],
+        ]
+        assert (
+            text_of(preview, "#detail")
+            == f"Row 3: C0000002, {names['C0000002']}, already holds every value of the file"
+        )
         await pilot.press("right_square_bracket")
         errors = table_rows(preview, "errors")
         assert [(e[0], e[1]) for e in errors] == [("6", "Customer name"), ("6", "Print as"), ("7", "Credit limit")]

@@ -32,17 +32,19 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, S
 from core.errors import CustbookError
 from core.mapping import ColumnMapping
 from services.imports import describe_source
-from services.mapping_step import MappingProposal, StepColumn, header_rows, propose
+from services.mapping_step import MappingProposal, StepColumn, propose
 from services.mappings import MappingEntry, list_mappings, save_mapping
 from tui.mapping_rows import (
     COLUMNS,
     NONE,
+    STEP_KEYS,
     cells,
     column_widths,
     detail,
     field_items,
     header_items,
     header_line,
+    header_rows,
     mapping_items,
     match_options,
     unfed_sentence,
@@ -56,42 +58,7 @@ from tui.widgets.ticks import TickBox
 
 class ImportMapping(WithHelp, Screen[MappingProposal | None]):
     HELP_TITLE = "Keys of the column mapping"
-    KEY_HELP = (
-        ("↑ ↓  PageUp PageDown", "move through the file's columns (the line under them shows one in full)"),
-        ("Enter", "choose the field the column feeds, type to search; or Not imported"),
-        (
-            "a",
-            "the column feeds one more field as well. If another column already feeds that field, the values "
-            "of both are joined with a space (a given name and a family name into Customer name)",
-        ),
-        ("s  Delete", "skip the column: it is not imported"),
-        ("h", "choose the row that holds the column names, when the file has title rows above them"),
-        ("m", "use another mapping, saved or built in, or none (custbook's suggestions)"),
-        ("Tab  Shift+Tab", "generate IDs, match customers by, the mapping's name, shared, the buttons"),
-        (
-            "Ctrl+S",
-            "save these choices as a mapping under the name typed: private to you, or shared with other "
-            "users when “Shared with other users” is ticked",
-        ),
-        (
-            "F5  Ctrl+R",
-            "preview the import: nothing is written until you commit. It opens once every field a new "
-            "customer needs has a column, or when customers are matched by a field (the rows may all "
-            "update customers you have)",
-        ),
-        ("Escape", "back to the file and its options"),
-        ("", ""),
-        ("Generate IDs", "a row without an ID that matches nobody is a new customer, numbered like the store's"),
-        ("Match by", "a row without an ID updates the customer with the same value: importing again adds nobody"),
-        ("column B", "a column with data but no heading in the file, named by its letter"),
-        ("", ""),
-        ("How", "why a column feeds what it feeds (on a wide screen; the line under the table says it too)"),
-        ("by name", "its heading names a field of custbook's"),
-        ("mapping", "the mapping in use says so"),
-        ("suggested", "custbook's guess from the heading: check it"),
-        ("unknown", "custbook knows no field like it: left out unless you choose one"),
-        ("chosen", "your choice"),
-    )
+    KEY_HELP = STEP_KEYS  # tui/mapping_rows.py: the words, with the rest of the step's
     """Dismisses with the proposal to plan with (its mapping and key options), or None to go back."""
 
     CSS_PATH = "import_mapping.tcss"
@@ -164,7 +131,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         with Horizontal(id="save-row", classes="row"):
             # No Back button (Escape, in the footer): at 80 columns the row holds the name, Shared and two buttons.
             yield Label("Save as", classes="label")
-            yield Input(placeholder="a name for these choices", id="name", compact=True, max_length=80)
+            yield Input(placeholder="a name", id="name", compact=True, max_length=80)
             yield TickBox("Shared with other users", False, id="public", compact=True)
             yield Button("Save", id="save", compact=True)
             yield Button("Queue job" if self.offline else "Preview", variant="primary", id="preview", compact=True)
@@ -235,7 +202,8 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         unfed.set_class(warning, "warning")
         problem = self.query_one("#problem", Static)
         blocked = p.queue_problem(queued=self.offline)
-        problem.update(Text(f"Cannot preview yet: {blocked.rstrip('.')}." if blocked else ""))
+        cannot = "Cannot queue the job yet" if self.offline else "Cannot preview yet"
+        problem.update(Text(f"{cannot}: {blocked.rstrip('.')}." if blocked else ""))
         problem.set_class(blocked is not None, "shown")
         self._show_keys(p)
 
