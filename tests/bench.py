@@ -651,7 +651,7 @@ def tui_child(work: Path, *extra: str) -> tuple[Run, dict]:
     return run, result
 
 
-def measure_interface(store: Path, data: Path, repeat: int) -> list[Measure]:
+def measure_interface(store: Path, data: Path, repeat: int, edits: Path) -> list[Measure]:
     """K x (a process that stops at the first rows, a whole session), each on a fresh copy of the store; one Measure
     per line (targets: first rows 1 s, keystroke median 0.15 s, End 0.3 s, 400 MB; `main` drops them below full
     size)."""
@@ -663,7 +663,7 @@ def measure_interface(store: Path, data: Path, repeat: int) -> list[Measure]:
             copy_store(store, work)
             start, first = tui_child(work, "--first-rows-only")
             copy_store(store, work)
-            session, result = tui_child(work)
+            session, result = tui_child(work, "--preview", str(edits))
             starts.append((start, first))
             sessions.append((session, result))
             typed = [key["s"] for key in result["keys"] if key["key"] != "escape"]
@@ -716,6 +716,13 @@ def measure_interface(store: Path, data: Path, repeat: int) -> list[Measure]:
             "interface: jump to last row (End)", med(r["end_s"] for _, r in sessions), session_mb, 0.3, TUI_MB,
             cpu_s=med(r["end_cpu_s"] for _, r in sessions), note=f"last screenful shown, {sessions[0][1]['last_row']}",
             runs=[{"s": r["end_s"], "cpu_s": r["end_cpu_s"]} for _, r in sessions],
+        ),
+        Measure(
+            "interface: import preview, F5 to first page", med(r["preview_s"] for _, r in sessions),
+            max(r.get("preview_own_mb") or 0 for _, r in sessions), 1.5, TUI_MB,
+            cpu_s=med(r["preview_cpu_s"] for _, r in sessions),
+            note="the edit file, after the session (issue 13); progress bar shown meanwhile",
+            runs=[{"s": r["preview_s"], "cpu_s": r["preview_cpu_s"]} for _, r in sessions],
         ),
         Measure(
             "interface: whole session (peak memory)", med(r.seconds for r, _ in sessions), session_mb, None, TUI_MB,
@@ -850,7 +857,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.customers == FULL_CUSTOMERS and not VIEW_ROWS[0] <= matching <= VIEW_ROWS[1]:
             log(f"  warning: the views match {matching:,} customers, not {VIEW_ROWS[0]:,}-{VIEW_ROWS[1]:,}.")
         log(f"Measuring the interface, headless ({args.repeat} run(s)) ...")
-        interface = measure_interface(store, args.data, args.repeat)
+        interface = measure_interface(store, args.data, args.repeat, edits)
         load = f"{load_before:.1f}/{os.getloadavg()[0]:.1f}"
     except BenchFailure as exc:
         log(f"Benchmark failed: {exc}")
