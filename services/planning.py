@@ -225,24 +225,23 @@ def _fast(
     """The fast path: the stored rows as text, the cells that differ parsed, the diff of those; (None, None) when it
     cannot be sure, and the full path runs."""
     ids = [c.strip() for c in cells.column(0) if c.strip()]
+    # The parents the file names, as the parser reads them (a cell trimmed): which of them are stored, and the
+    # store's parent links, for the planner's parent checks.
+    parent_at = cells.fields.index("PARENTID") if "PARENTID" in cells.fields else None
+    parents = None if parent_at is None else sorted({p for c in cells.column(parent_at) if (p := c.strip())})
     # The store fetches the stored rows while Python joins the file's rows and parses the columns always parsed.
-    stored = reader.stored_text_later([cells.fields[j] for j in cells.text_fields], ids, options)
+    stored = reader.stored_text_later([cells.fields[j] for j in cells.text_fields], ids, options, parents)
     texts = cells.row_texts()
     ready = {
         j: column_parser(catalogue[fid], options, neutralised=cells.by_label[j])(cells.column(j))
         for j, fid in enumerate(cells.fields)
         if j == 0 or fid in ALWAYS_PARSED
     }
-    comparison = compare(cells, stored(), texts=texts)
+    stored_rows, known, links = stored()
+    comparison = compare(cells, stored_rows, texts=texts)
     if comparison is None:
         return None, None
     parsed = parse_table(table, headers, catalogue, options, keys, cells=cells, only=comparison.only, ready=ready)
-    links: dict[str, str] = {}
-    known: set[str] = set()
-    if "PARENTID" in parsed.fields:
-        at = parsed.fields.index("PARENTID")
-        links = reader.parent_links()
-        known = reader.known_ids([str(v) for r in parsed.rows if (v := r.values[at]) is not None])
     facts = unchanged_facts(table, parsed, comparison, catalogue, options, known, links)
     return (parsed, facts) if facts is not None else (None, None)
 

@@ -130,10 +130,11 @@ class PlanReader(Protocol):
         ...
 
     def stored_text_later(
-        self, fields: Sequence[str], ids: Sequence[str], options: ParseOptions
-    ) -> Callable[[], dict[str, tuple[int, str | None, str]]]:
-        """`stored_text`, started now (the store works while the caller goes on); call the result for the answer.
-        The caller asks the store nothing else before it has."""
+        self, fields: Sequence[str], ids: Sequence[str], options: ParseOptions, parents: Sequence[str] | None = None
+    ) -> Callable[[], tuple[dict[str, tuple[int, str | None, str]], set[str], dict[str, str]]]:
+        """`stored_text`, started now (the store works while the caller goes on); call the result for the answer:
+        (stored_text, known_ids(parents), parent_links()), the last two when `parents` is given (else empty). The
+        caller asks the store nothing else before it has."""
         ...
 
     def known_ids(self, ids: Sequence[str]) -> set[str]:

@@ -73,8 +73,8 @@ class DuckPlanReader:
         return {cid: (version, owner, text) for cid, version, owner, text in rows}
 
     def stored_text_later(
-        self, fields: Sequence[str], ids: Sequence[str], options: ParseOptions
-    ) -> Callable[[], dict[str, tuple[int, str | None, str]]]:
+        self, fields: Sequence[str], ids: Sequence[str], options: ParseOptions, parents: Sequence[str] | None = None
+    ) -> Callable[[], tuple[dict[str, tuple[int, str | None, str]], set[str], dict[str, str]]]:
         # DuckDB lets go of Python's lock while it runs the query (a fifth of a second on a million customers):
         # the planner goes on with the work that does not need the answer, and asks for it when it does. Nothing
         # else uses this connection meanwhile: the planner's own work is Python.
@@ -83,17 +83,23 @@ class DuckPlanReader:
         def run() -> None:
             try:
                 answer["rows"] = self.stored_text(fields, ids, options)
+                answer["known"] = self.known_ids(parents) if parents else set()
+                answer["links"] = self.parent_links() if parents is not None else {}
             except BaseException as exc:  # handed to the planner's thread, which raises it
                 answer["error"] = exc
 
         thread = threading.Thread(target=run, name="custbook-stored-rows", daemon=True)
         thread.start()
 
-        def wait() -> dict[str, tuple[int, str | None, str]]:
+        def wait() -> tuple[dict[str, tuple[int, str | None, str]], set[str], dict[str, str]]:
             thread.join()
             if "error" in answer:
                 raise cast(BaseException, answer["error"])
-            return cast(dict[str, tuple[int, str | None, str]], answer["rows"])
+            return (
+                cast(dict[str, tuple[int, str | None, str]], answer["rows"]),
+                cast(set[str], answer["known"]),
+                cast(dict[str, str], answer["links"]),
+            )
 
         return wait
 

@@ -125,7 +125,9 @@ def test_csv_for_import_round_trips(records: dict[str, dict], date_format: DateF
         writer.write(table, out)
         back = Path(folder) / "back.csv"
         back.write_bytes(out.getvalue())
-        third = plan_import(store, read_file(back), user=user, options=options)
+        # Parsed the full way: the fast path leaves cells equal to the stored text unparsed, and every value is read
+        # here.
+        third = plan_import(store, read_file(back), user=user, options=options, fast=False)
         assert (third.created, third.updated, third.failed, third.unchanged) == (0, 0, 0, len(records))
         exported = {r.customer_id: r for r in third.parsed.rows}
         for cid, values in records.items():
