@@ -78,7 +78,7 @@ def _by_field(plan: ImportPlan) -> None:
         return
     print("Changes by field:")
     names = {f: field_name(f, plan.labels, plan.column_names) for f in counts}
-    width = min(40, max(len(n) for n in names.values()))
+    width = min(60, max(len(n) for n in names.values()))
     for fid, c in counts.items():
         print(f"  {names[fid]:<{width}}  {field_counts_words(c.as_json())}")
 
