@@ -173,6 +173,12 @@ def _import(args: argparse.Namespace) -> int:
     if args.id_prefix is not None and not args.generate_ids:
         raise UsageError("--id-prefix says how generated IDs start", "Add --generate-ids")
     maps, joins = tuple(args.map), tuple(args.join)
+    defaults = []
+    for text in args.default:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"--default '{text}' should be written FIELD=VALUE", "For example --default SEGMENT=SMB")
+        defaults.append((name.strip(), value))
     for text in maps:
         parse_map(text)  # wrong syntax is wrong usage, told before the store is opened
     for text in joins:
@@ -186,6 +192,7 @@ def _import(args: argparse.Namespace) -> int:
         ignore_unknown=args.ignore_unknown,
         header_row=args.header_row,
         keys=KeyOptions(args.generate_ids, args.id_prefix, args.match),
+        defaults=tuple(defaults),
     )
     store = open_store(args.db)
     source = Path(args.file)

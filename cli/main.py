@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     other.add_argument("--generate-ids", action="store_true", help="number new rows without a Customer ID")
     other.add_argument("--id-prefix", metavar="P", help="how generated IDs start (default: as the store's IDs)")
     other.add_argument("--match", metavar="FIELD", help="find the customer of a row without ID by this field")
+    other.add_argument(
+        "--default", action="append", default=[], metavar="FIELD=VALUE",
+        help="the value new customers get when their cell is blank or no column feeds the field; repeatable",
+    )  # fmt: skip
 
     p = command("export", "export customers to a file or standard output")
     p.add_argument(

@@ -63,6 +63,8 @@ class ImportOptions:
     ignore_unknown: bool = False
     header_row: int | None = None  # None: found automatically
     keys: KeyOptions = field(default_factory=KeyOptions)
+    # (field, text): the value a new customer gets when its cell is blank or no column feeds the field (--default)
+    defaults: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> str:
         data: dict[str, object] = {
@@ -79,6 +81,8 @@ class ImportOptions:
             data["header_row"] = self.header_row
         if self.keys.any or self.keys.prefix:
             data["keys"] = {"generate": self.keys.generate, "prefix": self.keys.prefix, "match": self.keys.match}
+        if self.defaults:
+            data["defaults"] = [list(pair) for pair in self.defaults]
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -95,6 +99,7 @@ class ImportOptions:
             ignore_unknown=bool(data.get("ignore_unknown", False)),
             header_row=data.get("header_row"),
             keys=KeyOptions(bool(keys.get("generate")), keys.get("prefix"), keys.get("match")),
+            defaults=tuple((str(f), str(v)) for f, v in data.get("defaults", ())),
         )
 
 

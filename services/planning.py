@@ -12,6 +12,7 @@ May import core and store; used by `services.imports` and `services.edit`.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -20,9 +21,11 @@ from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.cells import FieldCells
 from core.columns import column_parser
+from core.errors import FileRejected
 from core.header_row import locate_header
 from core.headers import HeaderMap, map_columns
 from core.keys import RowKeys
+from core.mapping import field_id
 from core.plan import Action, FieldChange, ImportOptions, ImportPlan, Policy, RecordPlan, update_writer
 from core.table import Issue, RawTable, Severity
 from core.users import Permission, User
@@ -180,13 +183,14 @@ def plan_import(
         assert isinstance(table, RawTable)
         keys = read["keys"]
         made = frozenset(row for row, _ in keys.generated) if isinstance(keys, RowKeys) else frozenset()
-        planned = _build(table, parsed, catalogue, facts, user, entity, chosen, policy, made)
+        given = _defaults(asked.defaults, catalogue, chosen)
+        planned = _build(table, parsed, catalogue, facts, user, entity, chosen, policy, made, given)
     headers, keys = read["headers"], read["keys"]
     assert isinstance(headers, HeaderMap)
     kept = {r.row for r in planned.records}
     return replace(
         planned,
-        warnings=(*planned.warnings, *_unfed(planned, catalogue)),
+        warnings=(*planned.warnings, *_unfed(planned, catalogue, set(given))),
         mapping=headers.mapping,
         import_options=asked,
         generated=tuple(p for p in keys.generated if p[0] in kept) if isinstance(keys, RowKeys) else (),
@@ -194,12 +198,26 @@ def plan_import(
     )
 
 
-def _unfed(plan: ImportPlan, catalogue: Catalogue) -> list[Issue]:
+def _defaults(pairs: tuple[tuple[str, str], ...], catalogue: Catalogue, options: ParseOptions) -> dict[str, Value]:
+    """--default FIELD=VALUE as values: what a new customer gets when its cell is blank or no column feeds the field
+    (a store's required custom field, which another product's file cannot fill). Read as a cell of the file is."""
+    out: dict[str, Value] = {}
+    for name, text in pairs:
+        fid = field_id(name, catalogue)
+        values, problems = column_parser(catalogue[fid], options)([text])
+        if problems or values[0] is None:
+            why = problems[0][1] if problems else "it is blank"
+            raise FileRejected(f"--default {name}={text[:60]}: {why.rstrip('.')}", "Give a value the field accepts")
+        out[fid] = values[0]
+    return out
+
+
+def _unfed(plan: ImportPlan, catalogue: Catalogue, given: Collection[str] = ()) -> list[Issue]:
     """One sentence for a required field that no column feeds, beside the row errors it causes: a file from another
     product without a company column fails every new row for Print as, and the fix is the mapping, not the rows."""
     out = []
     for field in catalogue.importable:
-        if not field.required or field.id == "CUSTOMERID" or field.id in plan.fields:
+        if not field.required or field.id == "CUSTOMERID" or field.id in plan.fields or field.id in given:
             continue
         failed = {e.row for e in plan.errors if e.column == field.id}
         if failed:
@@ -207,7 +225,8 @@ def _unfed(plan: ImportPlan, catalogue: Catalogue) -> list[Issue]:
                 Issue(None, field.id, None,
                       f"No column of the file feeds {field.label}, which every new customer needs: "
                       f"{len(failed):,} row{'s' if len(failed) != 1 else ''} failed for it. Map a column to it "
-                      f'(for example --map "Company=NAME+PRINTAS"), or add a column holding it',
+                      f'(for example --map "Company=NAME+PRINTAS"), or give every new customer one value '
+                      f"(--default {field.id}=VALUE)",
                       Severity.WARNING)
             )  # fmt: skip
     return out
@@ -256,9 +275,12 @@ def _build(
     options: ParseOptions,
     policy: Policy,
     generated: frozenset[int] = frozenset(),
+    defaults: Mapping[str, Value] | None = None,
 ) -> ImportPlan:
+    defaults = defaults or {}
     checker = _Checker(parsed, catalogue, user, entity, typed=options.typed)
     checker.generated = generated
+    checker.required_new = [(f, at) for f, at in checker.required_new if f not in defaults]
     shows_old = user.can(Permission.LIST)  # stored values are for users who may see customers
     errors = list(parsed.errors)
     failed = set(parsed.failed)
@@ -269,7 +291,7 @@ def _build(
     position = {fid: i for i, fid in enumerate(fields)}
     as_written = update_writer(fields, catalogue)
     # A new record's fields, in catalogue order: (field, its column or None, its default).
-    new_fields = [(f.id, position.get(f.id), f.default) for f in catalogue.importable]
+    new_fields = [(f.id, position.get(f.id), defaults.get(f.id, f.default)) for f in catalogue.importable]
     # Parents a row may name: stored records, and records created by earlier rows (added as we go).
     # (CUSTOMERID, the first value, is text in every parsed row: read directly, 25,000 property calls cost 20 ms)
     ids: set[str] = {r.values[0] for r in parsed.rows if r.number in existing}  # type: ignore[misc]

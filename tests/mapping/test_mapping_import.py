@@ -272,3 +272,17 @@ def test_jobs_show_tells_how_the_columns_are_read(cli, write_csv) -> None:
     shown = cli("jobs", "show", queued["job"]).out
     assert "Columns: columns read as the --map and --join options say" in shown
     assert "IDs generated for new rows" in shown and "rows without ID matched by EMAIL1" in shown
+
+
+def test_default_fills_a_required_field_no_column_feeds(cli, write_csv) -> None:
+    cli("init")
+    cli("fields", "add", "SEGMENT", "--type", "enum", "--values", "SMB,Enterprise", "--required")
+    path = write_csv([["Company", "E-mail"], ["Acme", "a@acme.test"], ["Globex", "g@globex.test"]])
+    args = ("import", str(path), "--map", "Company=NAME+PRINTAS", "--map", "E-mail=EMAIL1", "--generate-ids")
+    without = cli(*args, "--json", "--dry-run").json
+    assert without["failed"] == 2 and any("--default SEGMENT=VALUE" in w["message"] for w in without["warnings"])
+    summary = cli(*args, "--default", "SEGMENT=smb", "--json").json
+    assert summary["created"] == 2 and {r["SEGMENT"] for r in _export(cli)} == {"SMB"}
+    wrong = cli(*args, "--default", "SEGMENT=Tiny")
+    assert wrong.code == 1 and "--default SEGMENT=Tiny" in wrong.err and len(_export(cli)) == 2
+    assert cli(*args, "--default", "SEGMENT").code == 2
