@@ -36,8 +36,8 @@ def build_files(
     cmd: list[str], store: Path, data: Path, run_child, checked, copy_store, remove_store
 ) -> tuple[Path, Path]:
     """(identical, one field each), written once from a view of the store exported as CSV for import."""
-    identical = data / f"identical-{ROWS}.csv"
-    one_field = data / f"one-field-{ROWS}.csv"
+    identical = data / f"identical-{store.stem}.csv"  # one per store: a quick check's store is another
+    one_field = data / f"one-field-{store.stem}.csv"
     if identical.exists() and one_field.exists():
         return identical, one_field
     work = data / "work-plan.duckdb"
