@@ -899,7 +899,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         Measure(
             "import --dry-run, every row changes one field", fast_path["one field each"]["seconds"],
-            fast_path["one field each"]["peak_mb"], 1.6 if full else None, gb, cpu_s=fast_path["one field each"]["cpu_s"],
+            fast_path["one field each"]["peak_mb"], 1.6 if full else None, gb,
+            cpu_s=fast_path["one field each"]["cpu_s"],
             note=f"{fast_path['one field each']['ratio']:.1f}x DuckDB's floor",
         ),
         Measure(
