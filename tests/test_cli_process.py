@@ -273,6 +273,7 @@ con.close()
 
 
 @pytest.mark.parametrize("args", [["import", "{file}", "--json"], ["export", "--format", "import-csv"]])
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 def test_store_held_by_another_program_exits_4_quickly_and_changes_nothing(cli, seeded, db, write_csv, args):
     file = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["C1", "Renamed", "Renamed"]])
     holder = subprocess.Popen(

@@ -51,6 +51,7 @@ def _wait_until(check, seconds: float = 20.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 def test_an_offline_import_is_queued_run_by_the_worker_and_emailed_to_all(cli, db, write_csv, smtp):  # noqa: F811
     path = write_csv(ROWS, name="clients.csv")
     queued = custbook(db, "import", str(path), "--offline", "--json", "--email", "a@b.co; c@d.co")

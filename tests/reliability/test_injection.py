@@ -92,6 +92,7 @@ def test_a_filter_on_the_value_finds_exactly_that_record(hostile_db: Path, cli, 
         assert rows[1:] == [[IDS[index], value]], (op, rows)  # exact data: the CSV for import is not "made safe"
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 def test_views_with_hostile_names_save_list_and_load(hostile_db: Path, store, cli) -> None:
     """A view name is read by other users: one holding a character that does not show (an escape, a bidi override,
     a zero-width space) is refused naming it (issue 17, item 7); SQL and formulas are just text, saved exactly."""

@@ -65,6 +65,7 @@ def test_a_store_an_administrator_opened_to_a_group_keeps_that_mode_and_so_does_
     assert (mode(db), mode(wal)) == (0o660, 0o660)
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 def test_exports_follow_the_users_umask_and_the_store_and_backup_stay_private(tmp_path):
     db = tmp_path / "store.duckdb"
     run(db, "init", "--demo", "20", umask=0o027)

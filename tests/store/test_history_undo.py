@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 
 def snapshot(cli) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(cli("export", "--format", "import-csv").out)))
@@ -89,6 +91,7 @@ def test_undo_needs_edit_permission_and_a_known_batch(cli, write_csv):
     assert cli("--user", "viewer", "undo", "B1").code == 3
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 def test_undoing_an_undo_puts_the_batch_back_and_that_can_be_undone_again(cli, write_csv):
     cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS", "CITY"], ["C1", "Alpha", "A", "Oslo"]])))
     before = snapshot(cli)

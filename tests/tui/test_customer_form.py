@@ -158,6 +158,7 @@ async def test_a_record_changed_meanwhile_is_not_overwritten_and_the_dialog_name
     assert (after["CITY"], after["PHONE1"]) == ("Oakland", opened["PHONE1"])
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_a_user_without_edit_sees_the_reason_and_cannot_save(demo_db):
     add_user(Store(demo_db), "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=ADMIN)
     before = stored(demo_db)
@@ -177,6 +178,7 @@ async def test_a_user_without_edit_sees_the_reason_and_cannot_save(demo_db):
     assert stored(demo_db) == before
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_a_user_without_add_cannot_fill_a_new_customer(demo_db):
     add_user(Store(demo_db), "editor", UserType.EMPLOYEE, frozenset({Permission.LIST, Permission.EDIT}), by=ADMIN)
     app = make_app(demo_db, user="editor")
@@ -297,6 +299,7 @@ async def test_e_on_the_customers_detail_edits_it_and_the_detail_and_the_list_sh
     assert stored(demo_db)["CITY"] == "Lyon"
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_keys_typed_before_the_record_shows_are_refused_and_the_form_stays_open(demo_db, monkeypatch):
     """Issue 18, item 4: typing before the form had loaded was lost, and Ctrl+S then said "Nothing to save" and
     closed it. The keys are refused with a word while it loads, and the form stays open to type them again."""

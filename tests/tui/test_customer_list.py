@@ -127,6 +127,7 @@ async def test_enter_shows_every_field_of_the_customer(demo_db):
         assert isinstance(app.screen, CustomerListScreen)
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_view_picker_switches_to_a_saved_view(demo_db):
     store = Store(demo_db)
     alice = resolve_user(store, "alice")

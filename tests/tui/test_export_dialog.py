@@ -135,6 +135,7 @@ async def test_export_a_saved_view_to_csv_in_another_date_format(demo_db, fixed_
     assert dates and all(len(d) == 10 and d[4] == "-" for d in dates)  # YYYY-MM-DD, as chosen
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_escape_while_exporting_cancels_and_leaves_no_file(demo_db, fixed_day_and_folder, monkeypatch):
     reached, gate, finished = threading.Event(), threading.Event(), threading.Event()
     real_table, real_write = export_service.export_table, export_service.write_file
@@ -202,6 +203,7 @@ async def test_an_existing_file_is_replaced_only_when_confirmed(demo_db, fixed_d
     assert len(list(openpyxl.load_workbook(target, read_only=True).active.iter_rows())) > 200
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_a_missing_folder_or_a_wrong_extension_is_explained(demo_db, fixed_day_and_folder):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -268,6 +270,7 @@ def test_export_dialog_snapshot(snap_compare, demo_db, monkeypatch, size):
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=opened)
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_each_csv_format_proposes_its_own_name(demo_db, fixed_day_and_folder):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -55,6 +55,7 @@ async def test_f1_shows_the_keys_of_the_screen_it_is_pressed_on(demo_db, keys, s
         assert isinstance(app.screen, screen)
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_a_question_mark_in_a_text_box_is_typed_not_help(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:

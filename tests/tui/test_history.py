@@ -84,6 +84,7 @@ async def test_lists_both_batches_newest_first(demo_db, imported):
         assert reason(app) == ""
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_enter_drills_into_the_field_changes(demo_db, imported):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:

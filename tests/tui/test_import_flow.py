@@ -512,6 +512,7 @@ async def test_a_mail_server_that_is_down_does_not_undo_the_import(demo_db, fold
 # --- the words, headless ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_moving_in_the_file_browser_shows_the_whole_name_of_the_file_in_the_file_box(demo_db, folder):
     for day in ("27", "28"):  # one day's exports differ only at the end of their long names
         name = f"big-fr-accounts-public-export-from-erp-2026-11-{day}.csv"
@@ -599,6 +600,7 @@ def test_import_screen_snapshot(snap_compare, demo_db, folder):
     assert snap_compare(make_app(demo_db), terminal_size=(120, 36), run_before=chosen)
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_the_preview_opens_on_the_changes_by_field_and_lists_a_fields_changes_in_full(demo_db, folder):
     """Issue 18: a 25,000-row preview cannot be reviewed line by line; its first tab counts the changes per field
     (erasures in the warning colour), and Enter on a field lists every change of that field, paged from the plan

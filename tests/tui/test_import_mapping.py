@@ -195,6 +195,7 @@ async def test_map_change_skip_save_preview_commit_then_a_similar_file_gets_the_
     assert customer(db, "C0000005") is None  # Acme was found by its e-mail, not created again
 
 
+@pytest.mark.slow  # a longer interface journey: in the full run (README), not the everyday loop
 async def test_the_preview_opens_only_when_the_mapping_can_work_and_escape_goes_back(db, folder):
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -263,6 +264,7 @@ async def test_the_preview_opens_only_when_the_mapping_can_work_and_escape_goes_
 TITLED = '"This is a title row",,\r\n"Foo","Bsr","Baz"\r\n"Biff","Baff","Boff"\r\n"Qux","Teaspoon","Doge"\r\n'
 
 
+@pytest.mark.slow  # a longer interface journey: in the full run (README), not the everyday loop
 async def test_the_header_row_is_chosen_with_h_and_columns_without_a_heading_show_by_letter(db, folder):
     (folder / "titled.csv").write_text(TITLED, encoding="utf-8")
     app = make_app(db)
@@ -318,6 +320,7 @@ def write_invoice_ninja(path) -> None:
     write_csv(path, rows, header=("Invoice Ninja v4.5.17 - December 19, 2020 11:28 pm", *blank[1:]))
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_no_mapping_says_which_one_fits_and_the_preview_names_the_columns_chosen_on_screen(db, folder):
     write_invoice_ninja(folder / "clients.csv")
     app = make_app(db)
@@ -351,6 +354,7 @@ async def test_no_mapping_says_which_one_fits_and_the_preview_names_the_columns_
         assert text_of(preview, "#counts").startswith("Rows 2 · New 2")
 
 
+@pytest.mark.slow  # a longer interface journey: in the full run (README), not the everyday loop
 async def test_a_mapping_is_saved_shared_with_other_users_when_ticked(db, folder):
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -392,6 +392,7 @@ async def test_save_under_a_new_name_renames_and_asks_before_replacing(demo_db):
             find_view(store, alice, GERMANS.name)
 
 
+@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
 async def test_without_the_list_permission_saving_is_disabled_with_the_reason(demo_db):
     add_user(Store(demo_db), "carol", UserType.EMPLOYEE, frozenset({Permission.ADD}), by=ADMIN)
     app = make_app(demo_db, user="carol")
