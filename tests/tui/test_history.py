@@ -306,3 +306,16 @@ async def test_a_batch_made_at_another_level_is_not_undone_here(demo_db, importe
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
     assert customer(demo_db, "C0000001")["EMAIL1"] == "second@example.com"  # B2 stands
+
+
+async def test_a_batch_read_through_a_mapping_says_so(demo_db, tmp_path):
+    """An import from another product's file: the history names the mapping its columns were read with, as
+    `custbook history` does (issue 14)."""
+    path = tmp_path / "crm.csv"
+    path.write_text("Account,Mail\nC0000001,mapped@example.com\n", encoding="utf-8")
+    args = ["--db", str(demo_db), "--user", "alice", "import", str(path), "--map", "Account=CUSTOMERID"]
+    assert main([*args, "--map", "Mail=EMAIL1"]) == 0
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_history(pilot)
+        assert table_rows(app)[0][-1] == "crm.csv (mapping options)"

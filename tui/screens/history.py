@@ -195,7 +195,9 @@ class HistoryScreen(WithHelp, Screen[bool]):
             cells = (b.id, kind, when(b.at, fmt), b.user, new, f"{b.updated:,}", f"{b.blanked:,}", f"{b.failed:,}")
             row = [Text(safe_text(str(c)), style, justify="right" if i >= 4 else "left") for i, c in enumerate(cells)]
             undone = Text(b.undone_by or "", style="bold")
-            table.add_row(*row, undone, Text(safe_text(b.file_name or ""), style), key=b.id)
+            # The file, and how its columns were read when it came from another product (as `custbook history` says).
+            source = (b.file_name or "") + (f" (mapping {b.mapping})" if b.mapping else "")
+            table.add_row(*row, undone, Text(safe_text(source), style), key=b.id)
         self._summary()
         self._explain()
 
