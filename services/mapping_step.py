@@ -95,6 +95,8 @@ class MappingProposal:
     saved_as: str | None = None  # the name the user saved it under
     picked: bool = False  # the user chose the mapping (not found for the file)
     changed: bool = False  # a column was changed since the preselected (or saved) mapping
+    # (field, value): what new customers get for a required field no column feeds (--default on the command line)
+    defaults: tuple[tuple[str, str], ...] = ()
 
     # --- what it feeds -------------------------------------------------------------------------------------
 
@@ -116,8 +118,21 @@ class MappingProposal:
 
     @property
     def unfed(self) -> tuple[str, ...]:
-        """The required fields no column feeds yet."""
-        return tuple(f for f in self.required if f not in self.feeders)
+        """The required fields no column feeds yet, and that have no value for every new customer."""
+        given = dict(self.defaults)
+        return tuple(f for f in self.required if f not in self.feeders and f not in given)
+
+    def valued(self) -> tuple[str, ...]:
+        """The unfed required fields a value can be chosen for from a list (lists of values, checkboxes): a store's
+        required custom field, such as the demo's Segment, that another product's file has no column for."""
+        from core.catalogue import FieldType
+
+        kinds = (FieldType.ENUM, FieldType.BOOL)
+        return tuple(f for f in self.unfed if f != "CUSTOMERID" and self.catalogue[f].type in kinds)
+
+    def with_default(self, field: str, value: str) -> MappingProposal:
+        """Every new customer gets `value` in `field` (a cell left blank gets it too)."""
+        return replace(self, defaults=(*((f, v) for f, v in self.defaults if f != field), (field, value)))
 
     @property
     def matchable(self) -> tuple[str, ...]:
@@ -168,6 +183,8 @@ class MappingProposal:
                 column = self.feeders[have][0].shown
                 label = self.catalogue[have].label
                 text += f"; or a on “{column}” to add it to the column that already feeds {label}"
+        if self.valued():
+            text += "; or v to give every new customer one value"
         return text
 
     def queue_problem(self, *, queued: bool) -> str | None:
@@ -233,7 +250,9 @@ class MappingProposal:
         # The header row is always given: the one shown here (found, or chosen with h) must be the one planned and
         # queued, and row 1 given says the header is not to be looked for further down.
         row = self.table.header_row
-        return replace(base, mapping=self.mapping(), keys=self.keys, header_row=row, ignore_unknown=False)
+        return replace(
+            base, mapping=self.mapping(), keys=self.keys, header_row=row, ignore_unknown=False, defaults=self.defaults
+        )
 
     # --- the user's changes --------------------------------------------------------------------------------
 
@@ -268,7 +287,7 @@ class MappingProposal:
     def with_mapping(self, mapping: ColumnMapping | None) -> MappingProposal:
         """The proposal made again from another mapping (None: custbook's suggestions), the user's changes gone."""
         again = _build(self.table, self.catalogue, mapping, self.notes, raw=self.raw, fits=self.fits)
-        return replace(again, picked=True)
+        return replace(again, picked=True, defaults=self.defaults)
 
     def saved(self, name: str) -> MappingProposal:
         """The proposal after its mapping was saved as `name`."""

@@ -39,6 +39,11 @@ STEP_KEYS = (
     ),
     ("s  Delete", "skip the column: it is not imported"),
     ("h", "choose the row that holds the column names, when the file has title rows above them"),
+    (
+        "v",
+        "give every new customer one value for a required field no column feeds (a list or a checkbox, such as "
+        "a Segment the other product does not have); --default FIELD=VALUE on the command line",
+    ),
     ("m", "use another mapping, saved or built in, or none (custbook's suggestions)"),
     ("Tab  Shift+Tab", "generate IDs, match customers by, the mapping's name, shared, the buttons"),
     (
@@ -167,18 +172,22 @@ def unfed_sentence(p: MappingProposal) -> tuple[str, bool]:
         them = "it" if len(missing) == 1 else "them"
         listed = safe_text(", ".join(missing))
         if not p.finds_customers:  # the problem line says what to do
-            return f"Not fed yet: {listed}. Every new customer needs {them}.", True
+            value = " v: one value for every new customer." if p.valued() else ""
+            return f"Not fed yet: {listed}. Every new customer needs {them}.{value}", True
         if p.keys.match is not None:
             fail = f"rows that match no customer by {p.catalogue[p.keys.match].label} will fail"
         else:
             fail = "rows whose Customer ID the store does not have will fail"
+        value = " or v: one value for every new customer" if p.valued() else ""
         return (
-            f"Not fed yet: {listed}. Every new customer needs {them}: {fail}. Choose a column for {them} (Enter).",
+            f"Not fed yet: {listed}. Every new customer needs {them}: {fail}. Choose a column for {them} "
+            f"(Enter){value}.",
             True,
         )
     if "CUSTOMERID" not in p.feeders and p.keys.match and not p.keys.generate:
         return "Rows that match no customer will fail: tick Generate IDs to create them.", True
-    return "Every field a new customer needs is fed.", False
+    given = "; ".join(f"{p.catalogue[f].label} {v} for every new customer (v)" for f, v in p.defaults)
+    return "Every field a new customer needs is fed." + (f" {safe_text(given)}." if given else ""), False
 
 
 def match_options(p: MappingProposal) -> list[tuple[str, str]]:

@@ -431,3 +431,33 @@ def test_import_mapping_picker_snapshot(snap_compare, db, folder):
         await settle(pilot)
 
     assert snap_compare(make_app(db), terminal_size=(80, 24), run_before=picking)
+
+
+async def test_v_gives_every_new_customer_a_value_for_a_required_field_no_column_feeds(db, folder):
+    """A store with a required list field (the demo's Segment) and another product's file, which has no such
+    column: v chooses one value for every new customer, and the import goes through with it."""
+    from cli.main import main
+
+    assert main(["--db", str(db), "--user", "alice", "fields", "add", "SEGMENT", "--type", "enum",
+                 "--values", "SMB,Enterprise", "--required"]) == 0  # fmt: skip
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "crm-export.csv")
+        step = app.screen
+        assert isinstance(step, ImportMapping)
+        assert "Not fed yet: Segment" in text_of(step, "#unfed") and "v:" in text_of(step, "#unfed")
+        await pilot.press("v")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerDialog) and [i.value for i in picker.shown] == ["SMB", "Enterprise"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert "Segment Enterprise for every new customer" in text_of(step, "#unfed")
+        await pilot.press("f5")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ImportPreview) and text_of(preview, "#counts").startswith("Rows 3 · New 3")
+        assert all(
+            ("SEGMENT", "Enterprise") in {(c.field, c.new) for c in r.changes} for r in preview.plan.creates
+        )

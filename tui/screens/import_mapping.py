@@ -50,7 +50,7 @@ from tui.mapping_rows import (
     unfed_sentence,
 )
 from tui.screens.help import HELP_BINDING, WithHelp
-from tui.screens.picker_dialog import PickerDialog
+from tui.screens.picker_dialog import PickerDialog, PickItem
 from tui.session import Session
 from tui.widgets.grid import safe_text
 from tui.widgets.ticks import TickBox
@@ -68,6 +68,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         Binding("a", "add", "Also feed", show=False),
         Binding("s,delete", "skip", "Skip", key_display="s", show=False),
         Binding("h", "header_row", "Header row"),
+        Binding("v", "value", "Value", show=False),
         Binding("m", "mappings", "Mapping"),
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "back", "Back"),
@@ -277,6 +278,25 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
                 )
 
         self.app.push_screen(PickerDialog(title, items, current=current, hint=hint), chosen)
+
+    def action_value(self) -> None:
+        """One value for every new customer, for a required field no column feeds and whose values are a list."""
+        p = self.current
+        fields = p.valued()
+        if not fields:
+            self.notify("No field needs one value for every new customer: each one a new customer needs has a column.")
+            return
+        field = p.catalogue[fields[0]]
+        values = field.values if field.values else ("TRUE", "FALSE")
+        items = [PickItem(v, Text(safe_text(v)), v) for v in values]
+        title = f"{safe_text(field.label)} of every new customer"
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.proposal = self.current.with_default(field.id, value)
+                self.notify(f"Every new customer gets {field.label} {value}.", markup=False)
+
+        self.app.push_screen(PickerDialog(title, items, hint="Enter choose · Esc cancel"), chosen)
 
     @on(Checkbox.Changed, "#generate")
     def _generate_changed(self, event: Checkbox.Changed) -> None:
