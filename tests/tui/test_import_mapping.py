@@ -458,6 +458,4 @@ async def test_v_gives_every_new_customer_a_value_for_a_required_field_no_column
         await settle(pilot)
         preview = app.screen
         assert isinstance(preview, ImportPreview) and text_of(preview, "#counts").startswith("Rows 3 · New 3")
-        assert all(
-            ("SEGMENT", "Enterprise") in {(c.field, c.new) for c in r.changes} for r in preview.plan.creates
-        )
+        assert all(("SEGMENT", "Enterprise") in {(c.field, c.new) for c in r.changes} for r in preview.plan.creates)
