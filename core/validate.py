@@ -97,10 +97,6 @@ def _cut(text: str, limit: int = 80) -> str:
 UNPARSED: Value = "\x00unparsed"
 
 
-def field_cells(table: RawTable, headers: HeaderMap, keys: RowKeys | None = None) -> FieldCells:
-    return FieldCells(table, headers, keys)
-
-
 def parse_table(
     table: RawTable,
     headers: HeaderMap,
@@ -117,7 +113,7 @@ def parse_table(
     `ready`: fields whose whole column was parsed already (values, problems), by the same column parser.
     A date column with a failing cell is parsed whole, so that the rule about dates written the other way counts
     every date of the column, as without `only`."""
-    got = cells if cells is not None else field_cells(table, headers, keys)
+    got = cells if cells is not None else FieldCells(table, headers, keys)
     fields = got.fields
     width = len(table.header)
     rows = table.rows

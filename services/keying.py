@@ -6,10 +6,10 @@ May import core and the store's interface; used by `services.planning`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue, FieldType
+from core.cells import FieldCells
 from core.errors import FileRejected
 from core.headers import HeaderMap
 from core.keys import KeyOptions, RowKeys, match_key, numbering, row_keys
@@ -20,13 +20,6 @@ if TYPE_CHECKING:
 
 # Fields a customer can be found by: text as the filters compare it. Numbers, dates and checkboxes are not keys.
 _MATCHABLE = (FieldType.TEXT, FieldType.EMAIL, FieldType.ENUM, FieldType.REF)
-
-
-def _cells(table: RawTable, sources: Sequence[int]) -> list[str]:
-    if len(sources) == 1:
-        at = sources[0]
-        return [r.cells[at] if at < len(r.cells) else "" for r in table.rows]
-    return [" ".join(c.strip() for s in sources if s < len(r.cells) and (c := r.cells[s]).strip()) for r in table.rows]
 
 
 def match_field(name: str, catalogue: Catalogue) -> str:
@@ -45,21 +38,23 @@ def find_keys(
     table: RawTable, headers: HeaderMap, catalogue: Catalogue, options: KeyOptions, finder: PlanReader
 ) -> RowKeys:
     """Every row's Customer ID (core.keys.row_keys) with what the store says about the rows that have none."""
-    sources = dict(zip(headers.fields, headers.sources))
-    id_cells = _cells(table, sources["CUSTOMERID"]) if sources["CUSTOMERID"] else [""] * len(table.rows)
+    # The cells as the parser reads them (core.cells: joined columns joined, a failed-rows file's apostrophes off).
+    cells = FieldCells(table, headers)
+    at = {fid: j for j, fid in enumerate(cells.fields)}
+    id_cells = cells.column(0)
     match_cells = None
     matches: dict[str, list[str]] = {}
     label = ""
     fid = None
     if options.match is not None:
         fid = match_field(options.match, catalogue)
-        if fid not in sources:
+        if fid not in at:
             raise FileRejected(
                 f"--match {fid}: the file has no column for {catalogue[fid].label}",
                 "Map a column to it, or match by another field",
             )
         label = catalogue[fid].label
-        match_cells = _cells(table, sources[fid])
+        match_cells = cells.column(at[fid])
         wanted = [match_key(c) for i, c in enumerate(match_cells) if not id_cells[i].strip() and c.strip()]
         matches = finder.matching(fid, wanted)
     make = numbering(*finder.id_patterns(), options.prefix) if options.generate else None

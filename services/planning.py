@@ -29,7 +29,7 @@ from core.mapping import field_id
 from core.plan import Action, FieldChange, ImportOptions, ImportPlan, Policy, RecordPlan, update_writer
 from core.table import Issue, RawTable, Severity
 from core.users import Permission, User
-from core.validate import ParsedRow, ParsedTable, field_cells, parse_table
+from core.validate import ParsedRow, ParsedTable, parse_table
 from core.values import ParseOptions, Value
 from services.damage import damage_warnings
 from services.keying import find_keys
@@ -171,7 +171,7 @@ def plan_import(
         )
         keys = find_keys(table, headers, catalogue, asked.keys, finder) if asked.keys.any else None
         read.update(table=table, headers=headers, keys=keys)
-        cells = field_cells(table, headers, keys)
+        cells = FieldCells(table, headers, keys)
         parsed, facts = _fast(table, headers, keys, cells, catalogue, chosen, finder) if fast else (None, None)
         if parsed is None:
             parsed = parse_table(table, headers, catalogue, chosen, keys, cells=cells)
