@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.i18n import current_language
+
 
 class FieldType(StrEnum):
     TEXT = "text"
@@ -62,6 +64,12 @@ class Field:
     recommended: bool = False
     min_value: int | None = None  # decimals: lower bound
     ref_to: str | None = None
+
+    @property
+    def shown_label(self) -> str:
+        """The label people read, in the user's language: fields.md's French label (a custom field's own) in
+        French. Files keep `label` and `id`; the importer reads every one of `names`."""
+        return self.label_fr if self.label_fr and current_language() == "fr" else self.label
 
     @property
     def names(self) -> tuple[str, ...]:

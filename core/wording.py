@@ -1,19 +1,23 @@
 """The words custbook says about an import, once for the command line, the interface and e-mails: plurals, the
 counts line, an outcome in a few words, one error described with its row and column.
 
-Every caller renders these sentences from here, so that they say the same thing everywhere; this is also where
-translations will plug in (gettext). Pure: imports nothing of ours beyond the domain's plain types.
+Every caller renders these sentences from here, so that they say the same thing everywhere, in the user's language
+(core.i18n: each sentence whole, with named placeholders, so that a translation may reorder it). Pure: imports
+nothing of ours beyond the domain's plain types and the translations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.i18n import _, group_digits, ngettext
+
 COUNT_KEYS = ("rows", "created", "updated", "blanked", "unchanged", "failed")
 
 
 def plural(n: int, word: str) -> str:
-    """'1 row', '1,204 rows': the count with thousands separators and the word in the number it takes."""
+    """'1 row', '1,204 rows' in English only: kept for the few English-only texts (logs); every sentence a user
+    reads uses ngettext with the whole phrase instead, since other languages do not just add an "s"."""
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
@@ -25,49 +29,63 @@ def count(summary: Mapping[str, object], key: str) -> int:
 def counts_line(summary: Mapping[str, object]) -> str:
     """'120 rows: 10 new, 90 updated (7 fields erased), 15 unchanged, 5 failed', from an import's summary."""
     c = {k: count(summary, k) for k in COUNT_KEYS}
-    return (
-        f"{plural(c['rows'], 'row')}: {c['created']:,} new, {c['updated']:,} updated "
-        f"({plural(c['blanked'], 'field')} erased), {c['unchanged']:,} unchanged, {c['failed']:,} failed"
+    n = {k: group_digits(v) for k, v in c.items()}
+    return _("{rows}: {created}, {updated} ({erased}), {unchanged}, {failed}").format(
+        rows=ngettext("{count} row", "{count} rows", c["rows"]).format(count=n["rows"]),
+        created=ngettext("{count} new", "{count} new", c["created"]).format(count=n["created"]),
+        updated=ngettext("{count} updated", "{count} updated", c["updated"]).format(count=n["updated"]),
+        erased=ngettext("{count} field erased", "{count} fields erased", c["blanked"]).format(count=n["blanked"]),
+        unchanged=ngettext("{count} unchanged", "{count} unchanged", c["unchanged"]).format(count=n["unchanged"]),
+        failed=ngettext("{count} failed", "{count} failed", c["failed"]).format(count=n["failed"]),
     )
 
 
 def outcome(summary: Mapping[str, object]) -> str:
     """The outcome in a few words, for a subject line or a list: 'imported as B7, 2 rows failed'."""
     status, failed = summary.get("status"), count(summary, "failed")
-    failing = f", {plural(failed, 'row')} failed" if failed else ""
+    failing = (
+        ngettext(", {count} row failed", ", {count} rows failed", failed).format(count=group_digits(failed))
+        if failed
+        else ""
+    )
     if status == "rejected":
-        return "rejected, nothing changed"
+        return _("rejected, nothing changed")
     if status == "queued":
-        return "queued"
+        return _("queued")
     if status == "dry-run":
-        return "preview only, nothing changed" + failing
+        return _("preview only, nothing changed") + failing
     if summary.get("batch") is None:
-        return ("nothing imported" if failed else "nothing to change") + failing
-    return f"imported as {summary['batch']}" + failing
+        return (_("nothing imported") if failed else _("nothing to change")) + failing
+    return _("imported as {batch}").format(batch=summary["batch"]) + failing
 
 
 def describe_issue(issue: Mapping[str, object], names: Mapping[str, str] | None = None) -> str:
     """One error or warning in words: "Row 14, E-mail ('bob@'): ...". `issue` is an Issue's JSON form; `names`
     gives each field ID's column as the reader knows it (the file's heading); the summary itself keeps IDs."""
-    where = f"Row {issue['row']}" if issue.get("row") else "File"
+    where = _("Row {row}").format(row=issue["row"]) if issue.get("row") else _("File")
     column = issue.get("column")
     if column:
         where += f", {(names or {}).get(str(column), column)}"
     value = f" ('{issue['value']}')" if issue.get("value") else ""
-    return f"{where}{value}: {issue.get('message', '')}"
+    return _("{where}{value}: {message}").format(where=where, value=value, message=issue.get("message", ""))
 
 
 def field_counts_words(counts: Mapping[str, object]) -> str:
     """One field's share of an import in words, erasures first (the change people miss): '19,064 erased,
     3 changed, 2 in new customers'. `counts` is cli.md's form: {"created": 2, "updated": 3, "blanked": 19064}."""
+    blanked, updated, created = count(counts, "blanked"), count(counts, "updated"), count(counts, "created")
     parts = []
-    if count(counts, "blanked"):
-        parts.append(f"{count(counts, 'blanked'):,} erased")
-    if count(counts, "updated"):
-        parts.append(f"{count(counts, 'updated'):,} changed")
-    if count(counts, "created"):
-        parts.append(f"{count(counts, 'created'):,} in new customers")
-    return ", ".join(parts) or "no change"
+    if blanked:
+        parts.append(ngettext("{count} erased", "{count} erased", blanked).format(count=group_digits(blanked)))
+    if updated:
+        parts.append(ngettext("{count} changed", "{count} changed", updated).format(count=group_digits(updated)))
+    if created:
+        parts.append(
+            ngettext("{count} in a new customer", "{count} in new customers", created).format(
+                count=group_digits(created)
+            )
+        )
+    return ", ".join(parts) or _("no change")
 
 
 def field_name(field_id: str, labels: Mapping[str, str], headers: Mapping[str, str] | None = None) -> str:
@@ -76,7 +94,7 @@ def field_name(field_id: str, labels: Mapping[str, str], headers: Mapping[str, s
     label = labels.get(field_id, field_id)
     header = (headers or {}).get(field_id)
     if header and header.strip().casefold() not in (label.casefold(), field_id.casefold()):
-        return f"{label} (file: {header})"
+        return _("{label} (file: {header})").format(label=label, header=header)
     return label
 
 
@@ -86,8 +104,8 @@ def mapping_words(label: str) -> str:
     from core.mapping import OPTIONS_LABEL
 
     if label == OPTIONS_LABEL:
-        return "as the --map and --join options say"
-    name, plus, _ = label.rpartition(f"+{OPTIONS_LABEL}")
+        return _("as the --map and --join options say")
+    name, plus, _rest = label.rpartition(f"+{OPTIONS_LABEL}")
     if plus and name:
-        return f"with the mapping {name}, changed by the --map and --join options"
-    return f"with the mapping {label}"
+        return _("with the mapping {name}, changed by the --map and --join options").format(name=name)
+    return _("with the mapping {name}").format(name=label)

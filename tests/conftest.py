@@ -18,6 +18,10 @@ from core.users import User
 from store.duck import DuckStore as Store
 from store.users import resolve_user
 
+# Every test speaks English unless it asks for French (set_language / --lang / monkeypatch): the machine's locale
+# (a French CI runner, a developer's LANG=fr_FR.UTF-8) must not change what the tests read. Subprocesses inherit it.
+os.environ["CUSTBOOK_LANG"] = "en"
+
 
 @dataclass
 class CliResult:

@@ -13,6 +13,8 @@ from itertools import islice
 from typing import BinaryIO
 
 from core.catalogue import FieldType
+from core.i18n import _
+from core.regional import Region
 from core.values import DateFormat, Value, format_value
 from formats.writer import ExportTable, register
 
@@ -39,15 +41,23 @@ def formatter(ftype: FieldType, date_format: DateFormat) -> Callable[[Value], st
     return lambda v: format_value(v, date_format)
 
 
-def display_formatter(ftype: FieldType, date_format: DateFormat) -> Callable[[Value], str]:
-    """Text for documents (Word, PDF), which people read: Yes/No for checkboxes, timestamps in the export's date
-    format with the time to the minute; everything else as the CSV writes it."""
+def display_formatter(
+    ftype: FieldType, date_format: DateFormat, region: Region | None = None
+) -> Callable[[Value], str]:
+    """Text for people to read (the screen, Word, PDF): Yes/No for checkboxes, timestamps with the time to the
+    minute; with a `region` (core.regional), amounts and dates as that region writes them ('500 000,00'), else
+    everything else as the CSV writes it, dates in `date_format`."""
+    if region is not None:
+        date_format = region.date_format
     if ftype is FieldType.BOOL:
-        return lambda v: "" if v is None else ("Yes" if v else "No")
+        yes, no = _("Yes"), _("No")
+        return lambda v: "" if v is None else (yes if v else no)
     if ftype is FieldType.TIMESTAMP:
         return lambda v: "" if v is None else f"{format_value(v.date(), date_format)} {v:%H:%M}"  # type: ignore[union-attr]
     if ftype is FieldType.ENUM:
         return lambda v: "" if v is None else shown_choice(str(v))
+    if ftype is FieldType.DECIMAL and region is not None:
+        return region.amount  # type: ignore[return-value]
     return formatter(ftype, date_format)
 
 
