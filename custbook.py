@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 
-def _interface(db: str, user: str, entity: str | None) -> int:
+def _interface(db: str, user: str, entity: str | None, lang: str | None) -> int:
     from tui.app import run_app
 
-    return run_app(db, user, entity)
+    return run_app(db, user, entity, lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cli.language import adopt_user_language
 from core import users as core_users
 from core.catalogue import FieldType
 from core.errors import UsageError
+from core.i18n import _, current_language, group_digits, ngettext
 from core.names import shown
 from core.values import DateFormat, format_value
 from formats.writer import get_writer
@@ -38,6 +40,7 @@ def _print_json(obj: object) -> None:
 def _context(args: argparse.Namespace) -> tuple[CustomerStore, core_users.User]:
     store = open_store(args.db)
     user = store.users.resolve(args.user, warm=True)  # released when the command ends
+    adopt_user_language(args, user)
     store.entities.check(args.entity)
     return store, user
 
@@ -47,17 +50,26 @@ def cmd_init(args: argparse.Namespace) -> int:
     added = 0
     if args.demo:
         if args.demo < 0:
-            raise UsageError("--demo takes a number of customers, 0 or more", "For example: --demo 1000")
+            raise UsageError(_("--demo takes a number of customers, 0 or more"), _("For example: --demo 1000"))
         added = store.seed_demo(args.demo, user=user)
     total = store.customers.total()
     top = store.customers.total(include_entities=False)
-    # The list opens at the top level, which leaves out entities' own customers: say so, or 2,000 looks like 1,831.
-    entities = (
-        f"; {total - top:,} of them belong to entities, so the list at the top level shows {top:,}"
-        if top != total
-        else ""
+    ready = ngettext(
+        "Store {location} is ready: {count} customer", "Store {location} is ready: {count} customers", total
+    ).format(location=store.location, count=group_digits(total))
+    demo = ngettext("({count} demo customer added)", "({count} demo customers added)", added).format(
+        count=group_digits(added)
     )
-    print(f"Store {store.location} is ready: {total:,} customers ({added:,} demo customers added){entities}.")
+    if top == total:
+        print(_("{ready} {demo}.").format(ready=ready, demo=demo))
+        return 0
+    # The list opens at the top level, which leaves out entities' own customers: say so, or 2,000 looks like 1,831.
+    entities = ngettext(
+        "{count} of them belong to entities, so the list at the top level shows {top}",
+        "{count} of them belong to entities, so the list at the top level shows {top}",
+        total - top,
+    ).format(count=group_digits(total - top), top=group_digits(top))
+    print(_("{ready} {demo}; {entities}.").format(ready=ready, demo=demo, entities=entities))
     return 0
 
 
@@ -76,9 +88,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             warnings = [done.note] if done.note else []
             _print_json({"path": str(path), "format": done.format, "rows": done.rows, "warnings": warnings})
         else:
-            print(f"Exported {done.rows:,} customers to {path}", file=sys.stderr)
+            exported = ngettext(
+                "Exported {count} customer to {path}", "Exported {count} customers to {path}", done.rows
+            )
+            print(exported.format(count=group_digits(done.rows), path=path), file=sys.stderr)
         if done.note:
-            print(f"custbook: warning: {done.note}.", file=sys.stderr)
+            print("custbook: " + _("warning: {note}.").format(note=done.note), file=sys.stderr)
         return 0
     export_stream(store, sys.stdout.buffer, user=user, writer=writer, view=view, entity=args.entity,
                   date_format=date_format)  # fmt: skip
@@ -98,21 +113,23 @@ def _export_format(given: str | None, output: str | None) -> str:
         and not (implied == "csv" and given.strip().lower() in ("import-csv", "csv-semicolon"))
     ):
         raise UsageError(
-            f"The file name {output} ends in .{suffix} but the format is {given}",
-            f"Use --format {implied}, or a file name ending in the format's extension",
+            _("The file name {path} ends in .{suffix} but the format is {format}").format(
+                path=output, suffix=suffix, format=given
+            ),
+            _("Use --format {format}, or a file name ending in the format's extension").format(format=implied),
         )
     return given
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     store, user = _context(args)
-    user.require(core_users.Permission.LIST, "see the history")
+    user.require(core_users.Permission.LIST, _("see the history"))
     catalogue = store.fields.catalogue()
 
     def _show(field: str, value: str | None) -> str:
         # History keeps values as locale-free text ("true", "2024-03-05"); people read them as files write them.
         kind = catalogue[field].type if field in catalogue else FieldType.TEXT
-        text = "(empty)" if value is None else format_value(from_canonical(value, kind))
+        text = _("(empty)") if value is None else format_value(from_canonical(value, kind))
         text = text.replace("\r", " ").replace("\n", " ")
         return text if len(text) <= 40 else text[:39] + "…"
 
@@ -131,7 +148,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             _print_json([c.__dict__ for c in changes])
             return 0
         if not changes:
-            print(f"No recorded changes for customer {args.customer}.")
+            print(_("No recorded changes for customer {id}.").format(id=args.customer))
         for c in changes:
             when = c.at.strftime("%Y-%m-%d %H:%M") if c.at else ""
             old, new = _show(c.field, c.old), _show(c.field, c.new)
@@ -142,7 +159,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         _print_json([b.__dict__ for b in batches])
         return 0
     if not batches:
-        print("No imports or edits yet.")
+        print(_("No imports or edits yet."))
     for b in batches:
         print(_batch_line(b))
     return 0
@@ -150,16 +167,33 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def _batch_line(b: Batch) -> str:
     # A file's name is whatever its author chose: a line break in it must not print a second, fake batch line.
-    what = f"undo of {b.undoes}" if b.kind == "undo" else (shown(b.file_name) if b.file_name else b.kind)
+    what = (
+        _("undo of {batch}").format(batch=b.undoes)
+        if b.kind == "undo"
+        else (shown(b.file_name) if b.file_name else b.kind)
+    )
     if b.mapping:  # how the file's columns were read, for an import from another product
-        what += f" (mapping {shown(b.mapping)})"
-    counts = f"{b.created} created, {b.updated} updated, {b.blanked} erased, {b.failed} failed"
+        what = _("{what} (mapping {mapping})").format(what=what, mapping=shown(b.mapping))
     if b.kind == "undo":
-        counts = f"{b.updated} restored, {b.removed} removed"
+        restored = ngettext("{count} restored", "{count} restored", b.updated).format(count=b.updated)
+        removed = ngettext("{count} removed", "{count} removed", b.removed).format(count=b.removed)
+        counts = _("{restored}, {removed}").format(restored=restored, removed=removed)
         if b.created:  # the undo of an undo brings back the customers that undo removed
-            counts += f", {b.created} brought back"
-    undone = f"  [undone by {b.undone_by}]" if b.undone_by else ""
-    return f"{b.id:<6} {b.at:%Y-%m-%d %H:%M}  {b.user:<12} {what}: {counts}{undone}"
+            back = ngettext("{count} brought back", "{count} brought back", b.created).format(count=b.created)
+            counts = _("{restored}, {removed}, {brought_back}").format(
+                restored=restored, removed=removed, brought_back=back
+            )
+    else:
+        counts = _("{created}, {updated}, {erased}, {failed}").format(
+            created=ngettext("{count} created", "{count} created", b.created).format(count=b.created),
+            updated=ngettext("{count} updated", "{count} updated", b.updated).format(count=b.updated),
+            erased=ngettext("{count} erased", "{count} erased", b.blanked).format(count=b.blanked),
+            failed=ngettext("{count} failed", "{count} failed", b.failed).format(count=b.failed),
+        )
+    line = _("{what}: {counts}").format(what=what, counts=counts)
+    if b.undone_by:
+        line += "  " + _("[undone by {batch}]").format(batch=b.undone_by)
+    return f"{b.id:<6} {b.at:%Y-%m-%d %H:%M}  {b.user:<12} {line}"
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
@@ -170,12 +204,12 @@ def cmd_undo(args: argparse.Namespace) -> int:
     else:
         # After an even number of undos the changes of the batch the chain is about are back, after an odd number
         # out again; a first undo needs no such note.
-        state = {
-            UndoState.OUT: "",
-            UndoState.BACK: f": the changes of {done.about} are back",
-            UndoState.OUT_AGAIN: f": the changes of {done.about} are out again",
+        said = {
+            UndoState.OUT: _("Undid batch {undid} (recorded as {batch})."),
+            UndoState.BACK: _("Undid batch {undid} (recorded as {batch}): the changes of {about} are back."),
+            UndoState.OUT_AGAIN: _("Undid batch {undid} (recorded as {batch}): the changes of {about} are out again."),
         }[done.state]
-        print(f"Undid batch {done.undid} (recorded as {done.batch.id}){state}.")
+        print(said.format(undid=done.undid, batch=done.batch.id, about=done.about))
     return 0
 
 
@@ -184,6 +218,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.action == "add":
         # In a new store the first user (the acting one) becomes the administrator, then adds the others.
         acting = store.users.resolve(args.user)
+        adopt_user_language(args, acting)
         existing = {u.name.lower(): u for u in store.users.list()}.get(args.name.strip().lower())
         # What is not given stays as it is: changing a user's permissions must not quietly change their type.
         utype = core_users.parse_type(args.type) if args.type else (existing.type if existing else None)
@@ -196,16 +231,21 @@ def cmd_users(args: argparse.Namespace) -> int:
             perms if perms is not None else frozenset({core_users.Permission.LIST}),
             by=acting,
         )
-        shown = ",".join(p.value for p in core_users.Permission if p in user.perms) or "none"
-        print(f"User {user.name}: {user.type.value}, permissions {shown}.")
+        shown = ",".join(p.value for p in core_users.Permission if p in user.perms) or _("none")
+        print(_("User {name}: {type}, permissions {permissions}.").format(
+            name=user.name, type=user.type.value, permissions=shown
+        ))  # fmt: skip
         return 0
     if args.action == "remove":
-        removed = store.users.remove(args.name, by=store.users.resolve(args.user))
-        print(f"User {removed} removed; the history keeps what they did.")
+        acting = store.users.resolve(args.user)
+        adopt_user_language(args, acting)
+        removed = store.users.remove(args.name, by=acting)
+        print(_("User {name} removed; the history keeps what they did.").format(name=removed))
         return 0
-    store.users.resolve(args.user)  # an unknown name sees no one's permissions (exit 3), as elsewhere
+    # An unknown name sees no one's permissions (exit 3), as elsewhere.
+    adopt_user_language(args, store.users.resolve(args.user))
     for u in store.users.list():
-        granted = ",".join(p.value for p in core_users.Permission if p in u.perms) or "none"
+        granted = ",".join(p.value for p in core_users.Permission if p in u.perms) or _("none")
         print(f"{u.name:<20} {u.type.value:<10} {granted}")
     return 0
 
@@ -214,9 +254,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
     store, user = _context(args)
     if args.action == "add":
         entity = store.entities.add(args.id, args.name, by=user)
-        print(f"Entity {entity.id}: {entity.name}.")
+        print(_("Entity {id}: {name}.").format(id=entity.id, name=entity.name))
         return 0
-    user.require(core_users.Permission.LIST, "see the entities")  # their names and IDs are the company's data
+    user.require(core_users.Permission.LIST, _("see the entities"))  # their names and IDs are the company's data
     for e in store.entities.list():
         print(f"{e.id:<20} {e.name}")
     return 0
@@ -230,13 +270,14 @@ def cmd_fields(args: argparse.Namespace) -> int:
             args.id, args.type, values=values, required=args.required, label=args.label,
             label_fr=args.label_fr, by=user,
         )  # fmt: skip
-        print(f"Field {field.id} ({field.type.value}) added.")
+        print(_("Field {id} ({type}) added.").format(id=field.id, type=field.type.value))
         return 0
     for f in store.fields.catalogue().fields:
         kind = f.type.value + (f" ({', '.join(f.values)})" if f.values else "")
         notes = ", ".join(
-            n for n, on in (("required", f.required), ("custom", f.custom), ("read-only", not f.importable)) if on
-        )
+            n for n, on in ((_("required"), f.required), (_("custom"), f.custom), (_("read-only"), not f.importable))
+            if on
+        )  # fmt: skip
         print(f"{f.id:<18} {f.label:<26} {f.label_fr:<32} {kind}" + (f"  [{notes}]" if notes else ""))
     return 0
 
@@ -247,9 +288,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"path": str(done.path.resolve()), "customers": done.customers, "bytes": done.size})
     else:
-        size = f"{done.size / 1e6:,.1f} MB"
-        print(f"Backed up the store ({done.customers:,} customers, {size}) to {done.path.resolve()}", file=sys.stderr)
+        backed = ngettext(
+            "Backed up the store ({count} customer, {size} MB) to {path}",
+            "Backed up the store ({count} customers, {size} MB) to {path}",
+            done.customers,
+        ).format(count=group_digits(done.customers), size=_megabytes(done.size), path=done.path.resolve())
+        print(backed, file=sys.stderr)
     return 0
+
+
+def _megabytes(size: int) -> str:
+    """A size in megabytes with one decimal, as the language writes numbers: '1,234.5', or '1 234,5' in French."""
+    text = f"{size / 1e6:,.1f}"
+    return text.replace(",", "\u202f").replace(".", ",") if current_language() == "fr" else text
 
 
 def dispatch(args: argparse.Namespace) -> int:

@@ -14,13 +14,15 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from cli.language import adopt_user_language
 from core.errors import CustbookError, FileRejected, UsageError
+from core.i18n import _, group_digits, ngettext
 from core.keys import KeyOptions
 from core.mapping import from_options, parse_join, parse_map
 from core.plan import HIDDEN, FieldChange, ImportOptions, ImportPlan, Policy, Status, rejected_summary
 from core.table import configured_max_rows
 from core.values import DateFormat, format_value
-from core.wording import describe_issue, field_counts_words, field_name, mapping_words, plural
+from core.wording import counts_line, describe_issue, field_counts_words, field_name, mapping_words
 from formats.reader import parse_size
 from services import imports
 from store.opening import open_store
@@ -32,20 +34,29 @@ SHOWN_CHANGES = 15
 def _report(plan: ImportPlan, status: Status, batch: str | None) -> None:
     """The summary goes to standard output; the rows' errors and warnings to standard error."""
     head = {
-        Status.COMMITTED: f"Committed as batch {batch}",
-        Status.DRY_RUN: "Preview only, nothing changed",
-        Status.REJECTED: "Nothing was changed (--strict, and some rows fail)",
+        Status.COMMITTED: _("Committed as batch {batch}").format(batch=batch),
+        Status.DRY_RUN: _("Preview only, nothing changed"),
+        Status.REJECTED: _("Nothing was changed (--strict, and some rows fail)"),
     }.get(status, status.value)
     if status is Status.COMMITTED and batch is None:
-        head = "Nothing was committed" if plan.failed else "Nothing to change"
+        head = _("Nothing was committed") if plan.failed else _("Nothing to change")
+    counts = counts_line(
+        {"rows": plan.rows, "created": plan.created, "updated": plan.updated, "blanked": plan.blanked,
+         "unchanged": plan.unchanged, "failed": plan.failed}
+    )  # fmt: skip
     keyed = ""
     if plan.import_options.keys.generate:
-        keyed += f"; {plural(len(plan.generated), 'ID')} generated"
+        generated = len(plan.generated)
+        keyed += ngettext("; {count} ID generated", "; {count} IDs generated", generated).format(
+            count=group_digits(generated)
+        )
     if plan.import_options.keys.match:
-        keyed += f"; {len(plan.matched):,} found by {plan.import_options.keys.match}"
+        matched = len(plan.matched)
+        keyed += ngettext("; {count} found by {field}", "; {count} found by {field}", matched).format(
+            count=group_digits(matched), field=plan.import_options.keys.match
+        )
     print(
-        f"{head}: {plural(plan.rows, 'row')}: {plan.created:,} new, {plan.updated:,} updated "
-        f"({plural(plan.blanked, 'field')} erased), {plan.unchanged:,} unchanged, {plan.failed:,} failed{keyed}.",
+        _("{head}: {counts}{keyed}.").format(head=head, counts=counts, keyed=keyed),
         flush=True,  # before the errors on standard error, also when both go to one log file
     )
     if status is Status.DRY_RUN:
@@ -54,21 +65,39 @@ def _report(plan: ImportPlan, status: Status, batch: str | None) -> None:
         print("  " + describe_issue(issue.as_json(), plan.column_names), file=sys.stderr)
     if len(plan.errors) > SHOWN_ERRORS:
         more = len(plan.errors) - SHOWN_ERRORS
-        print(f"  ... and {plural(more, 'more error')} (save the failed rows with --errors-out FILE).", file=sys.stderr)
+        print("  " + ngettext(
+            "... and {count} more error (save the failed rows with --errors-out FILE).",
+            "... and {count} more errors (save the failed rows with --errors-out FILE).",
+            more,
+        ).format(count=group_digits(more)), file=sys.stderr)  # fmt: skip
     for issue in plan.warnings[:SHOWN_ERRORS]:
-        print("  Warning: " + describe_issue(issue.as_json(), plan.column_names), file=sys.stderr)
+        issue_text = describe_issue(issue.as_json(), plan.column_names)
+        print("  " + _("Warning: {issue}").format(issue=issue_text), file=sys.stderr)
     if len(plan.warnings) > SHOWN_ERRORS:
-        print(f"  ... and {plural(len(plan.warnings) - SHOWN_ERRORS, 'more warning')}.", file=sys.stderr)
+        more = len(plan.warnings) - SHOWN_ERRORS
+        print("  " + ngettext("... and {count} more warning.", "... and {count} more warnings.", more).format(
+            count=group_digits(more)
+        ), file=sys.stderr)  # fmt: skip
+
+
+def _more(count: int) -> str:
+    """'  ... and 12 more', after the first lines of a list."""
+    return "  " + ngettext("... and {count} more", "... and {count} more", count).format(count=group_digits(count))
+
+
+def _row(row: int) -> str:
+    """'row 14    ': a row number in the dry run's lists, padded so that the IDs after it line up."""
+    return _("row {row}").format(row=f"{row:<6}")
 
 
 def _show(value: object) -> str:
-    text = "(empty)" if value is None else format_value(value)  # type: ignore[arg-type]
+    text = _("(empty)") if value is None else format_value(value)  # type: ignore[arg-type]
     text = text.replace("\r", " ").replace("\n", " ")
     return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _old(plan: ImportPlan, change: FieldChange) -> str:
-    return _show(change.old) if plan.shows_old else HIDDEN
+    return _show(change.old) if plan.shows_old else _(HIDDEN)
 
 
 def _by_field(plan: ImportPlan) -> None:
@@ -76,7 +105,7 @@ def _by_field(plan: ImportPlan) -> None:
     counts = plan.field_counts
     if not counts:
         return
-    print("Changes by field:")
+    print(_("Changes by field:"))
     names = {f: field_name(f, plan.labels, plan.column_names) for f in counts}
     width = min(60, max(len(n) for n in names.values()))
     for fid, c in counts.items():
@@ -85,53 +114,58 @@ def _by_field(plan: ImportPlan) -> None:
 
 def _keys(plan: ImportPlan) -> None:
     """Which rows got a generated ID, which found their customer by --match: the report cli.md asks for."""
-    matched = f"Matched by {plan.import_options.keys.match}"
-    for title, pairs in (("Generated IDs", plan.generated), (matched, plan.matched)):
+    match = plan.import_options.keys.match
+    titles = (
+        (_("Generated IDs ({count}):"), plan.generated),
+        (_("Matched by {field} ({count}):"), plan.matched),
+    )
+    for title, pairs in titles:
         if not pairs:
             continue
-        print(f"{title} ({len(pairs):,}):")
+        print(title.format(count=group_digits(len(pairs)), field=match))
         for row, cid in pairs[:SHOWN_CHANGES]:
-            print(f"  row {row:<6} {cid}")
+            print(f"  {_row(row)} {cid}")
         if len(pairs) > SHOWN_CHANGES:
-            print(f"  ... and {len(pairs) - SHOWN_CHANGES:,} more")
+            print(_more(len(pairs) - SHOWN_CHANGES))
 
 
 def _details(plan: ImportPlan) -> None:
     """What the preview will do, field by field (the first lines of each kind; the interface shows them all)."""
-    print(f"Read {plan.file_name} as {imports.describe_source(plan.raw)}.")  # the encoding and delimiter guessed
+    # The encoding and delimiter guessed.
+    print(_("Read {file} as {source}.").format(file=plan.file_name, source=imports.describe_source(plan.raw)))
     if plan.raw.header_row != 1:
-        print(f"The column names are on row {plan.raw.header_row}.")
+        print(_("The column names are on row {row}.").format(row=plan.raw.header_row))
     if plan.mapping:
-        print(f"Columns read {mapping_words(plan.mapping)}.")
+        print(_("Columns read {how}.").format(how=mapping_words(plan.mapping)))
     _keys(plan)
     _by_field(plan)
     names = {f: field_name(f, plan.labels, plan.column_names) for f in plan.fields}
     if plan.blanks:
-        print(f"Fields that will be ERASED ({plan.blanked:,}):")
+        print(_("Fields that will be ERASED ({count}):").format(count=group_digits(plan.blanked)))
         for record, change in plan.blanks[:SHOWN_CHANGES]:
             print(
-                f"  row {record.row:<6} {record.customer_id:<20} {names.get(change.field, change.field):<18} "
+                f"  {_row(record.row)} {record.customer_id:<20} {names.get(change.field, change.field):<18} "
                 f"{_old(plan, change)} -> {_show(change.new)}"
             )  # fmt: skip (a blank checkbox: FALSE)
         if plan.blanked > SHOWN_CHANGES:
-            print(f"  ... and {plan.blanked - SHOWN_CHANGES:,} more")
+            print(_more(plan.blanked - SHOWN_CHANGES))
     changes = [(r, c) for r in plan.updates for c in r.changes if not c.blanked]
     if changes:
-        print(f"Changed fields ({len(changes):,}):")
+        print(_("Changed fields ({count}):").format(count=group_digits(len(changes))))
         for record, change in changes[:SHOWN_CHANGES]:
             print(
-                f"  row {record.row:<6} {record.customer_id:<20} {names.get(change.field, change.field):<18} "
+                f"  {_row(record.row)} {record.customer_id:<20} {names.get(change.field, change.field):<18} "
                 f"{_old(plan, change)} -> {_show(change.new)}"
             )
         if len(changes) > SHOWN_CHANGES:
-            print(f"  ... and {len(changes) - SHOWN_CHANGES:,} more")
+            print(_more(len(changes) - SHOWN_CHANGES))
     if plan.creates:
-        print(f"New customers ({plan.created:,}):")
+        print(_("New customers ({count}):").format(count=group_digits(plan.created)))
         for record in plan.creates[:SHOWN_CHANGES]:
             name = next((c.new for c in record.changes if c.field == "NAME"), None)
-            print(f"  row {record.row:<6} {record.customer_id:<20} {_show(name)}")
+            print(f"  {_row(record.row)} {record.customer_id:<20} {_show(name)}")
         if plan.created > SHOWN_CHANGES:
-            print(f"  ... and {plan.created - SHOWN_CHANGES:,} more")
+            print(_more(plan.created - SHOWN_CHANGES))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -146,7 +180,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     if args.max_rows is not None and args.max_rows <= 0:
-        raise UsageError("--max-rows must be a positive number", "For example --max-rows 50000")
+        raise UsageError(_("--max-rows must be a positive number"), _("For example --max-rows 50000"))
     max_rows = args.max_rows if args.max_rows is not None else configured_max_rows()
     # Everything bound for an e-mail header is checked before anything else happens (exit 2, nothing queued).
     # The mail modules load only when mail is asked for: smtplib and email cost a plain import 0.05 s.
@@ -156,28 +190,31 @@ def _import(args: argparse.Namespace) -> int:
 
         addresses = parse_addresses(args.email) if args.email is not None else ()
     if args.email_each and not addresses:
-        raise UsageError("--email-each needs the addresses", "Add --email 'ana@example.com; bob@example.com'")
+        raise UsageError(_("--email-each needs the addresses"), _("Add --email 'ana@example.com; bob@example.com'"))
     if args.offline and args.dry_run:
-        raise UsageError("A dry run cannot be queued: its preview is shown at once", "Run it without --offline")
+        raise UsageError(_("A dry run cannot be queued: its preview is shown at once"), _("Run it without --offline"))
     if args.offline and args.errors_out:
         raise UsageError(
-            "--errors-out saves the failed rows of an immediate import",
-            "For a queued import, save them once it has run: custbook jobs show ID --errors-out PATH",
+            _("--errors-out saves the failed rows of an immediate import"),
+            _("For a queued import, save them once it has run: custbook jobs show ID --errors-out PATH"),
         )
     if args.offline or addresses:
         from services.mail import check_header_text
 
-        check_header_text(Path(args.file).name, "The file name")
+        check_header_text(Path(args.file).name, _("The file name"))
     if args.header_row is not None and args.header_row <= 0:
-        raise UsageError("--header-row must be a row number", "For example --header-row 4")
+        raise UsageError(_("--header-row must be a row number"), _("For example --header-row 4"))
     if args.id_prefix is not None and not args.generate_ids:
-        raise UsageError("--id-prefix says how generated IDs start", "Add --generate-ids")
+        raise UsageError(_("--id-prefix says how generated IDs start"), _("Add --generate-ids"))
     maps, joins = tuple(args.map), tuple(args.join)
     defaults = []
     for text in args.default:
         name, sep, value = text.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise UsageError(f"--default '{text}' should be written FIELD=VALUE", "For example --default SEGMENT=SMB")
+            raise UsageError(
+                _("--default '{text}' should be written FIELD=VALUE").format(text=text),
+                _("For example --default SEGMENT=SMB"),
+            )
         defaults.append((name.strip(), value))
     for text in maps:
         parse_map(text)  # wrong syntax is wrong usage, told before the store is opened
@@ -200,6 +237,7 @@ def _import(args: argparse.Namespace) -> int:
     if errors_out is not None:  # a wrong target is refused before anything is read or written
         imports.check_failed_rows_target(errors_out, store=store, source=source)
     user = store.users.resolve(args.user, warm=True)  # released when the command ends
+    adopt_user_language(args, user)
     refusal = imports.import_refusal(user)
     if refusal is not None:
         raise refusal
@@ -250,7 +288,8 @@ def _import(args: argparse.Namespace) -> int:
         except CustbookError as exc:
             print(f"custbook: {exc}", file=sys.stderr)  # the outcome above stands; the failed rows were not saved
         else:
-            print(f"Saved {plural(plan.failed, 'failed row')} to {written.resolve()}", file=sys.stderr)
+            saved = ngettext("Saved {count} failed row to {path}", "Saved {count} failed rows to {path}", plan.failed)
+            print(saved.format(count=group_digits(plan.failed), path=written.resolve()), file=sys.stderr)
     if addresses:
         _mailed(imports.email_results(outcome, addresses, each=args.email_each))
     return 1 if plan.failed else 0
@@ -267,15 +306,17 @@ def _queued(args: argparse.Namespace, job: str, file_name: str, mapping: str | N
         print(json.dumps(summary, ensure_ascii=False))
     else:
         print(
-            f"Queued as job {job}: the worker imports {file_name} (custbook jobs run). "
-            f"See it with: custbook jobs show {job}"
+            _(
+                "Queued as job {job}: the worker imports {file} (custbook jobs run). "
+                "See it with: custbook jobs show {job}"
+            ).format(job=job, file=file_name)
         )
 
 
 def _mailed(result: imports.MailResult) -> None:
     """An e-mail that was not sent is a warning: the import's outcome stands."""
     if result.problem is not None:
-        print(f"custbook: warning: the results were not e-mailed ({result.problem}); the import is not affected.",
-              file=sys.stderr)  # fmt: skip
+        warning = _("warning: the results were not e-mailed ({problem}); the import is not affected.")
+        print("custbook: " + warning.format(problem=result.problem), file=sys.stderr)
         return
-    print(f"E-mailed the results to {', '.join(result.addresses)}.", file=sys.stderr)
+    print(_("E-mailed the results to {addresses}.").format(addresses=", ".join(result.addresses)), file=sys.stderr)

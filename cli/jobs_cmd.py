@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cli.language import adopt_user_language
 from core import users as core_users
 from core.errors import UsageError
+from core.i18n import _, group_digits, ngettext
 from core.names import shown
-from core.wording import counts_line, describe_issue, mapping_words, outcome, plural
+from core.wording import counts_line, describe_issue, mapping_words, outcome
 from services import jobs
 from services.jobs import field_labels
 from services.mail import MailNotSent, failed_rows_name
@@ -35,6 +37,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 def _context(args: argparse.Namespace) -> tuple[CustomerStore, core_users.User]:
     store = open_store(args.db)
     user = store.users.resolve(args.user)
+    adopt_user_language(args, user)
     store.entities.check(args.entity)
     return store, user
 
@@ -56,10 +59,18 @@ def _print_json(obj: object) -> None:
 def _line(job: Job) -> str:
     text = f"{job.id:<6} {job.state.value:<8} {job.created:%Y-%m-%d %H:%M}  {job.user:<12} {shown(job.file_name)}"
     if job.result:
-        text += f": {outcome(job.result)}"
+        text = _("{job}: {outcome}").format(job=text, outcome=outcome(job.result))
     if job.mail_status:
-        text += f"; e-mail {job.mail_status}"
+        text += _("; e-mail {status}").format(status=_mail_status(job.mail_status))
     return text
+
+
+def _mail_status(status: str) -> str:
+    """A job's e-mail status in words: 'sent', or 'not sent: REASON' (the reason as it was recorded)."""
+    if status == "sent":
+        return _("sent")
+    reason = status.removeprefix("not sent: ")
+    return _("not sent: {reason}").format(reason=reason) if reason != status else status
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -69,7 +80,7 @@ def _list(args: argparse.Namespace) -> int:
         _print_json([_job_json(j) for j in jobs])
         return 0
     if not jobs:
-        print("No jobs yet. Queue an import with: custbook import FILE --offline")
+        print(_("No jobs yet. Queue an import with: custbook import FILE --offline"))
     for job in jobs:
         print(_line(job))
     return 0
@@ -83,60 +94,93 @@ def _show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_job_json(job))
         return 0
-    level = f"entity {job.entity}" if job.entity else "the top level"
+    level = _("entity {entity}").format(entity=job.entity) if job.entity else _("the top level")
     opts = job.options
-    print(f"Job {job.id}: {job.state.value}")
+    print(_("Job {job}: {state}").format(job=job.id, state=job.state.value))
     print(
-        f"File: {shown(job.file_name)} ({job.file_size:,} bytes), queued by {job.user} on {job.created:%Y-%m-%d %H:%M}"
+        ngettext(
+            "File: {file} ({size} byte), queued by {user} on {date}",
+            "File: {file} ({size} bytes), queued by {user} on {date}",
+            job.file_size,
+        ).format(
+            file=shown(job.file_name), size=group_digits(job.file_size), user=job.user,
+            date=f"{job.created:%Y-%m-%d %H:%M}",
+        )
+    )  # fmt: skip
+    policy = (
+        _("nothing committed if any row fails (--strict)")
+        if opts.policy.value == "strict"
+        else _("failed rows left out")
     )
     print(
-        f"Options: {level}, date format {opts.date_format.value}, encoding {opts.encoding}, "
-        + ("nothing committed if any row fails (--strict)" if opts.policy.value == "strict" else "failed rows left out")
+        _("Options: {level}, date format {date_format}, encoding {encoding}, {policy}").format(
+            level=level, date_format=opts.date_format.value, encoding=opts.encoding, policy=policy
+        )
     )
     columns = []  # how a file from another product is read (issue 14)
     if opts.mapping is not None:
-        columns.append(f"columns read {mapping_words(opts.mapping.label)}")
+        columns.append(_("columns read {how}").format(how=mapping_words(opts.mapping.label)))
     if opts.ignore_unknown:
-        columns.append("other columns left out")
+        columns.append(_("other columns left out"))
     if opts.header_row is not None:
-        columns.append(f"column names on row {opts.header_row}")
+        columns.append(_("column names on row {row}").format(row=opts.header_row))
     if opts.keys.generate:
-        columns.append("IDs generated for new rows" + (f" (prefix {opts.keys.prefix})" if opts.keys.prefix else ""))
+        columns.append(
+            _("IDs generated for new rows (prefix {prefix})").format(prefix=opts.keys.prefix)
+            if opts.keys.prefix
+            else _("IDs generated for new rows")
+        )
     if opts.keys.match:
-        columns.append(f"rows without ID matched by {opts.keys.match}")
+        columns.append(_("rows without ID matched by {field}").format(field=opts.keys.match))
     if columns:
-        print("Columns: " + ", ".join(columns))
+        print(_("Columns: {columns}").format(columns=", ".join(columns)))
     if job.claimed_by:
-        finished = f", finished {job.finished:%Y-%m-%d %H:%M:%S}" if job.finished else ""
-        print(f"Worker: {job.claimed_by}, attempt {job.attempts}{finished}")
+        if job.finished:
+            worker = _("Worker: {worker}, attempt {attempt}, finished {date}").format(
+                worker=job.claimed_by, attempt=job.attempts, date=f"{job.finished:%Y-%m-%d %H:%M:%S}"
+            )
+        else:
+            worker = _("Worker: {worker}, attempt {attempt}").format(worker=job.claimed_by, attempt=job.attempts)
+        print(worker)
     if job.emails:
-        how = "one message each" if job.email_each and len(job.emails) > 1 else "one message"
-        print(f"E-mail to {', '.join(job.emails)} ({how}): {job.mail_status or 'after the import'}")
+        how = _("one message each") if job.email_each and len(job.emails) > 1 else _("one message")
+        status = _mail_status(job.mail_status) if job.mail_status else _("after the import")
+        print(
+            _("E-mail to {addresses} ({how}): {status}").format(addresses=", ".join(job.emails), how=how, status=status)
+        )
     if job.result:
-        print(f"Result: {outcome(job.result)}. {counts_line(job.result)}.")
+        print(_("Result: {outcome}. {counts}.").format(outcome=outcome(job.result), counts=counts_line(job.result)))
         issues = [*job.result.get("errors", []), *job.result.get("warnings", [])]  # type: ignore[misc]
         names = field_labels(store)
         for issue in issues[:SHOWN_ERRORS]:
             print("  " + describe_issue(issue, names))
         if len(issues) > SHOWN_ERRORS:
-            print(f"  ... and {len(issues) - SHOWN_ERRORS:,} more.")
+            more = len(issues) - SHOWN_ERRORS
+            print(
+                "  " + ngettext("... and {count} more.", "... and {count} more.", more).format(count=group_digits(more))
+            )
     if job.failed_rows and not args.errors_out:
         print(
-            f"Failed rows: save them with: custbook jobs show {job.id} --errors-out {failed_rows_name(job.file_name)}"
+            _("Failed rows: save them with: custbook jobs show {job} --errors-out {file}").format(
+                job=job.id, file=failed_rows_name(job.file_name)
+            )
         )
     if not job.finished_running:
-        print("Not run yet: a worker runs it (custbook jobs run --once, or the worker service).")
+        print(_("Not run yet: a worker runs it (custbook jobs run --once, or the worker service)."))
     return 0
 
 
 def _save_failed(store: CustomerStore, job: Job, path: Path) -> None:
     written = jobs.save_failed_rows(store, job, path)
     if written is None:
-        print(f"Job {job.id} has no failed rows; nothing was saved.", file=sys.stderr)
+        print(_("Job {job} has no failed rows; nothing was saved.").format(job=job.id), file=sys.stderr)
         return
     failed = job.result.get("failed", 0) if job.result else 0
     count = failed if isinstance(failed, int) else 0
-    print(f"Saved {plural(count, 'failed row')} of {job.id} to {written.resolve()}", file=sys.stderr)
+    saved = ngettext(
+        "Saved {count} failed row of {job} to {path}", "Saved {count} failed rows of {job} to {path}", count
+    )
+    print(saved.format(count=group_digits(count), job=job.id, path=written.resolve()), file=sys.stderr)
 
 
 def _resend(args: argparse.Namespace) -> int:
@@ -144,9 +188,10 @@ def _resend(args: argparse.Namespace) -> int:
     job, mailed = jobs.resend(store, args.id, user=user)
     if mailed.problem is not None:
         raise MailNotSent(
-            mailed.problem, f"Check the CUSTBOOK_SMTP_ settings and try again: custbook jobs resend {job.id}"
+            mailed.problem,
+            _("Check the CUSTBOOK_SMTP_ settings and try again: custbook jobs resend {job}").format(job=job.id),
         )
-    print(f"E-mailed the results of {job.id} to {', '.join(job.emails)}.")
+    print(_("E-mailed the results of {job} to {addresses}.").format(job=job.id, addresses=", ".join(job.emails)))
     return 0
 
 
@@ -158,14 +203,18 @@ def _log(text: str, problem: bool) -> None:
 def _run(args: argparse.Namespace) -> int:
     """Run queued jobs; with --once stop when the queue is empty, otherwise wait for more."""
     if args.poll <= 0:
-        raise UsageError("--poll takes a positive number of seconds", "For example --poll 2")
+        raise UsageError(_("--poll takes a positive number of seconds"), _("For example --poll 2"))
     store = open_store(args.db)
     user = store.users.resolve(args.user)
+    adopt_user_language(args, user)  # the worker's own lines; each job's results speak its submitter's language
     worker = jobs.worker_name()
     if not args.once:
-        print(f"Worker {worker} is waiting for jobs in {store.location} (Ctrl-C stops it after the current job).",
-              file=sys.stderr, flush=True)  # fmt: skip
+        waiting = _("Worker {worker} is waiting for jobs in {store} (Ctrl-C stops it after the current job).")
+        print(waiting.format(worker=worker, store=store.location), file=sys.stderr, flush=True)
     done = jobs.run_worker(store, by=user, once=args.once, poll=args.poll, log=_log, worker=worker)
     if done.stopped or not args.once:
-        print(f"Worker {worker} stopped after {plural(done.ran, 'job')}.", file=sys.stderr)
+        stopped = ngettext(
+            "Worker {worker} stopped after {count} job.", "Worker {worker} stopped after {count} jobs.", done.ran
+        )
+        print(stopped.format(worker=worker, count=group_digits(done.ran)), file=sys.stderr)
     return 0

@@ -2,7 +2,8 @@
 exit code (cli.md).
 
 Sub-commands run without importing textual (the interface is only loaded when no sub-command is given), so scripts
-and SSH sessions start fast. Errors are printed as one sentence on standard error, never a traceback.
+and SSH sessions start fast. Errors are printed as one sentence on standard error, never a traceback, in the
+language chosen before the parser is built (`cli.language`), so that `--help` and usage errors speak it too.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from cli.language import asked_language, choose_first, speak_argparse
 from cli.terminal import guarded_output
 from core.errors import CustbookError, UsageError
+from core.i18n import _, current_language, resolve_language, set_language
 
 EXIT_INTERRUPTED = 130
 
@@ -43,23 +45,32 @@ def default_user() -> str:
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as our one-sentence UsageError (exit 2)."""
 
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        # A sub-command that does not exist: name the commands there are (argparse would say "invalid choice").
+        if isinstance(action, argparse._SubParsersAction) and value not in action.choices:
+            raise UsageError(
+                _("'{value}' is not a {prog} command").format(value=value, prog=self.prog),
+                _("Use one of: {commands}").format(commands=", ".join(map(repr, action.choices))),
+            )
+        super()._check_value(action, value)
+
     def error(self, message: str) -> NoReturn:
-        choice = re.match(r"argument (?:command|action): invalid choice: '([^']*)' \(choose from (.*)\)", message)
-        if choice:
-            raise UsageError(f"'{choice[1]}' is not a {self.prog} command", f"Use one of: {choice[2]}")
-        raise UsageError(message[:1].upper() + message[1:], f"See: {self.prog} --help")
+        raise UsageError(message[:1].upper() + message[1:], _("See: {prog} --help").format(prog=self.prog))
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # On sub-commands the defaults are SUPPRESS, so an option given before the sub-command is not overwritten.
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--db", metavar="PATH", help="the store (a DuckDB file)", default=default)
-    parser.add_argument("--user", metavar="NAME", help="the acting user", default=default)
-    parser.add_argument("--entity", metavar="ID", help="work inside an entity", default=default)
+    parser.add_argument("--db", metavar="PATH", help=_("the store (a DuckDB file)"), default=default)
+    parser.add_argument("--user", metavar="NAME", help=_("the acting user"), default=default)
+    parser.add_argument("--entity", metavar="ID", help=_("work inside an entity"), default=default)
+    parser.add_argument(
+        "--lang", metavar="en|fr", help=_("the language of messages: en (English) or fr (French)"), default=default
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="custbook", description="Keep your customer list and move it to and from spreadsheets.")
+    parser = _Parser(prog="custbook", description=_("Keep your customer list and move it to and from spreadsheets."))
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -68,172 +79,188 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p, top=False)
         return p
 
-    p = command("init", "create the store (safe to run again)")
-    p.add_argument("--demo", type=int, metavar="N", default=0, help="add N realistic demo customers")
+    p = command("init", _("create the store (safe to run again)"))
+    p.add_argument("--demo", type=int, metavar="N", default=0, help=_("add N realistic demo customers"))
 
-    p = command("import", "import a CSV or Excel file of customers (previewed, then committed)")
+    p = command("import", _("import a CSV or Excel file of customers (previewed, then committed)"))
     p.add_argument("file")
     p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT")
     p.add_argument("--encoding", default="auto", metavar="auto|NAME")
-    p.add_argument("--dry-run", action="store_true", help="preview only; change nothing")
-    p.add_argument("--strict", action="store_true", help="commit nothing while any row fails")
-    p.add_argument("--offline", action="store_true", help="queue the import for the job worker")
-    p.add_argument("--email", metavar="ADDRESSES", help="e-mail the results to these addresses (; or , between)")
-    p.add_argument("--email-each", action="store_true", help="one message to each address instead of one to all")
-    p.add_argument("--errors-out", metavar="PATH", help="save the failed rows as a CSV to fix and re-import")
+    p.add_argument("--dry-run", action="store_true", help=_("preview only; change nothing"))
+    p.add_argument("--strict", action="store_true", help=_("commit nothing while any row fails"))
+    p.add_argument("--offline", action="store_true", help=_("queue the import for the job worker"))
+    p.add_argument("--email", metavar="ADDRESSES", help=_("e-mail the results to these addresses (; or , between)"))
+    p.add_argument("--email-each", action="store_true", help=_("one message to each address instead of one to all"))
+    p.add_argument("--errors-out", metavar="PATH", help=_("save the failed rows as a CSV to fix and re-import"))
     p.add_argument(
         "--max-rows", type=int, default=None, metavar="N",
-        help="refuse files with more rows (default $CUSTBOOK_MAX_ROWS, else 25,000)",
+        help=_("refuse files with more rows (default $CUSTBOOK_MAX_ROWS, else 25,000)"),
     )  # fmt: skip
     p.add_argument(
-        "--max-bytes", metavar="SIZE", help="refuse larger files, e.g. 500MB (default $CUSTBOOK_MAX_BYTES, else 200MB)"
+        "--max-bytes",
+        metavar="SIZE",
+        help=_("refuse larger files, e.g. 500MB (default $CUSTBOOK_MAX_BYTES, else 200MB)"),
     )
     p.add_argument("--json", action="store_true")
-    other = p.add_argument_group("files from other products")
-    other.add_argument("--mapping", metavar="NAME", help="a saved or built-in column mapping (custbook mappings list)")
+    other = p.add_argument_group(_("files from other products"))
+    other.add_argument(
+        "--mapping", metavar="NAME", help=_("a saved or built-in column mapping (custbook mappings list)")
+    )
     other.add_argument(
         "--map", action="append", default=[], metavar="HEADER=FIELD[+FIELD]",
-        help="the column HEADER feeds FIELD (several with +), or HEADER=- to leave it out; repeatable",
+        help=_("the column HEADER feeds FIELD (several with +), or HEADER=- to leave it out; repeatable"),
     )  # fmt: skip
     other.add_argument(
         "--join", action="append", default=[], metavar="FIELD=HEADER+HEADER",
-        help="FIELD is the columns' non-blank values joined by a space; repeatable",
+        help=_("FIELD is the columns' non-blank values joined by a space; repeatable"),
     )  # fmt: skip
-    other.add_argument("--ignore-unknown", action="store_true", help="leave out the columns that name no field")
-    other.add_argument("--header-row", type=int, metavar="N", help="the row holding the column names (default: found)")
-    other.add_argument("--generate-ids", action="store_true", help="number new rows without a Customer ID")
-    other.add_argument("--id-prefix", metavar="P", help="how generated IDs start (default: as the store's IDs)")
-    other.add_argument("--match", metavar="FIELD", help="find the customer of a row without ID by this field")
+    other.add_argument("--ignore-unknown", action="store_true", help=_("leave out the columns that name no field"))
+    other.add_argument(
+        "--header-row", type=int, metavar="N", help=_("the row holding the column names (default: found)")
+    )
+    other.add_argument("--generate-ids", action="store_true", help=_("number new rows without a Customer ID"))
+    other.add_argument("--id-prefix", metavar="P", help=_("how generated IDs start (default: as the store's IDs)"))
+    other.add_argument("--match", metavar="FIELD", help=_("find the customer of a row without ID by this field"))
     other.add_argument(
         "--default", action="append", default=[], metavar="FIELD=VALUE",
-        help="the value new customers get when their cell is blank or no column feeds the field; repeatable",
+        help=_("the value new customers get when their cell is blank or no column feeds the field; repeatable"),
     )  # fmt: skip
 
-    p = command("export", "export customers to a file or standard output")
+    p = command("export", _("export customers to a file or standard output"))
     p.add_argument(
-        "--view", metavar="NAME", help="a saved view: its columns, filters and sort (default: all customers)"
+        "--view", metavar="NAME", help=_("a saved view: its columns, filters and sort (default: all customers)")
     )
     p.add_argument(
         "--format", default=None,
-        help="csv, csv-semicolon, import-csv, xlsx, docx or pdf (default: from the -o file's extension, else csv)",
+        help=_("csv, csv-semicolon, import-csv, xlsx, docx or pdf (default: from the -o file's extension, else csv)"),
     )  # fmt: skip
-    p.add_argument("-o", "--output", metavar="PATH", help="the file to write (CSV formats without it: standard output)")
-    p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT", help="how dates are written")
-    p.add_argument("--json", action="store_true", help="print the path, format and row count as JSON")
+    p.add_argument(
+        "-o", "--output", metavar="PATH", help=_("the file to write (CSV formats without it: standard output)")
+    )
+    p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT", help=_("how dates are written"))
+    p.add_argument("--json", action="store_true", help=_("print the path, format and row count as JSON"))
 
-    p = command("backup", "copy the store to PATH while it is in use (restore: copy it back, or open it with --db)")
+    p = command("backup", _("copy the store to PATH while it is in use (restore: copy it back, or open it with --db)"))
     p.add_argument("path", metavar="PATH")
     p.add_argument("--json", action="store_true")
 
-    views = command("views", "saved views: columns, filters, sort").add_subparsers(
+    views = command("views", _("saved views: columns, filters, sort")).add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )
-    p = views.add_parser("save", help="save a view (replaces your view of the same name)")
+    p = views.add_parser("save", help=_("save a view (replaces your view of the same name)"))
     _common(p, top=False)
     p.add_argument("name")
     p.add_argument("--columns", default="", metavar="ID,ID,...")
     p.add_argument("--filter", action="append", default=[], metavar="EXPR", dest="filters")
     p.add_argument("--sort", default="", metavar="[-]ID,...")
     shared = p.add_mutually_exclusive_group()
-    shared.add_argument("--public", action="store_true", help="every user sees it")
-    shared.add_argument("--private", action="store_true", help="only you see it (a new view is private anyway)")
+    shared.add_argument("--public", action="store_true", help=_("every user sees it"))
+    shared.add_argument("--private", action="store_true", help=_("only you see it (a new view is private anyway)"))
     p.add_argument("--include-entities", action="store_true")
     p.add_argument(
-        "--date-format", default="DD/MM/YYYY", metavar="FMT", help="how the filters' dates are written (or YYYY-MM-DD)"
+        "--date-format",
+        default="DD/MM/YYYY",
+        metavar="FMT",
+        help=_("how the filters' dates are written (or YYYY-MM-DD)"),
     )
     for action in ("list", "show", "delete"):
-        p = views.add_parser(action, help=f"{action} views" if action == "list" else f"{action} a view")
+        words = {"list": _("list views"), "show": _("show a view"), "delete": _("delete a view")}
+        p = views.add_parser(action, help=words[action])
         _common(p, top=False)
         if action != "list":
             p.add_argument("name")
         p.add_argument("--json", action="store_true")
 
-    mappings = command("mappings", "column mappings for files from other products").add_subparsers(
+    mappings = command("mappings", _("column mappings for files from other products")).add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )
-    p = mappings.add_parser("save", help="save a mapping (replaces yours of the same name)")
+    p = mappings.add_parser("save", help=_("save a mapping (replaces yours of the same name)"))
     _common(p, top=False)
     p.add_argument("name")
     p.add_argument(
         "--map", action="append", default=[], metavar="HEADER=FIELD[+FIELD]",
-        help="the column HEADER feeds FIELD (several with +), or HEADER=- to leave it out; repeatable",
+        help=_("the column HEADER feeds FIELD (several with +), or HEADER=- to leave it out; repeatable"),
     )  # fmt: skip
     p.add_argument(
         "--join", action="append", default=[], metavar="FIELD=HEADER+HEADER",
-        help="FIELD is the columns' non-blank values joined by a space; repeatable",
+        help=_("FIELD is the columns' non-blank values joined by a space; repeatable"),
     )  # fmt: skip
-    p.add_argument("--ignore-others", action="store_true", help="leave out the columns the mapping does not name")
+    p.add_argument("--ignore-others", action="store_true", help=_("leave out the columns the mapping does not name"))
     shared = p.add_mutually_exclusive_group()
-    shared.add_argument("--public", action="store_true", help="every user may use it")
-    shared.add_argument("--private", action="store_true", help="only you may use it (a new mapping is private anyway)")
-    p = mappings.add_parser("list", help="list the mappings: built in, yours and other users' public ones")
+    shared.add_argument("--public", action="store_true", help=_("every user may use it"))
+    shared.add_argument(
+        "--private", action="store_true", help=_("only you may use it (a new mapping is private anyway)")
+    )
+    p = mappings.add_parser("list", help=_("list the mappings: built in, yours and other users' public ones"))
     _common(p, top=False)
     p.add_argument("--json", action="store_true")
-    p = mappings.add_parser("show", help="show a mapping: each column's fields, the joins")
+    p = mappings.add_parser("show", help=_("show a mapping: each column's fields, the joins"))
     _common(p, top=False)
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
-    p = mappings.add_parser("delete", help="delete one of your mappings")
+    p = mappings.add_parser("delete", help=_("delete one of your mappings"))
     _common(p, top=False)
     p.add_argument("name")
 
-    jobs = command("jobs", "offline imports: list, show, run the worker, e-mail results again").add_subparsers(
+    jobs = command("jobs", _("offline imports: list, show, run the worker, e-mail results again")).add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )
-    p = jobs.add_parser("list", help="list the jobs, newest first")
+    p = jobs.add_parser("list", help=_("list the jobs, newest first"))
     _common(p, top=False)
     p.add_argument("--json", action="store_true")
-    p = jobs.add_parser("show", help="a job's state, result and e-mail status")
+    p = jobs.add_parser("show", help=_("a job's state, result and e-mail status"))
     _common(p, top=False)
     p.add_argument("id", metavar="ID")
-    p.add_argument("--errors-out", metavar="PATH", help="save the job's failed rows as a CSV to fix and re-import")
+    p.add_argument("--errors-out", metavar="PATH", help=_("save the job's failed rows as a CSV to fix and re-import"))
     p.add_argument("--json", action="store_true")
-    p = jobs.add_parser("run", help="the worker: run queued jobs, then wait for more (Ctrl-C or SIGTERM stops it)")
+    p = jobs.add_parser("run", help=_("the worker: run queued jobs, then wait for more (Ctrl-C or SIGTERM stops it)"))
     _common(p, top=False)
-    p.add_argument("--once", action="store_true", help="run what is queued, then exit")
-    p.add_argument("--poll", type=float, default=2.0, metavar="SECONDS", help="how often to look for new jobs")
-    p = jobs.add_parser("resend", help="e-mail a finished job's results again")
+    p.add_argument("--once", action="store_true", help=_("run what is queued, then exit"))
+    p.add_argument("--poll", type=float, default=2.0, metavar="SECONDS", help=_("how often to look for new jobs"))
+    p = jobs.add_parser("resend", help=_("e-mail a finished job's results again"))
     _common(p, top=False)
     p.add_argument("id", metavar="ID")
 
-    p = command("history", "list import and edit batches, or the changes of one customer")
+    p = command("history", _("list import and edit batches, or the changes of one customer"))
     p.add_argument("customer", nargs="?", metavar="CUSTOMERID")
-    p.add_argument("--batch", metavar="BATCH", help="show the field changes of one batch")
+    p.add_argument("--batch", metavar="BATCH", help=_("show the field changes of one batch"))
     p.add_argument("--json", action="store_true")
 
-    p = command("undo", "undo a batch")
+    p = command("undo", _("undo a batch"))
     p.add_argument("batch", metavar="BATCH")
     p.add_argument("--json", action="store_true")
 
-    users = command("users", "manage users").add_subparsers(dest="action", required=True, parser_class=_Parser)
-    p = users.add_parser("add", help="add a user or change one")
+    users = command("users", _("manage users")).add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = users.add_parser("add", help=_("add a user or change one"))
     _common(p, top=False)
     p.add_argument("name")
     # Omitted, they keep an existing user's type and permissions (a new user: business, list).
-    p.add_argument("--type", default=None, help="business, employee or approver (default: unchanged, or business)")
-    p.add_argument("--perms", default=None, help="comma-separated: list,add,edit (default: unchanged, or list)")
-    _common(users.add_parser("list", help="list users"), top=False)
-    p = users.add_parser("remove", help="remove a user: they can no longer act on this store (their history stays)")
+    p.add_argument("--type", default=None, help=_("business, employee or approver (default: unchanged, or business)"))
+    p.add_argument("--perms", default=None, help=_("comma-separated: list,add,edit (default: unchanged, or list)"))
+    _common(users.add_parser("list", help=_("list users")), top=False)
+    p = users.add_parser("remove", help=_("remove a user: they can no longer act on this store (their history stays)"))
     _common(p, top=False)
     p.add_argument("name")
 
-    ents = command("entities", "manage entities").add_subparsers(dest="action", required=True, parser_class=_Parser)
-    p = ents.add_parser("add", help="add an entity")
+    ents = command("entities", _("manage entities")).add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = ents.add_parser("add", help=_("add an entity"))
     _common(p, top=False)
     p.add_argument("id")
     p.add_argument("--name", required=True)
-    _common(ents.add_parser("list", help="list entities"), top=False)
+    _common(ents.add_parser("list", help=_("list entities")), top=False)
 
-    flds = command("fields", "manage custom fields").add_subparsers(dest="action", required=True, parser_class=_Parser)
-    p = flds.add_parser("add", help="define a custom field")
+    flds = command("fields", _("manage custom fields")).add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = flds.add_parser("add", help=_("define a custom field"))
     _common(p, top=False)
     p.add_argument("id")
-    p.add_argument("--type", required=True, help="text, decimal, date, bool or enum")
-    p.add_argument("--values", default="", help="the values of an enum, comma-separated")
+    p.add_argument("--type", required=True, help=_("text, decimal, date, bool or enum"))
+    p.add_argument("--values", default="", help=_("the values of an enum, comma-separated"))
     p.add_argument("--required", action="store_true")
     p.add_argument("--label")
     p.add_argument("--label-fr")
-    _common(flds.add_parser("list", help="list all fields"), top=False)
+    _common(flds.add_parser("list", help=_("list all fields")), top=False)
     return parser
 
 
@@ -244,8 +271,8 @@ def _utf8_words(argv: Sequence[str]) -> list[str]:
         if any("\udc80" <= ch <= "\udcff" for ch in word):
             shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             raise UsageError(
-                f"The argument '{shown}' holds bytes that are not UTF-8 text",
-                "Set the terminal's encoding to UTF-8 and type it again",
+                _("The argument '{argument}' holds bytes that are not UTF-8 text").format(argument=shown),
+                _("Set the terminal's encoding to UTF-8 and type it again"),
             )
     return list(argv)
 
@@ -266,16 +293,27 @@ def _join_dash_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
-Interface = Callable[[str, str, "str | None"], int]
+Interface = Callable[[str, str, "str | None", "str | None"], int]  # db, user, entity, --lang
+
+
+def _say(text: str) -> None:
+    print(f"custbook: {text}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None, *, interface: Interface | None = None) -> int:
     """Run one sub-command; with none, open `interface` (given by the entry point, `custbook.py`: the command line
     never imports the interface), or print the help when there is none."""
+    before = current_language()  # a caller running several commands in one process gets its language back
     with guarded_output() as guard:
         try:
-            words = _utf8_words(sys.argv[1:] if argv is None else argv)
+            words = sys.argv[1:] if argv is None else list(argv)
+            asked = asked_language(words)
+            choose_first(asked)  # before the parser is built: --help and usage errors speak the language
+            speak_argparse()
+            words = _utf8_words(words)
             args = build_parser().parse_args(_join_dash_values(words))
+            if args.lang:  # as argparse read it (an abbreviation such as --lan fr too)
+                set_language(resolve_language(args.lang))
             args.db = args.db or default_db()
             args.user = args.user or default_user()
             if not args.command:
@@ -283,26 +321,33 @@ def main(argv: Sequence[str] | None = None, *, interface: Interface | None = Non
                     build_parser().print_help()
                     return 0
                 _ask_before_creating(args.db)
+                # The interface speaks the language chosen so far; given no --lang (nor $CUSTBOOK_LANG), it then
+                # speaks the one its user chose there last time, which it reads with the user.
                 with guard.paused():  # the interface drives the terminal itself, with its own escapes
-                    return interface(args.db, args.user, args.entity)
+                    return interface(args.db, args.user, args.entity, args.lang)
             return _dispatch(args)
         except CustbookError as exc:
-            print(f"custbook: {exc}", file=sys.stderr)
+            _say(str(exc))
             return exc.exit_code
         except KeyboardInterrupt:
-            print("custbook: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
+            _say(_("interrupted; nothing was changed by the unfinished step."))
             return EXIT_INTERRUPTED
         except BrokenPipeError:
             return 0
         except OSError as exc:  # a full disk, a folder without write permission...
-            where = f" ({exc.filename})" if exc.filename else ""
-            print(f"custbook: could not read or write a file{where}: {exc.strerror or exc}.", file=sys.stderr)
+            reason = exc.strerror or str(exc)
+            if exc.filename:
+                _say(_("could not read or write a file ({path}): {reason}.").format(path=exc.filename, reason=reason))
+            else:
+                _say(_("could not read or write a file: {reason}.").format(reason=reason))
             return 1
         except Exception as exc:  # the last line of defence: one sentence, never a traceback
             if os.environ.get("CUSTBOOK_DEBUG"):
                 raise
-            print(f"custbook: unexpected problem ({type(exc).__name__}: {exc}). Please report it.", file=sys.stderr)
+            _say(_("unexpected problem ({problem}). Please report it.").format(problem=f"{type(exc).__name__}: {exc}"))
             return 1
+        finally:
+            set_language(before)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -324,7 +369,7 @@ def _ask_before_creating(location: str) -> None:
         return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         require_store(location)
-    answer = input(f"There is no store at {path}. Create a new, empty store there? [y/N] ")
+    answer = input(_("There is no store at {path}. Create a new, empty store there? [y/N] ").format(path=path))
     if answer.strip().lower() not in ("y", "yes", "o", "oui"):
         require_store(location)
 

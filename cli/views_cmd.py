@@ -10,8 +10,10 @@ import argparse
 import json
 import sys
 
+from cli.language import adopt_user_language
 from core.catalogue import Catalogue
-from core.values import DateFormat
+from core.i18n import _, group_digits, ngettext
+from core.values import DateFormat, spoken_date
 from core.viewdef import Op, View, parse_columns, parse_filter, parse_sort
 from services import views as views_service
 from services.views import SaveStatus
@@ -32,12 +34,13 @@ def _describe(view: View, catalogue: Catalogue) -> dict[str, object]:
 
 
 def _matching(n: int) -> str:
-    return f"{n:,} customer matches" if n == 1 else f"{n:,} customers match"
+    return ngettext("{count} customer matches", "{count} customers match", n).format(count=group_digits(n))
 
 
 def cmd_views(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     user = store.users.resolve(args.user, warm=True)  # released when the command ends
+    adopt_user_language(args, user)
     store.entities.check(args.entity)
     catalogue = store.fields.catalogue()
     if args.action == "save":
@@ -54,16 +57,25 @@ def cmd_views(args: argparse.Namespace) -> int:
         done = views_service.save_view(store, user, view, date_format=date_format, public=public, entity=args.entity)
         saved = done.view
         matching = views_service.count_matching(store, saved, user=user, catalogue=catalogue, entity=args.entity)
-        verb = "Replaced" if done.status is SaveStatus.REPLACED else "Saved"
-        print(f"{verb} view “{saved.name}” ({'public' if saved.public else 'private'}): {_matching(matching)}.")
+        said = (
+            _("Replaced view “{name}” ({visibility}): {matching}.")
+            if done.status is SaveStatus.REPLACED
+            else _("Saved view “{name}” ({visibility}): {matching}.")
+        )
+        visibility = _("public") if saved.public else _("private")
+        print(said.format(name=saved.name, visibility=visibility, matching=_matching(matching)))
         # The dates as understood: 04/01/2024 is 4 January read as DD/MM/YYYY, 1 April as MM/DD/YYYY.
         for read in done.dates:
-            words = {Op.LT: "is before", Op.GT: "is after"}.get(read.op, read.op.words)
-            day = read.day
-            print(f"  {read.label} {words} {day.day} {day:%B %Y} (read as {date_format.value})")
+            words = {Op.LT: _("is before"), Op.GT: _("is after")}.get(read.op, read.op.words)
+            print(
+                "  "
+                + _("{field} {condition} {day} (read as {date_format})").format(
+                    field=read.label, condition=words, day=spoken_date(read.day), date_format=date_format.value
+                )
+            )
         if done.made_private:
-            gone = f"custbook: “{saved.name}” was public and is now private: other users no longer see it."
-            print(gone, file=sys.stderr)
+            gone = _("“{name}” was public and is now private: other users no longer see it.").format(name=saved.name)
+            print(f"custbook: {gone}", file=sys.stderr)
         return 0
     if args.action == "list":
         views = views_service.list_views(store, user)
@@ -71,7 +83,7 @@ def cmd_views(args: argparse.Namespace) -> int:
             print(json.dumps([_describe(v, catalogue) for v in views], ensure_ascii=False))
             return 0
         for v in views:
-            who = "built in" if v.builtin else ("public" if v.public else "private") + f", {v.owner}"
+            who = _("built in") if v.builtin else (_("public") if v.public else _("private")) + f", {v.owner}"
             print(f"{v.name}  ({who})")
         return 0
     if args.action == "show":
@@ -81,13 +93,21 @@ def cmd_views(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(info, ensure_ascii=False))
             return 0
-        print(f"View “{view.name}”: owner {view.owner or '-'}, {'public' if view.public else 'private'}")
-        print("  columns: " + ", ".join(info["columns"]))  # type: ignore[arg-type]
-        print("  filters: " + ("; ".join(f.describe(catalogue) for f in view.filters) or "none"))
-        print("  sort:    " + (", ".join(s.expression for s in view.sort) or "Customer ID"))
-        print(f"  entity records: {'included' if view.include_entities else 'not included'}")
+        visibility = _("public") if view.public else _("private")
+        print(
+            _("View “{name}”: owner {owner}, {visibility}").format(
+                name=view.name, owner=view.owner or "-", visibility=visibility
+            )
+        )
+        print("  " + _("columns: {columns}").format(columns=", ".join(info["columns"])))  # type: ignore[arg-type]
+        filters = "; ".join(f.describe(catalogue) for f in view.filters) or _("none")
+        print("  " + _("filters: {filters}").format(filters=filters))
+        sort = ", ".join(s.expression for s in view.sort) or catalogue["CUSTOMERID"].shown_label
+        print("  " + _("sort:    {sort}").format(sort=sort))
+        included = _("included") if view.include_entities else _("not included")
+        print("  " + _("entity records: {included}").format(included=included))
         print(f"  {_matching(shown.matching)}")
         return 0
     views_service.delete_view(store, user, args.name)
-    print(f"Deleted view “{args.name}”.")
+    print(_("Deleted view “{name}”.").format(name=args.name))
     return 0

@@ -8,10 +8,10 @@ columns. It never touches the store: `store/` loads the custom field definitions
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.folding import fold
 from core.i18n import current_language
 
 
@@ -168,11 +168,15 @@ CUSTOM_ID_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,62}$")
 _IGNORED = re.compile(r"[\s_.\-'\u2019\u00a0]+")
 
 
+# The fields the find-as-you-type searches (the interface's quick filter), whose folded text the store keeps beside
+# each customer (store.search): one list, so that what the screen searches is what the store folded.
+SEARCH_FIELDS = ("CUSTOMERID", "NAME", "PRINTAS", "EMAIL1", "PHONE1", "CITY")
+
+
 def normalise_name(text: str) -> str:
-    """Fold a header for comparison: no case, accents, spaces, underscores, dots, hyphens or apostrophes."""
-    decomposed = unicodedata.normalize("NFKD", text.strip())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _IGNORED.sub("", stripped).casefold()
+    """Fold a header for comparison: no case, accents (Ł, Ø, ß too: core.folding), spaces, underscores, dots,
+    hyphens or apostrophes."""
+    return _IGNORED.sub("", fold(text.strip())).casefold()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from itertools import repeat
 from operator import itemgetter
 
 from core.columns import NEUTRALISED
-from core.failed_rows import ERROR_COLUMN
+from core.failed_rows import is_error_column
 from core.headers import HeaderMap
 from core.keys import RowKeys
 from core.table import RawTable
@@ -43,7 +43,7 @@ class FieldCells:
         )
         self._ids = list(keys.ids) if keys is not None else None
         # A failed-rows file (its error column tells) has formula-like text behind an apostrophe in every column.
-        self._failed_rows_file = ERROR_COLUMN in (h.strip() for h in table.header)
+        self._failed_rows_file = any(map(is_error_column, table.header))
         # Each row's cells, exactly as wide as the header (short rows padded, extra cells cut).
         width = self.width
         self._rows = [r.cells if len(r.cells) == width else (*r.cells, *("",) * width)[:width] for r in table.rows]

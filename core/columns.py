@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from itertools import repeat
 
 from core.catalogue import ENUM_SYNONYMS, Field, FieldType
-from core.values import FALSE_WORDS, TRUE_WORDS, ParseOptions, Value, ValueProblem, parser_for
+from core.values import FALSE_WORDS, TRUE_WORDS, ParseOptions, Value, ValueProblem, parser_for, too_long
 
 # What the plain CSV export puts before text a spreadsheet would run as a formula ('+1 206..., '=SUM...): read back
 # from a column headed by a label, as the plain exports head them, the apostrophe goes, so that exporting, editing
@@ -74,7 +74,7 @@ def _column_parser(field: Field, options: ParseOptions) -> ColumnParser:
             # The longest cell's length, measured in C, tells at once whether any cell needs a closer look.
             if limit is not None and max(map(len, cells), default=0) > limit:
                 problems = [
-                    (i, f"{field.label} is {len(v):,} characters long; it can hold at most {limit:,}. Shorten it")
+                    (i, too_long(field, len(v), limit))
                     for i, v in enumerate(values)
                     if isinstance(v, str) and len(v) > limit
                 ]

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from core.catalogue import Catalogue, normalise_name
 from core.errors import FileRejected
+from core.i18n import _, group_digits
 from core.mapping import ColumnMapping, header_key
 from core.table import Issue, RawTable, Severity, check_header
 
@@ -24,8 +25,10 @@ def with_header_row(raw: RawTable, number: int) -> RawTable:
     at = next((i for i, r in enumerate(raw.rows) if r.number == number), None)
     if number < raw.header_row or at is None:
         raise FileRejected(
-            f"Row {number:,} of {raw.name} cannot be the header: it is empty or not in the file",
-            "Give the number of the row that holds the column names, as the spreadsheet numbers it",
+            _("Row {row} of {file} cannot be the header: it is empty or not in the file").format(
+                row=group_digits(number), file=raw.name
+            ),
+            _("Give the number of the row that holds the column names, as the spreadsheet numbers it"),
         )
     cells = list(raw.rows[at].cells)
     while cells and not cells[-1].strip():
@@ -68,8 +71,8 @@ def locate_header(
             break
         if _looks_like_header(row.cells, catalogue, mapping):
             table = with_header_row(raw, row.number)
-            note = Issue(None, None, None, f"The column names are on row {row.number}: the rows above them were "
-                                           "read as titles and skipped", Severity.WARNING)  # fmt: skip
+            message = _("The column names are on row {row}: the rows above them were read as titles and skipped")
+            note = Issue(None, None, None, message.format(row=row.number), Severity.WARNING)
             return table, (note,)
         titles_only = sum(1 for c in row.cells if c.strip()) <= 2
     return raw, ()

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from core.catalogue import Catalogue
 from core.errors import FileRejected
-from core.failed_rows import ERROR_COLUMN
+from core.failed_rows import is_error_column
+from core.i18n import _, group_digits, ngettext
 from core.mapping import ColumnMapping, header_key, resolve_mapping
 from core.table import Issue, RawTable, Severity, short
 
@@ -69,8 +70,10 @@ class _Fed:
         if field in self.fields:
             other = self.names[self.fields.index(field)]
             raise FileRejected(
-                f"The columns '{short(other, 60)}' and '{short(name, 60)}' both feed the field {field}",
-                "Keep one of them: leave the other out of the mapping (HEADER=-) or delete it from the file",
+                _("The columns '{one}' and '{other}' both feed the field {field}").format(
+                    one=short(other, 60), other=short(name, 60), field=field
+                ),
+                _("Keep one of them: leave the other out of the mapping (HEADER=-) or delete it from the file"),
             )
         self.fields.append(field)
         self.sources.append(sources)
@@ -99,16 +102,17 @@ def map_columns(
     leave_out = ignore_unknown or (mapping is not None and mapping.others_ignored)
     for index, header in enumerate(table.header):
         name = header.strip()
-        if name == ERROR_COLUMN:
+        if is_error_column(name):
             # Our own failed-rows file, fixed and imported again: its error column is not data.
-            warnings.append(Issue(None, None, None, f"The column '{ERROR_COLUMN}' was ignored", Severity.WARNING))
+            message = _("The column '{name}' was ignored").format(name=name)
+            warnings.append(Issue(None, None, None, message, Severity.WARNING))
             continue
         base = header_key(header)
         occurrences[base] = occurrences.get(base, 0) + 1
         nth = occurrences[base]
         key = base if nth == 1 else f"{base}#{nth}"
         # The second column of one name is shown by its letter, as the spreadsheet shows it: "Phone (column Z)".
-        shown = name if nth == 1 else f"{name} (column {column_letter(index)})"
+        shown = name if nth == 1 else _("{name} (column {letter})").format(name=name, letter=column_letter(index))
         if key in joined_keys:
             # Joined into a field ("Given Name" into NAME): also read as the mapping or its own name says
             # (FIRSTNAME), but never into the field it is joined into.
@@ -126,7 +130,7 @@ def map_columns(
         if not name:
             if any(index < len(r.cells) and r.cells[index].strip() for r in table.rows):
                 if leave_out:
-                    ignored.append(f"column {column_letter(index)}")
+                    ignored.append(_("column {letter}").format(letter=column_letter(index)))
                 else:
                     unknown.append((index, ""))
             continue
@@ -138,10 +142,8 @@ def map_columns(
                 unknown.append((index, shown))
             continue
         if not field.importable:
-            warnings.append(
-                Issue(None, field.id, None, f"The column '{short(name, 80)}' is read-only and was ignored",
-                      Severity.WARNING)
-            )  # fmt: skip
+            message = _("The column '{name}' is read-only and was ignored").format(name=short(name, 80))
+            warnings.append(Issue(None, field.id, None, message, Severity.WARNING))
             continue
         fed.feed(field.id, (index,), shown)
     if unknown:
@@ -158,19 +160,25 @@ def map_columns(
         warnings.extend(_fit(mapping, len(found | set(joined_at)), table.header))
     if ignored:
         listed = ", ".join(f"'{short(h, 40)}'" for h in ignored[:SHOWN_IGNORED])
-        more = f" and {len(ignored) - SHOWN_IGNORED:,} more" if len(ignored) > SHOWN_IGNORED else ""
-        warnings.append(
-            Issue(None, None, None, f"{len(ignored):,} column{'s were' if len(ignored) != 1 else ' was'} not "
-                                    f"imported: {listed}{more}", Severity.WARNING)
-        )  # fmt: skip
+        if len(ignored) > SHOWN_IGNORED:
+            more = len(ignored) - SHOWN_IGNORED
+            listed = ngettext("{listed} and {count} more", "{listed} and {count} more", more).format(
+                listed=listed, count=group_digits(more)
+            )
+        message = ngettext(
+            "{count} column was not imported: {listed}", "{count} columns were not imported: {listed}", len(ignored)
+        ).format(count=group_digits(len(ignored)), listed=listed)
+        warnings.append(Issue(None, None, None, message, Severity.WARNING))
     if "CUSTOMERID" not in fed.fields:
         if not keyed:
             raise FileRejected(
-                "The file has no Customer ID column (CUSTOMERID)",
-                "Add a column headed CUSTOMERID or 'Customer ID' holding each customer's ID, or import with "
-                "--generate-ids to number new customers (and --match EMAIL1 to find existing ones)",
+                _("The file has no Customer ID column (CUSTOMERID)"),
+                _(
+                    "Add a column headed CUSTOMERID or 'Customer ID' holding each customer's ID, or import with "
+                    "--generate-ids to number new customers (and --match EMAIL1 to find existing ones)"
+                ),
             )
-        fed.feed("CUSTOMERID", (), "Customer ID")
+        fed.feed("CUSTOMERID", (), catalogue["CUSTOMERID"].shown_label)
     return HeaderMap(
         tuple(fed.fields), tuple(fed.sources), tuple(warnings), tuple(fed.names), tuple(ignored),
         mapping.label if mapping is not None else None,
@@ -185,12 +193,17 @@ def _fit(mapping: ColumnMapping, named: int, header: tuple[str, ...]) -> list[Is
     if named * 2 >= total:
         return []
     product = detect(header)
-    other = f" The file looks like it comes from {product.product}: --mapping {product.name}." if (
-        product is not None and product.name != mapping.name) else ""  # fmt: skip
-    return [
-        Issue(None, None, None, f"The mapping {mapping.name} names only {named} of the file's {total} columns: check "
-                                f"that it is the one for this file.{other}", Severity.WARNING)
-    ]  # fmt: skip
+    if product is not None and product.name != mapping.name:
+        message = _(
+            "The mapping {name} names only {named} of the file's {total} columns: check that it is the one for this "
+            "file. The file looks like it comes from {product}: --mapping {other}."
+        ).format(name=mapping.name, named=named, total=total, product=product.product, other=product.name)
+    else:
+        message = _(
+            "The mapping {name} names only {named} of the file's {total} columns: check that it is the one for this "
+            "file."
+        ).format(name=mapping.name, named=named, total=total)
+    return [Issue(None, None, None, message, Severity.WARNING)]
 
 
 def _check_required(mapping: ColumnMapping, found: set[str], header: tuple[str, ...]) -> None:
@@ -202,8 +215,12 @@ def _check_required(mapping: ColumnMapping, found: set[str], header: tuple[str, 
         # "Email Adress" for the file's "E-mail Address": the closest headers of the file, compared as keys.
         keys = {header_key(h): h.strip() for h in header if h.strip()}
         close = difflib.get_close_matches(header_key(missing[0]), list(keys), n=1, cutoff=0.7)
-        hint = f" (did you mean '{short(keys[close[0]], 60)}'?)" if close else ""
+        hint = _(" (did you mean '{header}'?)").format(header=short(keys[close[0]], 60)) if close else ""
         raise FileRejected(
-            f"The mapping names {'columns' if len(missing) > 1 else 'a column'} the file does not have: {listed}{hint}",
-            "Check the spelling against the file's header row (case and punctuation do not matter)",
+            ngettext(
+                "The mapping names a column the file does not have: {listed}{hint}",
+                "The mapping names columns the file does not have: {listed}{hint}",
+                len(missing),
+            ).format(listed=listed, hint=hint),
+            _("Check the spelling against the file's header row (case and punctuation do not matter)"),
         )

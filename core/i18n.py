@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 LANGUAGES = ("en", "fr")
 DOMAIN = "custbook"
@@ -63,7 +64,8 @@ def checked_language(language: str) -> str:
         from core.errors import UsageError
 
         raise UsageError(
-            f"'{language}' is not a language custbook speaks", "Use --lang en (English) or --lang fr (French)"
+            _("'{language}' is not a language custbook speaks").format(language=language),
+            _("Use --lang en (English) or --lang fr (French)"),
         )
     return code
 
@@ -133,17 +135,30 @@ def _one_catalogue(path: Path) -> _gettext.NullTranslations:
 
 
 def _compiled(po: Path) -> _gettext.NullTranslations:
+    import contextlib
     import io
 
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with po.open("rb") as stream:
-        catalogue = read_po(stream)
+    with po.open("rb") as stream, contextlib.redirect_stdout(io.StringIO()):
+        catalogue = read_po(stream)  # a .po being edited may draw warnings, which Babel prints: not on our output
+    drop_untranslated(catalogue)
     buffer = io.BytesIO()
     write_mo(buffer, catalogue)
     buffer.seek(0)
     return _gettext.GNUTranslations(buffer)
+
+
+def drop_untranslated(catalogue: Any) -> None:
+    """Leave out the texts not translated yet (Babel writes an untranslated plural as empty forms, which would hide
+    the English, or another catalogue's translation, behind an empty sentence)."""
+    for message in list(catalogue):
+        if not message.id:
+            continue
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(forms) or message.fuzzy:
+            catalogue.delete(message.id, message.context)
 
 
 def _(message: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.errors import FileRejected
+from core.i18n import _, group_digits, ngettext
 from core.table import Issue, Severity, short
 
 DEFAULT_PREFIX = "C"  # an empty store's first IDs: C0000001, as the demo numbers them
@@ -75,8 +76,10 @@ class Numbering:
             self.next += 1
             if len(candidate) > MAX_ID:
                 raise FileRejected(
-                    f"The next generated ID, {candidate}, would be longer than {MAX_ID} characters",
-                    "Give a shorter prefix with --id-prefix",
+                    _("The next generated ID, {id}, would be longer than {limit} characters").format(
+                        id=candidate, limit=MAX_ID
+                    ),
+                    _("Give a shorter prefix with --id-prefix"),
                 )
             if candidate not in taken:
                 return candidate
@@ -93,8 +96,8 @@ def numbering(patterns: Sequence[IdPattern], unnumbered: int, prefix: str | None
         prefix = prefix.strip()
         if not prefix or len(prefix) > MAX_ID - 3 or any(ch.isspace() for ch in prefix):
             raise FileRejected(
-                f"--id-prefix '{short(prefix, 30)}' cannot start a customer ID",
-                f"Give a prefix of 1 to {MAX_ID - 3} characters without spaces, like C or CUST-",
+                _("--id-prefix '{prefix}' cannot start a customer ID").format(prefix=short(prefix, 30)),
+                _("Give a prefix of 1 to {limit} characters without spaces, like C or CUST-").format(limit=MAX_ID - 3),
             )
         mine = [p for p in patterns if p.prefix == prefix]
         widths = Counter({p.width: p.count for p in mine})
@@ -103,8 +106,8 @@ def numbering(patterns: Sequence[IdPattern], unnumbered: int, prefix: str | None
     if not patterns:
         if unnumbered:
             raise FileRejected(
-                "The store's customer IDs end with no number, so custbook cannot tell how to number new ones",
-                "Say how they start with --id-prefix, for example --id-prefix C",
+                _("The store's customer IDs end with no number, so custbook cannot tell how to number new ones"),
+                _("Say how they start with --id-prefix, for example --id-prefix C"),
             )
         return Numbering(DEFAULT_PREFIX, DEFAULT_WIDTH, 0)
     main = max(patterns, key=lambda p: (p.count, p.highest))
@@ -144,9 +147,9 @@ def row_keys(
             key = match_key(match_cells[index])
             if key and len(repeated[key]) > 1:
                 rows = ", ".join(str(numbers[i]) for i in repeated[key][:10])
-                issues[index] = Issue(number, match, match_cells[index].strip(),
-                                      f"{match_label} {match_cells[index].strip()} is on rows {rows}. "
-                                      "Keep one row per customer")  # fmt: skip
+                value = match_cells[index].strip()
+                message = _("{label} {value} is on rows {rows}. Keep one row per customer")
+                issues[index] = Issue(number, match, value, message.format(label=match_label, value=value, rows=rows))
                 continue
             found = matches.get(key, ()) if key else ()
             if len(found) == 1:
@@ -154,10 +157,17 @@ def row_keys(
                 matched.append((number, found[0]))
                 continue
             if len(found) > 1:
-                listed = ", ".join(found[:5]) + (f" and {len(found) - 5:,} more" if len(found) > 5 else "")
-                issues[index] = Issue(number, match, match_cells[index].strip(),
-                                      f"{len(found):,} customers have this {match_label}: {listed}. Give the row "
-                                      "the Customer ID of the one it is")  # fmt: skip
+                listed = ", ".join(found[:5])
+                if len(found) > 5:
+                    listed = ngettext("{listed} and {count} more", "{listed} and {count} more", len(found) - 5).format(
+                        listed=listed, count=group_digits(len(found) - 5)
+                    )
+                message = ngettext(
+                    "{count} customer has this {label}: {listed}. Give the row the Customer ID of the one it is",
+                    "{count} customers have this {label}: {listed}. Give the row the Customer ID of the one it is",
+                    len(found),
+                ).format(count=group_digits(len(found)), label=match_label, listed=listed)
+                issues[index] = Issue(number, match, match_cells[index].strip(), message)
                 continue
             if not key:
                 no_value += 1
@@ -167,12 +177,16 @@ def row_keys(
             generated.append((number, ids[index]))
             continue
         if match_cells is not None:
-            issues[index] = Issue(number, "CUSTOMERID", "",
-                                  f"No customer has this {match_label}, and the row has no Customer ID. Give it "
-                                  "one, or import with --generate-ids to create it")  # fmt: skip
+            message = _(
+                "No customer has this {label}, and the row has no Customer ID. Give it one, or import with "
+                "--generate-ids to create it"
+            )
+            issues[index] = Issue(number, "CUSTOMERID", "", message.format(label=match_label))
     if no_value and make is not None:
-        warnings.append(
-            Issue(None, match, None, f"{no_value:,} row{'s have' if no_value != 1 else ' has'} no {match_label} to "
-                                     "be matched by: imported again, they would be created again", Severity.WARNING)
-        )  # fmt: skip
+        message = ngettext(
+            "{count} row has no {label} to be matched by: imported again, they would be created again",
+            "{count} rows have no {label} to be matched by: imported again, they would be created again",
+            no_value,
+        ).format(count=group_digits(no_value), label=match_label)
+        warnings.append(Issue(None, match, None, message, Severity.WARNING))
     return RowKeys(tuple(ids), issues, tuple(generated), tuple(matched), tuple(warnings))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from core.catalogue import Catalogue, normalise_name
 from core.errors import FileRejected, UsageError
+from core.i18n import _
 
 SKIP = "-"  # `--map "Notes=-"`: the column is not imported
 OPTIONS_LABEL = "options"  # the label of a mapping given by --map and --join options alone
@@ -132,14 +133,16 @@ def parse_map(text: str) -> tuple[str, tuple[str, ...]]:
     header, sep, fields = text.rpartition("=")
     if not sep or not header.strip() or not fields.strip():
         raise UsageError(
-            f"--map '{text}' should be written HEADER=FIELD",
-            'For example --map "E-mail Address=EMAIL1", --map "Company=NAME+PRINTAS" or --map "Notes=-"',
+            _("--map '{text}' should be written HEADER=FIELD").format(text=text),
+            _('For example --map "E-mail Address=EMAIL1", --map "Company=NAME+PRINTAS" or --map "Notes=-"'),
         )
     if fields.strip() == SKIP:
         return header.strip(), ()
     names = tuple(f.strip() for f in fields.split("+"))
     if not all(names):
-        raise UsageError(f"--map '{text}' names an empty field", "Write the fields as NAME+PRINTAS")
+        raise UsageError(
+            _("--map '{text}' names an empty field").format(text=text), _("Write the fields as NAME+PRINTAS")
+        )
     return header.strip(), names
 
 
@@ -152,8 +155,8 @@ def parse_join(text: str) -> tuple[str, tuple[str, ...]]:
     names = tuple(h.strip() for h in headers.split("+"))
     if not sep or not field.strip() or len(names) < 2 or not all(names):
         raise UsageError(
-            f"--join '{text}' should be written FIELD=HEADER+HEADER",
-            'For example --join "NAME=Given Name+Family Name"',
+            _("--join '{text}' should be written FIELD=HEADER+HEADER").format(text=text),
+            _('For example --join "NAME=Given Name+Family Name"'),
         )
     return field.strip(), names
 
@@ -163,10 +166,11 @@ def check_mapping_name(name: str) -> str:
     from core.errors import InvalidValue
     from core.names import check_name
 
-    clean = check_name(name, "A mapping name")
+    clean = check_name(name, _("A mapping name"))
     if not clean or len(clean) > MAX_MAPPING_NAME:
         raise InvalidValue(
-            f"A mapping name must have 1 to {MAX_MAPPING_NAME} characters", "Choose a shorter name, like zoho-2024"
+            _("A mapping name must have 1 to {limit} characters").format(limit=MAX_MAPPING_NAME),
+            _("Choose a shorter name, like zoho-2024"),
         )
     return clean
 
@@ -176,15 +180,21 @@ def field_id(name: str, catalogue: Catalogue) -> str:
     field = catalogue.get(name.strip().upper()) or catalogue.lookup(name)
     if field is None:
         close = catalogue.closest(name, n=2)
-        hint = f" (did you mean {' or '.join(f.id for f in close)}?)" if close else ""
+        hint = ""
+        if len(close) == 1:
+            hint = _(" (did you mean {field}?)").format(field=close[0].id)
+        elif close:
+            hint = _(" (did you mean {field} or {other}?)").format(field=close[0].id, other=close[1].id)
         raise FileRejected(
-            f"The mapping names a field '{name.strip()[:60]}' that does not exist{hint}",
-            "Use a field ID or label from `custbook fields list`",
+            _("The mapping names a field '{name}' that does not exist{hint}").format(name=name.strip()[:60], hint=hint),
+            _("Use a field ID or label from `custbook fields list`"),
         )
     if not field.importable:
         raise FileRejected(
-            f"The mapping sends a column to {field.id} ({field.label}), which custbook fills itself",
-            "Leave that column out (HEADER=-)",
+            _("The mapping sends a column to {id} ({label}), which custbook fills itself").format(
+                id=field.id, label=field.shown_label
+            ),
+            _("Leave that column out (HEADER=-)"),
         )
     return field.id
 

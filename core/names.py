@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 
 from core.errors import InvalidValue
+from core.i18n import _
 
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
@@ -25,13 +26,19 @@ def code(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
-def check_name(text: str, what: str, fix: str = "Type it again without it") -> str:
-    """`text` trimmed; InvalidValue naming the first character that would not show (`what`: "A view name")."""
+def check_name(text: str, what: str, fix: str | None = None) -> str:
+    """`text` trimmed; InvalidValue naming the first character that would not show (`what`: "A view name", in the
+    user's language: the caller translates it, as `fix`)."""
     clean = text.strip()
     hidden = hidden_characters(clean)
     if hidden:
-        name = unicodedata.name(hidden[0], "a control character")
-        raise InvalidValue(f"{what} cannot hold {code(hidden[0])} ({name.lower()}), which does not show", fix)
+        name = unicodedata.name(hidden[0], "") or _("a control character")
+        raise InvalidValue(
+            _("{what} cannot hold {code} ({name}), which does not show").format(
+                what=what, code=code(hidden[0]), name=name.lower()
+            ),
+            fix or _("Type it again without it"),
+        )
     return clean
 
 

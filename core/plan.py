@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from core.catalogue import Catalogue, FieldType
 from core.failed_rows import failed_rows_csv
+from core.i18n import N_
 from core.keys import KeyOptions
 from core.mapping import ColumnMapping
 from core.table import MAX_ROWS, Issue, RawTable
@@ -30,7 +31,8 @@ class Action(StrEnum):
     UNCHANGED = "unchanged"
 
 
-HIDDEN = "(not shown: no List permission)"
+# Shown where an old value would be: translated where it is shown (`_(HIDDEN)`).
+HIDDEN = N_("(not shown: no List permission)")
 
 
 class Status(StrEnum):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from core.catalogue import Catalogue, normalise_name
 from core.errors import FileRejected
+from core.i18n import _, group_digits, ngettext
 from core.mapping import ColumnMapping
 from core.table import RawTable, short
 
@@ -84,26 +85,44 @@ def unknown_columns_rejection(
     lines = []
     for index, name in unknown[:SHOWN_UNKNOWN]:
         if not name:
-            lines.append(f"  column {column_letter(index)} (no name in the header row)")
+            lines.append("  " + _("column {letter} (no name in the header row)").format(letter=column_letter(index)))
             continue
-        hint = suggestions(name, catalogue, taken)
-        shown = " or ".join(f"{fid} ({catalogue[fid].label})" for fid in hint)
-        lines.append(f"  '{short(name, 60)}'" + (f": {shown}?" if shown else ""))
+        hint = [
+            _("{id} ({label})").format(id=fid, label=catalogue[fid].shown_label)
+            for fid in suggestions(name, catalogue, taken)
+        ]
+        if not hint:
+            lines.append(f"  '{short(name, 60)}'")
+        elif len(hint) == 1:
+            lines.append("  " + _("'{name}': {field}?").format(name=short(name, 60), field=hint[0]))
+        else:
+            lines.append(
+                "  " + _("'{name}': {field} or {other}?").format(name=short(name, 60), field=hint[0], other=hint[1])
+            )
     if len(unknown) > SHOWN_UNKNOWN:
-        lines.append(f"  ... and {len(unknown) - SHOWN_UNKNOWN:,} more")
-    count = len(unknown)
-    head = f"{count:,} column{'s' if count != 1 else ''} of the file {'name' if count != 1 else 'names'} no field"
-    product = detect(table.header)
-    fix = (
-        'Map a column with --map "HEADER=FIELD" (or "HEADER=-" to leave it out), leave them all out with '
-        "--ignore-unknown, or import the file from the interface (i in the customer list), which asks for each column"
-    )
-    if product is not None:
-        fix = (
-            f"The file looks like it comes from {product.product}: {_whole_command(product)}.\n"
-            f"Or: {fix[0].lower()}{fix[1:]}"
+        more = len(unknown) - SHOWN_UNKNOWN
+        lines.append(
+            "  " + ngettext("... and {count} more", "... and {count} more", more).format(count=group_digits(more))
         )
-    return UnknownColumns(head + ":\n" + "\n".join(lines), fix, product=product.name if product is not None else None)
+    count = len(unknown)
+    head = ngettext(
+        "{count} column of the file names no field:", "{count} columns of the file name no field:", count
+    ).format(count=group_digits(count))
+    product = detect(table.header)
+    if product is None:
+        fix = _(
+            'Map a column with --map "HEADER=FIELD" (or "HEADER=-" to leave it out), leave them all out with '
+            "--ignore-unknown, or import the file from the interface (i in the customer list), which asks for each "
+            "column"
+        )
+    else:
+        fix = _(
+            "The file looks like it comes from {product}: {command}.\n"
+            'Or: map a column with --map "HEADER=FIELD" (or "HEADER=-" to leave it out), leave them all out with '
+            "--ignore-unknown, or import the file from the interface (i in the customer list), which asks for each "
+            "column"
+        ).format(product=product.product, command=_whole_command(product))
+    return UnknownColumns(head + "\n" + "\n".join(lines), fix, product=product.name if product is not None else None)
 
 
 def _whole_command(mapping: ColumnMapping) -> str:
@@ -111,11 +130,14 @@ def _whole_command(mapping: ColumnMapping) -> str:
     own IDs are not customer IDs), and a field to find them again by when the file is imported again."""
     fed = {f for _, fields in mapping.columns for f in fields} | {f for f, _ in mapping.joins}
     key = next((f for f in ("EMAIL1", "TAXID", "ACCOUNTNO", "NAME") if f in fed), None)
-    words = f"import it with --mapping {mapping.name}"
+    options = f"--mapping {mapping.name}"
     if "CUSTOMERID" not in fed:
-        words += " --generate-ids" + (f" --match {key}" if key else "")
-        if key:
-            words += f" (--match finds the customers an earlier import of the file created, by {key})"
+        options += " --generate-ids" + (f" --match {key}" if key else "")
+    words = _("import it with {options}").format(options=options)
+    if "CUSTOMERID" not in fed and key:
+        words = _("{command} (--match finds the customers an earlier import of the file created, by {field})").format(
+            command=words, field=key
+        )
     return words
 
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from core.errors import FileRejected, InvalidValue
+from core.i18n import _, group_digits
 
 # The most customer rows one import file may hold: a rule of the import, so readers (formats/), queued jobs
 # (store/) and the front ends share it from here.
@@ -87,15 +88,19 @@ def check_header(name: str, header: tuple[str, ...]) -> None:
     """FileRejected when the header has too many columns or a column name is too long."""
     if len(header) > MAX_COLUMNS:
         raise FileRejected(
-            f"The file {short(name)} has {len(header):,} columns; an import reads at most {MAX_COLUMNS:,}",
-            "Check that it is the right file, and keep only the customer columns",
+            _("The file {file} has {count} columns; an import reads at most {limit}").format(
+                file=short(name), count=group_digits(len(header)), limit=group_digits(MAX_COLUMNS)
+            ),
+            _("Check that it is the right file, and keep only the customer columns"),
         )
     for position, cell in enumerate(header, start=1):
         if len(cell) > MAX_HEADER_CELL:
             raise FileRejected(
-                f"Column {position} of the file {short(name)} has a name of {len(cell):,} characters; a column "
-                f"name may have at most {MAX_HEADER_CELL}",
-                "Check that row 1 holds the column names (Customer ID, Customer name...)",
+                _(
+                    "Column {position} of the file {file} has a name of {length} characters; a column name may have "
+                    "at most {limit}"
+                ).format(position=position, file=short(name), length=group_digits(len(cell)), limit=MAX_HEADER_CELL),
+                _("Check that row 1 holds the column names (Customer ID, Customer name...)"),
             )
 
 
@@ -113,5 +118,8 @@ def configured_max_rows(env: Mapping[str, str] | None = None) -> int:
     if not text:
         return MAX_ROWS
     if not text.isdigit() or int(text) <= 0:
-        raise InvalidValue(f"{MAX_ROWS_ENV} '{text}' is not a number of rows", "Set it like 50000, or unset it")
+        raise InvalidValue(
+            _("{name} '{text}' is not a number of rows").format(name=MAX_ROWS_ENV, text=text),
+            _("Set it like 50000, or unset it"),
+        )
     return int(text)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.errors import InvalidValue, PermissionDenied
+from core.i18n import N_, _
 
 
 class UserType(StrEnum):
@@ -29,6 +30,7 @@ class User:
     name: str
     type: UserType
     perms: frozenset[Permission]
+    language: str | None = None  # the language the user chose in the interface ("en", "fr"), None: not chosen
 
     def can(self, perm: Permission) -> bool:
         return perm in self.perms
@@ -39,10 +41,14 @@ class User:
         return self.type is UserType.BUSINESS and self.perms >= set(Permission)
 
     def require_admin(self, action: str) -> None:
+        """PermissionDenied unless the user is an administrator. `action`: what they tried, as a verb phrase in the
+        user's language (the caller translates it: _("add custom fields"))."""
         if not self.is_admin:
             raise PermissionDenied(
-                f"{self.name} may not {action}: only business users with the List, Add and Edit permissions can",
-                "Ask such a user to do it",
+                _("{name} may not {action}: only business users with the List, Add and Edit permissions can").format(
+                    name=self.name, action=action
+                ),
+                _("Ask such a user to do it"),
             )
 
     def require(self, perm: Permission, action: str) -> None:
@@ -52,12 +58,30 @@ class User:
         """PermissionDenied unless the user has one of `perms` (an import needs Add or Edit; the file's new rows
         need Add and its updates Edit, so the fix offered grants them all)."""
         if not any(p in self.perms for p in perms):
-            missing = " or ".join(p.value.capitalize() for p in perms)
-            raise PermissionDenied(
-                f"{self.name} may not {action} (the {missing} permission is missing)",
-                f"Ask an administrator to run: custbook users add {self.name} --perms "
-                + ",".join(p.value for p in Permission if p in self.perms or p in perms),
+            names = [permission_name(p) for p in perms]
+            missing = (
+                names[0]
+                if len(names) == 1
+                else _("{some} or {last}").format(some=", ".join(names[:-1]), last=names[-1])
             )
+            command = f"custbook users add {self.name} --perms " + ",".join(
+                p.value for p in Permission if p in self.perms or p in perms
+            )
+            raise PermissionDenied(
+                _("{name} may not {action} (the {permission} permission is missing)").format(
+                    name=self.name, action=action, permission=missing
+                ),
+                _("Ask an administrator to run: {command}").format(command=command),
+            )
+
+
+# The permissions as the interface names them (glossary: Liste, Ajouter, Modifier), translated where shown.
+PERMISSION_NAMES = {Permission.LIST: N_("List"), Permission.ADD: N_("Add"), Permission.EDIT: N_("Edit")}
+
+
+def permission_name(perm: Permission) -> str:
+    """A permission's name in the user's language: "Add", "Ajouter"."""
+    return _(PERMISSION_NAMES[perm])
 
 
 def parse_perms(text: str) -> frozenset[Permission]:
@@ -69,7 +93,9 @@ def parse_perms(text: str) -> frozenset[Permission]:
         try:
             perms.add(Permission(word))
         except ValueError:
-            raise InvalidValue(f"'{part.strip()}' is not a permission", "Use list, add and edit") from None
+            raise InvalidValue(
+                _("'{text}' is not a permission").format(text=part.strip()), _("Use list, add and edit")
+            ) from None
     return frozenset(perms)
 
 
@@ -77,4 +103,6 @@ def parse_type(text: str) -> UserType:
     try:
         return UserType(text.strip().lower())
     except ValueError:
-        raise InvalidValue(f"'{text}' is not a user type", "Use business, employee or approver") from None
+        raise InvalidValue(
+            _("'{text}' is not a user type").format(text=text), _("Use business, employee or approver")
+        ) from None

@@ -7,6 +7,7 @@ user add or edit) belong to `services.planning`. Pure: no I/O.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from core.catalogue import Catalogue, FieldType
 from core.cells import FieldCells
 from core.columns import column_parser
 from core.headers import HeaderMap
+from core.i18n import _, ngettext
 from core.keys import RowKeys
 from core.table import Issue, RawTable, Severity
-from core.values import DateFormat, ParseOptions, Value, date_in, other_formats
+from core.values import DateFormat, ParseOptions, Value, date_in, other_formats, spoken_date
 
 
 class ParsedRow(NamedTuple):
@@ -75,17 +77,17 @@ def _read_the_other_way(
             if other is not None and other != value:
                 values[index] = None
                 example = examples[fmt]
+                message = _(
+                    "'{text}' could be {one} or {other}: other dates of this column ({example}) are written as "
+                    "{written}, not {format}. Import the file with the date format {written}"
+                )
+                assert isinstance(value, dt.date)
                 out.append(
-                    (index, f"'{cells[index].strip()}' could be {_day(value)} or {_day(other)}: other dates of "
-                            f"this column ({example}) are written as {fmt.value}, not {options.date_format.value}. "
-                            f"Import the file with the date format {fmt.value}")
+                    (index, message.format(text=cells[index].strip(), one=spoken_date(value), other=spoken_date(other),
+                                           example=example, written=fmt.value, format=options.date_format.value))
                 )  # fmt: skip
                 break
     return out
-
-
-def _day(value: object) -> str:
-    return f"{value.day} {value:%B %Y}"  # type: ignore[attr-defined]
 
 
 def _cut(text: str, limit: int = 80) -> str:
@@ -134,8 +136,13 @@ def parse_table(
                     raw.number,
                     None,
                     None,
-                    f"This row has {count} cells but the header has {width} columns. "
-                    "Check for a missing quote or an extra delimiter in this row",
+                    ngettext(
+                        "This row has {count} cells but the header has {width} column. "
+                        "Check for a missing quote or an extra delimiter in this row",
+                        "This row has {count} cells but the header has {width} columns. "
+                        "Check for a missing quote or an extra delimiter in this row",
+                        width,
+                    ).format(count=count, width=width),
                 )
             )
         elif count < width:
@@ -144,7 +151,11 @@ def parse_table(
                     raw.number,
                     None,
                     None,
-                    f"This row has {count} cells for {width} columns; the missing ones were read as blank",
+                    ngettext(
+                        "This row has {count} cell for {width} columns; the missing ones were read as blank",
+                        "This row has {count} cells for {width} columns; the missing ones were read as blank",
+                        count,
+                    ).format(count=count, width=width),
                     Severity.WARNING,
                 )
             )
@@ -175,7 +186,7 @@ def parse_table(
     for index, cid in enumerate(columns[0]):
         if cid is None and index not in problems:
             problems[index].append(
-                Issue(rows[index].number, "CUSTOMERID", "", "The Customer ID is empty. Give every row its ID")
+                Issue(rows[index].number, "CUSTOMERID", "", _("The Customer ID is empty. Give every row its ID"))
             )
     failed = {rows[index].number for index in problems}
     # The rows that passed, built by map (no Python frame per row: a big file has 25,000 of them).
@@ -192,11 +203,8 @@ def parse_table(
         for cid, nums in dupes.items():
             listed = ", ".join(str(n) for n in nums)
             for n in nums:
-                errors.append(
-                    Issue(
-                        n, "CUSTOMERID", cid, f"Customer ID {cid} appears on rows {listed}. Keep one row per customer"
-                    )
-                )
+                message = _("Customer ID {id} appears on rows {rows}. Keep one row per customer")
+                errors.append(Issue(n, "CUSTOMERID", cid, message.format(id=cid, rows=listed)))
                 failed.add(n)
         parsed = [r for r in parsed if r.number not in failed]
     return ParsedTable(

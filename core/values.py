@@ -16,6 +16,7 @@ from enum import Enum
 
 from core.catalogue import ENUM_SYNONYMS, Field, FieldType
 from core.errors import InvalidValue
+from core.i18n import _, group_digits
 
 Value = str | Decimal | bool | dt.date | dt.datetime | int | None
 
@@ -35,7 +36,10 @@ class DateFormat(Enum):
             if fmt.value == wanted:
                 return fmt
         names = ", ".join(f.value for f in cls)
-        raise InvalidValue(f"'{text}' is not a date format custbook knows", f"Use one of: {names}")
+        raise InvalidValue(
+            _("'{text}' is not a date format custbook knows").format(text=text),
+            _("Use one of: {names}").format(names=names),
+        )
 
     @property
     def _parts(self) -> tuple[str, str]:
@@ -114,30 +118,46 @@ def _text(field: Field) -> Callable[[str], Value]:
     def parse(cell: str) -> Value:
         text = cell.strip()
         if limit is not None and len(text) > limit:
-            raise ValueProblem(
-                f"{field.label} is {len(text):,} characters long; it can hold at most {limit:,}. Shorten it"
-            )
+            raise ValueProblem(too_long(field, len(text), limit))
         if is_key and ("\n" in text or "\r" in text or "\t" in text):  # three C searches, no generator per cell
-            raise ValueProblem(f"{field.label} cannot contain line breaks or tabs. Remove them")
+            raise ValueProblem(
+                _("{label} cannot contain line breaks or tabs. Remove them").format(label=field.shown_label)
+            )
         if is_currency:
             if not _CURRENCY_RE.match(text):
-                raise ValueProblem("Currency must be a 3-letter ISO code such as EUR, USD or GBP")
+                raise ValueProblem(
+                    _("{label} must be a 3-letter ISO code such as EUR, USD or GBP").format(label=field.shown_label)
+                )
             return text.upper()
         return text
 
     return parse
 
 
+def too_long(field: Field, length: int, limit: int) -> str:
+    """The problem of a text longer than its field holds (the column parser says it too)."""
+    return _("{label} is {length} characters long; it can hold at most {limit}. Shorten it").format(
+        label=field.shown_label, length=group_digits(length), limit=group_digits(limit)
+    )
+
+
 def _email(field: Field, options: ParseOptions) -> Callable[[str], Value]:
     limit = field.max_len or 200
-    one = "one address" if options.typed else "one address per cell"  # the form has no cells
 
     def parse(cell: str) -> Value:
         text = cell.strip()
         if len(text) > limit:
-            raise ValueProblem(f"{field.label} is too long ({len(text):,} characters, at most {limit:,}). Shorten it")
+            raise ValueProblem(
+                _("{label} is too long ({length} characters, at most {limit}). Shorten it").format(
+                    label=field.shown_label, length=group_digits(len(text)), limit=group_digits(limit)
+                )
+            )
         if not _EMAIL_RE.match(text) or ".." in text:
-            raise ValueProblem(f"'{text[:60]}' is not an e-mail address. Write it as name@example.com ({one})")
+            if options.typed:  # the form has no cells
+                message = _("'{text}' is not an e-mail address. Write it as name@example.com (one address)")
+            else:
+                message = _("'{text}' is not an e-mail address. Write it as name@example.com (one address per cell)")
+            raise ValueProblem(message.format(text=text[:60]))
         return text
 
     return parse
@@ -150,7 +170,9 @@ def _bool(field: Field) -> Callable[[str], Value]:
             return True
         if word in FALSE_WORDS:
             return False
-        raise ValueProblem(f"{field.label} is a checkbox: write TRUE or FALSE (VRAI or FAUX also work)")
+        raise ValueProblem(
+            _("{label} is a checkbox: write TRUE or FALSE (VRAI or FAUX also work)").format(label=field.shown_label)
+        )
 
     return parse
 
@@ -163,7 +185,11 @@ def _enum(field: Field) -> Callable[[str], Value]:
     def parse(cell: str) -> Value:
         hit = lookup.get(cell.strip().casefold())
         if hit is None:
-            raise ValueProblem(f"'{cell.strip()[:60]}' is not a {field.label} value. Use one of: {choices}")
+            raise ValueProblem(
+                _("'{value}' is not a {label} value. Use one of: {choices}").format(
+                    value=cell.strip()[:60], label=field.shown_label, choices=choices
+                )
+            )
         return hit
 
     return parse
@@ -177,16 +203,13 @@ def _date(field: Field, options: ParseOptions) -> Callable[[str], Value]:
         text = cell.strip()
         match = pattern.match(text) or (_ISO_RE.match(text) if options.iso_dates else None)
         if not match:
-            raise ValueProblem(
-                f"'{text[:40]}' is not a date in the format {name}. Write it as {name}{_other_format(text, options)}"
-            )
+            message = _("'{text}' is not a date in the format {format}. Write it as {format}")
+            raise ValueProblem(message.format(text=text[:40], format=name) + _other_format(text, options))
         try:
             return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
-            hint = _other_format(text, options)
-            raise ValueProblem(
-                f"'{text}' is not a real date (format {name}). Check the day and the month{hint}"
-            ) from None
+            message = _("'{text}' is not a real date (format {format}). Check the day and the month")
+            raise ValueProblem(message.format(text=text, format=name) + _other_format(text, options)) from None
 
     return parse
 
@@ -209,12 +232,31 @@ def other_formats(text: str, options: ParseOptions) -> list[DateFormat]:
 
 def _other_format(text: str, options: ParseOptions) -> str:
     """A hint when the date reads correctly in another format: a US file (12/25/2024) imported with DD/MM/YYYY is
-    the usual case, and the fix is the import's date format, not the file."""
+    the usual case, and the fix is the import's date format, not the file. A sentence of its own, after ". "."""
     for fmt in other_formats(text, options):
         if options.typed:  # typed in a form: there is no file and no import option to change
-            return f". If you meant {fmt.value}, type it as {options.date_format.value} or YYYY-MM-DD"
-        return f". If the file writes its dates as {fmt.value}, import it with that date format"
+            hint = _("If you meant {other}, type it as {format} or YYYY-MM-DD")
+        else:
+            hint = _("If the file writes its dates as {other}, import it with that date format")
+        return ". " + hint.format(other=fmt.value, format=options.date_format.value)
     return ""
+
+
+def month_name(month: int) -> str:
+    """A month's name in the language of the moment (the C library's %B is English whatever the language)."""
+    return (
+        _("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"), _("August"),
+        _("September"), _("October"), _("November"), _("December"),
+    )[month - 1]  # fmt: skip
+
+
+def spoken_date(value: dt.date) -> str:
+    """A date as people say it, not a code: '9 December 2019' ('1er avril 2024' in French). Messages use it where
+    a date in a numeric format would be ambiguous (which is day, which is month?)."""
+    month = month_name(value.month)
+    if value.day == 1:  # French says the first of the month "1er"
+        return _("1 {month} {year}").format(month=month, year=value.year)
+    return _("{day} {month} {year}").format(day=value.day, month=month, year=value.year)
 
 
 _MONEY_SIGN_RE = re.compile(r"[$€£¥₹¤₽₩₪₺฿₫]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|CNY|INR|SEK|NOK|DKK|PLN)\b", re.I)
@@ -266,26 +308,34 @@ def _decimal(field: Field, options: ParseOptions) -> Callable[[str], Value]:
             # The common case ("1234.50", what every export writes), without the separator analysis below.
             value = Decimal(text)
             if value > MAX_DECIMAL:
-                raise ValueProblem(f"'{text}' is too large for {field.label}")
+                raise ValueProblem(_too_large(text, field))
             return value.quantize(_CENTS)
         try:
             value = _typed_decimal(text, options)
         except (ValueError, InvalidOperation):
             if _MONEY_SIGN_RE.search(text):
-                raise ValueProblem(
-                    f"'{text[:40]}' has a currency sign or code. Write the amount alone, like {example}"
-                ) from None
-            raise ValueProblem(f"'{text[:40]}' is not a number. Write it like {example}") from None
+                message = _("'{text}' has a currency sign or code. Write the amount alone, like {example}")
+            else:
+                message = _("'{text}' is not a number. Write it like {example}")
+            raise ValueProblem(message.format(text=text[:40], example=example)) from None
         exponent = value.normalize().as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2:
-            raise ValueProblem(f"{field.label} keeps 2 decimals; '{text}' has more. Round it yourself")
+            raise ValueProblem(
+                _("{label} keeps 2 decimals; '{text}' has more. Round it yourself").format(
+                    label=field.shown_label, text=text
+                )
+            )
         if field.min_value is not None and value < field.min_value:
-            raise ValueProblem(f"{field.label} cannot be negative ('{text}')")
+            raise ValueProblem(_("{label} cannot be negative ('{text}')").format(label=field.shown_label, text=text))
         if abs(value) > MAX_DECIMAL:
-            raise ValueProblem(f"'{text}' is too large for {field.label}")
+            raise ValueProblem(_too_large(text, field))
         return value.quantize(Decimal("0.01"))
 
     return parse
+
+
+def _too_large(text: str, field: Field) -> str:
+    return _("'{text}' is too large for {label}").format(text=text, label=field.shown_label)
 
 
 def parser_for(field: Field, options: ParseOptions) -> Callable[[str], Value]:

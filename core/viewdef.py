@@ -14,9 +14,17 @@ from enum import StrEnum
 
 from core.catalogue import Catalogue, FieldType
 from core.errors import InvalidValue
-from core.values import DateFormat, date_in
+from core.i18n import _, group_digits
+from core.values import DateFormat, date_in, spoken_date
 
+# The built-in view's name, as stored and as `--view` takes it; shown translated (`shown_view_name`).
 ALL_CUSTOMERS = "All customers"
+
+
+def shown_view_name(name: str) -> str:
+    """A view's name as people read it: the built-in view's in the user's language, the others as they were saved
+    (no one may save a view called "All customers", so the name alone tells the built-in one)."""
+    return _("All customers") if name == ALL_CUSTOMERS else name
 
 
 class Op(StrEnum):
@@ -31,26 +39,52 @@ class Op(StrEnum):
 
     @property
     def words(self) -> str:
-        return _WORDS[self]
+        """The operator in words, in the user's language ('is greater than')."""
+        return _words()[self]
 
     @property
     def needs_value(self) -> bool:
         return self not in (Op.EMPTY, Op.NOT_EMPTY)
 
 
-_WORDS = {
-    Op.EQ: "is",
-    Op.NE: "is not",
-    Op.CONTAINS: "contains",
-    Op.STARTS: "starts with",
-    Op.LT: "is less than",
-    Op.GT: "is greater than",
-    Op.EMPTY: "is empty",
-    Op.NOT_EMPTY: "is not empty",
-}
+# The words of each operator, and a filter said as a whole sentence (so that a translation may order and agree its
+# words), built when asked for: in the language of the moment.
+def _words() -> dict[Op, str]:
+    return {
+        Op.EQ: _("is"),
+        Op.NE: _("is not"),
+        Op.CONTAINS: _("contains"),
+        Op.STARTS: _("starts with"),
+        Op.LT: _("is less than"),
+        Op.GT: _("is greater than"),
+        Op.EMPTY: _("is empty"),
+        Op.NOT_EMPTY: _("is not empty"),
+    }
 
 
-_DATE_WORDS = {Op.EQ: "is", Op.NE: "is not", Op.LT: "is before", Op.GT: "is after"}
+def _sentence(op: Op) -> str:
+    return {
+        Op.EQ: _("{field} is “{value}”"),
+        Op.NE: _("{field} is not “{value}”"),
+        Op.CONTAINS: _("{field} contains “{value}”"),
+        Op.STARTS: _("{field} starts with “{value}”"),
+        Op.LT: _("{field} is less than “{value}”"),
+        Op.GT: _("{field} is greater than “{value}”"),
+        Op.EMPTY: _("{field} is empty"),
+        Op.NOT_EMPTY: _("{field} is not empty"),
+    }[op]
+
+
+_DATE_OPS = (Op.EQ, Op.NE, Op.LT, Op.GT)
+
+
+def _date_sentence(op: Op) -> str:
+    return {
+        Op.EQ: _("{field} is {date}"),
+        Op.NE: _("{field} is not {date}"),
+        Op.LT: _("{field} is before {date}"),
+        Op.GT: _("{field} is after {date}"),
+    }[op]
 
 
 @dataclass(frozen=True)
@@ -67,12 +101,12 @@ class Filter:
         """'Credit limit is greater than “10000”'; dates as people say them: 'Contract start is before 1 April
         2024' (a saved date is YYYY-MM-DD, which reads as a code), as `views save` echoes it."""
         field = catalogue.get(self.field)
-        label = field.label if field else self.field
-        if field and field.type in (FieldType.DATE, FieldType.TIMESTAMP) and self.op in _DATE_WORDS:
+        label = field.shown_label if field else self.field
+        if field and field.type in (FieldType.DATE, FieldType.TIMESTAMP) and self.op in _DATE_OPS:
             day = date_in(self.value, DateFormat.ISO)
             if day is not None:
-                return f"{label} {_DATE_WORDS[self.op]} {day.day} {day:%B %Y}"
-        return f"{label} {self.op.words}" + (f" “{self.value}”" if self.op.needs_value else "")
+                return _date_sentence(self.op).format(field=label, date=spoken_date(day))
+        return _sentence(self.op).format(field=label, value=self.value)
 
 
 @dataclass(frozen=True)
@@ -132,21 +166,34 @@ class View:
         """The same view with every field ID checked against the catalogue (InvalidValue naming the bad one), and
         within the limits below: every read of a view compiles it through here, so a view over them is refused
         when saved and can never be shown or exported."""
-        for what, n, limit in (
-            ("filters", len(self.filters), MAX_FILTERS),
-            ("columns", len(self.columns), MAX_COLUMNS),
-            ("sort keys", len(self.sort), MAX_SORT_KEYS),
-        ):
-            if n > limit:
-                raise InvalidValue(
-                    f"A view may have at most {limit} {what}; this one has {n:,}", f"Keep the {what} you need"
-                )
+        if len(self.filters) > MAX_FILTERS:
+            raise InvalidValue(
+                _("A view may have at most {limit} filters; this one has {count}").format(
+                    limit=MAX_FILTERS, count=group_digits(len(self.filters))
+                ),
+                _("Keep the filters you need"),
+            )
+        if len(self.columns) > MAX_COLUMNS:
+            raise InvalidValue(
+                _("A view may have at most {limit} columns; this one has {count}").format(
+                    limit=MAX_COLUMNS, count=group_digits(len(self.columns))
+                ),
+                _("Keep the columns you need"),
+            )
+        if len(self.sort) > MAX_SORT_KEYS:
+            raise InvalidValue(
+                _("A view may have at most {limit} sort keys; this one has {count}").format(
+                    limit=MAX_SORT_KEYS, count=group_digits(len(self.sort))
+                ),
+                _("Keep the sort keys you need"),
+            )
         for fid in (*self.columns, *(f.field for f in self.filters), *(s.field for s in self.sort)):
             _known(fid, catalogue)
         for f in self.filters:
             if len(f.value) > MAX_FILTER_VALUE:
                 raise InvalidValue(
-                    f"A filter's value may have at most {MAX_FILTER_VALUE} characters", "Filter on a shorter text"
+                    _("A filter's value may have at most {limit} characters").format(limit=MAX_FILTER_VALUE),
+                    _("Filter on a shorter text"),
                 )
         return self
 
@@ -174,10 +221,11 @@ def _known(field_id: str, catalogue: Catalogue) -> str:
     if found is not None:
         return found.id
     close = ", ".join(f.id for f in catalogue.closest(field_id))
-    raise InvalidValue(
-        f"'{field_id}' is not a customer field" + (f" (did you mean {close}?)" if close else ""),
-        "See the field IDs with: custbook fields list",
-    )
+    if close:
+        message = _("'{name}' is not a customer field (did you mean {fields}?)").format(name=field_id, fields=close)
+    else:
+        message = _("'{name}' is not a customer field").format(name=field_id)
+    raise InvalidValue(message, _("See the field IDs with: custbook fields list"))
 
 
 _FILTER_RE = re.compile(
@@ -189,9 +237,11 @@ def parse_filter(text: str, catalogue: Catalogue) -> Filter:
     match = _FILTER_RE.match(text)
     if not match:
         raise InvalidValue(
-            f"'{text}' is not a filter",
-            "Write ID=VALUE, ID!=VALUE, ID~TEXT (contains), ID^=TEXT (starts with), ID<VALUE, ID>VALUE, ID:empty "
-            "or ID:notempty",
+            _("'{text}' is not a filter").format(text=text),
+            _(
+                "Write ID=VALUE, ID!=VALUE, ID~TEXT (contains), ID^=TEXT (starts with), ID<VALUE, ID>VALUE, ID:empty "
+                "or ID:notempty"
+            ),
         )
     op = Op(match["op"].strip())
     value = match["value"] if op.needs_value else ""
@@ -214,5 +264,5 @@ def parse_sort(text: str, catalogue: Catalogue) -> tuple[SortKey, ...]:
 def parse_columns(text: str, catalogue: Catalogue) -> tuple[str, ...]:
     columns = tuple(_known(p.strip(), catalogue) for p in text.split(",") if p.strip())
     if len(set(columns)) != len(columns):
-        raise InvalidValue("A column is listed twice in --columns", "List each field once")
+        raise InvalidValue(_("A column is listed twice in --columns"), _("List each field once"))
     return columns

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from core.errors import FileRejected, InvalidValue
+from core.i18n import _, ngettext, pgettext
 from core.table import MAX_ROWS, RawTable  # MAX_ROWS is also read from here (services/imports.py)
 from formats.csv.reader import read_csv
 from formats.xlsx.reader import is_xlsx, read_xlsx
@@ -29,7 +30,10 @@ def parse_size(text: str, what: str = "--max-bytes") -> int:
     match = _SIZE.match(text)
     size = int(float(match[1]) * 1024 ** " KMG".index(match[2].upper() or " ")) if match else 0
     if size <= 0:
-        raise InvalidValue(f"{what} '{text}' is not a file size", "Write it like 200MB, 1GB or 500KB")
+        raise InvalidValue(
+            _("{option} '{text}' is not a file size").format(option=what, text=text),
+            _("Write it like 200MB, 1GB or 500KB"),
+        )
     return size
 
 
@@ -59,13 +63,15 @@ def read_file(
         # FileRejected rather than NotFound: the import reports every file-level problem the same way (status
         # "rejected", one JSON object with --json, exit 1).
         raise FileRejected(
-            f"There is no file {path}",
-            "Check the file name and the folder it is in (a relative name starts from the current folder)",
+            _("There is no file {path}").format(path=path),
+            _("Check the file name and the folder it is in (a relative name starts from the current folder)"),
         ) from None
     except OSError as err:
         raise _unreadable(path, err) from None
     if stat.S_ISDIR(info.st_mode):
-        raise FileRejected(f"{path} is a folder, not a file", "Choose the CSV or Excel file inside it")
+        raise FileRejected(
+            _("{path} is a folder, not a file").format(path=path), _("Choose the CSV or Excel file inside it")
+        )
     # Regular files are refused from their size alone; pipes and devices have no size: read at most the limit.
     if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
         raise _too_big(name, info.st_size, max_bytes)
@@ -96,28 +102,33 @@ def read_bytes(
 
 
 def _too_big(name: str, size: int, max_bytes: int) -> FileRejected:
-    is_ = "is larger than" if _size(size) == _size(max_bytes) else "is"
+    if _size(size) == _size(max_bytes):
+        message = _("The file {file} is larger than {size}; the largest file custbook imports is {limit}")
+    else:
+        message = _("The file {file} is {size}; the largest file custbook imports is {limit}")
     return FileRejected(
-        f"The file {name} {is_} {_size(size)}; the largest file custbook imports is {_size(max_bytes)}",
-        "Split it into smaller files, each with the header row, and import them one after the other",
+        message.format(file=name, size=_size(size), limit=_size(max_bytes)),
+        _("Split it into smaller files, each with the header row, and import them one after the other"),
     )
 
 
 def _unreadable(path: Path, err: OSError) -> FileRejected:
     if isinstance(err, PermissionError):
         return FileRejected(
-            f"custbook is not allowed to read the file {path}",
-            "Check the file's permissions, or copy it to a folder of yours and import the copy",
+            _("custbook is not allowed to read the file {path}").format(path=path),
+            _("Check the file's permissions, or copy it to a folder of yours and import the copy"),
         )
     reason = err.strerror or str(err)
     return FileRejected(
-        f"The file {path} cannot be read ({reason})",
-        "Check that the file is still there and not open in a program that locks it, then try again",
+        _("The file {path} cannot be read ({reason})").format(path=path, reason=reason),
+        _("Check that the file is still there and not open in a program that locks it, then try again"),
     )
 
 
 def _size(n: int) -> str:
-    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+    """'1.5 GB' ('1,5 Go' in French: the language's units and decimal mark)."""
+    for unit, factor in ((_("{size} GB"), 1024**3), (_("{size} MB"), 1024**2), (_("{size} KB"), 1024)):
         if n >= factor:
-            return f"{n / factor:.1f} {unit}".replace(".0 ", " ")
-    return f"{n} bytes"
+            number = f"{n / factor:.1f}".removesuffix(".0")
+            return unit.format(size=number.replace(".", pgettext("decimal mark", ".")))
+    return ngettext("{count} byte", "{count} bytes", n).format(count=n)

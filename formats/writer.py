@@ -20,6 +20,7 @@ from core.bulk import gc_paused
 from core.catalogue import Field
 from core.errors import CustbookError, UsageError
 from core.filemodes import shared_mode
+from core.i18n import _
 from core.outfiles import real_target, replacing
 from core.values import DateFormat, Value
 
@@ -39,7 +40,7 @@ class ExportTable:
 class Writer(Protocol):
     name: str  # what --format takes
     extension: str  # with the dot
-    description: str
+    description: str  # for the menu, in English marked with N_(): shown as `_(writer.description)`
     importable_only: bool  # the export gives it importable columns only, CUSTOMERID first
     document: bool  # pages of limited width (docx, pdf): without a view, the export gives the list's columns
 
@@ -85,7 +86,10 @@ def writers() -> dict[str, Writer]:
 def get_writer(name: str) -> Writer:
     key = name.strip().lower()
     if key not in FORMAT_MODULES:
-        raise UsageError(f"'{name}' is not an export format", f"Use one of: {', '.join(FORMAT_MODULES)}")
+        raise UsageError(
+            _("'{name}' is not an export format").format(name=name),
+            _("Use one of: {names}").format(names=", ".join(FORMAT_MODULES)),
+        )
     importlib.import_module(FORMAT_MODULES[key])
     return _REGISTRY[key]
 
@@ -98,7 +102,9 @@ def write_file(
     target = Path(path).expanduser()
     folder = real_target(target).parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise CustbookError(f"The folder {folder} does not exist", "Create it or choose another file name")
+        raise CustbookError(
+            _("The folder {folder} does not exist").format(folder=folder), _("Create it or choose another file name")
+        )
     # Follow the user's umask like any other program writing a file (a part file starts 0600). The umask is the
     # one the program started with: a store write in another thread may have tightened it meanwhile.
     with replacing(target, mode=shared_mode()) as out, gc_paused():  # rows by the thousand, none in a cycle

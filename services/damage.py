@@ -14,15 +14,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 
+from core.i18n import _, group_digits, ngettext
 from core.plan import Action, RecordPlan
 from core.table import Issue, Severity
 from core.values import Value
 
 _EXPONENT = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
-_FIX = (
-    "If the file went through a spreadsheet, export to Excel (.xlsx) instead and edit that: a workbook keeps the "
-    "values as they are"
-)
 
 
 def _lost_zeros(old: Value, new: Value) -> bool:
@@ -42,11 +39,31 @@ def _exponent(old: Value, new: Value) -> bool:
     return digits.isdigit() and len(digits) >= 12 and isinstance(new, str) and bool(_EXPONENT.match(new.strip()))
 
 
-_KINDS = (
-    (_lost_zeros, "lost their leading zeros"),
-    (_swapped, "have day and month swapped"),
-    (_exponent, "became numbers in scientific notation"),
-)
+_KINDS = ((_lost_zeros, "zeros"), (_swapped, "swapped"), (_exponent, "exponent"))
+
+
+def _fix() -> str:
+    return _(
+        "If the file went through a spreadsheet, export to Excel (.xlsx) instead and edit that: a workbook keeps the "
+        "values as they are"
+    )
+
+
+def _damaged(kind: str, count: int) -> str:
+    """'3 values lost their leading zeros': how many values of a field met that kind of damage."""
+    n = group_digits(count)
+    if kind == "zeros":
+        return ngettext(
+            "{count} value lost its leading zeros", "{count} values lost their leading zeros", count
+        ).format(count=n)
+    if kind == "swapped":
+        return ngettext(
+            "{count} value has day and month swapped", "{count} values have day and month swapped", count
+        ).format(count=n)
+    return ngettext(
+        "{count} value became a number in scientific notation", "{count} values became numbers in scientific notation",
+        count,
+    ).format(count=n)  # fmt: skip
 
 
 def damage_warnings(records: Iterable[RecordPlan], labels: Mapping[str, str], *, shows_old: bool) -> list[Issue]:
@@ -68,17 +85,15 @@ def damage_warnings(records: Iterable[RecordPlan], labels: Mapping[str, str], *,
     warnings = []
     for (field, kind), (count, row, old, new) in found.items():
         label = labels.get(field, field)
-        values = "value" if count == 1 else "values"
-        example = f"row {row}: {_text(old)} → {_text(new)}" if shows_old else f"row {row}"
-        warnings.append(
-            Issue(
-                None,
-                field,
-                None,
-                f"{label}: {count:,} {values} {kind}, as a spreadsheet does when it reads a CSV ({example}). {_FIX}",
-                Severity.WARNING,
-            )
+        example = (
+            _("row {row}: {old} → {new}").format(row=row, old=_text(old), new=_text(new))
+            if shows_old
+            else _("row {row}").format(row=row)
         )
+        message = _("{field}: {values}, as a spreadsheet does when it reads a CSV ({example}). {fix}").format(
+            field=label, values=_damaged(kind, count), example=example, fix=_fix()
+        )
+        warnings.append(Issue(None, field, None, message, Severity.WARNING))
     return warnings
 
 

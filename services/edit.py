@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue
 from core.errors import Conflict
+from core.i18n import _
 from core.plan import Action, ImportPlan, Policy
 from core.table import Issue, RawRow, RawTable
 from core.users import Permission, User
@@ -31,7 +32,11 @@ if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot c
     from store.base import CustomerStore
 
 FORM_ROW = 2  # the row number an edit's one row carries (header = 1), as in a spreadsheet
-_REDO = "Nothing was saved. Close the form, open the customer again to see the new values, and redo your change"
+
+
+def _redo() -> str:
+    """The fix of a save refused because the customer moved: the form must be read again."""
+    return _("Nothing was saved. Close the form, open the customer again to see the new values, and redo your change")
 
 
 class EditStatus(Enum):
@@ -81,10 +86,10 @@ def save_customer(
     or Edit (existing)."""
     new = customer_id is None
     if new:
-        user.require(Permission.ADD, "add customers")
+        user.require(Permission.ADD, _("add customers"))
         cid = values.get("CUSTOMERID", "")
     else:
-        user.require(Permission.EDIT, "change customers")
+        user.require(Permission.EDIT, _("change customers"))
         cid = customer_id or ""
     name = f"edit of {cid.strip() or 'a new customer'}"
     return _save(store, user, entity, cid, dict(values), new, expected_version, date_format, original, name)
@@ -100,7 +105,7 @@ def mark_inactive(
     original: Mapping[str, Value] | None = None,
 ) -> EditOutcome:
     """Set STATUS to inactive through the same path as any edit (a batch that can be undone)."""
-    user.require(Permission.EDIT, "change customers")
+    user.require(Permission.EDIT, _("change customers"))
     return _save(
         store,
         user,
@@ -138,7 +143,12 @@ def _save(
     record = next((r for r in plan.records if r.row == FORM_ROW), None)
     if new and cid.strip() and store.customers.id_taken(cid.strip()):
         # The planner reads an existing ID as an update: a new customer's form must never edit another customer.
-        taken = Issue(FORM_ROW, "CUSTOMERID", cid, f"There is already a customer {cid}. Choose another Customer ID")
+        taken = Issue(
+            FORM_ROW,
+            "CUSTOMERID",
+            cid,
+            _("There is already a customer {id}. Choose another Customer ID").format(id=cid),
+        )
         return EditOutcome(None, (taken, *(e for e in plan.parsed.errors if e.column != "CUSTOMERID")))
     if not new and record is not None and (record.action is Action.CREATE or record.version != expected_version):
         # Moved between the check above and the plan.
@@ -152,7 +162,9 @@ def _save(
         result = store.history.apply(plan, user=user, kind="edit")
     except Conflict:
         # Another writer got in between planning and writing (apply checks the version in its transaction).
-        raise Conflict(f"Customer {cid} was changed by someone else while it was being saved", _REDO) from None
+        raise Conflict(
+            _("Customer {id} was changed by someone else while it was being saved").format(id=cid), _redo()
+        ) from None
     return EditOutcome(result.batch)
 
 
@@ -201,7 +213,9 @@ def _require_current(
 ) -> None:
     current = store.customers.fetch(catalogue, cid, entity)
     if current is None:
-        raise Conflict(f"Customer {cid} no longer exists (or is no longer visible here)", "Nothing was saved")
+        raise Conflict(
+            _("Customer {id} no longer exists (or is no longer visible here)").format(id=cid), _("Nothing was saved")
+        )
     if current["ROWVERSION"] != expected_version:
         raise _stale(cid, current, original, catalogue)
 
@@ -212,10 +226,16 @@ def _stale(
     """The record changed since the form read it: name who changed it and which fields, so nothing is silently
     overwritten."""
     if current is None or original is None:
-        return Conflict(f"Customer {cid} was changed by someone else since you opened it", _REDO)
+        return Conflict(_("Customer {id} was changed by someone else since you opened it").format(id=cid), _redo())
     moved = [f for f in catalogue.importable if f.id in original and original[f.id] != current.get(f.id)]
-    who = current.get("MODIFIEDBY") or "someone else"
-    fields = ", ".join(f"{f.label} ({f.id})" for f in moved)
-    return Conflict(
-        f"Customer {cid} was changed by {who} since you opened it" + (f": {fields}" if fields else ""), _REDO
-    )
+    who = current.get("MODIFIEDBY")
+    fields = ", ".join(f"{f.shown_label} ({f.id})" for f in moved)
+    if who and fields:
+        said = _("Customer {id} was changed by {user} since you opened it: {fields}")
+    elif who:
+        said = _("Customer {id} was changed by {user} since you opened it")
+    elif fields:
+        said = _("Customer {id} was changed by someone else since you opened it: {fields}")
+    else:
+        said = _("Customer {id} was changed by someone else since you opened it")
+    return Conflict(said.format(id=cid, user=who, fields=fields), _redo())

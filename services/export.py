@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from core.catalogue import LIST_COLUMNS, Catalogue, Field
 from core.errors import UsageError
+from core.i18n import _, group_digits
 from core.table import configured_max_rows
 from core.users import Permission, User
 from core.values import DateFormat, Value
@@ -47,13 +48,13 @@ class ExportOutcome:
 
 def require_export(user: User) -> None:
     """PermissionDenied unless `user` may export: an export shows customers' values, so it needs List."""
-    user.require(Permission.LIST, "export customers")
+    user.require(Permission.LIST, _("export customers"))
 
 
 def check_target(store: CustomerStore, target: Path) -> None:
     """UsageError (exit 2, nothing written) when `target` is the open store or its write-ahead log: an export
     written there would replace every customer with a spreadsheet."""
-    check_output(target, what="the export", store_files=store.files)
+    check_output(target, what=_("the export"), store_files=store.files)
 
 
 def export_columns(catalogue: Catalogue, wanted: Sequence[str], writer: Writer) -> tuple[Field, ...]:
@@ -93,9 +94,9 @@ def export_table(
     )  # fmt: skip
     filters = tuple(f.describe(got.catalogue) for f in view.filters)
     if view.include_entities:
-        filters += ("Entity records included",)
+        filters += (_("Entity records included"),)
     if entity:
-        filters += (f"Entity {entity}",)
+        filters += (_("Entity {entity}").format(entity=entity),)
     return ExportTable(
         title=view.name,
         columns=got.columns,
@@ -109,11 +110,13 @@ def export_table(
 
 def sort_words(view: View, catalogue: Catalogue) -> str:
     """The view's order as the documents say it: 'Sorted by Credit limit (descending), then Name' ('' unsorted)."""
-    keys = [
-        (catalogue[k.field].label if k.field in catalogue else k.field) + (" (descending)" if k.descending else "")
-        for k in view.sort
-    ]
-    return "Sorted by " + ", then ".join(keys) if keys else ""
+    keys = []
+    for k in view.sort:
+        label = catalogue[k.field].shown_label if k.field in catalogue else k.field
+        keys.append(_("{field} (descending)").format(field=label) if k.descending else label)
+    if not keys:
+        return ""
+    return _("Sorted by {fields}").format(fields=_(", then ").join(keys))
 
 
 def export_file(
@@ -157,7 +160,10 @@ def export_stream(
     is a file to open, not text for a pipe."""
     require_export(user)
     if writer.extension != ".csv":
-        raise UsageError(f"The {writer.name} format needs a file name", f"Add -o customers{writer.extension}")
+        raise UsageError(
+            _("The {format} format needs a file name").format(format=writer.name),
+            _("Add -o customers{extension}").format(extension=writer.extension),
+        )
     table = export_table(store, user=user, writer=writer, view=view, entity=entity, date_format=date_format)
     note = writer.write(table, out)
     return ExportOutcome(writer.name, table.row_count, None, _with_limit(writer, table.row_count, note))
@@ -169,11 +175,17 @@ def _with_limit(writer: Writer, rows: int, note: str | None) -> str | None:
     limit = configured_max_rows()
     if writer.extension not in (".csv", ".xlsx") or rows <= limit:
         return note
-    more = (
-        f"the file holds {rows:,} customers, more than an import reads at once ({limit:,}): import it back with "
-        f"--max-rows {rows} (or the CUSTBOOK_MAX_ROWS setting)"
-    )
-    return f"{note}; {more}" if note else more[:1].upper() + more[1:]
+    words = {"count": group_digits(rows), "limit": group_digits(limit), "rows": rows}
+    if note:
+        more = _(
+            "the file holds {count} customers, more than an import reads at once ({limit}): import it back with "
+            "--max-rows {rows} (or the CUSTBOOK_MAX_ROWS setting)"
+        )
+        return _("{note}; {more}").format(note=note, more=more.format(**words))
+    return _(
+        "The file holds {count} customers, more than an import reads at once ({limit}): import it back with "
+        "--max-rows {rows} (or the CUSTBOOK_MAX_ROWS setting)"
+    ).format(**words)
 
 
 def _watched(rows: Iterable[tuple[Value, ...]], progress: Callable[[int], None]) -> Iterator[tuple[Value, ...]]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import Conflict, CustbookError, PermissionDenied, StoreBusy
+from core.i18n import N_, _, group_digits, ngettext
 from core.plan import ImportOptions, ImportPlan, Status
 from core.table import RawTable
 from core.users import Permission, User
@@ -33,17 +34,17 @@ if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot c
 # Imports committed by other programs between this one's planning and its write: how many times to plan again.
 STALE_PLAN_RETRIES = 5
 
-# (value for the reader's `encoding`, what the user reads); "auto" detects. Names `resolve_encoding` accepts.
+# (value for the reader's `encoding`, what the user reads); "auto" detects. Names `resolve_encoding` accepts. The
+# labels are marked for translation: show them with `_(label)`.
 ENCODINGS: tuple[tuple[str, str], ...] = (
-    ("auto", "Automatic (detect)"),
+    ("auto", N_("Automatic (detect)")),
     ("utf-8", "UTF-8"),
-    ("utf-16", "UTF-16 (Excel Unicode text)"),
+    ("utf-16", N_("UTF-16 (Excel Unicode text)")),
     ("cp1252", "Windows-1252"),
     ("iso-8859-1", "ISO-8859-1"),
     ("iso-8859-15", "ISO-8859-15"),
     ("mac-roman", "Mac Roman"),
 )
-_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
 
 def byte_limit(options: ImportOptions) -> int:
@@ -76,7 +77,7 @@ def import_refusal(user: User) -> PermissionDenied | None:
     """Why `user` may not import at all (neither Add nor Edit), or None. A user with one of them may: rows needing
     the other permission fail one by one, as row errors."""
     try:
-        user.require_any((Permission.ADD, Permission.EDIT), "import customers")
+        user.require_any((Permission.ADD, Permission.EDIT), _("import customers"))
     except PermissionDenied as exc:
         return exc
     return None
@@ -90,12 +91,17 @@ def parse_options(date_format: DateFormat, raw: RawTable) -> ParseOptions:
 
 def describe_source(raw: RawTable) -> str:
     """'UTF-8, semicolon-delimited (decimal commas), 120 rows' or 'Excel workbook, 120 rows'."""
-    rows = f"{len(raw.rows):,} row" + ("" if len(raw.rows) == 1 else "s")
+    rows = ngettext("{count} row", "{count} rows", len(raw.rows)).format(count=group_digits(len(raw.rows)))
     if raw.delimiter is None:
-        return f"Excel workbook, {rows}"
-    delimiter = _DELIMITERS.get(raw.delimiter, repr(raw.delimiter))
-    comma = " (decimal commas)" if raw.delimiter == ";" else ""
-    return f"{raw.encoding or 'text'}, {delimiter}-delimited{comma}, {rows}"
+        return _("Excel workbook, {rows}").format(rows=rows)
+    names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
+    delimiter = names.get(raw.delimiter, repr(raw.delimiter))
+    described = (
+        _("{encoding}, {delimiter}-delimited (decimal commas), {rows}")
+        if raw.delimiter == ";"
+        else _("{encoding}, {delimiter}-delimited, {rows}")
+    )
+    return described.format(encoding=raw.encoding or _("text"), delimiter=delimiter, rows=rows)
 
 
 def read_source(path: Path, options: ImportOptions) -> RawTable:
@@ -167,9 +173,11 @@ def commit(store: CustomerStore, planned: ImportPlan, *, user: User, replan_if_s
                 raise
             if attempt == STALE_PLAN_RETRIES:
                 raise StoreBusy(
-                    "The store kept being changed by other programs while this import was being written, so "
-                    "nothing was written",
-                    "Try again in a moment",
+                    _(
+                        "The store kept being changed by other programs while this import was being written, so "
+                        "nothing was written"
+                    ),
+                    _("Try again in a moment"),
                 ) from None
         planned = replan(store, planned, user=user)
         if planned.rejected:
@@ -196,7 +204,7 @@ def failed_rows_path(source: Path) -> Path:
 def check_failed_rows_target(target: Path, *, store: CustomerStore, source: Path | None) -> None:
     """Refuse (exit 2) a target for failed rows that is the store, its log, or the file being imported: checked
     before the import runs, so that a refused target changes nothing."""
-    check_output(target, what="the failed rows", store_files=store.files, inputs=() if source is None else (source,))
+    check_output(target, what=_("the failed rows"), store_files=store.files, inputs=() if source is None else (source,))
 
 
 def save_failed_rows(failed_csv: bytes, target: Path, *, store: CustomerStore, source: Path | None = None) -> Path:
@@ -209,8 +217,10 @@ def save_failed_rows(failed_csv: bytes, target: Path, *, store: CustomerStore, s
         return replace_bytes(target, failed_csv)
     except OSError as exc:
         raise CustbookError(
-            f"The failed rows could not be saved to {target} ({exc.strerror or exc})",
-            "Choose a folder of yours and try again",
+            _("The failed rows could not be saved to {path} ({reason})").format(
+                path=target, reason=exc.strerror or exc
+            ),
+            _("Choose a folder of yours and try again"),
         ) from None
 
 

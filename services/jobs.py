@@ -33,6 +33,7 @@ from core.errors import (
     StoreBusy,
     StoreUnreadable,
 )
+from core.i18n import _, current_language, using_language
 from core.plan import ImportOptions, ImportPlan, Status
 from core.users import User
 from core.wording import counts_line, outcome
@@ -62,7 +63,7 @@ def submit(
     email_each: bool = False,
 ) -> Job:
     """Check the file now (a file that cannot be read is rejected at once), then queue its bytes with the options,
-    the user and the addresses for a worker."""
+    the user, the addresses and the language spoken now (the job's results and e-mail speak it) for a worker."""
     refusal = imports.import_refusal(user)
     if refusal is not None:
         raise refusal
@@ -70,7 +71,7 @@ def submit(
     raw = imports.read_queued(data, source.name or str(source), options)
     return store.jobs.submit(
         data=data, file_name=raw.name, options=options, user=user, entity=entity, emails=emails,
-        email_each=email_each,
+        email_each=email_each, language=current_language(),
     )  # fmt: skip
 
 
@@ -78,17 +79,26 @@ def submit(
 
 
 def field_labels(store: CustomerStore) -> dict[str, str]:
-    """Field ID -> its label ("Credit limit"): a job's messages name columns as people do (its result keeps IDs)."""
-    return {f.id: f.label for f in store.fields.catalogue().fields}
+    """Field ID -> its label in the current language ("Credit limit", "Plafond de crédit"): a job's messages name
+    columns as people do (its result keeps IDs)."""
+    return {f.id: f.shown_label for f in store.fields.catalogue().fields}
+
+
+def job_language(job: Job) -> str:
+    """The language a job's results and e-mail speak: its submitter's, English for a job queued before custbook
+    kept it."""
+    return job.language or "en"
 
 
 def deliver(store: CustomerStore, job: Job) -> MailResult:
-    """E-mail a finished job's results and record the outcome with the job."""
+    """E-mail a finished job's results, in its submitter's language, and record the outcome with the job. The
+    status is kept as words for programs ("sent", "not sent: REASON"); the front ends say it in theirs."""
     assert job.result is not None
-    result = imports.email_summary(
-        job.result, file_name=job.file_name, failed_csv=store.jobs.failed_rows(job), addresses=job.emails,
-        each=job.email_each, names=field_labels(store),
-    )  # fmt: skip
+    with using_language(job_language(job)):
+        result = imports.email_summary(
+            job.result, file_name=job.file_name, failed_csv=store.jobs.failed_rows(job), addresses=job.emails,
+            each=job.email_each, names=field_labels(store),
+        )  # fmt: skip
     store.jobs.set_mail_status(job, "sent" if result.sent else f"not sent: {result.problem}")
     return result
 
@@ -100,11 +110,13 @@ def resend(store: CustomerStore, job_id: str, *, user: User) -> tuple[Job, MailR
     job = store.jobs.get(job_id, user=user)
     if not job.finished_running:
         raise UsageError(
-            f"Job {job.id} has not run yet ({job.state.value})", "Its results are e-mailed when a worker has run it"
+            _("Job {job} has not run yet ({state})").format(job=job.id, state=job.state.value),
+            _("Its results are e-mailed when a worker has run it"),
         )
     if not job.emails:
         raise UsageError(
-            f"Job {job.id} has no e-mail addresses", "Give them when queueing: custbook import FILE --offline --email"
+            _("Job {job} has no e-mail addresses").format(job=job.id),
+            _("Give them when queueing: custbook import FILE --offline --email"),
         )
     return job, deliver(store, job)
 
@@ -112,15 +124,20 @@ def resend(store: CustomerStore, job_id: str, *, user: User) -> tuple[Job, MailR
 def save_failed_rows(store: CustomerStore, job: Job, target: Path) -> Path | None:
     """Write a finished job's failed rows to `target`; None when it has none. Never over the store, nor over a file
     named as the job's own file: the job keeps only its name, and that is most likely the user's original."""
-    check_output(target, what="the failed rows", store_files=store.files)
+    check_output(target, what=_("the failed rows"), store_files=store.files)
     if target.name == job.file_name:
         raise OutputRefused(
-            f"{target} has the name of the file {job.id} imported: writing its failed rows there could replace "
-            "your original",
-            f"Choose another file name, such as {failed_rows_name(job.file_name)}",
+            _(
+                "{path} has the name of the file {job} imported: writing its failed rows there could replace "
+                "your original"
+            ).format(path=target, job=job.id),
+            _("Choose another file name, such as {name}").format(name=failed_rows_name(job.file_name)),
         )
     if not job.finished_running:
-        raise NotFound(f"Job {job.id} has not run yet, so it has no failed rows", "Try again once the worker ran it")
+        raise NotFound(
+            _("Job {job} has not run yet, so it has no failed rows").format(job=job.id),
+            _("Try again once the worker ran it"),
+        )
     data = store.jobs.failed_rows(job)
     if data is None:
         return None
@@ -166,12 +183,20 @@ def commit_claimed(
 
 def unexpected(problem: str) -> CustbookError:
     """A job's error for a problem custbook did not foresee (a bug)."""
-    return CustbookError(f"The job stopped on an unexpected problem ({problem})", "Please report it")
+    return CustbookError(
+        _("The job stopped on an unexpected problem ({problem})").format(problem=problem), _("Please report it")
+    )
 
 
 def run_claimed(store: CustomerStore, claim: Claim) -> Job | None:
-    """Run a claimed job to its end and store the results; None when the claim was lost to another worker (then
-    nothing was written). StoreBusy and StoreUnreadable propagate: the job stays claimed, or call `release`."""
+    """Run a claimed job to its end and store the results, in its submitter's language (the messages of its rows
+    and its refusal); None when the claim was lost to another worker (then nothing was written). StoreBusy and
+    StoreUnreadable propagate: the job stays claimed, or call `release`."""
+    with using_language(job_language(claim.job)):
+        return _run_claimed(store, claim)
+
+
+def _run_claimed(store: CustomerStore, claim: Claim) -> Job | None:
     job = claim.job
     options = job.options
     try:
@@ -193,7 +218,7 @@ def run_claimed(store: CustomerStore, claim: Claim) -> Job | None:
                 # Another writer committed between the plan and the commit: plan again against the store as it
                 # is now, as `custbook import` does. After the retries the store is too busy: the job waits.
                 if attempt == imports.STALE_PLAN_RETRIES:
-                    raise StoreBusy("The store kept being changed while the job was being written") from None
+                    raise StoreBusy(_("The store kept being changed while the job was being written")) from None
                 planned = imports.replan(store, planned, user=user)
     except (StoreBusy, StoreUnreadable):
         raise
@@ -265,7 +290,7 @@ def run_worker(
     problem that did not stop the worker."""
     # The worker applies every user's queued imports and mails their results with its own settings: it is an
     # administrator's (cli.md). Each job is still applied with its submitter's permissions as they are then.
-    by.require_admin("run the job worker, which applies every user's queued imports")
+    by.require_admin(_("run the job worker, which applies every user's queued imports"))
     worker = worker or worker_name()
     timeout = job_timeout()
     pause = _test_pause()
@@ -293,26 +318,40 @@ def run_worker(
 
 
 def run_one(store: CustomerStore, claim: Claim, log: Callable[[str, bool], None]) -> int:
-    """Run one claimed job, log a line, e-mail the results. 1 if the job was run, else 0."""
+    """Run one claimed job, log a line, e-mail the results. 1 if the job was run, else 0. The job's results and
+    e-mail speak its submitter's language; the log line is the worker's, in the worker's language."""
     try:
         job = run_claimed(store, claim)
     except StoreBusy:
         store.jobs.release(claim)
-        log(f"custbook: {claim.job.id} waits: the store was busy; it is tried again shortly.", True)
+        log(
+            "custbook: " + _("{job} waits: the store was busy; it is tried again shortly.").format(job=claim.job.id),
+            True,
+        )
         return 0
     except CustbookError:
         raise
     except Exception as exc:  # a bug must not stop the worker or leave the job looping: record it with the job
         if os.environ.get("CUSTBOOK_DEBUG"):
             raise
-        job = store.jobs.refuse(claim, unexpected(f"{type(exc).__name__}: {exc}"))
+        with using_language(job_language(claim.job)):
+            job = store.jobs.refuse(claim, unexpected(f"{type(exc).__name__}: {exc}"))
     if job is None:
-        log(f"custbook: {claim.job.id} was claimed by another worker meanwhile; left to it.", True)
+        log(
+            "custbook: " + _("{job} was claimed by another worker meanwhile; left to it.").format(job=claim.job.id),
+            True,
+        )
         return 0
     assert job.result is not None
-    line = f"{job.id} {job.file_name}: {outcome(job.result)}: {counts_line(job.result)}"
+    said, problem = _("{job} {file}: {outcome}: {counts}."), None
     if job.emails:
         mailed = deliver(store, job)
-        line += "; e-mail sent" if mailed.sent else f"; e-mail not sent: {mailed.problem}"
-    log(line + ".", False)
+        problem = mailed.problem
+        said = (
+            _("{job} {file}: {outcome}: {counts}; e-mail sent.")
+            if mailed.sent
+            else _("{job} {file}: {outcome}: {counts}; e-mail not sent: {problem}.")
+        )
+    words = {"job": job.id, "file": job.file_name, "outcome": outcome(job.result), "counts": counts_line(job.result)}
+    log(said.format(problem=problem, **words), False)
     return 1

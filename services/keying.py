@@ -12,6 +12,7 @@ from core.catalogue import Catalogue, FieldType
 from core.cells import FieldCells
 from core.errors import FileRejected
 from core.headers import HeaderMap
+from core.i18n import _
 from core.keys import KeyOptions, RowKeys, match_key, numbering, row_keys
 from core.table import RawTable
 
@@ -26,11 +27,17 @@ def match_field(name: str, catalogue: Catalogue) -> str:
     """The field --match names (ID or label), or FileRejected saying why it cannot find customers."""
     field = catalogue.get(name.strip().upper()) or catalogue.lookup(name)
     if field is None:
-        raise FileRejected(f"--match names a field '{name.strip()[:60]}' that does not exist",
-                           "Give a field ID such as EMAIL1 or TAXID (see `custbook fields list`)")  # fmt: skip
+        raise FileRejected(
+            _("--match names a field '{name}' that does not exist").format(name=name.strip()[:60]),
+            _("Give a field ID such as EMAIL1 or TAXID (see `custbook fields list`)"),
+        )
     if field.type not in _MATCHABLE or field.id == "CUSTOMERID":
-        raise FileRejected(f"--match {field.id}: customers are found by a text field, not by {field.label}",
-                           "Use a field such as EMAIL1, TAXID or ACCOUNTNO")  # fmt: skip
+        raise FileRejected(
+            _("--match {field}: customers are found by a text field, not by {label}").format(
+                field=field.id, label=field.shown_label
+            ),
+            _("Use a field such as EMAIL1, TAXID or ACCOUNTNO"),
+        )
     return field.id
 
 
@@ -50,10 +57,12 @@ def find_keys(
         fid = match_field(options.match, catalogue)
         if fid not in at:
             raise FileRejected(
-                f"--match {fid}: the file has no column for {catalogue[fid].label}",
-                "Map a column to it, or match by another field",
+                _("--match {field}: the file has no column for {label}").format(
+                    field=fid, label=catalogue[fid].shown_label
+                ),
+                _("Map a column to it, or match by another field"),
             )
-        label = catalogue[fid].label
+        label = catalogue[fid].shown_label
         match_cells = cells.column(at[fid])
         wanted = [match_key(c) for i, c in enumerate(match_cells) if not id_cells[i].strip() and c.strip()]
         matches = finder.matching(fid, wanted)

@@ -23,9 +23,10 @@ from pathlib import PurePath
 
 from core.catalogue import Field, FieldType
 from core.errors import CustbookError, InvalidValue
+from core.i18n import N_, _, group_digits, ngettext
 from core.names import code, hidden_characters
 from core.values import ParseOptions, ValueProblem, parser_for
-from core.wording import count, counts_line, describe_issue, outcome, plural
+from core.wording import count, counts_line, describe_issue, outcome
 
 SHOWN_ERRORS = 10
 SMTP_TIMEOUT = 30.0
@@ -37,10 +38,10 @@ _ADDRESS = Field("EMAIL", "E-mail address", "Adresse e-mail", FieldType.EMAIL, m
 class MailNotSent(CustbookError):
     """The message could not be handed to the SMTP server; `reason` says why, in words."""
 
-    title = "E-mail not sent"
+    title = N_("E-mail not sent")
 
     def __init__(self, reason: str, fix: str = "") -> None:
-        super().__init__(f"The results were not e-mailed: {reason}", fix)
+        super().__init__(_("The results were not e-mailed: {reason}").format(reason=reason), fix)
         self.reason = reason
 
 
@@ -48,11 +49,14 @@ class MailNotSent(CustbookError):
 
 
 def check_header_text(text: str, what: str) -> None:
-    """Refuse text bound for a header (subject, file name) that holds a line break or another control character."""
+    """Refuse text bound for a header (subject, file name) that holds a line break or another control character.
+    `what` names the text in the sentence, in the user's language: "The file name"."""
     if _CONTROL.search(text):
         raise InvalidValue(
-            f"{what} contains a line break or another control character, which could add headers to the e-mail",
-            "Rename it without them and try again",
+            _(
+                "{what} contains a line break or another control character, which could add headers to the e-mail"
+            ).format(what=what),
+            _("Rename it without them and try again"),
         )
 
 
@@ -60,16 +64,18 @@ def parse_addresses(text: str) -> tuple[str, ...]:
     """The addresses of `--email`: separated by `;` or `,`, each one checked; duplicates dropped."""
     if _CONTROL.search(text):
         raise InvalidValue(
-            "The e-mail addresses contain a line break or another control character, which could add headers "
-            "to the message",
-            "Give the addresses on one line, separated by ; or ,",
+            _(
+                "The e-mail addresses contain a line break or another control character, which could add headers "
+                "to the message"
+            ),
+            _("Give the addresses on one line, separated by ; or ,"),
         )
     hidden = hidden_characters(text)
     if hidden:
         # A zero-width space or a bidi mark makes an address that reads as a colleague's deliver elsewhere.
         raise InvalidValue(
-            f"The e-mail addresses contain {code(hidden[0])}, an invisible character",
-            "Type the addresses again rather than pasting them",
+            _("The e-mail addresses contain {character}, an invisible character").format(character=code(hidden[0])),
+            _("Type the addresses again rather than pasting them"),
         )
     check = parser_for(_ADDRESS, ParseOptions())
     seen: dict[str, str] = {}
@@ -81,13 +87,13 @@ def parse_addresses(text: str) -> tuple[str, ...]:
             check(address)
         except ValueProblem:
             raise InvalidValue(
-                f"'{address[:80]}' is not an e-mail address",
-                "Write each address as name@example.com, separated by ; or ,",
+                _("'{address}' is not an e-mail address").format(address=address[:80]),
+                _("Write each address as name@example.com, separated by ; or ,"),
             ) from None
         seen.setdefault(address.casefold(), address)
     if not seen:
         raise InvalidValue(
-            "No e-mail address was given", "Give one or more separated by ; or , (--email 'ana@example.com')"
+            _("No e-mail address was given"), _("Give one or more separated by ; or , (--email 'ana@example.com')")
         )
     return tuple(seen.values())
 
@@ -106,51 +112,70 @@ def failed_rows_name(file_name: str) -> str:
 
 
 def subject(summary: Mapping[str, object], file_name: str) -> str:
-    return f"custbook import of {file_name}: {outcome(summary)}"
+    return _("custbook import of {file}: {outcome}").format(file=file_name, outcome=outcome(summary))
 
 
 def body(
     summary: Mapping[str, object], file_name: str, *, attached: bool, names: Mapping[str, str] | None = None
 ) -> str:
-    job = f" (job {summary['job']})" if summary.get("job") else ""
-    lines = [f"The import of {file_name}{job}: {outcome(summary)}.", ""]
+    """The message's text, in the current language (a queued job's: its submitter's, `services.jobs.deliver`)."""
+    if summary.get("job"):
+        head = _("The import of {file} (job {job}): {outcome}.")
+    else:
+        head = _("The import of {file}: {outcome}.")
+    lines = [head.format(file=file_name, job=summary.get("job"), outcome=outcome(summary)), ""]
     if summary.get("status") != "rejected" or count(summary, "rows"):
-        lines += [counts_line(summary) + ".", ""]
+        lines += [_("{counts}.").format(counts=counts_line(summary)), ""]
     errors = _issues(summary, "errors")
     if errors:
-        lines.append("The first errors:" if len(errors) > SHOWN_ERRORS else "Errors:")
+        lines.append(_("The first errors:") if len(errors) > SHOWN_ERRORS else _("Errors:"))
         lines += ["- " + describe_issue(e, names) for e in errors[:SHOWN_ERRORS]]
         if len(errors) > SHOWN_ERRORS:
-            lines.append(f"... and {plural(len(errors) - SHOWN_ERRORS, 'more error')}.")
+            more = len(errors) - SHOWN_ERRORS
+            lines.append(
+                ngettext("... and {count} more error.", "... and {count} more errors.", more).format(
+                    count=group_digits(more)
+                )
+            )
         lines.append("")
     warnings = _issues(summary, "warnings")
     if warnings:
-        lines.append("Warnings:")
+        lines.append(_("Warnings:"))
         lines += ["- " + describe_issue(w, names) for w in warnings[:SHOWN_ERRORS]]
         if len(warnings) > SHOWN_ERRORS:
-            lines.append(f"... and {plural(len(warnings) - SHOWN_ERRORS, 'more warning')}.")
+            more = len(warnings) - SHOWN_ERRORS
+            lines.append(
+                ngettext("... and {count} more warning.", "... and {count} more warnings.", more).format(
+                    count=group_digits(more)
+                )
+            )
         lines.append("")
     strict = summary.get("status") == "rejected" and count(summary, "failed") and count(summary, "rows")
     if strict:
         lines.append(
-            "Nothing was imported: the import was set to stop when any row fails (--strict). Fix the failed rows "
-            "in your file and import the whole file again."
+            _(
+                "Nothing was imported: the import was set to stop when any row fails (--strict). Fix the failed rows "
+                "in your file and import the whole file again."
+            )
         )
         lines.append("")
     if attached:
         name = failed_rows_name(file_name)
         lines.append(
-            f"The failed rows are attached as {name}, each with its errors in the last column."
+            _("The failed rows are attached as {name}, each with its errors in the last column.").format(name=name)
             if strict
-            else f"The failed rows are attached as {name}: fix the cells its last column names and import that "
-            "file (custbook ignores its last column)."
+            else _(
+                "The failed rows are attached as {name}: fix the cells its last column names and import that "
+                "file (custbook ignores its last column)."
+            ).format(name=name)
         )
         lines.append("")
     if summary.get("status") == "committed" and summary.get("batch"):
-        batch = summary["batch"]
         lines.append(
-            f"The changes were recorded as batch {batch}. To take them back: custbook undo {batch}, or in custbook "
-            "press h (History), choose the batch and press u."
+            _(
+                "The changes were recorded as batch {batch}. To take them back: custbook undo {batch}, or in custbook "
+                "press h (History), choose the batch and press u."
+            ).format(batch=summary["batch"])
         )
         lines.append("")
     lines.append("-- custbook")
@@ -166,7 +191,7 @@ def compose(
     failed_csv: bytes | None,
     names: Mapping[str, str] | None = None,
 ) -> EmailMessage:
-    check_header_text(file_name, "The file name")
+    check_header_text(file_name, _("The file name"))
     msg = EmailMessage()
     msg["Subject"] = subject(summary, file_name)
     msg["From"] = sender
@@ -199,24 +224,26 @@ class MailSettings:
         """The settings of cli.md; a missing or wrong one is a `MailNotSent` naming the variable."""
         host = env.get("CUSTBOOK_SMTP_HOST", "").strip()
         if not host:
-            raise MailNotSent("no mail server is configured (CUSTBOOK_SMTP_HOST is not set)")
+            raise MailNotSent(_("no mail server is configured (CUSTBOOK_SMTP_HOST is not set)"))
         starttls, tls, insecure = (
             _flag(env, name) for name in ("CUSTBOOK_SMTP_STARTTLS", "CUSTBOOK_SMTP_TLS", "CUSTBOOK_SMTP_INSECURE")
         )
         if starttls and tls:
-            raise MailNotSent("CUSTBOOK_SMTP_TLS and CUSTBOOK_SMTP_STARTTLS are both 1 (choose one)")
+            raise MailNotSent(_("CUSTBOOK_SMTP_TLS and CUSTBOOK_SMTP_STARTTLS are both 1 (choose one)"))
         port_text = env.get("CUSTBOOK_SMTP_PORT", "").strip()
         port = 465 if tls else 587 if starttls else 25
         if port_text:
             if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-                raise MailNotSent(f"CUSTBOOK_SMTP_PORT is '{port_text[:20]}', not a port number")
+                raise MailNotSent(_("CUSTBOOK_SMTP_PORT is '{value}', not a port number").format(value=port_text[:20]))
             port = int(port_text)
         sender = env.get("CUSTBOOK_MAIL_FROM", "").strip()
         if sender:
             try:
                 (sender,) = parse_addresses(sender)
             except (InvalidValue, ValueError):
-                raise MailNotSent(f"CUSTBOOK_MAIL_FROM is '{sender[:80]}', not one e-mail address") from None
+                raise MailNotSent(
+                    _("CUSTBOOK_MAIL_FROM is '{value}', not one e-mail address").format(value=sender[:80])
+                ) from None
         else:
             sender = f"custbook@{socket.gethostname() or 'localhost'}"
             if _CONTROL.search(sender):
@@ -225,9 +252,11 @@ class MailSettings:
         if user and not (starttls or tls or insecure):
             # The password would cross the network in clear text: refused before connecting.
             raise MailNotSent(
-                "CUSTBOOK_SMTP_USER is set but the connection is not encrypted, so the password would be sent in "
-                "clear text (set CUSTBOOK_SMTP_STARTTLS=1 or CUSTBOOK_SMTP_TLS=1; for a trusted local relay, "
-                "CUSTBOOK_SMTP_INSECURE=1)"
+                _(
+                    "CUSTBOOK_SMTP_USER is set but the connection is not encrypted, so the password would be sent in "
+                    "clear text (set CUSTBOOK_SMTP_STARTTLS=1 or CUSTBOOK_SMTP_TLS=1; for a trusted local relay, "
+                    "CUSTBOOK_SMTP_INSECURE=1)"
+                )
             )
         password = env.get("CUSTBOOK_SMTP_PASSWORD")
         return cls(host, port, user, password, starttls, sender, tls=tls, insecure=insecure)
@@ -240,7 +269,7 @@ class MailSettings:
 def _flag(env: Mapping[str, str], name: str) -> bool:
     flag = env.get(name, "0").strip() or "0"
     if flag not in ("0", "1"):
-        raise MailNotSent(f"{name} is '{flag[:20]}' (use 0 or 1)")
+        raise MailNotSent(_("{name} is '{value}' (use 0 or 1)").format(name=name, value=flag[:20]))
     return flag == "1"
 
 
@@ -276,32 +305,52 @@ def send(messages: Sequence[EmailMessage], settings: MailSettings) -> None:
     except Exception as exc:  # every way a conversation can fail becomes one reason, never a traceback
         raise MailNotSent(_reason(exc, settings)) from None
     if refused:
-        raise MailNotSent(f"the mail server {settings.where} refused {', '.join(refused)}")
+        raise MailNotSent(
+            _("the mail server {server} refused {addresses}").format(
+                server=settings.where, addresses=", ".join(refused)
+            )
+        )
 
 
 def _reason(exc: Exception, s: MailSettings) -> str:
+    server = s.where
     if isinstance(exc, ConnectionRefusedError):
-        return f"the mail server {s.where} refused the connection (is it running?)"
+        return _("the mail server {server} refused the connection (is it running?)").format(server=server)
     if isinstance(exc, socket.gaierror):
-        return f"there is no mail server named {s.host}"
+        return _("there is no mail server named {host}").format(host=s.host)
     if isinstance(exc, TimeoutError):
-        return f"the mail server {s.where} did not answer within {s.timeout:g} seconds"
+        return _("the mail server {server} did not answer within {seconds} seconds").format(
+            server=server, seconds=f"{s.timeout:g}"
+        )
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return f"the mail server {s.where} refused the login of {s.user} (check CUSTBOOK_SMTP_USER and _PASSWORD)"
+        return _(
+            "the mail server {server} refused the login of {user} (check CUSTBOOK_SMTP_USER and _PASSWORD)"
+        ).format(server=server, user=s.user)
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        what = "STARTTLS" if s.starttls and "STARTTLS" in str(exc).upper() else "what custbook asked"
-        return f"the mail server {s.where} does not support {what} ({exc})"
+        if s.starttls and "STARTTLS" in str(exc).upper():
+            return _("the mail server {server} does not support STARTTLS ({reply})").format(server=server, reply=exc)
+        return _("the mail server {server} does not support what custbook asked ({reply})").format(
+            server=server, reply=exc
+        )
     if isinstance(exc, smtplib.SMTPSenderRefused):
-        return f"the mail server {s.where} refused the sender {s.sender} (set CUSTBOOK_MAIL_FROM)"
+        return _("the mail server {server} refused the sender {sender} (set CUSTBOOK_MAIL_FROM)").format(
+            server=server, sender=s.sender
+        )
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        return f"the mail server {s.where} answered {exc.smtp_code} {text}".strip()
+        return (
+            _("the mail server {server} answered {code} {reply}")
+            .format(server=server, code=exc.smtp_code, reply=text)
+            .strip()
+        )
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return f"the mail server {s.where} closed the connection"
+        return _("the mail server {server} closed the connection").format(server=server)
     if isinstance(exc, ssl.SSLError):
-        return f"the secure connection to {s.where} failed ({exc.reason or exc})"
+        return _("the secure connection to {server} failed ({reason})").format(server=server, reason=exc.reason or exc)
     if isinstance(exc, OSError):
-        return f"the mail server {s.where} could not be reached ({exc.strerror or exc})"
+        return _("the mail server {server} could not be reached ({reason})").format(
+            server=server, reason=exc.strerror or exc
+        )
     return f"{type(exc).__name__}: {exc}"
 
 

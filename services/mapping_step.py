@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING
 from core.builtin_mappings import detect, known_fields
 from core.catalogue import Catalogue
 from core.errors import FileRejected
-from core.failed_rows import ERROR_COLUMN
+from core.failed_rows import is_error_column
 from core.header_row import locate_header
 from core.headers import column_letter, map_columns
+from core.i18n import _
 from core.keys import KeyOptions
 from core.mapping import ColumnMapping, header_key, resolve_mapping
 from core.plan import ImportOptions
@@ -151,18 +152,18 @@ class MappingProposal:
         no column feeds stops it unless rows can find existing customers (by a Customer ID column, or matched by a
         field), which they may all update: otherwise every row would fail."""
         if not self.feeders:
-            return "No column is imported. Choose the field of at least one column (Enter on the column)"
+            return _("No column is imported. Choose the field of at least one column (Enter on the column)")
         if "CUSTOMERID" not in self.feeders and not self.keys.any:
-            return (
+            return _(
                 "No column holds Customer IDs. Tick “Generate IDs for rows without one” (and match existing "
                 "customers by e-mail), or choose Customer ID for the column that holds custbook's IDs"
             )
         if self.keys.match is not None and self.keys.match not in self.feeders:
-            label = self.catalogue[self.keys.match].label
-            return (
-                f"Customers are matched by {label}, but no column feeds it. Choose it for a column, or match by "
+            label = self.catalogue[self.keys.match].shown_label
+            return _(
+                "Customers are matched by {field}, but no column feeds it. Choose it for a column, or match by "
                 "another field"
-            )
+            ).format(field=label)
         if not self.finds_customers and (missing := [f for f in self.unfed if f != "CUSTOMERID"]):
             return self._choose_for(missing)
         try:
@@ -174,17 +175,20 @@ class MappingProposal:
     def _choose_for(self, missing: list[str]) -> str:
         """What to do about required fields no column feeds: choose a column for them, or (Customer name and Print
         as are most often the same company name) add the one missing to the column that feeds the other."""
-        labels = [self.catalogue[f].label for f in missing]
-        them = ", ".join(labels)
-        pick = f"then {labels[0]}" if len(labels) == 1 else "then the field"
-        text = f"Choose a column for {them}: Enter on a column, {pick}"
+        labels = [self.catalogue[f].shown_label for f in missing]
+        if len(labels) == 1:
+            text = _("Choose a column for {field}: Enter on a column, then {field}").format(field=labels[0])
+        else:
+            text = _("Choose a column for {fields}: Enter on a column, then the field").format(fields=", ".join(labels))
         for lack, have in (("PRINTAS", "NAME"), ("NAME", "PRINTAS")):
             if missing == [lack] and have in self.feeders:
                 column = self.feeders[have][0].shown
-                label = self.catalogue[have].label
-                text += f"; or a on “{column}” to add it to the column that already feeds {label}"
+                label = self.catalogue[have].shown_label
+                text += _("; or a on “{column}” to add it to the column that already feeds {field}").format(
+                    column=column, field=label
+                )
         if self.valued():
-            text += "; or v to give every new customer one value"
+            text += _("; or v to give every new customer one value")
         return text
 
     def queue_problem(self, *, queued: bool) -> str | None:
@@ -194,10 +198,10 @@ class MappingProposal:
             return self.problem
         untitled = [c.shown for c in self.columns if c.untitled and c.fields]
         if untitled:
-            return (
-                f"“{untitled[0]}” has no heading in the file, and a queued job reads the file again without this "
+            return _(
+                "“{column}” has no heading in the file, and a queued job reads the file again without this "
                 "screen: untick Process offline to import it now, or give the column a heading in the file"
-            )
+            ).format(column=untitled[0])
         return None
 
     @property
@@ -214,14 +218,23 @@ class MappingProposal:
         """Which mapping the proposal comes from, in words; with none chosen by the user, the one that fits."""
         base = self.saved_as or (self.preselected.name if self.preselected is not None else None)
         if base is None and self.picked:
-            fits = f"; the {self.fits} mapping fits this file" if self.fits else ""
-            return f"No mapping is used: the fields shown are custbook's suggestions{fits}"
+            if self.fits:
+                return _(
+                    "No mapping is used: the fields shown are custbook's suggestions; the {mapping} mapping fits "
+                    "this file"
+                ).format(mapping=self.fits)
+            return _("No mapping is used: the fields shown are custbook's suggestions")
         if base is None:
-            return "No saved or built-in mapping fits this file: the fields shown are custbook's suggestions"
-        what = f"Using the {base} mapping" + (", with your changes" if self.changed else "")
+            return _("No saved or built-in mapping fits this file: the fields shown are custbook's suggestions")
+        what = (
+            _("Using the {mapping} mapping, with your changes") if self.changed else _("Using the {mapping} mapping")
+        ).format(mapping=base)
         if self.saved_as is None and self.preselected is not None and self.preselected.product:
             product = self.preselected.product
-            what += f" ({product})" if self.picked else f": the file looks like it comes from {product}"
+            more = (
+                _("{using} ({product})") if self.picked else _("{using}: the file looks like it comes from {product}")
+            )
+            what = more.format(using=what, product=product)
         return what
 
     # --- back to an import ---------------------------------------------------------------------------------
@@ -310,7 +323,7 @@ def step_needed(table: RawTable, catalogue: Catalogue) -> bool:
     has_id = False
     for index, heading in enumerate(table.header):
         name = heading.strip()
-        if name == ERROR_COLUMN:
+        if is_error_column(name):
             continue
         if not name:
             if _has_data(table, index):
@@ -358,7 +371,7 @@ def lettered(table: RawTable) -> RawTable:
         if filled and filled * 2 >= len(rows):
             header.extend([""] * (index + 1 - len(header)))
     named = [
-        f"column {column_letter(i)}" if not h.strip() and h != ERROR_COLUMN and _has_data(table, i) else h
+        f"column {column_letter(i)}" if not h.strip() and not is_error_column(h) and _has_data(table, i) else h
         for i, h in enumerate(header)
     ]
     return table if tuple(named) == table.header else replace(table, header=tuple(named))
@@ -377,7 +390,9 @@ def _build(
     try:
         columns = _columns(table, catalogue, mapping)
     except FileRejected as exc:  # a saved mapping naming a field since removed: start from suggestions instead
-        unusable = f"The {mapping.name if mapping is not None else ''} mapping cannot be used here: {exc}"
+        unusable = _("The {mapping} mapping cannot be used here: {problem}").format(
+            mapping=mapping.name if mapping is not None else "", problem=exc
+        )
         mapping, columns = None, _columns(table, catalogue, None)
     fed = {f for c in columns for f in c.fields}
     if "CUSTOMERID" in fed:
@@ -393,7 +408,7 @@ def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | Non
     mapped, joins = resolve_mapping(mapping, catalogue) if mapping is not None else ({}, {})
     joined: dict[str, list[str]] = {}
     for fid, keys in joins.items():
-        for key, _ in keys:
+        for key, _occurrence in keys:
             joined.setdefault(key, []).append(fid)
     samples = _samples(table)
     untitled = _untitled(table)
@@ -401,7 +416,7 @@ def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | Non
     seen: dict[str, int] = {}
     for index, heading in enumerate(table.header):
         name = heading.strip()
-        if name == ERROR_COLUMN or (not name and not samples[index]):
+        if is_error_column(name) or (not name and not samples[index]):
             continue  # not data: our own error column, an empty column without a heading
         base = header_key(name)
         seen[base] = seen.get(base, 0) + 1
@@ -409,12 +424,12 @@ def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | Non
         slots.append((index, name, base if nth == 1 else f"{base}#{nth}", nth))
     decided: dict[int, tuple[tuple[str, ...], Origin]] = {}
     taken: set[str] = set()
-    for index, _, key, _ in slots:  # the mapping says
+    for index, _heading, key, _nth in slots:  # the mapping says
         if key in mapped or key in joined:
             fields = mapped.get(key, ()) + tuple(joined.get(key, ()))
             decided[index] = (tuple(dict.fromkeys(fields)), Origin.MAPPING)
             taken.update(fields)
-    for index, heading, _, nth in slots:  # the heading names a field
+    for index, heading, _key, nth in slots:  # the heading names a field
         if index in decided or not heading or nth > 1 or index in untitled:
             continue
         field = catalogue.lookup(heading)
@@ -422,7 +437,7 @@ def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | Non
             free = field.importable and field.id not in taken
             decided[index] = ((field.id,) if free else (), Origin.BY_NAME)
             taken.add(field.id)
-    for index, heading, _, _ in slots:  # left out by the mapping, or custbook's guess
+    for index, heading, _key, _nth in slots:  # left out by the mapping, or custbook's guess
         if index in decided:
             continue
         if mapping is not None and mapping.others_ignored:

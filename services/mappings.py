@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from core.builtin_mappings import BUILTIN_MAPPINGS, builtin
 from core.catalogue import Catalogue
 from core.errors import FileRejected, InvalidValue, NotFound
+from core.i18n import _
 from core.mapping import ColumnMapping, check_mapping_name, field_id, header_key
 from core.users import Permission, User
 
@@ -73,7 +74,10 @@ def mapping_entry(store: CustomerStore, name: str, *, user: User) -> MappingEntr
     if found:
         return found[0]
     names = ", ".join(dict.fromkeys(e.name for e in entries))
-    raise NotFound(f"There is no mapping named '{name.strip()[:80]}'", f"The mappings are: {names}")
+    raise NotFound(
+        _("There is no mapping named '{name}'").format(name=name.strip()[:80]),
+        _("The mappings are: {names}").format(names=names),
+    )
 
 
 def find_mapping(store: CustomerStore, name: str, *, user: User) -> ColumnMapping:
@@ -95,17 +99,20 @@ def _field_ids(mapping: ColumnMapping, catalogue: Catalogue) -> ColumnMapping:
     fed: dict[str, str] = {}
     for header, fields in columns:
         for fid in fields:
-            _feed(fed, fid, f"the column '{header}'", catalogue)
+            _feed(fed, fid, _("the column '{header}'").format(header=header), catalogue)
     for fid, headers in joins:
-        _feed(fed, fid, "the columns " + " + ".join(f"'{h}'" for h in headers), catalogue)
+        joined = " + ".join(f"'{h}'" for h in headers)
+        _feed(fed, fid, _("the columns {headers}").format(headers=joined), catalogue)
     return replace(mapping, columns=columns, joins=joins)
 
 
 def _feed(fed: dict[str, str], fid: str, source: str, catalogue: Catalogue) -> None:
     if fid in fed:
         raise InvalidValue(
-            f"{catalogue[fid].label} ({fid}) would be filled twice, from {fed[fid]} and from {source}",
-            "Send each field one column, or join the columns into it with --join",
+            _("{field} ({id}) would be filled twice, from {first} and from {second}").format(
+                field=catalogue[fid].shown_label, id=fid, first=fed[fid], second=source
+            ),
+            _("Send each field one column, or join the columns into it with --join"),
         )
     fed[fid] = source
 
@@ -119,16 +126,17 @@ def save_mapping(
     Replacing one's own mapping of that name (in any case) is allowed; a built-in mapping's name, another user's
     public mapping, a field the store does not have, a field fed twice, and a mapping that maps nothing are refused.
     The headers it names are not required of a file (as with built-in mappings): it reads the ones a file has."""
-    user.require_any(_IMPORTERS, "save column mappings")
+    user.require_any(_IMPORTERS, _("save column mappings"))
     name = check_mapping_name(mapping.name or "")
     if builtin(name) is not None:
         raise InvalidValue(
-            f"“{name}” is the name of a mapping built into custbook", "Choose another name, such as my-" + name
+            _("“{name}” is the name of a mapping built into custbook").format(name=name),
+            _("Choose another name, such as {example}").format(example="my-" + name),
         )
     if not mapping.columns and not mapping.joins:
         raise InvalidValue(
-            f"The mapping “{name}” says nothing about any column",
-            'Give at least one --map "HEADER=FIELD" or --join "FIELD=HEADER+HEADER"',
+            _("The mapping “{name}” says nothing about any column").format(name=name),
+            _('Give at least one --map "HEADER=FIELD" or --join "FIELD=HEADER+HEADER"'),
         )
     clean = _field_ids(replace(mapping, name=name, product=None, required=()), store.fields.catalogue())
     if public is None:
@@ -140,19 +148,21 @@ def save_mapping(
 def delete_mapping(store: CustomerStore, name: str, *, user: User) -> str:
     """Delete the user's own saved mapping `name` (any case) and return its name as it was saved. Built-in mappings
     cannot be deleted (InvalidValue), another user's only by them (PermissionDenied); NotFound when there is none."""
-    user.require_any(_IMPORTERS, "delete column mappings")
+    user.require_any(_IMPORTERS, _("delete column mappings"))
     own = any(s.owner == user.name and _same(s.name, name) for s in store.mappings.list(user))
     if not own and builtin(name) is not None:
         raise InvalidValue(
-            f"“{name.strip()}” is built into custbook and cannot be deleted",
-            "Leave it unused, or delete one of your own mappings",
+            _("“{name}” is built into custbook and cannot be deleted").format(name=name.strip()),
+            _("Leave it unused, or delete one of your own mappings"),
         )
     return store.mappings.remove(user, name.strip())
 
 
 def _named_headers(mapping: ColumnMapping) -> set[str]:
     """The header keys a mapping names, imported or left out, in its columns and its joins."""
-    return {header_key(h) for h, _ in mapping.columns} | {header_key(h) for _, hs in mapping.joins for h in hs}
+    return {header_key(h) for h, _fields in mapping.columns} | {
+        header_key(h) for _field, hs in mapping.joins for h in hs
+    }
 
 
 def best_saved_mapping(store: CustomerStore, header: tuple[str, ...], *, user: User) -> ColumnMapping | None:

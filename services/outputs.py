@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.errors import OutputRefused
+from core.i18n import _
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -28,26 +29,31 @@ def _same(a: Path, b: Path) -> bool:
 
 def check_output(target: Path, *, what: str, store_files: Iterable[Path] = (), inputs: Iterable[Path] = ()) -> None:
     """Refuse `target` (exit 2, nothing written) when it is a folder, one of the store's files (`store_files`: the
-    store and its log, `CustomerStore.files`), or one of `inputs`. `what` names the output in the sentence: 'the
-    failed rows', 'the export'."""
+    store and its log, `CustomerStore.files`), or one of `inputs`. `what` names the output in the sentence, in the
+    user's language: 'the failed rows', 'the export'."""
     try:
         folder = target.expanduser().is_dir()
     except OSError:
         folder = False
     if folder:
         raise OutputRefused(
-            f"{target} is a folder: {what} need a file name", f"Give a file name inside it, such as {target / 'name'}"
+            _("{path} is a folder: {what} need a file name").format(path=target, what=what),
+            _("Give a file name inside it, such as {example}").format(example=target / _("name")),
         )
     for protected in store_files:
         if _same(target, protected):
             raise OutputRefused(
-                f"{target} is the store custbook is working on: writing {what} there would replace every "
-                "customer, user and batch in it",
-                "Choose another file name",
+                _(
+                    "{path} is the store custbook is working on: writing {what} there would replace every "
+                    "customer, user and batch in it"
+                ).format(path=target, what=what),
+                _("Choose another file name"),
             )
     for source in inputs:
         if _same(target, source):
             raise OutputRefused(
-                f"{target} is the file being imported: writing {what} there would replace it",
-                "Choose another file name",
+                _("{path} is the file being imported: writing {what} there would replace it").format(
+                    path=target, what=what
+                ),
+                _("Choose another file name"),
             )

@@ -24,6 +24,7 @@ from core.columns import column_parser
 from core.errors import FileRejected
 from core.header_row import locate_header
 from core.headers import HeaderMap, map_columns
+from core.i18n import _, group_digits, ngettext
 from core.keys import RowKeys
 from core.mapping import field_id
 from core.plan import Action, FieldChange, ImportOptions, ImportPlan, Policy, RecordPlan, update_writer
@@ -49,7 +50,7 @@ class _Checker:
     ) -> None:
         self.fields = parsed.fields
         # Typed in the customer form, where there are fields, not cells and columns.
-        self.fill_in = "Fill it in" if typed else "Fill in the cell or delete the column"
+        self.fill_in = _("Fill it in") if typed else _("Fill in the cell or delete the column")
         self.catalogue = catalogue
         self.user = user
         self.entity = entity
@@ -69,43 +70,39 @@ class _Checker:
                     row.number,
                     None,
                     None,
-                    f"{self.user.name} may not change existing customers (Edit permission missing)",
+                    _("{user} may not change existing customers (Edit permission missing)").format(user=self.user.name),
                 )
             )
         if self.entity is not None and owner != self.entity:
             # Another entity's records are not visible from this one (fields.md): its name is not told either.
-            where = "the top level" if owner is None else "another entity"
-            out.append(
-                Issue(
-                    row.number,
-                    "CUSTOMERID",
-                    row.customer_id,
-                    f"Customer {row.customer_id} belongs to {where}. Import this row from there",
-                )
+            said = (
+                _("Customer {id} belongs to the top level. Import this row from there")
+                if owner is None
+                else _("Customer {id} belongs to another entity. Import this row from there")
             )
+            out.append(Issue(row.number, "CUSTOMERID", row.customer_id, said.format(id=row.customer_id)))
         for fid, at in self.no_blank:
             if row.values[at] is None:
-                label = self.catalogue[fid].label
-                out.append(Issue(row.number, fid, "", f"{label} cannot be erased. {self.fill_in}"))
+                label = self.catalogue[fid].shown_label
+                message = _("{field} cannot be erased. {fix}").format(field=label, fix=self.fill_in)
+                out.append(Issue(row.number, fid, "", message))
         return out
 
-    def _for(self, row: ParsedRow) -> str:
+    def _required(self, row: ParsedRow, label: str) -> str:
         # A generated ID is given only to a row that goes in: a failing row's would name a customer that never is.
-        return "" if row.number in self.generated else f" for {row.customer_id}"
+        if row.number in self.generated:
+            return _("{field} is required for a new customer. Fill it in").format(field=label)
+        return _("{field} is required for a new customer. Fill it in for {id}").format(field=label, id=row.customer_id)
 
     def new(self, row: ParsedRow) -> list[Issue]:
         out = []
         if not self.may_add:
-            out.append(
-                Issue(row.number, None, None, f"{self.user.name} may not add customers (Add permission missing)")
-            )
+            denied = _("{user} may not add customers (Add permission missing)").format(user=self.user.name)
+            out.append(Issue(row.number, None, None, denied))
         for fid, at in self.required_new:
             value = row.values[at] if at is not None else None
             if value is None:
-                label = self.catalogue[fid].label
-                out.append(
-                    Issue(row.number, fid, "", f"{label} is required for a new customer. Fill it in{self._for(row)}")
-                )
+                out.append(Issue(row.number, fid, "", self._required(row, self.catalogue[fid].shown_label)))
         return out
 
 
@@ -116,15 +113,14 @@ def _parent_issue(
         return None
     cid = row.customer_id
     if parent == cid:
-        return Issue(row.number, "PARENTID", parent, "A customer cannot be its own parent. Give another customer ID")
+        return Issue(row.number, "PARENTID", parent, _("A customer cannot be its own parent. Give another customer ID"))
     if parent not in known:
-        return Issue(
-            row.number,
-            "PARENTID",
-            parent,
-            f"There is no customer {parent}. Give an existing ID, or "
-            + ("add the parent customer first" if typed else "create the parent on an earlier row"),
+        said = (
+            _("There is no customer {id}. Give an existing ID, or add the parent customer first")
+            if typed
+            else _("There is no customer {id}. Give an existing ID, or create the parent on an earlier row")
         )
+        return Issue(row.number, "PARENTID", parent, said.format(id=parent))
     seen = {cid}
     step = parent
     while step in links and len(seen) < 100_000:
@@ -137,7 +133,9 @@ def _parent_issue(
             row.number,
             "PARENTID",
             parent,
-            f"Making {parent} the parent of {cid} would create a loop of parents. Choose another parent",
+            _("Making {parent} the parent of {id} would create a loop of parents. Choose another parent").format(
+                parent=parent, id=cid
+            ),
         )
     return None
 
@@ -157,7 +155,7 @@ def plan_import(
     user asked for about the file's columns (a mapping, columns left out, the header row, IDs for rows without).
     `fast`: parse only the cells that differ from the stored text (services.unchanged); False: every cell, and the
     store's staged diff (the same plan: the tests compare both)."""
-    user.require_any((Permission.ADD, Permission.EDIT), "import customers")
+    user.require_any((Permission.ADD, Permission.EDIT), _("import customers"))
     chosen = options or ParseOptions()
     asked = request or ImportOptions()
     read: dict[str, object] = {}
@@ -206,8 +204,11 @@ def _defaults(pairs: tuple[tuple[str, str], ...], catalogue: Catalogue, options:
         fid = field_id(name, catalogue)
         values, problems = column_parser(catalogue[fid], options)([text])
         if problems or values[0] is None:
-            why = problems[0][1] if problems else "it is blank"
-            raise FileRejected(f"--default {name}={text[:60]}: {why.rstrip('.')}", "Give a value the field accepts")
+            why = problems[0][1] if problems else _("it is blank")
+            raise FileRejected(
+                _("--default {field}={value}: {problem}").format(field=name, value=text[:60], problem=why.rstrip(".")),
+                _("Give a value the field accepts"),
+            )
         out[fid] = values[0]
     return out
 
@@ -221,14 +222,16 @@ def _unfed(plan: ImportPlan, catalogue: Catalogue, given: Collection[str] = ()) 
             continue
         failed = {e.row for e in plan.errors if e.column == field.id}
         if failed:
-            out.append(
-                Issue(None, field.id, None,
-                      f"No column of the file feeds {field.label}, which every new customer needs: "
-                      f"{len(failed):,} row{'s' if len(failed) != 1 else ''} failed for it. Map a column to it "
-                      f'(for example --map "Company=NAME+PRINTAS"), or give every new customer one value '
-                      f"(--default {field.id}=VALUE)",
-                      Severity.WARNING)
-            )  # fmt: skip
+            message = ngettext(
+                "No column of the file feeds {field}, which every new customer needs: {count} row failed for it. "
+                'Map a column to it (for example --map "Company=NAME+PRINTAS"), or give every new customer one '
+                "value (--default {id}=VALUE)",
+                "No column of the file feeds {field}, which every new customer needs: {count} rows failed for it. "
+                'Map a column to it (for example --map "Company=NAME+PRINTAS"), or give every new customer one '
+                "value (--default {id}=VALUE)",
+                len(failed),
+            ).format(field=field.shown_label, count=group_digits(len(failed)), id=field.id)
+            out.append(Issue(None, field.id, None, message, Severity.WARNING))
     return out
 
 
@@ -335,12 +338,15 @@ def _build(
             lost = [(fid, old, new) for fid, old, new in diffs if _lost_characters(old, new)]
             if lost:
                 for fid, old, new in lost:
-                    was = f"“{old}”" if shows_old else "the stored text"
-                    errors.append(
-                        Issue(number, fid, str(new),
-                              f"This would replace {was} with question marks: the file was saved in an encoding "
-                              f"that cannot hold some of its letters. Save it again as “CSV UTF-8” and import that")
+                    said = (
+                        _("This would replace “{old}” with question marks: the file was saved in an encoding that "
+                          "cannot hold some of its letters. Save it again as “CSV UTF-8” and import that")
+                        if shows_old
+                        else _("This would replace the stored text with question marks: the file was saved in an "
+                               "encoding that cannot hold some of its letters. Save it again as “CSV UTF-8” and "
+                               "import that")
                     )  # fmt: skip
+                    errors.append(Issue(number, fid, str(new), said.format(old=old)))
                 failed.add(number)
                 continue
             written = as_written(values)  # what the commit writes: a blank checkbox unticked
@@ -355,7 +361,7 @@ def _build(
                       for fid, at, default in new_fields]  # fmt: skip
             created = tuple(FieldChange(fid, None, value) for fid, value in filled if value is not None)
             records.append(RecordPlan(number, cid, Action.CREATE, created))
-    labels = {f.id: f.label for f in catalogue.fields}
+    labels = {f.id: f.shown_label for f in catalogue.fields}  # as people read them, in their language
     return ImportPlan(
         file_name=raw.name,
         user=user.name,

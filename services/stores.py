@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import StoreUnreadable
+from core.i18n import N_, _
 
 
 class StoreMissing(StoreUnreadable):
     """There is no store at the given path (exit 4); nothing was created."""
 
-    title = "No store here"
+    title = N_("No store here")
 
 
 def missing_store(location: str) -> Path | None:
@@ -35,6 +36,8 @@ def require_store(location: str) -> None:
     path = missing_store(location)
     if path is not None:
         raise StoreMissing(
-            f"There is no store at {path}",
-            f"Check the path (--db or CUSTBOOK_DB); to create a new store there, run: custbook --db {path} init",
+            _("There is no store at {path}").format(path=path),
+            _(
+                "Check the path (--db or CUSTBOOK_DB); to create a new store there, run: custbook --db {path} init"
+            ).format(path=path),
         )

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from core.i18n import _, group_digits, ngettext
 from core.users import Permission, User
-from core.wording import plural
-from store.records import Batch, level_words, undo_chain, undone_note
+from store.records import Batch, undo_chain, undone_note
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
     from store.base import CustomerStore
@@ -81,18 +81,27 @@ def why_not_undo(batch: Batch | None, *, user: User, entity: str | None, listed:
     before the key is pressed. `listed` is the batches on screen: they tell the chain of undos that followed it.
     The store checks all of this again when the undo runs."""
     if not user.can(Permission.EDIT):
-        return f"Undo needs the Edit permission, which {user.name} does not have: ask an administrator."
+        return _("Undo needs the Edit permission, which {user} does not have: ask an administrator.").format(
+            user=user.name
+        )
     if batch is None:
-        return "There is no batch to undo."
+        return _("There is no batch to undo.")
     if batch.entity != entity:
-        where = level_words(batch.entity)
-        return f"{batch.id} was made {where}: undo it from there (l in the list switches)."
+        if batch.entity is None:
+            return _("{batch} was made at the top level: undo it from there (l in the list switches).").format(
+                batch=batch.id
+            )
+        return _("{batch} was made in entity {entity}: undo it from there (l in the list switches).").format(
+            batch=batch.id, entity=batch.entity
+        )
     if batch.undone_by:
         chain = undo_chain(batch.undone_by, {b.id: b.undone_by for b in listed})
         problem, fix = undone_note(batch.id, chain)
         return f"{problem}. {fix}."
     if (batch.created or batch.removed) and not user.can(Permission.ADD):
-        return f"Undoing {batch.id} adds or removes customers: it needs the Add permission ({user.name} lacks it)."
+        return _("Undoing {batch} adds or removes customers: it needs the Add permission ({user} lacks it).").format(
+            batch=batch.id, user=user.name
+        )
     return None
 
 
@@ -101,13 +110,31 @@ def undo_effects(batch: Batch) -> tuple[str, ...]:
     empty when the counts say nothing more than "restores the state before it"."""
     parts = []
     if batch.kind == "undo":  # undoing an undo: the batch it undid is back in place
-        parts.append(f"puts back the changes of {batch.undoes} that it undid")
+        parts.append(_("puts back the changes of {batch} that it undid").format(batch=batch.undoes))
         if batch.removed:
-            parts.append(f"brings back the {plural(batch.removed, 'customer')} it removed")
+            parts.append(
+                ngettext(
+                    "brings back the {count} customer it removed", "brings back the {count} customers it removed",
+                    batch.removed,
+                ).format(count=group_digits(batch.removed))
+            )  # fmt: skip
     elif batch.updated:
-        back = "comes back" if batch.blanked == 1 else "come back"
-        erased = f" ({plural(batch.blanked, 'erased field')} {back})" if batch.blanked else ""
-        parts.append(f"puts back the old values of {plural(batch.updated, 'updated customer')}{erased}")
+        customers = ngettext("{count} updated customer", "{count} updated customers", batch.updated).format(
+            count=group_digits(batch.updated)
+        )
+        if batch.blanked:
+            fields = ngettext(
+                "{count} erased field comes back", "{count} erased fields come back", batch.blanked
+            ).format(count=group_digits(batch.blanked))
+            parts.append(
+                _("puts back the old values of {customers} ({fields})").format(customers=customers, fields=fields)
+            )
+        else:
+            parts.append(_("puts back the old values of {customers}").format(customers=customers))
     if batch.created:
-        parts.append(f"removes the {plural(batch.created, 'customer')} it created")
+        parts.append(
+            ngettext(
+                "removes the {count} customer it created", "removes the {count} customers it created", batch.created
+            ).format(count=group_digits(batch.created))
+        )
     return tuple(parts)

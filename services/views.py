@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue, FieldType
 from core.errors import InvalidValue, NotFound
+from core.i18n import _
 from core.names import check_name as check_shown_name
 from core.users import Permission, User
 from core.values import DateFormat, date_in
@@ -82,7 +83,10 @@ def find_view(store: CustomerStore, user: User, name: str) -> View:
     if own or public:
         return (own or public)[0]
     names = ", ".join(f"“{v.name}”" for v in views[:10])
-    raise NotFound(f"There is no view named “{name}” that you can use", f"Your views: {names}")
+    raise NotFound(
+        _("There is no view named “{name}” that you can use").format(name=name),
+        _("Your views: {names}").format(names=names),
+    )
 
 
 def count_matching(
@@ -107,11 +111,13 @@ def show_view(store: CustomerStore, user: User, name: str, *, entity: str | None
 
 def check_name(name: str) -> str:
     """The name trimmed; InvalidValue when it cannot name a view."""
-    name = check_shown_name(name, "A view name")
+    name = check_shown_name(name, _("A view name"))
     if not name or len(name) > MAX_NAME:
-        raise InvalidValue("A view needs a name of 1 to 100 characters on one line", "Choose another name")
+        raise InvalidValue(_("A view needs a name of 1 to 100 characters on one line"), _("Choose another name"))
     if name.casefold() == ALL_CUSTOMERS.casefold():
-        raise InvalidValue(f"“{ALL_CUSTOMERS}” is built in and cannot be replaced", "Choose another name")
+        raise InvalidValue(
+            _("“{name}” is built in and cannot be replaced").format(name=ALL_CUSTOMERS), _("Choose another name")
+        )
     return name
 
 
@@ -134,7 +140,7 @@ def save_view(
     `replace_existing` False, an existing view of that name (other than `renaming`) is left alone and the status
     is EXISTS, for a caller that asks first. `renaming` is the user's own view being edited: saved under a new
     name, the old one is deleted."""
-    user.require(Permission.LIST, "save views")
+    user.require(Permission.LIST, _("save views"))
     name = check_name(view.name)
     catalogue = store.fields.catalogue()
     view = replace(view, name=name, filters=iso_date_filters(view.filters, catalogue, date_format))
@@ -166,12 +172,15 @@ def _dates_read(view: View, catalogue: Catalogue) -> tuple[DateRead, ...]:
         if f.op.needs_value and catalogue[f.field].type in (FieldType.DATE, FieldType.TIMESTAMP):
             day = date_in(f.value, DateFormat.ISO)
             if day is not None:
-                out.append(DateRead(catalogue[f.field].label, f.op, day))
+                out.append(DateRead(catalogue[f.field].shown_label, f.op, day))
     return tuple(out)
 
 
 def delete_view(store: CustomerStore, user: User, name: str) -> None:
     """Delete the user's own view `name` (PermissionDenied for another user's, NotFound when there is none)."""
     if name.strip().casefold() == ALL_CUSTOMERS.casefold():
-        raise InvalidValue(f"“{ALL_CUSTOMERS}” is built in and cannot be deleted", "Delete one of your own views")
+        raise InvalidValue(
+            _("“{name}” is built in and cannot be deleted").format(name=ALL_CUSTOMERS),
+            _("Delete one of your own views"),
+        )
     store.views.remove(user, name)

@@ -13,9 +13,11 @@ import duckdb
 from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.errors import Conflict, PermissionDenied
+from core.i18n import _, group_digits, ngettext
 from core.plan import Action, ImportPlan, RecordPlan
 from core.users import Permission, User
 from core.values import Value, canonical_text
+from store import search
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
 from store.records import BatchResult, batch_label
@@ -36,10 +38,15 @@ def _check_current(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
     con.execute("DROP TABLE apply_ids")
     moved = [cid for cid, version in rows if wanted.get(cid) != version]
     if moved:
-        names = ", ".join(moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
+        names = ", ".join(moved[:5])
+        if len(moved) > 5:
+            more = len(moved) - 5
+            names = ngettext("{names} and {count} more", "{names} and {count} more", more).format(
+                names=names, count=group_digits(more)
+            )
         raise Conflict(
-            f"Customers changed since the preview: {names}",
-            "Nothing was written. Preview the import again and commit the new preview",
+            _("Customers changed since the preview: {names}").format(names=names),
+            _("Nothing was written. Preview the import again and commit the new preview"),
         )
 
 
@@ -92,24 +99,25 @@ def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue
 
     stage_rows(con, APPLY_STAGE, fields, catalogue, map(update_row, updates), extra=((CHANGED, "VARCHAR"),))
     present = set(fields[1:])
-    merged = []
+    merged = {}
     for fid in all_cols:
+        col = quote_ident(fid, catalogue)
         if fid in present:
-            col = quote_ident(fid, catalogue)
-            merged.append(f"CASE WHEN contains(s.{CHANGED}, '|{fid}|') THEN s.{col} ELSE c.{col} END")
+            merged[fid] = f"CASE WHEN contains(s.{CHANGED}, '|{fid}|') THEN s.{col} ELSE c.{col} END"
         elif fid == "WHENMODIFIED":
-            merged.append("now()::TIMESTAMP")
+            merged[fid] = "now()::TIMESTAMP"
         elif fid == "MODIFIEDBY":
-            merged.append("$user")
+            merged[fid] = "$user"
         else:
-            merged.append(f"c.{quote_ident(fid, catalogue)}")
+            merged[fid] = f"c.{col}"
     con.execute(
-        f'CREATE TEMP TABLE apply_updates AS SELECT {", ".join(merged)}, c."ROWVERSION" + 1 AS "ROWVERSION" '
+        f'CREATE TEMP TABLE apply_updates AS SELECT {", ".join(merged.values())}, c."ROWVERSION" + 1 AS "ROWVERSION", '
+        f"{search.text_sql(merged.__getitem__)} AS {search.COLUMN} "
         f'FROM customers c JOIN {APPLY_STAGE} s ON s."CUSTOMERID" = c."CUSTOMERID"',
         {"user": user},
     )
     con.execute('DELETE FROM customers WHERE "CUSTOMERID" IN (SELECT "CUSTOMERID" FROM apply_updates)')
-    con.execute(f'INSERT INTO customers ({col_sql}, "ROWVERSION") SELECT * FROM apply_updates')
+    con.execute(f'INSERT INTO customers ({col_sql}, "ROWVERSION", {search.COLUMN}) SELECT * FROM apply_updates')
     con.execute("DROP TABLE apply_updates")
     con.execute(f"DROP TABLE {APPLY_STAGE}")
 
@@ -131,30 +139,32 @@ def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue
             params[f"d_{fid}"] = catalogue[fid].default
             return f"$d_{fid}"
 
-        values = []
+        values: dict[str, str] = {}
         for fid in all_cols:
             field = catalogue[fid]
             if fid in at:
-                values.append(f"s.{quote_ident(fid, catalogue)}")
+                values[fid] = f"s.{quote_ident(fid, catalogue)}"
             elif fid == "RECORDNO":
-                values.append("nextval('recordno_seq')")
+                values[fid] = "nextval('recordno_seq')"
             elif fid in ("WHENCREATED", "WHENMODIFIED"):
-                values.append("now()::TIMESTAMP")
+                values[fid] = "now()::TIMESTAMP"
             elif fid in ("CREATEDBY", "MODIFIEDBY"):
-                values.append("$user")
+                values[fid] = "$user"
             elif fid == "MEGAENTITYID":
-                values.append("$entity")
+                values[fid] = "$entity"
             elif field.default is not None:
-                values.append(default(fid))
+                values[fid] = default(fid)
             else:
-                values.append("NULL")
+                values[fid] = "NULL"
         con.execute(
-            f'INSERT INTO customers ({col_sql}, "ROWVERSION") SELECT {", ".join(values)}, 1 '
+            f'INSERT INTO customers ({col_sql}, "ROWVERSION", {search.COLUMN}) SELECT {", ".join(values.values())}, 1, '
+            f"{search.text_sql(values.__getitem__)} "
             f'FROM {APPLY_STAGE} s LEFT JOIN customers c ON c."CUSTOMERID" = s."CUSTOMERID" '
             f'WHERE c."CUSTOMERID" IS NULL ORDER BY s.{ROW}',
             params,
         )
         con.execute(f"DROP TABLE {APPLY_STAGE}")
+    search.fill(con)  # what SQL could not fold (another script, a rare letter)
 
 
 def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "import") -> BatchResult:
@@ -163,9 +173,13 @@ def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "impor
     if plan.rejected:
         return BatchResult(None, 0, 0)
     if plan.created and not user.can(Permission.ADD):
-        raise PermissionDenied(f"{user.name} may not add customers", "Ask for the Add permission")
+        raise PermissionDenied(
+            _("{name} may not add customers").format(name=user.name), _("Ask for the Add permission")
+        )
     if plan.updated and not user.can(Permission.EDIT):
-        raise PermissionDenied(f"{user.name} may not change customers", "Ask for the Edit permission")
+        raise PermissionDenied(
+            _("{name} may not change customers").format(name=user.name), _("Ask for the Edit permission")
+        )
     if not plan.commits_anything:
         return BatchResult(None, 0, 0)
     with store.write() as con, gc_paused():  # the history's and the staging's many small objects (core.bulk)

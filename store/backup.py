@@ -17,32 +17,36 @@ from pathlib import Path
 import duckdb
 
 from core.errors import StoreUnreadable, UsageError
+from core.i18n import _
 from core.outfiles import locked_part
 from core.users import User
-from store.db import Store
+from store.db import Store, bring_up_to_date
 from store.records import Backup
-from store.schema import SCHEMA_VERSION, ensure_schema
+from store.schema import SCHEMA_VERSION
 
 COPY_CHUNK = 1 << 20
 
 
 def backup(store: Store, target: str | os.PathLike[str], *, user: User) -> Backup:
-    user.require_admin("back up the store (it holds every customer, user and job)")
+    user.require_admin(_("back up the store (it holds every customer, user and job)"))
     path = Path(target).expanduser()
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise UsageError(f"The folder {folder} does not exist", "Create it or choose another backup file name")
+        raise UsageError(
+            _("The folder {folder} does not exist").format(folder=folder),
+            _("Create it or choose another backup file name"),
+        )
     if path.exists() and path.resolve() == store.path.resolve():
-        raise UsageError("The backup cannot replace the store itself", "Give another file name for the backup")
+        raise UsageError(_("The backup cannot replace the store itself"), _("Give another file name for the backup"))
     if not store.path.exists():
-        raise StoreUnreadable(f"There is no store at {store.path}", "Check the --db path")
+        raise StoreUnreadable(_("There is no store at {path}").format(path=store.path), _("Check the --db path"))
     fd, tmp = locked_part(folder, path.name)  # 0600, like the store; a killed backup's is swept by the next write
     try:
         with os.fdopen(fd, "wb") as out:
             with store.exclusive() as con:
                 # Schema first (an old store is upgraded, so the copy opens in this version), then everything
                 # committed goes from the .wal into the file.
-                ensure_schema(con)
+                bring_up_to_date(con)
                 con.execute("CHECKPOINT")
                 with open(store.path, "rb") as src:
                     shutil.copyfileobj(src, out, COPY_CHUNK)
@@ -64,11 +68,13 @@ def _check(copy: Path) -> int:
     try:
         con = duckdb.connect(str(copy), read_only=True)
     except duckdb.Error as exc:
-        raise StoreUnreadable(f"The backup copy could not be opened ({exc})", "Try again; check the disk") from None
+        raise StoreUnreadable(
+            _("The backup copy could not be opened ({problem})").format(problem=exc), _("Try again; check the disk")
+        ) from None
     try:
         version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if not version or int(version[0]) != SCHEMA_VERSION:
-            raise StoreUnreadable("The backup copy is not a complete store", "Try again; check the disk")
+            raise StoreUnreadable(_("The backup copy is not a complete store"), _("Try again; check the disk"))
         row = con.execute("SELECT count(*) FROM customers").fetchone()
         return int(row[0]) if row else 0
     finally:

@@ -63,7 +63,11 @@ class Customers(Protocol):
         quick: str = "",
         quick_fields: tuple[str, ...] = (),
     ) -> ViewQuery:
-        """The view as one query for `user` (List needed; InvalidValue when a filter cannot run)."""
+        """The view as one query for `user` (List needed; InvalidValue when a filter cannot run). `quick`: the
+        interface's quick filter, a customer matching when one of `quick_fields` contains it without regard to case
+        or accents, letters such as Ł, Ø, ß folded (core.folding). The interface's six fields (CUSTOMERID, NAME,
+        PRINTAS, EMAIL1, PHONE1, CITY) are searched in each customer's stored folded text; other choices are folded
+        as they are searched, more slowly."""
         ...
 
     def count(self, query: ViewQuery) -> int: ...
@@ -207,6 +211,11 @@ class Users(Protocol):
 
     def remove(self, name: str, *, by: User) -> str: ...
 
+    def set_language(self, name: str, language: str | None) -> None:
+        """Keep the language user `name` chose ("en", "fr"; None: no choice, the locale decides); NotFound for an
+        unknown user. A user's own preference: no permission is needed."""
+        ...
+
 
 class Entities(Protocol):
     def list(self) -> list[Entity]: ...
@@ -245,6 +254,7 @@ class Jobs(Protocol):
         entity: str | None,
         emails: tuple[str, ...] = (),
         email_each: bool = False,
+        language: str | None = None,
     ) -> Job: ...
 
     def list(self, *, user: User, limit: int = 200, brief: bool = False) -> list[Job]:

@@ -10,16 +10,19 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import duckdb
 
 from core.catalogue import Catalogue
 from core.errors import InvalidValue, StoreBusy, StoreUnreadable, UsageError
 from core.filemodes import PRIVATE_UMASK, private_files
+from core.i18n import _
+
+_T = TypeVar("_T")
 
 DEFAULT_BUSY_SECONDS = 5.0
 
@@ -53,7 +56,10 @@ def quote_ident(field_id: str, catalogue: Catalogue | None = None, *, extra: tup
     """The one way an identifier enters SQL: checked against the catalogue (or a fixed internal list), quoted."""
     known = field_id in extra or (catalogue is not None and field_id in catalogue)
     if not known:
-        raise InvalidValue(f"'{field_id}' is not a customer field", "Use `custbook fields list` to see the field IDs")
+        raise InvalidValue(
+            _("'{field}' is not a customer field").format(field=field_id),
+            _("Use `custbook fields list` to see the field IDs"),
+        )
     return '"' + field_id.replace('"', '""') + '"'
 
 
@@ -76,6 +82,8 @@ def _refused_by_system(path: Path, *, writing: bool, error: Exception) -> StoreU
         if "permission denied" not in text:
             return None
         target = next((t for t in targets if t.exists() and not os.access(t, os.W_OK if writing else os.R_OK)), path)
+    owner: str | None = None
+    mode: str | None = None
     try:
         info = target.stat()
         try:
@@ -83,15 +91,31 @@ def _refused_by_system(path: Path, *, writing: bool, error: Exception) -> StoreU
 
             owner = pwd.getpwuid(info.st_uid).pw_name
         except (ImportError, KeyError):
-            owner = f"user {info.st_uid}"
-        whose = f": it belongs to {owner}, mode {info.st_mode & 0o777:04o}"
+            owner = _("user {number}").format(number=info.st_uid)
+        mode = f"{info.st_mode & 0o777:04o}"
     except OSError:
-        whose = ""
-    verb = "change" if writing else "read"
-    what = "the folder of " if target == path.parent else ""
+        pass
+    folder = target == path.parent
+    if owner is None:
+        if writing:
+            message = _("You may not change the folder of {path}") if folder else _("You may not change {path}")
+        else:
+            message = _("You may not read the folder of {path}") if folder else _("You may not read {path}")
+    elif writing:
+        message = (
+            _("You may not change the folder of {path}: it belongs to {owner}, mode {mode}")
+            if folder
+            else _("You may not change {path}: it belongs to {owner}, mode {mode}")
+        )
+    else:
+        message = (
+            _("You may not read the folder of {path}: it belongs to {owner}, mode {mode}")
+            if folder
+            else _("You may not read {path}: it belongs to {owner}, mode {mode}")
+        )
     return StoreUnreadable(
-        f"You may not {verb} {what}{path}{whose}",
-        "Ask its owner to share it with you (a group and chmod g+rw), or use your own store with --db",
+        message.format(path=path, owner=owner, mode=mode),
+        _("Ask its owner to share it with you (a group and chmod g+rw), or use your own store with --db"),
     )
 
 
@@ -157,7 +181,7 @@ class _Warm:
         with cls._guard:
             held = list(cls._held.values())
             cls._held.clear()
-        for con, _, _ in held:
+        for con, _opened, _until in held:
             con.close()
 
     @classmethod
@@ -171,6 +195,45 @@ class _Warm:
 def release_warm() -> None:
     """Let go of every store this process keeps open after warm reads (a command that ends, for instance)."""
     _Warm.release_all()
+
+
+def _layout_checked(check: Callable[[], _T]) -> _T:
+    """`check()` (a look at the store's layout: `store.schema`), with its refusals in the user's language: the
+    schema module stays free of today's modules (its steps are frozen), so it raises them in English."""
+    from store.schema import NewerStore, NotAStore
+
+    try:
+        return check()
+    except NotAStore:
+        raise StoreUnreadable(
+            _("This DuckDB file is not a custbook store"), _("Give the path of a custbook store, or a new file name")
+        ) from None
+    except NewerStore as exc:
+        raise StoreUnreadable(
+            _("This store was written by a newer custbook (layout {version}, this program knows {known})").format(
+                version=exc.version, known=exc.known
+            ),
+            _("Upgrade custbook (pip install -U custbook)"),
+        ) from None
+
+
+def bring_up_to_date(con: duckdb.DuckDBPyConnection) -> None:
+    """The store's layout migrated to this program's (`store.schema`), then its customers' folded search texts
+    folded again if an earlier version folded them by other rules or none (`store.search`): each in one
+    transaction, so a failed upgrade leaves the old store as it was. `con`: open for writing, outside a
+    transaction."""
+    from store import search
+    from store.schema import ensure_schema
+
+    _layout_checked(lambda: ensure_schema(con))
+    if search.stale(con):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            search.refill(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
 
 class Store:
@@ -187,7 +250,10 @@ class Store:
 
     def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         if self.path.is_dir():
-            raise StoreUnreadable(f"The store {self.path} is a folder, not a file", "Give the path of a .duckdb file")
+            raise StoreUnreadable(
+                _("The store {path} is a folder, not a file").format(path=self.path),
+                _("Give the path of a .duckdb file"),
+            )
         if self.path.exists() and self.path.stat().st_size == 0:
             # An empty file (from touch or mktemp) holds nothing to lose: treat it as a new store.
             self.path.unlink()
@@ -212,23 +278,28 @@ class Store:
                 if time.monotonic() < deadline:
                     time.sleep(0.01)
                     continue
-                raise StoreBusy(f"The store {self.path} is busy with another change", "Try again in a moment") from None
+                raise StoreBusy(
+                    _("The store {path} is busy with another change").format(path=self.path),
+                    _("Try again in a moment"),
+                ) from None
             except duckdb.Error as exc:
                 if _is_lock_error(exc):
                     if time.monotonic() < deadline:
                         time.sleep(0.05)
                         continue
                     raise StoreBusy(
-                        f"The store {self.path} is in use by another program (an import, an edit, a backup, or an "
-                        "export or interface reading it)",
-                        "Wait until it has finished, then try again",
+                        _(
+                            "The store {path} is in use by another program (an import, an edit, a backup, or an "
+                            "export or interface reading it)"
+                        ).format(path=self.path),
+                        _("Wait until it has finished, then try again"),
                     ) from None
                 refused = _refused_by_system(self.path, writing=not read_only or creating, error=exc)
                 if refused is not None:
                     raise refused from None
                 raise StoreUnreadable(
-                    f"The file {self.path} is not a custbook store or is damaged",
-                    "Check the --db path; restore the store from a backup if it was damaged",
+                    _("The file {path} is not a custbook store or is damaged").format(path=self.path),
+                    _("Check the --db path; restore the store from a backup if it was damaged"),
                 ) from None
         # A script or worker must never print DuckDB's progress bar over the user's terminal.
         con.execute("SET enable_progress_bar = false")
@@ -259,15 +330,16 @@ class Store:
 
         `warm`: keep the store open in this process for a moment after the read (see `_Warm`), so that the next
         read, a keystroke later, finds DuckDB's database and its cache loaded instead of opening the file again."""
-        from store.schema import ensure_schema, needs_upgrade
+        from store import search
+        from store.schema import needs_upgrade
 
         con = self._connect(read_only=True)
         try:
             if _identity(self.path) not in _SCHEMA_CHECKED:
-                if needs_upgrade(con):
+                if _layout_checked(lambda: needs_upgrade(con)) or search.stale(con):
                     con.close()
-                    with self.write() as wcon:
-                        ensure_schema(wcon)
+                    with self.write():
+                        pass  # brings the store up to date first (`bring_up_to_date`)
                     con = self._connect(read_only=True)
                 self._checked()
             yield con
@@ -281,7 +353,9 @@ class Store:
         """The store opened for writing, outside any transaction: no other program or thread writes meanwhile."""
         lock = _write_lock(self.path)
         if not lock.acquire(timeout=self.busy_seconds):
-            raise StoreBusy(f"The store {self.path} is busy with another change", "Try again in a moment")
+            raise StoreBusy(
+                _("The store {path} is busy with another change").format(path=self.path), _("Try again in a moment")
+            )
         _Warm.release(self.path)  # a read-only database held open by this process would refuse the write
         # The .wal DuckDB creates while writing holds customer data: it gets the store's own mode, not the umask's.
         try:
@@ -297,12 +371,10 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection inside one transaction: committed when the block ends, rolled back if it raises."""
-        from store.schema import ensure_schema
-
         with self.exclusive() as con:
             try:
                 if _identity(self.path) not in _SCHEMA_CHECKED:
-                    ensure_schema(con)
+                    bring_up_to_date(con)
                 con.execute("BEGIN TRANSACTION")
                 try:
                     yield con
@@ -318,7 +390,9 @@ class Store:
                 con.execute("COMMIT")
             except duckdb.Error as exc:
                 if _is_lock_error(exc):
-                    raise StoreBusy(f"The store {self.path} is in use by another program", "Try again") from None
+                    raise StoreBusy(
+                        _("The store {path} is in use by another program").format(path=self.path), _("Try again")
+                    ) from None
                 raise
         # Closing the connection checkpoints the file (a new identity): this process wrote it with today's layout.
         self._checked()
@@ -343,5 +417,5 @@ class InTransaction(Store):
 
     @contextmanager
     def exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        raise UsageError("A backup cannot be taken inside another change", "Take it on its own")
+        raise UsageError(_("A backup cannot be taken inside another change"), _("Take it on its own"))
         yield self._con  # unreachable: keeps this a generator

@@ -13,7 +13,9 @@ import re
 import unicodedata
 
 from core.errors import Conflict, InvalidValue
+from core.i18n import _, group_digits, ngettext
 from core.users import User
+from store import search
 from store.db import InTransaction, Store, quote_ident
 from store.demo_data import COUNTRIES, LANGS
 from store.entities import add_entity, list_entities
@@ -255,6 +257,9 @@ _VALUES = {
     "VIP": "h_custom // 200000 % 100 < 5",
     "ROWVERSION": "1",
 }
+# The quick filter's folded text: folded by `search.fill` once every chunk is in (measured on 1,000,000 customers,
+# 5.7 -> 9 s for the whole seeding, against 11.8 s when each chunk's INSERT folded its own).
+_VALUES["_SEARCH_TEXT"] = "NULL"
 
 
 def _ensure_fields(store: Store) -> None:
@@ -265,8 +270,8 @@ def _ensure_fields(store: Store) -> None:
             add_field(store, fid, ftype, values=values, required=required, label=label, label_fr=label_fr)
         elif existing.type.value != ftype or not set(values) <= set(existing.values):
             raise InvalidValue(
-                f"The store already has a field {fid} that does not fit the demo data",
-                "Add demo customers to a new store (--db PATH)",
+                _("The store already has a field {field} that does not fit the demo data").format(field=fid),
+                _("Add demo customers to a new store (--db PATH)"),
             )
 
 
@@ -282,9 +287,14 @@ def seed_demo(store: Store, n: int, *, user: User) -> int:
 
     Returns how many customers were added (0 when run again with the same n). Only an administrator seeds a store:
     it defines fields and entities as well as customers."""
-    user.require_admin("add demo customers")
+    user.require_admin(_("add demo customers"))
     if not 0 <= n <= MAX_DEMO:
-        raise InvalidValue(f"{n} demo customers is out of range", f"Give a number from 0 to {MAX_DEMO:,}")
+        raise InvalidValue(
+            ngettext("{count} demo customers is out of range", "{count} demo customers is out of range", n).format(
+                count=group_digits(n)
+            ),
+            _("Give a number from 0 to {most}").format(most=group_digits(MAX_DEMO)),
+        )
     # One transaction for the fields, the entities and the customers: a demo is added whole or not at all (and
     # the store is opened once, not once per field and entity).
     with store.write() as con:
@@ -304,7 +314,7 @@ def seed_demo(store: Store, n: int, *, user: User) -> int:
         if k > 1:
             last = con.execute("SELECT max(nextval('recordno_seq')) FROM range($k)", {"k": k - 1}).fetchone()
             if not last or last[0] != rec0 + k - 1:
-                raise Conflict("Another program added customers meanwhile", "Run the command again")
+                raise Conflict(_("Another program added customers meanwhile"), _("Run the command again"))
         idents = {fid: quote_ident(fid, cat, extra=INTERNAL_COLUMNS) for fid in _VALUES}
         columns = ", ".join(idents.values())
         select = ",\n  ".join(f"{expr} AS {idents[fid]}" for fid, expr in _VALUES.items())
@@ -315,5 +325,6 @@ def seed_demo(store: Store, n: int, *, user: User) -> int:
             added = con.execute(insert, {**params, "lo": lo, "hi": min(n, lo + CHUNK - 1), "done": done}).fetchone()
             done += int(added[0]) if added else 0
         if done != k:
-            raise Conflict("Another program added customers meanwhile", "Run the command again")
+            raise Conflict(_("Another program added customers meanwhile"), _("Run the command again"))
+        search.fill(con)  # the new customers' folded texts (see store.search)
     return k

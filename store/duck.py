@@ -182,6 +182,9 @@ class DuckUsers:
     def remove(self, name: str, *, by: User) -> str:
         return users.remove_user(self._store, name, by=by)
 
+    def set_language(self, name: str, language: str | None) -> None:
+        users.set_language(self._store, name, language)
+
 
 class DuckEntities:
     def __init__(self, store: Store) -> None:
@@ -234,10 +237,11 @@ class DuckJobs:
         entity: str | None,
         emails: tuple[str, ...] = (),
         email_each: bool = False,
+        language: str | None = None,
     ) -> Job:
         return jobs.submit_job(
             self._store, data=data, file_name=file_name, options=options, user=user, entity=entity, emails=emails,
-            email_each=email_each,
+            email_each=email_each, language=language,
         )  # fmt: skip
 
     def list(self, *, user: User, limit: int = 200, brief: bool = False) -> list[Job]:

@@ -7,6 +7,7 @@ records and the top-level ones. `visibility_sql` is the one place that rule beco
 from __future__ import annotations
 
 from core.errors import InvalidValue, NotFound
+from core.i18n import _
 from core.names import check_name
 from core.users import User
 from store.db import Store
@@ -20,13 +21,15 @@ def list_entities(store: Store) -> list[Entity]:
 
 def add_entity(store: Store, entity_id: str, name: str, *, by: User | None = None) -> Entity:
     if by is not None:
-        by.require_admin("add entities")
-    eid = check_name(entity_id, "An entity ID")
-    name = check_name(name, "An entity name")
+        by.require_admin(_("add entities"))
+    eid = check_name(entity_id, _("An entity ID"))
+    name = check_name(name, _("An entity name"))
     if not eid or len(eid) > 20 or any(ch.isspace() for ch in eid):
-        raise InvalidValue(f"'{entity_id}' cannot be an entity ID", "Use up to 20 characters without spaces")
+        raise InvalidValue(
+            _("'{entity}' cannot be an entity ID").format(entity=entity_id), _("Use up to 20 characters without spaces")
+        )
     if not name.strip():
-        raise InvalidValue("An entity needs a name", "Give it with --name")
+        raise InvalidValue(_("An entity needs a name"), _("Give it with --name"))
     with store.write() as con:
         con.execute("INSERT OR REPLACE INTO entities VALUES (?, ?)", [eid, name.strip()])
     return Entity(eid, name.strip())
@@ -38,7 +41,10 @@ def check_entity(store: Store, entity_id: str | None) -> None:
     with store.read() as con:
         row = con.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone()
     if not row:
-        raise NotFound(f"There is no entity {entity_id} in this store", "See them with: custbook entities list")
+        raise NotFound(
+            _("There is no entity {entity} in this store").format(entity=entity_id),
+            _("See them with: custbook entities list"),
+        )
 
 
 def visibility_sql(entity: str | None, include_entities: bool) -> tuple[str, list[object]]:

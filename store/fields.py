@@ -10,6 +10,7 @@ import duckdb
 
 from core.catalogue import CUSTOM_ID_RE, CUSTOM_TYPES, Catalogue, Field, FieldType
 from core.errors import InvalidValue
+from core.i18n import _
 from core.names import check_name
 from core.users import User
 from store.db import Store, quote_ident
@@ -56,12 +57,12 @@ def add_field(
     """Define a custom field. Raises InvalidValue with the fix for a bad ID, type or value list; PermissionDenied
     when `by` (the acting user) is not an administrator."""
     if by is not None:
-        by.require_admin("add custom fields")
+        by.require_admin(_("add custom fields"))
     fid = field_id.strip()
     if not CUSTOM_ID_RE.match(fid):
         raise InvalidValue(
-            f"'{field_id}' cannot be a field ID",
-            "Use upper-case letters, digits and underscores, starting with a letter (for example REGION_CODE)",
+            _("'{field}' cannot be a field ID").format(field=field_id),
+            _("Use upper-case letters, digits and underscores, starting with a letter (for example REGION_CODE)"),
         )
     try:
         kind = FieldType(ftype.strip().lower())
@@ -69,32 +70,40 @@ def add_field(
         kind = None
     if kind not in CUSTOM_TYPES:
         names = ", ".join(t.value for t in CUSTOM_TYPES)
-        raise InvalidValue(f"'{ftype}' is not a field type", f"Choose one of: {names}")
-    label = check_name(label, "A field label") if label is not None else None
-    label_fr = check_name(label_fr, "A field label") if label_fr is not None else None
-    clean_values = tuple(check_name(v, "A list value") for v in values if v.strip())
+        raise InvalidValue(
+            _("'{type}' is not a field type").format(type=ftype), _("Choose one of: {names}").format(names=names)
+        )
+    label = check_name(label, _("A field label")) if label is not None else None
+    label_fr = check_name(label_fr, _("A field label")) if label_fr is not None else None
+    clean_values = tuple(check_name(v, _("A list value")) for v in values if v.strip())
     if kind is FieldType.ENUM and not clean_values:
-        raise InvalidValue(f"The list field {fid} needs its values", "Give them with --values A,B,C")
+        raise InvalidValue(
+            _("The list field {field} needs its values").format(field=fid), _("Give them with --values A,B,C")
+        )
     if kind is not FieldType.ENUM and clean_values:
-        raise InvalidValue("--values only applies to fields of type enum", "Remove --values or use --type enum")
+        raise InvalidValue(_("--values only applies to fields of type enum"), _("Remove --values or use --type enum"))
     if len({v.casefold() for v in clean_values}) != len(clean_values):
-        raise InvalidValue(f"The values of {fid} repeat themselves", "List each value once")
+        raise InvalidValue(_("The values of {field} repeat themselves").format(field=fid), _("List each value once"))
     with store.write() as con:
         cat = load_catalogue(con)
         if fid in cat or fid in INTERNAL_COLUMNS:
-            raise InvalidValue(f"A field named {fid} already exists", "Choose another ID")
+            raise InvalidValue(_("A field named {field} already exists").format(field=fid), _("Choose another ID"))
         shadowed = cat.lookup(fid)
         if shadowed is not None:
             raise InvalidValue(
-                f"The ID {fid} would be read as the field {shadowed.id} ({shadowed.label}) in import files",
-                "Choose another ID",
+                _("The ID {field} would be read as the field {other} ({label}) in import files").format(
+                    field=fid, other=shadowed.id, label=shadowed.shown_label
+                ),
+                _("Choose another ID"),
             )
         english = (label or fid.replace("_", " ").capitalize()).strip()
         clash = cat.lookup(english) or cat.lookup(label_fr or english)
         if clash is not None:
             raise InvalidValue(
-                f"The label '{english}' would be confused with the field {clash.id} in import files",
-                "Choose another label with --label",
+                _("The label '{label}' would be confused with the field {other} in import files").format(
+                    label=english, other=clash.id
+                ),
+                _("Choose another label with --label"),
             )
         position = con.execute("SELECT coalesce(max(position), 0) + 1 FROM custom_fields").fetchone()
         con.execute(

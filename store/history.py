@@ -12,10 +12,12 @@ import duckdb
 
 from core.catalogue import Catalogue
 from core.errors import Conflict, NotFound
+from core.i18n import _, group_digits, ngettext
 from core.users import Permission, User
+from store import search
 from store.db import Store, quote_ident
 from store.fields import load_catalogue
-from store.records import Batch, Change, batch_label, level_name, level_words, parse_batch_id, undo_chain, undone_note
+from store.records import Batch, Change, batch_label, parse_batch_id, undo_chain, undone_note
 
 _BATCH_COLS = (
     "id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed, undoes, undone_by, "
@@ -34,19 +36,22 @@ def _batch(row: tuple) -> Batch:
 
 def list_batches(store: Store, *, user: User, limit: int = 200) -> list[Batch]:
     """The newest batches first. The history shows customers' values, so it needs List."""
-    user.require(Permission.LIST, "see the history")
+    user.require(Permission.LIST, _("see the history"))
     with store.read() as con:
         rows = con.execute(f"SELECT {_BATCH_COLS} FROM batches ORDER BY id DESC LIMIT ?", [limit]).fetchall()
     return [_batch(r) for r in rows]
 
 
 def get_batch(store: Store, batch_id: str, *, user: User) -> tuple[Batch, list[Change]]:
-    user.require(Permission.LIST, "see the history")
+    user.require(Permission.LIST, _("see the history"))
     number = parse_batch_id(batch_id)
     with store.read() as con:
         row = con.execute(f"SELECT {_BATCH_COLS} FROM batches WHERE id = ?", [number]).fetchone()
         if not row:
-            raise NotFound(f"There is no batch {batch_label(number)}", "See the batches with: custbook history")
+            raise NotFound(
+                _("There is no batch {batch}").format(batch=batch_label(number)),
+                _("See the batches with: custbook history"),
+            )
         changes = con.execute(
             "SELECT customerid, field, old, new, action FROM changes WHERE batch = ? ORDER BY customerid, field",
             [number],
@@ -56,7 +61,7 @@ def get_batch(store: Store, batch_id: str, *, user: User) -> tuple[Batch, list[C
 
 
 def customer_history(store: Store, customer_id: str, *, user: User) -> list[Change]:
-    user.require(Permission.LIST, "see the history")
+    user.require(Permission.LIST, _("see the history"))
     with store.read() as con:
         rows = con.execute(
             "SELECT ch.batch, ch.customerid, ch.field, ch.old, ch.new, ch.action, b.at_time, b.user_name "
@@ -131,30 +136,43 @@ def _recreate_conflicts(con: duckdb.DuckDBPyConnection, number: int) -> list[tup
 def _recreate(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue, user: str) -> None:
     """Insert again the records that undo batch `number` removed, with the values they had (its changes' old values),
     at the level of the batch that had created them; the store gives them new record numbers and dates."""
-    picked, values = [], []
+    picked: list[str] = []
+    values: dict[str, str] = {}
     params: dict[str, object] = {"user": user, "batch": number}
     for i, f in enumerate(catalogue.fields):
         col = quote_ident(f.id, catalogue)
         if f.importable:
             params[f"f{i}"] = f.id
             picked.append(f"CAST(max(old) FILTER (WHERE field = $f{i}) AS {f.type.sql_type}) AS {col}")
-            values.append(col)
+            values[f.id] = col
         elif f.id == "RECORDNO":
-            values.append("nextval('recordno_seq')")
+            values[f.id] = "nextval('recordno_seq')"
         elif f.id in ("WHENCREATED", "WHENMODIFIED"):
-            values.append("now()::TIMESTAMP")
+            values[f.id] = "now()::TIMESTAMP"
         elif f.id in ("CREATEDBY", "MODIFIEDBY"):
-            values.append("$user")
+            values[f.id] = "$user"
         elif f.id == "MEGAENTITYID":
-            values.append("(SELECT entity FROM batches WHERE id = $batch)")
+            values[f.id] = "(SELECT entity FROM batches WHERE id = $batch)"
         else:
-            values.append("NULL")
+            values[f.id] = "NULL"
     columns = ", ".join(quote_ident(f.id, catalogue) for f in catalogue.fields)
     con.execute(
-        f'INSERT INTO customers ({columns}, "ROWVERSION") SELECT {", ".join(values)}, 1 FROM ('
+        f'INSERT INTO customers ({columns}, "ROWVERSION", {search.COLUMN}) '
+        f"SELECT {', '.join(values.values())}, 1, {search.text_sql(values.__getitem__)} FROM ("
         f"SELECT {', '.join(picked)} FROM changes WHERE batch = $batch AND action = 'delete' GROUP BY customerid"
         ') ORDER BY "CUSTOMERID"',
         params,
+    )
+
+
+def _made_elsewhere(label: str, made_at: str | None, entity: str | None) -> str:
+    """Why a batch is not undone at this level, as one sentence for each pair of levels."""
+    if made_at is None:
+        return _("Batch {batch} was made at the top level, not entity {entity}").format(batch=label, entity=entity)
+    if entity is None:
+        return _("Batch {batch} was made in entity {made}, not the top level").format(batch=label, made=made_at)
+    return _("Batch {batch} was made in entity {made}, not entity {entity}").format(
+        batch=label, made=made_at, entity=entity
     )
 
 
@@ -162,20 +180,22 @@ def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = 
     """Revert a batch, recorded as a new batch of kind 'undo'. Raises Conflict (nothing changed) when refused.
     `entity`: the level the user works at; a batch is undone at the level it was made at, as imports and the form
     change only the customers of their own level."""
-    user.require(Permission.EDIT, "undo a batch")
+    user.require(Permission.EDIT, _("undo a batch"))
     number = parse_batch_id(batch_id)
     label = batch_label(number)
     with store.write() as con:
         catalogue = load_catalogue(con)
         row = con.execute("SELECT undone_by, entity FROM batches WHERE id = ?", [number]).fetchone()
         if not row:
-            raise NotFound(f"There is no batch {label}", "See the batches with: custbook history")
+            raise NotFound(
+                _("There is no batch {batch}").format(batch=label), _("See the batches with: custbook history")
+            )
         undone_by, made_at = row
         if made_at != entity:
             there = f"custbook --entity {made_at} undo {label}" if made_at else f"custbook undo {label}"
             raise Conflict(
-                f"Batch {label} was made {level_words(made_at)}, not {level_name(entity)}",
-                f"Undo it from there: {there} (in the interface, l switches the level)",
+                _made_elsewhere(label, made_at, entity),
+                _("Undo it from there: {command} (in the interface, l switches the level)").format(command=there),
             )
         if undone_by is not None:
             later = con.execute("SELECT id, undone_by FROM batches WHERE id > ?", [number]).fetchall()
@@ -188,14 +208,20 @@ def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = 
         ).fetchone()
         assert created is not None
         if created[0]:
-            user.require(Permission.ADD, "undo a batch that added customers")
+            user.require(Permission.ADD, _("undo a batch that added customers"))
         if created[1]:
-            user.require(Permission.ADD, "undo an undo that removed customers")
+            user.require(Permission.ADD, _("undo an undo that removed customers"))
         conflicts = _conflicts(con, number, catalogue)
         if conflicts:
             # Fields by their labels, as people name them: "C0000001 (Credit limit)".
-            shown = "; ".join(f"{cid} ({catalogue[f].label if f in catalogue else f})" for cid, f in conflicts[:8])
-            more = f" and {len(conflicts) - 8} more" if len(conflicts) > 8 else ""
+            shown = "; ".join(
+                f"{cid} ({catalogue[f].shown_label if f in catalogue else f})" for cid, f in conflicts[:8]
+            )
+            if len(conflicts) > 8:
+                more = len(conflicts) - 8
+                shown = ngettext("{names} and {count} more", "{names} and {count} more", more).format(
+                    names=shown, count=group_digits(more)
+                )
             # The later batches that touched those customers and whose changes are in effect: the ones to undo
             # first, newest first. A batch already undone is not in the way, nor is an undo (undoing it would put
             # back changes that were taken out).
@@ -203,12 +229,19 @@ def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = 
                 "SELECT DISTINCT c.batch FROM changes c JOIN batches b ON b.id = c.batch WHERE c.batch > ? "
                 "AND c.customerid IN (SELECT unnest(?)) AND b.undone_by IS NULL AND b.kind <> 'undo' "
                 "ORDER BY c.batch DESC LIMIT 6",
-                [number, sorted({cid for cid, _ in conflicts})],
+                [number, sorted({cid for cid, _field in conflicts})],
             ).fetchall()
-            which = f" ({', '.join(batch_label(b) for (b,) in later)})" if later else ""
+            if later:
+                fix = _(
+                    "Nothing was changed. Undo the later batches first ({batches}), or fix these customers by hand"
+                ).format(batches=", ".join(batch_label(b) for (b,) in later))
+            else:
+                fix = _("Nothing was changed. Undo the later batches first, or fix these customers by hand")
             raise Conflict(
-                f"Batch {label} cannot be undone: these were changed since: {shown}{more}",
-                f"Nothing was changed. Undo the later batches first{which}, or fix these customers by hand",
+                _("Batch {batch} cannot be undone: these were changed since: {customers}").format(
+                    batch=label, customers=shown
+                ),
+                fix,
             )
         new_row = con.execute("SELECT nextval('batch_seq')").fetchone()
         assert new_row is not None
@@ -236,7 +269,7 @@ def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = 
             )
         con.execute(
             'UPDATE customers SET "ROWVERSION" = "ROWVERSION" + 1, "WHENMODIFIED" = now()::TIMESTAMP, '
-            '"MODIFIEDBY" = ? WHERE "CUSTOMERID" IN '
+            f'"MODIFIEDBY" = ?, {search.COLUMN} = {search.text_sql()} WHERE "CUSTOMERID" IN '
             "(SELECT customerid FROM changes WHERE batch = ? AND action = 'update')",
             [user.name, number],
         )
@@ -247,6 +280,7 @@ def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = 
         )
         if created[1]:
             _recreate(con, number, catalogue, user.name)
+        search.fill(con)  # the texts SQL could not fold (see store.search)
         con.execute(
             "INSERT INTO batches (id, kind, user_name, at_time, file_name, entity, created, updated, undoes) "
             "SELECT ?, 'undo', ?, now()::TIMESTAMP, file_name, entity, ?, ?, ? FROM batches WHERE id = ?",

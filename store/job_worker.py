@@ -14,6 +14,7 @@ import json
 import duckdb
 
 from core.errors import CustbookError, StoreBusy
+from core.i18n import _, ngettext, using_language
 from core.plan import rejected_summary
 from store.db import Store
 from store.jobs import MAX_ATTEMPTS, WORKER_STOPPED, read_job
@@ -35,15 +36,21 @@ def claim_next(store: Store, worker: str, *, timeout: float | None = None) -> Cl
         return None
     with store.write() as con:
         # A job that killed its worker MAX_ATTEMPTS times is not tried again: it would loop forever.
-        for number, claimed_by in con.execute(
-            "SELECT id, claimed_by FROM jobs WHERE state = 'running' AND attempts >= ? "
+        for number, claimed_by, language in con.execute(
+            "SELECT id, claimed_by, language FROM jobs WHERE state = 'running' AND attempts >= ? "
             "AND heartbeat < now()::TIMESTAMP - to_seconds(?::DOUBLE)",
             [MAX_ATTEMPTS, timeout],
         ).fetchall():
-            message = (
-                f"The job was started {MAX_ATTEMPTS} times and its worker stopped each time (last {claimed_by}). "
-                "Split the file into smaller ones and import them again"
-            )
+            # The result speaks its submitter's language (English for a job queued before layout 6), as
+            # services.jobs writes every other result.
+            with using_language(language or "en"):
+                message = ngettext(
+                    "The job was started {count} time and its worker stopped each time (last {worker}). Split the "
+                    "file into smaller ones and import them again",
+                    "The job was started {count} times and its worker stopped each time (last {worker}). Split the "
+                    "file into smaller ones and import them again",
+                    MAX_ATTEMPTS,
+                ).format(count=MAX_ATTEMPTS, worker=claimed_by)
             _finish(con, number, JobState.FAILED, rejected_summary(message, job_label(number)), None, None)
         row = con.execute(
             "SELECT id, attempts FROM jobs WHERE state = 'queued' OR (state = 'running' AND "
@@ -145,5 +152,9 @@ def _refuse(store: Store, claim: Claim, exc: CustbookError) -> Job | None:
 def fail_unexpected(store: Store, claim: Claim, problem: str) -> Job | None:
     """Record a job that met a problem custbook did not foresee (a bug): failed, with the problem as its error."""
     return _refuse(
-        store, claim, CustbookError(f"The job stopped on an unexpected problem ({problem})", "Please report it")
+        store,
+        claim,
+        CustbookError(
+            _("The job stopped on an unexpected problem ({problem})").format(problem=problem), _("Please report it")
+        ),
     )

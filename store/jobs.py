@@ -24,6 +24,7 @@ import duckdb
 from core.errors import (
     NotFound,
 )
+from core.i18n import _, checked_language
 from core.plan import ImportOptions
 from core.users import Permission, User
 from store.db import Store
@@ -36,17 +37,18 @@ WORKER_STOPPED = "not sent: the worker stopped before sending it"  # mail status
 _COLS = (
     "id, state, file_name, octet_length(file_bytes), options, user_name, entity, emails, email_each, created, "
     "claimed_by, claimed_at, heartbeat, attempts, finished, batch, result, coalesce(octet_length(failed_rows), 0), "
-    "mail_status"
+    "mail_status, language"
 )
 
 
 def _job(row: tuple) -> Job:
     (number, state, name, size, options, user, entity, emails, each, created, claimed_by, claimed_at, heartbeat,
-     attempts, finished, batch, result, failed, mail) = row  # fmt: skip
+     attempts, finished, batch, result, failed, mail, language) = row  # fmt: skip
     return Job(
         number, JobState(state), name, int(size or 0), ImportOptions.from_json(options), user, entity,
         tuple(emails or ()), bool(each), created, claimed_by, claimed_at, heartbeat, int(attempts), finished,
         batch_label(batch) if batch is not None else None, json.loads(result) if result else None, int(failed), mail,
+        language,
     )  # fmt: skip
 
 
@@ -60,19 +62,22 @@ def submit_job(
     entity: str | None,
     emails: tuple[str, ...] = (),
     email_each: bool = False,
+    language: str | None = None,
 ) -> Job:
     """Queue an import by `user`, who needs Add or Edit (the worker applies each row as the planner allows them).
-    The caller has checked the entity, the addresses and the file."""
-    user.require_any((Permission.ADD, Permission.EDIT), "import customers")
+    The caller has checked the entity, the addresses and the file. `language`: the submitter's ("en", "fr"), kept
+    with the job so that its results and e-mail speak it (None: the worker's own)."""
+    user.require_any((Permission.ADD, Permission.EDIT), _("import customers"))
+    language = checked_language(language) if language else None
     with store.write() as con:
         row = con.execute("SELECT nextval('job_seq')").fetchone()
         assert row is not None
         number = int(row[0])
         con.execute(
             "INSERT INTO jobs (id, state, file_name, file_bytes, options, user_name, entity, emails, email_each, "
-            "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
+            "created, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?)",
             [number, JobState.QUEUED.value, file_name, data, options.to_json(), user.name, entity, list(emails),
-             email_each],
+             email_each, language],
         )  # fmt: skip
         return read_job(con, number)
 
@@ -80,7 +85,9 @@ def submit_job(
 def read_job(con: duckdb.DuckDBPyConnection, number: int) -> Job:
     row = con.execute(f"SELECT {_COLS} FROM jobs WHERE id = ?", [number]).fetchone()
     if not row:
-        raise NotFound(f"There is no job {job_label(number)}", "See the jobs with: custbook jobs list")
+        raise NotFound(
+            _("There is no job {job}").format(job=job_label(number)), _("See the jobs with: custbook jobs list")
+        )
     return _job(row)
 
 
@@ -104,7 +111,9 @@ def get_job(store: Store, job_id: str, *, user: User) -> Job:
     with store.read() as con:
         row = con.execute(f"SELECT id FROM jobs WHERE id = ? AND {where}", [number, *params]).fetchone()
         if row is None:
-            raise NotFound(f"There is no job {job_label(number)}", "See the jobs with: custbook jobs list")
+            raise NotFound(
+                _("There is no job {job}").format(job=job_label(number)), _("See the jobs with: custbook jobs list")
+            )
         return read_job(con, number)
 
 

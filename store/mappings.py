@@ -17,6 +17,7 @@ import datetime as dt
 import duckdb
 
 from core.errors import NotFound, PermissionDenied
+from core.i18n import _
 from core.mapping import ColumnMapping
 from core.users import User
 from store.db import Store
@@ -52,17 +53,19 @@ def write_mapping(store: Store, user: User, mapping: ColumnMapping, *, public: b
     now = dt.datetime.now()
     with store.write() as con:
         rows = _visible(con, user)
-        own = next((n for o, n, _ in rows if o == user.name and _same(n, name)), None)
+        own = next((n for o, n, _p in rows if o == user.name and _same(n, name)), None)
         shared = next((o for o, n, p in rows if o != user.name and p and _same(n, name)), None)
         if shared is not None and own is None:
             raise PermissionDenied(
-                f"The mapping “{name}” is {shared}'s; only its owner can change it",
-                "Save yours under another name",
+                _("The mapping “{name}” is {owner}'s; only its owner can change it").format(name=name, owner=shared),
+                _("Save yours under another name"),
             )
         if shared is not None and public:
             raise PermissionDenied(
-                f"{shared} already shares a mapping named “{name}”; two public mappings cannot share a name",
-                "Keep yours private (--private), or save it under another name",
+                _("{owner} already shares a mapping named “{name}”; two public mappings cannot share a name").format(
+                    owner=shared, name=name
+                ),
+                _("Keep yours private (--private), or save it under another name"),
             )
         definition = mapping.to_json()
         if own is not None:
@@ -83,14 +86,19 @@ def remove_mapping(store: Store, user: User, name: str) -> str:
     is another user's public mapping, NotFound when the user has none of that name."""
     with store.write() as con:
         rows = _visible(con, user)
-        own = next((n for o, n, _ in rows if o == user.name and _same(n, name)), None)
+        own = next((n for o, n, _p in rows if o == user.name and _same(n, name)), None)
         if own is None:
             other = next((o for o, n, p in rows if p and _same(n, name)), None)
             if other is not None:
                 raise PermissionDenied(
-                    f"The mapping “{name}” belongs to {other}; only its owner can delete it",
-                    "Ask them, or save your own under another name",
+                    _("The mapping “{name}” belongs to {owner}; only its owner can delete it").format(
+                        name=name, owner=other
+                    ),
+                    _("Ask them, or save your own under another name"),
                 )
-            raise NotFound(f"You have no mapping named “{name}”", "See the mappings with: custbook mappings list")
+            raise NotFound(
+                _("You have no mapping named “{name}”").format(name=name),
+                _("See the mappings with: custbook mappings list"),
+            )
         con.execute("DELETE FROM mappings WHERE owner = ? AND name = ?", [user.name, own])
     return own

@@ -8,8 +8,8 @@ took as long as a full search: DuckDB still reads every customer, but skips most
 The matches are only reused while the store holds the same data: every committed write counts itself in the store
 (`store.db.data_version`), and the count is read in the search's own snapshot. They are reused only for
 the same view, level and sort (the same query apart from the quick filter's patterns), and only when the new text
-starts with the old one: the typed text is escaped character by character, so the old pattern is then a part of
-the new one, and a customer the new one matches matched the old one.
+starts with the old one: texts are compared as searched (folded: `store.query._quick_filter`), and a customer
+whose folded text contains the new one contains the old one.
 """
 
 from __future__ import annotations

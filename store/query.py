@@ -15,16 +15,26 @@ import duckdb
 
 from core.catalogue import Catalogue, Field, FieldType
 from core.errors import InvalidValue
+from core.folding import fold
+from core.i18n import _, current_language
 from core.users import Permission, User
 from core.values import DateFormat, Value, parse_decimal_text
 from core.viewdef import Filter, Op, View
-from store import narrowing
+from store import narrowing, search
 from store.db import Store, data_version, quote_ident
 from store.entities import visibility_sql
 
 FETCH_ROWS = 10_000
 _TEXTUAL = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
-_COLLATE = " COLLATE NOACCENT.NOCASE"
+# Text sorts by the rules of the language: ICU's collation (built into DuckDB's wheel, nothing is downloaded) puts Ł
+# with L, Æ as AE, accents beside their letters (Schäfer before Schmidt, émile beside Eve); NOCASE first makes it
+# ignore case altogether, as before (France and FRANCE are equal, the next sort key decides). The language is
+# custbook's; English's rules for a language ICU would lack (the same for names in Latin letters).
+_COLLATIONS = {"en": "en", "fr": "fr"}
+
+
+def _collate() -> str:
+    return " COLLATE NOCASE." + _COLLATIONS.get(current_language(), "en")
 
 
 @dataclass(frozen=True)
@@ -68,11 +78,21 @@ def _typed_value(field: Field, text: str, date_format: DateFormat) -> object:
                 return False
             raise ValueError(raw)
     except ValueError:
-        formats = "YYYY-MM-DD" if date_format is DateFormat.ISO else f"{date_format.value} or YYYY-MM-DD"
-        day = f"a date ({formats})"
-        what = {FieldType.BOOL: "TRUE or FALSE", FieldType.DATE: day, FieldType.TIMESTAMP: day}
-        hint = what.get(kind, "a number")
-        raise InvalidValue(f"The filter on {field.label} needs {hint}, not '{text}'", "Correct the filter") from None
+        iso = _(DateFormat.ISO.value)  # the date formats as people read them: JJ/MM/AAAA in French
+        formats = (
+            iso
+            if date_format is DateFormat.ISO
+            else _("{format} or {iso}").format(format=_(date_format.value), iso=iso)
+        )
+        if kind is FieldType.BOOL:
+            message = _("The filter on {field} needs TRUE or FALSE, not '{text}'")
+        elif kind in (FieldType.DATE, FieldType.TIMESTAMP):
+            message = _("The filter on {field} needs a date ({formats}), not '{text}'")
+        else:
+            message = _("The filter on {field} needs a number, not '{text}'")
+        raise InvalidValue(
+            message.format(field=field.shown_label, text=text, formats=formats), _("Correct the filter")
+        ) from None
     return raw
 
 
@@ -102,6 +122,28 @@ def _condition(f: Filter, catalogue: Catalogue, date_format: DateFormat) -> tupl
     return cond, [value]
 
 
+def _quick_filter(text: str, quick_fields: tuple[str, ...], catalogue: Catalogue) -> tuple[str, str, list[object]]:
+    """The interface's quick filter: any of `quick_fields` contains `text`, without regard to case or accents and
+    with letters such as Ł, Ø, ß folded ("lodz" finds Łódź). The condition, the text as searched (kept by the
+    compiled view for `narrowing`), and its parameters.
+
+    The fields of the stored folded text (`store.search`) are searched there: `contains` on one column of folded
+    text, no folding at each key (measured on 1,000,000 customers: 45-55 ms a count, against 62-68 ms for the six
+    ILIKEs it replaces, which did not fold Ł or ß). `contains` takes the text literally, so %, _ and \\ need no
+    escaping. Other fields (a caller's own choice) are folded on the fly by SQL (`search.sql_fold`, both sides
+    alike): slower, and blind to the rarer letters Python folds."""
+    for q in quick_fields:
+        quote_ident(q, catalogue)  # an unknown field is refused, as everywhere
+    if set(quick_fields) == set(search.SEARCH_FIELDS):
+        folded = fold(text)
+        return f"contains({search.COLUMN}, ?)", folded, [folded]
+    ors = " OR ".join(
+        f"contains({search.sql_fold(f'CAST({quote_ident(q, catalogue)} AS VARCHAR)')}, {search.sql_fold('?')})"
+        for q in quick_fields
+    )
+    return f"({ors})", text, [text] * len(quick_fields)
+
+
 def compile_view(
     view: View,
     catalogue: Catalogue,
@@ -115,7 +157,7 @@ def compile_view(
 ) -> CompiledView:
     """The view as one query, for `user`. Every read of customers (list, count, page, export) goes through a
     compiled view, so checking the List permission here checks it for all of them."""
-    user.require(Permission.LIST, "see customers")
+    user.require(Permission.LIST, _("see customers"))
     view.checked(catalogue)
     if columns is None:
         columns = tuple(catalogue[c] for c in view.columns) if view.columns else catalogue.fields
@@ -125,22 +167,19 @@ def compile_view(
         cond, vals = _condition(f, catalogue, date_format)
         parts.append(cond)
         values.extend(vals)
-    if quick.strip() and quick_fields:
-        # The interface's quick filter: any of these fields contains the typed text. ILIKE, with the pattern's own
-        # wildcards escaped, measured faster on a million customers than contains(lower(...)).
-        text = quick.strip()
-        # ESCAPE only when needed: DuckDB's fast path for plain patterns does not take it.
-        escape = " ESCAPE '\\'" if any(ch in text for ch in "%_\\") else ""
-        if escape:
-            text = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{text}%"
-        ors = " OR ".join(f"{quote_ident(q, catalogue)} ILIKE ?{escape}" for q in quick_fields)
-        parts.append(f"({ors})")
-        values.extend([pattern] * len(quick_fields))
-    # Text sorts as people read it: without regard to case or accents (Schäfer before Schmidt, émile beside Eve).
-    # Measured on 1,000,000 names: a first page 26 -> 34 ms. The ID tie-breaker keeps the order total.
+    quick = quick.strip() if quick_fields else ""
+    quick_params = 0
+    if quick:
+        cond, quick, quick_values = _quick_filter(quick, quick_fields, catalogue)
+        parts.append(cond)
+        values.extend(quick_values)
+        quick_params = len(quick_values)
+    # Text sorts as people read it (see `_collate`). Measured on 1,000,000 customers, a first page by name: 56 ms
+    # with DuckDB's NOACCENT.NOCASE (which left Ł, Ø and Æ after Z), 24 ms with NOCASE and ICU's collation. The ID
+    # tie-breaker keeps the order total.
+    collate = _collate()
     keys = [
-        (quote_ident(s.field, catalogue) + (_COLLATE if catalogue[s.field].type in _TEXTUAL else ""), s.descending)
+        (quote_ident(s.field, catalogue) + (collate if catalogue[s.field].type in _TEXTUAL else ""), s.descending)
         for s in view.sort
     ]
     keys.append(('"CUSTOMERID"', False))  # a total order: pages never repeat or skip a customer
@@ -160,9 +199,9 @@ def compile_view(
         params=tuple(values),
         reverse_order=order_sql(True),
         sort_columns=", ".join(sort_columns),
-        costly_filter=bool(quick.strip() and quick_fields),
-        quick=quick.strip() if quick_fields else "",
-        quick_params=len(quick_fields) if quick.strip() else 0,
+        costly_filter=bool(quick),
+        quick=quick,
+        quick_params=quick_params,
     )
 
 
@@ -255,7 +294,7 @@ def get_customer(
     store: Store, catalogue: Catalogue, customer_id: str, entity: str | None = None, *, user: User
 ) -> dict[str, Value] | None:
     """Every field of one customer visible at this level, with its ROWVERSION, or None. Needs List."""
-    user.require(Permission.LIST, "see customers")
+    user.require(Permission.LIST, _("see customers"))
     return fetch_customer(store, catalogue, customer_id, entity)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from core.catalogue import Catalogue, Field, FieldType
 from core.errors import InvalidValue, UsageError
+from core.i18n import _
 from core.mapping import ColumnMapping
 from core.plan import ImportOptions
 from core.values import Value
@@ -80,7 +81,10 @@ def batch_label(number: int) -> str:
 def parse_batch_id(text: str) -> int:
     word = text.strip().upper().removeprefix("B")
     if not word.isdigit():
-        raise UsageError(f"'{text}' is not a batch ID", "Batch IDs look like B12; see them with: custbook history")
+        raise UsageError(
+            _("'{text}' is not a batch ID").format(text=text),
+            _("Batch IDs look like B12; see them with: custbook history"),
+        )
     return int(word)
 
 
@@ -90,10 +94,14 @@ def undone_note(label: str, chain: list[str]) -> tuple[str, str]:
     after an even number they are back; either way the last undo is the one to undo."""
     last = chain[-1]
     if len(chain) == 1:
-        return f"Batch {label} was already undone by {last}", f"To put its changes back, undo {last}"
-    if len(chain) % 2:
-        return f"Batch {label}'s changes are out again: {last} took them out", f"To put them back, undo {last}"
-    return f"Batch {label}'s changes are in place again: {last} put them back", f"To take them out, undo {last}"
+        problem, fix = _("Batch {batch} was already undone by {last}"), _("To put its changes back, undo {last}")
+    elif len(chain) % 2:
+        problem = _("Batch {batch}'s changes are out again: {last} took them out")
+        fix = _("To put them back, undo {last}")
+    else:
+        problem = _("Batch {batch}'s changes are in place again: {last} put them back")
+        fix = _("To take them out, undo {last}")
+    return problem.format(batch=label, last=last), fix.format(last=last)
 
 
 def undo_chain(undone_by: str, undone_by_of: Mapping[str, str | None]) -> list[str]:
@@ -103,14 +111,6 @@ def undo_chain(undone_by: str, undone_by_of: Mapping[str, str | None]) -> list[s
     while (after := undone_by_of.get(chain[-1])) and len(chain) <= len(undone_by_of):
         chain.append(after)
     return chain
-
-
-def level_name(entity: str | None) -> str:
-    return "the top level" if entity is None else f"entity {entity}"
-
-
-def level_words(entity: str | None) -> str:
-    return f"{'at' if entity is None else 'in'} {level_name(entity)}"
 
 
 def from_canonical(text: str | None, ftype: FieldType) -> Value:
@@ -147,7 +147,10 @@ def job_label(number: int) -> str:
 def parse_job_id(text: str) -> int:
     word = text.strip().upper().removeprefix("J")
     if not word.isdigit():
-        raise UsageError(f"'{text}' is not a job ID", "Job IDs look like J12; see them with: custbook jobs list")
+        raise UsageError(
+            _("'{text}' is not a job ID").format(text=text),
+            _("Job IDs look like J12; see them with: custbook jobs list"),
+        )
     return int(word)
 
 
@@ -162,7 +165,8 @@ def job_timeout(env: Mapping[str, str] | None = None) -> float:
         value = 0.0
     if not value > 0:
         raise InvalidValue(
-            f"CUSTBOOK_JOB_TIMEOUT is '{text}', not a number of seconds", "Set it to a number such as 60, or unset it"
+            _("CUSTBOOK_JOB_TIMEOUT is '{text}', not a number of seconds").format(text=text),
+            _("Set it to a number such as 60, or unset it"),
         )
     return value
 
@@ -190,6 +194,7 @@ class Job:
     result: dict[str, object] | None  # the cli.md summary, "job" included
     failed_rows: int  # size in bytes of the failed-rows CSV, 0 when there is none
     mail_status: str | None  # "sent", "not sent: <reason>", or None when no address was given
+    language: str | None = None  # the submitter's language ("en", "fr") for the results and e-mail; None: unknown
 
     @property
     def id(self) -> str:

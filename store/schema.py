@@ -19,11 +19,13 @@ import duckdb
 
 from core.errors import StoreUnreadable
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Columns the store keeps for itself: never shown, never imported. ROWVERSION grows with every write of a record,
 # so that a preview or an open edit form can tell that the record changed under it.
-INTERNAL_COLUMNS = ("ROWVERSION",)
+# _SEARCH_TEXT (layout 6) holds the quick filter's folded text (see `store.search`); its name starts with an underscore
+# so that no custom field (whose ID starts with a letter) can ever take it.
+INTERNAL_COLUMNS = ("ROWVERSION", "_SEARCH_TEXT")
 
 
 # The customers table as layout 1 created it. Frozen text, not built from today's catalogue: an old migration must
@@ -195,7 +197,39 @@ def _v5(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE batches ADD COLUMN IF NOT EXISTS mapping VARCHAR")
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
+def _v6(con: duckdb.DuckDBPyConnection) -> None:
+    # The language a user chose in the interface ("en", "fr"; NULL: none chosen), and the language of the user who
+    # queued a job (its results and e-mail speak it; NULL for the jobs queued before layout 6).
+    con.execute("ALTER TABLE users ADD COLUMN IF NOT EXISTS language VARCHAR")
+    con.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS language VARCHAR")
+    # The quick filter's folded text of each customer (lower case, accents and letters such as Ł, Ø, ß folded):
+    # searched instead of folding every customer at each key. Filled by `store.search`, which owns the folding
+    # rules, after each write and when a store is opened (`store.db`): NULL means "not folded yet". The folding
+    # is not part of this frozen step: rules may change in a later version, which then folds every text again.
+    con.execute('ALTER TABLE customers ADD COLUMN IF NOT EXISTS "_SEARCH_TEXT" VARCHAR')
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+
+
+class NotAStore(StoreUnreadable):
+    """A DuckDB file holding other tables than a custbook store's (`store.db` says it in the user's language)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This DuckDB file is not a custbook store", "Give the path of a custbook store, or a new file name"
+        )
+
+
+class NewerStore(StoreUnreadable):
+    """A store of a later layout than this program knows (`store.db` says it in the user's language)."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"This store was written by a newer custbook (layout {version}, this program knows {SCHEMA_VERSION})",
+            "Upgrade custbook (pip install -U custbook)",
+        )
+        self.version, self.known = version, SCHEMA_VERSION
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -205,9 +239,7 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     if not has_meta or not has_meta[0]:
         other = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'").fetchone()
         if other and other[0]:
-            raise StoreUnreadable(
-                "This DuckDB file is not a custbook store", "Give the path of a custbook store, or a new file name"
-            )
+            raise NotAStore()
         return 0
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
@@ -216,10 +248,7 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
 def needs_upgrade(con: duckdb.DuckDBPyConnection) -> bool:
     version = current_version(con)
     if version > SCHEMA_VERSION:
-        raise StoreUnreadable(
-            f"This store was written by a newer custbook (layout {version}, this program knows {SCHEMA_VERSION})",
-            "Upgrade custbook (pip install -U custbook)",
-        )
+        raise NewerStore(version)
     return version < SCHEMA_VERSION
 
 

@@ -7,39 +7,47 @@ with no users yet, where the first user becomes a business user with every permi
 from __future__ import annotations
 
 from core.errors import InvalidValue, NotFound, PermissionDenied, UsageError
+from core.i18n import _, checked_language
 from core.names import check_name
 from core.users import Permission, User, UserType
 from store.db import Store
 
+_COLS = "name, type, can_list, can_add, can_edit, language"
+
 
 def _row_to_user(row: tuple) -> User:
-    name, utype, can_list, can_add, can_edit = row
+    name, utype, can_list, can_add, can_edit, language = row
     perms = {p for p, ok in ((Permission.LIST, can_list), (Permission.ADD, can_add), (Permission.EDIT, can_edit)) if ok}
-    return User(name, UserType(utype), frozenset(perms))
+    return User(name, UserType(utype), frozenset(perms), language)
 
 
 def list_users(store: Store) -> list[User]:
     with store.read() as con:
-        rows = con.execute("SELECT name, type, can_list, can_add, can_edit FROM users ORDER BY name").fetchall()
+        rows = con.execute(f"SELECT {_COLS} FROM users ORDER BY name").fetchall()
     return [_row_to_user(r) for r in rows]
 
 
 def add_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User:
     """Create a user, or change the type and permissions of an existing one; `by`, the acting user, must be an
     administrator. Names are matched without regard to case: "Alice" changes the existing "alice"."""
-    by.require_admin("add or change users")
+    by.require_admin(_("add or change users"))
     return _save_user(store, name, utype, perms)
 
 
 def _save_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
-    clean = check_name(name, "A user name", "Use the login name as it is typed")
+    clean = check_name(name, _("A user name"), _("Use the login name as it is typed"))
     if not clean:
-        raise InvalidValue(f"'{name}' cannot be a user name", "Use a login name without spaces or line breaks")
+        raise InvalidValue(
+            _("'{name}' cannot be a user name").format(name=name), _("Use a login name without spaces or line breaks")
+        )
     with store.write() as con:
-        same = con.execute("SELECT name FROM users WHERE lower(name) = lower(?)", [clean]).fetchone()
+        same = con.execute("SELECT name, language FROM users WHERE lower(name) = lower(?)", [clean]).fetchone()
         clean = same[0] if same else clean  # one user per name, whatever the case it is typed in
+        language = same[1] if same else None  # a change of type or permissions keeps the user's language
         con.execute(
-            "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP)",
+            "INSERT INTO users (name, type, can_list, can_add, can_edit, created) VALUES (?, ?, ?, ?, ?, "
+            "now()::TIMESTAMP) ON CONFLICT (name) DO UPDATE SET type = excluded.type, can_list = excluded.can_list, "
+            "can_add = excluded.can_add, can_edit = excluded.can_edit, created = excluded.created",
             [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms],
         )
         # Checked in the same transaction (rolled back when refused): a store nobody can administer any more
@@ -49,27 +57,46 @@ def _save_user(store: Store, name: str, utype: UserType, perms: frozenset[Permis
         ).fetchone()
         if not admins or not admins[0]:
             raise UsageError(
-                f"That would leave the store with no administrator: {clean} is the last business user with the "
-                "List, Add and Edit permissions",
-                "Make another user an administrator first: custbook users add NAME --type business --perms "
-                "list,add,edit",
+                _(
+                    "That would leave the store with no administrator: {name} is the last business user with the "
+                    "List, Add and Edit permissions"
+                ).format(name=clean),
+                _("Make another user an administrator first: {command}").format(
+                    command="custbook users add NAME --type business --perms list,add,edit"
+                ),
             )
-    return User(clean, utype, perms)
+    return User(clean, utype, perms, language)
+
+
+def set_language(store: Store, name: str, language: str | None) -> None:
+    """Keep the language user `name` chose in the interface: "en", "fr", or None (no choice: the locale decides).
+    A user's own preference, so no permission is needed; NotFound for an unknown user."""
+    code = checked_language(language) if language else None
+    with store.write() as con:
+        found = con.execute(
+            "UPDATE users SET language = ? WHERE lower(name) = lower(?) RETURNING name", [code, name]
+        ).fetchall()
+    if not found:
+        raise NotFound(
+            _("There is no user named {name}").format(name=name), _("See the users with: custbook users list")
+        )
 
 
 def remove_user(store: Store, name: str, *, by: User) -> str:
     """Remove a user (an administrator's act); returns the name as it was stored. The history keeps their
     batches under their name. Nobody removes themselves: the acting administrator stays, so the store always
     keeps someone who can manage it."""
-    by.require_admin("remove users")
+    by.require_admin(_("remove users"))
     with store.write() as con:
-        rows = con.execute("SELECT name, type, can_list, can_add, can_edit FROM users").fetchall()
+        rows = con.execute(f"SELECT {_COLS} FROM users").fetchall()
         users = [_row_to_user(r) for r in rows]
         target = next((u for u in users if u.name.lower() == name.strip().lower()), None)
         if target is None:
-            raise NotFound(f"There is no user named {name}", "See the users with: custbook users list")
+            raise NotFound(
+                _("There is no user named {name}").format(name=name), _("See the users with: custbook users list")
+            )
         if target.name.lower() == by.name.lower():
-            raise UsageError("You cannot remove yourself", "Ask another administrator to do it")
+            raise UsageError(_("You cannot remove yourself"), _("Ask another administrator to do it"))
         con.execute("DELETE FROM users WHERE name = ?", [target.name])
     return target.name
 
@@ -84,8 +111,7 @@ def resolve_user(store: Store, name: str, *, warm: bool = False) -> User:
     with store.read(warm=warm) as con:
         # Login names differ in case between systems (ALICE on Windows, alice on Linux): the same user either way.
         row = con.execute(
-            "SELECT name, type, can_list, can_add, can_edit FROM users WHERE lower(name) = lower(?) "
-            "ORDER BY name = ? DESC LIMIT 1",
+            f"SELECT {_COLS} FROM users WHERE lower(name) = lower(?) ORDER BY name = ? DESC LIMIT 1",
             [name, name],
         ).fetchone()
         count = con.execute("SELECT count(*) FROM users").fetchone()
@@ -93,7 +119,9 @@ def resolve_user(store: Store, name: str, *, warm: bool = False) -> User:
         return _row_to_user(row)
     if count and count[0]:
         raise PermissionDenied(
-            f"There is no user named {name} in this store",
-            "Use --user with a known name, or ask an administrator to run: custbook users add " + name,
+            _("There is no user named {name} in this store").format(name=name),
+            _("Use --user with a known name, or ask an administrator to run: {command}").format(
+                command="custbook users add " + name
+            ),
         )
     return _save_user(store, name, UserType.BUSINESS, frozenset(Permission))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.errors import InvalidValue, NotFound, PermissionDenied
+from core.i18n import _
 from core.users import Permission, User
 from core.viewdef import View
 from store.db import Store
@@ -19,7 +20,7 @@ from store.records import builtin_view
 
 def list_views(store: Store, user: User) -> list[View]:
     """The views this user may see: the built-in one, their own, and other users' public ones."""
-    user.require(Permission.LIST, "see views")
+    user.require(Permission.LIST, _("see views"))
     with store.read() as con:
         rows = con.execute(
             "SELECT name, owner, public, definition FROM views WHERE owner = ? OR public ORDER BY lower(name), owner",
@@ -41,8 +42,8 @@ def write_view(store: Store, user: User, view: View) -> View:
         ).fetchone()
         if other:
             raise InvalidValue(
-                f"You already have a view named “{other[0]}”",
-                f"Save under exactly “{other[0]}” to replace it, or choose another name",
+                _("You already have a view named “{name}”").format(name=other[0]),
+                _("Save under exactly “{name}” to replace it, or choose another name").format(name=other[0]),
             )
         saved = View(view.name, user.name, view.public, view.columns, view.filters, view.sort, view.include_entities)
         con.execute(
@@ -62,8 +63,12 @@ def remove_view(store: Store, user: User, name: str) -> None:
             other = con.execute("SELECT owner FROM views WHERE name = ? AND public", [name]).fetchone()
             if other:
                 raise PermissionDenied(
-                    f"The view “{name}” belongs to {other[0]}; only its owner can delete it",
-                    "Save a copy under another name instead",
+                    _("The view “{name}” belongs to {owner}; only its owner can delete it").format(
+                        name=name, owner=other[0]
+                    ),
+                    _("Save a copy under another name instead"),
                 )
-            raise NotFound(f"You have no view named “{name}”", "See your views with: custbook views list")
+            raise NotFound(
+                _("You have no view named “{name}”").format(name=name), _("See your views with: custbook views list")
+            )
         con.execute("DELETE FROM views WHERE owner = ? AND name = ?", [user.name, name])

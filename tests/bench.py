@@ -171,11 +171,16 @@ def compile_bytecode() -> None:
             raise BenchFailure(f"The modules of {package}/ did not compile: see the messages above.")
 
 
-def child_env() -> dict[str, str]:
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("CUSTBOOK_DB", None)
     env["CUSTBOOK_USER"] = BENCH_USER
+    env.setdefault("CUSTBOOK_LANG", "en")  # the same language whatever the machine's locale (French: FRENCH_ENV)
+    env.update(extra or {})
     return env
+
+
+FRENCH_ENV = {"CUSTBOOK_LANG": "fr", "LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8"}
 
 
 # The largest resident size of this script when it started a child: a floor under every child's peak memory.
@@ -197,14 +202,14 @@ def reset_own_peak() -> None:
         pass
 
 
-def run_child(args: list[str], stdout_path: Path | None = None) -> Run:
+def run_child(args: list[str], stdout_path: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """Run one whole process; wall time around it and its own rusage from wait4 (ru_maxrss is KB on Linux)."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as captured:
         out = open(stdout_path, "wb") if stdout_path else captured  # noqa: SIM115
         try:
             reset_own_peak()
             start = time.perf_counter()
-            proc = subprocess.Popen(args, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=child_env())
+            proc = subprocess.Popen(args, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=child_env(env))
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - start
         finally:
@@ -638,10 +643,10 @@ TUI_SCRIPT = Path(__file__).resolve().with_name("bench_tui.py")
 TUI_MB = 400.0  # the interface's peak memory target, on every interface line
 
 
-def tui_child(work: Path, *extra: str) -> tuple[Run, dict]:
+def tui_child(work: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[Run, dict]:
     """One run of bench_tui.py on the work store; its JSON result."""
     args = [sys.executable, str(TUI_SCRIPT), "--db", str(work), "--user", BENCH_USER, *extra]
-    run = checked(run_child(args), " ".join(["tests/bench_tui.py", *extra]))
+    run = checked(run_child(args, env=env), " ".join(["tests/bench_tui.py", *extra]))
     try:
         result = json.loads(run.out.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -657,11 +662,14 @@ def measure_interface(store: Path, data: Path, repeat: int, edits: Path) -> list
     size)."""
     work = data / "interface.duckdb"
     starts: list[tuple[Run, dict]] = []
+    french: list[tuple[Run, dict]] = []
     sessions: list[tuple[Run, dict]] = []
     try:
         for k in range(1, repeat + 1):
             copy_store(store, work)
             start, first = tui_child(work, "--first-rows-only")
+            copy_store(store, work)
+            french.append(tui_child(work, "--first-rows-only", env=FRENCH_ENV))  # issue 16: interleaved with English
             copy_store(store, work)
             session, result = tui_child(work, "--preview", str(edits))
             starts.append((start, first))
@@ -700,6 +708,13 @@ def measure_interface(store: Path, data: Path, repeat: int, edits: Path) -> list
             f"{med(f['first_rows_from_app_s'] for _, f in starts):.2f} s",
             runs=[{"s": r.seconds, "cpu_s": r.cpu_s, "mb": r.peak_mb, "from_app_s": f["first_rows_from_app_s"],
                    "vmhwm_mb": f.get("first_rows_own_mb")} for r, f in starts],
+        ),
+        Measure(
+            "interface: French start, later than English by", med(r.seconds for r, _ in french)
+            - med(r.seconds for r, _ in starts), max(f.get("first_rows_own_mb") or r.peak_mb for r, f in french),
+            0.05, TUI_MB, note=f"start to first rows in French (fr_FR.UTF-8, CUSTBOOK_LANG=fr): "
+            f"{med(r.seconds for r, _ in french):.2f} s, interleaved with the English starts (issue 16)",
+            runs=[{"s": r.seconds, "cpu_s": r.cpu_s, "mb": r.peak_mb} for r, _ in french],
         ),
         Measure(
             "interface: keystroke to refreshed rows (median)", med(key["s"] for key in typed), session_mb, 0.15,

@@ -11,7 +11,7 @@ from pathlib import Path
 from cli.main import build_parser
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "commands.md"
-GLOBAL = {"--db", "--user", "--entity", "--help"}
+GLOBAL = {"--db", "--user", "--entity", "--lang", "--help"}
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], set[str]]:

@@ -27,7 +27,7 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
 
 
 def extract(output: Path = POT, sources: list[str] | None = None) -> None:
@@ -51,11 +51,51 @@ def add(language: str, domain: str = "custbook", pot: Path = POT) -> None:
 
 
 def _fix_plural_forms(po: Path, language: str) -> None:
+    """Babel writes CLDR's three-form French rule, over two lines; the catalogues use GNU's two forms."""
     rule = PLURAL_FORMS.get(language)
-    if rule:
-        text = po.read_text(encoding="utf-8")
-        text = re.sub(r'"Plural-Forms: [^"]*(?:"\n"[^"]*)*\\n"', f'"Plural-Forms: {rule}\\\\n"', text, count=1)
-        po.write_text(text, encoding="utf-8")
+    if not rule:
+        return
+    lines, out, inside = po.read_text(encoding="utf-8").splitlines(keepends=True), [], False
+    for line in lines:
+        if line.startswith('"Plural-Forms:'):
+            out.append(f'"Plural-Forms: {rule}\\n"\n')
+            inside = not line.rstrip().endswith('\\n"')
+            continue
+        if inside:
+            inside = not line.rstrip().endswith('\\n"')
+            continue
+        out.append(line)
+    po.write_text("".join(out), encoding="utf-8")
+
+
+def merge(language: str) -> list[str]:
+    """Fold the parts beside a language's custbook.po (custbook-AREA.po, translated side by side) into it; a text
+    translated in two parts keeps the first translation, and each such disagreement is returned."""
+    from babel.messages.pofile import read_po, write_po
+
+    folder = LOCALE / language / "LC_MESSAGES"
+    main_po = folder / "custbook.po"
+    with main_po.open("rb") as stream:
+        catalogue = read_po(stream)
+    disagreements = []
+    for part in sorted(folder.glob("custbook-*.po")):
+        with part.open("rb") as stream:
+            for message in read_po(stream):
+                if not message.id:
+                    continue
+                known = catalogue.get(message.id, context=message.context)
+                if known is not None and known.string and any(known.string if known.pluralizable else [1]):
+                    if known.string != message.string:
+                        disagreements.append(f"{message.id!r}: {known.string!r} / {message.string!r} ({part.name})")
+                    continue
+                if known is not None:
+                    catalogue.delete(message.id, context=message.context)
+                catalogue[message.id] = message
+        part.unlink()
+        part.with_suffix(".mo").unlink(missing_ok=True)
+    with main_po.open("wb") as stream:
+        write_po(stream, catalogue, width=120, sort_by_file=True)
+    return disagreements
 
 
 def problems(po: Path) -> list[str]:
@@ -85,12 +125,16 @@ def problems(po: Path) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=["update", "check", "add"])
+    parser.add_argument("action", choices=["update", "check", "add", "merge"])
     parser.add_argument("language", nargs="?")
     args = parser.parse_args()
     if args.action == "update":
         extract()
         update()
+        return 0
+    if args.action == "merge":
+        for line in merge(args.language or "fr"):
+            print(f"translated twice, the first kept: {line}")
         return 0
     if args.action == "add":
         extract()

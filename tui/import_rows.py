@@ -3,9 +3,10 @@
 question and its outcome.
 
 Headless (rich `Text`, no widgets) so that it is tested without a screen; `tui/screens/import_preview.py` shows
-it. Values are formatted as the documents show them (`display_formatter`) and every text from the file or the
-store goes through `safe_text`. Each tab holds at most `SHOWN_ROWS` lines: a table of 25,000 rows would take
-seconds to draw, and the counts already say how many there are.
+it. Values are formatted as the documents show them (`display_formatter`, amounts and dates as the screen's region
+writes them) and every text from the file or the store goes through `safe_text`. Each tab holds at most `SHOWN_ROWS`
+lines: a table of 25,000 rows would take seconds to draw, and the counts already say how many there are. Every
+sentence is whole in the user's language (core.i18n), field labels as `Field.shown_label` gives them.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from itertools import islice
 from rich.text import Text
 
 from core.catalogue import Catalogue, FieldType
+from core.i18n import _, group_digits, ngettext, pgettext
 from core.plan import HIDDEN, Action, FieldChange, ImportPlan, RecordPlan
+from core.regional import Region, screen_region
 from core.table import Issue
 from core.validate import UNPARSED
 from core.values import DateFormat, Value
-from core.wording import field_counts_words, field_name, plural
+from core.wording import field_counts_words, field_name
 from formats.csv.for_import import display_formatter
 from tui.widgets.grid import safe_text
 
@@ -31,81 +34,151 @@ TABS = ("fields", "new", "updated", "blanked", "unchanged", "errors", "warnings"
 _Lines = tuple[tuple[str, ...], Iterable[tuple[tuple[object, ...], str]], int]  # columns, (cells, sentence)s, total
 
 
+def styled_around(template: str, value: str, style: str) -> tuple[tuple[str, str], ...]:
+    """A translated sentence with one `{file}` placeholder as styled parts, the value a part of its own: what rich
+    draws (and the snapshots hold) does not change with the sentence's word order."""
+    before, _found, after = template.partition("{file}")
+    return tuple((part, style) for part in (before, value, after) if part)
+
+
+def tab_title(pane: str) -> str:
+    """A tab's title in the user's language (the counts line and the command line say "erased": the tab too)."""
+    titles = {
+        "fields": pgettext("import counts", "By field"),
+        "new": pgettext("import counts", "New"),
+        "updated": pgettext("import counts", "Updated"),
+        "blanked": pgettext("import counts", "Erased"),
+        "unchanged": pgettext("import counts", "Unchanged"),
+        "errors": pgettext("import counts", "Errors"),
+        "warnings": pgettext("import counts", "Warnings"),
+    }
+    return titles.get(pane, pane)
+
+
 def commit_question(plan: ImportPlan) -> str:
     """What the confirmation says: the records created and updated, the fields erased, and the failed rows."""
     if plan.rejected:
-        verb = "fails" if plan.failed == 1 else "fail"
-        return (
-            f"{plural(plan.failed, 'row')} of {plan.file_name} {verb} and the policy is strict: "
-            "nothing will be committed."
+        return ngettext(
+            "{count} row of {file} fails and the policy is strict: nothing will be committed.",
+            "{count} rows of {file} fail and the policy is strict: nothing will be committed.",
+            plan.failed,
+        ).format(count=group_digits(plan.failed), file=plan.file_name)
+    created = ngettext("{count} customer created", "{count} customers created", plan.created)
+    updated = ngettext("{count} customer updated", "{count} customers updated", plan.updated)
+    erased = (
+        ngettext("and {count} field erased", "and {count} fields erased", plan.blanked).format(
+            count=group_digits(plan.blanked)
         )
-    erased = f"and {plural(plan.blanked, 'field')} erased" if plan.blanked else "and no field erased"
+        if plan.blanked
+        else _("and no field erased")
+    )
     lines = [
-        f"Commit {plan.file_name}: {plural(plan.created, 'customer')} created, "
-        f"{plural(plan.updated, 'customer')} updated {erased}."
+        _("Commit {file}: {created}, {updated} {erased}.").format(
+            file=plan.file_name,
+            created=created.format(count=group_digits(plan.created)),
+            updated=updated.format(count=group_digits(plan.updated)),
+            erased=erased,
+        )
     ]
     if plan.blanked:
-        lines.append("Erased fields lose their values (the Erased tab lists them); undo brings them back.")
+        lines.append(_("Erased fields lose their values (the Erased tab lists them); undo brings them back."))
     if plan.failed:
-        lines.append(f"{plural(plan.failed, 'failed row')} will be left out; you can save them to fix afterwards.")
+        lines.append(
+            ngettext(
+                "{count} failed row will be left out; you can save them to fix afterwards.",
+                "{count} failed rows will be left out; you can save them to fix afterwards.",
+                plan.failed,
+            ).format(count=group_digits(plan.failed))
+        )
     return "\n\n".join(lines)
 
 
 def counts_text(plan: ImportPlan, warning: str, error: str) -> Text:
     """'Rows 7 · New 1 · Updated 2 · Erased 2 · Unchanged 2 · Failed 2 · Warnings 1', erased and failed in the
     given styles when there are any."""
-    parts: list[tuple[str, str]] = [("Rows ", "dim"), (f"{plan.rows:,}", "bold")]
+    parts: list[tuple[str, str]] = [(pgettext("import counts", "Rows") + " ", "dim"), (group_digits(plan.rows), "bold")]
     for label, n, style in (
-        ("New", plan.created, "bold"),
-        ("Updated", plan.updated, "bold"),
-        ("Erased", plan.blanked, warning if plan.blanked else "bold"),
-        ("Unchanged", plan.unchanged, "bold"),
-        ("Failed", plan.failed, error if plan.failed else "bold"),
-        ("Warnings", len(plan.warnings), "bold"),
+        (pgettext("import counts", "New"), plan.created, "bold"),
+        (pgettext("import counts", "Updated"), plan.updated, "bold"),
+        (pgettext("import counts", "Erased"), plan.blanked, warning if plan.blanked else "bold"),
+        (pgettext("import counts", "Unchanged"), plan.unchanged, "bold"),
+        (pgettext("import counts", "Failed"), plan.failed, error if plan.failed else "bold"),
+        (pgettext("import counts", "Warnings"), len(plan.warnings), "bold"),
     ):
-        parts += [(" · ", "dim"), (f"{label} ", "dim"), (f"{n:,}", style)]
+        parts += [(" · ", "dim"), (f"{label} ", "dim"), (group_digits(n), style)]
     return Text.assemble(*parts)
 
 
 def blanked_banner(plan: ImportPlan) -> str:
     if not plan.blanked:
-        return "No field will be erased: the file has no blank cell where the store holds a value."
-    return f"⚠ {plural(plan.blanked, 'field')} will be ERASED by blank cells in the file: " + (
-        "its current value is lost (undo brings it back)."
-        if plan.blanked == 1
-        else "their current values are lost (undo brings them back)."
-    )
+        return _("No field will be erased: the file has no blank cell where the store holds a value.")
+    return ngettext(
+        "⚠ {count} field will be ERASED by blank cells in the file: its current value is lost (undo brings it back).",
+        "⚠ {count} fields will be ERASED by blank cells in the file: their current values are lost "
+        "(undo brings them back).",
+        plan.blanked,
+    ).format(count=group_digits(plan.blanked))
 
 
 def plan_note(plan: ImportPlan, stale: bool) -> tuple[str, bool]:
     """The line under the counts: what a commit would do now, and whether that is a problem."""
     if stale:
-        return "The store changed since this preview: press r to preview again.", True
+        return _("The store changed since this preview: press r to preview again."), True
     if plan.rejected:
-        return "Strict: some rows fail, so a commit would change nothing. Fix them (see Errors) first.", False
+        return _("Strict: some rows fail, so a commit would change nothing. Fix them (see Errors) first."), False
     if not plan.commits_anything:
-        why = "the rows that pass change nothing, the others fail" if plan.failed else "the store holds it all"
-        return f"Nothing to commit: {why}.", False
+        if plan.failed:
+            return _("Nothing to commit: the rows that pass change nothing, the others fail."), False
+        return _("Nothing to commit: the store holds it all."), False
     if plan.failed:
-        return "Failed rows will be left out of the commit (see Errors); the others are committed.", False
-    return "Every row can be committed. Press c to commit, Escape to go back without changing anything.", False
+        return _("Failed rows will be left out of the commit (see Errors); the others are committed."), False
+    return _("Every row can be committed. Press c to commit, Escape to go back without changing anything."), False
 
 
 def outcome(plan: ImportPlan, batch: str | None) -> str:
     """What the commit did, said after it: the batch and its counts, or why nothing was written."""
     if batch is not None:
-        erased = f", {plural(plan.blanked, 'field')} erased" if plan.blanked else ""
-        text = (
-            f"Committed as batch {batch}: {plural(plan.created, 'customer')} created, "
-            f"{plural(plan.updated, 'customer')} updated{erased}. To undo it: h (history), then u on {batch}."
-        )
+        created = ngettext("{count} customer created", "{count} customers created", plan.created)
+        updated = ngettext("{count} customer updated", "{count} customers updated", plan.updated)
+        counts = {
+            "batch": batch,
+            "created": created.format(count=group_digits(plan.created)),
+            "updated": updated.format(count=group_digits(plan.updated)),
+        }
+        if plan.blanked:
+            erased = ngettext("{count} field erased", "{count} fields erased", plan.blanked)
+            text = _(
+                "Committed as batch {batch}: {created}, {updated}, {erased}. "
+                "To undo it: h (history), then u on {batch}."
+            ).format(erased=erased.format(count=group_digits(plan.blanked)), **counts)
+        else:
+            text = _(
+                "Committed as batch {batch}: {created}, {updated}. To undo it: h (history), then u on {batch}."
+            ).format(**counts)
     elif plan.rejected:
-        text = "Nothing was committed: the policy is strict and some rows fail."
+        text = _("Nothing was committed: the policy is strict and some rows fail.")
     else:
-        text = "Nothing was committed: there was nothing to change."
+        text = _("Nothing was committed: there was nothing to change.")
     if plan.failed:
-        text += f"\n{plural(plan.failed, 'row')} failed. Save them as a CSV to fix and import again:"
+        text += "\n" + ngettext(
+            "{count} row failed. Save them as a CSV to fix and import again:",
+            "{count} rows failed. Save them as a CSV to fix and import again:",
+            plan.failed,
+        ).format(count=group_digits(plan.failed))
     return text
+
+
+def shown_labels(plan: ImportPlan, catalogue: Catalogue) -> dict[str, str]:
+    """Each field's label in the user's language: the session's catalogue's, else the plan's (a field added since
+    the session began)."""
+    return {**plan.labels, **{f.id: f.shown_label for f in catalogue.fields}}
+
+
+def telling_headings(plan: ImportPlan, catalogue: Catalogue) -> dict[str, str]:
+    """The file's headings worth saying beside a field's label ("Nom (file: nom)"): not the field's English label,
+    which says nothing more in French than the French label does."""
+    english = {f.id: f.label.strip().casefold() for f in catalogue.fields}
+    return {fid: h for fid, h in plan.column_names.items() if h.strip().casefold() != english.get(fid)}
 
 
 @dataclass(frozen=True)
@@ -121,14 +194,25 @@ class TabRows:
 
 
 class PlanRows:
-    """The tabs of one plan. `warning` is the style of what will be erased (the theme's warning colour)."""
+    """The tabs of one plan. `warning` is the style of what will be erased (the theme's warning colour); amounts and
+    dates are written as `region` writes them (the screen's, core.regional, unless given)."""
 
-    def __init__(self, plan: ImportPlan, catalogue: Catalogue, date_format: DateFormat, warning: str) -> None:
+    def __init__(
+        self,
+        plan: ImportPlan,
+        catalogue: Catalogue,
+        date_format: DateFormat,
+        warning: str,
+        region: Region | None = None,
+    ) -> None:
         self.plan = plan
         self.catalogue = catalogue
         self.date_format = date_format
         self.warning = warning
+        self.region = region or screen_region()
         self._formats: dict[str, Callable[[Value], str]] = {}
+        self._shown: dict[str, str] | None = None
+        self._headed: dict[str, str] | None = None
 
     def sizes(self) -> dict[str, int]:
         """How many of each the plan holds, as the tab titles say it (Updated counts customers)."""
@@ -152,28 +236,38 @@ class PlanRows:
         nom)"): a French or another product's column updates the field it was recognised as, and says which."""
         if field_id is None:
             return ""
-        return safe_text(field_name(field_id, self.plan.labels or self._labels(), self.plan.column_names))
+        return safe_text(field_name(field_id, self._labels(), self._headings()))
+
+    def _labels(self) -> dict[str, str]:
+        if self._shown is None:
+            self._shown = shown_labels(self.plan, self.catalogue)
+        return self._shown
+
+    def _headings(self) -> dict[str, str]:
+        if self._headed is None:
+            self._headed = telling_headings(self.plan, self.catalogue)
+        return self._headed
 
     def text(self, field_id: str, value: Value) -> str:
         """The value as people read it, control characters made harmless; "" for none."""
         fmt = self._formats.get(field_id)
         if fmt is None:
             field = self.catalogue.get(field_id)  # a field added since the session began reads as text
-            fmt = display_formatter(field.type if field else FieldType.TEXT, self.date_format)
+            fmt = display_formatter(field.type if field else FieldType.TEXT, self.date_format, region=self.region)
             self._formats[field_id] = fmt
         return safe_text(fmt(value))
 
     def old_text(self, change: FieldChange) -> str:
         """The stored value a change replaces, unless the user may not see customers."""
         if not self.plan.shows_old:
-            return HIDDEN
-        return self.text(change.field, change.old) or "(empty)"
+            return _(HIDDEN)
+        return self.text(change.field, change.old) or _("(empty)")
 
     def old_cell(self, change: FieldChange, style: str = "") -> Text:
         if not self.plan.shows_old:
-            return Text(HIDDEN, style="dim")
+            return Text(_(HIDDEN), style="dim")
         if change.old is None:
-            return Text("(empty)", style="dim")
+            return Text(_("(empty)"), style="dim")
         return self.cell(change.field, change.old, style)
 
     def cell(self, field_id: str, value: Value, style: str = "") -> Text:
@@ -187,19 +281,27 @@ class PlanRows:
         when the Updated tab holds 25,000 lines. Enter lists one field's changes in full."""
         counts = self.plan.field_counts
 
+        def number(n: int) -> str:
+            return group_digits(n) if n else ""
+
         def lines() -> Iterator[tuple[tuple[object, ...], str]]:
             for fid, c in counts.items():
-                name = safe_text(field_name(fid, self.plan.labels or self._labels(), self.plan.column_names))
-                erased = Text(f"{c.blanked:,}" if c.blanked else "", style=self.warning)
+                name = self.label(fid)
+                erased = Text(number(c.blanked), style=self.warning)
                 yield (
-                    (name, erased, f"{c.updated:,}" if c.updated else "", f"{c.created:,}" if c.created else ""),
-                    f"{name}: {field_counts_words(c.as_json())} · Enter lists them all",
+                    (name, erased, number(c.updated), number(c.created)),
+                    _("{field}: {counts} · Enter lists them all").format(
+                        field=name, counts=field_counts_words(c.as_json())
+                    ),
                 )
 
-        return ("Field", "Erased", "Changed", "In new customers"), lines(), len(counts)
-
-    def _labels(self) -> dict[str, str]:
-        return {f.id: f.label for f in self.catalogue.fields}
+        columns = (
+            _("Field"),
+            pgettext("import counts", "Erased"),
+            pgettext("import counts", "Changed"),
+            _("In new customers"),
+        )
+        return columns, lines(), len(counts)
 
     def field_of_line(self, line: int) -> str | None:
         """The field ID on line `line` of the By field tab."""
@@ -211,54 +313,68 @@ class PlanRows:
         # checked here, before the commit (a decimal comma read right, a list value spelled as the store keeps it).
         more = [f for f in self.plan.fields if f not in ("CUSTOMERID", "NAME")]
 
-        generated = {row for row, _ in self.plan.generated}
+        generated = {row for row, _id in self.plan.generated}
 
         def lines() -> Iterator[tuple[tuple[object, ...], str]]:
             for r in self.plan.creates:
                 cid = safe_text(r.customer_id)
                 values = {c.field: c.new for c in r.changes}
                 name = self.text("NAME", values.get("NAME"))
-                filled = plural(len(r.changes), "field")
+                n = len(r.changes)
+                filled = ngettext("{count} field", "{count} fields", n).format(count=group_digits(n))
                 cells = (self.cell(f, values.get(f)) for f in more)
-                made = " (ID generated)" if r.row in generated else ""
+                sentence = (
+                    _("Row {row}: new customer {customer} (ID generated), {name} ({fields})")
+                    if r.row in generated
+                    else _("Row {row}: new customer {customer}, {name} ({fields})")
+                )
                 yield (
                     (r.row, Text(cid), self.cell("NAME", name), *cells),
-                    f"Row {r.row}: new customer {cid}{made}, {name} ({filled})",
+                    sentence.format(row=r.row, customer=cid, name=name, fields=filled),
                 )
 
-        return ("Row", "Customer ID", "Name", *(self.label(f) for f in more)), lines(), self.plan.created
+        columns = (_("Row"), pgettext("column", "Customer ID"), _("Name"), *(self.label(f) for f in more))
+        return columns, lines(), self.plan.created
 
     def _updated(self) -> _Lines:
-        matched = {row for row, _ in self.plan.matched}
+        matched = {row for row, _id in self.plan.matched}
         by = self._match_label() if matched else ""
 
         def lines() -> Iterator[tuple[tuple[object, ...], str]]:
             for r in self.plan.updates:
                 cid = Text(safe_text(r.customer_id))
-                found = f" (found by {by})" if r.row in matched else ""
                 for c in r.changes:
                     old = self.old_cell(c)
                     new = self._erased(c) if c.blanked else self.cell(c.field, c.new)
-                    yield (r.row, cid, self.label(c.field), old, "→", new), self._change(r, c) + found
+                    yield (
+                        (r.row, cid, self.label(c.field), old, "→", new),
+                        self._change(r, c, by if r.row in matched else ""),
+                    )
 
         total = sum(len(r.changes) for r in self.plan.updates)
-        return ("Row", "Customer ID", "Field", "Old value", "", "New value"), lines(), total
+        columns = (_("Row"), pgettext("column", "Customer ID"), _("Field"), _("Old value"), "", _("New value"))
+        return columns, lines(), total
 
     def _match_label(self) -> str:
         """The field rows without an ID were matched by, as the interface names it ("Email"): inside "(found by
         ...)", the file's heading as well would nest brackets."""
         fid = self.plan.import_options.keys.match
         field = self.catalogue.get(fid) if fid else None
-        return safe_text(field.label) if field is not None else self.label(fid)
+        return safe_text(field.shown_label) if field is not None else self.label(fid)
 
     def _erased(self, c: FieldChange) -> Text:
         """A blank cell's change: "(erased)", or for a checkbox the value it becomes (unticked), as it is written."""
-        return Text("(erased)" if c.new is None else self.text(c.field, c.new), style=self.warning)
+        return Text(_("(erased)") if c.new is None else self.text(c.field, c.new), style=self.warning)
 
-    def _change(self, r: RecordPlan, c: FieldChange) -> str:
+    def _change(self, r: RecordPlan, c: FieldChange, found_by: str = "") -> str:
         old = self.old_text(c)
-        new = "(erased)" if c.blanked and c.new is None else (self.text(c.field, c.new) or "(empty)")
-        return f"Row {r.row}, {safe_text(r.customer_id)}, {self.label(c.field)}: {old} → {new}"
+        new = _("(erased)") if c.blanked and c.new is None else (self.text(c.field, c.new) or _("(empty)"))
+        values = {"row": r.row, "customer": safe_text(r.customer_id), "field": self.label(c.field), "old": old}
+        if found_by:
+            return _("Row {row}, {customer}, {field}: {old} → {new} (found by {match})").format(
+                new=new, match=found_by, **values
+            )
+        return _("Row {row}, {customer}, {field}: {old} → {new}").format(new=new, **values)
 
     def _blanked(self) -> _Lines:
         w = self.warning
@@ -266,17 +382,19 @@ class PlanRows:
             (
                 (r.row, Text(safe_text(r.customer_id), style=w), Text(self.label(c.field), style=w),
                  self.old_cell(c, w)),
-                f"Row {r.row}, {safe_text(r.customer_id)}: {self.label(c.field)} will be erased "
-                f"(now {self.old_text(c)})",
+                _("Row {row}, {customer}: {field} will be erased (now {old})").format(
+                    row=r.row, customer=safe_text(r.customer_id), field=self.label(c.field), old=self.old_text(c)
+                ),
             )
             for r, c in self.plan.blanks
         )  # fmt: skip
-        return ("Row", "Customer ID", "Field", "Value that will be erased"), lines, self.plan.blanked
+        columns = (_("Row"), pgettext("column", "Customer ID"), _("Field"), _("Value that will be erased"))
+        return columns, lines, self.plan.blanked
 
     def _unchanged(self) -> _Lines:
         """Each customer the file leaves as it is, with its name when the file gives it (the same as stored: the
         row changes nothing) and, for a row without an ID, the field it was found by."""
-        matched = {row for row, _ in self.plan.matched}
+        matched = {row for row, _id in self.plan.matched}
         by = self._match_label() if matched else ""
         names = self._names()
 
@@ -286,14 +404,23 @@ class PlanRows:
                     continue
                 cid = safe_text(r.customer_id)
                 name = names.get(r.row, "")
-                found = f" (found by {by})" if r.row in matched else ""
-                who = f"{cid}, {name}{found}," if name else f"{cid}{found}"
+                found = r.row in matched
+                if name and found:
+                    sentence = _(
+                        "Row {row}: {customer}, {name} (found by {match}), already holds every value of the file"
+                    )
+                elif name:
+                    sentence = _("Row {row}: {customer}, {name}, already holds every value of the file")
+                elif found:
+                    sentence = _("Row {row}: {customer} (found by {match}) already holds every value of the file")
+                else:
+                    sentence = _("Row {row}: {customer} already holds every value of the file")
                 yield (
                     (r.row, Text(cid), self.cell("NAME", name)),
-                    f"Row {r.row}: {who} already holds every value of the file",
+                    sentence.format(row=r.row, customer=cid, name=name, match=by),
                 )
 
-        return ("Row", "Customer ID", "Name"), lines(), self.plan.unchanged
+        return (_("Row"), pgettext("column", "Customer ID"), _("Name")), lines(), self.plan.unchanged
 
     def _names(self) -> dict[int, str]:
         """The customer name of each unchanged row as the file gives it, by row number ({} when no column feeds
@@ -320,23 +447,23 @@ class PlanRows:
         return out
 
     def _issue(self, i: Issue) -> str:
-        where = f"Row {i.row}" if i.row else "File"
+        where = _("Row {row}").format(row=i.row) if i.row else _("File")
         if i.column:
             where += f", {self.label(i.column)}"
         value = f" ('{safe_text(i.value)}')" if i.value else ""
-        return f"{where}{value}: {safe_text(i.message)}"
+        return _("{where}{value}: {message}").format(where=where, value=value, message=safe_text(i.message))
 
     def _errors(self) -> _Lines:
         lines = (
-            ((i.row or "file", self.label(i.column), Text(safe_text(i.value or "")[:MAX_CELL]),
+            ((i.row or _("file"), self.label(i.column), Text(safe_text(i.value or "")[:MAX_CELL]),
               Text(safe_text(i.message))), self._issue(i))
             for i in self.plan.errors
         )  # fmt: skip
-        return ("Row", "Column", "Value", "Message"), lines, len(self.plan.errors)
+        return (_("Row"), _("Column"), _("Value"), _("Message")), lines, len(self.plan.errors)
 
     def _warnings(self) -> _Lines:
         lines = (
-            ((i.row or "file", self.label(i.column), Text(safe_text(i.message))), self._issue(i))
+            ((i.row or _("file"), self.label(i.column), Text(safe_text(i.message))), self._issue(i))
             for i in self.plan.warnings
         )
-        return ("Row", "Column", "Message"), lines, len(self.plan.warnings)
+        return (_("Row"), _("Column"), _("Message")), lines, len(self.plan.warnings)

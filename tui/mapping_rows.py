@@ -4,6 +4,8 @@ field, mapping and header-row pickers.
 
 Headless (rich `Text`, no widgets), as `tui/import_rows.py` is for the preview, so that it is tested without a
 screen; `tui/screens/import_mapping.py` shows it. Every text from the file or the store goes through `safe_text`.
+Words are in the user's language (core.i18n): the tables below are marked with N_ and translated where they are
+shown; fields are named by `Field.shown_label`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from core.header_row import LOOK_DOWN
+from core.i18n import N_, _, group_digits, ngettext
 from core.mapping import header_key
 from core.table import RawTable, short
 from services.mapping_step import MappingProposal, Origin, StepColumn
@@ -19,56 +22,70 @@ from tui.screens.picker_dialog import PickItem
 from tui.widgets.grid import safe_text
 
 NONE = "-"  # the value of "Not imported", "(no matching)" and "No mapping" in the lists
-COLUMNS = (("column", "File column"), ("values", "First values"), ("feeds", "Feeds"), ("how", "How"))
-HOW = {Origin.BY_NAME: "by name", Origin.MAPPING: "mapping", Origin.SUGGESTED: "suggested", Origin.CHOSEN: "chosen"}
+COLUMNS = (("column", N_("File column")), ("values", N_("First values")), ("feeds", N_("Feeds")), ("how", N_("How")))
+HOW = {
+    Origin.BY_NAME: N_("by name"),
+    Origin.MAPPING: N_("mapping"),
+    Origin.SUGGESTED: N_("suggested"),
+    Origin.CHOSEN: N_("chosen"),
+}
+UNKNOWN = N_("unknown")
 WHY = {
-    Origin.BY_NAME: "its heading names the field",
-    Origin.MAPPING: "as the mapping says",
-    Origin.SUGGESTED: "custbook's suggestion",
-    Origin.CHOSEN: "your choice",
+    Origin.BY_NAME: N_("its heading names the field"),
+    Origin.MAPPING: N_("as the mapping says"),
+    Origin.SUGGESTED: N_("custbook's suggestion"),
+    Origin.CHOSEN: N_("your choice"),
 }
 Widths = tuple[int, int, int, int]
 # The step's keys and words, as F1 shows them.
 STEP_KEYS = (
-    ("↑ ↓  PageUp PageDown", "move through the file's columns (the line under them shows one in full)"),
-    ("Enter", "choose the field the column feeds, type to search; or Not imported"),
+    ("↑ ↓  PageUp PageDown", N_("move through the file's columns (the line under them shows one in full)")),
+    ("Enter", N_("choose the field the column feeds, type to search; or Not imported")),
     (
         "a",
-        "the column feeds one more field as well. If another column already feeds that field, the values "
-        "of both are joined with a space (a given name and a family name into Customer name)",
+        N_(
+            "the column feeds one more field as well. If another column already feeds that field, the values "
+            "of both are joined with a space (a given name and a family name into Customer name)"
+        ),
     ),
-    ("s  Delete", "skip the column: it is not imported"),
-    ("h", "choose the row that holds the column names, when the file has title rows above them"),
+    ("s  Delete", N_("skip the column: it is not imported")),
+    ("h", N_("choose the row that holds the column names, when the file has title rows above them")),
     (
         "v",
-        "give every new customer one value for a required field no column feeds (a list or a checkbox, such as "
-        "a Segment the other product does not have); --default FIELD=VALUE on the command line",
+        N_(
+            "give every new customer one value for a required field no column feeds (a list or a checkbox, such as "
+            "a Segment the other product does not have); --default FIELD=VALUE on the command line"
+        ),
     ),
-    ("m", "use another mapping, saved or built in, or none (custbook's suggestions)"),
-    ("Tab  Shift+Tab", "generate IDs, match customers by, the mapping's name, shared, the buttons"),
+    ("m", N_("use another mapping, saved or built in, or none (custbook's suggestions)")),
+    ("Tab  Shift+Tab", N_("generate IDs, match customers by, the mapping's name, shared, the buttons")),
     (
         "Ctrl+S",
-        "save these choices as a mapping under the name typed: private to you, or shared with other "
-        "users when “Shared with other users” is ticked",
+        N_(
+            "save these choices as a mapping under the name typed: private to you, or shared with other "
+            "users when “Shared with other users” is ticked"
+        ),
     ),
     (
         "F5  Ctrl+R",
-        "preview the import: nothing is written until you commit. It opens once every field a new "
-        "customer needs has a column, or when customers are matched by a field (the rows may all "
-        "update customers you have)",
+        N_(
+            "preview the import: nothing is written until you commit. It opens once every field a new "
+            "customer needs has a column, or when customers are matched by a field (the rows may all "
+            "update customers you have)"
+        ),
     ),
-    ("Escape", "back to the file and its options"),
+    ("Escape", N_("back to the file and its options")),
     ("", ""),
-    ("Generate IDs", "a row without an ID that matches nobody is a new customer, numbered like the store's"),
-    ("Match by", "a row without an ID updates the customer with the same value: importing again adds nobody"),
-    ("column B", "a column with data but no heading in the file, named by its letter"),
+    (N_("Generate IDs"), N_("a row without an ID that matches nobody is a new customer, numbered like the store's")),
+    (N_("Match by"), N_("a row without an ID updates the customer with the same value: importing again adds nobody")),
+    (N_("column B"), N_("a column with data but no heading in the file, named by its letter")),
     ("", ""),
-    ("How", "why a column feeds what it feeds (on a wide screen; the line under the table says it too)"),
-    ("by name", "its heading names a field of custbook's"),
-    ("mapping", "the mapping in use says so"),
-    ("suggested", "custbook's guess from the heading: check it"),
-    ("unknown", "custbook knows no field like it: left out unless you choose one"),
-    ("chosen", "your choice"),
+    (N_("How"), N_("why a column feeds what it feeds (on a wide screen; the line under the table says it too)")),
+    (N_("by name"), N_("its heading names a field of custbook's")),
+    (N_("mapping"), N_("the mapping in use says so")),
+    (N_("suggested"), N_("custbook's guess from the heading: check it")),
+    (N_("unknown"), N_("custbook knows no field like it: left out unless you choose one")),
+    (N_("chosen"), N_("your choice")),
 )
 WIDE = 100  # from this width the table has room for the How column; narrower, the line under it says why
 FEEDS = len("Customer name + Print as")
@@ -79,7 +96,7 @@ def column_widths(total: int) -> Widths:
     """The table's column widths for a screen `total` cells wide (0: not shown). The file's column gets the most
     room: other products' headings are long and alike ("Allow Sales Invoice Creation Without Sales Order", "...
     Without Delivery Note"); what it feeds gets room for two labels; How only on a wide screen."""
-    how = max(len(h) for h in HOW.values()) if total >= WIDE else 0
+    how = max(len(_(h)) for h in (*HOW.values(), UNKNOWN)) if total >= WIDE else 0
     shown = len(COLUMNS) if how else len(COLUMNS) - 1
     rest = max(total - 4 - 2 * shown - how, 30)  # border and scroll bar; a cell's padding either side
     heading, feeds = rest * 40 // 100, max(FEEDS, rest * 30 // 100)
@@ -100,22 +117,32 @@ def one_line(text: str) -> str:
 
 
 def how(column: StepColumn) -> str:
+    """Why the column feeds what it feeds, in a word of the user's language."""
     # A column custbook could not guess is not "suggested" to be left out: it names nothing custbook knows.
-    return "unknown" if column.origin is Origin.SUGGESTED and not column.fields else HOW[column.origin]
+    return _(UNKNOWN) if unknown(column) else _(HOW[column.origin])
+
+
+def unknown(column: StepColumn) -> bool:
+    return column.origin is Origin.SUGGESTED and not column.fields
 
 
 def cells(p: MappingProposal, column: StepColumn, widths: Widths) -> tuple[Text, Text, Text, Text]:
     """One line of the table: the column, its first values, what it feeds, and why."""
-    heading, values, feeds, _ = widths
+    heading, values, feeds, _how = widths
     samples = " · ".join(one_line(v) for v in column.samples)
     if column.fields:
-        joined = [p.catalogue[f].label + (" (joined)" if len(p.feeders[f]) > 1 else "") for f in column.fields]
+        joined = [
+            _("{field} (joined)").format(field=p.catalogue[f].shown_label)
+            if len(p.feeders[f]) > 1
+            else p.catalogue[f].shown_label
+            for f in column.fields
+        ]
         fed = Text(short(safe_text(" + ".join(joined)), feeds))
     else:
-        fed = Text("not imported", style="dim")
+        fed = Text(_("not imported"), style="dim")
     return (
         Text(middle(safe_text(column.shown), heading)),
-        Text(short(samples, values)) if samples else Text("(blank)", style="dim"),
+        Text(short(samples, values)) if samples else Text(_("(blank)"), style="dim"),
         fed,
         Text(how(column), style="bold" if column.origin is Origin.CHOSEN else "dim"),
     )
@@ -125,23 +152,45 @@ def detail(p: MappingProposal, column: StepColumn) -> Text:
     """The column in full, under the table: what it feeds (joined with which columns), why, its first values."""
     parts = []
     for fid in column.fields:
+        label = p.catalogue[fid].shown_label
         others = [c.shown for c in p.feeders[fid] if c.index != column.index]
-        joined = f" (joined with {', '.join(f'“{o}”' for o in others)})" if others else ""
-        parts.append(p.catalogue[fid].label + joined)
-    feeds = "feeds " + " and ".join(parts) if parts else "is not imported"
-    why = "custbook knows no field like it" if how(column) == "unknown" else WHY[column.origin]
-    values = " · ".join(one_line(v) for v in column.samples) or "none: the column is blank"
-    untitled = " (no heading in the file)" if column.untitled else ""
-    return Text(f"“{safe_text(column.shown)}”{untitled} {safe_text(feeds)} ({why}). First values: {values}")
+        if others:
+            quoted = ", ".join(f"“{o}”" for o in others)
+            parts.append(_("{field} (joined with {columns})").format(field=label, columns=quoted))
+        else:
+            parts.append(label)
+    why = _("custbook knows no field like it") if unknown(column) else _(WHY[column.origin])
+    values = " · ".join(one_line(v) for v in column.samples) or _("none: the column is blank")
+    name = f"“{safe_text(column.shown)}”"
+    if parts:
+        fields = safe_text(and_list(parts))
+        if column.untitled:
+            sentence = _("{column} (no heading in the file) feeds {fields} ({why}). First values: {values}")
+        else:
+            sentence = _("{column} feeds {fields} ({why}). First values: {values}")
+    elif column.untitled:
+        sentence = _("{column} (no heading in the file) is not imported ({why}). First values: {values}")
+    else:
+        sentence = _("{column} is not imported ({why}). First values: {values}")
+    return Text(sentence.format(column=name, fields=fields if parts else "", why=why, values=values))
+
+
+def and_list(parts: list[str]) -> str:
+    """'A and B and C', in the user's language."""
+    text = parts[0]
+    for part in parts[1:]:
+        text = _("{first} and {second}").format(first=text, second=part)
+    return text
 
 
 def header_line(p: MappingProposal) -> str:
     """Which row holds the column names, and the key to choose another."""
     row = p.table.header_row
     if row == 1:
-        return "The column names are on row 1 · h: another row"
-    skipped = "row 1 skipped" if row == 2 else f"rows 1-{row - 1} skipped"
-    return f"The column names are on row {row} ({skipped}) · h: another row"
+        return _("The column names are on row 1 · h: another row")
+    if row == 2:
+        return _("The column names are on row 2 (row 1 skipped) · h: another row")
+    return _("The column names are on row {row} (rows 1-{last} skipped) · h: another row").format(row=row, last=row - 1)
 
 
 def header_rows(raw: RawTable) -> list[tuple[int, tuple[str, ...]]]:
@@ -158,56 +207,86 @@ def header_items(rows: list[tuple[int, tuple[str, ...]]]) -> list[PickItem]:
     items = []
     for number, row in rows:
         filled = [one_line(c) for c in row if c.strip()]
-        label = f"Row {number}"
+        label = _("Row {row}").format(row=number)
         line = Text.assemble((label, "bold"), "  ", short(" · ".join(filled), HEADER_ITEM - len(label)))
-        items.append(PickItem(str(number), line, f"row {number} {' '.join(filled[:40])}"))
+        items.append(PickItem(str(number), line, f"{label} row {number} {' '.join(filled[:40])}"))
     return items
 
 
 def unfed_sentence(p: MappingProposal) -> tuple[str, bool]:
     """What new customers still lack, and whether that is a warning (the Customer ID, and what to do when the
     preview cannot open, are the problem line's to say)."""
-    missing = [p.catalogue[f].label for f in p.unfed if f != "CUSTOMERID"]
+    missing = [p.catalogue[f].shown_label for f in p.unfed if f != "CUSTOMERID"]
     if missing:
-        them = "it" if len(missing) == 1 else "them"
+        n = len(missing)
         listed = safe_text(", ".join(missing))
         if not p.finds_customers:  # the problem line says what to do
-            value = " v: one value for every new customer." if p.valued() else ""
-            return f"Not fed yet: {listed}. Every new customer needs {them}.{value}", True
+            if p.valued():
+                text = ngettext(
+                    "Not fed yet: {fields}. Every new customer needs it. v: one value for every new customer.",
+                    "Not fed yet: {fields}. Every new customer needs them. v: one value for every new customer.",
+                    n,
+                )
+            else:
+                text = ngettext(
+                    "Not fed yet: {fields}. Every new customer needs it.",
+                    "Not fed yet: {fields}. Every new customer needs them.",
+                    n,
+                )
+            return text.format(fields=listed), True
         if p.keys.match is not None:
-            fail = f"rows that match no customer by {p.catalogue[p.keys.match].label} will fail"
+            fail = _("rows that match no customer by {field} will fail").format(
+                field=p.catalogue[p.keys.match].shown_label
+            )
         else:
-            fail = "rows whose Customer ID the store does not have will fail"
-        value = " or v: one value for every new customer" if p.valued() else ""
-        return (
-            f"Not fed yet: {listed}. Every new customer needs {them}: {fail}. Choose a column for {them} "
-            f"(Enter){value}.",
-            True,
-        )
+            fail = _("rows whose Customer ID the store does not have will fail")
+        if p.valued():
+            text = ngettext(
+                "Not fed yet: {fields}. Every new customer needs it: {fail}. Choose a column for it (Enter) "
+                "or v: one value for every new customer.",
+                "Not fed yet: {fields}. Every new customer needs them: {fail}. Choose a column for them (Enter) "
+                "or v: one value for every new customer.",
+                n,
+            )
+        else:
+            text = ngettext(
+                "Not fed yet: {fields}. Every new customer needs it: {fail}. Choose a column for it (Enter).",
+                "Not fed yet: {fields}. Every new customer needs them: {fail}. Choose a column for them (Enter).",
+                n,
+            )
+        return text.format(fields=listed, fail=fail), True
     if "CUSTOMERID" not in p.feeders and p.keys.match and not p.keys.generate:
-        return "Rows that match no customer will fail: tick Generate IDs to create them.", True
-    given = "; ".join(f"{p.catalogue[f].label} {v} for every new customer (v)" for f, v in p.defaults)
-    return "Every field a new customer needs is fed." + (f" {safe_text(given)}." if given else ""), False
+        return _("Rows that match no customer will fail: tick Generate IDs to create them."), True
+    given = "; ".join(
+        _("{field} {value} for every new customer (v)").format(field=p.catalogue[f].shown_label, value=v)
+        for f, v in p.defaults
+    )
+    if given:
+        return _("Every field a new customer needs is fed. {defaults}.").format(defaults=safe_text(given)), False
+    return _("Every field a new customer needs is fed."), False
 
 
 def match_options(p: MappingProposal) -> list[tuple[str, str]]:
     """The choices of "Match customers by": none, or a field a column feeds that customers can be found by."""
-    return [("(no matching)", NONE)] + [(f"{p.catalogue[f].label} ({f})", f) for f in p.matchable]
+    return [(_("(no matching)"), NONE)] + [(f"{p.catalogue[f].shown_label} ({f})", f) for f in p.matchable]
 
 
 def field_items(p: MappingProposal, column: StepColumn, *, add: bool) -> list[PickItem]:
     """The field picker's lines for a column: Not imported (unless adding), then every importable field, with what
     new customers need, this column's own fields, and the column another field now comes from."""
-    items = [] if add else [PickItem(NONE, Text("Not imported: leave the column out"), "not imported skip none")]
+    not_imported = _("Not imported: leave the column out")
+    # The words typing finds the line by: its own, and "skip" and "none" as well (what a user may look for).
+    words = _("not imported skip none")
+    items = [] if add else [PickItem(NONE, Text(not_imported), words)]
     for field in p.catalogue.importable:
-        line = Text.assemble(safe_text(field.label), " ", (field.id, "dim"))
+        line = Text.assemble(safe_text(field.shown_label), " ", (field.id, "dim"))
         if field.required and field.id != "CUSTOMERID":  # IDs may be generated
-            line.append(" · new customers need it", "dim italic")
+            line.append(" · " + _("new customers need it"), "dim italic")
         others = [c.shown for c in p.feeders.get(field.id, ()) if c.index != column.index]
         if field.id in column.fields:
-            line.append(" · this column", "bold")
+            line.append(" · " + _("this column"), "bold")
         elif others:
-            line.append(f" · now from {safe_text(', '.join(others))}", "dim")
+            line.append(" · " + _("now from {columns}").format(columns=safe_text(", ".join(others))), "dim")
         items.append(PickItem(field.id, line, " ".join(field.names)))
     return items
 
@@ -218,18 +297,20 @@ def mapping_items(p: MappingProposal, entries: list[MappingEntry], user: str) ->
     keys = {header_key(c.name) for c in p.columns}
     fits = []
     for at, entry in enumerate(entries):
-        named = {header_key(h) for h, _ in entry.mapping.columns}
-        named |= {header_key(h) for _, hs in entry.mapping.joins for h in hs}
+        named = {header_key(h) for h, _field in entry.mapping.columns}
+        named |= {header_key(h) for _field, hs in entry.mapping.joins for h in hs}
         fits.append((len(keys & named), at, entry))
-    items = [PickItem(NONE, Text("No mapping: custbook's suggestions"), "none no mapping suggestions")]
+    none = _("No mapping: custbook's suggestions")
+    items = [PickItem(NONE, Text(none), _("none no mapping suggestions"))]
     for hits, at, entry in sorted(fits, key=lambda f: -f[0]):
         if entry.builtin:
-            whose = "built in" + (f", {entry.product}" if entry.product else "")
+            whose = _("built in, {product}").format(product=entry.product) if entry.product else _("built in")
         elif entry.owner == user:
-            whose = "yours" + (", public" if entry.public else "")
+            whose = _("yours, public") if entry.public else _("yours")
         else:
-            whose = f"shared by {entry.owner}"
+            whose = _("shared by {user}").format(user=entry.owner)
         line = Text.assemble(safe_text(entry.name), (f" · {safe_text(whose)}", "dim"))
-        line.append(f" · names {hits} of {len(keys)} columns", "dim")
+        names = ngettext("names {hits} of {count} columns", "names {hits} of {count} columns", len(keys))
+        line.append(" · " + names.format(hits=group_digits(hits), count=group_digits(len(keys))), "dim")
         items.append(PickItem(str(at), line, f"{entry.name} {entry.product or ''} {entry.owner or ''}"))
     return items

@@ -13,7 +13,7 @@ from itertools import islice
 from typing import BinaryIO
 
 from core.catalogue import FieldType
-from core.i18n import _
+from core.i18n import N_, _
 from core.regional import Region
 from core.values import DateFormat, Value, format_value
 from formats.writer import ExportTable, register
@@ -62,15 +62,18 @@ def display_formatter(
 
 
 def shown_choice(value: str) -> str:
-    """A list value as people read it: Intacct's multiple choice "Print#~#E-Mail" is "Print and E-Mail" (files keep
-    the stored spelling, which the import reads back)."""
-    return " and ".join(value.split("#~#"))
+    """A list value as people read it: Intacct's multiple choice "Print#~#E-Mail" is "Print and E-Mail" ("Print et
+    E-Mail" in French; files keep the stored spelling, which the import reads back)."""
+    if "#~#" not in value:  # every cell of a list column comes here: the common case costs one search
+        return value
+    *first, last = value.split("#~#")
+    return _("{choices} and {last}").format(choices=", ".join(first), last=last)
 
 
 class ImportCsvWriter:
     name = "import-csv"
     extension = ".csv"
-    description = "CSV for import (field IDs as headers; imports back unchanged)"
+    description = N_("CSV for import (field IDs as headers; imports back unchanged)")
     importable_only = True
     document = False
 

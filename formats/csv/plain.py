@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from core.catalogue import FieldType
 from core.columns import FORMULA_START
+from core.i18n import N_
 from core.values import DateFormat, Value
 from formats.csv.for_import import ColumnFormat, each, formatter, write_csv_rows
 from formats.writer import ExportTable, register
@@ -28,7 +29,7 @@ def neutralise(text: str) -> str:
 class PlainCsvWriter:
     name = "csv"
     extension = ".csv"
-    description = "CSV (labels as headers, opens in Excel with accents)"
+    description = N_("CSV (labels as headers, opens in Excel with accents)")
     importable_only = False
     document = False
 
@@ -48,7 +49,7 @@ class PlainCsvWriter:
 
 class SemicolonCsvWriter(PlainCsvWriter):
     name = "csv-semicolon"
-    description = "CSV with semicolons and decimal commas (Excel in most of Europe)"
+    description = N_("CSV with semicolons and decimal commas (Excel in most of Europe)")
     delimiter = ";"
 
     def _formatter(self, ftype: FieldType, date_format: DateFormat) -> Callable[[Value], str]:

@@ -19,6 +19,7 @@ from itertools import chain, repeat
 
 from core.bulk import gc_paused
 from core.errors import FileRejected, InvalidValue
+from core.i18n import _
 from core.table import MAX_ROWS, RawRow, RawTable, check_header
 from formats.filekinds import describe_binary, empty_file, not_a_table, too_many_rows
 
@@ -70,9 +71,11 @@ def read_csv(data: bytes, *, name: str, encoding: str = "auto", max_rows: int = 
         # Text holds no NUL characters: decoding gave some, so the bytes are not in this encoding (UTF-32 behind a
         # UTF-16 mark, from a Salesforce Data Loader export, reads as columns full of U+0000).
         raise FileRejected(
-            f"The file {name} does not read as {label}: it decodes to NUL characters, so it is in another encoding "
-            "(UTF-32, perhaps)",
-            "Save it again as CSV UTF-8 (in Excel: CSV UTF-8; in LibreOffice: Unicode (UTF-8)) and import that",
+            _(
+                "The file {file} does not read as {encoding}: it decodes to NUL characters, so it is in another "
+                "encoding (UTF-32, perhaps)"
+            ).format(file=name, encoding=label),
+            _("Save it again as CSV UTF-8 (in Excel: CSV UTF-8; in LibreOffice: Unicode (UTF-8)) and import that"),
         )
     delimiter = sniff_delimiter(text)
     with gc_paused():  # about a million small objects, none in a cycle (see core.bulk)
@@ -95,8 +98,8 @@ def resolve_encoding(encoding: str) -> str | None:
         info = None
     if info is None or not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_CODECS:
         raise InvalidValue(
-            f'"{encoding}" is not an encoding custbook knows',
-            'Use "auto" or one of UTF-8, UTF-16, Windows-1252, ISO-8859-1, ISO-8859-15, Mac Roman',
+            _('"{encoding}" is not an encoding custbook knows').format(encoding=encoding),
+            _('Use "auto" or one of UTF-8, UTF-16, Windows-1252, ISO-8859-1, ISO-8859-15, Mac Roman'),
         )
     return info.name
 
@@ -110,7 +113,7 @@ def encoding_label(codec: str) -> str:
 def _decode_forced(data: bytes, codec: str, name: str) -> tuple[str, str]:
     wide = codec.startswith(("utf-16", "utf-32"))
     if not wide and b"\x00" in data:
-        raise not_a_table(name, "binary data, not text")
+        raise not_a_table(name, _("binary data, not text"))
     if codec == "utf-8":
         codec = "utf-8-sig"  # a BOM is not part of the first column name
     bom = codec == "utf-8-sig" and data.startswith(codecs.BOM_UTF8)
@@ -122,7 +125,7 @@ def _decode_auto(data: bytes, name: str) -> tuple[str, str]:
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             if codec == "utf-8-sig" and b"\x00" in data:
-                raise not_a_table(name, "binary data, not text")
+                raise not_a_table(name, _("binary data, not text"))
             return _strict(data, codec, label, name, forced=False), label
     if b"\x00" in data:
         utf16 = _bomless_utf16(data)
@@ -131,7 +134,7 @@ def _decode_auto(data: bytes, name: str) -> tuple[str, str]:
                 return data.decode(utf16), encoding_label(utf16)
             except UnicodeDecodeError:
                 pass
-        raise not_a_table(name, "binary data, not text")
+        raise not_a_table(name, _("binary data, not text"))
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as err:
@@ -145,10 +148,14 @@ def _decode_auto(data: bytes, name: str) -> tuple[str, str]:
             # the UTF-8 lines would be stored as "CafÃ©" without a word. Name a line of each.
             first_utf8, other = _line_of(data, mixed), _line_of(data, err.start)
             raise FileRejected(
-                f"The file {name} mixes two encodings: line {first_utf8} is UTF-8 and line {other} is not "
-                "(Windows-1252 or another code page), so one of them would be stored garbled",
-                'Save the file again as "CSV UTF-8" from your spreadsheet program, or choose with --encoding how '
-                "the whole file is read",
+                _(
+                    "The file {file} mixes two encodings: line {utf8} is UTF-8 and line {other} is not "
+                    "(Windows-1252 or another code page), so one of them would be stored garbled"
+                ).format(file=name, utf8=first_utf8, other=other),
+                _(
+                    'Save the file again as "CSV UTF-8" from your spreadsheet program, or choose with --encoding how '
+                    "the whole file is read"
+                ),
             ) from None
     codec, text = _guess_legacy(data)
     if text is None:
@@ -277,19 +284,34 @@ def _undecodable(
     prefix = data[: err.start].decode(codec, errors="replace").lstrip("\ufeff")
     row = _row_at_end(prefix)
     line = len(_LINE_BREAK.findall(prefix)) + 1
-    where = f"row {row}" if line == row else f"row {row} (line {line} in a text editor)"
     before = _LINE_BREAK.split(prefix)[-1][-20:].strip()
-    after = f', right after "{before}"' if before else ""
     label = label.removesuffix(" with BOM")
     if forced:
-        fix = (
+        fix = _(
             "Choose the encoding the file was saved in (Windows-1252 for most files from Excel on Windows, "
             "Mac Roman for old Mac files), or leave the encoding on automatic"
         )
     else:
-        fix = 'Save the file again as "CSV UTF-8" from your spreadsheet program, or choose its encoding'
-    message = f"The file {name} cannot be read as {label}: {where} holds bytes that are not {label}{after}"
-    return FileRejected(message, fix)
+        fix = _('Save the file again as "CSV UTF-8" from your spreadsheet program, or choose its encoding')
+    # Whole sentences: where the bad bytes are (the row, and the line when a quoted cell spans lines) and after what.
+    if line == row and before:
+        message = _(
+            "The file {file} cannot be read as {encoding}: row {row} holds bytes that are not {encoding}, right "
+            'after "{before}"'
+        )
+    elif line == row:
+        message = _("The file {file} cannot be read as {encoding}: row {row} holds bytes that are not {encoding}")
+    elif before:
+        message = _(
+            "The file {file} cannot be read as {encoding}: row {row} (line {line} in a text editor) holds bytes "
+            'that are not {encoding}, right after "{before}"'
+        )
+    else:
+        message = _(
+            "The file {file} cannot be read as {encoding}: row {row} (line {line} in a text editor) holds bytes "
+            "that are not {encoding}"
+        )
+    return FileRejected(message.format(file=name, encoding=label, row=row, line=line, before=before), fix)
 
 
 def _row_at_end(prefix: str) -> int:
@@ -338,8 +360,8 @@ def _split(text: str, delimiter: str, *, name: str, max_rows: int) -> tuple[tupl
     if first is None or first[0] != 1 or _is_blank(first[1]):
         if any(not _is_blank(r) for _, r in chain(() if first is None else (first,), records)):
             raise FileRejected(
-                f"Row 1 of the file {name} is empty, but it must hold the column names",
-                "Delete the empty rows above the column names (Customer ID, Customer name...) and try again",
+                _("Row 1 of the file {file} is empty, but it must hold the column names").format(file=name),
+                _("Delete the empty rows above the column names (Customer ID, Customer name...) and try again"),
             )
         raise empty_file(name)
     header = first[1]

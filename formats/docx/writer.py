@@ -16,6 +16,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from string import Formatter
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
@@ -28,11 +29,13 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Cm, Pt
+from docx.text.run import Run
 from lxml import etree
 
 from core.catalogue import Field
+from core.i18n import N_
 from core.values import Value
-from formats.csv.for_import import display_formatter
+from formats.document import cell_formatters, page_of, summary_parts, title
 from formats.writer import ExportTable, register
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -54,10 +57,6 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("\ufffd", text)
-
-
-def _cell_formatter(field: Field, table: ExportTable) -> Callable[[Value], str]:
-    return display_formatter(field.type, table.date_format)
 
 
 def _runs(text: str) -> str:
@@ -114,7 +113,7 @@ def _column_widths(
     padding = 2 * _CELL_MARGIN + 30
     wants = []
     for j, column in enumerate(columns):
-        word = max((len(w) for w in column.label.split()), default=1)  # set in bold: counted a quarter wider
+        word = max((len(w) for w in column.shown_label.split()), default=1)  # bold: counted a quarter wider
         lengths = sorted(max(map(len, row[j].splitlines()), default=0) for row in sample[:_WIDTH_SAMPLE])
         typical = lengths[len(lengths) * 9 // 10] if lengths else 0
         wants.append(padding + char * min(max(word * 5 // 4, typical, 3), 60))
@@ -150,21 +149,26 @@ def _add_styles(document: Document, font_size: float) -> None:
 
 
 def _add_page_numbers(section: Section) -> None:
+    """'Page 2 of 7' in the user's language: the words as the translation orders them, the numbers as fields."""
     paragraph = section.footer.paragraphs[0]
-    paragraph.add_run("Page ")
-    for i, instruction in enumerate(("PAGE", "NUMPAGES")):
-        if i:
-            paragraph.add_run(" of ")
-        run = paragraph.add_run()
-        for kind in ("begin", None, "separate", "end"):
-            if kind is None:
-                node = etree.SubElement(run._r, qn("w:instrText"))
-                node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                node.text = f" {instruction} "
-            else:
-                etree.SubElement(run._r, qn("w:fldChar")).set(qn("w:fldCharType"), kind)
-                if kind == "separate":
-                    etree.SubElement(run._r, qn("w:t")).text = "1"
+    for words, name, _spec, _conversion in Formatter().parse(page_of()):
+        if words:
+            paragraph.add_run(words)
+        if name:
+            _add_field(paragraph.add_run(), "PAGE" if name == "page" else "NUMPAGES")
+
+
+def _add_field(run: Run, instruction: str) -> None:
+    """A field Word computes as it lays the pages out (the page number, the number of pages)."""
+    for kind in ("begin", None, "separate", "end"):
+        if kind is None:
+            node = etree.SubElement(run._r, qn("w:instrText"))
+            node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            node.text = f" {instruction} "
+        else:
+            etree.SubElement(run._r, qn("w:fldChar")).set(qn("w:fldCharType"), kind)
+            if kind == "separate":
+                etree.SubElement(run._r, qn("w:t")).text = "1"
 
 
 def _drop_thumbnail(document: Document) -> None:
@@ -176,11 +180,7 @@ def _drop_thumbnail(document: Document) -> None:
 
 
 def _summary(table: ExportTable) -> str:
-    filters = "; ".join(table.filters) if table.filters else "No filters"
-    when = f"{table.date_format.format(table.generated)} {table.generated:%H:%M}"
-    count = f"{table.row_count:,} row{'' if table.row_count == 1 else 's'}"
-    sort = f"  ·  {table.sort}" if table.sort else ""
-    return f"Filters: {filters}{sort}  ·  Generated {when}  ·  {count}"
+    return "  ·  ".join(summary_parts(table))
 
 
 def _rows_into_zip(
@@ -213,7 +213,7 @@ def _rows_into_zip(
 class DocxWriter:
     name = "docx"
     extension = ".docx"
-    description = "Word (landscape table, header repeated on every page)"
+    description = N_("Word (landscape table, header repeated on every page)")
     importable_only = False
     document = True
 
@@ -227,12 +227,12 @@ class DocxWriter:
         _add_styles(document, font_size)
         _add_page_numbers(section)
         _drop_thumbnail(document)
-        title = xml_safe(table.title)
+        heading = xml_safe(title(table))
         props = document.core_properties
-        props.title = title
+        props.title = heading
         props.author = props.last_modified_by = "custbook"
         props.created = props.modified = table.generated.astimezone(dt.UTC)  # the file stores UTC
-        document.add_paragraph(title, style="Title")
+        document.add_paragraph(heading, style="Title")
         document.add_paragraph(xml_safe(_summary(table)))
         if not table.columns:
             document.save(out)
@@ -261,13 +261,13 @@ def _add_table(document: Document, table: ExportTable, font_size: float) -> Iter
     cell_style = document.styles[_CELL_STYLE].style_id
     head_style = document.styles[_HEAD_STYLE].style_id
 
-    fmts = [_cell_formatter(c, table) for c in columns]
+    fmts = cell_formatters(table)
     chunks = _chunks(table.rows, fmts)
     first = next(chunks, [])
     widths = _column_widths(columns, first, usable, font_size)
     for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
         col.set(qn("w:w"), str(width))
-    header = _header_xml([c.label for c in columns], widths, head_style)
+    header = _header_xml([c.shown_label for c in columns], widths, head_style)
     tbl.append(etree.fromstring(f'<w:tbl xmlns:w="{_W_NS}">{header}</w:tbl>')[0])
     tbl.append(etree.Comment(_MARKER_TEXT))
 

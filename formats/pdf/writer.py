@@ -26,8 +26,9 @@ from fpdf.fonts import TTFFont
 from fpdf.util import escape_parens
 
 from core.catalogue import Field, FieldType
+from core.i18n import N_, group_digits, ngettext
 from core.values import Value
-from formats.csv.for_import import display_formatter
+from formats.document import cell_formatters, page_of, summary_parts, title
 from formats.writer import ExportTable, register
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -179,7 +180,7 @@ class _Document(FPDF):
         self.set_y(-_FOOTER_H)
         self.set_font(_FAMILY, "", _BODY_PT)
         # cell(), not text(): only cell() substitutes the {nb} alias with the page count when the file is closed.
-        self.cell(0, _FOOTER_H / 2, f"Page {self.page_no()} of {_PAGES}", align="C")
+        self.cell(0, _FOOTER_H / 2, page_of().format(page=self.page_no(), pages=_PAGES), align="C")
 
 
 def _new_document(title: str) -> _Document:
@@ -218,7 +219,7 @@ def column_widths(
     wants, needs = [], []
     for i, column in enumerate(columns):
         lines = [line for row in sample for line in row[i].split("\n") if line]
-        head = max(map(bold.width, column.label.split()), default=0.0)
+        head = max(map(bold.width, column.shown_label.split()), default=0.0)
         # A typical line, not the longest: one long comment should wrap rather than widen its column for all.
         spans = sorted(map(regular.width, lines))
         typical = spans[int(_TYPICAL * (len(spans) - 1))] if spans else 0.0
@@ -268,7 +269,7 @@ class _Grid:
         self.limits = [(w - 2 * _PAD_X) / self.size + 1e-9 for w in widths]
         self.short = [int(limit / regular.widest_ascii) for limit in self.limits]  # ASCII texts that surely fit
         self.right = [c.type in _RIGHT_ALIGNED for c in columns]
-        self.header = [bold.wrap(bold.clean(c.label), limit) for c, limit in zip(columns, self.limits)]
+        self.header = [bold.wrap(bold.clean(c.shown_label), limit) for c, limit in zip(columns, self.limits)]
         self.header_h = 2 * _PAD_Y + max(map(len, self.header), default=1) * self.lh
         self.bottom = pdf.h - _MARGIN - _FOOTER_H
         self.lines_per_page = int((self.bottom - _MARGIN - self.header_h - 2 * _PAD_Y) // self.lh)
@@ -358,12 +359,9 @@ class _Grid:
 def _title_block(pdf: _Document, table: ExportTable, regular: _Face, bold: _Face, room: float) -> float:
     """The title and the line of filters, date and row count; returns where the table starts (mm)."""
     y = _MARGIN
-    when = f"{table.date_format.format(table.generated.date())} {table.generated:%H:%M}"
-    count = f"{table.row_count:,} row" + ("" if table.row_count == 1 else "s")
-    filters = "Filters: " + "; ".join(table.filters) if table.filters else "No filters"
     for face, size, text in (
-        (bold, _TITLE_PT, table.title),
-        (regular, _INFO_PT, f"{filters}{' · ' + table.sort if table.sort else ''} · Generated {when} · {count}"),
+        (bold, _TITLE_PT, title(table)),
+        (regular, _INFO_PT, " · ".join(summary_parts(table))),
     ):
         if not text:
             continue
@@ -379,16 +377,16 @@ def _title_block(pdf: _Document, table: ExportTable, regular: _Face, bold: _Face
 class PdfWriter:
     name = "pdf"
     extension = ".pdf"
-    description = "PDF (landscape table for printing; Latin, Greek and Cyrillic letters)"
+    description = N_("PDF (landscape table for printing; Latin, Greek and Cyrillic letters)")
     importable_only = False
     document = True
 
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> str | None:
-        pdf = _new_document(table.title)
+        pdf = _new_document(title(table))
         pdf.add_page()
         regular, bold = _Face(pdf, ""), _Face(pdf, "B")
         room = pdf.w - 2 * _MARGIN
-        fmts = [display_formatter(c.type, table.date_format) for c in table.columns]
+        fmts = cell_formatters(table)
         clean = regular.clean
 
         def cells(rows: Iterable[tuple[Value, ...]]) -> Iterable[list[str]]:
@@ -418,10 +416,13 @@ def _lacking_note(*faces: _Face) -> str | None:
     if not lacking:
         return None
     shown = " ".join(lacking[:8]) + (" …" if len(lacking) > 8 else "")
-    return (
-        f"The PDF's font cannot draw {len(lacking):,} different characters of these customers ({shown}): they "
-        "are printed as “?”. The Word and Excel exports keep them"
-    )
+    return ngettext(
+        "The PDF's font cannot draw {count} character of these customers ({shown}): it is printed as “?”. The Word "
+        "and Excel exports keep it",
+        "The PDF's font cannot draw {count} different characters of these customers ({shown}): they are printed "
+        "as “?”. The Word and Excel exports keep them",
+        len(lacking),
+    ).format(count=group_digits(len(lacking)), shown=shown)
 
 
 register(PdfWriter())

@@ -18,6 +18,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from core.errors import FileRejected
+from core.i18n import _, group_digits, ngettext, pgettext
 from core.table import MAX_ROWS, RawRow, RawTable, check_header
 from formats.filekinds import describe_binary, empty_file, too_many_rows
 
@@ -52,14 +53,14 @@ def read_xlsx(data: bytes, *, name: str, max_rows: int = MAX_ROWS) -> RawTable:
         raise empty_file(name)
     if not is_xlsx(data):
         what = describe_binary(data)
-        if what == "a damaged ZIP archive":
-            raise _damaged(name, "it is damaged (perhaps not completely downloaded or copied)")
+        if what == _("a damaged ZIP archive"):
+            raise _damaged(name, _("it is damaged (perhaps not completely downloaded or copied)"))
         if what:
             raise FileRejected(
-                f"The file {name} is not an Excel .xlsx workbook (it looks like {what})",
-                "Open it in your spreadsheet program, save it as .xlsx or CSV and import that file",
+                _("The file {file} is not an Excel .xlsx workbook (it looks like {what})").format(file=name, what=what),
+                _("Open it in your spreadsheet program, save it as .xlsx or CSV and import that file"),
             )
-        raise _damaged(name, "it is not an .xlsx workbook (perhaps a text file with an .xlsx name)")
+        raise _damaged(name, _("it is not an .xlsx workbook (perhaps a text file with an .xlsx name)"))
     _refuse_bombs(data, name, max_rows)
     # openpyxl raises a zoo of exceptions for damaged files (zip, XML, KeyError for missing parts, ValueError):
     # every one of them means the same to the user. Warnings about unsupported extensions are noise here.
@@ -70,7 +71,7 @@ def read_xlsx(data: bytes, *, name: str, max_rows: int = MAX_ROWS) -> RawTable:
         except FileRejected:
             raise
         except Exception as err:
-            raise _damaged(name, "it is damaged or not really an .xlsx workbook") from err
+            raise _damaged(name, _("it is damaged or not really an .xlsx workbook")) from err
 
 
 def _read(data: bytes, name: str, max_rows: int) -> RawTable:
@@ -129,10 +130,16 @@ def _refuse_bombs(data: bytes, name: str, max_rows: int) -> None:
         unpacked = sum(info.file_size for info in archive.infolist())
     limit = max(_UNPACKED_MIN, max_rows * _UNPACKED_PER_ROW)
     if unpacked > limit:
+        whole, tenths = f"{unpacked / 1e9:.1f}".split(".")
+        size = group_digits(int(whole)) + pgettext("decimal mark", ".") + tenths
         raise FileRejected(
-            f"The file {name} unpacks to {unpacked / 1e9:,.1f} GB, far more than {max_rows:,} customer rows can hold",
-            "It is not a customer list as a spreadsheet program saves it. Open it in your spreadsheet program, save "
-            "it again as .xlsx or CSV and import that file",
+            _("The file {file} unpacks to {size} GB, far more than {rows} customer rows can hold").format(
+                file=name, size=size, rows=group_digits(max_rows)
+            ),
+            _(
+                "It is not a customer list as a spreadsheet program saves it. Open it in your spreadsheet program, "
+                "save it again as .xlsx or CSV and import that file"
+            ),
         )
 
 
@@ -154,7 +161,7 @@ def _refuse_formulas_without_values(sheet: Any, name: str) -> None:
     cells: list[str] = []
     count = 0
     with sheet._get_source() as source:
-        for _, element in ElementTree.iterparse(source):
+        for _event, element in ElementTree.iterparse(source):
             tag = element.tag.rpartition("}")[2]
             if tag == "c":
                 parts = {child.tag.rpartition("}")[2]: child for child in element}
@@ -167,13 +174,22 @@ def _refuse_formulas_without_values(sheet: Any, name: str) -> None:
                 element.clear()  # keeps memory flat on big sheets
     if not count:
         return
-    where = ", ".join(cells) + (f" and {count - len(cells):,} more" if count > len(cells) else "")
-    one = count == 1
-    noun, hold, them = ("cell", "holds a formula", "it") if one else ("cells", "hold formulas", "them")
+    where = ", ".join(cells)
+    if count > len(cells):
+        more = count - len(cells)
+        where = ngettext("{listed} and {count} more", "{listed} and {count} more", more).format(
+            listed=where, count=group_digits(more)
+        )
+    message = ngettext(
+        "In {file}, cell {cells} holds a formula whose result was not saved with the file: importing would read it "
+        "as empty and erase that field",
+        "In {file}, cells {cells} hold formulas whose result was not saved with the file: importing would read them "
+        "as empty and erase those fields",
+        count,
+    )
     raise FileRejected(
-        f"In {name}, {noun} {where} {hold} whose result was not saved with the file: importing would read "
-        f"{them} as empty and erase {'that field' if one else 'those fields'}",
-        "Open the file in Excel or LibreOffice and save it again so that the values are stored, then import it",
+        message.format(file=name, cells=where),
+        _("Open the file in Excel or LibreOffice and save it again so that the values are stored, then import it"),
     )
 
 
@@ -218,13 +234,13 @@ def _blank(cell: str) -> bool:
 
 def _header_missing(name: str) -> FileRejected:
     return FileRejected(
-        f"Row 1 of the first sheet of {name} is empty, but it must hold the column names",
-        "Delete the empty rows above the column names (Customer ID, Customer name...) and import again",
+        _("Row 1 of the first sheet of {file} is empty, but it must hold the column names").format(file=name),
+        _("Delete the empty rows above the column names (Customer ID, Customer name...) and import again"),
     )
 
 
 def _damaged(name: str, why: str) -> FileRejected:
     return FileRejected(
-        f"The file {name} cannot be read as an Excel workbook: {why}",
-        "Open it in your spreadsheet program, save it again as .xlsx (or export it as CSV) and import that file",
+        _("The file {file} cannot be read as an Excel workbook: {why}").format(file=name, why=why),
+        _("Open it in your spreadsheet program, save it again as .xlsx (or export it as CSV) and import that file"),
     )

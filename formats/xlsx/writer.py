@@ -34,7 +34,9 @@ from typing import IO, Any, BinaryIO
 
 from core.catalogue import Field, FieldType
 from core.columns import FORMULA_START
+from core.i18n import N_
 from core.values import DateFormat, Value
+from core.viewdef import shown_view_name
 from formats.writer import ExportTable, register
 
 MONEY_FORMAT = "#,##0.00"
@@ -92,7 +94,7 @@ def sheet_name(title: str) -> str:
 class XlsxWriter:
     name = "xlsx"
     extension = ".xlsx"
-    description = "Excel workbook (typed cells, bold frozen header, filter buttons)"
+    description = N_("Excel workbook (typed cells, bold frozen header, filter buttons)")
     importable_only = False
     document = False
 
@@ -143,9 +145,10 @@ class _Shell:
         from openpyxl.utils import get_column_letter
 
         workbook = Workbook(write_only=True)
-        workbook.properties.title = clean_text(table.title)
+        title = shown_view_name(table.title)  # the built-in view's name in the user's language; cells stay canonical
+        workbook.properties.title = clean_text(title)
         workbook.properties.creator = "custbook"
-        sheet = workbook.create_sheet(sheet_name(table.title))
+        sheet = workbook.create_sheet(sheet_name(title))
         # Everything above the rows must be set before the first append in write-only mode.
         for index, width in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = width

@@ -105,7 +105,7 @@ def test_a_store_of_layout_4_opens_with_its_batches_and_takes_mappings(db: Path,
     _store_at_version_4(db)
     store = Store(db)
     with store.read() as con:
-        assert schema.current_version(con) == schema.SCHEMA_VERSION == 5
+        assert schema.current_version(con) == schema.SCHEMA_VERSION >= 5
     alice = resolve_user(store, "alice")
     [old] = list_batches(store, user=alice)
     assert (old.id, old.file_name, old.mapping) == ("B1", "old.csv", None)

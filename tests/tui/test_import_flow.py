@@ -112,14 +112,15 @@ async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
         assert by_field["Phone"] == ["1", "", "1"] and by_field["Comments"] == ["1", "", ""]
         assert by_field["City"] == ["", "1", "1"]
         await pilot.press("right_square_bracket")
-        # The new customer with the file's other columns as they will be stored ("5000" becomes 5000.00).
-        new = ["5", NEW_ID, "Nouveau Client Sàrl", "Nouveau Client", "Genève", "+41 22 555 01 01", "5000.00", "SMB", ""]
+        # The new customer with the file's other columns as they will be stored ("5000" is 5,000.00 on screen).
+        new = ["5", NEW_ID, "Nouveau Client Sàrl", "Nouveau Client", "Genève", "+41 22 555 01 01", "5,000.00"]
+        new += ["SMB", ""]
         assert table_rows(preview, "new") == [new]
         await pilot.press("right_square_bracket")
         assert table_rows(preview, "updated") == [
             ["2", "C0000001", "City", "Seattle", "→", "Portland"],
             ["2", "C0000001", "Phone", "+1 206-555-0109", "→", "(erased)"],
-            ["4", "C0000003", "Credit limit", "9750.00", "→", "12000.00"],
+            ["4", "C0000003", "Credit limit", "9,750.00", "→", "12,000.00"],
             ["4", "C0000003", "Comments", "Long-standing customer.", "→", "(erased)"],
         ]
         await pilot.press("right_square_bracket")
@@ -408,7 +409,7 @@ async def test_the_detected_encoding_and_delimiter_are_shown(demo_db, folder):
         assert "Windows-1252, semicolon-delimited (decimal commas), 1 row" in text_of(preview, "#title")
         assert table_rows(preview, "updated") == [
             ["2", "C0000002", "Customer name", "Ida Jensen", "→", "Ida Jensén"],
-            ["2", "C0000002", "Credit limit", "700.00", "→", "1234.50"],
+            ["2", "C0000002", "Credit limit", "700.00", "→", "1,234.50"],
         ]
         await pilot.press("escape")
         await settle(pilot)

@@ -15,22 +15,28 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from core.i18n import N_, _
 from tui.widgets.grid import safe_text
 
 
 class ConfirmDialog(ModalScreen[bool]):
     CSS_PATH = "confirm_dialog.tcss"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("left", "go('confirm')", "Left button", show=False),
-        Binding("right", "go('cancel')", "Right button", show=False),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Answer no")),
+        Binding("left", "go('confirm')", N_("Left button"), show=False),
+        Binding("right", "go('cancel')", N_("Right button"), show=False),
     ]
 
-    def __init__(self, title: str, message: str, confirm_label: str = "OK", danger: bool = False) -> None:
+    def __init__(
+        self, title: str, message: str, confirm_label: str = "", danger: bool = False, cancel_label: str = ""
+    ) -> None:
+        """`title`, `message` and the labels come translated from the caller (OK and Cancel by default; the undo
+        names its Cancel otherwise, since French says "annuler" for both "undo" and "cancel")."""
         super().__init__()
+        self.cancel_label = cancel_label or _("Cancel")
         self.title_text = title
         self.message = message
-        self.confirm_label = confirm_label
+        self.confirm_label = confirm_label or _("OK")
         self.danger = danger
 
     def compose(self) -> ComposeResult:
@@ -41,7 +47,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(Text(lines), id="message")
             with Horizontal(id="buttons"):
                 yield Button(self.confirm_label, variant="error" if self.danger else "primary", id="confirm")
-                yield Button("Cancel", id="cancel")
+                yield Button(self.cancel_label, id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()  # the safe answer, whatever the question

@@ -1,4 +1,5 @@
-"""CustomerDetailScreen: every field of one customer, with its label, read-only fields included."""
+"""CustomerDetailScreen: every field of one customer, with its label, read-only fields included; amounts and dates
+as the user's region writes them."""
 
 from __future__ import annotations
 
@@ -9,29 +10,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from core.errors import CustbookError
+from core.i18n import N_, _
+from core.regional import screen_region
 from core.users import Permission
 from core.values import Value
 from formats.csv.for_import import display_formatter
 from tui.list_access import refusal
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
+from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
 
 
 class CustomerDetailScreen(WithHelp, Screen[bool]):
-    HELP_TITLE = "Keys of a customer's page"
+    HELP_TITLE = N_("Keys of a customer's page")
     KEY_HELP = (
-        ("↑ ↓  PageUp PageDown", "scroll through every field"),
-        ("e", "edit this customer"),
-        ("Escape  q", "back to the list"),
+        ("↑ ↓  PageUp PageDown", N_("scroll through every field")),
+        ("e", N_("edit this customer")),
+        ("Escape  q", N_("back to the list")),
     )
     """Dismissed with True when the customer was changed from here (the list then reloads)."""
 
     CSS_PATH = "customer_detail.tcss"
-    BINDINGS = [Binding("e", "edit", "Edit"), Binding("escape,q", "back", "Back"), HELP_BINDING]
+    BINDINGS = [
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit this customer")),
+        Binding("escape,q", "back", N_("Back"), tooltip=N_("Back to the list")),
+        HELP_BINDING,
+    ]
 
     def __init__(self, session: Session, customer_id: str) -> None:
         super().__init__()
@@ -40,9 +48,10 @@ class CustomerDetailScreen(WithHelp, Screen[bool]):
         self.changed = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Customer {safe_text(self.customer_id)}", style="bold"), id="title")
+        title = _("Customer {id}").format(id=safe_text(self.customer_id))
+        yield Static(Text(title, style="bold"), id="title")
         with VerticalScroll(id="body"):
-            yield Static("Loading…", id="fields")
+            yield Static(_("Loading…"), id="fields")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -56,7 +65,8 @@ class CustomerDetailScreen(WithHelp, Screen[bool]):
         except CustbookError as exc:
             record, error = None, str(exc)
         else:
-            error = "" if record else f"Customer {self.customer_id} is not visible here (or no longer exists)."
+            missing = _("Customer {id} is not visible here (or no longer exists).")
+            error = "" if record else missing.format(id=self.customer_id)
         self.app.call_from_thread(self._show, record, error)
 
     def _show(self, record: dict[str, Value] | None, error: str) -> None:
@@ -68,16 +78,17 @@ class CustomerDetailScreen(WithHelp, Screen[bool]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         table.add_column(style="dim")
+        region = screen_region()
         for field in self.session.catalogue.fields:
-            shown = display_formatter(field.type, self.session.date_format)(record.get(field.id))
+            shown = display_formatter(field.type, self.session.date_format, region=region)(record.get(field.id))
             # Text, never markup; control characters made visible (a name must not drive the terminal).
-            table.add_row(Text(safe_text(field.label)), Text(safe_text(shown).replace("⏎", "\n")), field.id)
+            table.add_row(Text(safe_text(field.shown_label)), Text(safe_text(shown).replace("⏎", "\n")), field.id)
         target.update(table)
 
     def on_key(self, event: events.Key) -> None:
         if (why := refusal(self.session.user, event.key)) and event.key == "e":
             event.stop()  # the dimmed Edit pressed anyway: say why, as the list does
-            self.notify(why, title="Not allowed", severity="warning", markup=False)
+            self.notify(why, title=_("Not allowed"), severity="warning", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit is dimmed without the Edit permission."""

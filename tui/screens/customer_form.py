@@ -1,7 +1,7 @@
 """CustomerForm: edit one customer, or add a new one, from the keyboard.
 
 Owns the form: every importable field (standard and custom) with its label and a typed input (a list for enums, a
-checkbox for booleans, text for the rest, as the CSV for import writes it, dates in the session's date format), the
+checkbox for booleans, text for the rest; amounts and dates as the user's region writes them), the
 errors shown beside their fields, and Save, Mark inactive and Cancel. It never validates on its own: saving goes
 through `services.edit`, the import's own pipeline, so the form says exactly what an import would and saves nothing
 while a value is wrong. Loading and saving run in worker threads that post messages; only this screen's handlers
@@ -20,10 +20,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from core.catalogue import Field
 from core.errors import CustbookError
+from core.i18n import N_, _, group_digits, ngettext
+from core.regional import screen_region
 from core.table import Issue
 from core.users import Permission
 from core.values import Value
@@ -32,30 +34,35 @@ from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
-from tui.widgets.field_inputs import field_input, initial_text, input_text, read_only_fields
+from tui.widgets.field_inputs import field_input, initial_text, input_text, read_only_fields, stored_text, yes_no
+from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
+
+LABEL_WIDTH = 26  # the labels' column, as customer_form.tcss sets it
 
 
 class CustomerForm(WithHelp, Screen[str | None]):
-    HELP_TITLE = "Keys of the customer form"
+    HELP_TITLE = N_("Keys of the customer form")
     KEY_HELP = (
-        ("Tab  Shift+Tab", "next / previous field"),
-        ("Enter", "in a list field: open it and choose; space ticks a box"),
-        ("Ctrl+S", "save (errors are shown beside the fields; nothing is saved while one is wrong)"),
-        ("Ctrl+D", "mark the customer inactive (asks first)"),
-        ("Escape", "cancel (asks first when something was changed)"),
+        ("Tab  Shift+Tab", N_("next / previous field")),
+        ("Enter", N_("in a list field: open it and choose; space ticks a box")),
+        ("Ctrl+S", N_("save (errors are shown beside the fields; nothing is saved while one is wrong)")),
+        ("Ctrl+D", N_("mark the customer inactive (asks first)")),
+        ("Escape", N_("cancel (asks first when something was changed)")),
         ("", ""),
-        ("Values", ""),
-        ("Dates", "in the date format the status line names, e.g. 31/12/2026"),
-        ("Amounts", "digits with . or , for the decimals: 1234.50"),
-        ("Blank", "erases the field, as a blank cell does in an import"),
+        (N_("Values"), ""),
+        (N_("Dates"), N_("as the box shows them (e.g. 31/12/2026), or as YYYY-MM-DD")),
+        (N_("Amounts"), N_("digits with . or , for the decimals: 1234.50")),
+        (N_("Blank"), N_("erases the field, as a blank cell does in an import")),
     )
     CSS_PATH = "customer_form.tcss"
     BINDINGS = [
         # Priority: inside a text box these keys would otherwise be the box's own (Ctrl+D deletes a character).
-        Binding("ctrl+d", "mark_inactive", "Mark inactive", priority=True),
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding(
+            "ctrl+d", "mark_inactive", N_("Mark inactive"), priority=True, tooltip=N_("Mark this customer inactive")
+        ),
+        Binding("ctrl+s", "save", N_("Save"), priority=True, tooltip=N_("Save the customer")),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Close the form without saving")),
         HELP_BINDING,
     ]
 
@@ -88,6 +95,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
         self.busy = False  # a save is on its way
         self._last_name = ""  # the name as last typed: "Print as" follows it while the two are the same
         self._lost_keys = False  # keys were typed before the fields showed (they had nowhere to go)
+        self.regional = screen_region()  # amounts and dates shown, and read back, as the user's region writes them
 
     @property
     def is_new(self) -> bool:
@@ -98,13 +106,13 @@ class CustomerForm(WithHelp, Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
         yield Static(id="notice")
-        yield VerticalScroll(Static("Loading…", id="loading"), id="fields")
+        yield VerticalScroll(Static(_("Loading…"), id="loading"), id="fields")
         with Horizontal(id="buttons"):
-            yield Button("Save", variant="primary", id="save", compact=True, disabled=True)
+            yield Button(_("Save"), variant="primary", id="save", compact=True, disabled=True)
             if not self.is_new:
-                yield Button("Mark inactive", variant="warning", id="inactive", compact=True, disabled=True)
-            yield Button("Cancel", id="cancel", compact=True)
-            yield Static("* required" if self.is_new else "* cannot be left blank", id="legend")
+                yield Button(_("Mark inactive"), variant="warning", id="inactive", compact=True, disabled=True)
+            yield Button(_("Cancel"), id="cancel", compact=True)
+            yield Static(_("* required") if self.is_new else _("* cannot be left blank"), id="legend")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -128,14 +136,17 @@ class CustomerForm(WithHelp, Screen[str | None]):
         body = self.query_one("#fields", VerticalScroll)
         await body.remove_children()
         if not self.is_new and message.record is None:
-            self.reason = f"Customer {self.customer_id} is not visible here (or no longer exists)."
+            self.reason = _("Customer {id} is not visible here (or no longer exists).").format(id=self.customer_id)
             self._show_notice()
             return
-        self.initial = {f.id: initial_text(f, message.record, self.session.date_format) for f in self.fields}
+        fmt, region = self.session.date_format, self.regional
+        self.initial = {f.id: initial_text(f, message.record, fmt, region) for f in self.fields}
         self.reason = self._read_only_reason()
         await body.mount_all([self._row(f) for f in self.fields])
         if message.record is not None:
-            table = read_only_fields(self.session.catalogue, message.record, self.session.date_format)
+            table = read_only_fields(
+                self.session.catalogue, message.record, fmt, region, label_width=self._label_width() - 1
+            )
             await body.mount(Static(table, id="readonly"))
         self.ready = True
         self._show_notice()
@@ -153,33 +164,67 @@ class CustomerForm(WithHelp, Screen[str | None]):
     def _title(self) -> Text:
         s = self.session
         if self.is_new:
-            head = Text("New customer", style="bold")
+            head = Text(_("New customer"), style="bold")
         else:
-            verb = "Customer" if self.reason else "Edit customer"  # read only here: nothing to edit
-            head = Text(f"{verb} {safe_text(self.customer_id or '')}", style="bold")
-            name = self.record.get("NAME") if self.record else None
+            # Read only here: nothing to edit.
+            words = _("Customer {id}") if self.reason else _("Edit customer {id}")
+            head = Text(words.format(id=safe_text(self.customer_id or "")), style="bold")
+        name = safe_text(str(self.record.get("NAME") or "")) if self.record else ""
+        who = _("user {name}").format(name=safe_text(s.user.name))
+        tail = f" · {s.level} · {who}"
+        # The line is one row: where it is short of room (French is longer), the word "user" goes first, then the
+        # customer's name is cut with "…", so that the ID, the level and who is signed in always show whole.
+        room = (self.size.width or self.app.size.width) - 2
+        if head.cell_len + len(name) + 3 + len(tail) > room:
+            tail = f" · {s.level} · {safe_text(s.user.name)}"
+        if name:
+            left = room - head.cell_len - len(tail) - 3
+            if len(name) > left:
+                name = name[: max(left - 1, 0)] + "…" if left > 4 else ""
             if name:
-                head.append(f" · {safe_text(str(name))}")
-        return Text.assemble(head, f" · {s.level} · user {safe_text(s.user.name)}")
+                head.append(f" · {name}")
+        return Text.assemble(head, tail)
+
+    def on_resize(self) -> None:
+        self.query_one("#title", Static).update(self._title())
+
+    def _label_width(self) -> int:
+        """The labels' column: as it always was for the English labels, wider for longer ones (French)."""
+        longest = max((len(f.shown_label) for f in self.fields), default=0)
+        return LABEL_WIDTH if longest <= LABEL_WIDTH - 2 else min(longest + 3, 36)
 
     def _read_only_reason(self) -> str:
         s, user = self.session, self.session.user
-        ask = "Ask an administrator for it"
         if self.is_new and not user.can(Permission.ADD):
-            return f"Read only: {user.name} may not add customers (the Add permission is missing). {ask}."
+            return _(
+                "Read only: {user} may not add customers (the Add permission is missing). Ask an administrator for it."
+            ).format(user=user.name)
         if not self.is_new and not user.can(Permission.EDIT):
-            return f"Read only: {user.name} may not change customers (the Edit permission is missing). {ask}."
+            return _(
+                "Read only: {user} may not change customers (the Edit permission is missing). "
+                "Ask an administrator for it."
+            ).format(user=user.name)
         owner = self.record.get("MEGAENTITYID") if self.record else None
         if not self.is_new and s.entity is not None and owner != s.entity:
-            where = "the top level" if owner is None else f"entity {owner}"
-            there = "Change it from there (l in the list switches the level)"
-            return f"Read only: customer {self.customer_id} belongs to {where}. {there}."
+            if owner is None:
+                said = _(
+                    "Read only: customer {id} belongs to the top level. "
+                    "Change it from there (l in the list switches the level)."
+                )
+            else:
+                said = _(
+                    "Read only: customer {id} belongs to entity {entity}. "
+                    "Change it from there (l in the list switches the level)."
+                )
+            return said.format(id=self.customer_id, entity=owner)
         return ""
 
     def _row(self, field: Field) -> Horizontal:
         mark = " *" if (field.required if self.is_new else not field.can_blank) else ""
+        label = Label(Text(safe_text(field.shown_label) + mark), classes="label")
+        label.styles.width = self._label_width()
         return Horizontal(
-            Label(Text(safe_text(field.label) + mark), classes="label"),
+            label,
             Vertical(self._input(field), Static(id=f"error-{field.id}", classes="error"), classes="cell"),
             classes="row",
             id=f"row-{field.id}",
@@ -188,7 +233,12 @@ class CustomerForm(WithHelp, Screen[str | None]):
     def _input(self, field: Field) -> Widget:
         locked = bool(self.reason) or (field.id == "CUSTOMERID" and not self.is_new)
         return field_input(
-            field, self.initial[field.id], locked=locked, is_new=self.is_new, date_format=self.session.date_format
+            field,
+            self.initial[field.id],
+            locked=locked,
+            is_new=self.is_new,
+            date_format=self.session.date_format,
+            region=self.regional,
         )
 
     # --- reading the form ------------------------------------------------------------------------------------
@@ -201,6 +251,11 @@ class CustomerForm(WithHelp, Screen[str | None]):
         if not self.ready:
             return {}
         return {f.id: t for f in self.fields if (t := self._text(f.id)) != self.initial[f.id]}
+
+    def _stored(self, texts: dict[str, str]) -> dict[str, str]:
+        """What was typed, as the CSV for import holds it: `1 234,50` typed in France is saved as 1234.50."""
+        catalogue, fmt = self.session.catalogue, self.session.date_format
+        return {fid: stored_text(catalogue[fid], text, fmt, self.regional) for fid, text in texts.items()}
 
     # --- actions ---------------------------------------------------------------------------------------------
 
@@ -220,7 +275,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
             event.prevent_default()
             self._lost_keys = True
             self.app.bell()
-            self.notify("Still loading the customer: type once its fields show.", severity="warning")
+            self.notify(_("Still loading the customer: type once its fields show."), severity="warning")
 
     def _may_save(self) -> bool:
         return self.ready and not self.reason and not self.busy
@@ -242,13 +297,13 @@ class CustomerForm(WithHelp, Screen[str | None]):
         if not self.is_new and not changed:
             if self._lost_keys:  # the user typed before the fields showed: keep the form open to type it again
                 self._lost_keys = False
-                self.notify("Nothing was changed: what you typed before the fields showed was not kept.")
+                self.notify(_("Nothing was changed: what you typed before the fields showed was not kept."))
                 return
-            self.notify("Nothing to save: no field was changed.")
+            self.notify(_("Nothing to save: no field was changed."))
             self.dismiss(self.customer_id)
             return
         values = {f.id: self._text(f.id) for f in self.fields} if self.is_new else changed
-        self._start_save(values, inactive=False)
+        self._start_save(self._stored(values), inactive=False)
 
     def action_mark_inactive(self) -> None:
         """Mark this customer inactive (undo it from the history)."""
@@ -257,19 +312,21 @@ class CustomerForm(WithHelp, Screen[str | None]):
         if set(self._changed()) - {"STATUS"}:
             # Other changes are waiting: make it one of them rather than dropping them or saving them unasked.
             self.query_one("#input-STATUS", Select).value = "inactive"
-            self.notify("Status set to inactive: press Ctrl+S to save it with your other changes.")
+            self.notify(_("Status set to inactive: press Ctrl+S to save it with your other changes."))
             return
         name = safe_text(str(self.record.get("NAME") or "")) if self.record else ""
         question = ConfirmDialog(
-            "Mark inactive?",
-            f"Customer {self.customer_id} ({name}) will be marked inactive.\nUndo it from the history if needed.",
-            confirm_label="Mark inactive",
+            _("Mark inactive?"),
+            _("Customer {id} ({name}) will be marked inactive.\nUndo it from the history if needed.").format(
+                id=self.customer_id, name=name
+            ),
+            confirm_label=_("Mark inactive"),
         )
         self.app.push_screen(question, lambda ok: self._start_save({}, inactive=True) if ok else None)
 
     def _start_save(self, values: dict[str, str], *, inactive: bool) -> None:
         self.busy = True
-        self.query_one("#save", Button).label = "Saving…"
+        self.query_one("#save", Button).label = _("Saving…")
         self._sync_actions()
         self._save(values, inactive)
 
@@ -308,10 +365,12 @@ class CustomerForm(WithHelp, Screen[str | None]):
             return
         if result.status is EditStatus.SAVED:
             self.notify(
-                f"Saved customer {message.customer_id} as batch {result.batch} (undo: h, then u on {result.batch})."
+                _("Saved customer {id} as batch {batch} (undo: h, then u on {batch}).").format(
+                    id=message.customer_id, batch=result.batch
+                )
             )
         else:
-            self.notify("Nothing to save: the customer already holds these values.")
+            self.notify(_("Nothing to save: the customer already holds these values."))
         self.dismiss(message.customer_id)
 
     def on_customer_form_save_failed(self, message: SaveFailed) -> None:
@@ -320,7 +379,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
 
     def _done_saving(self) -> None:
         self.busy = False
-        self.query_one("#save", Button).label = "Save"
+        self.query_one("#save", Button).label = _("Save")
         self._sync_actions()
 
     def _show_errors(self, issues: tuple[Issue, ...]) -> None:
@@ -344,10 +403,11 @@ class CustomerForm(WithHelp, Screen[str | None]):
             if widget.focusable:
                 widget.focus()
             self.query_one(f"#row-{wrong[0]}").scroll_visible()
-            count = len(issues)
-            self.notify(f"Not saved: {count} problem{'s' if count > 1 else ''} to fix.", severity="warning")
+            n = len(issues)
+            said = ngettext("Not saved: {count} problem to fix.", "Not saved: {count} problems to fix.", n)
+            self.notify(said.format(count=group_digits(n)), severity="warning")
         elif general:
-            self.notify("Not saved: " + general[0], severity="error")
+            self.notify(_("Not saved: {reason}").format(reason=general[0]), severity="error")
 
     def _show_notice(self, errors: list[str] | None = None) -> None:
         notice = self.query_one("#notice", Static)
@@ -358,17 +418,17 @@ class CustomerForm(WithHelp, Screen[str | None]):
     def action_cancel(self) -> None:
         """Close the form without saving (asks first when something was changed)."""
         if self.busy:  # one short transaction: it cannot be stopped half-way, so let it finish and report
-            self.notify("Saving… one moment.")
+            self.notify(_("Saving… one moment."))
             return
         changed = self._changed()
         if not changed:
             self.dismiss(None)
             return
-        labels = ", ".join(self.session.catalogue[fid].label for fid in changed)
+        labels = ", ".join(self.session.catalogue[fid].shown_label for fid in changed)
         question = ConfirmDialog(
-            "Discard your changes?",
-            f"Changed: {labels}.\nThey will not be saved.",
-            confirm_label="Discard",
+            _("Discard your changes?"),
+            _("Changed: {fields}.\nThey will not be saved.").format(fields=labels),
+            confirm_label=_("Discard"),
             danger=True,
         )
 
@@ -409,7 +469,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
 
     @on(Checkbox.Changed)
     def _say_yes_or_no(self, event: Checkbox.Changed) -> None:
-        event.checkbox.label = "Yes" if event.value else "No"
+        event.checkbox.label = yes_no(event.value)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -17,16 +17,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
-from core.catalogue import LIST_COLUMNS, Field
+from core.catalogue import LIST_COLUMNS, SEARCH_FIELDS, Field
 from core.errors import CustbookError
+from core.i18n import N_, _, group_digits, ngettext
 from core.users import Permission
 from core.values import Value
-from core.viewdef import SortKey, View
+from core.viewdef import SortKey, View, shown_view_name
 from store.records import builtin_view
-from tui.list_access import missing_permission, refusal
+from tui.list_access import missing_permission, permission_name, refusal, view_kind
 from tui.session import Session
+from tui.widgets.footer import Footer
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
@@ -34,7 +36,8 @@ if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot c
 
 # Searched in this order: DuckDB tests the next column only on rows not matched yet, so the columns most often
 # matched come first (measured on 1,000,000 customers: 5-10 % off a keystroke's count).
-QUICK_FIELDS = ("NAME", "EMAIL1", "CITY", "PRINTAS", "PHONE1", "CUSTOMERID")
+QUICK_FIELDS = SEARCH_FIELDS  # the fields whose folded text the store keeps (core.catalogue)
+QUICK_PLACEHOLDER = N_("Quick filter: ID, name, print as, e-mail, phone, city")
 
 
 @dataclass
@@ -54,23 +57,36 @@ class ViewSource:
 class CustomerListScreen(Screen[None]):
     CSS_PATH = "customer_list.tcss"
     # Help and Quit first. Jobs and Refresh, and the palette's ^p, are left out of the footer so that every other
-    # key fits on an 80-column terminal; the help (?) lists them all.
+    # key fits on an 80-column terminal; the help (?) lists them all. Descriptions and tooltips (the palette's
+    # help for the action) are translated where they are shown.
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("q", "quit", "Quit"),
-        Binding("slash", "filter", "Find"),
-        Binding("s", "sort", "Sort"),
-        Binding("v", "views", "Views"),
-        Binding("e", "edit", "Edit"),
-        Binding("n", "new", "New"),
-        Binding("x", "export", "Export"),
-        Binding("i", "import", "Import"),
-        Binding("h", "history", "History"),
-        Binding("o", "jobs", "Jobs", show=False),
-        Binding("l", "level", "Level", show=False),
+        Binding("question_mark,f1", "help", N_("Help"), tooltip=N_("Show every key")),
+        Binding("q", "quit", N_("Quit"), tooltip=N_("Leave custbook")),
+        Binding("slash", "filter", N_("Find"), tooltip=N_("Quick filter: narrow the list as you type")),
+        Binding(
+            "s",
+            "sort",
+            N_("Sort"),
+            tooltip=N_("Sort by the current column: ascending, descending, then the view's own order"),
+        ),
+        Binding("v", "views", N_("Views"), tooltip=N_("Choose another saved view")),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the customer under the cursor")),
+        Binding("n", "new", N_("New"), tooltip=N_("Add a new customer")),
+        Binding("x", "export", N_("Export"), tooltip=N_("Export the current view to a file")),
+        Binding("i", "import", N_("Import"), tooltip=N_("Import a file: preview, then commit")),
+        Binding("h", "history", N_("History"), tooltip=N_("Imports and edits; undo a batch")),
+        Binding("o", "jobs", N_("Jobs"), show=False, tooltip=N_("Offline import jobs and their results")),
+        Binding("l", "level", N_("Level"), show=False, tooltip=N_("Work at the top level or inside an entity")),
         # Not in the compact footer (it would push keys off an 80-column terminal); in the help and the palette.
-        Binding("r,f5", "refresh", "Refresh", show=False),
+        Binding(
+            "r,f5",
+            "refresh",
+            N_("Refresh"),
+            show=False,
+            tooltip=N_("Re-read the store: see what other users and scripts changed since the list was loaded"),
+        ),
     ]
+    OFFERS_LANGUAGE = True  # the palette's "Language: ..." command is offered here, where no unsaved work is open
 
     @dataclass
     class Loaded(Message):
@@ -104,9 +120,7 @@ class CustomerListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         # No select-all on focus: letters typed with the slash are in the box before its Focus event arrives.
-        yield Input(
-            placeholder="Quick filter: ID, name, print as, e-mail, phone, city", id="quick", select_on_focus=False
-        )
+        yield Input(placeholder=_(QUICK_PLACEHOLDER), id="quick", select_on_focus=False)
         yield Static(id="empty")  # says why the list is empty, and the way out
         yield CustomerGrid(id="grid", date_format=self.session.date_format)
         # Compact: at 80 columns every key of the list still fits, Help and Quit included.
@@ -118,6 +132,13 @@ class CustomerListScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self._show_status()  # the store's name is shown where the line has room for it
+
+    def relabel(self) -> None:
+        """The language was switched: every word again (the rows too: headers, Yes/No and amounts follow it)."""
+        self.query_one("#quick", Input).placeholder = _(QUICK_PLACEHOLDER)
+        self._last_shown = None  # the grid measures its columns again: French headers are longer
+        self._totals.clear()
+        self.reload()
 
     # --- loading -------------------------------------------------------------------------------------------
 
@@ -198,11 +219,11 @@ class CustomerListScreen(Screen[None]):
             empty.remove_class("shown")
             return
         if quick and of_total:
-            why = Text.assemble("No customer matches “", quick, "” · Escape clears the filter")
+            why = Text(_("No customer matches “{text}” · Escape clears the filter").format(text=quick))
         elif self.view.filters:
-            why = Text("No customer matches this view's filters · v chooses or changes the view")
+            why = Text(_("No customer matches this view's filters · v chooses or changes the view"))
         else:
-            why = Text("No customers here yet · i imports a file, n adds a customer")
+            why = Text(_("No customers here yet · i imports a file, n adds a customer"))
         empty.update(why)
         empty.add_class("shown")
 
@@ -215,37 +236,51 @@ class CustomerListScreen(Screen[None]):
 
     def _show_status(self, loading: bool = False) -> None:
         view = self.view
-        kind = "built in" if view.builtin else ("public" if view.public else "private")
+        kind = view_kind(view)
         user = self.session.user
         if not user.can(Permission.LIST):
-            can = [
-                what
-                for what, ok in (("import (i)", not self._forbidden("import")), ("add (n)", user.can(Permission.ADD)))
-                if ok
-            ]
-            also = f" · you may {' and '.join(can)}" if can else ""
-            text = Text.assemble((f"{user.name} may not see customers (no List permission)", "bold"), also)
+            may_import, may_add = not self._forbidden("import"), user.can(Permission.ADD)
+            if may_import and may_add:
+                also = " · " + _("you may import (i) and add (n)")
+            elif may_import or may_add:
+                also = " · " + (_("you may import (i)") if may_import else _("you may add (n)"))
+            else:
+                also = ""
+            refused = _("{user} may not see customers (no List permission)").format(user=user.name)
+            text = Text.assemble((refused, "bold"), also)
             self.query_one("#status", Static).update(text)
             return
         if loading or self._matching is None:
-            counts = "counting…"
+            counts = _("counting…")
         elif self._matching == self._of_total:
-            counts = f"{self._of_total:,} customers"
+            n = self._of_total
+            counts = ngettext("{count} customer", "{count} customers", n).format(count=group_digits(n))
         else:
-            counts = f"{self._matching:,} of {self._of_total:,} customers"
-        text = Text.assemble((safe_text(view.name), "bold"), f" ({kind}) · ", counts)
+            counts = ngettext("{matching} of {count} customer", "{matching} of {count} customers", self._of_total)
+            counts = counts.format(matching=group_digits(self._matching), count=group_digits(self._of_total))
+        status = self.query_one("#status", Static)
+        width = status.size.width - 1 if status.size.width else 10_000
+        name = safe_text(shown_view_name(view.name))
+        text = Text.assemble((name, "bold"), f" ({kind}) · ", counts)
         tail = Text()
         missing = sorted({m for m in map(self._forbidden, ("edit", "new", "export")) if m})
         if missing:
             # Before the level and the user: on an 80-column terminal the reason must not be the part cut off.
             # The user's name goes with it: who is signed in must not be the part cut off either.
             who = safe_text(self.session.user.name)
-            tail.append(f" · {who} reads only (no {' or '.join(missing)})", "italic")
+            names = [permission_name(m) for m in missing]
+            lacking = names[0] if len(names) == 1 else _("{first} or {second}").format(first=names[0], second=names[1])
+            tail.append(" · " + _("{user} reads only (no {permission})").format(user=who, permission=lacking), "italic")
             tail.append(f" · {self.session.level}")
         else:
-            tail.append(f" · {self.session.level} · user {safe_text(self.session.user.name)}")
-        status = self.query_one("#status", Static)
-        width = status.size.width - 1 if status.size.width else 10_000
+            who = _("user {name}").format(name=safe_text(self.session.user.name))
+            tail.append(f" · {self.session.level} · {who}")
+        # French is longer: where the line is short of room, the view's kind goes first, then the word "user"
+        # before the name, so that the name, the counts, the level and who is signed in always show whole.
+        if text.cell_len + tail.cell_len > width:
+            text = Text.assemble((name, "bold"), " · ", counts)
+        if text.cell_len + tail.cell_len > width and not missing:
+            tail = Text(f" · {self.session.level} · {safe_text(self.session.user.name)}")
         # The view's filters, after its counts, in what room the line has (cut with "…"): which customers these
         # are is the first thing to know about a list.
         wanted = "; ".join(f.describe(self.session.catalogue) for f in view.filters)
@@ -285,7 +320,7 @@ class CustomerListScreen(Screen[None]):
             box.insert_text_at_cursor(event.character)
         elif not taken and (why := refusal(self.session.user, event.key)):
             event.stop()  # a dimmed key pressed anyway: say why instead of doing nothing at all
-            self.notify(why, title="Not allowed", severity="warning", markup=False)
+            self.notify(why, title=_("Not allowed"), severity="warning", markup=False)
 
     @on(Input.Changed, "#quick")
     def _typed(self) -> None:
@@ -352,7 +387,10 @@ class CustomerListScreen(Screen[None]):
             gone = picker.listed and not shown.builtin and (shown.owner, shown.name) not in picker.keys
             if view is None and gone:
                 view = builtin_view()
-                self.notify(f"“{shown.name}” no longer exists: showing {view.name}.", markup=False)
+                said = _("“{name}” no longer exists: showing {view}.").format(
+                    name=shown.name, view=shown_view_name(view.name)
+                )
+                self.notify(said, markup=False)
             if view is not None:
                 self.view, self.sort = view, None
                 self.reload()

@@ -29,16 +29,18 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from core.errors import CustbookError, PermissionDenied, UsageError
+from core.i18n import N_, _, group_digits, ngettext
 from core.values import DateFormat
-from core.viewdef import View
+from core.viewdef import View, shown_view_name
 from formats.writer import Writer, get_writer, writers
 from services.export import check_target, export_file, require_export
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
+from tui.widgets.field_inputs import shown_pattern
 from tui.widgets.grid import safe_text
 
 DEFAULT_FORMAT = "xlsx"
-HINT = "↑↓ format · Tab next field · Enter export · Escape cancel"
+HINT = N_("↑↓ format · Tab next field · Enter export · Escape cancel")
 
 
 def today() -> dt.date:
@@ -88,15 +90,18 @@ class ExportCancelled(Exception):
 
 
 class ExportDialog(WithHelp, ModalScreen[Path | None]):
-    HELP_TITLE = "Keys of the export"
+    HELP_TITLE = N_("Keys of the export")
     KEY_HELP = (
-        ("↑ ↓", "choose the format: CSV, CSV for import, Excel, Word, PDF"),
-        ("Tab  Shift+Tab", "next / previous box"),
-        ("Enter", "export (asks before replacing a file)"),
-        ("Escape", "cancel"),
+        ("↑ ↓", N_("choose the format: CSV, CSV for import, Excel, Word, PDF")),
+        ("Tab  Shift+Tab", N_("next / previous box")),
+        ("Enter", N_("export (asks before replacing a file)")),
+        ("Escape", N_("cancel")),
     )
     CSS_PATH = "export_dialog.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), HELP_BINDING]
+    BINDINGS = [
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Cancel the export running, or close the dialog")),
+        HELP_BINDING,
+    ]
 
     @dataclass
     class Formats(Message):
@@ -148,26 +153,31 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
         return self.writers[self._format]
 
     def compose(self) -> ComposeResult:
-        name = proposed_name(self.view.name, name_ending(self.writer), today())
+        # The file is named after the view as the user reads it (the built-in view's name in their language).
+        name = proposed_name(shown_view_name(self.view.name), name_ending(self.writer), today())
+        before, _name, after = _("Export {view}").partition("{view}")
+        title = Text.assemble(before, (safe_text(shown_view_name(self.view.name)), "bold"), after)
         with Vertical(id="dialog"):
-            yield Static(Text.assemble("Export ", (safe_text(self.view.name), "bold")), id="title")
+            yield Static(title, id="title")
             yield OptionList(*(Option(self._prompt(key), id=key) for key in self.writers), id="formats")
             with Horizontal(id="fields"):
                 with Vertical(id="name-box"):
-                    yield Label("File name")
+                    yield Label(_("File name"))
                     yield Input(name, id="name", select_on_focus=False)  # a stray key must not replace the name
                 with Vertical(id="date-box"):
-                    yield Label("Date format")
+                    yield Label(_("Date format"))
+                    # Dates in files: cli.md's default, whatever the region the screen follows.
                     yield Select(
-                        [(f.value, f) for f in DateFormat], value=self.session.date_format, allow_blank=False,
-                        id="date-format",
+                        [(shown_pattern(f), f) for f in DateFormat], value=self.session.file_date_format,
+                        allow_blank=False, id="date-format",
                     )  # fmt: skip
-            yield Static(Text(f"in {safe_text(shown_folder(working_folder()))}"), id="folder")
+            folder = _("in {folder}").format(folder=safe_text(shown_folder(working_folder())))
+            yield Static(Text(folder), id="folder")
             yield ProgressBar(show_eta=False, id="progress")
             yield Static(id="status")
             with Horizontal(id="buttons"):
-                yield Button("Export", variant="primary", id="export", disabled=bool(self.refusal))
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Export"), variant="primary", id="export", disabled=bool(self.refusal))
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         formats = self.query_one("#formats", OptionList)
@@ -176,7 +186,7 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
         if self.refusal:
             self._say(self.refusal, "error")
         else:
-            self._say(HINT, "hint")
+            self._say(_(HINT), "hint")
         self._load_formats()
 
     @work(thread=True, exclusive=True, group="export-formats")
@@ -198,7 +208,7 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
 
     def _prompt(self, key: str) -> Text:
         mark = "◉ " if key == self._format else "○ "
-        return Text.assemble(mark, self.writers[key].description)
+        return Text.assemble(mark, _(self.writers[key].description))
 
     @on(OptionList.OptionHighlighted, "#formats")
     def _format_chosen(self, event: OptionList.OptionHighlighted) -> None:
@@ -217,17 +227,18 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
         """The path typed, resolved against the working folder; None (with the reason shown) when unusable."""
         text = self.query_one("#name", Input).value.strip()
         if not text:
-            self._say("Type a file name.", "error")
+            self._say(_("Type a file name."), "error")
             return None
         path = Path(text).expanduser()
         path = path if path.is_absolute() else working_folder() / path
         if path.is_dir():
-            self._say(f"{path} is a folder: type a file name.", "error")
+            self._say(_("{path} is a folder: type a file name.").format(path=path), "error")
             return None
         suffix = path.suffix.lower()
         others = {w.extension for w in self.writers.values()} - {self.writer.extension}
         if suffix in others:
-            self._say(f"The name ends in {suffix} but the format is {self.writer.name}: change one of them.", "error")
+            said = _("The name ends in {suffix} but the format is {format}: change one of them.")
+            self._say(said.format(suffix=suffix, format=self.writer.name), "error")
             return None
         try:
             # Before asking whether to replace it: the open store is never a file to replace (checked as typed,
@@ -263,7 +274,10 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
                 self._start(path)
 
         question = ConfirmDialog(
-            "Replace the file?", f"{path} already exists.\nExporting replaces it.", "Replace", danger=True
+            _("Replace the file?"),
+            _("{path} already exists.\nExporting replaces it.").format(path=path),
+            _("Replace"),
+            danger=True,
         )
         self.app.push_screen(question, answered)
 
@@ -273,7 +287,7 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
         if self._worker is not None:
             self._worker.cancel()
             if self._began.is_set():
-                self._say("Cancelling…")  # the worker stops at its next check and says so
+                self._say(_("Cancelling…"))  # the worker stops at its next check and says so
             else:
                 # Cancelled before its thread ran: it never will (or stops at its first check), so nothing to wait for.
                 self.post_message(self.Cancelled())
@@ -286,7 +300,7 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
         date_format = self.query_one("#date-format", Select).value
         assert isinstance(date_format, DateFormat)
         self._set_busy(True)
-        self._say(f"Exporting to {path}…")
+        self._say(_("Exporting to {path}…").format(path=path))
         self._began = threading.Event()
         self._worker = self._export(self.writer, path, date_format, self._began)
 
@@ -328,7 +342,8 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
             self.post_message(self.Failed(exc))
         except OSError as exc:  # a full disk, a folder without write permission...
             reason = exc.strerror or str(exc)
-            self.post_message(self.Failed(CustbookError(f"Could not write {path}: {reason}", "Choose another file")))
+            said = _("Could not write {path}: {reason}").format(path=path, reason=reason)
+            self.post_message(self.Failed(CustbookError(said, _("Choose another file"))))
         else:
             assert done.path is not None  # a file export always names its file
             self.post_message(self.Done(done.path.resolve(), done.rows, done.note))
@@ -340,28 +355,32 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
         bar = self.query_one(ProgressBar)
         bar.update(progress=message.done)
         if self._worker is not None and not self._worker.is_cancelled and bar.total:
-            self._say(f"Exporting… {message.done:,} of {int(bar.total):,} customers")
+            total = int(bar.total)
+            said = ngettext("Exporting… {done} of {count} customer", "Exporting… {done} of {count} customers", total)
+            self._say(said.format(done=group_digits(message.done), count=group_digits(total)))
 
     def on_export_dialog_done(self, message: Done) -> None:
         self._worker = None
-        noun = "customer" if message.rows == 1 else "customers"
-        done = f"Exported {message.rows:,} {noun} to {message.path}"
+        n = message.rows
+        done = ngettext("Exported {count} customer to {path}", "Exported {count} customers to {path}", n).format(
+            count=group_digits(n), path=message.path
+        )
         if message.note:  # one message: the file is there, and what it could not hold
-            self.app.notify(f"{done}. {message.note}.", title="Exported, but", severity="warning", markup=False,
+            self.app.notify(f"{done}. {message.note}.", title=_("Exported, but"), severity="warning", markup=False,
                             timeout=20)  # fmt: skip
         else:
-            self.app.notify(done, title="Export done", markup=False)
+            self.app.notify(done, title=_("Export done"), markup=False)
         self.dismiss(message.path)
 
     def on_export_dialog_failed(self, message: Failed) -> None:
         from tui.screens.error_dialog import ErrorDialog
 
         self._set_busy(False)
-        self._say("The export failed: no file was written.", "error")
+        self._say(_("The export failed: no file was written."), "error")
         self.app.push_screen(ErrorDialog(message.error))
 
     def on_export_dialog_cancelled(self, message: Cancelled) -> None:
         if self._worker is None:
             return  # already said (a worker cancelled before it ran may still report)
         self._set_busy(False)
-        self._say("Export cancelled: no file was written.")
+        self._say(_("Export cancelled: no file was written."))

@@ -5,7 +5,9 @@ Owns showing the batch list (newest first, a few hundred rows: a DataTable), dri
 draws only what is visible), and asking before an undo. It never changes the store itself: `store.history` lists
 the batches and reads their changes; `services.undo` says whether a batch may be undone and what undoing it does,
 and undoes it (refusing whole, with the customers and fields named, when a later change is in the way). Those calls
-run in thread workers that post messages. Dismisses True when an undo was done, so the list reloads.
+run in thread workers that post messages. Dismisses True when an undo was done, so the list reloads. Its words are in
+the user's language (core.i18n); old and new values, dates and counts are written as the screen's region writes
+them (core.regional).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from rich.text import Text
 from textual import on, work
@@ -20,34 +23,40 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from core.catalogue import Field, FieldType
 from core.errors import CustbookError
+from core.i18n import N_, _, group_digits, ngettext, pgettext
+from core.regional import Region, screen_region
 from core.users import Permission
 from core.values import DateFormat, Value
 from services.undo import UndoOutcome, undo, undo_effects, why_not_undo
 from store.records import Batch
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
+from tui.widgets.footer import Footer
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
 
-EMPTY = "(empty)"
+EMPTY = N_("(empty)")
 LIMIT = 200  # batches listed: the newest ones
+WHAT = {"create": N_("created"), "delete": N_("removed"), "update": N_("changed")}
+EDIT_OF = "edit of "  # how the form names an edit's batch in the store (services/edit.py), in English, as a log does
 
 
 def _column(fid: str, label: str) -> Field:
     return Field(fid, label, label, FieldType.TEXT)
 
 
-CHANGE_COLUMNS = (
-    _column("CUSTOMERID", "Customer ID"),
-    _column("FIELD", "Field"),
-    _column("OLD", "Old value"),
-    _column("NEW", "New value"),
-    _column("WHAT", "Change"),
-)
-WHAT = {"create": "created", "delete": "removed", "update": "changed"}
+def change_columns() -> tuple[Field, ...]:
+    """The grid's columns for a batch's changes, named in the language of the moment."""
+    return (
+        _column("CUSTOMERID", pgettext("column", "Customer ID")),
+        _column("FIELD", _("Field")),
+        _column("OLD", _("Old value")),
+        _column("NEW", _("New value")),
+        _column("WHAT", _("Change")),
+    )
 
 
 @dataclass
@@ -57,7 +66,11 @@ class ChangeRows:
 
     rows_: list[tuple[Value, ...]]
     full: list[tuple[str, str]]
-    columns: tuple[Field, ...] = CHANGE_COLUMNS
+    columns: tuple[Field, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            self.columns = change_columns()
 
     @property
     def total(self) -> int:
@@ -73,51 +86,86 @@ def when(at: dt.datetime, date_format: DateFormat) -> str:
 
 def describe(batch: Batch, date_format: DateFormat) -> str:
     """What a batch was, for titles and the confirmation: "the import of first.csv by alice on 28/11/2026 08:54"."""
+    values = {"user": batch.user, "when": when(batch.at, date_format)}
     if batch.kind == "undo":
-        what = f"the undo of {batch.undoes}"
-    elif batch.kind == "edit" and batch.file_name:
-        what = f"the {batch.file_name}"  # "edit of C0000001", as the form records it
-    elif batch.file_name:
-        what = f"the {batch.kind} of {batch.file_name}"
-    else:
-        what = f"the {batch.kind}"
-    return f"{what} by {batch.user} on {when(batch.at, date_format)}"
+        return _("the undo of {batch} by {user} on {when}").format(batch=batch.undoes, **values)
+    if batch.kind == "edit" and batch.file_name:
+        return _("the edit of {customer} by {user} on {when}").format(customer=edited(batch.file_name), **values)
+    if batch.kind == "import" and batch.file_name:
+        return _("the import of {file} by {user} on {when}").format(file=batch.file_name, **values)
+    if batch.kind == "import":
+        return _("the import by {user} on {when}").format(**values)
+    if batch.file_name:
+        return _("the {kind} of {file} by {user} on {when}").format(kind=batch.kind, file=batch.file_name, **values)
+    return _("the {kind} by {user} on {when}").format(kind=batch.kind, **values)
+
+
+def edited(file_name: str) -> str:
+    """The customer an edit's batch changed, from its name in the store ("edit of C0000001")."""
+    customer = file_name.removeprefix(EDIT_OF)
+    return _("a new customer") if customer == "a new customer" else customer
+
+
+def kind_word(batch: Batch) -> str:
+    """The batch's kind in the table: "import", "edit", "undo of B1", in the user's language."""
+    if batch.kind == "undo":
+        return pgettext("batch kind", "undo of {batch}").format(batch=batch.undoes)
+    return {"import": pgettext("batch kind", "import"), "edit": pgettext("batch kind", "edit")}.get(
+        batch.kind, batch.kind
+    )
+
+
+def source_words(batch: Batch) -> str:
+    """The File column: the file, and how its columns were read when it came from another product (as `custbook
+    history` says); an edit's "edit of C0000001" in the user's language."""
+    name = batch.file_name or ""
+    if name.startswith(EDIT_OF):
+        name = _("edit of {customer}").format(customer=edited(name))
+    if batch.mapping:
+        return _("{file} (mapping {mapping})").format(file=name, mapping=batch.mapping)
+    return name
 
 
 def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def shown_value(field: Field | None, text: str | None, date_format: DateFormat) -> str:
-    """A value as the history stores it (canonical text) as people read it: dates in their format, Yes/No."""
+def shown_value(field: Field | None, text: str | None, date_format: DateFormat, region: Region | None = None) -> str:
+    """A value as the history stores it (canonical text) as people read it: dates in their format, amounts as the
+    region writes them ('12 000,00' in French), Yes/No."""
     if text is None or text == "":
-        return EMPTY
+        return _(EMPTY)
     if field is not None and field.type is FieldType.DATE:
         try:
             return date_format.format(dt.date.fromisoformat(text))
         except ValueError:
             return text
+    if field is not None and field.type is FieldType.DECIMAL and region is not None:
+        try:
+            return region.amount(Decimal(text))
+        except (InvalidOperation, ValueError):
+            return text
     if field is not None and field.type is FieldType.BOOL:
-        return {"true": "Yes", "false": "No"}.get(text.lower(), text)
+        return {"true": _("Yes"), "false": _("No")}.get(text.lower(), text)
     return text
 
 
 class HistoryScreen(WithHelp, Screen[bool]):
-    HELP_TITLE = "Keys of the history"
+    HELP_TITLE = N_("Keys of the history")
     KEY_HELP = (
-        ("↑ ↓  j k", "move through the batches, newest first"),
-        ("Home End  g G", "first / last batch"),
-        ("Enter", "the batch's field changes; Enter on a change opens its customer"),
-        ("u", "undo the batch (asks first; an undo can be undone too)"),
-        ("Escape  q", "back (from the changes to the batches, then to the list)"),
+        ("↑ ↓  j k", N_("move through the batches, newest first")),
+        ("Home End  g G", N_("first / last batch")),
+        ("Enter", N_("the batch's field changes; Enter on a change opens its customer")),
+        ("u", N_("undo the batch (asks first; an undo can be undone too)")),
+        ("Escape  q", N_("back (from the changes to the batches, then to the list)")),
     )
     CSS_PATH = "history.tcss"
     BINDINGS = [
-        Binding("u", "undo", "Undo batch"),
-        Binding("escape,q", "back", "Back"),
+        Binding("u", "undo", N_("Undo batch")),
+        Binding("escape,q", "back", N_("Back")),
         # As in the customer list (a table's own Home and End would scroll it sideways instead).
-        Binding("home,g", "row(0)", "First", show=False, priority=True),
-        Binding("end,G", "row(-1)", "Last", show=False, priority=True),
+        Binding("home,g", "row(0)", N_("First"), show=False, priority=True),
+        Binding("end,G", "row(-1)", N_("Last"), show=False, priority=True),
         HELP_BINDING,
     ]
 
@@ -151,7 +199,7 @@ class HistoryScreen(WithHelp, Screen[bool]):
         yield Static(id="status")
         yield Static(id="reason")
         yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)
-        yield Static(Text("Enter on a batch shows its field changes."), id="changes-title")
+        yield Static(Text(_("Enter on a batch shows its field changes.")), id="changes-title")
         yield CustomerGrid(id="changes", date_format=self.session.date_format)
         yield Static(id="change")
         yield Footer()
@@ -160,11 +208,22 @@ class HistoryScreen(WithHelp, Screen[bool]):
         table = self.query_one("#batches", DataTable)
         # The counts before the file's name, which can be long: at 80 columns they stay in view; the batch's ID
         # stays at the left while the table scrolls sideways.
-        table.add_columns("Batch", "Kind", "When", "User", "New", "Updated", "Erased", "Failed", "Undone by", "File")
+        table.add_columns(
+            _("Batch"),
+            _("Kind"),
+            _("When"),
+            pgettext("column", "User"),
+            pgettext("import counts", "New"),
+            pgettext("import counts", "Updated"),
+            pgettext("import counts", "Erased"),
+            pgettext("import counts", "Failed"),
+            _("Undone by"),
+            _("File"),
+        )
         table.fixed_columns = 1
         table.focus()
         self.watch(self.query_one("#changes", CustomerGrid), "cursor_row", self._show_change, init=False)
-        self.query_one("#status", Static).update(Text("History · loading…"))
+        self.query_one("#status", Static).update(Text(_("History · loading…")))
         self._list()
 
     # --- the batches ---------------------------------------------------------------------------------------
@@ -172,7 +231,7 @@ class HistoryScreen(WithHelp, Screen[bool]):
     @work(thread=True, exclusive=True, group="history-list")
     def _list(self) -> None:
         try:
-            self.session.user.require(Permission.LIST, "see the history")
+            self.session.user.require(Permission.LIST, _("see the history"))
             batches = self.session.store.history.batches(user=self.session.user, limit=LIMIT)
         except CustbookError as exc:
             self.post_message(self.Failed(exc, listing=True))
@@ -186,31 +245,35 @@ class HistoryScreen(WithHelp, Screen[bool]):
         table.clear()
         for b in self.batches:
             style = "dim" if b.undone_by else ""
-            kind = f"undo of {b.undoes}" if b.kind == "undo" else b.kind
             # An undo's New says what it did to customers: removed them, or (undoing an undo) brought them back;
             # a bare "-1" read as an error.
-            new = f"{b.created:,}"
-            if b.kind == "undo":
-                new = f"{b.created:,} back" if b.created else (f"{b.removed:,} removed" if b.removed else "0")
-            cells = (b.id, kind, when(b.at, fmt), b.user, new, f"{b.updated:,}", f"{b.blanked:,}", f"{b.failed:,}")
+            new = group_digits(b.created)
+            if b.kind == "undo" and b.created:
+                new = ngettext("{count} back", "{count} back", b.created).format(count=group_digits(b.created))
+            elif b.kind == "undo":
+                removed = ngettext("{count} removed", "{count} removed", b.removed)
+                new = removed.format(count=group_digits(b.removed)) if b.removed else "0"
+            counts = (group_digits(b.updated), group_digits(b.blanked), group_digits(b.failed))
+            cells = (b.id, kind_word(b), when(b.at, fmt), b.user, new, *counts)
             row = [Text(safe_text(str(c)), style, justify="right" if i >= 4 else "left") for i, c in enumerate(cells)]
             undone = Text(b.undone_by or "", style="bold")
-            # The file, and how its columns were read when it came from another product (as `custbook history` says).
-            source = (b.file_name or "") + (f" (mapping {b.mapping})" if b.mapping else "")
-            table.add_row(*row, undone, Text(safe_text(source), style), key=b.id)
+            table.add_row(*row, undone, Text(safe_text(source_words(b)), style), key=b.id)
         self._summary()
         self._explain()
 
     def _summary(self) -> None:
         count = len(self.batches)
         if not count:
-            summary = "no imports or edits yet"
+            summary = _("no imports or edits yet")
+        elif count < LIMIT:
+            summary = ngettext("{count} batch, newest first", "{count} batches, newest first", count)
         else:
-            newest = "newest first" if count < LIMIT else f"the {LIMIT} newest first"
-            summary = f"{count:,} batch{'es' if count != 1 else ''}, {newest}"
-        self.query_one("#status", Static).update(
-            Text.assemble(("History", "bold"), f" · {summary} · user {safe_text(self.session.user.name)}")
-        )
+            summary = ngettext(
+                "{count} batch, the {limit} newest first", "{count} batches, the {limit} newest first", count
+            )
+        summary = summary.format(count=group_digits(count), limit=group_digits(LIMIT))
+        user = _("user {name}").format(name=safe_text(self.session.user.name))
+        self.query_one("#status", Static).update(Text.assemble((_("History"), "bold"), f" · {summary} · {user}"))
 
     @property
     def highlighted(self) -> Batch | None:
@@ -250,14 +313,14 @@ class HistoryScreen(WithHelp, Screen[bool]):
         if batch is None:
             return
         self._drilling = batch.id
-        self.query_one("#changes-title", Static).update(Text(f"{batch.id}: loading its changes…"))
+        self.query_one("#changes-title", Static).update(Text(_("{batch}: loading its changes…").format(batch=batch.id)))
         # Old and new values share what the ID and field leave of the screen: both stay visible at 80 columns.
         value_width = max(12, min(40, (self.size.width - 14 - 20 - 16) // 2))
         self._changes(batch.id, value_width)
 
     @work(thread=True, exclusive=True, group="history-changes")
     def _changes(self, batch_id: str, value_width: int) -> None:
-        catalogue, fmt = self.session.catalogue, self.session.date_format
+        catalogue, fmt, region = self.session.catalogue, self.session.date_format, screen_region()
         try:
             batch, changes = self.session.store.history.batch(batch_id, user=self.session.user)
         except CustbookError as exc:
@@ -269,9 +332,9 @@ class HistoryScreen(WithHelp, Screen[bool]):
         full: list[tuple[str, str]] = []
         for c in changes:
             field = catalogue.get(c.field)
-            what = "erased" if c.action == "update" and c.new is None else WHAT.get(c.action, c.action)
-            old, new = shown_value(field, c.old, fmt), shown_value(field, c.new, fmt)
-            label = field.label if field is not None else c.field
+            what = _("erased") if c.action == "update" and c.new is None else _(WHAT.get(c.action, c.action))
+            old, new = shown_value(field, c.old, fmt, region), shown_value(field, c.new, fmt, region)
+            label = field.shown_label if field is not None else c.field
             rows.append((c.customer_id, label, shorten(old, value_width), shorten(new, value_width), what))
             full.append((old, new))
         self.post_message(self.Drilled(batch, ChangeRows(rows, full)))
@@ -281,11 +344,12 @@ class HistoryScreen(WithHelp, Screen[bool]):
             return  # the user moved on to another batch meanwhile
         batch, rows = message.batch, message.source.rows_
         customers = len({r[0] for r in rows})
-        title = Text.assemble(
-            (batch.id, "bold"),
-            f" · {safe_text(describe(batch, self.session.date_format))} · {len(rows):,} field change"
-            f"{'s' if len(rows) != 1 else ''} on {customers:,} customer{'s' if customers != 1 else ''}",
+        changes = ngettext("{count} field change", "{count} field changes", len(rows))
+        on = ngettext("on {count} customer", "on {count} customers", customers)
+        size = _("{changes} {customers}").format(
+            changes=changes.format(count=group_digits(len(rows))), customers=on.format(count=group_digits(customers))
         )
+        title = Text.assemble((batch.id, "bold"), f" · {safe_text(describe(batch, self.session.date_format))} · {size}")
         self.query_one("#changes-title", Static).update(title)
         grid = self.query_one("#changes", CustomerGrid)
         self._shown = message.source
@@ -301,10 +365,11 @@ class HistoryScreen(WithHelp, Screen[bool]):
         if source is None or not 0 <= row < source.total:
             line.update("")
             return
-        cid, label, _, _, what = source.rows_[row]
+        cid, label, _old, _new, what = source.rows_[row]
         old, new = source.full[row]
+        change = _("{field} ({change}):").format(field=label, change=what)
         text = Text.assemble(
-            (safe_text(str(cid)), "bold"), f" · {label} ({what}): ", safe_text(old), ("  →  ", "bold"), safe_text(new)
+            (safe_text(str(cid)), "bold"), f" · {change} ", safe_text(old), ("  →  ", "bold"), safe_text(new)
         )
         line.update(text)
 
@@ -329,20 +394,28 @@ class HistoryScreen(WithHelp, Screen[bool]):
         from tui.screens.confirm_dialog import ConfirmDialog
 
         parts = undo_effects(batch)
-        message = (
-            f"Undo {batch.id}, {describe(batch, self.session.date_format)}?\n\n"
-            f"This {' and '.join(parts) or 'restores the state before it'}. The undo is recorded as a new batch. "
+        effects = parts[0] if parts else ""
+        for part in parts[1:]:
+            effects = _("{first} and {second}").format(first=effects, second=part)
+        question = _("Undo {batch}, {what}?").format(batch=batch.id, what=describe(batch, self.session.date_format))
+        does = _("This {effects}.").format(effects=effects) if parts else _("This restores the state before it.")
+        after = _(
+            "The undo is recorded as a new batch. "
             "If a later change touched any of these customers, nothing is changed and you are told which."
         )
+        message = f"{question}\n\n{does} {after}"
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.query_one("#status", Static).update(Text(f"History · undoing {batch.id}…"))
+                self.query_one("#status", Static).update(Text(_("History · undoing {batch}…").format(batch=batch.id)))
                 self._undo(batch.id)
             else:  # Cancel has the focus: an Enter pressed out of habit must not look like an undo
-                self.notify(f"{batch.id} was not undone: nothing was changed.", title="Cancelled", markup=False)
+                text = _("{batch} was not undone: nothing was changed.").format(batch=batch.id)
+                self.notify(text, title=_("Cancelled"), markup=False)
 
-        self.app.push_screen(ConfirmDialog(f"Undo batch {batch.id}?", message, f"Undo {batch.id}", True), answered)
+        title, button = _("Undo batch {batch}?").format(batch=batch.id), _("Undo {batch}").format(batch=batch.id)
+        keep = _("Keep {batch}").format(batch=batch.id)
+        self.app.push_screen(ConfirmDialog(title, message, button, True, cancel_label=keep), answered)
 
     @work(thread=True, exclusive=True, group="history-undo")
     def _undo(self, batch_id: str) -> None:
@@ -356,9 +429,11 @@ class HistoryScreen(WithHelp, Screen[bool]):
     def on_history_screen_undone(self, message: Undone) -> None:
         self._undid = True
         done = message.outcome
-        self.app.notify(f"Undid {done.undid} (recorded as {done.batch.id}).", markup=False)
+        self.app.notify(
+            _("Undid {batch} (recorded as {undo}).").format(batch=done.undid, undo=done.batch.id), markup=False
+        )
         self._drilling = None
-        self.query_one("#changes-title", Static).update(Text("Enter on a batch shows its field changes."))
+        self.query_one("#changes-title", Static).update(Text(_("Enter on a batch shows its field changes.")))
         self._shown = None
         self.query_one("#changes", CustomerGrid).show(ChangeRows([], []))
         self._show_change()
@@ -369,7 +444,8 @@ class HistoryScreen(WithHelp, Screen[bool]):
         from tui.screens.error_dialog import ErrorDialog
 
         if message.listing:
-            text = Text.assemble(("History", "bold"), f" · cannot be shown: {safe_text(message.error.message)}")
+            reason = _("cannot be shown: {reason}").format(reason=safe_text(message.error.message))
+            text = Text.assemble((_("History"), "bold"), f" · {reason}")
             self.query_one("#status", Static).update(text)
         else:
             self._summary()  # instead of "undoing…": nothing changed

@@ -12,7 +12,7 @@ the mapping it makes are `services.mapping_step`'s, its words and lines `tui/map
 renders it and replaces it on each change (a `reactive`).
 Listing and saving mappings and reading the file from another header row run in workers (`services.mappings`,
 `services.mapping_step`). It dismisses with the proposal to plan with, or None to go back to the file and its
-options; the import screen plans and opens the preview.
+options; the import screen plans and opens the preview. Its words are in the user's language (core.i18n).
 """
 
 from __future__ import annotations
@@ -27,13 +27,15 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
 from core.errors import CustbookError
+from core.i18n import N_, _, ngettext
 from core.mapping import ColumnMapping
 from services.imports import describe_source
 from services.mapping_step import MappingProposal, StepColumn, propose
 from services.mappings import MappingEntry, list_mappings, save_mapping
+from tui.import_rows import styled_around
 from tui.mapping_rows import (
     COLUMNS,
     NONE,
@@ -52,26 +54,27 @@ from tui.mapping_rows import (
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.screens.picker_dialog import PickerDialog, PickItem
 from tui.session import Session
+from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
 from tui.widgets.ticks import TickBox
 
 
 class ImportMapping(WithHelp, Screen[MappingProposal | None]):
-    HELP_TITLE = "Keys of the column mapping"
+    HELP_TITLE = N_("Keys of the column mapping")
     KEY_HELP = STEP_KEYS  # tui/mapping_rows.py: the words, with the rest of the step's
     """Dismisses with the proposal to plan with (its mapping and key options), or None to go back."""
 
     CSS_PATH = "import_mapping.tcss"
     # At 80 columns the footer holds six keys; a and s are on the table's border, and every key is in F1.
     BINDINGS = [
-        Binding("f5,ctrl+r", "preview", "Preview", key_display="F5"),
-        Binding("a", "add", "Also feed", show=False),
-        Binding("s,delete", "skip", "Skip", key_display="s", show=False),
-        Binding("h", "header_row", "Header row"),
-        Binding("v", "value", "Value", show=False),
-        Binding("m", "mappings", "Mapping"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "back", "Back"),
+        Binding("f5,ctrl+r", "preview", N_("Preview"), key_display="F5"),
+        Binding("a", "add", N_("Also feed"), show=False),
+        Binding("s,delete", "skip", N_("Skip"), key_display="s", show=False),
+        Binding("h", "header_row", N_("Header row")),
+        Binding("v", "value", N_("Value"), show=False),
+        Binding("m", "mappings", N_("Mapping")),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "back", N_("Back")),
         HELP_BINDING,
     ]
 
@@ -117,25 +120,26 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         yield Static(id="title")
         yield Static(id="using")
         table: DataTable[Text] = DataTable(id="columns", cursor_type="row", zebra_stripes=True)
-        table.border_title = "Enter field · a also feed · s skip"
+        table.border_title = _("Enter field · a also feed · s skip")
         yield table
         yield Static(id="detail")
         yield Static(id="unfed")
         yield Static(id="problem")
         with Horizontal(id="keys", classes="row"):
-            yield TickBox("Generate IDs for rows without one", p.keys.generate, id="generate", compact=True)
-            yield Label("Match by", classes="label")
+            yield TickBox(_("Generate IDs for rows without one"), p.keys.generate, id="generate", compact=True)
+            yield Label(_("Match by"), classes="label")
             # Made with the proposal's choice: a Select says its first value (Changed) once mounted.
             self._match_options = match_options(p)
             value = p.keys.match if p.keys.match in p.matchable else NONE
             yield Select(self._match_options, value=value, allow_blank=False, id="match", compact=True)
         with Horizontal(id="save-row", classes="row"):
             # No Back button (Escape, in the footer): at 80 columns the row holds the name, Shared and two buttons.
-            yield Label("Save as", classes="label")
-            yield Input(placeholder="a name", id="name", compact=True, max_length=80)
-            yield TickBox("Shared with other users", False, id="public", compact=True)
-            yield Button("Save", id="save", compact=True)
-            yield Button("Queue job" if self.offline else "Preview", variant="primary", id="preview", compact=True)
+            yield Label(_("Save as"), classes="label")
+            yield Input(placeholder=_("a name"), id="name", compact=True, max_length=80)
+            yield TickBox(_("Shared with other users"), False, id="public", compact=True)
+            yield Button(_("Save"), id="save", compact=True)
+            preview = _("Queue job") if self.offline else _("Preview")
+            yield Button(preview, variant="primary", id="preview", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -153,7 +157,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         table.clear(columns=True)
         for (key, label), width in zip(COLUMNS, self._widths):
             if width:
-                table.add_column(label, width=width, key=key)
+                table.add_column(_(label), width=width, key=key)
         for position, column in enumerate(self.current.columns):
             table.add_row(*self._cells(self.current, column), key=str(position))
         if self.current.columns:
@@ -174,24 +178,24 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             self._build_table()
         else:
             for position, column in enumerate(proposal.columns):
-                _, _, feeds, how = cells(proposal, column, self._widths)
+                _column, _values, feeds, how = cells(proposal, column, self._widths)
                 table.update_cell(str(position), "feeds", feeds)
                 if self._widths[3]:
                     table.update_cell(str(position), "how", how)
         self._show(proposal)
 
     def _show(self, p: MappingProposal) -> None:
-        user = safe_text(self.session.user.name)
+        user = _("user {name}").format(name=safe_text(self.session.user.name))
         title = Text.assemble(
-            ("Map the columns of ", "bold"), (safe_text(p.table.name), "bold"),
-            f" · {describe_source(p.table)} · {self.session.level} · user {user}",
+            *styled_around(_("Map the columns of {file}"), safe_text(p.table.name), "bold"),
+            f" · {describe_source(p.table)} · {self.session.level} · {user}",
             no_wrap=True,
             overflow="ellipsis",
         )  # fmt: skip
         self.query_one("#title", Static).update(title)
         # The header line says where the column names are (what core.header_row's note says, and the key for
         # another row); the note itself would take two more lines at 80 columns.
-        using = Text(safe_text(p.using) + " · m: another mapping")
+        using = Text(safe_text(p.using) + " · " + _("m: another mapping"))
         using.append("\n" + header_line(p), style="dim")
         if p.unusable:
             using.append("\n" + safe_text(p.unusable), style="dim")
@@ -203,8 +207,11 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         unfed.set_class(warning, "warning")
         problem = self.query_one("#problem", Static)
         blocked = p.queue_problem(queued=self.offline)
-        cannot = "Cannot queue the job yet" if self.offline else "Cannot preview yet"
-        problem.update(Text(f"{cannot}: {blocked.rstrip('.')}." if blocked else ""))
+        if blocked:
+            cannot = _("Cannot queue the job yet: {problem}.") if self.offline else _("Cannot preview yet: {problem}.")
+            problem.update(Text(cannot.format(problem=blocked.rstrip("."))))
+        else:
+            problem.update(Text(""))
         problem.set_class(blocked is not None, "shown")
         self._show_keys(p)
 
@@ -256,11 +263,12 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         items = field_items(p, column, add=add)
         shown = safe_text(column.shown)
         if add:
-            title, current = f"Another field for “{shown}”", None
-            hint = "Enter add · Esc cancel · with another column's field: both, joined"
+            title, current = _("Another field for “{column}”").format(column=shown), None
+            hint = _("Enter add · Esc cancel · with another column's field: both, joined")
         else:
-            title, current = f"Field for “{shown}”", column.fields[0] if column.fields else NONE
-            hint = "Enter choose · Esc cancel · another column's field moves here"
+            title = _("Field for “{column}”").format(column=shown)
+            current = column.fields[0] if column.fields else NONE
+            hint = _("Enter choose · Esc cancel · another column's field moves here")
 
         def chosen(value: str | None) -> None:
             if value is None:
@@ -271,11 +279,14 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             moved = [] if add else [c.shown for c in p.feeders.get(value, ()) if c.index != column.index]
             self.proposal = p.add(position, value) if add else p.choose(position, value)
             if moved:
-                label = p.catalogue[value].label
-                self.notify(
-                    f"{label} now comes from “{shown}”; {', '.join(f'“{m}”' for m in moved)} no longer feeds it.",
-                    markup=False,
+                label = p.catalogue[value].shown_label
+                others = ", ".join(f"“{m}”" for m in moved)
+                text = ngettext(
+                    "{field} now comes from “{column}”; {others} no longer feeds it.",
+                    "{field} now comes from “{column}”; {others} no longer feeds it.",
+                    len(moved),
                 )
+                self.notify(text.format(field=label, column=shown, others=others), markup=False)
 
         self.app.push_screen(PickerDialog(title, items, current=current, hint=hint), chosen)
 
@@ -284,19 +295,22 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         p = self.current
         fields = p.valued()
         if not fields:
-            self.notify("No field needs one value for every new customer: each one a new customer needs has a column.")
+            self.notify(
+                _("No field needs one value for every new customer: each one a new customer needs has a column.")
+            )
             return
         field = p.catalogue[fields[0]]
         values = field.values if field.values else ("TRUE", "FALSE")
         items = [PickItem(v, Text(safe_text(v)), v) for v in values]
-        title = f"{safe_text(field.label)} of every new customer"
+        title = _("{field} of every new customer").format(field=safe_text(field.shown_label))
 
         def chosen(value: str | None) -> None:
             if value is not None:
                 self.proposal = self.current.with_default(field.id, value)
-                self.notify(f"Every new customer gets {field.label} {value}.", markup=False)
+                text = _("Every new customer gets {field} {value}.").format(field=field.shown_label, value=value)
+                self.notify(text, markup=False)
 
-        self.app.push_screen(PickerDialog(title, items, hint="Enter choose · Esc cancel"), chosen)
+        self.app.push_screen(PickerDialog(title, items, hint=_("Enter choose · Esc cancel")), chosen)
 
     @on(Checkbox.Changed, "#generate")
     def _generate_changed(self, event: Checkbox.Changed) -> None:
@@ -324,8 +338,8 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             if value is not None and int(value) != now:
                 self._reheader(int(value))
 
-        title = "Which row holds the column names?"
-        hint = "Enter: the names are on this row · Esc keep row " + str(now)
+        title = _("Which row holds the column names?")
+        hint = _("Enter: the names are on this row · Esc keep row {row}").format(row=now)
         items = header_items(header_rows(p.raw))
         self.app.push_screen(PickerDialog(title, items, current=str(now), hint=hint), chosen)
 
@@ -375,8 +389,8 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             if self.current.unusable:
                 self.notify(self.current.unusable, severity="warning", markup=False)
 
-        title = "Use a mapping for these columns"
-        hint = "Enter use it · Esc keep the columns as they are"
+        title = _("Use a mapping for these columns")
+        hint = _("Enter use it · Esc keep the columns as they are")
         now = p.preselected.name if p.preselected is not None else None
         current = next((str(at) for at, e in enumerate(entries) if now is not None and e.name == now), NONE)
         self.app.push_screen(PickerDialog(title, items, current=current, hint=hint), chosen)
@@ -391,7 +405,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         name = box.value.strip()
         if not name:
             box.focus()
-            self.notify("Type a name for the mapping, then Ctrl+S (or Save).", severity="warning", markup=False)
+            self.notify(_("Type a name for the mapping, then Ctrl+S (or Save)."), severity="warning", markup=False)
             return
         self._save(name, self.current.mapping(), self.query_one("#public", Checkbox).value)
 
@@ -408,13 +422,17 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         p = self.current
         if (p.mapping().columns, p.mapping().joins) == (message.mapping.columns, message.mapping.joins):
             self.proposal = p.saved(message.name)
-        who = "shared with other users" if message.public else "private to you"
-        self.notify(
-            f"Saved the mapping “{message.name}”, {who}: a file with these columns gets it next time "
-            "(custbook mappings list shows it).",
-            title="Mapping saved",
-            markup=False,
-        )
+        if message.public:
+            text = _(
+                "Saved the mapping “{name}”, shared with other users: a file with these columns gets it next time "
+                "(custbook mappings list shows it)."
+            )
+        else:
+            text = _(
+                "Saved the mapping “{name}”, private to you: a file with these columns gets it next time "
+                "(custbook mappings list shows it)."
+            )
+        self.notify(text.format(name=message.name), title=_("Mapping saved"), markup=False)
 
     def on_import_mapping_failed(self, message: Failed) -> None:
         from tui.screens.error_dialog import ErrorDialog

@@ -7,7 +7,8 @@ ID, the failed rows saved as a CSV to fix and re-import, the results e-mailed wh
 shown is the plan committed: this screen never re-reads the file.
 
 Tabs are filled when first shown, with the lines `tui/import_rows.py` makes of the plan (at most 2,000 each, so
-a 25,000-row plan opens at once); the line under the table shows the highlighted one in full.
+a 25,000-row plan opens at once); the line under the table shows the highlighted one in full. Its words are in the
+user's language (core.i18n); the footer's keys are marked with N_ and translated where they are shown.
 """
 
 from __future__ import annotations
@@ -22,43 +23,52 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Input, ProgressBar, Static, TabbedContent, TabPane
 
 from core.errors import Conflict, CustbookError
+from core.i18n import N_, _, group_digits, ngettext
 from core.plan import ImportPlan
 from services import imports
 from services.imports import ImportOutcome
-from tui.import_rows import TABS, PlanRows, blanked_banner, commit_question, counts_text, outcome, plan_note, plural
+from tui.import_rows import (
+    TABS,
+    PlanRows,
+    blanked_banner,
+    commit_question,
+    counts_text,
+    outcome,
+    plan_note,
+    styled_around,
+    tab_title,
+)
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
+from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
-
-# The counts line and the command line say "erased": the tab says it too.
-TAB_TITLES = {"blanked": "Erased", "fields": "By field"}
 
 
 class ImportPreview(WithHelp, Screen[str | None]):
-    HELP_TITLE = "Keys of the import preview"
+    HELP_TITLE = N_("Keys of the import preview")
     KEY_HELP = (
-        ("[  ]", "previous / next tab: by field, new, updated, erased, unchanged, errors, warnings"),
-        ("Enter", "on a field of the By field tab: every change of that field, however many"),
-        ("↑ ↓  PageUp PageDown", "move through a tab's rows"),
-        ("c", "commit: write what the preview shows, as one batch you can undo"),
-        ("r", "preview again (the store changed meanwhile)"),
-        ("s", "save the failed rows as a CSV to fix and import again"),
-        ("Escape  q", "back to the import's options; nothing is written"),
+        ("[  ]", N_("previous / next tab: by field, new, updated, erased, unchanged, errors, warnings")),
+        ("Enter", N_("on a field of the By field tab: every change of that field, however many")),
+        ("↑ ↓  PageUp PageDown", N_("move through a tab's rows")),
+        ("c", N_("commit: write what the preview shows, as one batch you can undo")),
+        ("r", N_("preview again (the store changed meanwhile)")),
+        ("s", N_("save the failed rows as a CSV to fix and import again")),
+        ("Escape  q", N_("back to the import's options; nothing is written")),
     )
     """Dismisses with the batch ID committed ("B3"), or None when nothing was committed."""
 
     CSS_PATH = "import_preview.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
-        Binding("c", "commit", "Commit"),
-        Binding("r", "replan", "Preview again"),
-        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]"),
-        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
-        Binding("s", "save_failed", "Save failed rows"),
-        Binding("escape,q", "back", "Back"),
+        Binding("c", "commit", N_("Commit")),
+        Binding("r", "replan", N_("Preview again")),
+        Binding("right_square_bracket", "tab(1)", N_("Next tab"), key_display="]"),
+        Binding("left_square_bracket", "tab(-1)", N_("Prev tab"), key_display="["),
+        Binding("s", "save_failed", N_("Save failed rows")),
+        Binding("escape,q", "back", N_("Back")),
         HELP_BINDING,
     ]
 
@@ -108,21 +118,21 @@ class ImportPreview(WithHelp, Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         plan = self.plan
-        source = f" · {self.source}" if self.source else ""
         user = safe_text(self.session.user.name)
+        about = [self.source] if self.source else []
+        if plan.mapping:
+            about.append(_("mapping {name}").format(name=safe_text(plan.mapping)))
+        about += [self.session.level, _("user {name}").format(name=user)]
         yield Static(
             Text.assemble(
-                ("Import preview: ", "bold"),
-                (safe_text(plan.file_name), "bold"),
-                source,
-                f" · mapping {safe_text(plan.mapping)}" if plan.mapping else "",
-                f" · {self.session.level} · user {user}",
+                *styled_around(_("Import preview: {file}"), safe_text(plan.file_name), "bold"),
+                "".join(f" · {part}" for part in about),
             ),
             id="title",
         )
         with Horizontal(id="bar"):
             yield Static(id="counts")
-            yield Button("Commit…", variant="primary", id="commit", compact=True)
+            yield Button(_("Commit…"), variant="primary", id="commit", compact=True)
         yield Static(id="note")
         with Horizontal(id="busy"):
             yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="progress")
@@ -131,11 +141,11 @@ class ImportPreview(WithHelp, Screen[str | None]):
             yield Static(id="outcome")
             with Horizontal(id="save-row"):
                 yield Input(id="failed-path", compact=True)
-                yield Button("Save failed rows", id="save", compact=True)
-            yield Button("Done", variant="primary", id="done", compact=True)
+                yield Button(_("Save failed rows"), id="save", compact=True)
+            yield Button(_("Done"), variant="primary", id="done", compact=True)
         with TabbedContent(id="tabs"):
             for pane in TABS:
-                with TabPane(TAB_TITLES.get(pane, pane.capitalize()), id=pane):
+                with TabPane(tab_title(pane), id=pane):
                     if pane == "blanked":
                         yield Static(id="blanked-warning")
                     yield DataTable(id=f"{pane}-table", cursor_type="row", zebra_stripes=True)
@@ -158,7 +168,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
         tabs = self.query_one("#tabs", TabbedContent)
         sizes = self.rows.sizes()
         for pane, n in sizes.items():
-            title = f"{TAB_TITLES.get(pane, pane.capitalize())} {n:,}"
+            title = f"{tab_title(pane)} {group_digits(n)}"
             tabs.get_tab(pane).label = Text(f"⚠ {title}" if pane == "blanked" and n else title)
         banner = self.query_one("#blanked-warning", Static)
         banner.set_class(not plan.blanked, "none")
@@ -202,10 +212,21 @@ class ImportPreview(WithHelp, Screen[str | None]):
         more = self.query_one(f"#{pane} .more", Static)
         more.display = bool(rows.more or not rows.total)
         if rows.more:
-            tail = "all of them go into the failed-rows file" if pane == "errors" else "the commit includes them"
-            more.update(Text(f"… and {rows.more:,} more, not listed here: {tail}.", style="italic"))
+            if pane == "errors":
+                text = ngettext(
+                    "… and {count} more, not listed here: all of them go into the failed-rows file.",
+                    "… and {count} more, not listed here: all of them go into the failed-rows file.",
+                    rows.more,
+                )
+            else:
+                text = ngettext(
+                    "… and {count} more, not listed here: the commit includes them.",
+                    "… and {count} more, not listed here: the commit includes them.",
+                    rows.more,
+                )
+            more.update(Text(text.format(count=group_digits(rows.more)), style="italic"))
         elif not rows.total:
-            more.update(Text("Nothing here.", style="dim"))
+            more.update(Text(_("Nothing here."), style="dim"))
 
     @on(DataTable.RowSelected, "#fields-table")
     def _field_chosen(self, event: DataTable.RowSelected) -> None:
@@ -265,9 +286,9 @@ class ImportPreview(WithHelp, Screen[str | None]):
 
         nothing = self.plan.rejected
         dialog = ConfirmDialog(
-            "Commit nothing?" if nothing else "Commit this import?",
+            _("Commit nothing?") if nothing else _("Commit this import?"),
             commit_question(self.plan),
-            confirm_label="OK" if nothing else "Commit",
+            confirm_label=_("OK") if nothing else _("Commit"),
             danger=bool(self.plan.blanked) and not nothing,
         )
         self.app.push_screen(dialog, self._confirmed)
@@ -275,12 +296,17 @@ class ImportPreview(WithHelp, Screen[str | None]):
     def _confirmed(self, yes: bool | None) -> None:
         if not yes:
             # With erased fields Cancel has the focus, so an Enter pressed out of habit lands here: say so.
-            self.notify("Not committed: nothing was changed. Press c to commit.", title="Cancelled", markup=False)
+            self.notify(_("Not committed: nothing was changed. Press c to commit."), title=_("Cancelled"), markup=False)
             return
         if self.check_action("commit", ()) is not True:
             return
         changed = self.plan.created + self.plan.updated
-        self._busy("commit", f"Committing {plural(changed, 'customer')} in one transaction…")
+        text = ngettext(
+            "Committing {count} customer in one transaction…",
+            "Committing {count} customers in one transaction…",
+            changed,
+        )
+        self._busy("commit", text.format(count=group_digits(changed)))
         self._commit(self.plan)
 
     @work(thread=True, exclusive=True, group="import-commit")
@@ -299,10 +325,13 @@ class ImportPreview(WithHelp, Screen[str | None]):
         """As `custbook import --email`: a message that is not sent is a warning; the import stands."""
         mailed = imports.email_results(result, self.emails)
         if mailed.problem is not None:
-            text = f"The results were not e-mailed ({mailed.problem}); the import is not affected."
+            text = _("The results were not e-mailed ({problem}); the import is not affected.").format(
+                problem=mailed.problem
+            )
             self.app.call_from_thread(self.app.notify, text, severity="warning", markup=False)
             return
-        self.app.call_from_thread(self.app.notify, f"E-mailed the results to {', '.join(self.emails)}.", markup=False)
+        text = _("E-mailed the results to {addresses}.").format(addresses=", ".join(self.emails))
+        self.app.call_from_thread(self.app.notify, text, markup=False)
 
     def on_import_preview_committed(self, message: Committed) -> None:
         self._idle()
@@ -313,7 +342,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
         self.query_one("#outcome", Static).update(Text(text))
         self.query_one("#save-row").display = bool(plan.failed)
         self.add_class("done")
-        self._note(f"Committed as batch {batch}." if batch else "The store was not changed.")
+        self._note(_("Committed as batch {batch}.").format(batch=batch) if batch else _("The store was not changed."))
         self.query_one("#failed-path" if plan.failed else "#done").focus()
 
     # --- preview again -------------------------------------------------------------------------------------
@@ -323,7 +352,12 @@ class ImportPreview(WithHelp, Screen[str | None]):
         if self.check_action("replan", ()) is not True:
             return
         self._generation += 1
-        self._busy("plan", f"Comparing {plural(self.plan.rows, 'row')} with the store again…")
+        text = ngettext(
+            "Comparing {count} row with the store again…",
+            "Comparing {count} rows with the store again…",
+            self.plan.rows,
+        )
+        self._busy("plan", text.format(count=group_digits(self.plan.rows)))
         self._plan(self._generation, self.plan)
 
     @work(thread=True, exclusive=True, group="import-replan")
@@ -342,7 +376,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
         self._idle()
         self.plan, self.stale = message.plan, False
         self._show_plan()
-        self.notify("Previewed again against the store as it is now.")
+        self.notify(_("Previewed again against the store as it is now."))
 
     # --- result --------------------------------------------------------------------------------------------
 
@@ -364,7 +398,8 @@ class ImportPreview(WithHelp, Screen[str | None]):
             self.query_one("#failed-path", Input).focus()
             return
         target = Path(text).expanduser()
-        self._busy("save", f"Saving {plural(self.plan.failed, 'failed row')}…")
+        text = ngettext("Saving {count} failed row…", "Saving {count} failed rows…", self.plan.failed)
+        self._busy("save", text.format(count=group_digits(self.plan.failed)))
         self._save(self.plan, target)
 
     @work(thread=True, exclusive=True, group="import-save")
@@ -380,10 +415,11 @@ class ImportPreview(WithHelp, Screen[str | None]):
 
     def on_import_preview_saved(self, message: Saved) -> None:
         self._idle()
-        text = f"Saved {plural(message.rows, 'failed row')} to {message.path}"
+        text = ngettext("Saved {count} failed row to {path}", "Saved {count} failed rows to {path}", message.rows)
+        text = text.format(count=group_digits(message.rows), path=message.path)
         self._outcome += f"\n{safe_text(text)}."
         self.query_one("#outcome", Static).update(Text(self._outcome))
-        self.notify(text, title="Failed rows saved", markup=False)
+        self.notify(text, title=_("Failed rows saved"), markup=False)
         self.query_one("#done", Button).focus()
 
     def on_import_preview_failed(self, message: Failed) -> None:
@@ -397,7 +433,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
 
     def _busy(self, what: str, text: str) -> None:
         self.busy = what
-        hint = "  (Escape cancels)" if what == "plan" else ""
+        hint = "  " + _("(Escape cancels)") if what == "plan" else ""
         self.query_one("#stage", Static).update(Text(text + hint))
         self.query_one("#busy").add_class("shown")
         self._sync()
@@ -415,7 +451,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
     def action_back(self) -> None:
         """Go back without committing (after the commit: done)."""
         if self.busy == "commit":
-            self.notify("The commit is running: it stores everything or nothing, and cannot be stopped now.")
+            self.notify(_("The commit is running: it stores everything or nothing, and cannot be stopped now."))
             return
         if self.busy == "plan":
             self._generation += 1  # the new plan is ignored; the old one stays, still marked stale

@@ -7,7 +7,8 @@ that name no field, or no Customer ID column) goes through the column-mapping st
 reading and planning; Escape from its preview goes back to the step. It never writes customers: the
 preview (`import_preview.py`) commits. Reading, planning and queueing are the import service's
 (`services.imports`, `services.jobs`), the very functions `custbook import` calls, so what the preview shows is
-what the command line would do.
+what the command line would do. Its words are in the user's language (core.i18n): module constants (keys, help)
+are marked with N_ and translated where they are shown.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,10 +25,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, get_current_worker
 
 from core.errors import CustbookError
+from core.i18n import N_, _, current_language, group_digits
 from core.plan import ImportOptions, ImportPlan, Policy
 from core.table import RawTable, configured_max_rows
 from core.values import DateFormat
@@ -36,10 +39,22 @@ from services.mail import check_header_text, parse_addresses
 from services.mapping_step import MappingProposal, propose
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
+from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
 from tui.widgets.ticks import TickBox
 
 IMPORT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".xlsx", ".xlsm"})
+# How each date format is named on screen: French writes the letters of jour, mois, année (JJ/MM/AAAA).
+DATE_FORMAT_NAMES = {
+    DateFormat.DMY_SLASH: N_("DD/MM/YYYY"),
+    DateFormat.MDY_SLASH: N_("MM/DD/YYYY"),
+    DateFormat.ISO: N_("YYYY-MM-DD"),
+    DateFormat.DMY_DOT: N_("DD.MM.YYYY"),
+    DateFormat.DMY_DASH: N_("DD-MM-YYYY"),
+    DateFormat.YMD_SLASH: N_("YYYY/MM/DD"),
+}
+# Spaces people type between thousands (the French no-break ones among them), left out of a number of rows.
+_GROUPING = str.maketrans("", "", ", \u00a0\u202f")
 
 
 class ImportFileTree(DirectoryTree):
@@ -48,9 +63,16 @@ class ImportFileTree(DirectoryTree):
     was started."""
 
     BINDINGS = [
-        Binding("backspace", "up", "Parent folder", show=False),
-        Binding("tilde", "home_folder", "Home folder", show=False),
+        Binding("backspace", "up", N_("Parent folder"), show=False),
+        Binding("tilde", "home_folder", N_("Home folder"), show=False),
     ]
+
+    def on_resize(self) -> None:
+        # The frame's title says how to choose and how to go up; on a narrow screen (80 columns) the long one was
+        # cut before the key to go up, the one a user does not guess: a shorter one says both.
+        title = _("Choose a file (Enter) · Backspace: up")
+        room = self.outer_size.width - 7  # the frame's corners, the spaces around the title, and one to spare
+        self.border_title = title if cell_len(title) <= room else _("Enter · Backspace: up")
 
     def process_label(self, label: str | Text) -> Text:
         # The root is "." (paths stay short), which reloads as "": name the folder, which is what the user knows.
@@ -85,6 +107,11 @@ def _is_folder(path: Path) -> bool:
         return False
 
 
+def _blank_cells_note() -> str:
+    """Said when the screen opens and when Offline is unticked again, in the language of the moment."""
+    return _("Blank cells erase the stored value; the preview shows every change before anything is saved.")
+
+
 @dataclass(frozen=True)
 class ImportRequest:
     """What the user chose, read from the form on the interface thread and handed to the worker."""
@@ -114,30 +141,36 @@ class Mapped:
 
 
 class ImportScreen(WithHelp, Screen[str | None]):
-    HELP_TITLE = "Keys of the import"
+    HELP_TITLE = N_("Keys of the import")
     KEY_HELP = (
-        ("↑ ↓  Enter", "in the files: move, open a folder, choose a file"),
-        ("Backspace  ~", "in the files: the parent folder, the home folder"),
-        ("Tab  Shift+Tab", "next / previous option"),
-        ("F5  Ctrl+R", "preview the import: nothing is written until you commit"),
-        ("Escape", "back to the list"),
+        ("↑ ↓  Enter", N_("in the files: move, open a folder, choose a file")),
+        ("Backspace  ~", N_("in the files: the parent folder, the home folder")),
+        ("Tab  Shift+Tab", N_("next / previous option")),
+        ("F5  Ctrl+R", N_("preview the import: nothing is written until you commit")),
+        ("Escape", N_("back to the list")),
         ("", ""),
-        ("Other products' files", "their columns are mapped to fields first, on a screen of their own (F1 there)"),
+        (
+            N_("Other products' files"),
+            N_("their columns are mapped to fields first, on a screen of their own (F1 there)"),
+        ),
         ("", ""),
-        ("Options", ""),
-        ("Date format", "how the file writes its dates (31/12/2026 or 12/31/2026...)"),
-        ("Encoding", "leave it on automatic unless accents come out wrong"),
-        ("Rows that fail", "skip them and import the rest, or import nothing while any fails"),
-        ("Offline", "queue the file as a job; the worker imports it and e-mails the result"),
-        ("Most rows", "a larger file is refused whole; raise it for a big CSV for import (CUSTBOOK_MAX_ROWS sets it)"),
+        (N_("Options"), ""),
+        (N_("Date format"), N_("how the file writes its dates (31/12/2026 or 12/31/2026...)")),
+        (N_("Encoding"), N_("leave it on automatic unless accents come out wrong")),
+        (N_("Rows that fail"), N_("skip them and import the rest, or import nothing while any fails")),
+        (N_("Offline"), N_("queue the file as a job; the worker imports it and e-mails the result")),
+        (
+            N_("Most rows"),
+            N_("a larger file is refused whole; raise it for a big CSV for import (CUSTBOOK_MAX_ROWS sets it)"),
+        ),
     )
     """Dismisses with the batch ID committed ("B3"), the job ID queued ("J4"), or None."""
 
     CSS_PATH = "import_screen.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
-        Binding("f5,ctrl+r", "preview", "Preview", key_display="F5"),
-        Binding("escape", "back", "Back"),
+        Binding("f5,ctrl+r", "preview", N_("Preview"), key_display="F5"),
+        Binding("escape", "back", N_("Back")),
         HELP_BINDING,
     ]
 
@@ -183,44 +216,44 @@ class ImportScreen(WithHelp, Screen[str | None]):
         self.session = session
         self._generation = 0
         self._worker: Worker[None] | None = None
+        # French labels are longer: their column is wider (tcss), the English layout stays as it was.
+        self.set_class(current_language() == "fr", "-fr")
 
     # --- layout --------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        user = safe_text(self.session.user.name)
-        yield Static(Text.assemble(("Import customers", "bold"), f" · {self.session.level} · user {user}"), id="title")
+        user = _("user {name}").format(name=safe_text(self.session.user.name))
+        yield Static(Text.assemble((_("Import customers"), "bold"), f" · {self.session.level} · {user}"), id="title")
         with Horizontal(id="body"):
-            tree = ImportFileTree(".", id="tree")
-            tree.border_title = "Choose a file (Enter) · Backspace: up"
-            yield tree
+            yield ImportFileTree(".", id="tree")
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
-                    yield Label("File", classes="label")
-                    yield Input(placeholder="choose on the left, or type a path", id="path", compact=True)
+                    yield Label(_("File"), classes="label")
+                    yield Input(placeholder=_("choose on the left, or type a path"), id="path", compact=True)
                 with Horizontal(classes="row"):
-                    yield Label("Date format", classes="label")
+                    yield Label(_("Date format"), classes="label")
                     yield Select(
-                        [(f.value, f) for f in DateFormat],
+                        [(_(DATE_FORMAT_NAMES.get(f, f.value)), f) for f in DateFormat],
                         value=self.session.date_format,
                         allow_blank=False,
                         id="date_format",
                         compact=True,
                     )
                 with Horizontal(classes="row"):
-                    yield Label("Encoding", classes="label")
+                    yield Label(_("Encoding"), classes="label")
                     yield Select(
-                        [(label, value) for value, label in ENCODINGS],
+                        [(_(label), value) for value, label in ENCODINGS],
                         value="auto",
                         allow_blank=False,
                         id="encoding",
                         compact=True,
                     )
                 with Horizontal(classes="row"):
-                    yield Label("Failed rows", classes="label")
+                    yield Label(_("Failed rows"), classes="label")
                     yield Select(
                         [
-                            ("Skip them, import the rest", Policy.SKIP_FAILED),
-                            ("Strict: all rows or nothing", Policy.STRICT),
+                            (_("Skip them, import the rest"), Policy.SKIP_FAILED),
+                            (_("Strict: all rows or nothing"), Policy.STRICT),
                         ],
                         value=Policy.SKIP_FAILED,
                         allow_blank=False,
@@ -228,23 +261,24 @@ class ImportScreen(WithHelp, Screen[str | None]):
                         compact=True,
                     )
                 with Horizontal(classes="row"):
-                    yield Label("Most rows", classes="label")
+                    yield Label(_("Most rows"), classes="label")
                     # An exported "CSV for import" of a large store has more rows than the usual limit: say it here.
-                    yield Input(f"{configured_max_rows():,}", id="max_rows", compact=True, restrict=r"[0-9, ]*")
+                    most = group_digits(configured_max_rows())
+                    yield Input(most, id="max_rows", compact=True, restrict="[0-9, \u00a0\u202f]*")
                 with Horizontal(classes="row"):
                     yield Label("", classes="label")
-                    yield TickBox("Process offline (queue a job)", id="offline", compact=True)
+                    yield TickBox(_("Process offline (queue a job)"), id="offline", compact=True)
                 with Horizontal(classes="row"):
-                    yield Label("E-mail to", classes="label")
-                    yield Input(placeholder="optional: ana@example.com; bob@…", id="emails", compact=True)
+                    yield Label(_("E-mail to"), classes="label")
+                    yield Input(placeholder=_("optional: ana@example.com; bob@…"), id="emails", compact=True)
                 yield Static(id="note")
                 yield Static(id="source")
                 with Horizontal(id="busy"):
                     yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="progress")
                     yield Static(id="stage")
                 with Horizontal(id="buttons"):
-                    yield Button("Preview", variant="primary", id="preview", compact=True)
-                    yield Button("Back", id="back", compact=True)
+                    yield Button(_("Preview"), variant="primary", id="preview", compact=True)
+                    yield Button(_("Back"), id="back", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -254,7 +288,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
             self.query_one("#preview", Button).tooltip = str(refusal)
             self._note(str(refusal), error=True)
         else:
-            self._note("Blank cells erase the stored value; the preview shows every change before anything is saved.")
+            self._note(_blank_cells_note())
         self.query_one("#tree", ImportFileTree).focus()
 
     def _note(self, text: str, error: bool = False) -> None:
@@ -291,13 +325,15 @@ class ImportScreen(WithHelp, Screen[str | None]):
     @on(Checkbox.Changed, "#offline")
     def _offline_toggled(self, event: Checkbox.Changed) -> None:
         button = self.query_one("#preview", Button)
-        button.label = "Queue job" if event.value else "Preview"
+        button.label = _("Queue job") if event.value else _("Preview")
         if import_refusal(self.session.user) is None:
             self._note(
-                "The worker (custbook jobs run) imports a queued file later, without a preview; "
-                "see it with: custbook jobs list"
+                _(
+                    "The worker (custbook jobs run) imports a queued file later, without a preview; "
+                    "see it with: custbook jobs list"
+                )
                 if event.value
-                else "Blank cells erase the stored value; the preview shows every change before anything is saved."
+                else _blank_cells_note()
             )
 
     @on(Input.Submitted)
@@ -317,7 +353,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
         e-mail addresses or a file name that cannot go into a message."""
         text = self.query_one("#path", Input).value.strip()
         if not text:
-            self._note("Choose a file in the list on the left, or type its path.", error=True)
+            self._note(_("Choose a file in the list on the left, or type its path."), error=True)
             self.query_one("#path", Input).focus()
             return None
         path = Path(text).expanduser()
@@ -325,10 +361,13 @@ class ImportScreen(WithHelp, Screen[str | None]):
         typed = self.query_one("#emails", Input).value
         emails = parse_addresses(typed) if typed.strip() else ()
         if offline or emails:
-            check_header_text(path.name, "The file name")
-        most = self.query_one("#max_rows", Input).value.replace(",", "").replace(" ", "")
+            check_header_text(path.name, _("The file name"))
+        most = self.query_one("#max_rows", Input).value.translate(_GROUPING)
         if not most.isdigit() or int(most) <= 0:
-            self._note("Most rows: give a number of rows, such as 50,000.", error=True)
+            self._note(
+                _("Most rows: give a number of rows, such as {example}.").format(example=group_digits(50000)),
+                error=True,
+            )
             self.query_one("#max_rows", Input).focus()
             return None
         return ImportRequest(
@@ -359,7 +398,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
         if request is None:
             return
         self._generation += 1
-        self._busy(f"Reading {safe_text(request.path.name)}…")
+        self._busy(_("Reading {file}…").format(file=safe_text(request.path.name)))
         self._worker = self._run(self._generation, request)
 
     @work(thread=True, exclusive=True, group="import-plan")
@@ -384,7 +423,8 @@ class ImportScreen(WithHelp, Screen[str | None]):
             if request.offline:
                 self._queue(generation, request, options)
                 return
-            self.post_message(self.Stage(generation, f"Comparing the rows of {safe_text(raw.name)} with the store…"))
+            stage = _("Comparing the rows of {file} with the store…").format(file=safe_text(raw.name))
+            self.post_message(self.Stage(generation, stage))
             plan = imports.plan(session.store, raw, user=session.user, entity=session.entity, options=options)
         except CustbookError as exc:
             self.post_message(self.Failed(generation, exc))
@@ -397,7 +437,8 @@ class ImportScreen(WithHelp, Screen[str | None]):
         """As `custbook import --offline`: the file is checked now (one that cannot be read is rejected at once)
         and its bytes queued with the options (a mapping chosen in the step among them), the user and the
         addresses."""
-        self.post_message(self.Stage(generation, f"Checking and queueing {safe_text(request.path.name)}…"))
+        stage = _("Checking and queueing {file}…").format(file=safe_text(request.path.name))
+        self.post_message(self.Stage(generation, stage))
         job = jobs.submit(
             self.session.store,
             request.path,
@@ -422,9 +463,10 @@ class ImportScreen(WithHelp, Screen[str | None]):
             return
         self._idle()
         self.notify(
-            f"Queued as job {message.job}: the worker imports {safe_text(message.file_name)} "
-            f"(see it with: custbook jobs show {message.job}).",
-            title="Import queued",
+            _("Queued as job {job}: the worker imports {file} (see it with: custbook jobs show {job}).").format(
+                job=message.job, file=safe_text(message.file_name)
+            ),
+            title=_("Import queued"),
             markup=False,
         )
         self.dismiss(message.job)
@@ -435,7 +477,10 @@ class ImportScreen(WithHelp, Screen[str | None]):
         self._idle()
         request = message.request
         self.query_one("#source", Static).update(
-            Text(f"Read {safe_text(message.plan.file_name)}: {message.source}.", style="dim")
+            Text(
+                _("Read {file}: {source}.").format(file=safe_text(message.plan.file_name), source=message.source),
+                style="dim",
+            )
         )
         from tui.screens.import_preview import ImportPreview
 
@@ -456,10 +501,10 @@ class ImportScreen(WithHelp, Screen[str | None]):
 
         def chosen(proposal: MappingProposal | None) -> None:
             if proposal is None:
-                self._back_to_form("Change the file or its options, then Enter (or Preview) to read it again.")
+                self._back_to_form(_("Change the file or its options, then Enter (or Preview) to read it again."))
                 return
             self._generation += 1
-            self._busy(f"Planning {safe_text(request.path.name)} with its columns mapped…")
+            self._busy(_("Planning {file} with its columns mapped…").format(file=safe_text(request.path.name)))
             self._worker = self._run(self._generation, request, Mapped(mapped.raw, proposal))
 
         screen = ImportMapping(self.session, mapped.proposal, offline=request.offline)
@@ -471,7 +516,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
         elif mapped is not None:
             self._map(request, mapped)  # back to the columns, as the user left them
         else:
-            self._back_to_form("Change the file or its options, then Enter (or Preview) to preview again.")
+            self._back_to_form(_("Change the file or its options, then Enter (or Preview) to preview again."))
 
     def _back_to_form(self, note: str) -> None:
         # Back from the preview (or the columns) to fix something: most often the file or its options, so the File
@@ -485,7 +530,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
     # --- busy, errors, leaving -----------------------------------------------------------------------------
 
     def _busy(self, text: str) -> None:
-        self.query_one("#stage", Static).update(Text(text + "  (Escape cancels)"))
+        self.query_one("#stage", Static).update(Text(text + "  " + _("(Escape cancels)")))
         self.query_one("#busy").add_class("shown")
         self.query_one("#preview", Button).disabled = True
 
@@ -505,6 +550,6 @@ class ImportScreen(WithHelp, Screen[str | None]):
             self._worker.cancel()
             self._generation += 1  # whatever the worker still posts is ignored
             self._idle()
-            self._note("Cancelled: nothing was imported.")
+            self._note(_("Cancelled: nothing was imported."))
             return
         self.dismiss(None)

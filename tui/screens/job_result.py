@@ -1,6 +1,7 @@
 """JobResultScreen: one finished offline import's result, preview-style: counts, errors and warnings, its failed
 rows saved as a CSV, its e-mail sent again (with the very function of `custbook jobs resend`, so the e-mail status
-is recorded with the job the same way). Reads its job whole; never runs it.
+is recorded with the job the same way). Reads its job whole; never runs it. Its words are in the user's language
+(core.i18n).
 """
 
 from __future__ import annotations
@@ -15,34 +16,40 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
 
 from core.errors import CustbookError
+from core.i18n import N_, _, group_digits, ngettext, pgettext
 from core.wording import describe_issue, outcome
 from services.mail import failed_rows_name
 from store.records import Job
 from tui.screens.help import HELP_BINDING, WithHelp
-from tui.screens.jobs import SHOWN_ISSUES, count, issues, mail_line, plural, shorten
+from tui.screens.jobs import SHOWN_ISSUES, count, issues, mail_line, shorten, state_word
 from tui.session import Session
+from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
 
 
+def _tab_title(pane: str) -> str:
+    return pgettext("import counts", "Errors") if pane == "errors" else pgettext("import counts", "Warnings")
+
+
 class JobResultScreen(WithHelp, Screen[None]):
-    HELP_TITLE = "Keys of a job's result"
+    HELP_TITLE = N_("Keys of a job's result")
     KEY_HELP = (
-        ("]", "next tab: errors, warnings"),
-        ("s", "save the failed rows as a CSV to fix and import again"),
-        ("r", "send the results e-mail again"),
-        ("Escape  q", "back to the jobs"),
+        ("]", N_("next tab: errors, warnings")),
+        ("s", N_("save the failed rows as a CSV to fix and import again")),
+        ("r", N_("send the results e-mail again")),
+        ("Escape  q", N_("back to the jobs")),
     )
     """One finished job's result, preview-style. Dismisses None."""
 
     CSS_PATH = "job_result.tcss"
     BINDINGS = [
-        Binding("s", "save_failed", "Save failed rows"),
-        Binding("r", "resend", "Resend e-mail"),
-        Binding("right_square_bracket", "other_tab", "Next tab", key_display="]"),
-        Binding("escape,q", "back", "Back"),
+        Binding("s", "save_failed", N_("Save failed rows")),
+        Binding("r", "resend", N_("Resend e-mail")),
+        Binding("right_square_bracket", "other_tab", N_("Next tab"), key_display="]"),
+        Binding("escape,q", "back", N_("Back")),
         HELP_BINDING,
     ]
 
@@ -75,12 +82,12 @@ class JobResultScreen(WithHelp, Screen[None]):
         yield Static(id="counts")
         yield Static(id="mail")
         with Horizontal(id="save-row"):
-            yield Static("Failed rows to:", id="save-label")
+            yield Static(_("Failed rows to:"), id="save-label")
             yield Input(failed_rows_name(self.job.file_name), id="failed-path", compact=True)
-            yield Button("Save", id="save", compact=True)
+            yield Button(_("Save"), id="save", compact=True)
         with TabbedContent(id="tabs"):
             for pane in ("errors", "warnings"):
-                with TabPane(pane.capitalize(), id=pane):
+                with TabPane(_tab_title(pane), id=pane):
                     yield DataTable(id=f"{pane}-table", cursor_type="row", zebra_stripes=True)
                     yield Static(classes="more")
         yield Static(id="issue")
@@ -107,42 +114,55 @@ class JobResultScreen(WithHelp, Screen[None]):
 
     def _show(self) -> None:
         job, result = self.job, self.job.result or {}
-        title = f" · {safe_text(job.file_name)} · {job.state.value}: {outcome(result)}"
-        self.query_one("#title", Static).update(Text.assemble((f"Job {job.id}", "bold"), title))
+        state = _("{state}: {outcome}").format(state=state_word(job), outcome=outcome(result))
+        title = f" · {safe_text(job.file_name)} · {state}"
+        self.query_one("#title", Static).update(Text.assemble((_("Job {job}").format(job=job.id), "bold"), title))
         failing = f"bold {self.app.theme_variables.get('error', 'red')}"
-        parts: list[tuple[str, str] | str] = [("Rows ", "dim"), (f"{count(result, 'rows') or 0:,}", "bold")]
-        for label, key in (("New", "created"), ("Updated", "updated"), ("Erased", "blanked"),
-                           ("Unchanged", "unchanged"), ("Failed", "failed")):  # fmt: skip
+        rows = group_digits(count(result, "rows") or 0)
+        parts: list[tuple[str, str] | str] = [(pgettext("import counts", "Rows") + " ", "dim"), (rows, "bold")]
+        for label, key in (
+            (pgettext("import counts", "New"), "created"),
+            (pgettext("import counts", "Updated"), "updated"),
+            (pgettext("import counts", "Erased"), "blanked"),
+            (pgettext("import counts", "Unchanged"), "unchanged"),
+            (pgettext("import counts", "Failed"), "failed"),
+        ):
             n = count(result, key) or 0
-            parts += [(" │ ", "dim"), (f"{label} ", "dim"), (f"{n:,}", failing if key == "failed" and n else "bold")]
+            style = failing if key == "failed" and n else "bold"
+            parts += [(" │ ", "dim"), (f"{label} ", "dim"), (group_digits(n), style)]
         self.query_one("#counts", Static).update(Text.assemble(*parts))
         self.query_one("#mail", Static).update(Text(safe_text(mail_line(job))))
         self.query_one("#save-row").display = bool(job.failed_rows)
         tabs = self.query_one("#tabs", TabbedContent)
         for pane in ("errors", "warnings"):
             shown: int | None = len(issues(job, pane)) if self.whole else count(result, f"{pane[:-1]}_count")
-            tabs.get_tab(pane).label = Text(
-                f"{pane.capitalize()} {shown:,}" if shown is not None else pane.capitalize()
-            )
+            title = _tab_title(pane)
+            tabs.get_tab(pane).label = Text(f"{title} {group_digits(shown)}" if shown is not None else title)
         self.refresh_bindings()
 
     def _fill(self, pane: str) -> None:
         table = self.query_one(f"#{pane}-table", DataTable)
         listed = issues(self.job, pane)
         table.clear(columns=True)
-        table.add_columns("Row", "Column", "Value", "Message")
+        table.add_columns(_("Row"), _("Column"), _("Value"), _("Message"))
         for issue in listed[:SHOWN_ISSUES]:
             column = str(issue.get("column") or "")
             field = self.session.catalogue.get(column) if column else None
             table.add_row(
-                Text(str(issue.get("row") or "file")), Text(safe_text(field.label if field else column)),
+                Text(str(issue.get("row") or _("file"))), Text(safe_text(field.shown_label if field else column)),
                 Text(shorten(str(issue.get("value") or ""))), Text(safe_text(str(issue.get("message") or ""))),
             )  # fmt: skip
         more = self.query_one(f"#{pane} .more", Static)
         if len(listed) > SHOWN_ISSUES:
-            more.update(Text(f"… and {len(listed) - SHOWN_ISSUES:,} more, all in the failed-rows file.", "italic"))
+            n = len(listed) - SHOWN_ISSUES
+            text = ngettext(
+                "… and {count} more, all in the failed-rows file.",
+                "… and {count} more, all in the failed-rows file.",
+                n,
+            )
+            more.update(Text(text.format(count=group_digits(n)), "italic"))
         elif not listed:
-            more.update(Text("Nothing here.", "dim"))
+            more.update(Text(_("Nothing here."), "dim"))
         more.display = len(listed) > SHOWN_ISSUES or not listed
 
     @on(DataTable.RowHighlighted)
@@ -193,7 +213,9 @@ class JobResultScreen(WithHelp, Screen[None]):
         try:
             written = save_failed_rows(self.session.store, job, target)
             if written is None:
-                raise CustbookError(f"Job {job.id} has no failed rows", "Nothing needs to be saved")
+                raise CustbookError(
+                    _("Job {job} has no failed rows").format(job=job.id), _("Nothing needs to be saved")
+                )
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return
@@ -201,8 +223,11 @@ class JobResultScreen(WithHelp, Screen[None]):
 
     def on_job_result_screen_saved(self, message: Saved) -> None:
         self._busy("")
-        text = f"Saved {plural(message.rows, 'failed row')} of {self.job.id} to {message.path}"
-        self.notify(text, title="Failed rows saved", markup=False)
+        text = ngettext(
+            "Saved {count} failed row of {job} to {path}", "Saved {count} failed rows of {job} to {path}", message.rows
+        )
+        text = text.format(count=group_digits(message.rows), job=self.job.id, path=message.path)
+        self.notify(text, title=_("Failed rows saved"), markup=False)
 
     # --- the e-mail ----------------------------------------------------------------------------------------
 
@@ -211,7 +236,8 @@ class JobResultScreen(WithHelp, Screen[None]):
         if self.check_action("resend", ()) is not True:
             return
         self._busy("resend")
-        self.query_one("#mail", Static).update(Text(f"Sending the results to {', '.join(self.job.emails)}…"))
+        sending = _("Sending the results to {addresses}…").format(addresses=", ".join(self.job.emails))
+        self.query_one("#mail", Static).update(Text(sending))
         self._resend(self.job)
 
     @work(thread=True, exclusive=True, group="job-resend")
@@ -225,11 +251,17 @@ class JobResultScreen(WithHelp, Screen[None]):
             self.post_message(self.Failed(exc))
             return
         if mailed.sent:
-            text, severity = f"E-mailed the results of {job.id} to {', '.join(job.emails)}.", "information"
+            text = _("E-mailed the results of {job} to {addresses}.").format(
+                job=job.id, addresses=", ".join(job.emails)
+            )
+            severity = "information"
         else:
-            text, severity = f"The results of {job.id} were not sent: {mailed.problem}. The job keeps them.", "warning"
+            text = _("The results of {job} were not sent: {problem}. The job keeps them.").format(
+                job=job.id, problem=mailed.problem
+            )
+            severity = "warning"
         # Told by the app, so the user hears the outcome even after leaving this screen meanwhile.
-        title = "E-mail sent" if mailed.sent else "E-mail not sent"
+        title = _("E-mail sent") if mailed.sent else _("E-mail not sent")
         self.app.call_from_thread(self.app.notify, safe_text(text), title=title, severity=severity, markup=False)
         self.post_message(self.Resent(again))
 

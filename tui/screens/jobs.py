@@ -5,7 +5,9 @@ Owns showing jobs, never running them: a worker (`custbook jobs run`) does that.
 `REFRESH_SECONDS` by a thread worker (a timer starts it, never two at once) that posts the jobs; only the handler
 touches the table, which keeps its cursor on the same job. The list reads each result's counts only
 (`jobs.list(..., brief=True)` of the store); the result screen reads its job whole. Resending uses the very function of
-`custbook jobs resend`, so the e-mail status is recorded with the job the same way.
+`custbook jobs resend`, so the e-mail status is recorded with the job the same way. Its words are in the user's
+language (core.i18n); a job's state and e-mail status are stored in English (statuses), and named in the user's
+language only where they are shown.
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from core.errors import CustbookError, StoreBusy
+from core.i18n import N_, _, group_digits, ngettext, pgettext
 from core.values import DateFormat
-from core.wording import counts_line, outcome, plural
+from core.wording import counts_line, outcome
 from store.records import Job, JobState
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
+from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
 
 REFRESH_SECONDS = 2.0
@@ -36,7 +40,37 @@ LIMIT = 200  # jobs listed: the newest ones
 SHOWN_ISSUES = 2000  # errors or warnings listed in the result; the failed-rows file holds them all
 MAX_CELL = 60
 STATE_COLOURS = {JobState.QUEUED: "", JobState.RUNNING: "warning", JobState.DONE: "success", JobState.FAILED: "error"}
+# The table's columns: their keys (English, as the cells are updated by key) and their headings in the language.
 COLUMNS = ("Job", "State", "File", "Queued", "Finished", "New", "Updated", "Failed", "E-mail", "User", "Entity")
+NOT_SENT = "not sent: "  # how the store records an e-mail that failed (store/jobs.py), before the reason
+
+
+def column_title(key: str) -> str:
+    titles = {
+        "Job": pgettext("jobs column", "Job"),
+        "State": _("State"),
+        "File": _("File"),
+        "Queued": pgettext("jobs column", "Queued"),
+        "Finished": pgettext("jobs column", "Finished"),
+        "New": pgettext("import counts", "New"),
+        "Updated": pgettext("import counts", "Updated"),
+        "Failed": pgettext("import counts", "Failed"),
+        "E-mail": _("E-mail"),
+        "User": pgettext("column", "User"),
+        "Entity": _("Entity"),
+    }
+    return titles.get(key, key)
+
+
+def state_word(job: Job) -> str:
+    """The job's state in the user's language (the store and the JSON keep `queued`, `running`, `done`, `failed`)."""
+    words = {
+        JobState.QUEUED: pgettext("job state", "queued"),
+        JobState.RUNNING: pgettext("job state", "running"),
+        JobState.DONE: pgettext("job state", "done"),
+        JobState.FAILED: pgettext("job state", "failed"),
+    }
+    return words.get(job.state, job.state.value)
 
 
 def when(at: dt.datetime, date_format: DateFormat) -> str:
@@ -64,33 +98,48 @@ def mail_word(job: Job) -> str:
     if not job.emails:
         return ""
     if job.mail_status is None:
-        return "pending"
-    return "sent" if job.mail_status == "sent" else "not sent"
+        return pgettext("e-mail", "pending")
+    return pgettext("e-mail", "sent") if job.mail_status == "sent" else pgettext("e-mail", "not sent")
+
+
+def mail_status(job: Job) -> str:
+    """The e-mail status as the store records it ("sent", "not sent: <reason>"), in the user's language."""
+    status = job.mail_status
+    if status is None:
+        return _("sent once a worker has run the job")
+    if status == "sent":
+        return pgettext("e-mail", "sent")
+    if status.startswith(NOT_SENT):
+        return _("not sent: {reason}").format(reason=status.removeprefix(NOT_SENT))
+    return status
 
 
 def mail_line(job: Job) -> str:
     if not job.emails:
-        return "No e-mail address was given for this job."
-    how = " (one message each)" if job.email_each and len(job.emails) > 1 else ""
-    status = job.mail_status or "sent once a worker has run the job"
-    return f"E-mail to {', '.join(job.emails)}{how}: {status}"
+        return _("No e-mail address was given for this job.")
+    addresses = ", ".join(job.emails)
+    if job.email_each and len(job.emails) > 1:
+        return _("E-mail to {addresses} (one message each): {status}").format(
+            addresses=addresses, status=mail_status(job)
+        )
+    return _("E-mail to {addresses}: {status}").format(addresses=addresses, status=mail_status(job))
 
 
 class JobsScreen(WithHelp, Screen[None]):
-    HELP_TITLE = "Keys of the jobs"
+    HELP_TITLE = N_("Keys of the jobs")
     KEY_HELP = (
-        ("↑ ↓", "move through the jobs, newest first (the list refreshes every 2 s)"),
-        ("Enter", "the job's result"),
-        ("F5  Ctrl+R", "refresh now"),
-        ("Escape  q", "back to the list"),
+        ("↑ ↓", N_("move through the jobs, newest first (the list refreshes every 2 s)")),
+        ("Enter", N_("the job's result")),
+        ("F5  Ctrl+R", N_("refresh now")),
+        ("Escape  q", N_("back to the list")),
     )
     """The jobs, newest first. Dismisses None."""
 
     CSS_PATH = "jobs.tcss"
     BINDINGS = [
-        Binding("enter", "open", "Result", priority=True),
-        Binding("f5,ctrl+r", "reload", "Refresh", key_display="F5"),
-        Binding("escape,q", "back", "Back"),
+        Binding("enter", "open", N_("Result"), priority=True),
+        Binding("f5,ctrl+r", "reload", N_("Refresh"), key_display="F5"),
+        Binding("escape,q", "back", N_("Back")),
         HELP_BINDING,
     ]
 
@@ -112,15 +161,15 @@ class JobsScreen(WithHelp, Screen[None]):
         self._loud = True  # a failure of the first read or of F5 is shown in a dialog; the timer's on the status line
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Jobs · loading…"), id="status")
+        yield Static(Text(_("Jobs · loading…")), id="status")
         yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Static(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#jobs", DataTable)
-        for label in COLUMNS:
-            table.add_column(label, key=label)
+        for key in COLUMNS:
+            table.add_column(column_title(key), key=key)
         table.focus()
         self._timer = self.set_interval(REFRESH_SECONDS, self._load)
 
@@ -182,14 +231,14 @@ class JobsScreen(WithHelp, Screen[None]):
         mail = mail_word(job)
         return (
             Text(job.id, "bold"),
-            Text(job.state.value, self._colour(STATE_COLOURS[job.state])),
+            Text(state_word(job), self._colour(STATE_COLOURS[job.state])),
             Text(shorten(job.file_name, 32)),
             Text(when(job.created, fmt)),
             Text(finished),
-            *(Text("" if n is None else f"{n:,}", justify="right") for n in numbers),
-            Text(mail, self._colour("warning") if mail == "not sent" else ""),
+            *(Text("" if n is None else group_digits(n), justify="right") for n in numbers),
+            Text(mail, self._colour("warning") if job.mail_status not in (None, "sent") and job.emails else ""),
             Text(shorten(job.user, 20)),
-            Text(shorten(job.entity or "top", 20)),
+            Text(shorten(job.entity or pgettext("level", "top"), 20)),
         )
 
     def _colour(self, name: str) -> str:
@@ -198,15 +247,27 @@ class JobsScreen(WithHelp, Screen[None]):
     def _summary(self, problem: str = "") -> None:
         n = len(self.jobs)
         if problem:
-            text = f"could not refresh: {problem}"
+            text = _("could not refresh: {problem}").format(problem=problem)
         elif not n:
-            text = "no jobs yet: an import queued with “process offline” appears here"
+            text = _("no jobs yet: an import queued with “process offline” appears here")
         else:
             waiting = sum(j.state in (JobState.QUEUED, JobState.RUNNING) for j in self.jobs)
-            newest = "newest first" if n < LIMIT else f"the {LIMIT} newest first"
-            every = f"refreshed every {REFRESH_SECONDS:g} s"
-            text = f"{plural(n, 'job')} ({waiting:,} waiting or running), {newest} · {every}"
-        self.query_one("#status", Static).update(Text.assemble(("Jobs", "bold"), f" · {safe_text(text)}"))
+            if n < LIMIT:
+                jobs = ngettext(
+                    "{count} job ({waiting} waiting or running), newest first",
+                    "{count} jobs ({waiting} waiting or running), newest first",
+                    n,
+                )
+            else:
+                jobs = ngettext(
+                    "{count} job ({waiting} waiting or running), the {limit} newest first",
+                    "{count} jobs ({waiting} waiting or running), the {limit} newest first",
+                    n,
+                )
+            jobs = jobs.format(count=group_digits(n), waiting=group_digits(waiting), limit=group_digits(LIMIT))
+            every = _("refreshed every {seconds} s").format(seconds=f"{REFRESH_SECONDS:g}")
+            text = f"{jobs} · {every}"
+        self.query_one("#status", Static).update(Text.assemble((_("Jobs"), "bold"), f" · {safe_text(text)}"))
 
     @property
     def highlighted(self) -> Job | None:
@@ -224,16 +285,16 @@ class JobsScreen(WithHelp, Screen[None]):
         if job is None:
             line.update("")
             return
-        level = f"entity {job.entity}" if job.entity else "top level"
+        level = _("entity {entity}").format(entity=job.entity) if job.entity else _("top level")
         lines = [f"{job.id} · {job.file_name} · {job.user} · {level} · "]
         if job.state is JobState.QUEUED:
-            lines[0] += "queued: waits for a worker (custbook jobs run)."
+            lines[0] += _("queued: waits for a worker (custbook jobs run).")
         elif job.state is JobState.RUNNING:
-            lines[0] += f"running (attempt {job.attempts})."
+            lines[0] += _("running (attempt {attempt}).").format(attempt=job.attempts)
         else:
             result = job.result or {}
-            lines[0] += f"{job.state.value}: {outcome(result)}."
-            lines.append(f"{counts_line(result)}. Enter shows the result.")
+            lines[0] += _("{state}: {outcome}.").format(state=state_word(job), outcome=outcome(result))
+            lines.append(_("{counts}. Enter shows the result.").format(counts=counts_line(result)))
         if job.emails:
             lines.append(mail_line(job))
         line.update(Text("\n".join(safe_text(t) for t in lines)))
@@ -244,7 +305,8 @@ class JobsScreen(WithHelp, Screen[None]):
         if job is None:
             return
         if not job.finished_running:
-            self.notify(f"{job.id} is {job.state.value}: its result is shown once a worker has run it.", markup=False)
+            text = _("{job} is {state}: its result is shown once a worker has run it.")
+            self.notify(text.format(job=job.id, state=state_word(job)), markup=False)
             return
         from tui.screens.job_result import JobResultScreen
 

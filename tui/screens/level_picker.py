@@ -20,6 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.errors import CustbookError
+from core.i18n import N_, _
 from store.records import Entity
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.help import HELP_BINDING, WithHelp
@@ -35,13 +36,13 @@ class Level:
 
 
 class LevelPicker(WithHelp, ModalScreen[Level | None]):
-    HELP_TITLE = "Keys of the levels"
+    HELP_TITLE = N_("Keys of the levels")
     KEY_HELP = (
-        ("↑ ↓  Enter", "work at the top level or inside an entity"),
-        ("Escape", "cancel"),
+        ("↑ ↓  Enter", N_("work at the top level or inside an entity")),
+        ("Escape", N_("cancel")),
     )
     CSS_PATH = "level_picker.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), HELP_BINDING]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Stay where you are")), HELP_BINDING]
 
     @dataclass
     class Listed(Message):
@@ -58,9 +59,9 @@ class LevelPicker(WithHelp, ModalScreen[Level | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("Work at", id="title")
+            yield Static(_("Work at"), id="title")
             yield OptionList(id="levels", markup=False)
-            yield Static("Enter work there · Esc stay", id="hint")
+            yield Static(_("Enter work there · Esc stay"), id="hint")
 
     def on_mount(self) -> None:
         self._load()
@@ -78,15 +79,15 @@ class LevelPicker(WithHelp, ModalScreen[Level | None]):
         box = self.query_one(OptionList)
         box.clear_options()
         self._levels = [Level(None), *(Level(e.id) for e in message.entities)]
-        box.add_option(Option(Text("Top level (customers of no entity)")))
+        box.add_option(Option(Text(_("Top level (customers of no entity)"))))
         for e in message.entities:
-            box.add_option(Option(Text(safe_text(f"Entity {e.id} · {e.name}"))))
+            box.add_option(Option(Text(safe_text(_("Entity {id} · {name}").format(id=e.id, name=e.name)))))
         here = Level(self.session.entity)
         box.highlighted = self._levels.index(here) if here in self._levels else 0
         box.focus()
         if not message.entities:
             self.query_one("#hint", Static).update(
-                Text("This company has no entities (custbook entities add ID --name NAME) · Esc back")
+                Text(_("This company has no entities (custbook entities add ID --name NAME) · Esc back"))
             )
 
     def on_level_picker_failed(self, message: Failed) -> None:

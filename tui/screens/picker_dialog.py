@@ -4,7 +4,8 @@ column of an import file feeds (forty-odd fields and the company's custom ones),
 Owns the search (every word typed must be in the item's words: its label, its ID, its French label... compared as
 headers are, without case, accents or punctuation), the list it narrows, and the keys: typing searches, ↑ ↓ and
 PageUp/PageDown move, Enter chooses, Escape cancels. It dismisses with the chosen item's value, or None. It knows
-nothing of fields or mappings: the screen that opens it gives the items.
+nothing of fields or mappings: the screen that opens it gives the items (in the user's language, as its own words
+are: core.i18n).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.catalogue import normalise_name
+from core.i18n import N_, _
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.widgets.grid import safe_text
 
@@ -35,20 +37,20 @@ class PickItem:
 
 
 class PickerDialog(WithHelp, ModalScreen[str | None]):
-    HELP_TITLE = "Keys of the list"
+    HELP_TITLE = N_("Keys of the list")
     KEY_HELP = (
-        ("Type", "narrow the list: every word typed must be in the line (Email, EMAIL1, e-mail...)"),
-        ("↑ ↓  PageUp PageDown", "move in the list"),
-        ("Enter", "choose the highlighted line"),
-        ("Escape", "cancel: nothing changes"),
+        (N_("Type"), N_("narrow the list: every word typed must be in the line (Email, EMAIL1, e-mail...)")),
+        ("↑ ↓  PageUp PageDown", N_("move in the list")),
+        ("Enter", N_("choose the highlighted line")),
+        ("Escape", N_("cancel: nothing changes")),
     )
     CSS_PATH = "picker_dialog.tcss"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("pagedown", "move(10)", "Page down", show=False),
-        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("down", "move(1)", N_("Down"), show=False),
+        Binding("up", "move(-1)", N_("Up"), show=False),
+        Binding("pagedown", "move(10)", N_("Page down"), show=False),
+        Binding("pageup", "move(-10)", N_("Page up"), show=False),
         HELP_BINDING,
     ]
 
@@ -63,9 +65,9 @@ class PickerDialog(WithHelp, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Text(safe_text(self.title_text), style="bold"), id="title")
-            yield Input(placeholder="type to search", id="search", compact=True)
+            yield Input(placeholder=_("type to search"), id="search", compact=True)
             yield OptionList(id="items", markup=False)
-            yield Static(Text(self.hint or "Enter choose · Esc cancel"), id="hint")
+            yield Static(Text(self.hint or _("Enter choose · Esc cancel")), id="hint")
 
     def on_mount(self) -> None:
         self._fill("")
@@ -86,7 +88,8 @@ class PickerDialog(WithHelp, ModalScreen[str | None]):
         if found:
             box.highlighted = 0
         else:
-            box.add_option(Option(Text("Nothing matches: Backspace to search again", style="dim"), disabled=True))
+            nothing = Text(_("Nothing matches: Backspace to search again"), style="dim")
+            box.add_option(Option(nothing, disabled=True))
 
     @on(Input.Changed, "#search")
     def _searched(self, event: Input.Changed) -> None:

@@ -20,21 +20,30 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Button, Checkbox, Input, Static, TabbedContent, TabPane
 
 from core.errors import CustbookError, InvalidValue
+from core.i18n import N_, _, group_digits, ngettext, pgettext
 from core.users import Permission
-from core.viewdef import View
+from core.viewdef import View, shown_view_name
 from services.views import MAX_NAME, SaveStatus, count_matching, delete_view, save_view
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
+from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
 from tui.widgets.ticks import TickBox
 from tui.widgets.view_parts import ColumnsPart, FiltersPart, SortPart, ViewPart
 
 DEBOUNCE_SECONDS = 0.2
+# The keys' names of the tabs (F2 F3 F4, in the footer).
+TAB_NAMES = {"columns": N_("Columns"), "filters": N_("Filters"), "sort": N_("Sort")}
+
+
+def tab_label(pane: str) -> str:
+    """A tab's title: "Sort" names a key (an action, "Trier") and a tab (a noun, "Ordre de tri")."""
+    return pgettext("tab", "Sort") if pane == "sort" else _(TAB_NAMES[pane])
 
 
 def locked_reason(view: View | None, session: Session) -> str:
@@ -42,30 +51,32 @@ def locked_reason(view: View | None, session: Session) -> str:
     if view is None:
         return ""
     if view.builtin:
-        return f"“{view.name}” is built in: it cannot be changed or deleted"
+        return _("“{name}” is built in: it cannot be changed or deleted").format(name=shown_view_name(view.name))
     if view.owner != session.user.name:
-        return f"“{safe_text(view.name)}” belongs to {safe_text(view.owner or '')}: only they can change or delete it"
+        return _("“{name}” belongs to {owner}: only they can change or delete it").format(
+            name=safe_text(view.name), owner=safe_text(view.owner or "")
+        )
     return ""
 
 
 class ViewBuilder(WithHelp, Screen[View | None]):
-    HELP_TITLE = "Keys of the view builder"
+    HELP_TITLE = N_("Keys of the view builder")
     KEY_HELP = (
-        ("F2 F3 F4", "the Columns, Filters and Sort tabs"),
-        ("Tab  Shift+Tab", "next / previous box"),
-        ("Space", "tick or untick a column"),
-        ("[  ]  Alt+↑ Alt+↓", "move the chosen column or sort key up / down"),
-        ("Delete", "remove the chosen filter or sort key"),
-        ("Ctrl+S", "save the view (asks before replacing one)"),
-        ("Escape", "close (asks first when something was changed)"),
+        ("F2 F3 F4", N_("the Columns, Filters and Sort tabs")),
+        ("Tab  Shift+Tab", N_("next / previous box")),
+        ("Space", N_("tick or untick a column")),
+        ("[  ]  Alt+↑ Alt+↓", N_("move the chosen column or sort key up / down")),
+        ("Delete", N_("remove the chosen filter or sort key")),
+        ("Ctrl+S", N_("save the view (asks before replacing one)")),
+        ("Escape", N_("close (asks first when something was changed)")),
     )
     CSS_PATH = "view_builder.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "close", "Close"),
-        Binding("f2", "tab('columns')", "Columns"),
-        Binding("f3", "tab('filters')", "Filters"),
-        Binding("f4", "tab('sort')", "Sort"),
+        Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the view")),
+        Binding("escape", "close", N_("Close"), tooltip=N_("Leave without saving (asks first when something changed)")),
+        Binding("f2", "tab('columns')", TAB_NAMES["columns"], tooltip=N_("Show the columns tab")),
+        Binding("f3", "tab('filters')", TAB_NAMES["filters"], tooltip=N_("Show the filters tab")),
+        Binding("f4", "tab('sort')", TAB_NAMES["sort"], tooltip=N_("Show the sort tab")),
         HELP_BINDING,
     ]
 
@@ -123,56 +134,57 @@ class ViewBuilder(WithHelp, Screen[View | None]):
         catalogue, may_save, initial = self.session.catalogue, self.session.user.can(Permission.LIST), self._initial
         yield Static(self._heading(), id="heading")
         with Horizontal(id="top"):
-            yield Static("Name", id="name-label")
-            yield Input(initial.name, placeholder="name of the view", id="name", max_length=MAX_NAME, compact=True)
-            yield TickBox("Include entity records", initial.include_entities, id="entities", compact=True)
-            yield TickBox("Public", initial.public, id="public", compact=True)
+            yield Static(_("Name"), id="name-label")
+            yield Input(initial.name, placeholder=_("name of the view"), id="name", max_length=MAX_NAME, compact=True)
+            yield TickBox(_("Include entity records"), initial.include_entities, id="entities", compact=True)
+            yield TickBox(_("Public"), initial.public, id="public", compact=True)
         with TabbedContent(id="tabs"):
-            with TabPane("Columns", id="columns"):
+            with TabPane(tab_label("columns"), id="columns"):
                 yield ColumnsPart(catalogue, initial.columns, id="columns-part")
-            with TabPane("Filters", id="filters"):
+            with TabPane(tab_label("filters"), id="filters"):
                 yield FiltersPart(catalogue, initial.filters, self.session.date_format, id="filters-part")
-            with TabPane("Sort", id="sort"):
+            with TabPane(tab_label("sort"), id="sort"):
                 yield SortPart(catalogue, initial.sort, id="sort-part")
         yield Static(id="count")
         yield Static(Text(self._reason()), id="reason", classes="" if self._reason() else "hidden")
         with Horizontal(id="buttons"):
             yield Button(
-                "Save",
+                _("Save"),
                 variant="primary",
                 id="save",
                 compact=True,
                 disabled=not may_save or bool(locked_reason(self.original, self.session)),
             )
-            yield Button("Save as", id="save-as", compact=True, disabled=not may_save)
+            yield Button(_("Save as"), id="save-as", compact=True, disabled=not may_save)
             yield Button(
-                "Delete",
+                _("Delete"),
                 variant="error",
                 id="delete",
                 compact=True,
                 disabled=not self.own,
                 tooltip=self._reason() or None,
             )
-            yield Button("Cancel", id="cancel", compact=True)
+            yield Button(_("Cancel"), id="cancel", compact=True)
         yield Footer()
 
     def _heading(self) -> Text:
-        view, where = self.original, f"  ·  {self.session.level}  ·  user {self.session.user.name}"
+        who = _("user {name}").format(name=self.session.user.name)
+        view, where = self.original, f"  ·  {self.session.level}  ·  {who}"
         if view is None:
-            title = "New view"
+            title = _("New view")
         elif view.builtin:
-            title = f"New view, starting from “{view.name}”"
+            title = _("New view, starting from “{name}”").format(name=shown_view_name(view.name))
         elif self.own:
-            title = f"Edit view “{safe_text(view.name)}”"
+            title = _("Edit view “{name}”").format(name=safe_text(view.name))
         else:
-            title = f"View “{safe_text(view.name)}” by {safe_text(view.owner or '')}"
+            title = _("View “{name}” by {owner}").format(name=safe_text(view.name), owner=safe_text(view.owner or ""))
         return Text.assemble((title, "bold"), (safe_text(where), "dim"))
 
     def _reason(self) -> str:
         if not self.session.user.can(Permission.LIST):
-            return f"{self.session.user.name} may not save views (the List permission is missing)."
+            return _("{user} may not save views (the List permission is missing).").format(user=self.session.user.name)
         reason = locked_reason(self.original, self.session)
-        return f"{reason}. Save as keeps your own copy under the name above." if reason else ""
+        return _("{reason}. Save as keeps your own copy under the name above.").format(reason=reason) if reason else ""
 
     def on_mount(self) -> None:
         self._part_changed()
@@ -199,7 +211,8 @@ class ViewBuilder(WithHelp, Screen[View | None]):
         tabs = self.query_one(TabbedContent)
         for part, pane in ((ColumnsPart, "columns"), (FiltersPart, "filters"), (SortPart, "sort")):
             n = len(self.query_one(part).items)
-            tabs.get_tab(pane).label = f"{pane.capitalize()} ({n})" if n else pane.capitalize()
+            name = tab_label(pane)
+            tabs.get_tab(pane).label = f"{name} ({group_digits(n)})" if n else name
         self._changed()
 
     def _changed(self) -> None:
@@ -209,7 +222,7 @@ class ViewBuilder(WithHelp, Screen[View | None]):
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._recount)
-        self._show_count(Text("counting…"))
+        self._show_count(Text(_("counting…")))
 
     @property
     def counting(self) -> bool:
@@ -229,7 +242,7 @@ class ViewBuilder(WithHelp, Screen[View | None]):
         draft = self._draft()
         self._counted = self._count_key()
         self._generation += 1
-        self._show_count(Text("counting…"))
+        self._show_count(Text(_("counting…")))
         self._count(self._generation, draft)
 
     @work(thread=True, exclusive=True, group="builder-count")
@@ -248,7 +261,10 @@ class ViewBuilder(WithHelp, Screen[View | None]):
     def on_view_builder_counted(self, message: Counted) -> None:
         if message.generation == self._generation:
             n = message.total
-            words = {0: "No customers match", 1: "1 customer matches"}.get(n, f"{n:,} customers match")
+            if n == 0:
+                words = _("No customers match")
+            else:
+                words = ngettext("{count} customer matches", "{count} customers match", n).format(count=group_digits(n))
             self._show_count(Text(words), generation=message.generation)
 
     def on_view_builder_count_failed(self, message: CountFailed) -> None:
@@ -278,7 +294,8 @@ class ViewBuilder(WithHelp, Screen[View | None]):
         draft = self._draft()
         if self.own and self.original and draft.name == self.original.name:
             self.query_one("#name", Input).focus()
-            self.post_message(self.Refused(InvalidValue("Save as needs a new name", "Type another name in Name")))
+            refused = InvalidValue(_("Save as needs a new name"), _("Type another name in Name"))
+            self.post_message(self.Refused(refused))
         elif self._may_save():
             self._save(draft, None)
 
@@ -313,13 +330,16 @@ class ViewBuilder(WithHelp, Screen[View | None]):
                 self._save(message.draft, message.original, replace=True)
 
         name = safe_text(message.draft.name)
-        self.app.push_screen(
-            ConfirmDialog(f"Replace “{name}”?", f"You already have a view named “{name}”.", "Replace", danger=True),
-            answered,
+        question = ConfirmDialog(
+            _("Replace “{name}”?").format(name=name),
+            _("You already have a view named “{name}”.").format(name=name),
+            _("Replace"),
+            danger=True,
         )
+        self.app.push_screen(question, answered)
 
     def on_view_builder_saved(self, message: Saved) -> None:
-        self.notify(f"Saved the view “{safe_text(message.view.name)}”")
+        self.notify(_("Saved the view “{name}”").format(name=safe_text(message.view.name)))
         self.dismiss(message.view)
 
     def on_view_builder_refused(self, message: Refused) -> None:
@@ -329,7 +349,8 @@ class ViewBuilder(WithHelp, Screen[View | None]):
     def action_delete(self) -> None:
         """Delete this view (its owner only), after confirmation."""
         if not self.own or self.original is None:
-            self.notify(locked_reason(self.original, self.session) or "This view is not saved yet", severity="warning")
+            reason = locked_reason(self.original, self.session) or _("This view is not saved yet")
+            self.notify(reason, severity="warning")
             return
         name = self.original.name
 
@@ -349,7 +370,7 @@ class ViewBuilder(WithHelp, Screen[View | None]):
         self.post_message(self.Deleted(name))
 
     def on_view_builder_deleted(self, message: Deleted) -> None:
-        self.notify(f"Deleted the view “{safe_text(message.name)}”")
+        self.notify(_("Deleted the view “{name}”").format(name=safe_text(message.name)))
         self.dismiss(None)
 
     @on(Button.Pressed, "#cancel")
@@ -363,7 +384,7 @@ class ViewBuilder(WithHelp, Screen[View | None]):
             if yes:
                 self.dismiss(None)
 
-        question = ConfirmDialog("Discard your changes?", "The view is not saved.", "Discard", danger=True)
+        question = ConfirmDialog(_("Discard your changes?"), _("The view is not saved."), _("Discard"), danger=True)
         self.app.push_screen(question, answered)
 
     def action_tab(self, pane: str) -> None:
@@ -375,6 +396,8 @@ class ViewBuilder(WithHelp, Screen[View | None]):
 
 def confirm_delete(view: View) -> ConfirmDialog:
     """The question asked before deleting a view (here and in the view picker)."""
-    who = "everyone who uses this public view" if view.public else "you"
-    message = f"“{safe_text(view.name)}” will be deleted for {who}. This cannot be undone."
-    return ConfirmDialog("Delete this view?", message, "Delete", danger=True)
+    if view.public:
+        message = _("“{name}” will be deleted for everyone who uses this public view. This cannot be undone.")
+    else:
+        message = _("“{name}” will be deleted for you. This cannot be undone.")
+    return ConfirmDialog(_("Delete this view?"), message.format(name=safe_text(view.name)), _("Delete"), danger=True)

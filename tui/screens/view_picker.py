@@ -20,8 +20,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.errors import CustbookError
-from core.viewdef import View
+from core.i18n import N_, _
+from core.viewdef import View, shown_view_name
 from services.views import delete_view, list_views
+from tui.list_access import view_kind
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.screens.view_builder import ViewBuilder, confirm_delete, locked_reason
@@ -30,20 +32,20 @@ from tui.widgets.grid import safe_text
 
 
 class ViewPicker(WithHelp, ModalScreen[View | None]):
-    HELP_TITLE = "Keys of the views"
+    HELP_TITLE = N_("Keys of the views")
     KEY_HELP = (
-        ("↑ ↓  Enter", "choose a view: the list shows it"),
-        ("n", "new view"),
-        ("e", "edit the view (your own; another's is saved as a copy)"),
-        ("d", "delete the view (your own, asks first)"),
-        ("Escape", "close"),
+        ("↑ ↓  Enter", N_("choose a view: the list shows it")),
+        ("n", N_("new view")),
+        ("e", N_("edit the view (your own; another's is saved as a copy)")),
+        ("d", N_("delete the view (your own, asks first)")),
+        ("Escape", N_("close")),
     )
     CSS_PATH = "view_picker.tcss"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("n", "new", "New view"),
-        Binding("e", "edit", "Edit view"),
-        Binding("d", "delete", "Delete view"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Keep the current view")),
+        Binding("n", "new", N_("New view"), tooltip=N_("Make a new view in the view builder")),
+        Binding("e", "edit", N_("Edit view"), tooltip=N_("Change the highlighted view")),
+        Binding("d", "delete", N_("Delete view"), tooltip=N_("Delete the highlighted view (your own only)")),
         HELP_BINDING,
     ]
 
@@ -65,10 +67,10 @@ class ViewPicker(WithHelp, ModalScreen[View | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("Views", id="title")
+            yield Static(_("Views"), id="title")
             yield OptionList(id="views", markup=False)
             yield Static(id="reason")
-            yield Static("Enter show · n new · e edit · d delete · Esc cancel", id="hint")
+            yield Static(_("Enter show · n new · e edit · d delete · Esc cancel"), id="hint")
 
     def on_mount(self) -> None:
         self._load(self.current)
@@ -93,9 +95,9 @@ class ViewPicker(WithHelp, ModalScreen[View | None]):
         box = self.query_one(OptionList)
         box.clear_options()
         for view in message.views:
-            kind = "built in" if view.builtin else ("public" if view.public else "private")
+            kind = view_kind(view)
             owner = "" if view.builtin or view.owner == self.session.user.name else f", {view.owner}"
-            box.add_option(Option(Text(safe_text(f"{view.name}  ({kind}{owner})"))))
+            box.add_option(Option(Text(safe_text(f"{shown_view_name(view.name)}  ({kind}{owner})"))))
         box.highlighted = next((i for i, v in enumerate(message.views) if v == message.highlight), 0)
         box.focus()
         self._show_reason()
@@ -112,10 +114,12 @@ class ViewPicker(WithHelp, ModalScreen[View | None]):
     def _show_reason(self) -> None:
         view, text = self._highlighted(), ""
         if view is not None and view.builtin:
-            text = "Built in: e starts a new view from it; it cannot be deleted"
+            text = _("Built in: e starts a new view from it; it cannot be deleted")
         elif view is not None and view.owner != self.session.user.name:
             owner = safe_text(view.owner or "")
-            text = f"{owner}'s view: e edits a copy of your own; only {owner} can change or delete it"
+            text = _("{owner}'s view: e edits a copy of your own; only {owner} can change or delete it").format(
+                owner=owner
+            )
         self.query_one("#reason", Static).update(Text(text))
 
     def _highlighted(self) -> View | None:

@@ -1,14 +1,17 @@
 """The customer form's typed inputs: one widget per field, the text it starts with, and the text read back from it.
 
 Owns how a field is edited: a list for enums, a checkbox for booleans, a text area for the fields that may hold line
-breaks, a one-line box for the rest, each holding the value as the CSV for import writes it (dates in the session's
-date format), so that saving can go through the import's own parsing. Also the read-only fields shown under the
-inputs. Field labels and values come from the store: they are shown as text through `safe_text`, never as markup.
+breaks, a one-line box for the rest. Amounts and dates are shown as the user's region writes them (`1 234,50` and
+31/12/2026 in France) and accepted as shown, as YYYY-MM-DD and as a plain 1234.50: `stored_text` turns what was typed
+into the text the CSV for import would hold, so that saving goes through the import's own parsing (and its messages
+when a value is wrong). Also the read-only fields shown under the inputs. Field labels and values come from the
+store: they are shown as text through `safe_text`, never as markup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from rich.table import Table
 from rich.text import Text
@@ -16,6 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from core.catalogue import Catalogue, Field, FieldType
+from core.i18n import N_, _
+from core.regional import Region
 from core.values import DateFormat, Value
 from formats.csv.for_import import display_formatter, formatter, shown_choice
 from tui.widgets.grid import safe_text
@@ -24,15 +29,42 @@ from tui.widgets.ticks import TickBox
 MULTILINE = frozenset({"COMMENTS"})  # fields.md: "may hold line breaks"
 # Examples, not values: "e.g." keeps a grey 1234.50 from passing for a stored amount on terminals that show little grey.
 PLACEHOLDERS = {
-    FieldType.DECIMAL: "e.g. 1234.50",
-    FieldType.EMAIL: "e.g. name@example.com",
-    FieldType.REF: "e.g. C0000123 (a customer ID)",
+    FieldType.EMAIL: N_("e.g. name@example.com"),
+    FieldType.REF: N_("e.g. C0000123 (a customer ID)"),
+}
+EXAMPLE_AMOUNT = Decimal("1234.50")
+# The date formats as people read them: JJ/MM/AAAA in French (the glossary), for placeholders and choices.
+DATE_PATTERNS = {
+    DateFormat.DMY_SLASH: N_("DD/MM/YYYY"),
+    DateFormat.MDY_SLASH: N_("MM/DD/YYYY"),
+    DateFormat.ISO: N_("YYYY-MM-DD"),
+    DateFormat.DMY_DOT: N_("DD.MM.YYYY"),
+    DateFormat.DMY_DASH: N_("DD-MM-YYYY"),
+    DateFormat.YMD_SLASH: N_("YYYY/MM/DD"),
 }
 
 
-def initial_text(field: Field, record: Mapping[str, Value] | None, date_format: DateFormat) -> str:
+def shown_pattern(date_format: DateFormat) -> str:
+    """A date format as the user reads it ("DD/MM/YYYY", "JJ/MM/AAAA" in French)."""
+    return _(DATE_PATTERNS[date_format])  # every DateFormat has its pattern
+
+
+def amount_example(region: Region) -> str:
+    """An amount to show as an example: the plain 1234.50 where the region writes a decimal point (it is accepted
+    everywhere), else the region's own writing (1 234,50)."""
+    return "1234.50" if region.decimal == "." else region.amount(EXAMPLE_AMOUNT)
+
+
+def yes_no(ticked: bool) -> str:
+    """The words beside a checkbox."""
+    return _("Yes") if ticked else _("No")
+
+
+def initial_text(
+    field: Field, record: Mapping[str, Value] | None, date_format: DateFormat, region: Region | None = None
+) -> str:
     """The text a field's input starts with: the stored value, or for a new customer (`record` None) the default
-    an import would give it."""
+    an import would give it. With a `region`, amounts and dates as it writes them."""
     if record is None:
         default = field.default
         if field.type is FieldType.BOOL:
@@ -41,18 +73,44 @@ def initial_text(field: Field, record: Mapping[str, Value] | None, date_format: 
     value = record.get(field.id)
     if field.type is FieldType.BOOL:
         return "TRUE" if value else "FALSE"
+    if region is not None and field.type is FieldType.DECIMAL and isinstance(value, Decimal):
+        return region.amount(value)
+    if region is not None and field.type is FieldType.DATE and value is not None:
+        return region.date(value)  # type: ignore[arg-type]
     text = formatter(field.type, date_format)(value)
     # Control characters must not reach the terminal: shown harmless (only a field the user retypes is saved).
     return "\n".join(safe_text(line) for line in text.split("\n"))
 
 
-def field_input(field: Field, text: str, *, locked: bool, is_new: bool, date_format: DateFormat) -> Widget:
+def stored_text(field: Field, text: str, date_format: DateFormat, region: Region | None) -> str:
+    """What a person typed, as the CSV for import would hold it: an amount in the region's writing (`1 234,50`) as
+    1234.50, a date in the shown format or YYYY-MM-DD in `date_format`. Anything else is left as typed, so that the
+    import's checks say what is wrong with it, in their own words."""
+    if region is None or not text.strip():
+        return text
+    try:
+        if field.type is FieldType.DECIMAL:
+            if (region.decimal, region.group) == (".", ","):
+                # The import's reading of a typed amount already takes 1,234.50 and 1234.50, and a European
+                # 1.234,50 too, which the region's own reading would take for 1.2345.
+                return text
+            return str(region.parse_amount(text))
+        if field.type is FieldType.DATE:
+            return date_format.format(region.parse_date(text))
+    except ValueError:
+        return text
+    return text
+
+
+def field_input(
+    field: Field, text: str, *, locked: bool, is_new: bool, date_format: DateFormat, region: Region | None = None
+) -> Widget:
     """The input of one field (id `input-FIELD`), holding `text`; `locked` shows it disabled."""
     wid = f"input-{field.id}"
     if field.type is FieldType.BOOL:
         # "Yes"/"No" beside the box: its tick is told apart only by colour, which not every terminal shows.
         ticked = text == "TRUE"
-        return TickBox("Yes" if ticked else "No", ticked, id=wid, compact=True, disabled=locked)
+        return TickBox(yes_no(ticked), ticked, id=wid, compact=True, disabled=locked)
     if field.type is FieldType.ENUM:
         choices = list(field.values) + ([text] if text and text not in field.values else [])
         # A blank choice where the field may be blank; a new customer's required list starts blank (no value is
@@ -60,7 +118,7 @@ def field_input(field: Field, text: str, *, locked: bool, is_new: bool, date_for
         blank = (field.default is None) if is_new else (field.can_blank or not text)
         return Select(
             [(shown_choice(c), c) for c in choices],
-            prompt="(none)",
+            prompt=_("(none)"),
             allow_blank=blank,
             value=text or Select.NULL,
             id=wid,
@@ -69,12 +127,18 @@ def field_input(field: Field, text: str, *, locked: bool, is_new: bool, date_for
         )
     if field.id in MULTILINE:
         return TextArea(text, id=wid, compact=True, soft_wrap=True, tab_behavior="focus", disabled=locked)
-    placeholder = date_format.value if field.type is FieldType.DATE else PLACEHOLDERS.get(field.type)
-    return Input(text, placeholder=placeholder or "", id=wid, compact=True, disabled=locked)
+    if field.type is FieldType.DATE:
+        placeholder = shown_pattern(region.date_format if region else date_format)
+    elif field.type is FieldType.DECIMAL:
+        example = amount_example(region) if region else "1234.50"
+        placeholder = _("e.g. {amount}").format(amount=example)
+    else:
+        placeholder = _(PLACEHOLDERS[field.type]) if field.type in PLACEHOLDERS else ""
+    return Input(text, placeholder=placeholder, id=wid, compact=True, disabled=locked)
 
 
 def input_text(widget: Widget) -> str:
-    """The text of a field's input, as the CSV for import would hold it."""
+    """The text of a field's input, as typed (`stored_text` reads amounts and dates the way the region writes them)."""
     if isinstance(widget, Checkbox):
         return "TRUE" if widget.value else "FALSE"
     if isinstance(widget, Select):
@@ -85,13 +149,21 @@ def input_text(widget: Widget) -> str:
     return widget.value
 
 
-def read_only_fields(catalogue: Catalogue, record: Mapping[str, Value], date_format: DateFormat) -> Table:
-    """The fields the store maintains (created, modified, ...), aligned with the inputs above them."""
+def read_only_fields(
+    catalogue: Catalogue,
+    record: Mapping[str, Value],
+    date_format: DateFormat,
+    region: Region | None = None,
+    *,
+    label_width: int = 25,
+) -> Table:
+    """The fields the store maintains (created, modified, ...), aligned with the inputs above them (`label_width`:
+    the form's label column less its padding)."""
     table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True, min_width=25)  # values line up with the inputs above
+    table.add_column(no_wrap=True, min_width=label_width)  # values line up with the inputs above
     table.add_column()
     for field in catalogue.fields:
         if not field.importable:
-            shown = display_formatter(field.type, date_format)(record.get(field.id))
-            table.add_row(Text(safe_text(field.label)), Text(safe_text(shown)))
+            shown = display_formatter(field.type, date_format, region=region)(record.get(field.id))
+            table.add_row(Text(safe_text(field.shown_label)), Text(safe_text(shown)))
     return table

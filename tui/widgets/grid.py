@@ -25,6 +25,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from core.catalogue import Field, FieldType
+from core.i18n import N_
+from core.regional import screen_region
 from core.values import DateFormat, Value
 from formats.csv.for_import import display_formatter
 
@@ -89,18 +91,18 @@ class CustomerGrid(ScrollView, can_focus=True):
     CustomerGrid > .grid--waiting { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
+        Binding("up,k", "move(-1)", N_("Up"), show=False),
+        Binding("down,j", "move(1)", N_("Down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home,g", "first", N_("First"), show=False),
+        Binding("end,G", "last", N_("Last"), show=False),
         # Arrows only: h is the list's History key (the issue's key map), l stays free.
-        Binding("left", "column(-1)", "Left", show=False),
-        Binding("right", "column(1)", "Right", show=False),
-        Binding("enter", "select", "Open", show=False),
-        Binding("less_than_sign", "width(-2)", "Narrower", show=False),
-        Binding("greater_than_sign", "width(2)", "Wider", show=False),
+        Binding("left", "column(-1)", N_("Left"), show=False),
+        Binding("right", "column(1)", N_("Right"), show=False),
+        Binding("enter", "select", N_("Open"), show=False),
+        Binding("less_than_sign", "width(-2)", N_("Narrower"), show=False),
+        Binding("greater_than_sign", "width(2)", N_("Wider"), show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0)
@@ -153,11 +155,14 @@ class CustomerGrid(ScrollView, can_focus=True):
         are, so the customer under the cursor stays under it (the next `e` must not edit another one)."""
         self._generation += 1
         new_columns = [c.id for c in source.columns] != [c.id for c in self.columns]
-        formatters = [display_formatter(c.type, self.date_format) for c in source.columns]
+        # Amounts and dates as the user's region writes them (500 000,00 in France), Yes/No in their language:
+        # chosen here, once per query, so that a language switched meanwhile shows at the next query.
+        region = screen_region()
+        formatters = [display_formatter(c.type, self.date_format, region=region) for c in source.columns]
         widths = []
         for i, column in enumerate(source.columns):
             sample = [cell_len(safe_text(formatters[i](row[i]))) for row in first_page[:PAGE]]
-            measured = max(MIN_WIDTH, min(MAX_WIDTH, max([cell_len(column.label) + 2, *sample])))
+            measured = max(MIN_WIDTH, min(MAX_WIDTH, max([cell_len(column.shown_label) + 2, *sample])))
             widths.append(self._chosen.get(column.id, measured))
         self._shown = _Shown(source, self._generation, widths, formatters)
         self._pages = {0: first_page} if first_page else {}
@@ -261,7 +266,7 @@ class CustomerGrid(ScrollView, can_focus=True):
             x = 0  # in the scrolled part
             for i, (column, w) in enumerate(zip(shown.source.columns, shown.widths)):
                 mark = self.sort_marks.get(i, "")
-                label = column.label + (f" {mark}" if mark else "")
+                label = column.shown_label + (f" {mark}" if mark else "")
                 cells.append(self._cell(label, w, style, False))
                 if i >= frozen:
                     shown_len = min(cell_len(label), w)

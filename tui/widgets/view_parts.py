@@ -21,29 +21,31 @@ from textual.widgets import Button, Input, OptionList, Select, SelectionList, St
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from core.catalogue import Catalogue, Field, FieldType
+from core.i18n import N_, _
 from core.values import DateFormat
 from core.viewdef import Filter, Op, SortKey
+from tui.widgets.field_inputs import shown_pattern
 from tui.widgets.grid import safe_text
 from tui.widgets.ticks import ticked
 
 
 def field_text(field: Field) -> Text:
     """A field as the user knows it: its label, then its ID (and whether it is custom or read-only)."""
-    kind = " custom" if field.custom else ("" if field.importable else " read-only")
-    return Text.assemble(safe_text(field.label), " ", (field.id, "dim"), (kind, "dim italic"))
+    kind = (" " + _("custom")) if field.custom else ("" if field.importable else " " + _("read-only"))
+    return Text.assemble(safe_text(field.shown_label), " ", (field.id, "dim"), (kind, "dim italic"))
 
 
 def value_hint(field: Field, date_format: DateFormat) -> str:
     """What a filter value on this field looks like (the value box's placeholder)."""
     if field.type in (FieldType.DECIMAL, FieldType.INTEGER):
-        return "a number: 10000"
+        return _("a number: 10000")
     if field.type in (FieldType.DATE, FieldType.TIMESTAMP):
-        return f"a date: {date_format.value}"
+        return _("a date: {pattern}").format(pattern=shown_pattern(date_format))
     if field.type is FieldType.BOOL:
-        return "TRUE or FALSE"
+        return _("TRUE or FALSE")
     if field.type is FieldType.ENUM:
         return safe_text(", ".join(field.values))
-    return "text, any case"
+    return _("text, any case")
 
 
 def moved(items: list[Any], index: int, delta: int) -> tuple[list[Any], int]:
@@ -58,9 +60,9 @@ class OrderedList(OptionList):
     """A list its owner fills; its keys ask to move or remove the highlighted line (the owner decides)."""
 
     BINDINGS = [
-        Binding("left_square_bracket,alt+up", "move(-1)", "Move up", key_display="["),
-        Binding("right_square_bracket,alt+down", "move(1)", "Move down", key_display="]"),
-        Binding("delete,backspace", "remove", "Remove", key_display="del"),
+        Binding("left_square_bracket,alt+up", "move(-1)", N_("Move up"), key_display="["),
+        Binding("right_square_bracket,alt+down", "move(1)", N_("Move down"), key_display="]"),
+        Binding("delete,backspace", "remove", N_("Remove"), key_display="del"),
     ]
 
     @dataclass
@@ -79,7 +81,7 @@ class OrderedList(OptionList):
     def show(self, lines: list[Text], highlight: int | None = None) -> None:
         self.clear_options()
         self.count = len(lines)
-        self.add_options(lines or [Option(Text(self.empty, style="italic"), disabled=True)])
+        self.add_options(lines or [Option(Text(_(self.empty), style="italic"), disabled=True)])
         if lines:
             self.highlighted = min(max(highlight or 0, 0), len(lines) - 1)
 
@@ -166,13 +168,13 @@ class ColumnsPart(ViewPart):
     def compose(self) -> ComposeResult:
         with Horizontal():
             with Vertical(id="all-fields"):
-                yield Static("Every field (Space: show or hide)", classes="caption")
+                yield Static(_("Every field (Space: show or hide)"), classes="caption")
                 yield FieldChecklist(
                     *((field_text(f), f.id, f.id in self.items) for f in self.catalogue.fields), id="fields"
                 )
             with Vertical(id="shown"):
-                yield Static("Shown, in this order", classes="caption")
-                yield OrderedList("None chosen: the usual columns on screen, every field in exports", id="chosen")
+                yield Static(_("Shown, in this order"), classes="caption")
+                yield OrderedList(N_("None chosen: the usual columns on screen, every field in exports"), id="chosen")
 
     def lines(self) -> list[Text]:
         return [Text(f"{i}. ").append_text(field_text(self.catalogue[c])) for i, c in enumerate(self.items, 1)]
@@ -199,14 +201,14 @@ class FiltersPart(ViewPart):
 
     def compose(self) -> ComposeResult:
         first = self.catalogue.fields[0]
-        yield Static("New filter: field, comparison, value, then Enter or Add", classes="caption")
+        yield Static(_("New filter: field, comparison, value, then Enter or Add"), classes="caption")
         with Horizontal(classes="editor"):
             yield _field_select(self.catalogue, "filter-field")
             yield Select([(o.words, o) for o in Op], value=Op.EQ, allow_blank=False, id="filter-op", compact=True)
             yield Input(placeholder=value_hint(first, self.date_format), id="filter-value", compact=True)
-            yield Button("Add", id="filter-add", compact=True)
-        yield OrderedList("No filters: every customer", movable=False, id="filter-list")
-        yield Static("Every filter must match · Enter: edit a filter · Del: remove it", classes="caption")
+            yield Button(_("Add"), id="filter-add", compact=True)
+        yield OrderedList(N_("No filters: every customer"), movable=False, id="filter-list")
+        yield Static(_("Every filter must match · Enter: edit a filter · Del: remove it"), classes="caption")
 
     def lines(self) -> list[Text]:
         return [Text(safe_text(f.describe(self.catalogue))) for f in self.items]
@@ -226,7 +228,7 @@ class FiltersPart(ViewPart):
         op: Op = self.query_one("#filter-op", Select).value  # type: ignore[assignment]
         box = self.query_one("#filter-value", Input)
         if op.needs_value and not box.value.strip():
-            self.notify("Type a value to compare with, or choose “is empty”", severity="warning")
+            self.notify(_("Type a value to compare with, or choose “is empty”"), severity="warning")
             box.focus()
             return
         added = Filter(str(self.query_one("#filter-field", Select).value), op, box.value if op.needs_value else "")
@@ -249,19 +251,19 @@ class SortPart(ViewPart):
     """Sort keys: field and direction, Add; the keys in order, Enter flips a key's direction."""
 
     def compose(self) -> ComposeResult:
-        yield Static("New sort key: field and direction, then Add", classes="caption")
+        yield Static(_("New sort key: field and direction, then Add"), classes="caption")
         with Horizontal(classes="editor"):
             yield _field_select(self.catalogue, "sort-field")
-            directions = [("ascending", "asc"), ("descending", "desc")]
+            directions = [(_("ascending"), "asc"), (_("descending"), "desc")]
             yield Select(directions, value="asc", allow_blank=False, id="sort-dir", compact=True)
-            yield Button("Add", id="sort-add", compact=True)
-        yield OrderedList("No sort: by customer ID", id="sort-list")
-        yield Static("First key first · Enter: flip its direction · [ ] move · Del: remove", classes="caption")
+            yield Button(_("Add"), id="sort-add", compact=True)
+        yield OrderedList(N_("No sort: by customer ID"), id="sort-list")
+        yield Static(_("First key first · Enter: flip its direction · [ ] move · Del: remove"), classes="caption")
 
     def lines(self) -> list[Text]:
-        arrows = {False: "▲ ascending", True: "▼ descending"}
+        arrows = {False: "▲ " + _("ascending"), True: "▼ " + _("descending")}
         return [
-            Text(f"{i}. {safe_text(self.catalogue[s.field].label)}  {arrows[s.descending]}")
+            Text(f"{i}. {safe_text(self.catalogue[s.field].shown_label)}  {arrows[s.descending]}")
             for i, s in enumerate(self.items, 1)
         ]
 
@@ -287,5 +289,5 @@ class SortPart(ViewPart):
 
 def _field_select(catalogue: Catalogue, id: str) -> Select[str]:
     """Every field by its label; typing its first letters jumps to it."""
-    options = [(Text(safe_text(f.label)), f.id) for f in catalogue.fields]
+    options = [(Text(safe_text(f.shown_label)), f.id) for f in catalogue.fields]
     return Select(options, value=catalogue.fields[0].id, allow_blank=False, id=id, compact=True)
