@@ -15,7 +15,7 @@ def compile_catalogues() -> None:
     for po in Path(__file__).parent.glob("core/locale/*/LC_MESSAGES/*.po"):
         with po.open("rb") as stream:
             catalogue = read_po(stream)
-        for message in list(catalogue):  # as core.i18n.drop_untranslated: an empty plural would hide the English
+        for message in list(catalogue):  # an untranslated plural would be written as empty forms, hiding the English
             forms = message.string if isinstance(message.string, tuple) else (message.string,)
             if message.id and (not all(forms) or message.fuzzy):
                 catalogue.delete(message.id, message.context)

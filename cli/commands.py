@@ -22,6 +22,7 @@ from core.errors import UsageError
 from core.i18n import _, current_language, group_digits, ngettext
 from core.names import shown
 from core.values import DateFormat, format_value
+from core.wording import stored_batch_name
 from formats.writer import get_writer
 from services.export import export_file, export_stream
 from services.undo import UndoState, undo
@@ -170,7 +171,7 @@ def _batch_line(b: Batch) -> str:
     what = (
         _("undo of {batch}").format(batch=b.undoes)
         if b.kind == "undo"
-        else (shown(b.file_name) if b.file_name else b.kind)
+        else (shown(stored_batch_name(b.file_name)) if b.file_name else b.kind)
     )
     if b.mapping:  # how the file's columns were read, for an import from another product
         what = _("{what} (mapping {mapping})").format(what=what, mapping=shown(b.mapping))
@@ -231,9 +232,9 @@ def cmd_users(args: argparse.Namespace) -> int:
             perms if perms is not None else frozenset({core_users.Permission.LIST}),
             by=acting,
         )
-        shown = ",".join(p.value for p in core_users.Permission if p in user.perms) or _("none")
+        shown = core_users.permissions_words(user.perms) or _("none")
         print(_("User {name}: {type}, permissions {permissions}.").format(
-            name=user.name, type=user.type.value, permissions=shown
+            name=user.name, type=core_users.type_word(user.type), permissions=shown
         ))  # fmt: skip
         return 0
     if args.action == "remove":
@@ -245,8 +246,9 @@ def cmd_users(args: argparse.Namespace) -> int:
     # An unknown name sees no one's permissions (exit 3), as elsewhere.
     adopt_user_language(args, store.users.resolve(args.user))
     for u in store.users.list():
-        granted = ",".join(p.value for p in core_users.Permission if p in u.perms) or _("none")
-        print(f"{u.name:<20} {u.type.value:<10} {granted}")
+        granted = core_users.permissions_words(u.perms) or _("none")
+        width = max(10, *(len(core_users.type_word(t)) for t in core_users.UserType))
+        print(f"{u.name:<20} {core_users.type_word(u.type):<{width}} {granted}")
     return 0
 
 

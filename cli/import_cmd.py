@@ -19,7 +19,7 @@ from core.errors import CustbookError, FileRejected, UsageError
 from core.i18n import _, group_digits, ngettext
 from core.keys import KeyOptions
 from core.mapping import from_options, parse_join, parse_map
-from core.plan import HIDDEN, FieldChange, ImportOptions, ImportPlan, Policy, Status, rejected_summary
+from core.plan import HIDDEN, Action, FieldChange, ImportOptions, ImportPlan, Policy, Status, rejected_summary
 from core.table import configured_max_rows
 from core.values import DateFormat, format_value
 from core.wording import counts_line, describe_issue, field_counts_words, field_name, mapping_words
@@ -40,10 +40,7 @@ def _report(plan: ImportPlan, status: Status, batch: str | None) -> None:
     }.get(status, status.value)
     if status is Status.COMMITTED and batch is None:
         head = _("Nothing was committed") if plan.failed else _("Nothing to change")
-    counts = counts_line(
-        {"rows": plan.rows, "created": plan.created, "updated": plan.updated, "blanked": plan.blanked,
-         "unchanged": plan.unchanged, "failed": plan.failed}
-    )  # fmt: skip
+    counts = counts_line({"status": status.value, **plan.counts()})  # as the user may be told them
     keyed = ""
     if plan.import_options.keys.generate:
         generated = len(plan.generated)
@@ -102,7 +99,7 @@ def _old(plan: ImportPlan, change: FieldChange) -> str:
 
 def _by_field(plan: ImportPlan) -> None:
     """The count of changes per field, first: the one table that shows "I cleared a whole column"."""
-    counts = plan.field_counts
+    counts = plan.told_field_counts
     if not counts:
         return
     print(_("Changes by field:"))
@@ -140,7 +137,9 @@ def _details(plan: ImportPlan) -> None:
     _keys(plan)
     _by_field(plan)
     names = {f: field_name(f, plan.labels, plan.column_names) for f in plan.fields}
-    if plan.blanks:
+    if not plan.shows_old:
+        _applied(plan)
+    elif plan.blanks:
         print(_("Fields that will be ERASED ({count}):").format(count=group_digits(plan.blanked)))
         for record, change in plan.blanks[:SHOWN_CHANGES]:
             print(
@@ -149,7 +148,7 @@ def _details(plan: ImportPlan) -> None:
             )  # fmt: skip (a blank checkbox: FALSE)
         if plan.blanked > SHOWN_CHANGES:
             print(_more(plan.blanked - SHOWN_CHANGES))
-    changes = [(r, c) for r in plan.updates for c in r.changes if not c.blanked]
+    changes = [(r, c) for r in plan.updates for c in r.changes if not c.blanked] if plan.shows_old else []
     if changes:
         print(_("Changed fields ({count}):").format(count=group_digits(len(changes))))
         for record, change in changes[:SHOWN_CHANGES]:
@@ -166,6 +165,21 @@ def _details(plan: ImportPlan) -> None:
             print(f"  {_row(record.row)} {record.customer_id:<20} {_show(name)}")
         if plan.created > SHOWN_CHANGES:
             print(_more(plan.created - SHOWN_CHANGES))
+
+
+def _applied(plan: ImportPlan) -> None:
+    """For a user without List, the rows written over stored customers, without telling which of them change
+    anything (that would tell what the store holds)."""
+    if not plan.applied:
+        return
+    print(_("Stored values are not shown, nor whether a row changes them (no List permission): each blank cell "
+            "erases what the store holds."))  # fmt: skip
+    print(_("Rows to apply to existing customers ({count}):").format(count=group_digits(plan.applied)))
+    applied = [r for r in plan.records if r.action is not Action.CREATE]
+    for record in applied[:SHOWN_CHANGES]:
+        print(f"  {_row(record.row)} {record.customer_id}")
+    if len(applied) > SHOWN_CHANGES:
+        print(_more(len(applied) - SHOWN_CHANGES))
 
 
 def cmd_import(args: argparse.Namespace) -> int:

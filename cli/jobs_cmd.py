@@ -16,7 +16,7 @@ from core import users as core_users
 from core.errors import UsageError
 from core.i18n import _, group_digits, ngettext
 from core.names import shown
-from core.wording import counts_line, describe_issue, mapping_words, outcome
+from core.wording import counts_line, describe_issue, job_state_word, mapping_words, outcome
 from services import jobs
 from services.jobs import field_labels
 from services.mail import MailNotSent, failed_rows_name
@@ -57,7 +57,8 @@ def _print_json(obj: object) -> None:
 
 
 def _line(job: Job) -> str:
-    text = f"{job.id:<6} {job.state.value:<8} {job.created:%Y-%m-%d %H:%M}  {job.user:<12} {shown(job.file_name)}"
+    state = job_state_word(job.state.value)
+    text = f"{job.id:<6} {state:<8} {job.created:%Y-%m-%d %H:%M}  {job.user:<12} {shown(job.file_name)}"
     if job.result:
         text = _("{job}: {outcome}").format(job=text, outcome=outcome(job.result))
     if job.mail_status:
@@ -96,7 +97,7 @@ def _show(args: argparse.Namespace) -> int:
         return 0
     level = _("entity {entity}").format(entity=job.entity) if job.entity else _("the top level")
     opts = job.options
-    print(_("Job {job}: {state}").format(job=job.id, state=job.state.value))
+    print(_("Job {job}: {state}").format(job=job.id, state=job_state_word(job.state.value)))
     print(
         ngettext(
             "File: {file} ({size} byte), queued by {user} on {date}",
@@ -114,7 +115,7 @@ def _show(args: argparse.Namespace) -> int:
     )
     print(
         _("Options: {level}, date format {date_format}, encoding {encoding}, {policy}").format(
-            level=level, date_format=opts.date_format.value, encoding=opts.encoding, policy=policy
+            level=level, date_format=opts.date_format.shown, encoding=opts.encoding, policy=policy
         )
     )
     columns = []  # how a file from another product is read (issue 14)

@@ -221,6 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, top=False)
     p.add_argument("id", metavar="ID")
 
+    settings = command("settings", _("store-wide settings: the ceilings of queued imports")).add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = settings.add_parser("list", help=_("the settings and their values (an administrator's command)"))
+    _common(p, top=False)
+    p.add_argument("--json", action="store_true")
+    p = settings.add_parser("set", help=_("set one (an administrator's command): max-rows N, max-bytes SIZE"))
+    _common(p, top=False)
+    p.add_argument("key", metavar="KEY", help=_("max-rows or max-bytes"))
+    p.add_argument("value", metavar="VALUE", help=_("a number of rows (50000), or a size (500MB)"))
+
     p = command("history", _("list import and edit batches, or the changes of one customer"))
     p.add_argument("customer", nargs="?", metavar="CUSTOMERID")
     p.add_argument("--batch", metavar="BATCH", help=_("show the field changes of one batch"))
@@ -388,6 +399,10 @@ def _run(args: argparse.Namespace) -> int:
         from cli.jobs_cmd import cmd_jobs
 
         return cmd_jobs(args)
+    if args.command == "settings":
+        from cli.settings_cmd import cmd_settings
+
+        return cmd_settings(args)
     from cli import commands
 
     return commands.dispatch(args)

@@ -14,7 +14,7 @@ from cli.language import adopt_user_language
 from core.catalogue import Catalogue
 from core.i18n import _, group_digits, ngettext
 from core.values import DateFormat, spoken_date
-from core.viewdef import Op, View, parse_columns, parse_filter, parse_sort
+from core.viewdef import Op, View, parse_columns, parse_filter, parse_sort, shown_view_name
 from services import views as views_service
 from services.views import SaveStatus
 from store.opening import open_store
@@ -70,7 +70,7 @@ def cmd_views(args: argparse.Namespace) -> int:
             print(
                 "  "
                 + _("{field} {condition} {day} (read as {date_format})").format(
-                    field=read.label, condition=words, day=spoken_date(read.day), date_format=date_format.value
+                    field=read.label, condition=words, day=spoken_date(read.day), date_format=date_format.shown
                 )
             )
         if done.made_private:
@@ -84,7 +84,7 @@ def cmd_views(args: argparse.Namespace) -> int:
             return 0
         for v in views:
             who = _("built in") if v.builtin else (_("public") if v.public else _("private")) + f", {v.owner}"
-            print(f"{v.name}  ({who})")
+            print(f"{shown_view_name(v.name)}  ({who})")
         return 0
     if args.action == "show":
         shown = views_service.show_view(store, user, args.name, entity=args.entity)
@@ -96,12 +96,12 @@ def cmd_views(args: argparse.Namespace) -> int:
         visibility = _("public") if view.public else _("private")
         print(
             _("View “{name}”: owner {owner}, {visibility}").format(
-                name=view.name, owner=view.owner or "-", visibility=visibility
+                name=shown_view_name(view.name), owner=view.owner or "-", visibility=visibility
             )
         )
         print("  " + _("columns: {columns}").format(columns=", ".join(info["columns"])))  # type: ignore[arg-type]
-        filters = "; ".join(f.describe(catalogue) for f in view.filters) or _("none")
-        print("  " + _("filters: {filters}").format(filters=filters))
+        filters = "; ".join(f.describe(catalogue) for f in view.filters)
+        print("  " + (_("filters: {filters}").format(filters=filters) if filters else _("filters: none")))
         sort = ", ".join(s.expression for s in view.sort) or catalogue["CUSTOMERID"].shown_label
         print("  " + _("sort:    {sort}").format(sort=sort))
         included = _("included") if view.include_entities else _("not included")

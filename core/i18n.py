@@ -8,19 +8,21 @@ package is built or installed (setup.py). The language is chosen once per proces
 (`using_language`: the job worker writes each job's results in its submitter's language).
 
 Placeholders are named (`{count}`, `{name}`) and filled after translation, so that a translation may move them.
-Pure standard library (gettext): Babel is imported only to format numbers and dates (core.regional) and, when a
-`.po` is newer than its compiled `.mo` (a translator at work), to compile it in memory.
+Pure standard library (gettext): Babel is imported only to format numbers and dates (core.regional). A `.po`
+newer than its `.mo` (a source checkout, a translator at work) is read directly by `_PoCatalogue`, also without
+Babel, so a dry run never pays for it.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
 import os
+import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 LANGUAGES = ("en", "fr")
 DOMAIN = "custbook"
@@ -135,30 +137,101 @@ def _one_catalogue(path: Path) -> _gettext.NullTranslations:
 
 
 def _compiled(po: Path) -> _gettext.NullTranslations:
-    import contextlib
-    import io
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with po.open("rb") as stream, contextlib.redirect_stdout(io.StringIO()):
-        catalogue = read_po(stream)  # a .po being edited may draw warnings, which Babel prints: not on our output
-    drop_untranslated(catalogue)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalogue)
-    buffer.seek(0)
-    return _gettext.GNUTranslations(buffer)
+    """A .po read directly (a source checkout whose .po changed since it was built), without Babel: a process that
+    only reads must not pay Babel's import. Untranslated and fuzzy entries are left out, as the compiler does."""
+    return _PoCatalogue(po.read_text(encoding="utf-8"))
 
 
-def drop_untranslated(catalogue: Any) -> None:
-    """Leave out the texts not translated yet (Babel writes an untranslated plural as empty forms, which would hide
-    the English, or another catalogue's translation, behind an empty sentence)."""
-    for message in list(catalogue):
-        if not message.id:
-            continue
-        forms = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not all(forms) or message.fuzzy:
-            catalogue.delete(message.id, message.context)
+_PO_LINE = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[(\d+)\])?)\s+"(.*)"\s*$')
+_PO_MORE = re.compile(r'^"(.*)"\s*$')
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
+
+
+def _unquote(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), text)
+
+
+class _PoCatalogue(_gettext.NullTranslations):
+    """gettext's lookups over a .po's text: msgctxt, msgid, msgid_plural, msgstr and msgstr[N], continued lines."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._messages: dict[tuple[str | None, str], tuple[str, ...]] = {}
+        self._plural: Callable[[int], int] = lambda n: int(n != 1)
+        entry: dict[str, Any] = {}
+        last = ""
+
+        def flush() -> None:
+            if "msgid" in entry:
+                forms = tuple(entry.get("forms", {}).get(i, "") for i in range(len(entry.get("forms", {}))))
+                fuzzy = entry.get("fuzzy", False)
+                if entry["msgid"] == "":
+                    self._header(forms[0] if forms else "")
+                elif forms and all(forms) and not fuzzy:
+                    self._messages[(entry.get("msgctxt"), entry["msgid"])] = forms
+            entry.clear()
+
+        for line in text.splitlines():
+            if line.startswith("#,") and "fuzzy" in line:
+                flush()
+                entry["fuzzy"] = True
+                continue
+            if not line.strip() or line.startswith("#"):
+                continue
+            match = _PO_LINE.match(line)
+            if match:
+                keyword, index, value = match[1], match[2], _unquote(match[3])
+                if keyword in ("msgctxt", "msgid") and "msgid" in entry and "forms" in entry:
+                    fuzzy = entry.get("fuzzy") and keyword == "msgctxt"
+                    flush()
+                    if fuzzy:
+                        entry["fuzzy"] = True
+                if keyword.startswith("msgstr"):
+                    entry.setdefault("forms", {})[int(index or 0)] = value
+                    last = f"msgstr{int(index or 0)}"
+                else:
+                    entry[keyword] = value
+                    last = keyword
+                continue
+            more = _PO_MORE.match(line)
+            if more:
+                value = _unquote(more[1])
+                if last.startswith("msgstr"):
+                    entry["forms"][int(last[6:])] += value
+                else:
+                    entry[last] += value
+        flush()
+
+    def _header(self, header: str) -> None:
+        rule = re.search(r"plural=([^;\n]+)", header)
+        if rule:
+            self._plural = _gettext.c2py(rule[1].strip())
+
+    def gettext(self, message: str) -> str:
+        found = self._messages.get((None, message))
+        if found:
+            return found[0]
+        fallback = self._next()
+        return fallback.gettext(message) if fallback else message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        found = self._messages.get((None, msgid1))
+        if found:
+            return found[min(self._plural(n), len(found) - 1)]
+        fallback = self._next()
+        if fallback:
+            return fallback.ngettext(msgid1, msgid2, n)
+        return msgid1 if n == 1 else msgid2
+
+    def pgettext(self, context: str, message: str) -> str:
+        found = self._messages.get((context, message))
+        if found:
+            return found[0]
+        fallback = self._next()
+        return fallback.pgettext(context, message) if fallback else message
+
+    def _next(self) -> _gettext.NullTranslations | None:
+        return cast("_gettext.NullTranslations | None", getattr(self, "_fallback", None))
 
 
 def _(message: str) -> str:

@@ -58,7 +58,9 @@ class ImportOptions:
     encoding: str = "auto"
     policy: Policy = Policy.SKIP_FAILED
     max_rows: int = MAX_ROWS
-    max_bytes: int | None = None  # None: the configured limit; a queued file was checked when queued, not kept
+    # None: the configured limit (CUSTBOOK_MAX_BYTES, else 200 MB). A queued job keeps what its submitter asked, and
+    # the worker reads its file with the lower of that and the store's ceiling (services.settings).
+    max_bytes: int | None = None
     # Files from other products (import-export.md): the mapping as it was when the import was asked for (a queued
     # job keeps the definition, not the name), columns left out, where the header is, how rows without IDs get one.
     mapping: ColumnMapping | None = None
@@ -75,6 +77,8 @@ class ImportOptions:
             "policy": self.policy.value,
             "max_rows": self.max_rows,
         }
+        if self.max_bytes is not None:
+            data["max_bytes"] = self.max_bytes
         if self.mapping is not None:
             data["mapping"] = json.loads(self.mapping.to_json()) | {"name": self.mapping.name}
         if self.ignore_unknown:
@@ -97,6 +101,7 @@ class ImportOptions:
             data.get("encoding", "auto"),
             Policy(data.get("policy", Policy.SKIP_FAILED.value)),
             int(data.get("max_rows", MAX_ROWS)),
+            None if data.get("max_bytes") is None else int(data["max_bytes"]),
             mapping=None if mapping is None else ColumnMapping.from_json(json.dumps(mapping)),
             ignore_unknown=bool(data.get("ignore_unknown", False)),
             header_row=data.get("header_row"),
@@ -152,7 +157,10 @@ class ImportPlan:
     warnings: tuple[Issue, ...]
     failed_rows: frozenset[int]
     # False when the importing user may not see customers (no List permission): the records keep the stored values
-    # (the history needs them), but every preview shows HIDDEN in their place.
+    # (the history needs them), but every preview shows HIDDEN in their place, and nothing the user is told says
+    # whether a row changes its customer (that would tell what the store holds): the counts put updated and
+    # unchanged rows together as `applied` (`counts`, `told_field_counts`), and the commit writes a batch for them
+    # even when none changes anything (`commits_anything`).
     shows_old: bool = True
     # Field ID -> its label in the store's catalogue when planned: previews name fields as the interface does.
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -186,6 +194,14 @@ class ImportPlan:
         order = [f for f in self.parsed.fields if f in touched] + sorted(touched - set(self.parsed.fields))
         return {f: FieldCounts(created[f], updated[f], blanked[f]) for f in order}
 
+    @property
+    def told_field_counts(self) -> dict[str, FieldCounts]:
+        """`field_counts` as the importing user may be told them: for a user without List, only the values given to
+        new customers (which fields a row changes, or erases, would tell what the store holds)."""
+        if self.shows_old:
+            return self.field_counts
+        return {f: FieldCounts(created=c.created) for f, c in self.field_counts.items() if c.created}
+
     def failed_rows_file(self) -> bytes:
         """The failed rows as a CSV to fix and import again (see `core.failed_rows`)."""
         return failed_rows_csv(self.raw, self.errors, self.failed_rows, self.column_names)
@@ -215,6 +231,11 @@ class ImportPlan:
         return sum(1 for _ in self._of(Action.UNCHANGED))
 
     @property
+    def applied(self) -> int:
+        """Rows written over stored customers, whether or not they change them (updated + unchanged)."""
+        return sum(1 for r in self.records if r.action is not Action.CREATE)
+
+    @property
     def failed(self) -> int:
         return len(self.failed_rows)
 
@@ -241,28 +262,48 @@ class ImportPlan:
 
     @property
     def commits_anything(self) -> bool:
-        """False when the strict policy meets a failing row, or when there is nothing to write."""
+        """False when the strict policy meets a failing row, or when there is nothing to write. For a user without
+        List, any row that passes is written (as a batch), so that the outcome does not tell whether the store
+        already held the file's values."""
         if self.rejected:
             return False
+        if not self.shows_old:
+            return bool(self.records)
         return any(r.action is not Action.UNCHANGED for r in self.records)
 
+    def counts(self) -> dict[str, int | None]:
+        """The counts of cli.md's object, in its order. For a user without List (`shows_old` False), `applied`
+        counts the rows written over stored customers, and `updated`, `unchanged` and `blanked` are None (not
+        told): `created + applied + failed == rows`."""
+        told = self.shows_old
+        out: dict[str, int | None] = {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated if told else None,
+            "unchanged": self.unchanged if told else None,
+            "blanked": self.blanked if told else None,
+            "failed": self.failed,
+        }
+        if not told:
+            out["applied"] = self.applied
+        return out
+
     def summary(self, status: Status, batch: str | None = None, job: str | None = None) -> dict[str, object]:
-        """The JSON object of `custbook import --json` (cli.md)."""
+        """The JSON object of `custbook import --json` (cli.md), as the importing user may be told it (`counts`)."""
         out: dict[str, object] = {
             "status": status.value,
             "batch": batch,
             "job": job,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "blanked": self.blanked,
-            "failed": self.failed,
+            **self.counts(),
             "errors": [e.as_json() for e in self.errors],
             "warnings": [w.as_json() for w in self.warnings],
         }
         if status is not Status.REJECTED:
-            out["fields"] = {f: c.as_json() for f, c in self.field_counts.items()}
+            told = self.shows_old
+            out["fields"] = {
+                f: c.as_json() if told else {"created": c.created, "updated": None, "blanked": None}
+                for f, c in self.told_field_counts.items()
+            }
         if self.mapping:
             out["mapping"] = self.mapping
         if self.import_options.keys.generate:

@@ -84,6 +84,37 @@ def permission_name(perm: Permission) -> str:
     return _(PERMISSION_NAMES[perm])
 
 
+# The words people read for types and permissions (glossary-fr.md: entreprise, collaborateur, approbation; Liste,
+# Ajouter, Modifier). The command line accepts them as well as the English tokens, in any language custbook speaks.
+TYPE_WORDS = {
+    UserType.BUSINESS: N_("business"),
+    UserType.EMPLOYEE: N_("employee"),
+    UserType.APPROVER: N_("approver"),
+}
+PERMISSION_WORDS = {Permission.LIST: N_("list"), Permission.ADD: N_("add"), Permission.EDIT: N_("edit")}
+
+
+def type_word(utype: UserType) -> str:
+    return _(TYPE_WORDS[utype])
+
+
+def permissions_words(perms: frozenset[Permission]) -> str:
+    """'list,add,edit' as the command line takes it, in the user's language ('liste,ajouter,modifier')."""
+    return ",".join(_(PERMISSION_WORDS[p]) for p in Permission if p in perms)
+
+
+def _spoken(word: str, table: dict[UserType, str] | dict[Permission, str]) -> str:
+    """The English token of a type or permission named in any language custbook speaks."""
+    from core.i18n import LANGUAGES, using_language
+
+    for language in LANGUAGES:
+        with using_language(language):
+            for token, english in table.items():
+                if word == _(english).lower():
+                    return str(token.value)
+    return word
+
+
 def parse_perms(text: str) -> frozenset[Permission]:
     perms = set()
     for part in text.replace(";", ",").split(","):
@@ -91,7 +122,7 @@ def parse_perms(text: str) -> frozenset[Permission]:
         if not word:
             continue
         try:
-            perms.add(Permission(word))
+            perms.add(Permission(_spoken(word, PERMISSION_WORDS)))
         except ValueError:
             raise InvalidValue(
                 _("'{text}' is not a permission").format(text=part.strip()), _("Use list, add and edit")
@@ -101,7 +132,7 @@ def parse_perms(text: str) -> frozenset[Permission]:
 
 def parse_type(text: str) -> UserType:
     try:
-        return UserType(text.strip().lower())
+        return UserType(_spoken(text.strip().lower(), TYPE_WORDS))
     except ValueError:
         raise InvalidValue(
             _("'{text}' is not a user type").format(text=text), _("Use business, employee or approver")

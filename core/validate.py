@@ -84,7 +84,7 @@ def _read_the_other_way(
                 assert isinstance(value, dt.date)
                 out.append(
                     (index, message.format(text=cells[index].strip(), one=spoken_date(value), other=spoken_date(other),
-                                           example=example, written=fmt.value, format=options.date_format.value))
+                                           example=example, written=fmt.shown, format=options.date_format.shown))
                 )  # fmt: skip
                 break
     return out

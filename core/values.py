@@ -16,9 +16,15 @@ from enum import Enum
 
 from core.catalogue import ENUM_SYNONYMS, Field, FieldType
 from core.errors import InvalidValue
-from core.i18n import _, group_digits
+from core.i18n import LANGUAGES, N_, _, group_digits, using_language
 
 Value = str | Decimal | bool | dt.date | dt.datetime | int | None
+
+
+# The formats as the screens and messages write them, translated (French: JJ/MM/AAAA): see DateFormat.shown.
+_SHOWN_FORMATS = (
+    N_("DD/MM/YYYY"), N_("MM/DD/YYYY"), N_("YYYY-MM-DD"), N_("DD.MM.YYYY"), N_("DD-MM-YYYY"), N_("YYYY/MM/DD")
+)  # fmt: skip
 
 
 class DateFormat(Enum):
@@ -29,13 +35,23 @@ class DateFormat(Enum):
     DMY_DASH = "DD-MM-YYYY"
     YMD_SLASH = "YYYY/MM/DD"
 
+    @property
+    def shown(self) -> str:
+        """The format as people write it in their language: DD/MM/YYYY, JJ/MM/AAAA in French."""
+        return _(self.value)
+
     @classmethod
     def parse(cls, text: str) -> DateFormat:
         wanted = text.strip().upper()
         for fmt in cls:
             if fmt.value == wanted:
                 return fmt
-        names = ", ".join(f.value for f in cls)
+        for language in LANGUAGES:  # JJ/MM/AAAA, as the French screens write it
+            with using_language(language):
+                for fmt in cls:
+                    if fmt.shown.upper() == wanted:
+                        return fmt
+        names = ", ".join(f.shown for f in cls)
         raise InvalidValue(
             _("'{text}' is not a date format custbook knows").format(text=text),
             _("Use one of: {names}").format(names=names),
@@ -197,7 +213,7 @@ def _enum(field: Field) -> Callable[[str], Value]:
 
 def _date(field: Field, options: ParseOptions) -> Callable[[str], Value]:
     pattern = options.date_format.regex()
-    name = options.date_format.value
+    name = options.date_format.shown
 
     def parse(cell: str) -> Value:
         text = cell.strip()
@@ -238,7 +254,7 @@ def _other_format(text: str, options: ParseOptions) -> str:
             hint = _("If you meant {other}, type it as {format} or YYYY-MM-DD")
         else:
             hint = _("If the file writes its dates as {other}, import it with that date format")
-        return ". " + hint.format(other=fmt.value, format=options.date_format.value)
+        return ". " + hint.format(other=fmt.shown, format=options.date_format.shown)
     return ""
 
 

@@ -14,11 +14,24 @@ from enum import StrEnum
 
 from core.catalogue import Catalogue, FieldType
 from core.errors import InvalidValue
-from core.i18n import _, group_digits
+from core.i18n import LANGUAGES, _, group_digits, using_language
 from core.values import DateFormat, date_in, spoken_date
 
 # The built-in view's name, as stored and as `--view` takes it; shown translated (`shown_view_name`).
 ALL_CUSTOMERS = "All customers"
+
+
+def is_all_customers(name: str) -> bool:
+    """The built-in view named in any language custbook speaks ("All customers", "tous les clients"): what a list
+    shows in French is what a user then types, and no one may save a view of that name in either language."""
+    folded = name.strip().casefold()
+    if folded == ALL_CUSTOMERS.casefold():
+        return True
+    for language in LANGUAGES:
+        with using_language(language):
+            if folded == _("All customers").casefold():
+                return True
+    return False
 
 
 def shown_view_name(name: str) -> str:

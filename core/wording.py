@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.i18n import _, group_digits, ngettext
+from core.i18n import N_, _, group_digits, ngettext, pgettext
 
 COUNT_KEYS = ("rows", "created", "updated", "blanked", "unchanged", "failed")
 
@@ -27,9 +27,25 @@ def count(summary: Mapping[str, object], key: str) -> int:
 
 
 def counts_line(summary: Mapping[str, object]) -> str:
-    """'120 rows: 10 new, 90 updated (7 fields erased), 15 unchanged, 5 failed', from an import's summary."""
-    c = {k: count(summary, k) for k in COUNT_KEYS}
+    """'120 rows: 10 new, 90 updated (7 fields erased), 15 unchanged, 5 failed', from an import's summary; for a
+    user without List, whose summary tells `applied` instead (core.plan.ImportPlan.counts), '120 rows: 10 new,
+    105 to apply to existing customers, 5 failed' (applied, once committed)."""
+    c = {k: count(summary, k) for k in (*COUNT_KEYS, "applied")}
     n = {k: group_digits(v) for k, v in c.items()}
+    if isinstance(summary.get("applied"), int):
+        applied = (
+            ngettext("{count} applied to existing customers", "{count} applied to existing customers", c["applied"])
+            if summary.get("status") == "committed"
+            else ngettext(
+                "{count} to apply to existing customers", "{count} to apply to existing customers", c["applied"]
+            )
+        )
+        return _("{rows}: {created}, {applied}, {failed}").format(
+            rows=ngettext("{count} row", "{count} rows", c["rows"]).format(count=n["rows"]),
+            created=ngettext("{count} new", "{count} new", c["created"]).format(count=n["created"]),
+            applied=applied.format(count=n["applied"]),
+            failed=ngettext("{count} failed", "{count} failed", c["failed"]).format(count=n["failed"]),
+        )
     return _("{rows}: {created}, {updated} ({erased}), {unchanged}, {failed}").format(
         rows=ngettext("{count} row", "{count} rows", c["rows"]).format(count=n["rows"]),
         created=ngettext("{count} new", "{count} new", c["created"]).format(count=n["created"]),
@@ -66,7 +82,7 @@ def describe_issue(issue: Mapping[str, object], names: Mapping[str, str] | None 
     column = issue.get("column")
     if column:
         where += f", {(names or {}).get(str(column), column)}"
-    value = f" ('{issue['value']}')" if issue.get("value") else ""
+    value = _(" ('{value}')").format(value=issue["value"]) if issue.get("value") else ""
     return _("{where}{value}: {message}").format(where=where, value=value, message=issue.get("message", ""))
 
 
@@ -109,3 +125,32 @@ def mapping_words(label: str) -> str:
     if plus and name:
         return _("with the mapping {name}, changed by the --map and --join options").format(name=name)
     return _("with the mapping {name}").format(name=label)
+
+
+# How an edit from the form names its batch in the store (services/edit.py): English, as a log keeps it, since the
+# history outlives any one user's language. Shown through `stored_batch_name`.
+EDIT_OF = "edit of "
+MARKED_INACTIVE = "marked inactive: "
+A_NEW_CUSTOMER = "a new customer"
+
+
+def stored_batch_name(name: str) -> str:
+    """A batch's stored name as the user reads it: an edit's "edit of C0000004" in their language ("modification
+    de C0000004"); a file's name as it is."""
+    for prefix, sentence in ((EDIT_OF, N_("edit of {customer}")), (MARKED_INACTIVE, N_("marked inactive: {customer}"))):
+        if name.startswith(prefix):
+            customer = name.removeprefix(prefix)
+            shown = _("a new customer") if customer == A_NEW_CUSTOMER else customer
+            return _(sentence).format(customer=shown)
+    return name
+
+
+def job_state_word(state: str) -> str:
+    """A queued job's state in the user's language (the store and the JSON keep queued, running, done, failed)."""
+    words = {
+        "queued": pgettext("job state", "queued"),
+        "running": pgettext("job state", "running"),
+        "done": pgettext("job state", "done"),
+        "failed": pgettext("job state", "failed"),
+    }
+    return words.get(state, state)

@@ -81,18 +81,27 @@ def not_a_table(name: str, what: str) -> FileRejected:
     )
 
 
-def too_many_rows(name: str, count: int | None, max_rows: int) -> FileRejected:
+class TooManyRows(FileRejected):
+    """A file over the row limit `limit` (a queued job's refusal names the store's ceiling instead: services.jobs)."""
+
+    def __init__(self, message: str, fix: str, limit: int) -> None:
+        super().__init__(message, fix)
+        self.limit = limit
+
+
+def too_many_rows(name: str, count: int | None, max_rows: int) -> TooManyRows:
     """The rejection for a file over the row limit; `count` None when only "more than" is known."""
     if count is None:
         message = _("The file {file} has more than {limit} customer rows; the limit is {limit}")
     else:
         message = _("The file {file} has {count} customer rows; the limit is {limit}")
-    return FileRejected(
+    return TooManyRows(
         message.format(file=name, count=group_digits(count or 0), limit=group_digits(max_rows)),
         _(
             "Raise the limit for this import with --max-rows {rows} (in the interface: Most rows; or the "
             "CUSTBOOK_MAX_ROWS setting), or split the file into smaller ones, each with the header row"
         ).format(rows=max(count or 0, max_rows * 2)),
+        max_rows,
     )
 
 

@@ -97,17 +97,17 @@ def read_bytes(
     if len(data) > max_bytes:
         raise _too_big(name, len(data), max_bytes)
     if is_xlsx(data) or name.lower().endswith(_XLSX_SUFFIXES):
-        return read_xlsx(data, name=name, max_rows=max_rows)
+        return read_xlsx(data, name=name, max_rows=max_rows, max_bytes=max_bytes)
     return read_csv(data, name=name, encoding=encoding, max_rows=max_rows)
 
 
 def _too_big(name: str, size: int, max_bytes: int) -> FileRejected:
-    if _size(size) == _size(max_bytes):
+    if size_text(size) == size_text(max_bytes):
         message = _("The file {file} is larger than {size}; the largest file custbook imports is {limit}")
     else:
         message = _("The file {file} is {size}; the largest file custbook imports is {limit}")
     return FileRejected(
-        message.format(file=name, size=_size(size), limit=_size(max_bytes)),
+        message.format(file=name, size=size_text(size), limit=size_text(max_bytes)),
         _("Split it into smaller files, each with the header row, and import them one after the other"),
     )
 
@@ -125,8 +125,8 @@ def _unreadable(path: Path, err: OSError) -> FileRejected:
     )
 
 
-def _size(n: int) -> str:
-    """'1.5 GB' ('1,5 Go' in French: the language's units and decimal mark)."""
+def size_text(n: int) -> str:
+    """'1.5 GB' ('1,5 Go' in French: the language's units and decimal mark), as the limits are written."""
     for unit, factor in ((_("{size} GB"), 1024**3), (_("{size} MB"), 1024**2), (_("{size} KB"), 1024)):
         if n >= factor:
             number = f"{n / factor:.1f}".removesuffix(".0")

@@ -66,8 +66,9 @@ def _damaged(kind: str, count: int) -> str:
     ).format(count=n)  # fmt: skip
 
 
-def damage_warnings(records: Iterable[RecordPlan], labels: Mapping[str, str], *, shows_old: bool) -> list[Issue]:
-    """One warning per field and kind of damage found among the updates, in file order."""
+def damage_warnings(records: Iterable[RecordPlan], labels: Mapping[str, str]) -> list[Issue]:
+    """One warning per field and kind of damage found among the updates, in file order, with an example that
+    quotes the stored value (for users who may see customers: the planner tells others nothing of it)."""
     found: dict[tuple[str, str], tuple[int, int, Value, Value]] = {}  # (field, kind) -> (count, row, old, new)
     for record in records:
         if record.action is not Action.UPDATE:
@@ -85,11 +86,7 @@ def damage_warnings(records: Iterable[RecordPlan], labels: Mapping[str, str], *,
     warnings = []
     for (field, kind), (count, row, old, new) in found.items():
         label = labels.get(field, field)
-        example = (
-            _("row {row}: {old} → {new}").format(row=row, old=_text(old), new=_text(new))
-            if shows_old
-            else _("row {row}").format(row=row)
-        )
+        example = _("row {row}: {old} → {new}").format(row=row, old=_text(old), new=_text(new))
         message = _("{field}: {values}, as a spreadsheet does when it reads a CSV ({example}). {fix}").format(
             field=label, values=_damaged(kind, count), example=example, fix=_fix()
         )

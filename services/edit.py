@@ -26,6 +26,7 @@ from core.plan import Action, ImportPlan, Policy
 from core.table import Issue, RawRow, RawTable
 from core.users import Permission, User
 from core.values import DateFormat, ParseOptions, Value
+from core.wording import A_NEW_CUSTOMER, EDIT_OF, MARKED_INACTIVE
 from services.planning import plan_import
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
@@ -91,7 +92,7 @@ def save_customer(
     else:
         user.require(Permission.EDIT, _("change customers"))
         cid = customer_id or ""
-    name = f"edit of {cid.strip() or 'a new customer'}"
+    name = f"{EDIT_OF}{cid.strip() or A_NEW_CUSTOMER}"
     return _save(store, user, entity, cid, dict(values), new, expected_version, date_format, original, name)
 
 
@@ -116,7 +117,7 @@ def mark_inactive(
         expected_version,
         DateFormat.DMY_SLASH,
         original,
-        f"marked inactive: {customer_id}",
+        f"{MARKED_INACTIVE}{customer_id}",
     )
 
 

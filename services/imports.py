@@ -123,11 +123,22 @@ def file_bytes(path: Path, max_bytes: int | None = None) -> bytes:
         raise
 
 
-def read_queued(data: bytes, name: str, options: ImportOptions, *, checked: bool = False) -> RawTable:
-    """A queued file's bytes as a table. `checked`: the size limit was applied when it was queued (perhaps with
-    --max-bytes), so it is not applied again."""
-    limit = max(1, len(data)) if checked else byte_limit(options)
-    return read_bytes(data, name=name, encoding=options.encoding, max_rows=options.max_rows, max_bytes=limit)
+def file_size(path: Path) -> int | None:
+    """The size of a regular file, known before reading it; None for a pipe, a device or a path that fails (the
+    reading says what is wrong with it)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def read_queued(data: bytes, name: str, options: ImportOptions) -> RawTable:
+    """A queued file's bytes as a table, read with the options' limits (for a job, services.settings.Ceilings
+    lowers them to the store's ceilings)."""
+    return read_bytes(
+        data, name=name, encoding=options.encoding, max_rows=options.max_rows, max_bytes=byte_limit(options)
+    )
 
 
 # --- plan and commit ----------------------------------------------------------------------------------------
@@ -198,7 +209,7 @@ def run(
 
 def failed_rows_path(source: Path) -> Path:
     """Where the failed rows of `source` go unless the user says otherwise: `<stem>-failed-rows.csv` beside it."""
-    return source.with_name(f"{source.stem}-failed-rows.csv")
+    return source.with_name(_("{name}-failed-rows.csv").format(name=source.stem))
 
 
 def check_failed_rows_target(target: Path, *, store: CustomerStore, source: Path | None) -> None:

@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING
@@ -37,7 +37,8 @@ from core.i18n import _, current_language, using_language
 from core.plan import ImportOptions, ImportPlan, Status
 from core.users import User
 from core.wording import counts_line, outcome
-from services import imports
+from formats.filekinds import TooManyRows
+from services import imports, settings
 from services.imports import MailResult
 from services.mail import failed_rows_name
 from services.outputs import check_output
@@ -62,13 +63,27 @@ def submit(
     emails: tuple[str, ...] = (),
     email_each: bool = False,
 ) -> Job:
-    """Check the file now (a file that cannot be read is rejected at once), then queue its bytes with the options,
-    the user, the addresses and the language spoken now (the job's results and e-mail speak it) for a worker."""
+    """Check the file now (a file that cannot be read, or over the store's ceilings, is rejected at once), then
+    queue its bytes with the options, the user, the addresses and the language spoken now (the job's results and
+    e-mail speak it) for a worker. The job keeps the limits its submitter asked for (--max-rows, --max-bytes, or
+    their own defaults); the worker lowers them to the store's ceilings as they are when it runs."""
     refusal = imports.import_refusal(user)
     if refusal is not None:
         raise refusal
-    data = imports.file_bytes(source, imports.byte_limit(options))
-    raw = imports.read_queued(data, source.name or str(source), options)
+    name = source.name or str(source)
+    options = replace(options, max_bytes=imports.byte_limit(options))
+    limits = settings.ceilings(store)
+    size = imports.file_size(source)
+    if size is not None:
+        limits.check_size(name, size, options.max_bytes)  # from its size alone, before reading a byte
+    queued = limits.applied(options)
+    data = imports.file_bytes(source, queued.max_bytes)
+    if size is None:  # a pipe or a device: what was read of it, at most one byte past the limit
+        limits.check_size(name, len(data), options.max_bytes, cut=True)
+    try:
+        raw = imports.read_queued(data, name, queued)
+    except TooManyRows as exc:
+        raise limits.rows_refusal(name, exc, options.max_rows) from None
     return store.jobs.submit(
         data=data, file_name=raw.name, options=options, user=user, entity=entity, emails=emails,
         email_each=email_each, language=current_language(),
@@ -198,9 +213,15 @@ def run_claimed(store: CustomerStore, claim: Claim) -> Job | None:
 
 def _run_claimed(store: CustomerStore, claim: Claim) -> Job | None:
     job = claim.job
-    options = job.options
+    # The store's ceilings as they are now, whatever the submitter asked: an administrator may have lowered them
+    # since the job was queued, and the worker is shared by everyone.
+    limits = settings.ceilings(store)
+    options = limits.applied(job.options)
     try:
-        raw = imports.read_queued(claim.data, job.file_name, options, checked=True)
+        limits.check_size(job.file_name, len(claim.data), job.options.max_bytes)
+        raw = imports.read_queued(claim.data, job.file_name, options)
+    except TooManyRows as exc:
+        return store.jobs.refuse(claim, limits.rows_refusal(job.file_name, exc, job.options.max_rows))
     except (FileRejected, InvalidValue) as exc:
         return store.jobs.refuse(claim, exc)
     # Reading a large file takes seconds: say so before planning, so that no other worker takes over.

@@ -108,7 +108,9 @@ def _issues(summary: Mapping[str, object], key: str) -> list[Mapping[str, object
 
 
 def failed_rows_name(file_name: str) -> str:
-    return f"{PurePath(file_name).stem or 'import'}-failed-rows.csv"
+    # The suffix in the user's language: the file is theirs to open (French: "-lignes-en-echec.csv", no accent in a
+    # file name that crosses systems).
+    return _("{name}-failed-rows.csv").format(name=PurePath(file_name).stem or "import")
 
 
 def subject(summary: Mapping[str, object], file_name: str) -> str:

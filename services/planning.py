@@ -60,6 +60,7 @@ class _Checker:
         self.no_blank = [(f, at[f]) for f in parsed.fields if not catalogue[f].can_blank]
         self.may_edit = user.can(Permission.EDIT)
         self.may_add = user.can(Permission.ADD)
+        self.may_list = user.can(Permission.LIST)
         self.generated: frozenset[int] = frozenset()  # rows whose ID was generated (--generate-ids)
 
     def existing(self, row: ParsedRow, owner: str | None) -> list[Issue]:
@@ -74,12 +75,14 @@ class _Checker:
                 )
             )
         if self.entity is not None and owner != self.entity:
-            # Another entity's records are not visible from this one (fields.md): its name is not told either.
-            said = (
-                _("Customer {id} belongs to the top level. Import this row from there")
-                if owner is None
-                else _("Customer {id} belongs to another entity. Import this row from there")
-            )
+            # Another entity's records are not visible from this one (fields.md): its name is not told either, nor,
+            # to a user who may not see customers, where the customer is.
+            if not self.may_list:
+                said = _("Customer {id} cannot be changed from this entity")
+            elif owner is None:
+                said = _("Customer {id} belongs to the top level. Import this row from there")
+            else:
+                said = _("Customer {id} belongs to another entity. Import this row from there")
             out.append(Issue(row.number, "CUSTOMERID", row.customer_id, said.format(id=row.customer_id)))
         for fid, at in self.no_blank:
             if row.values[at] is None:
@@ -158,6 +161,9 @@ def plan_import(
     user.require_any((Permission.ADD, Permission.EDIT), _("import customers"))
     chosen = options or ParseOptions()
     asked = request or ImportOptions()
+    if asked.keys.match is not None:
+        # Matching reads stored values (which customer holds this e-mail address): for users who may see them.
+        user.require(Permission.LIST, _("find customers by {field} (--match)").format(field=asked.keys.match))
     read: dict[str, object] = {}
 
     def parse(catalogue: Catalogue, finder: PlanReader) -> tuple[ParsedTable, StoreFacts | None]:
@@ -372,7 +378,9 @@ def _build(
         raw=raw,
         records=tuple(records),
         errors=tuple(sorted(errors, key=lambda i: i.row or 0)),
-        warnings=(*parsed.warnings, *damage_warnings(records, labels, shows_old=shows_old)),
+        # A user who may not see customers is not told about damage either: it is found by comparing the stored
+        # values with the file's ("01/02 became 02/01"), and would tell what the store holds.
+        warnings=(*parsed.warnings, *(damage_warnings(records, labels) if shows_old else ())),
         failed_rows=frozenset(failed),
         shows_old=shows_old,
         labels=labels,

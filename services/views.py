@@ -26,7 +26,7 @@ from core.i18n import _
 from core.names import check_name as check_shown_name
 from core.users import Permission, User
 from core.values import DateFormat, date_in
-from core.viewdef import ALL_CUSTOMERS, Op, View, iso_date_filters
+from core.viewdef import ALL_CUSTOMERS, Op, View, is_all_customers, iso_date_filters, shown_view_name
 from store.records import builtin_view
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
@@ -75,7 +75,7 @@ def list_views(store: CustomerStore, user: User) -> list[View]:
 
 def find_view(store: CustomerStore, user: User, name: str) -> View:
     """The user's own view of that name, else a public one; NotFound naming the views they can use."""
-    if name.strip().casefold() == ALL_CUSTOMERS.casefold():
+    if is_all_customers(name):
         return builtin_view()
     views = list_views(store, user)
     own = [v for v in views if v.name == name and v.owner == user.name]
@@ -114,9 +114,10 @@ def check_name(name: str) -> str:
     name = check_shown_name(name, _("A view name"))
     if not name or len(name) > MAX_NAME:
         raise InvalidValue(_("A view needs a name of 1 to 100 characters on one line"), _("Choose another name"))
-    if name.casefold() == ALL_CUSTOMERS.casefold():
+    if is_all_customers(name):
         raise InvalidValue(
-            _("“{name}” is built in and cannot be replaced").format(name=ALL_CUSTOMERS), _("Choose another name")
+            _("“{name}” is built in and cannot be replaced").format(name=shown_view_name(ALL_CUSTOMERS)),
+            _("Choose another name"),
         )
     return name
 
@@ -178,9 +179,9 @@ def _dates_read(view: View, catalogue: Catalogue) -> tuple[DateRead, ...]:
 
 def delete_view(store: CustomerStore, user: User, name: str) -> None:
     """Delete the user's own view `name` (PermissionDenied for another user's, NotFound when there is none)."""
-    if name.strip().casefold() == ALL_CUSTOMERS.casefold():
+    if is_all_customers(name):
         raise InvalidValue(
-            _("“{name}” is built in and cannot be deleted").format(name=ALL_CUSTOMERS),
+            _("“{name}” is built in and cannot be deleted").format(name=shown_view_name(ALL_CUSTOMERS)),
             _("Delete one of your own views"),
         )
     store.views.remove(user, name)

@@ -1,5 +1,5 @@
 """What a store is to its callers: narrow repositories (customers, history and batches, views, column mappings,
-users, entities, fields, jobs) and one unit of work per transaction, as protocols.
+users, entities, fields, jobs, store-wide settings) and one unit of work per transaction, as protocols.
 
 Services, the command line and the interface see a store only through `CustomerStore` (they get one from
 `store.opening.open_store`); the DuckDB store (`store/duck.py`) implements it, and a second database is added
@@ -289,6 +289,19 @@ class Jobs(Protocol):
         ...
 
 
+class Settings(Protocol):
+    """Store-wide settings that administrators set, as canonical text; `services.settings` owns the keys, their
+    meaning and their defaults."""
+
+    def all(self) -> dict[str, str]:
+        """Key -> value, for the settings that were set (an unset one has no entry)."""
+        ...
+
+    def set(self, key: str, value: str, *, by: User) -> None:
+        """Set one setting (PermissionDenied unless `by` is an administrator)."""
+        ...
+
+
 class CustomerStore(Protocol):
     """One store: its repositories, its unit of work, and what the front ends say about it."""
 
@@ -330,6 +343,9 @@ class CustomerStore(Protocol):
 
     @property
     def jobs(self) -> Jobs: ...
+
+    @property
+    def settings(self) -> Settings: ...
 
     def unit_of_work(self) -> AbstractContextManager[CustomerStore]:
         """The same store inside ONE write transaction: every repository of the store it yields joins it."""

@@ -1,9 +1,10 @@
 """The DuckDB store as its callers see it: `DuckStore`, the store file behind the repositories of `store.base`.
 
 Each repository is a thin class over the module that owns its tables (customers and query, history and apply,
-views, mappings, users, entities, fields, jobs and job_worker), so that module keeps its SQL and its tests, and this
-file only says which method is which. `unit_of_work()` opens one write transaction and yields a `DuckStore` whose
-reads and writes all use it (`_InTransaction`), which is how several repositories commit or roll back together.
+views, mappings, users, entities, fields, jobs and job_worker, settings), so that module keeps its SQL and its
+tests, and this file only says which method is which. `unit_of_work()` opens one write transaction and yields a
+`DuckStore` whose reads and writes all use it (`_InTransaction`), which is how several repositories commit or roll
+back together.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from core.users import Permission, User, UserType
 from core.validate import ParsedTable
 from core.values import DateFormat, Value
 from core.viewdef import View
-from store import customers, entities, fields, history, job_worker, jobs, mappings, query, users, views
+from store import customers, entities, fields, history, job_worker, jobs, mappings, query, settings, users, views
 from store.apply import apply_plan
 from store.db import InTransaction, Store, release_warm
 from store.diff import read_facts
@@ -279,6 +280,17 @@ class DuckJobs:
         return job_worker.refuse(self._store, claim, exc)
 
 
+class DuckSettings:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def all(self) -> dict[str, str]:
+        return settings.read_settings(self._store)
+
+    def set(self, key: str, value: str, *, by: User) -> None:
+        settings.write_setting(self._store, key, value, by=by)
+
+
 class DuckStore(Store):
     """A DuckDB store file with its repositories (see `store.base.CustomerStore`)."""
 
@@ -325,6 +337,10 @@ class DuckStore(Store):
     @property
     def jobs(self) -> DuckJobs:
         return DuckJobs(self)
+
+    @property
+    def settings(self) -> DuckSettings:
+        return DuckSettings(self)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[DuckStore]:

@@ -135,14 +135,16 @@ def set_mail_status(store: Store, job: Job, status: str) -> None:
 # shows counts. So the list reads each result's counts only; `get_job` reads one job whole when it is opened.
 
 _BRIEF_RESULT = (
-    "CASE WHEN result IS NULL THEN NULL ELSE json_object("
+    "CASE WHEN result IS NULL THEN NULL ELSE json_merge_patch(json_object("
     "'status', json_extract(result, '$.status'), 'batch', json_extract(result, '$.batch'), "
     "'job', json_extract(result, '$.job'), 'rows', json_extract(result, '$.rows'), "
     "'created', json_extract(result, '$.created'), 'updated', json_extract(result, '$.updated'), "
     "'unchanged', json_extract(result, '$.unchanged'), 'blanked', json_extract(result, '$.blanked'), "
     "'failed', json_extract(result, '$.failed'), "
     "'error_count', coalesce(json_array_length(result, '$.errors'), 0), "
-    "'warning_count', coalesce(json_array_length(result, '$.warnings'), 0))::VARCHAR END"
+    "'warning_count', coalesce(json_array_length(result, '$.warnings'), 0)), "
+    # `applied`: only in the results of users without List (core.plan.ImportPlan.counts); a patch's null drops it.
+    "json_object('applied', json_extract(result, '$.applied')))::VARCHAR END"
 )
 assert _COLS.count(" result,") == 1  # the brief columns are `_COLS` with the result replaced by its counts
 _BRIEF_COLS = _COLS.replace(" result,", f" {_BRIEF_RESULT},")

@@ -19,7 +19,7 @@ import duckdb
 
 from core.errors import StoreUnreadable
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Columns the store keeps for itself: never shown, never imported. ROWVERSION grows with every write of a record,
 # so that a preview or an open edit form can tell that the record changed under it.
@@ -209,7 +209,19 @@ def _v6(con: duckdb.DuckDBPyConnection) -> None:
     con.execute('ALTER TABLE customers ADD COLUMN IF NOT EXISTS "_SEARCH_TEXT" VARCHAR')
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+def _v7(con: duckdb.DuckDBPyConnection) -> None:
+    # Store-wide settings that administrators set (`custbook settings`): the queued jobs' ceilings "max-rows" and
+    # "max-bytes" so far. One row per setting set, its value as canonical text (a number of rows, of bytes); a
+    # setting never set has no row and takes its default (services.settings owns the keys and the defaults).
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS settings (
+            key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL, changed_by VARCHAR NOT NULL, changed TIMESTAMP NOT NULL)"""
+    )
+
+
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7,
+}  # fmt: skip
 
 
 class NotAStore(StoreUnreadable):

@@ -26,15 +26,13 @@ from tui.widgets.footer import Footer
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 # And in the sentences around it, in the current language ("in French", "en anglais").
 LANGUAGE_WORDS = {"en": N_("English"), "fr": N_("French")}
-# Textual's own palette commands (title, help), for extraction: translated as they are shown.
+# Textual's own palette commands (title, help), for extraction: translated as they are shown. Its "Keys" is not
+# offered (custbook's own help, F1, says every key in the user's language).
 TEXTUAL_COMMANDS = (
     N_("Theme"),
     N_("Change the current theme"),
     N_("Quit"),
     N_("Quit the application as soon as possible"),
-    N_("Keys"),
-    N_("Hide the keys and widget help panel"),
-    N_("Show help for the focused widget and a summary of available keys"),
     N_("Minimize"),
     N_("Minimize the widget and restore to normal size"),
     N_("Maximize"),
@@ -90,8 +88,23 @@ class CustbookApp(App[int]):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        ours = list(self._screen_commands(screen))
+        # Textual's "Keys" opens its own panel (HelpPanel), in English and closed by no key of ours: F1 and ? show
+        # custbook's help on every screen. Its "Quit" is left out where the screen has its own (the list's q): one
+        # entry per action.
+        left_out: set[object] = {self.action_show_help_panel, self.action_hide_help_panel}
+        if any(action == "quit" for action, _command in ours):
+            left_out.add(self.action_quit)
         for command in super().get_system_commands(screen):
-            yield command._replace(title=_(command.title), help=_(command.help))
+            if command.callback not in left_out:
+                yield command._replace(title=_(command.title), help=_(command.help))
+        yield from (command for _action, command in ours)
+        if self.session is not None and getattr(screen, "OFFERS_LANGUAGE", False):
+            yield from self._language_commands()
+
+    def _screen_commands(self, screen: Screen) -> Iterable[tuple[str, SystemCommand]]:
+        """The screen's own keys as commands (with their actions), each named as the footer names it, with its
+        key."""
         seen: set[str] = set()
         for binding in screen.active_bindings.values():
             b = binding.binding
@@ -101,11 +114,8 @@ class CustbookApp(App[int]):
                 # The binding's tooltip (marked for translation) says what it does; else the action's docstring.
                 doc = _(b.tooltip) if b.tooltip else (action.__doc__ or b.description).strip().splitlines()[0]
                 # The key as the footer shows it: "/" and "?", not "slash" and "question_mark".
-                yield SystemCommand(
-                    f"{_(b.description)} ({self.get_key_display(b)})", doc, lambda a=b.action: screen.run_action(a)
-                )
-        if self.session is not None and getattr(screen, "OFFERS_LANGUAGE", False):
-            yield from self._language_commands()
+                title = f"{_(b.description)} ({self.get_key_display(b)})"
+                yield b.action, SystemCommand(title, doc, lambda a=b.action: screen.run_action(a))
 
     def _language_commands(self) -> Iterable[SystemCommand]:
         """ "Language: Français" in English, "Langue : English" in French: the other languages, each by its name."""

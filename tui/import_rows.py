@@ -41,8 +41,16 @@ def styled_around(template: str, value: str, style: str) -> tuple[tuple[str, str
     return tuple((part, style) for part in (before, value, after) if part)
 
 
-def tab_title(pane: str) -> str:
+def told_tabs(plan: ImportPlan) -> tuple[str, ...]:
+    """The tabs a plan shows its user: without List, no Erased nor Unchanged tab (whether a row changes its customer
+    would tell what the store holds), and the Updated tab lists the rows to apply (`tab_title`)."""
+    return TABS if plan.shows_old else tuple(t for t in TABS if t not in ("blanked", "unchanged"))
+
+
+def tab_title(pane: str, plan: ImportPlan | None = None) -> str:
     """A tab's title in the user's language (the counts line and the command line say "erased": the tab too)."""
+    if pane == "updated" and plan is not None and not plan.shows_old:
+        return pgettext("import counts", "To apply")
     titles = {
         "fields": pgettext("import counts", "By field"),
         "new": pgettext("import counts", "New"),
@@ -64,6 +72,18 @@ def commit_question(plan: ImportPlan) -> str:
             plan.failed,
         ).format(count=group_digits(plan.failed), file=plan.file_name)
     created = ngettext("{count} customer created", "{count} customers created", plan.created)
+    if not plan.shows_old:
+        applied = ngettext(
+            "{count} row applied to existing customers", "{count} rows applied to existing customers", plan.applied
+        )
+        lines = [
+            _("Commit {file}: {created}, {applied}.").format(
+                file=plan.file_name,
+                created=created.format(count=group_digits(plan.created)),
+                applied=applied.format(count=group_digits(plan.applied)),
+            )
+        ]
+        return "\n\n".join(lines + _failed_left_out(plan))
     updated = ngettext("{count} customer updated", "{count} customers updated", plan.updated)
     erased = (
         ngettext("and {count} field erased", "and {count} fields erased", plan.blanked).format(
@@ -82,26 +102,37 @@ def commit_question(plan: ImportPlan) -> str:
     ]
     if plan.blanked:
         lines.append(_("Erased fields lose their values (the Erased tab lists them); undo brings them back."))
-    if plan.failed:
-        lines.append(
-            ngettext(
-                "{count} failed row will be left out; you can save them to fix afterwards.",
-                "{count} failed rows will be left out; you can save them to fix afterwards.",
-                plan.failed,
-            ).format(count=group_digits(plan.failed))
-        )
-    return "\n\n".join(lines)
+    return "\n\n".join(lines + _failed_left_out(plan))
+
+
+def _failed_left_out(plan: ImportPlan) -> list[str]:
+    if not plan.failed:
+        return []
+    return [
+        ngettext(
+            "{count} failed row will be left out; you can save them to fix afterwards.",
+            "{count} failed rows will be left out; you can save them to fix afterwards.",
+            plan.failed,
+        ).format(count=group_digits(plan.failed))
+    ]
 
 
 def counts_text(plan: ImportPlan, warning: str, error: str) -> Text:
     """'Rows 7 · New 1 · Updated 2 · Erased 2 · Unchanged 2 · Failed 2 · Warnings 1', erased and failed in the
     given styles when there are any."""
     parts: list[tuple[str, str]] = [(pgettext("import counts", "Rows") + " ", "dim"), (group_digits(plan.rows), "bold")]
+    shown = (
+        (
+            (pgettext("import counts", "Updated"), plan.updated, "bold"),
+            (pgettext("import counts", "Erased"), plan.blanked, warning if plan.blanked else "bold"),
+            (pgettext("import counts", "Unchanged"), plan.unchanged, "bold"),
+        )
+        if plan.shows_old
+        else ((pgettext("import counts", "To apply"), plan.applied, "bold"),)  # not which of them change
+    )
     for label, n, style in (
         (pgettext("import counts", "New"), plan.created, "bold"),
-        (pgettext("import counts", "Updated"), plan.updated, "bold"),
-        (pgettext("import counts", "Erased"), plan.blanked, warning if plan.blanked else "bold"),
-        (pgettext("import counts", "Unchanged"), plan.unchanged, "bold"),
+        *shown,
         (pgettext("import counts", "Failed"), plan.failed, error if plan.failed else "bold"),
         (pgettext("import counts", "Warnings"), len(plan.warnings), "bold"),
     ):
@@ -110,6 +141,8 @@ def counts_text(plan: ImportPlan, warning: str, error: str) -> Text:
 
 
 def blanked_banner(plan: ImportPlan) -> str:
+    if not plan.shows_old:
+        return ""  # no Erased tab: what blank cells erase is not told
     if not plan.blanked:
         return _("No field will be erased: the file has no blank cell where the store holds a value.")
     return ngettext(
@@ -137,7 +170,17 @@ def plan_note(plan: ImportPlan, stale: bool) -> tuple[str, bool]:
 
 def outcome(plan: ImportPlan, batch: str | None) -> str:
     """What the commit did, said after it: the batch and its counts, or why nothing was written."""
-    if batch is not None:
+    if batch is not None and not plan.shows_old:
+        created = ngettext("{count} customer created", "{count} customers created", plan.created)
+        applied = ngettext(
+            "{count} row applied to existing customers", "{count} rows applied to existing customers", plan.applied
+        )
+        text = _("Committed as batch {batch}: {created}, {applied}.").format(
+            batch=batch,
+            created=created.format(count=group_digits(plan.created)),
+            applied=applied.format(count=group_digits(plan.applied)),
+        )
+    elif batch is not None:
         created = ngettext("{count} customer created", "{count} customers created", plan.created)
         updated = ngettext("{count} customer updated", "{count} customers updated", plan.updated)
         counts = {
@@ -215,10 +258,13 @@ class PlanRows:
         self._headed: dict[str, str] | None = None
 
     def sizes(self) -> dict[str, int]:
-        """How many of each the plan holds, as the tab titles say it (Updated counts customers)."""
+        """How many of each the plan holds, as the tab titles say it (Updated counts customers), for the tabs its
+        user is shown (`told_tabs`: To apply counts rows)."""
         p = self.plan
-        numbers = (len(p.field_counts), p.created, p.updated, p.blanked, p.unchanged, len(p.errors), len(p.warnings))
-        return dict(zip(TABS, numbers))
+        changed = p.updated if p.shows_old else p.applied
+        numbers = (len(p.told_field_counts), p.created, changed, p.blanked, p.unchanged, len(p.errors), len(p.warnings))
+        told = told_tabs(p)
+        return {tab: n for tab, n in zip(TABS, numbers) if tab in told}
 
     def tab(self, name: str) -> TabRows:
         columns, lines, total = getattr(self, f"_{name}")()
@@ -278,8 +324,9 @@ class PlanRows:
 
     def _fields(self) -> _Lines:
         """The counts per field, erasures first in the warning colour: what reveals "I cleared a whole column"
-        when the Updated tab holds 25,000 lines. Enter lists one field's changes in full."""
-        counts = self.plan.field_counts
+        when the Updated tab holds 25,000 lines. Enter lists one field's changes in full. (For a user without List,
+        the values given to new customers only: `told_field_counts`.)"""
+        counts = self.plan.told_field_counts
 
         def number(n: int) -> str:
             return group_digits(n) if n else ""
@@ -305,7 +352,7 @@ class PlanRows:
 
     def field_of_line(self, line: int) -> str | None:
         """The field ID on line `line` of the By field tab."""
-        fields = list(self.plan.field_counts)
+        fields = list(self.plan.told_field_counts)
         return fields[line] if 0 <= line < len(fields) else None
 
     def _new(self) -> _Lines:
@@ -337,6 +384,8 @@ class PlanRows:
         return columns, lines(), self.plan.created
 
     def _updated(self) -> _Lines:
+        if not self.plan.shows_old:
+            return self._applied()
         matched = {row for row, _id in self.plan.matched}
         by = self._match_label() if matched else ""
 
@@ -354,6 +403,29 @@ class PlanRows:
         total = sum(len(r.changes) for r in self.plan.updates)
         columns = (_("Row"), pgettext("column", "Customer ID"), _("Field"), _("Old value"), "", _("New value"))
         return columns, lines(), total
+
+    def _applied(self) -> _Lines:
+        """For a user without List: each row written over a stored customer, with the name the file gives it, not
+        telling which of them change anything (that would tell what the store holds)."""
+        names = self._names(Action.UPDATE, Action.UNCHANGED)
+
+        def lines() -> Iterator[tuple[tuple[object, ...], str]]:
+            for r in self.plan.records:
+                if r.action is Action.CREATE:
+                    continue
+                cid = safe_text(r.customer_id)
+                name = names.get(r.row, "")
+                sentence = (
+                    _("Row {row}: {customer}, {name}, gets the file's values")
+                    if name
+                    else _("Row {row}: {customer} gets the file's values")
+                )
+                yield (
+                    (r.row, Text(cid), self.cell("NAME", name)),
+                    sentence.format(row=r.row, customer=cid, name=name),
+                )
+
+        return (_("Row"), pgettext("column", "Customer ID"), _("Name")), lines(), self.plan.applied
 
     def _match_label(self) -> str:
         """The field rows without an ID were matched by, as the interface names it ("Email"): inside "(found by
@@ -422,10 +494,11 @@ class PlanRows:
 
         return (_("Row"), pgettext("column", "Customer ID"), _("Name")), lines(), self.plan.unchanged
 
-    def _names(self) -> dict[int, str]:
-        """The customer name of each unchanged row as the file gives it, by row number ({} when no column feeds
-        the name). The fast path leaves a cell equal to the stored text unparsed: that one is read from the row's
-        cells, from the column (or the columns joined) the plan names."""
+    def _names(self, *actions: Action) -> dict[int, str]:
+        """The customer name of each row of these `actions` (unchanged ones by default) as the file gives it, by row
+        number ({} when no column feeds the name). The fast path leaves a cell equal to the stored text unparsed:
+        that one is read from the row's cells, from the column (or the columns joined) the plan names."""
+        actions = actions or (Action.UNCHANGED,)
         fields, parsed = self.plan.fields, self.plan.parsed
         if "NAME" not in fields:
             return {}
@@ -433,7 +506,7 @@ class PlanRows:
         heading = parsed.headers[at] if at < len(parsed.headers) else ""
         header = [h.strip() for h in self.plan.raw.header]
         columns = [header.index(h) for h in heading.split(" + ") if h in header]
-        wanted = {r.row for r in self.plan.records if r.action is Action.UNCHANGED}
+        wanted = {r.row for r in self.plan.records if r.action in actions}
         cells = {r.number: r.cells for r in self.plan.raw.rows if r.number in wanted}
         out: dict[int, str] = {}
         for row in parsed.rows:

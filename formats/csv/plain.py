@@ -40,7 +40,7 @@ class PlainCsvWriter:
         for i, c in enumerate(table.columns):
             fmts[i] = _neutralised_column if c.type in _TEXT_TYPES else each(self._formatter(c.type, table.date_format))
         # UTF-8 with a BOM: without it Excel reads the file as the local code page and garbles every accent.
-        header = [neutralise(c.label) for c in table.columns]
+        header = [neutralise(c.shown_label) for c in table.columns]  # the user's language: the importer reads both
         write_csv_rows(table, out, "utf-8-sig", header, fmts, progress, self.delimiter)
 
     def _formatter(self, ftype: FieldType, date_format: DateFormat) -> Callable[[Value], str]:

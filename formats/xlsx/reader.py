@@ -3,18 +3,20 @@
 This module owns turning the first worksheet's typed cells into the text a user would have typed (numbers without
 binary noise, dates as ISO `YYYY-MM-DD`, booleans as TRUE/FALSE) with the sheet's own row numbers, and the
 rejections an .xlsx can earn (damaged or not really a workbook, empty, too many rows, formulas saved without their
-results).
+results, parts that openpyxl would load whole before the first row far larger than any real workbook's: the shared
+strings, the styles).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import warnings
 import zipfile
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from core.errors import FileRejected
@@ -33,6 +35,25 @@ _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 _UNPACKED_PER_ROW = 20_000
 _UNPACKED_MIN = 500_000_000
 _SHOWN_CELLS = 3
+# The shared-strings table: openpyxl loads all of it (a Python string and an XML element for each entry, about 160
+# bytes) before it reads the first row, so the table, not the rows, sets what a workbook costs: 19 million tiny
+# strings in a 47 MB file took 3.0 GB. A sheet of N rows can use at most a few strings per cell: 100 per allowed
+# row, and never fewer than a million, is far above what a real table holds (a 25,000-row sheet of 40 columns of
+# distinct texts has 1,000,000), and keeps a table of the default limit's size under half a gigabyte.
+_STRINGS_PER_ROW = 100
+_STRINGS_MIN = 1_000_000
+_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")  # `<si>`, or with a namespace prefix; not `<sig`
+_OVERRIDE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Override\b[^>]*>")
+_ATTRIBUTE = re.compile(rb"""\b(PartName|ContentType)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CONTENT_TYPES_MAX = 10_000_000  # a real [Content_Types].xml is a few kilobytes, tens with many sheets
+_CHUNK = 1 << 20
+# The other parts openpyxl parses whole in read-only mode (the workbook, the styles, the theme, the document's
+# properties, chart sheets) cost about 23 bytes of memory per byte of XML: 248 MB of styles in a 700 KB file took
+# 6.6 GB. Real ones add up to a few megabytes at most (Excel's 64,000 cell formats are about 6 MB of styles).
+_WHOLE_PARTS_MAX = 10_000_000
+_WHOLE_NAMES = ("xl/styles.xml", "xl/theme/theme1.xml", "docProps/core.xml", "docProps/custom.xml")
+_WHOLE_TYPES = (".sheet.main+xml", ".template.main+xml", ".macroEnabled.main+xml", ".chartsheet+xml")
 
 
 def is_xlsx(data: bytes) -> bool:
@@ -46,9 +67,10 @@ def is_xlsx(data: bytes) -> bool:
         return False
 
 
-def read_xlsx(data: bytes, *, name: str, max_rows: int = MAX_ROWS) -> RawTable:
+def read_xlsx(data: bytes, *, name: str, max_rows: int = MAX_ROWS, max_bytes: int | None = None) -> RawTable:
     """Read the first worksheet of a workbook held in memory. Raises `FileRejected` for a file that cannot be
-    imported at all. Formulas give their last computed value (the one Excel saved with the file)."""
+    imported at all. Formulas give their last computed value (the one Excel saved with the file). `max_bytes`: the
+    import's byte limit, which its shared-strings table may not exceed once unpacked either (None: not checked)."""
     if not data:
         raise empty_file(name)
     if not is_xlsx(data):
@@ -62,6 +84,7 @@ def read_xlsx(data: bytes, *, name: str, max_rows: int = MAX_ROWS) -> RawTable:
             )
         raise _damaged(name, _("it is not an .xlsx workbook (perhaps a text file with an .xlsx name)"))
     _refuse_bombs(data, name, max_rows)
+    _refuse_heavy_parts(data, name, max_rows, max_bytes)
     # openpyxl raises a zoo of exceptions for damaged files (zip, XML, KeyError for missing parts, ValueError):
     # every one of them means the same to the user. Warnings about unsupported extensions are noise here.
     with warnings.catch_warnings():
@@ -77,7 +100,8 @@ def read_xlsx(data: bytes, *, name: str, max_rows: int = MAX_ROWS) -> RawTable:
 def _read(data: bytes, name: str, max_rows: int) -> RawTable:
     import openpyxl  # imported here: only .xlsx imports pay for it
 
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # keep_links=False: links to other workbooks hold copies of their sheets, which an import never reads.
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     try:
         if not workbook.worksheets:
             raise empty_file(name)
@@ -141,6 +165,109 @@ def _refuse_bombs(data: bytes, name: str, max_rows: int) -> None:
                 "save it again as .xlsx or CSV and import that file"
             ),
         )
+
+
+def _refuse_heavy_parts(data: bytes, name: str, max_rows: int, max_bytes: int | None) -> None:
+    """Refuse a workbook whose parts that openpyxl loads whole before the first row would take more memory than
+    any real workbook: a shared-strings table holding more strings than `max_rows` rows can use or unpacking to more
+    than the byte limit, or the workbook, styles and other whole parts above `_WHOLE_PARTS_MAX`. The parts are
+    found as openpyxl finds them ([Content_Types].xml, and fixed names); the strings are counted from the raw XML a
+    megabyte at a time, stopping at the limit, so a hostile table costs a few megabytes and a real one an extra
+    decompression (60 ms for LibreOffice's table of a 25,000-row sheet)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = _content_types(archive, name)
+        whole = {part for part, kind in types.items() if kind.endswith(_WHOLE_TYPES)}
+        whole.update(part for part in _WHOLE_NAMES if _member(archive, part))
+        if sum(archive.getinfo(part).file_size for part in whole) > _WHOLE_PARTS_MAX:
+            raise FileRejected(
+                _("The file {file} holds far more styles and workbook settings than a spreadsheet program writes")
+                .format(file=name),
+                _("Open it in your spreadsheet program and save it as “CSV UTF-8”, then import that file"),
+            )  # fmt: skip
+        limit = max(_STRINGS_MIN, max_rows * _STRINGS_PER_ROW)
+        for part in (part for part, kind in types.items() if kind == _SHARED_STRINGS):
+            info = archive.getinfo(part)
+            if max_bytes is not None and info.file_size > max_bytes:
+                raise _too_many_strings(name, max_rows, None)
+            with archive.open(info) as source:
+                if _count_strings(source, name, limit) > limit:
+                    raise _too_many_strings(name, max_rows, limit)
+
+
+def _count_strings(source: IO[bytes], name: str, limit: int) -> int:
+    """The `<si>` elements of a shared-strings table, counted until there are more than `limit`."""
+    count = 0
+    carried = b""
+    while count <= limit:
+        chunk = source.read(_CHUNK)
+        buffer = carried + chunk
+        # A tag never holds a "<" after its first character: everything before the last "<" is whole, and the rest
+        # waits for the next chunk (unless it is a megabyte long: no string's tag is).
+        cut = buffer.rfind(b"<") if chunk else len(buffer)
+        if cut < 0 or (cut == 0 and len(buffer) > _CHUNK):
+            cut = len(buffer)
+        whole, carried = buffer[:cut], buffer[cut:]
+        if b"<!DOCTYPE" in whole or b"<!ENTITY" in whole:
+            # Entities could make many strings of a few bytes that no count of the raw XML sees; Excel never writes
+            # a DTD (and openpyxl refuses one when defusedxml is installed).
+            raise _damaged(name, _("its shared strings declare XML entities, which Excel never writes"))
+        count += len(_STRING_TAG.findall(whole))
+        if not chunk:
+            break
+    return count
+
+
+def _member(archive: zipfile.ZipFile, part: str) -> bool:
+    try:
+        archive.getinfo(part)
+    except KeyError:
+        return False
+    return True
+
+
+def _content_types(archive: zipfile.ZipFile, name: str) -> dict[str, str]:
+    """Part name -> content type, for the parts [Content_Types].xml overrides that the archive holds (read as
+    openpyxl reads them: the PartName without its leading "/")."""
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return {}  # not a workbook openpyxl can open: it says so
+    if info.file_size > _CONTENT_TYPES_MAX:
+        raise _damaged(name, _("it is damaged or not really an .xlsx workbook"))
+    text = archive.read(info)
+    if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+        raise _damaged(name, _("it is damaged or not really an .xlsx workbook"))
+    found = {}
+    for tag in _OVERRIDE.finditer(text):
+        attributes = {
+            key.decode(): html.unescape((double if double is not None else single).decode("utf-8", "replace"))
+            for key, double, single in _ATTRIBUTE.findall(tag.group())
+        }
+        part = attributes.get("PartName", "")[1:]
+        if part and _member(archive, part):
+            found[part] = attributes.get("ContentType", "").strip()
+    return found
+
+
+def _too_many_strings(name: str, max_rows: int, limit: int | None) -> FileRejected:
+    """The refusal of a shared-strings table larger than the rows can use (`limit` strings; None: in bytes)."""
+    if limit is None:
+        message = _(
+            "The file {file} holds a table of texts larger, once unpacked, than the largest file custbook imports"
+        ).format(file=name)
+        fix = _(
+            "Open it in your spreadsheet program and save it as “CSV UTF-8”, then import that file (or raise the "
+            "limit with --max-bytes)"
+        )
+    else:
+        message = _(
+            "The file {file} holds a table of more than {count} texts, far more than {rows} customer rows can use"
+        ).format(file=name, count=group_digits(limit), rows=group_digits(max_rows))
+        fix = _(
+            "Open it in your spreadsheet program and save it as “CSV UTF-8”, then import that file (or, if it really "
+            "holds that many rows, raise the limit with --max-rows)"
+        )
+    return FileRejected(message, fix)
 
 
 def _refuse_formulas_without_values(sheet: Any, name: str) -> None:

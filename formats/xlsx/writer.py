@@ -170,7 +170,7 @@ class _Shell:
         bold = Font(bold=True)
         header = []
         for field in table.columns:
-            label = clean_text(field.label)
+            label = clean_text(field.shown_label)  # the user's language: the importer reads both
             cell = WriteOnlyCell(sheet, label)
             cell.data_type = "s"  # a custom field's label is text too, even one starting with "="
             cell.font = bold
@@ -311,7 +311,7 @@ def _widths(columns: tuple[Field, ...], sample: list[tuple[Value, ...]], date_fo
     """Column widths in characters, from the header (plus its filter button) and the first rows' shown text."""
     widths = []
     for index, field in enumerate(columns):
-        widest = _text_width(field.label) + _FILTER_BUTTON
+        widest = _text_width(field.shown_label) + _FILTER_BUTTON
         for row in sample:
             if index < len(row) and row[index] is not None:
                 widest = max(widest, _shown_width(row[index], date_format))

@@ -152,13 +152,14 @@ def test_data_files_are_the_same_in_french(french: None) -> None:
         out[name] = list(csv.reader(io.StringIO(stream.getvalue().decode("utf-8-sig"))))
     assert out["import-csv"][0] == list(COLUMNS)
     assert out["import-csv"][1] == ["C1", "Alpha", "500000.00", "TRUE", "05/03/2024", "Print#~#E-Mail"]
-    assert out["csv"][0][:3] == ["Customer ID", "Customer name", "Credit limit"]  # plain CSV: labels as today
+    # plain CSV and Excel: the labels in the user's language (the importer reads both); CSV for import: IDs
+    assert out["csv"][0][:3] == ["Identifiant client", "Nom de client", "Limite de crédit"]
     assert out["csv"][1][2:4] == ["500000.00", "TRUE"]
     stream = io.BytesIO()
     get_writer("xlsx").write(table(), stream)
     sheet = openpyxl.load_workbook(stream).active
     assert sheet.title == "Tous les clients"  # the sheet is named for people; its cells are data
-    assert [c.value for c in sheet[1]][:4] == ["Customer ID", "Customer name", "Credit limit", "On hold"]
+    assert [c.value for c in sheet[1]][:4] == ["Identifiant client", "Nom de client", "Limite de crédit", "En attente"]
     assert [c.value for c in sheet[2]][2:4] == [500000, True]
 
 

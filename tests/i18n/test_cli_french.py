@@ -27,7 +27,7 @@ ROWS = [
 ]
 # The French of an error of the command line's own (services.keying), with its fix: one sentence.
 MATCH_ERROR = (
-    "custbook: --match nomme un champ 'NOPE' qui n'existe pas. Donnez un identifiant de champ comme EMAIL1 ou TAXID "
+    "custbook: --match nomme un champ « NOPE » qui n'existe pas. Donnez un identifiant de champ comme EMAIL1 ou TAXID "
     "(voir `custbook fields list`)."
 )
 
@@ -162,7 +162,7 @@ def test_help_is_french_argparse_words_included(cli, db, no_language) -> None:
 def test_usage_errors_are_french_sentences(cli, db) -> None:
     wrong = custbook(db, "--lang", "fr", "imprt")
     assert wrong.code == 2
-    assert_one_sentence(wrong.err, "'imprt' n'est pas une commande de custbook", f"celles-ci{NBSP}: 'init', 'import'")
+    assert_one_sentence(wrong.err, "« imprt » n'est pas une commande de custbook", f"celles-ci{NBSP}: 'init', 'import'")
     missing = custbook(db, "--lang", "fr", "import")
     assert missing.code == 2
     assert_one_sentence(missing.err, f"les arguments suivants sont obligatoires{NBSP}: file", "custbook import --help")

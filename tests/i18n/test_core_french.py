@@ -53,18 +53,18 @@ def test_a_bad_date_in_french_with_its_fix_and_the_field_label(french: None) -> 
     (issue,) = parsed.errors
     assert (
         issue.message
-        == f"«{NBSP}2024-13-45x{NBSP}» n'est pas une date au format DD/MM/YYYY. Écrivez-la au format DD/MM/YYYY."
+        == f"«{NBSP}2024-13-45x{NBSP}» n'est pas une date au format JJ/MM/AAAA. Écrivez-la au format JJ/MM/AAAA."
     )
     # Said with the column as French users know the field.
     said = describe_issue(issue.as_json(), {"CONTRACT_START": CATALOGUE["CONTRACT_START"].shown_label})
-    assert said.startswith("Ligne 2, Début de contrat ('2024-13-45x')") and issue.message in said
+    assert said.startswith("Ligne 2, Début de contrat (« 2024-13-45x »)") and issue.message in said
 
 
 def test_a_us_date_names_the_format_to_import_with_in_french(french: None) -> None:
     message = problem("CONTRACT_START", "12/25/2024")
     assert message == (
-        f"«{NBSP}12/25/2024{NBSP}» n'est pas une date valide (format DD/MM/YYYY). Vérifiez le jour et le mois. "
-        "Si le fichier écrit ses dates au format MM/DD/YYYY, importez-le avec ce format de date"
+        f"«{NBSP}12/25/2024{NBSP}» n'est pas une date valide (format JJ/MM/AAAA). Vérifiez le jour et le mois. "
+        "Si le fichier écrit ses dates au format MM/JJ/AAAA, importez-le avec ce format de date"
     )
 
 
@@ -74,7 +74,7 @@ def test_dates_read_the_other_way_are_said_in_french_words(french: None) -> None
     parsed = parse_table(raw, map_headers(raw, CATALOGUE), CATALOGUE, ParseOptions())
     swapped = next(e.message for e in parsed.errors if e.value == "12/09/2019")
     assert swapped.startswith(f"«{NBSP}12/09/2019{NBSP}» peut être le 12 septembre 2019 ou le 9 décembre 2019{NBSP}:")
-    assert swapped.endswith("Importez le fichier avec le format de date MM/DD/YYYY.")
+    assert swapped.endswith("Importez le fichier avec le format de date MM/JJ/AAAA.")
 
 
 def test_value_problems_name_the_field_by_its_french_label(french: None) -> None:
@@ -187,5 +187,5 @@ def test_marked_constants_have_french(french: None) -> None:
         DateFormat.parse("JJ/MM")
     assert (
         caught.value.fix
-        == f"Utilisez l'un des suivants{NBSP}: DD/MM/YYYY, MM/DD/YYYY, YYYY-MM-DD, DD.MM.YYYY, DD-MM-YYYY, YYYY/MM/DD"
+        == f"Utilisez l'un des suivants{NBSP}: JJ/MM/AAAA, MM/JJ/AAAA, AAAA-MM-JJ, JJ.MM.AAAA, JJ-MM-AAAA, AAAA/MM/JJ"
     )

@@ -57,12 +57,12 @@ def _assert_french_results(got, job: str = "J1") -> None:
     )
     assert "3 lignes : 2 nouveaux, 0 mis à jour (0 champ effacé), 0 inchangé, 1 en échec." in _plain(text)
     assert f"Erreurs{NBSP}:" in text
-    assert "- Ligne 3, Adresse e-mail ('bob@')" in text  # the field's French label, not EMAIL1 nor "Email"
-    assert "Les lignes en échec sont jointes dans clients-failed-rows.csv" in text
+    assert "- Ligne 3, Adresse e-mail (« bob@ »)" in text  # the field's French label, not EMAIL1 nor "Email"
+    assert "Les lignes en échec sont jointes dans clients-lignes-en-echec.csv" in text
     assert f"Pour annuler le lot{NBSP}: custbook undo B1, ou dans custbook appuyez sur h (Historique)" in text
     for english in ("The import of", "rows:", "Errors:", "The failed rows", "To take them back"):
         assert english not in text
-    assert list(got.attachments) == ["clients-failed-rows.csv"]  # a file name: not translated
+    assert list(got.attachments) == ["clients-lignes-en-echec.csv"]  # named in the reader's language too
 
 
 def test_a_french_users_queued_job_is_emailed_in_french_by_an_english_worker(
@@ -114,7 +114,7 @@ def test_a_job_queued_with_lang_fr_is_emailed_and_resent_in_french(cli, db, writ
     _assert_french_results(again)
     shown = custbook(db, "--lang", "fr", "jobs", "show", "J1")
     assert shown.code == 0, shown.err
-    assert f"Tâche J1{NBSP}: done" in shown.out  # the state is a status: not translated
+    assert f"Tâche J1{NBSP}: terminée" in shown.out  # the state in words, as the interface says it (JSON keeps "done")
     assert f"E-mail à a@b.co (un seul message){NBSP}: envoyé" in shown.out
     assert "Résultat : importé dans le lot B1, 1 ligne en échec. 3 lignes : 2 nouveaux" in _plain(shown.out)
 

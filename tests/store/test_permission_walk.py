@@ -43,6 +43,8 @@ CASES: list[tuple[str, list[str], str | None, int]] = [
     ("fields add", ["fields", "add", "HACK", "--type", "text"], ADMIN, 3),
     ("entities add", ["entities", "add", "XX", "--name", "X"], ADMIN, 3),
     ("entities list", ["entities", "list"], "list", 3),
+    ("settings list", ["settings", "list"], ADMIN, 3),
+    ("settings set", ["settings", "set", "max-rows", "100000"], ADMIN, 3),
 ]
 
 _TEMPLATE: list[Path] = []
@@ -111,6 +113,7 @@ def contents(db: Path) -> dict[str, list[tuple]]:
         "users": "SELECT * FROM users ORDER BY ALL",
         "fields": "SELECT * FROM custom_fields ORDER BY ALL",
         "entities": "SELECT * FROM entities ORDER BY ALL",
+        "settings": "SELECT key, value, changed_by FROM settings ORDER BY ALL",
     }
     with Store(db).read() as con:
         return {name: con.execute(sql).fetchall() for name, sql in queries.items()}
@@ -174,12 +177,14 @@ def test_private_views_and_other_users_jobs_stay_invisible(walk_db: Path, capsys
 def test_an_import_preview_hides_stored_values_from_a_user_without_list(
     walk_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """nolist may change customers (Add, Edit) but not see them: the dry run says what changes, not what was."""
+    """nolist may change customers (Add, Edit) but not see them: the dry run says which rows it applies to which
+    customers, not what was stored, nor which fields change (issue 17, item 11: tests/services/test_edit_only_user.py
+    shows a changed and an unchanged row read alike)."""
     moved = walk_db.parent / "moved.csv"
     moved.write_bytes(csv_bytes([["CUSTOMERID", "CITY"], ["C2", "Marseille"]]))
     code, out, err = _run(walk_db, "alice", ["import", str(moved), "--dry-run"], capsys)
     assert code == 0 and "Lyon -> Marseille" in out  # alice may see customers
     code, out, err = _run(walk_db, "nolist", ["import", str(moved), "--dry-run"], capsys)
     assert code == 0
-    assert "(not shown: no List permission) -> Marseille" in out
-    assert "Lyon" not in out + err
+    assert "1 to apply to existing customers" in out and "Rows to apply to existing customers (1):" in out
+    assert "C2" in out and "Lyon" not in out + err

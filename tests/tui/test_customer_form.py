@@ -261,9 +261,9 @@ async def test_checkboxes_dates_and_blanks_are_saved_as_an_import_reads_them(dem
 @pytest.mark.parametrize("size", SIZES, ids=["120x36", "80x24"])
 def test_customer_form_snapshot(snap_compare, demo_db, size):
     """The form on customer C0000003 (Johnson Family Farms): the title line with the ID, name, level and user;
-    labels on the left (* for fields that cannot be left blank) and typed inputs on the right: the ID greyed (it
-    cannot change), text boxes, lists with ▼ for Status, payment method and delivery, checkboxes with Yes/No;
-    the focus on Customer name; Save, Mark inactive and Cancel; the footer's keys (Ctrl+S, Ctrl+D, Esc)."""
+    labels on the left (* for required fields, "* required" beside the buttons) and typed inputs on the right: the
+    ID greyed (it cannot change), text boxes, lists with ▼ for Status, payment method and delivery, checkboxes with
+    Yes/No; the focus on Customer name; Save, Mark inactive and Cancel; the footer's keys (Ctrl+S, Ctrl+D, Esc)."""
 
     async def opened(pilot):
         await open_form(pilot, CID)

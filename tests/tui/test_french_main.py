@@ -235,7 +235,7 @@ async def test_the_french_form_fits_80_columns(demo_db, french):
         form, _ = await open_form(pilot, CID)
         title = widget_text(form.query_one("#title"))
         assert "C0000003" in title and title.rstrip().endswith("alice"), title  # the user's name is not cut off
-        assert widget_text(form.query_one("#legend")).strip() == "* à remplir"
+        assert widget_text(form.query_one("#legend")).strip() == "* obligatoire"  # as the new customer's form
         label = form.query_one("#row-TAXID .label")
         assert widget_text(label).strip() == "Numéro d'identification fiscale"  # one line: the column widened
         assert footer_keys(app) == ["Rendre inactif", "Enregistrer", "Annuler", "Aide"]
@@ -389,7 +389,8 @@ async def test_the_palette_lists_textuals_commands_and_ours_in_french(demo_db, f
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Thème" in titles and "Quitter" in titles and "Langue\u00a0: English" in titles, titles
+        # Textual's Quit gives way to the list's own (q): one Quit, not two.
+        assert "Thème" in titles and "Quitter (q)" in titles and "Langue\u00a0: English" in titles, titles
         assert "Filtrer (/)" in titles and "Historique (h)" in titles, titles
         helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
         assert helps["Filtrer (/)"] == "Filtre rapide\u00a0: la liste se restreint pendant la saisie"

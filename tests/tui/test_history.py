@@ -22,6 +22,7 @@ from store.duck import DuckStore as Store
 from store.fields import catalogue as load_catalogue
 from store.query import get_customer
 from store.users import add_user
+from tui import dates
 from tui.screens import history
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.customer_detail import CustomerDetailScreen
@@ -249,8 +250,10 @@ async def test_without_the_list_permission_the_history_is_not_shown(demo_db, imp
 def test_history_snapshot(snap_compare, demo_db, imported, monkeypatch, size):
     """The history after two imports, B1 drilled into: the status line (2 batches, newest first, user alice), the
     batch table (B2 second.csv, B1 first.csv with their counts), B1's title and its 14 field changes (C0000002's
-    e-mail and city erased, ZZNEW1 created), the whole change under the cursor, and the footer
-    with Undo batch and Back. Batch times are fixed at 28/11/2026 09:30 so the picture does not change."""
+    e-mail and city erased, ZZNEW1 created), the whole change under the cursor, and the footer with Undo batch and
+    Back. At 80 columns the table keeps every column but the file's in view (this year's dates without their year),
+    and the line under it names the highlighted batch's file. Batch times are fixed at 28/11/2026 09:30, and today
+    in the same year, so the picture does not change."""
     at = dt.datetime(2026, 11, 28, 9, 30)
     real_list, real_get = DuckHistory.batches, DuckHistory.batch
 
@@ -263,6 +266,7 @@ def test_history_snapshot(snap_compare, demo_db, imported, monkeypatch, size):
 
     monkeypatch.setattr(DuckHistory, "batches", fixed_list)
     monkeypatch.setattr(DuckHistory, "batch", fixed_get)
+    monkeypatch.setattr(dates, "today", lambda: dt.date(2026, 12, 1))  # the batches are this year's
 
     async def drilled(pilot):
         await open_history(pilot)

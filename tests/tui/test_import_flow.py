@@ -312,7 +312,9 @@ async def test_a_user_without_add_and_edit_cannot_preview(demo_db, folder):
 
 @pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop
 async def test_a_user_without_list_previews_without_seeing_the_stored_values(demo_db, folder):
-    """Edit without List: the import may change customers, but the preview must not show what they held."""
+    """Edit without List: the import may change customers, but the preview must not show what they held, nor which
+    rows change anything (issue 17, item 11): one To apply tab lists the rows for existing customers, and there is
+    no Erased nor Unchanged tab."""
     add_user(Store(demo_db), "clerk", UserType.EMPLOYEE, frozenset({Permission.ADD, Permission.EDIT}), by=ADMIN)
     app = make_app(demo_db, user="clerk")
     async with app.run_test(size=(120, 36)) as pilot:
@@ -322,14 +324,22 @@ async def test_a_user_without_list_previews_without_seeing_the_stored_values(dem
         await settle(pilot)
         preview = app.screen
         assert isinstance(preview, ImportPreview)
-        await pilot.press("right_square_bracket", "right_square_bracket")  # by field, new, then updated
-        hidden = "(not shown: no List permission)"
-        assert table_rows(preview, "updated")[0] == ["2", "C0000001", "City", hidden, "→", "Portland"]
+        await pilot.press("right_square_bracket", "right_square_bracket")  # by field, new, then to apply
+        assert str(preview.query_one("#tabs").get_tab("updated").label).startswith("To apply ")
+        assert table_rows(preview, "updated")[0][:2] == ["2", "C0000001"]
+        assert text_of(preview, "#detail").startswith("Row 2: C0000001") and "gets the file's values" in text_of(
+            preview, "#detail"
+        )
+        assert not preview.query("#blanked") and not preview.query("#unchanged")
         await pilot.press("right_square_bracket")
-        assert table_rows(preview, "blanked")[0] == ["2", "C0000001", "Phone", hidden]
-        assert text_of(preview, "#detail") == f"Row 2, C0000001: Phone will be erased (now {hidden})"
-        shown = " ".join(" ".join(r) for pane in ("updated", "blanked") for r in table_rows(preview, pane))
-        assert "Seattle" not in shown and "555-0109" not in shown
+        assert preview.query_one("#tabs").active == "errors"
+        # Each row with the name the file gives it (Seattle Medical Supply LLC), no field, no old or new value.
+        assert all(len(row) == 3 for row in table_rows(preview, "updated"))
+        shown = " ".join(" ".join(r) for pane in ("fields", "updated") for r in table_rows(preview, pane))
+        assert "555-0109" not in shown and "Portland" not in shown
+        # By field counts only what new customers get (the new row's City), not what the updates change.
+        assert [r[1:] for r in table_rows(preview, "fields")] == [["", "", "1"]] * len(table_rows(preview, "fields"))
+        assert "Updated" not in text_of(preview, "#counts") and "To apply" in text_of(preview, "#counts")
 
 
 @pytest.mark.slow  # a long interface journey: in the full run (README), not the everyday loop

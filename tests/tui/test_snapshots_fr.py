@@ -20,6 +20,7 @@ from tui_helpers import make_app, settle
 from cli.main import main
 from core.i18n import set_language
 from store.duck import DuckHistory
+from tui import dates
 from tui.screens.history import HistoryScreen
 
 SIZE = (80, 24)
@@ -66,7 +67,9 @@ def test_history_fr(snap_compare, demo_db, tmp_path, monkeypatch, french):
     Type, Date, Auteur, Créés, Modifiés, Effacés, Échecs, Annulé) and its counts, the title of its changes
     (l'importation de first.csv par alice le 28/11/2026 09:30 · 17 changements de champs sur 3 clients), the changes
     with French labels (Avant, Après, Action), '8 500,00' → '123 456,50', (vide), Oui/Non, modifié/effacé/créé,
-    and the highlighted change in full. The batch's time is fixed so that the picture does not change."""
+    and the highlighted change in full; the columns up to Annulé in view (28/11 09:30: this year's date without its
+    year), the file named under the table ("Fichier : first.csv"). The batch's time is fixed, and today in the same
+    year, so that the picture does not change."""
     (tmp_path / "first.csv").write_text(FIRST, encoding="utf-8")
     assert main(["--db", str(demo_db), "--user", "alice", "import", str(tmp_path / "first.csv")]) == 0
     at = dt.datetime(2026, 11, 28, 9, 30)
@@ -81,6 +84,7 @@ def test_history_fr(snap_compare, demo_db, tmp_path, monkeypatch, french):
 
     monkeypatch.setattr(DuckHistory, "batches", fixed_list)
     monkeypatch.setattr(DuckHistory, "batch", fixed_get)
+    monkeypatch.setattr(dates, "today", lambda: dt.date(2026, 12, 1))  # the batches are this year's
 
     async def drilled(pilot):
         await settle(pilot)

@@ -76,8 +76,10 @@ class CustomerDetailScreen(WithHelp, Screen[bool]):
             return
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        table.add_column(style="dim")
+        # Every value whole: a long e-mail address or URL has no space to wrap at, so it is folded onto the next
+        # line rather than cut with "…"; the field IDs keep their width.
+        table.add_column(overflow="fold")
+        table.add_column(style="dim", no_wrap=True)
         region = screen_region()
         for field in self.session.catalogue.fields:
             shown = display_formatter(field.type, self.session.date_format, region=region)(record.get(field.id))

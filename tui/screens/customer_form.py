@@ -34,11 +34,30 @@ from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
-from tui.widgets.field_inputs import field_input, initial_text, input_text, read_only_fields, stored_text, yes_no
+from tui.widgets.field_inputs import (
+    field_input,
+    initial_text,
+    input_text,
+    read_only_fields,
+    regional_example,
+    stored_text,
+    yes_no,
+)
 from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
 
 LABEL_WIDTH = 26  # the labels' column, as customer_form.tcss sets it
+
+
+class FieldRow(Horizontal):
+    """A field's row: label, input, and the message under the input when the value is wrong."""
+
+    def on_resize(self) -> None:
+        # The message just shown makes the row taller once laid out; the row being worked on (the first wrong field
+        # after a save, focused) then scrolls into view whole, so that the message's last lines are not left under
+        # the buttons.
+        if self.has_class("invalid") and self.has_focus_within:
+            self.scroll_visible(animate=False)
 
 
 class CustomerForm(WithHelp, Screen[str | None]):
@@ -96,6 +115,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
         self._last_name = ""  # the name as last typed: "Print as" follows it while the two are the same
         self._lost_keys = False  # keys were typed before the fields showed (they had nowhere to go)
         self.regional = screen_region()  # amounts and dates shown, and read back, as the user's region writes them
+        self._sent: dict[str, str] = {}  # the texts the last save sent, by field (its messages quote them)
 
     @property
     def is_new(self) -> bool:
@@ -112,7 +132,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
             if not self.is_new:
                 yield Button(_("Mark inactive"), variant="warning", id="inactive", compact=True, disabled=True)
             yield Button(_("Cancel"), id="cancel", compact=True)
-            yield Static(_("* required") if self.is_new else _("* cannot be left blank"), id="legend")
+            yield Static(_("* required"), id="legend")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -220,10 +240,13 @@ class CustomerForm(WithHelp, Screen[str | None]):
         return ""
 
     def _row(self, field: Field) -> Horizontal:
-        mark = " *" if (field.required if self.is_new else not field.can_blank) else ""
+        # One rule in both forms: * marks what a customer must have (fields.md's required fields). A field that may
+        # not be erased but is never empty (Status: a list without a blank choice, "active" by default) is not one
+        # the user has to fill, and is marked in neither.
+        mark = " *" if field.required else ""
         label = Label(Text(safe_text(field.shown_label) + mark), classes="label")
         label.styles.width = self._label_width()
-        return Horizontal(
+        return FieldRow(
             label,
             Vertical(self._input(field), Static(id=f"error-{field.id}", classes="error"), classes="cell"),
             classes="row",
@@ -325,6 +348,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
         self.app.push_screen(question, lambda ok: self._start_save({}, inactive=True) if ok else None)
 
     def _start_save(self, values: dict[str, str], *, inactive: bool) -> None:
+        self._sent = values
         self.busy = True
         self.query_one("#save", Button).label = _("Saving…")
         self._sync_actions()
@@ -389,7 +413,9 @@ class CustomerForm(WithHelp, Screen[str | None]):
         general: list[str] = []
         for issue in issues:
             if issue.column in ids:
-                by_field.setdefault(issue.column, []).append(issue.message)
+                field, sent = self.session.catalogue[issue.column], self._sent.get(issue.column, "")
+                said = regional_example(field, issue.message, sent, self.regional)
+                by_field.setdefault(issue.column, []).append(said)
             else:
                 general.append(issue.message)
         for fid in ids:
@@ -402,12 +428,26 @@ class CustomerForm(WithHelp, Screen[str | None]):
             widget = self.query_one(f"#input-{wrong[0]}")
             if widget.focusable:
                 widget.focus()
-            self.query_one(f"#row-{wrong[0]}").scroll_visible()
+            self._show_row(wrong[0])
             n = len(issues)
             said = ngettext("Not saved: {count} problem to fix.", "Not saved: {count} problems to fix.", n)
             self.notify(said.format(count=group_digits(n)), severity="warning")
         elif general:
             self.notify(_("Not saved: {reason}").format(reason=general[0]), severity="error")
+
+    def _show_row(self, field_id: str) -> None:
+        """Scroll the field's whole row into view, its message under it included (a row that grows as its message
+        is shown scrolls itself: `FieldRow`)."""
+        row = self.query_one(f"#row-{field_id}")
+        self.call_after_refresh(lambda: self.query_one("#fields", VerticalScroll).scroll_to_widget(row, animate=False))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Textual scrolls the focused box into view, not the message under it: a field reached with Tab at the
+        # bottom of the screen would show its message's first line only.
+        fid = (event.widget.id or "").removeprefix("input-")
+        row = self.query(f"#row-{fid}") if fid and self.ready else None
+        if row and row.first().has_class("invalid"):
+            self._show_row(fid)
 
     def _show_notice(self, errors: list[str] | None = None) -> None:
         notice = self.query_one("#notice", Static)
@@ -430,6 +470,8 @@ class CustomerForm(WithHelp, Screen[str | None]):
             _("Changed: {fields}.\nThey will not be saved.").format(fields=labels),
             confirm_label=_("Discard"),
             danger=True,
+            # Not "Cancel": the form's Escape is "Cancel" too, and here it means the opposite (stay in the form).
+            cancel_label=_("Keep editing"),
         )
 
         def answered(discard: bool | None) -> None:

@@ -62,7 +62,8 @@ def changes_of(plan: ImportPlan, field: Field) -> _Changes:
     created, erased, changed = _("new customer"), _("erased"), _("changed")
     lines: list[tuple[Value, ...]] = []
     for record in plan.records:
-        if record.action is Action.UNCHANGED:
+        # Without List, a user is told what new customers get, not which stored customers a row changes.
+        if record.action is Action.UNCHANGED or (record.action is Action.UPDATE and not plan.shows_old):
             continue
         for change in record.changes:
             if change.field != field.id or (record.action is Action.CREATE and change.new is None):
@@ -99,7 +100,7 @@ class FieldChanges(WithHelp, Screen[None]):
         catalogue = self.session.catalogue
         field = catalogue.get(self.field_id) or Field(self.field_id, self.field_id, self.field_id, _TEXT)
         source = changes_of(self.plan, field)
-        counts = self.plan.field_counts.get(self.field_id)
+        counts = self.plan.told_field_counts.get(self.field_id)
         words = field_counts_words(counts.as_json()) if counts else _("no change")
         plan = self.plan
         name = field_name(self.field_id, shown_labels(plan, catalogue), telling_headings(plan, catalogue))

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,6 +34,7 @@ from core.users import Permission
 from core.values import DateFormat, Value
 from services.undo import UndoOutcome, undo, undo_effects, why_not_undo
 from store.records import Batch
+from tui.dates import short_when
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.footer import Footer
@@ -41,6 +43,9 @@ from tui.widgets.grid import PAGE, CustomerGrid, safe_text
 EMPTY = N_("(empty)")
 LIMIT = 200  # batches listed: the newest ones
 WHAT = {"create": N_("created"), "delete": N_("removed"), "update": N_("changed")}
+COUNTS = range(4, 8)  # the batch table's count columns (New, Updated, Erased, Failed), right-aligned
+FILE = 9  # the batch table's file column, the last
+MIN_FILE = 12  # narrower than this, the file's column is left out (the line under the table names the file)
 EDIT_OF = "edit of "  # how the form names an edit's batch in the store (services/edit.py), in English, as a log does
 
 
@@ -126,6 +131,30 @@ def source_words(batch: Batch) -> str:
     return name
 
 
+def batch_headings() -> list[str]:
+    """The batch table's headings, in the language of the moment. The counts come before the file's name, which
+    can be long: at 80 columns they stay in view."""
+    return [
+        _("Batch"),
+        _("Kind"),
+        _("When"),
+        pgettext("column", "User"),
+        pgettext("import counts", "New"),
+        pgettext("import counts", "Updated"),
+        pgettext("import counts", "Erased"),
+        pgettext("import counts", "Failed"),
+        _("Undone by"),
+        _("File"),
+    ]
+
+
+def spaced(cell: Text) -> Text:
+    """A cell with the space before it that a padded column would give it (the tight layout pads nothing)."""
+    out = Text(" ", justify=cell.justify)
+    out.append_text(cell)
+    return out
+
+
 def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -194,11 +223,14 @@ class HistoryScreen(WithHelp, Screen[bool]):
         self._undid = False
         self._drilling: str | None = None  # the batch whose changes were asked for last
         self._shown: ChangeRows | None = None
+        self._layout: tuple[object, ...] = ()  # how the batch table was last laid out
+        self._file_cut = False  # the file's column does not fit: the line under the table names the file
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         yield Static(id="reason")
         yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)
+        yield Static(id="file-line")  # the highlighted batch's file, where the table has no room to show it
         yield Static(Text(_("Enter on a batch shows its field changes.")), id="changes-title")
         yield CustomerGrid(id="changes", date_format=self.session.date_format)
         yield Static(id="change")
@@ -206,21 +238,7 @@ class HistoryScreen(WithHelp, Screen[bool]):
 
     def on_mount(self) -> None:
         table = self.query_one("#batches", DataTable)
-        # The counts before the file's name, which can be long: at 80 columns they stay in view; the batch's ID
-        # stays at the left while the table scrolls sideways.
-        table.add_columns(
-            _("Batch"),
-            _("Kind"),
-            _("When"),
-            pgettext("column", "User"),
-            pgettext("import counts", "New"),
-            pgettext("import counts", "Updated"),
-            pgettext("import counts", "Erased"),
-            pgettext("import counts", "Failed"),
-            _("Undone by"),
-            _("File"),
-        )
-        table.fixed_columns = 1
+        table.fixed_columns = 1  # the batch's ID stays at the left while the table scrolls sideways
         table.focus()
         self.watch(self.query_one("#changes", CustomerGrid), "cursor_row", self._show_change, init=False)
         self.query_one("#status", Static).update(Text(_("History · loading…")))
@@ -240,26 +258,77 @@ class HistoryScreen(WithHelp, Screen[bool]):
 
     def on_history_screen_listed(self, message: Listed) -> None:
         self.batches = message.batches
-        fmt = self.session.date_format
-        table = self.query_one("#batches", DataTable)
-        table.clear()
-        for b in self.batches:
-            style = "dim" if b.undone_by else ""
-            # An undo's New says what it did to customers: removed them, or (undoing an undo) brought them back;
-            # a bare "-1" read as an error.
-            new = group_digits(b.created)
-            if b.kind == "undo" and b.created:
-                new = ngettext("{count} back", "{count} back", b.created).format(count=group_digits(b.created))
-            elif b.kind == "undo":
-                removed = ngettext("{count} removed", "{count} removed", b.removed)
-                new = removed.format(count=group_digits(b.removed)) if b.removed else "0"
-            counts = (group_digits(b.updated), group_digits(b.blanked), group_digits(b.failed))
-            cells = (b.id, kind_word(b), when(b.at, fmt), b.user, new, *counts)
-            row = [Text(safe_text(str(c)), style, justify="right" if i >= 4 else "left") for i, c in enumerate(cells)]
-            undone = Text(b.undone_by or "", style="bold")
-            table.add_row(*row, undone, Text(safe_text(source_words(b)), style), key=b.id)
+        self._draw_batches()
         self._summary()
         self._explain()
+
+    def _batch_cells(self, b: Batch, short: bool) -> list[Text]:
+        """A batch's cells; `short`: its date without the year when it is this year's."""
+        fmt = self.session.date_format
+        style = "dim" if b.undone_by else ""
+        # An undo's New says what it did to customers: removed them, or (undoing an undo) brought them back; a bare
+        # "-1" read as an error.
+        new = group_digits(b.created)
+        if b.kind == "undo" and b.created:
+            new = ngettext("{count} back", "{count} back", b.created).format(count=group_digits(b.created))
+        elif b.kind == "undo":
+            removed = ngettext("{count} removed", "{count} removed", b.removed)
+            new = removed.format(count=group_digits(b.removed)) if b.removed else "0"
+        counts = (group_digits(b.updated), group_digits(b.blanked), group_digits(b.failed))
+        at = short_when(b.at, fmt) if short else when(b.at, fmt)
+        cells = (b.id, kind_word(b), at, b.user, new, *counts)
+        row = [Text(safe_text(str(c)), style, justify="right" if i in COUNTS else "left") for i, c in enumerate(cells)]
+        return [*row, Text(b.undone_by or "", style="bold"), Text(safe_text(source_words(b)), style)]
+
+    def _draw_batches(self, *, keep: bool = False) -> None:
+        """The batches in the table, laid out for the width there is: every column but the file's in view (the file,
+        often long, is last: the table scrolls sideways to it). Where the columns do not fit (80 columns, French),
+        this year's dates lose their year, then columns are one space apart instead of two; where the file's
+        column would show only its first letters, it is left out. Whenever the file is not whole in view, the line
+        under the table names the highlighted batch's. `keep`: the same batches at another width (the cursor stays
+        on its batch; nothing is redrawn when the layout is the same)."""
+        table = self.query_one("#batches", DataTable)
+        room = (self.size.width or self.app.size.width) - table.styles.scrollbar_size_vertical
+        headings = batch_headings()
+        for short, tight in ((False, False), (True, False), (True, True)):
+            rows = [self._batch_cells(b, short) for b in self.batches]
+            widths = [max([cell_len(h), *(r[i].cell_len for r in rows)]) for i, h in enumerate(headings)]
+            gap = 1 if tight else 2  # a cell's padding: one space either side, or (tight) one before it
+            if sum(w + gap for w in widths[:-1]) + gap <= room:
+                break
+        left = room - sum(w + gap for w in widths[:-1]) - gap  # the file column's room
+        self._file_cut = left < widths[FILE] + gap
+        if left < MIN_FILE:
+            headings, widths, rows = headings[:-1], widths[:-1], [r[:-1] for r in rows]
+        layout = (short, tight, widths, len(self.batches))
+        self.query_one("#file-line", Static).set_class(self._file_cut, "shown")
+        if keep and layout == self._layout:
+            return
+        self._layout = layout
+        row = table.cursor_row
+        table.clear(columns=True)
+        table.cell_padding = 0 if tight else 1
+        for i, heading in enumerate(headings):
+            if not tight:
+                table.add_column(heading)
+            elif i in COUNTS:  # right-aligned in one more cell than its widest: the space before it
+                table.add_column(Text(heading, justify="right"), width=widths[i] + 1)
+            else:  # the file's column (the last, when shown) as wide as it needs: the table scrolls to it
+                table.add_column(Text(" " + heading), width=None if i == FILE else widths[i] + 1)
+        for b, cells in zip(self.batches, rows):
+            if tight:
+                cells = [c if i in COUNTS else spaced(c) for i, c in enumerate(cells)]
+            table.add_row(*cells, key=b.id)
+        if keep and self.batches:
+            table.move_cursor(row=min(row, len(self.batches) - 1), animate=False)
+
+    def on_resize(self) -> None:
+        # Another width: the columns are laid out again (shorter dates, closer columns, or back to the usual), and
+        # the changes shown are cut to the new room.
+        if self.batches:
+            self._draw_batches(keep=True)
+            self._explain()
+        self._fit_changes()
 
     def _summary(self) -> None:
         count = len(self.batches)
@@ -294,6 +363,11 @@ class HistoryScreen(WithHelp, Screen[bool]):
         return why_not_undo(self.highlighted, user=session.user, entity=session.entity, listed=self.batches) or ""
 
     def _explain(self) -> None:
+        batch = self.highlighted
+        source = source_words(batch) if batch is not None and self._file_cut else ""
+        file_line = self.query_one("#file-line", Static)
+        file_line.update(Text(safe_text(_("File: {file}").format(file=source))) if source else "")
+        file_line.set_class(bool(source), "shown")
         reason = self._why_not_undo() if self.batches else ""
         line = self.query_one("#reason", Static)
         line.update(Text(safe_text(reason)))
@@ -314,9 +388,26 @@ class HistoryScreen(WithHelp, Screen[bool]):
             return
         self._drilling = batch.id
         self.query_one("#changes-title", Static).update(Text(_("{batch}: loading its changes…").format(batch=batch.id)))
-        # Old and new values share what the ID and field leave of the screen: both stay visible at 80 columns.
-        value_width = max(12, min(40, (self.size.width - 14 - 20 - 16) // 2))
-        self._changes(batch.id, value_width)
+        self._changes(batch.id, self._value_width())
+
+    def _value_width(self) -> int:
+        """Old and new values share what the ID and field leave of the screen: both stay visible at 80 columns."""
+        return max(12, min(40, ((self.size.width or self.app.size.width) - 14 - 20 - 16) // 2))
+
+    def _fit_changes(self) -> None:
+        """The changes shown, their values cut again to the room the screen now has (the cursor stays)."""
+        source = self._shown
+        if source is None or not source.rows_:
+            return
+        width = self._value_width()
+        rows: list[tuple[Value, ...]] = [
+            (cid, label, shorten(old, width), shorten(new, width), what)
+            for (cid, label, _o, _n, what), (old, new) in zip(source.rows_, source.full)
+        ]
+        if rows == source.rows_:
+            return
+        self._shown = ChangeRows(rows, source.full)
+        self.query_one("#changes", CustomerGrid).show(self._shown, rows[:PAGE], keep_place=True)
 
     @work(thread=True, exclusive=True, group="history-changes")
     def _changes(self, batch_id: str, value_width: int) -> None:

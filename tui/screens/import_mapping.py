@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -57,6 +58,8 @@ from tui.session import Session
 from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
 from tui.widgets.ticks import TickBox
+
+SELECT_CHROME = 4  # a compact Select's cells around its value (padding and ▼)
 
 
 class ImportMapping(WithHelp, Screen[MappingProposal | None]):
@@ -127,11 +130,12 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         yield Static(id="problem")
         with Horizontal(id="keys", classes="row"):
             yield TickBox(_("Generate IDs for rows without one"), p.keys.generate, id="generate", compact=True)
-            yield Label(_("Match by"), classes="label")
-            # Made with the proposal's choice: a Select says its first value (Changed) once mounted.
-            self._match_options = match_options(p)
-            value = p.keys.match if p.keys.match in p.matchable else NONE
-            yield Select(self._match_options, value=value, allow_blank=False, id="match", compact=True)
+            with Horizontal(id="match-row"):
+                yield Label(_("Match by"), classes="label")
+                # Made with the proposal's choice: a Select says its first value (Changed) once mounted.
+                self._match_options = match_options(p)
+                value = p.keys.match if p.keys.match in p.matchable else NONE
+                yield Select(self._match_options, value=value, allow_blank=False, id="match", compact=True)
         with Horizontal(id="save-row", classes="row"):
             # No Back button (Escape, in the footer): at 80 columns the row holds the name, Shared and two buttons.
             yield Label(_("Save as"), classes="label")
@@ -149,6 +153,18 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
 
     def on_resize(self) -> None:
         self._build_table()
+        self.call_after_refresh(self._fit_keys)
+
+    def _fit_keys(self) -> None:
+        """ "Match by" under "Generate IDs" where the line is too short for both and its longest choice (French, at
+        80 columns: "(aucun rapprochement)" was cut to "(aucun")."""
+        keys, tick = self.query_one("#keys"), self.query_one("#generate", TickBox)
+        label = self.query_one("#match-row Label", Label)
+        if not tick.size.width:
+            return  # not laid out yet: the resize that follows fits it
+        longest = max((cell_len(text) for text, _value in self._match_options), default=0)
+        beside = tick.outer_size.width + label.outer_size.width + label.styles.margin.width + longest + SELECT_CHROME
+        keys.set_class(beside + keys.styles.padding.width > (self.size.width or self.app.size.width), "stacked")
 
     def _build_table(self) -> None:
         table: DataTable[Text] = self.query_one("#columns", DataTable)
@@ -189,8 +205,6 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         title = Text.assemble(
             *styled_around(_("Map the columns of {file}"), safe_text(p.table.name), "bold"),
             f" · {describe_source(p.table)} · {self.session.level} · {user}",
-            no_wrap=True,
-            overflow="ellipsis",
         )  # fmt: skip
         self.query_one("#title", Static).update(title)
         # The header line says where the column names are (what core.header_row's note says, and the key for
@@ -224,6 +238,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             if options != self._match_options:
                 match.set_options(options)
                 self._match_options = options
+                self.call_after_refresh(self._fit_keys)
             match.value = p.keys.match if p.keys.match in p.matchable else NONE
 
     @on(DataTable.RowHighlighted, "#columns")

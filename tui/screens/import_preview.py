@@ -7,8 +7,10 @@ ID, the failed rows saved as a CSV to fix and re-import, the results e-mailed wh
 shown is the plan committed: this screen never re-reads the file.
 
 Tabs are filled when first shown, with the lines `tui/import_rows.py` makes of the plan (at most 2,000 each, so
-a 25,000-row plan opens at once); the line under the table shows the highlighted one in full. Its words are in the
-user's language (core.i18n); the footer's keys are marked with N_ and translated where they are shown.
+a 25,000-row plan opens at once); the line under the table shows the highlighted one in full. The Errors and
+Warnings tabs wrap each message to the width there is (tui/widgets/wrapped_table.py), laid out again on a resize.
+Its words are in the user's language (core.i18n); the footer's keys are marked with N_ and translated where they
+are shown.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from core.plan import ImportPlan
 from services import imports
 from services.imports import ImportOutcome
 from tui.import_rows import (
-    TABS,
     PlanRows,
     blanked_banner,
     commit_question,
@@ -40,11 +41,17 @@ from tui.import_rows import (
     plan_note,
     styled_around,
     tab_title,
+    told_tabs,
 )
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
+from tui.widgets.wrapped_table import fill_wrapped, wrapped_widths
+
+# Tabs of sentences: the message takes the width the other columns leave and wraps, so that it is read whole at 80
+# columns (a French one often runs past the line). The field's label and the value wrap past these widths.
+WRAPPED = {"errors": {1: 22, 2: 16}, "warnings": {1: 22}}
 
 
 class ImportPreview(WithHelp, Screen[str | None]):
@@ -112,6 +119,8 @@ class ImportPreview(WithHelp, Screen[str | None]):
         self._generation = 0
         self.rows: PlanRows  # the tabs' lines of `plan`, made when it is shown
         self._details: dict[str, list[str]] = {}  # per filled tab, the sentence of each line
+        self._wrapped: dict[str, tuple[tuple[str, ...], list[tuple[object, ...]]]] = {}  # WRAPPED tabs filled
+        self._wrapped_widths: dict[str, list[int]] = {}
         self._outcome = ""
 
     # --- layout --------------------------------------------------------------------------------------------
@@ -144,8 +153,8 @@ class ImportPreview(WithHelp, Screen[str | None]):
                 yield Button(_("Save failed rows"), id="save", compact=True)
             yield Button(_("Done"), variant="primary", id="done", compact=True)
         with TabbedContent(id="tabs"):
-            for pane in TABS:
-                with TabPane(tab_title(pane), id=pane):
+            for pane in told_tabs(plan):  # without List, no Erased nor Unchanged tab
+                with TabPane(tab_title(pane, plan), id=pane):
                     if pane == "blanked":
                         yield Static(id="blanked-warning")
                     yield DataTable(id=f"{pane}-table", cursor_type="row", zebra_stripes=True)
@@ -155,7 +164,8 @@ class ImportPreview(WithHelp, Screen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#failed-path", Input).value = str(imports.failed_rows_path(self.path))
-        self.query_one("#tabs", TabbedContent).get_tab("blanked").add_class("danger")
+        if "blanked" in told_tabs(self.plan):
+            self.query_one("#tabs", TabbedContent).get_tab("blanked").add_class("danger")
         self._show_plan()
 
     def _show_plan(self) -> None:
@@ -168,14 +178,16 @@ class ImportPreview(WithHelp, Screen[str | None]):
         tabs = self.query_one("#tabs", TabbedContent)
         sizes = self.rows.sizes()
         for pane, n in sizes.items():
-            title = f"{tab_title(pane)} {group_digits(n)}"
+            title = f"{tab_title(pane, plan)} {group_digits(n)}"
             tabs.get_tab(pane).label = Text(f"⚠ {title}" if pane == "blanked" and n else title)
-        banner = self.query_one("#blanked-warning", Static)
-        banner.set_class(not plan.blanked, "none")
-        banner.update(Text(blanked_banner(plan)))
+        if "blanked" in sizes:
+            banner = self.query_one("#blanked-warning", Static)
+            banner.set_class(not plan.blanked, "none")
+            banner.update(Text(blanked_banner(plan)))
         self._note()
         self._details.clear()
-        for pane in TABS:
+        self._wrapped.clear()
+        for pane in sizes:
             self.query_one(f"#{pane}-table", DataTable).clear(columns=True)
             self.query_one(f"#{pane} .more", Static).update("")
         first = next((p for p, n in sizes.items() if n), "new")
@@ -207,8 +219,13 @@ class ImportPreview(WithHelp, Screen[str | None]):
         rows = self.rows.tab(pane)
         self._details[pane] = rows.details
         table = self.query_one(f"#{pane}-table", DataTable)
-        table.add_columns(*rows.columns)
-        table.add_rows(rows.rows)
+        if pane in WRAPPED:
+            self._wrapped[pane] = (rows.columns, rows.rows)
+            room = self._room(table)
+            self._wrapped_widths[pane] = fill_wrapped(table, rows.columns, rows.rows, room, caps=WRAPPED[pane])
+        else:
+            table.add_columns(*rows.columns)
+            table.add_rows(rows.rows)
         more = self.query_one(f"#{pane} .more", Static)
         more.display = bool(rows.more or not rows.total)
         if rows.more:
@@ -228,6 +245,19 @@ class ImportPreview(WithHelp, Screen[str | None]):
         elif not rows.total:
             more.update(Text(_("Nothing here."), style="dim"))
 
+    def _room(self, table: DataTable) -> int:
+        """The width a tab's table has for its columns: the screen's (the tabs take it all), less a scroll bar."""
+        return max((self.size.width or self.app.size.width) - table.styles.scrollbar_size_vertical, 0)
+
+    def on_resize(self) -> None:
+        # The messages wrap to the width: another width, other lines (only the tabs filled, when widths change).
+        for pane, (columns, lines) in self._wrapped.items():
+            table = self.query_one(f"#{pane}-table", DataTable)
+            room, caps = self._room(table), WRAPPED[pane]
+            widths = wrapped_widths(columns, lines, room, padding=table.cell_padding, caps=caps)
+            if widths != self._wrapped_widths[pane]:
+                self._wrapped_widths[pane] = fill_wrapped(table, columns, lines, room, caps=caps)
+
     @on(DataTable.RowSelected, "#fields-table")
     def _field_chosen(self, event: DataTable.RowSelected) -> None:
         """Enter on a field: every change of that field, paged from the plan (the tabs stop at 2,000 lines)."""
@@ -239,8 +269,10 @@ class ImportPreview(WithHelp, Screen[str | None]):
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id:
-            self._show_detail(event.data_table.id.removesuffix("-table"), event.cursor_row)
+        pane = (event.data_table.id or "").removesuffix("-table")
+        # Only the tab shown speaks on the line under it (a hidden tab filled again for a new width moves its cursor).
+        if pane and pane == self.query_one("#tabs", TabbedContent).active:
+            self._show_detail(pane, event.cursor_row)
 
     def _show_detail(self, pane: str, row: int) -> None:
         """The highlighted line in full under the table (values and messages are cut to fit the columns)."""
@@ -250,7 +282,8 @@ class ImportPreview(WithHelp, Screen[str | None]):
     def action_tab(self, step: int) -> None:
         """Show the next or previous tab."""
         tabs = self.query_one("#tabs", TabbedContent)
-        tabs.active = TABS[(TABS.index(tabs.active) + step) % len(TABS)]
+        panes = told_tabs(self.plan)
+        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
         self._focus_table()
 
     def _focus_table(self) -> None:
@@ -289,7 +322,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
             _("Commit nothing?") if nothing else _("Commit this import?"),
             commit_question(self.plan),
             confirm_label=_("OK") if nothing else _("Commit"),
-            danger=bool(self.plan.blanked) and not nothing,
+            danger=bool(self.plan.blanked) and self.plan.shows_old and not nothing,
         )
         self.app.push_screen(dialog, self._confirmed)
 
@@ -300,7 +333,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
             return
         if self.check_action("commit", ()) is not True:
             return
-        changed = self.plan.created + self.plan.updated
+        changed = self.plan.created + (self.plan.updated if self.plan.shows_old else self.plan.applied)
         text = ngettext(
             "Committing {count} customer in one transaction…",
             "Committing {count} customers in one transaction…",

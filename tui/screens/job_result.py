@@ -120,11 +120,18 @@ class JobResultScreen(WithHelp, Screen[None]):
         failing = f"bold {self.app.theme_variables.get('error', 'red')}"
         rows = group_digits(count(result, "rows") or 0)
         parts: list[tuple[str, str] | str] = [(pgettext("import counts", "Rows") + " ", "dim"), (rows, "bold")]
+        split = (
+            (
+                (pgettext("import counts", "Updated"), "updated"),
+                (pgettext("import counts", "Erased"), "blanked"),
+                (pgettext("import counts", "Unchanged"), "unchanged"),
+            )
+            if count(result, "applied") is None
+            else ((pgettext("import counts", "Applied"), "applied"),)  # its user may not see customers (no List)
+        )
         for label, key in (
             (pgettext("import counts", "New"), "created"),
-            (pgettext("import counts", "Updated"), "updated"),
-            (pgettext("import counts", "Erased"), "blanked"),
-            (pgettext("import counts", "Unchanged"), "unchanged"),
+            *split,
             (pgettext("import counts", "Failed"), "failed"),
         ):
             n = count(result, key) or 0

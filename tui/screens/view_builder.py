@@ -71,6 +71,8 @@ class ViewBuilder(WithHelp, Screen[View | None]):
         ("Escape", N_("close (asks first when something was changed)")),
     )
     CSS_PATH = "view_builder.tcss"
+    # Narrow: the filter's value box goes under the field and the comparison, where its hint is read whole.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), tooltip=N_("Save the view")),
         Binding("escape", "close", N_("Close"), tooltip=N_("Leave without saving (asks first when something changed)")),
@@ -384,7 +386,14 @@ class ViewBuilder(WithHelp, Screen[View | None]):
             if yes:
                 self.dismiss(None)
 
-        question = ConfirmDialog(_("Discard your changes?"), _("The view is not saved."), _("Discard"), danger=True)
+        # Not "Cancel", which would name the opposite of the screen's own Cancel button: stay and go on editing.
+        question = ConfirmDialog(
+            _("Discard your changes?"),
+            _("The view is not saved."),
+            _("Discard"),
+            danger=True,
+            cancel_label=_("Keep editing"),
+        )
         self.app.push_screen(question, answered)
 
     def action_tab(self, pane: str) -> None:

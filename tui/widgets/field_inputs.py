@@ -55,6 +55,19 @@ def amount_example(region: Region) -> str:
     return "1234.50" if region.decimal == "." else region.amount(EXAMPLE_AMOUNT)
 
 
+def regional_example(field: Field, message: str, sent: str, region: Region | None) -> str:
+    """An import's message about an amount, with its example written as the form's placeholder writes it: the
+    import reads a file, and says "write it like 1234.50"; a French user typing in the form is shown 1 234,50 (both
+    are accepted). Only the example is changed (the last 1234.50 that is not part of what was typed)."""
+    if region is None or field.type is not FieldType.DECIMAL:
+        return message
+    plain, shown = "1234.50", amount_example(region)
+    if shown == plain or message.count(plain) <= sent.count(plain):
+        return message
+    head, _found, tail = message.rpartition(plain)
+    return head + shown + tail
+
+
 def yes_no(ticked: bool) -> str:
     """The words beside a checkbox."""
     return _("Yes") if ticked else _("No")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Button, Input, OptionList, Select, SelectionList, Static
+from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from core.catalogue import Catalogue, Field, FieldType
@@ -26,7 +29,7 @@ from core.values import DateFormat
 from core.viewdef import Filter, Op, SortKey
 from tui.widgets.field_inputs import shown_pattern
 from tui.widgets.grid import safe_text
-from tui.widgets.ticks import ticked
+from tui.widgets.ticks import NO_TICK, TICK
 
 
 def field_text(field: Field) -> Text:
@@ -104,15 +107,42 @@ class OrderedList(OptionList):
 class FieldChecklist(SelectionList[str]):
     """Every field with a tick box. Space and Enter toggle the highlighted field at once: Textual's own list
     toggles whatever is highlighted when its message is handled, so Space, Down, Space arriving together (a quick
-    typist, or keys batched over SSH) ticked the wrong fields."""
+    typist, or keys batched over SSH) ticked the wrong fields.
+
+    A field's line wraps where the list is too narrow for it (a French label, its ID and "lecture seule" run past
+    half of an 80-column screen) rather than end in "…": the box is drawn on its first line only (Textual's own list
+    takes every line for an option of its own)."""
+
+    DEFAULT_CSS = """
+    FieldChecklist {
+        text-wrap: wrap;
+    }
+    """
 
     def render_line(self, y: int) -> Strip:
-        line = super().render_line(y)
+        line = OptionList.render_line(self, y)  # the prompt's line, without the box
         try:
-            option = self.get_option_at_index(int(self.scroll_offset.y) + y)
-        except OptionDoesNotExist:
+            index, offset = self._lines[int(self.scroll_offset.y) + y]
+            option = self.get_option_at_index(index)
+        except (IndexError, OptionDoesNotExist):
             return line
-        return ticked(line, option.value in self.selected)  # the state in text, not by colour alone
+        under = next(iter(line)).style or self.rich_style
+        if offset:  # a wrapped line of the prompt: under the prompt, not under the box
+            return Strip([Segment(" " * self._get_left_gutter_width(), under), *line])
+        chosen = option.value in self._selected
+        part = "selection-list--button" + ("-selected" if chosen else "")
+        part += "-highlighted" if self.highlighted == index else ""
+        button = self.get_component_rich_style(part) + Style(meta={"option": index})
+        side = Style.from_color(button.bgcolor, under.bgcolor) + Style(meta={"option": index})
+        return Strip(
+            [
+                Segment(ToggleButton.BUTTON_LEFT, side),
+                Segment(TICK if chosen else NO_TICK, button),  # the state in text, not by colour alone
+                Segment(ToggleButton.BUTTON_RIGHT, side),
+                Segment(" ", under),
+                *line,
+            ]
+        )
 
     def action_select(self) -> None:
         """Show or hide the highlighted field."""
@@ -208,7 +238,7 @@ class FiltersPart(ViewPart):
             yield Input(placeholder=value_hint(first, self.date_format), id="filter-value", compact=True)
             yield Button(_("Add"), id="filter-add", compact=True)
         yield OrderedList(N_("No filters: every customer"), movable=False, id="filter-list")
-        yield Static(_("Every filter must match · Enter: edit a filter · Del: remove it"), classes="caption")
+        yield Static(_("Every filter must match · Enter: edit a filter · Del: remove it"), classes="caption hint")
 
     def lines(self) -> list[Text]:
         return [Text(safe_text(f.describe(self.catalogue))) for f in self.items]
@@ -258,7 +288,7 @@ class SortPart(ViewPart):
             yield Select(directions, value="asc", allow_blank=False, id="sort-dir", compact=True)
             yield Button(_("Add"), id="sort-add", compact=True)
         yield OrderedList(N_("No sort: by customer ID"), id="sort-list")
-        yield Static(_("First key first · Enter: flip its direction · [ ] move · Del: remove"), classes="caption")
+        yield Static(_("First key first · Enter: flip its direction · [ ] move · Del: remove"), classes="caption hint")
 
     def lines(self) -> list[Text]:
         arrows = {False: "▲ " + _("ascending"), True: "▼ " + _("descending")}
