@@ -17,6 +17,7 @@ from formats.reader import read_bytes
 from formats.xlsx import reader as xlsx_reader
 
 
+@pytest.mark.slow
 def test_a_table_of_millions_of_tiny_strings_is_refused_before_it_is_loaded(tmp_path: Path, cli) -> None:
     path = write_workbook(tmp_path / "strings.xlsx", 3_000_000)  # 51 MB of XML in a file of about 100 KB
     assert path.stat().st_size < 1_000_000

@@ -34,6 +34,9 @@ from tui.screens.import_mapping import ImportMapping
 from tui.screens.import_preview import ImportPreview
 from tui.screens.view_builder import ViewBuilder
 
+# Longer journeys at 80 columns: the full run has them; the everyday loop keeps the French snapshots and Pilot tests.
+pytestmark = pytest.mark.slow
+
 SIZE = (80, 24)
 NB = "\u00a0"  # French puts a no-break space before : ; ? !
 G = NARROW_NBSP  # and a narrow one between thousands

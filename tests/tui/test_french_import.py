@@ -193,6 +193,7 @@ async def test_the_import_screen_is_french_and_whole_at_80_columns(demo_db, fold
         assert request is not None and request.max_rows == 30000
 
 
+@pytest.mark.slow
 async def test_the_preview_with_its_effaces_tab_at_80_columns(demo_db, folder, french):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -233,6 +234,7 @@ async def test_the_preview_with_its_effaces_tab_at_80_columns(demo_db, folder, f
         assert "2 lignes en échec enregistrées dans" in toasts
 
 
+@pytest.mark.slow
 async def test_a_fields_changes_in_french(demo_db, folder, french):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -253,6 +255,7 @@ async def test_a_fields_changes_in_french(demo_db, folder, french):
 # --- the column mapping ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_the_column_mapping_step_in_french(db, tmp_path, monkeypatch, french):
     where = tmp_path / "imports"
     where.mkdir()
@@ -350,6 +353,7 @@ async def test_history_in_french_with_grouped_counts_and_regional_values(demo_db
 # --- jobs ---------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_jobs_and_a_jobs_result_in_french(demo_db, tmp_path, french):
     queue_both(demo_db, tmp_path)
     run_worker(demo_db)

@@ -197,6 +197,7 @@ async def test_a_french_user_types_1_234_50_and_it_is_stored_as_1234_50(demo_db,
     assert record["CONTRACT_START"] == dt.date(2024, 3, 1)
 
 
+@pytest.mark.slow
 async def test_a_french_amount_the_region_cannot_read_keeps_the_import_message(demo_db, french):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -211,6 +212,7 @@ async def test_a_french_amount_the_region_cannot_read_keeps_the_import_message(d
     assert stored(demo_db)["CREDITLIMIT"] == before
 
 
+@pytest.mark.slow
 async def test_an_american_user_sees_and_types_us_amounts_and_dates(demo_db, american):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -339,6 +341,7 @@ def chooses(monkeypatch: pytest.MonkeyPatch):
     set_language("en")
 
 
+@pytest.mark.slow
 async def test_choosing_french_from_the_palette_stores_it_and_switches_at_once(demo_db, chooses):
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
