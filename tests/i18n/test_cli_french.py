@@ -194,7 +194,7 @@ def test_a_dry_runs_counts_and_per_field_table_are_french(cli, write_csv) -> Non
     assert f"Champs qui seront EFFACÉS (1){NBSP}:" in lines
     assert f"Nouveaux clients (1){NBSP}:" in lines
     assert any(line.startswith("  ligne 2 ") and "C1" in line for line in lines)
-    assert "Imprimer en tant que est obligatoire pour un nouveau client. Remplissez-le pour C3" in run.err
+    assert "Le champ « Imprimer en tant que » est obligatoire pour un nouveau client. Remplissez-le pour C3" in run.err
     english = cli("import", str(path), "--dry-run")
     assert english.out.splitlines()[0] == (
         "Preview only, nothing changed: 4 rows: 1 new, 1 updated (1 field erased), 0 unchanged, 2 failed."
@@ -215,7 +215,7 @@ def test_json_keeps_its_keys_ids_and_statuses_and_says_its_messages_in_french(cl
     ]
     messages = {e["column"]: e["message"] for e in french["errors"]}
     assert messages["PRINTAS"].startswith(
-        "Imprimer en tant que est obligatoire pour un nouveau client. Remplissez-le pour C3"
+        "Le champ « Imprimer en tant que » est obligatoire pour un nouveau client. Remplissez-le pour C3"
     )
     assert messages["EMAIL1"] != {e["column"]: e["message"] for e in english["errors"]}["EMAIL1"]
     rejected = cli("--lang", "fr", "import", str(path), "--match", "NOPE", "--generate-ids", "--json").json

@@ -151,9 +151,7 @@ def test_the_failed_rows_file_is_french_and_reads_back_in_either_language(french
 
 
 def test_filters_are_said_in_french(french: None) -> None:
-    assert Filter("CREDITLIMIT", Op.GT, "10000").describe(CATALOGUE) == (
-        f"Limite de crédit est supérieur à «{NBSP}10000{NBSP}»"
-    )
+    assert Filter("CREDITLIMIT", Op.GT, "10000").describe(CATALOGUE) == (f"Limite de crédit > «{NBSP}10000{NBSP}»")
     assert (
         Filter("CONTRACT_START", Op.LT, "2024-04-01").describe(CATALOGUE)
         == "Début de contrat est avant le 1er avril 2024"
