@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.i18n import N_, _, group_digits, ngettext, pgettext
+from core.i18n import _, group_digits, ngettext, pgettext
 
 COUNT_KEYS = ("rows", "created", "updated", "blanked", "unchanged", "failed")
 
@@ -134,14 +134,19 @@ MARKED_INACTIVE = "marked inactive: "
 A_NEW_CUSTOMER = "a new customer"
 
 
+def edited_customer(name: str) -> str:
+    """The customer an edit's batch changed, from its stored name ("edit of C0000001"), as the user reads it."""
+    customer = name.removeprefix(EDIT_OF).removeprefix(MARKED_INACTIVE)
+    return _("a new customer") if customer == A_NEW_CUSTOMER else customer
+
+
 def stored_batch_name(name: str) -> str:
     """A batch's stored name as the user reads it: an edit's "edit of C0000004" in their language ("modification
     de C0000004"); a file's name as it is."""
-    for prefix, sentence in ((EDIT_OF, N_("edit of {customer}")), (MARKED_INACTIVE, N_("marked inactive: {customer}"))):
-        if name.startswith(prefix):
-            customer = name.removeprefix(prefix)
-            shown = _("a new customer") if customer == A_NEW_CUSTOMER else customer
-            return _(sentence).format(customer=shown)
+    if name.startswith(EDIT_OF):
+        return _("edit of {customer}").format(customer=edited_customer(name))
+    if name.startswith(MARKED_INACTIVE):
+        return _("marked inactive: {customer}").format(customer=edited_customer(name))
     return name
 
 

@@ -32,6 +32,7 @@ from core.i18n import N_, _, group_digits, ngettext, pgettext
 from core.regional import Region, screen_region
 from core.users import Permission
 from core.values import DateFormat, Value
+from core.wording import edited_customer, stored_batch_name
 from services.undo import UndoOutcome, undo, undo_effects, why_not_undo
 from store.records import Batch
 from tui.dates import short_when
@@ -46,7 +47,6 @@ WHAT = {"create": N_("created"), "delete": N_("removed"), "update": N_("changed"
 COUNTS = range(4, 8)  # the batch table's count columns (New, Updated, Erased, Failed), right-aligned
 FILE = 9  # the batch table's file column, the last
 MIN_FILE = 12  # narrower than this, the file's column is left out (the line under the table names the file)
-EDIT_OF = "edit of "  # how the form names an edit's batch in the store (services/edit.py), in English, as a log does
 
 
 def _column(fid: str, label: str) -> Field:
@@ -95,7 +95,9 @@ def describe(batch: Batch, date_format: DateFormat) -> str:
     if batch.kind == "undo":
         return _("the undo of {batch} by {user} on {when}").format(batch=batch.undoes, **values)
     if batch.kind == "edit" and batch.file_name:
-        return _("the edit of {customer} by {user} on {when}").format(customer=edited(batch.file_name), **values)
+        return _("the edit of {customer} by {user} on {when}").format(
+            customer=edited_customer(batch.file_name), **values
+        )
     if batch.kind == "import" and batch.file_name:
         return _("the import of {file} by {user} on {when}").format(file=batch.file_name, **values)
     if batch.kind == "import":
@@ -103,12 +105,6 @@ def describe(batch: Batch, date_format: DateFormat) -> str:
     if batch.file_name:
         return _("the {kind} of {file} by {user} on {when}").format(kind=batch.kind, file=batch.file_name, **values)
     return _("the {kind} by {user} on {when}").format(kind=batch.kind, **values)
-
-
-def edited(file_name: str) -> str:
-    """The customer an edit's batch changed, from its name in the store ("edit of C0000001")."""
-    customer = file_name.removeprefix(EDIT_OF)
-    return _("a new customer") if customer == "a new customer" else customer
 
 
 def kind_word(batch: Batch) -> str:
@@ -123,9 +119,7 @@ def kind_word(batch: Batch) -> str:
 def source_words(batch: Batch) -> str:
     """The File column: the file, and how its columns were read when it came from another product (as `custbook
     history` says); an edit's "edit of C0000001" in the user's language."""
-    name = batch.file_name or ""
-    if name.startswith(EDIT_OF):
-        name = _("edit of {customer}").format(customer=edited(name))
+    name = stored_batch_name(batch.file_name or "")
     if batch.mapping:
         return _("{file} (mapping {mapping})").format(file=name, mapping=batch.mapping)
     return name

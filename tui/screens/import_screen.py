@@ -45,14 +45,6 @@ from tui.widgets.ticks import TickBox
 
 IMPORT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".xlsx", ".xlsm"})
 # How each date format is named on screen: French writes the letters of jour, mois, année (JJ/MM/AAAA).
-DATE_FORMAT_NAMES = {
-    DateFormat.DMY_SLASH: N_("DD/MM/YYYY"),
-    DateFormat.MDY_SLASH: N_("MM/DD/YYYY"),
-    DateFormat.ISO: N_("YYYY-MM-DD"),
-    DateFormat.DMY_DOT: N_("DD.MM.YYYY"),
-    DateFormat.DMY_DASH: N_("DD-MM-YYYY"),
-    DateFormat.YMD_SLASH: N_("YYYY/MM/DD"),
-}
 # Spaces people type between thousands (the French no-break ones among them), left out of a number of rows.
 _GROUPING = str.maketrans("", "", ", \u00a0\u202f")
 
@@ -233,7 +225,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
                 with Horizontal(classes="row"):
                     yield Label(_("Date format"), classes="label")
                     yield Select(
-                        [(_(DATE_FORMAT_NAMES.get(f, f.value)), f) for f in DateFormat],
+                        [(f.shown, f) for f in DateFormat],
                         value=self.session.date_format,
                         allow_blank=False,
                         id="date_format",

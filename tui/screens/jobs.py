@@ -28,7 +28,7 @@ from textual.widgets import DataTable, Static
 from core.errors import CustbookError, StoreBusy
 from core.i18n import N_, _, group_digits, ngettext, pgettext
 from core.values import DateFormat
-from core.wording import counts_line, outcome
+from core.wording import counts_line, job_state_word, outcome
 from store.records import Job, JobState
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
@@ -64,13 +64,7 @@ def column_title(key: str) -> str:
 
 def state_word(job: Job) -> str:
     """The job's state in the user's language (the store and the JSON keep `queued`, `running`, `done`, `failed`)."""
-    words = {
-        JobState.QUEUED: pgettext("job state", "queued"),
-        JobState.RUNNING: pgettext("job state", "running"),
-        JobState.DONE: pgettext("job state", "done"),
-        JobState.FAILED: pgettext("job state", "failed"),
-    }
-    return words.get(job.state, job.state.value)
+    return job_state_word(job.state.value)
 
 
 def when(at: dt.datetime, date_format: DateFormat) -> str:
