@@ -38,8 +38,8 @@ def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False, default=str))
 
 
-def _context(args: argparse.Namespace) -> tuple[CustomerStore, core_users.User]:
-    store = open_store(args.db)
+def _context(args: argparse.Namespace, *, create: bool = False) -> tuple[CustomerStore, core_users.User]:
+    store = open_store(args.db, create=create)
     user = store.users.resolve(args.user, warm=True)  # released when the command ends
     adopt_user_language(args, user)
     store.entities.check(args.entity)
@@ -47,7 +47,7 @@ def _context(args: argparse.Namespace) -> tuple[CustomerStore, core_users.User]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    store, user = _context(args)
+    store, user = _context(args, create=True)
     added = 0
     if args.demo:
         if args.demo < 0:

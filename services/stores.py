@@ -11,6 +11,7 @@ from pathlib import Path
 
 from core.errors import StoreUnreadable
 from core.i18n import N_, _
+from store.opening import is_database_url
 
 
 class StoreMissing(StoreUnreadable):
@@ -21,7 +22,10 @@ class StoreMissing(StoreUnreadable):
 
 def missing_store(location: str) -> Path | None:
     """The path of the DuckDB file `location` names when it does not exist (or is empty, as `touch` leaves it),
-    else None."""
+    else None. A PostgreSQL URL names no file: its store refuses a database that is not one when opened (exit 4),
+    unless it is `custbook init`'s."""
+    if is_database_url(location):
+        return None
     path = Path(location).expanduser()
     try:
         return None if path.stat().st_size > 0 else path

@@ -18,9 +18,10 @@ from core.plan import Action, ImportPlan, RecordPlan
 from core.users import Permission, User
 from core.values import Value, canonical_text
 from store import search
-from store.db import Store, quote_ident
+from store.db import Store
 from store.fields import load_catalogue
 from store.records import BatchResult, batch_label
+from store.sql import quote_ident
 from store.staging import ROW, stage_rows
 
 APPLY_STAGE = "apply_stage"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from core.catalogue import Field
 from core.values import Value
-from store.db import Store, quote_ident
 from store.entities import visibility_sql
 from store.fields import load_catalogue
+from store.sql import Database, quote_ident
 
 
-def count_customers(store: Store, entity: str | None = None, include_entities: bool = True) -> int:
+def count_customers(store: Database, entity: str | None = None, include_entities: bool = True) -> int:
     where, params = visibility_sql(entity, include_entities)
     with store.read() as con:
         row = con.execute(f"SELECT count(*) FROM customers WHERE {where}", params).fetchone()
@@ -17,7 +17,7 @@ def count_customers(store: Store, entity: str | None = None, include_entities: b
 
 
 def first_page(
-    store: Store, field_ids: tuple[str, ...], *, entity: str | None = None, limit: int = 200
+    store: Database, field_ids: tuple[str, ...], *, entity: str | None = None, limit: int = 200
 ) -> tuple[tuple[Field, ...], list[tuple[Value, ...]]]:
     """The first customers by ID, for the interface's opening list."""
     where, params = visibility_sql(entity, False)
@@ -31,7 +31,7 @@ def first_page(
     return fields, rows
 
 
-def customer_id_taken(store: Store, customer_id: str) -> bool:
+def customer_id_taken(store: Database, customer_id: str) -> bool:
     """Whether the ID is used anywhere in the store: IDs are unique across every level, entities included."""
     with store.read() as con:
         return con.execute('SELECT 1 FROM customers WHERE "CUSTOMERID" = ?', [customer_id]).fetchone() is not None

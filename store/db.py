@@ -17,8 +17,7 @@ from typing import ClassVar, TypeVar
 
 import duckdb
 
-from core.catalogue import Catalogue
-from core.errors import InvalidValue, StoreBusy, StoreUnreadable, UsageError
+from core.errors import StoreBusy, StoreUnreadable, UsageError
 from core.filemodes import PRIVATE_UMASK, private_files
 from core.i18n import _
 
@@ -50,17 +49,6 @@ def _write_lock(path: Path) -> threading.Lock:
     key = str(path.resolve())
     with _LOCKS_GUARD:
         return _WRITE_LOCKS.setdefault(key, threading.Lock())
-
-
-def quote_ident(field_id: str, catalogue: Catalogue | None = None, *, extra: tuple[str, ...] = ()) -> str:
-    """The one way an identifier enters SQL: checked against the catalogue (or a fixed internal list), quoted."""
-    known = field_id in extra or (catalogue is not None and field_id in catalogue)
-    if not known:
-        raise InvalidValue(
-            _("'{field}' is not a customer field").format(field=field_id),
-            _("Use `custbook fields list` to see the field IDs"),
-        )
-    return '"' + field_id.replace('"', '""') + '"'
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str | None:

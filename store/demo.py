@@ -16,11 +16,12 @@ from core.errors import Conflict, InvalidValue
 from core.i18n import _, group_digits, ngettext
 from core.users import User
 from store import search
-from store.db import InTransaction, Store, quote_ident
+from store.db import InTransaction, Store
 from store.demo_data import COUNTRIES, LANGS
 from store.entities import add_entity, list_entities
 from store.fields import add_field, catalogue, load_catalogue
 from store.schema import INTERNAL_COLUMNS
+from store.sql import quote_ident
 
 MAX_DEMO = 9_999_999  # IDs are "C" + 7 digits
 

@@ -23,9 +23,10 @@ from core.keys import IdPattern
 from core.plan import written_rows
 from core.validate import ParsedTable
 from core.values import DateFormat, ParseOptions, Value
-from store.db import Store, quote_ident
+from store.db import Store
 from store.fields import load_catalogue
 from store.records import StoreFacts, from_canonical
+from store.sql import quote_ident
 from store.staging import ROW, stage_rows
 
 if TYPE_CHECKING:

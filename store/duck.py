@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue, Field
-from core.errors import CustbookError
-from core.mapping import ColumnMapping
-from core.plan import ImportOptions, ImportPlan
-from core.users import Permission, User, UserType
+from core.plan import ImportPlan
+from core.users import User
 from core.validate import ParsedTable
 from core.values import DateFormat, Value
 from core.viewdef import View
-from store import customers, entities, fields, history, job_worker, jobs, mappings, query, settings, users, views
+from store import customers, history, query
 from store.apply import apply_plan
 from store.db import InTransaction, Store, release_warm
 from store.diff import read_facts
@@ -33,14 +31,10 @@ from store.records import (
     Batch,
     BatchResult,
     Change,
-    Claim,
-    Entity,
     ExportRows,
-    Job,
-    JobState,
-    SavedMapping,
     StoreFacts,
 )
+from store.repos import SqlEntities, SqlFields, SqlJobs, SqlMappings, SqlSettings, SqlUsers, SqlViews
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
     from store.base import PlanReader, ViewQuery
@@ -139,158 +133,6 @@ class DuckHistory:
         return history.undo_batch(self._store, batch_id, user=user, entity=entity)
 
 
-class DuckViews:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def list(self, user: User) -> list[View]:
-        return views.list_views(self._store, user)
-
-    def save(self, user: User, view: View) -> View:
-        return views.write_view(self._store, user, view)
-
-    def remove(self, user: User, name: str) -> None:
-        views.remove_view(self._store, user, name)
-
-
-class DuckMappings:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def list(self, user: User) -> list[SavedMapping]:
-        return mappings.list_mappings(self._store, user)
-
-    def save(self, user: User, mapping: ColumnMapping, *, public: bool) -> SavedMapping:
-        return mappings.write_mapping(self._store, user, mapping, public=public)
-
-    def remove(self, user: User, name: str) -> str:
-        return mappings.remove_mapping(self._store, user, name)
-
-
-class DuckUsers:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def resolve(self, name: str, *, warm: bool = False) -> User:
-        return users.resolve_user(self._store, name, warm=warm)
-
-    def list(self) -> list[User]:
-        return users.list_users(self._store)
-
-    def add(self, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User:
-        return users.add_user(self._store, name, utype, perms, by=by)
-
-    def remove(self, name: str, *, by: User) -> str:
-        return users.remove_user(self._store, name, by=by)
-
-    def set_language(self, name: str, language: str | None) -> None:
-        users.set_language(self._store, name, language)
-
-
-class DuckEntities:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def list(self) -> list[Entity]:
-        return entities.list_entities(self._store)
-
-    def add(self, entity_id: str, name: str, *, by: User | None = None) -> Entity:
-        return entities.add_entity(self._store, entity_id, name, by=by)
-
-    def check(self, entity_id: str | None) -> None:
-        entities.check_entity(self._store, entity_id)
-
-
-class DuckFields:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def catalogue(self) -> Catalogue:
-        return fields.catalogue(self._store)
-
-    def add(
-        self,
-        field_id: str,
-        ftype: str,
-        *,
-        values: tuple[str, ...] = (),
-        required: bool = False,
-        label: str | None = None,
-        label_fr: str | None = None,
-        by: User | None = None,
-    ) -> Field:
-        return fields.add_field(
-            self._store, field_id, ftype, values=values, required=required, label=label, label_fr=label_fr, by=by
-        )
-
-
-class DuckJobs:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def submit(
-        self,
-        *,
-        data: bytes,
-        file_name: str,
-        options: ImportOptions,
-        user: User,
-        entity: str | None,
-        emails: tuple[str, ...] = (),
-        email_each: bool = False,
-        language: str | None = None,
-    ) -> Job:
-        return jobs.submit_job(
-            self._store, data=data, file_name=file_name, options=options, user=user, entity=entity, emails=emails,
-            email_each=email_each, language=language,
-        )  # fmt: skip
-
-    def list(self, *, user: User, limit: int = 200, brief: bool = False) -> list[Job]:
-        if brief:
-            return jobs.list_jobs_brief(self._store, user=user, limit=limit)
-        return jobs.list_jobs(self._store, user=user, limit=limit)
-
-    def get(self, job_id: str, *, user: User) -> Job:
-        return jobs.get_job(self._store, job_id, user=user)
-
-    def failed_rows(self, job: Job) -> bytes | None:
-        return jobs.failed_rows_of(self._store, job)
-
-    def set_mail_status(self, job: Job, status: str) -> None:
-        jobs.set_mail_status(self._store, job, status)
-
-    def claim_next(self, worker: str, *, timeout: float | None = None) -> Claim | None:
-        return job_worker.claim_next(self._store, worker, timeout=timeout)
-
-    def heartbeat(self, claim: Claim) -> bool:
-        return job_worker.heartbeat(self._store, claim)
-
-    def release(self, claim: Claim) -> None:
-        job_worker.release(self._store, claim)
-
-    def owns(self, claim: Claim) -> bool:
-        return job_worker.owns(self._store, claim)
-
-    def finish(
-        self, claim: Claim, state: JobState, summary: dict[str, object], failed_csv: bytes | None, batch: str | None
-    ) -> Job:
-        return job_worker.finish(self._store, claim, state, summary, failed_csv, batch)
-
-    def refuse(self, claim: Claim, exc: CustbookError) -> Job | None:
-        return job_worker.refuse(self._store, claim, exc)
-
-
-class DuckSettings:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def all(self) -> dict[str, str]:
-        return settings.read_settings(self._store)
-
-    def set(self, key: str, value: str, *, by: User) -> None:
-        settings.write_setting(self._store, key, value, by=by)
-
-
 class DuckStore(Store):
     """A DuckDB store file with its repositories (see `store.base.CustomerStore`)."""
 
@@ -315,32 +157,32 @@ class DuckStore(Store):
         return DuckHistory(self)
 
     @property
-    def views(self) -> DuckViews:
-        return DuckViews(self)
+    def views(self) -> SqlViews:
+        return SqlViews(self)
 
     @property
-    def mappings(self) -> DuckMappings:
-        return DuckMappings(self)
+    def mappings(self) -> SqlMappings:
+        return SqlMappings(self)
 
     @property
-    def users(self) -> DuckUsers:
-        return DuckUsers(self)
+    def users(self) -> SqlUsers:
+        return SqlUsers(self)
 
     @property
-    def entities(self) -> DuckEntities:
-        return DuckEntities(self)
+    def entities(self) -> SqlEntities:
+        return SqlEntities(self)
 
     @property
-    def fields(self) -> DuckFields:
-        return DuckFields(self)
+    def fields(self) -> SqlFields:
+        return SqlFields(self)
 
     @property
-    def jobs(self) -> DuckJobs:
-        return DuckJobs(self)
+    def jobs(self) -> SqlJobs:
+        return SqlJobs(self)
 
     @property
-    def settings(self) -> DuckSettings:
-        return DuckSettings(self)
+    def settings(self) -> SqlSettings:
+        return SqlSettings(self)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[DuckStore]:

@@ -10,16 +10,16 @@ from core.errors import InvalidValue, NotFound
 from core.i18n import _
 from core.names import check_name
 from core.users import User
-from store.db import Store
 from store.records import Entity
+from store.sql import Database, upsert
 
 
-def list_entities(store: Store) -> list[Entity]:
+def list_entities(store: Database) -> list[Entity]:
     with store.read() as con:
         return [Entity(*r) for r in con.execute("SELECT id, name FROM entities ORDER BY id").fetchall()]
 
 
-def add_entity(store: Store, entity_id: str, name: str, *, by: User | None = None) -> Entity:
+def add_entity(store: Database, entity_id: str, name: str, *, by: User | None = None) -> Entity:
     if by is not None:
         by.require_admin(_("add entities"))
     eid = check_name(entity_id, _("An entity ID"))
@@ -31,11 +31,11 @@ def add_entity(store: Store, entity_id: str, name: str, *, by: User | None = Non
     if not name.strip():
         raise InvalidValue(_("An entity needs a name"), _("Give it with --name"))
     with store.write() as con:
-        con.execute("INSERT OR REPLACE INTO entities VALUES (?, ?)", [eid, name.strip()])
+        con.execute(upsert("entities", ("id", "name"), ("id",)), [eid, name.strip()])
     return Entity(eid, name.strip())
 
 
-def check_entity(store: Store, entity_id: str | None) -> None:
+def check_entity(store: Database, entity_id: str | None) -> None:
     if entity_id is None:
         return
     with store.read() as con:

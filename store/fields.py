@@ -6,18 +6,16 @@ upper-case letters, digits and underscores, and may not shadow a standard, read-
 
 from __future__ import annotations
 
-import duckdb
-
 from core.catalogue import CUSTOM_ID_RE, CUSTOM_TYPES, Catalogue, Field, FieldType
 from core.errors import InvalidValue
 from core.i18n import _
 from core.names import check_name
 from core.users import User
-from store.db import Store, quote_ident
 from store.schema import INTERNAL_COLUMNS
+from store.sql import Connection, Database, quote_ident
 
 
-def load_catalogue(con: duckdb.DuckDBPyConnection) -> Catalogue:
+def load_catalogue(con: Connection) -> Catalogue:
     rows = con.execute(
         "SELECT id, label, label_fr, type, enum_values, required FROM custom_fields ORDER BY position"
     ).fetchall()
@@ -38,13 +36,13 @@ def load_catalogue(con: duckdb.DuckDBPyConnection) -> Catalogue:
     return Catalogue.standard().with_custom(custom)
 
 
-def catalogue(store: Store) -> Catalogue:
+def catalogue(store: Database) -> Catalogue:
     with store.read() as con:
         return load_catalogue(con)
 
 
 def add_field(
-    store: Store,
+    store: Database,
     field_id: str,
     ftype: str,
     *,

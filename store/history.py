@@ -8,16 +8,14 @@ changed again since. An undo is a batch like any other, so undoing it puts the u
 
 from __future__ import annotations
 
-import duckdb
-
 from core.catalogue import Catalogue
 from core.errors import Conflict, NotFound
 from core.i18n import _, group_digits, ngettext
 from core.users import Permission, User
 from store import search
-from store.db import Store, quote_ident
 from store.fields import load_catalogue
 from store.records import Batch, Change, batch_label, parse_batch_id, undo_chain, undone_note
+from store.sql import Connection, Database, quote_ident
 
 _BATCH_COLS = (
     "id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed, undoes, undone_by, "
@@ -34,7 +32,7 @@ def _batch(row: tuple) -> Batch:
     return Batch(*values)
 
 
-def list_batches(store: Store, *, user: User, limit: int = 200) -> list[Batch]:
+def list_batches(store: Database, *, user: User, limit: int = 200) -> list[Batch]:
     """The newest batches first. The history shows customers' values, so it needs List."""
     user.require(Permission.LIST, _("see the history"))
     with store.read() as con:
@@ -42,7 +40,7 @@ def list_batches(store: Store, *, user: User, limit: int = 200) -> list[Batch]:
     return [_batch(r) for r in rows]
 
 
-def get_batch(store: Store, batch_id: str, *, user: User) -> tuple[Batch, list[Change]]:
+def get_batch(store: Database, batch_id: str, *, user: User) -> tuple[Batch, list[Change]]:
     user.require(Permission.LIST, _("see the history"))
     number = parse_batch_id(batch_id)
     with store.read() as con:
@@ -60,7 +58,7 @@ def get_batch(store: Store, batch_id: str, *, user: User) -> tuple[Batch, list[C
     return _batch(row), [Change(label, *c) for c in changes]
 
 
-def customer_history(store: Store, customer_id: str, *, user: User) -> list[Change]:
+def customer_history(store: Database, customer_id: str, *, user: User) -> list[Change]:
     user.require(Permission.LIST, _("see the history"))
     with store.read() as con:
         rows = con.execute(
@@ -83,7 +81,7 @@ def _current_values_sql(catalogue: Catalogue) -> str:
     return " UNION ALL ".join(branches)
 
 
-def _conflicts(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue) -> list[tuple[str, str]]:
+def _conflicts(con: Connection, number: int, catalogue: Catalogue) -> list[tuple[str, str]]:
     con.execute(
         "CREATE TEMP TABLE undo_ids AS SELECT DISTINCT customerid AS cid FROM changes WHERE batch = ?", [number]
     )
@@ -118,7 +116,7 @@ def _conflicts(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue
     return sorted(set(rows))
 
 
-def _recreate_conflicts(con: duckdb.DuckDBPyConnection, number: int) -> list[tuple[str, str]]:
+def _recreate_conflicts(con: Connection, number: int) -> list[tuple[str, str]]:
     """Records an undo removed come back only under a free ID, and with a parent that exists (or comes back too)."""
     removed = "SELECT DISTINCT customerid FROM changes WHERE batch = ? AND action = 'delete'"
     rows = con.execute(
@@ -133,7 +131,7 @@ def _recreate_conflicts(con: duckdb.DuckDBPyConnection, number: int) -> list[tup
     return rows
 
 
-def _recreate(con: duckdb.DuckDBPyConnection, number: int, catalogue: Catalogue, user: str) -> None:
+def _recreate(con: Connection, number: int, catalogue: Catalogue, user: str) -> None:
     """Insert again the records that undo batch `number` removed, with the values they had (its changes' old values),
     at the level of the batch that had created them; the store gives them new record numbers and dates."""
     picked: list[str] = []
@@ -176,7 +174,7 @@ def _made_elsewhere(label: str, made_at: str | None, entity: str | None) -> str:
     )
 
 
-def undo_batch(store: Store, batch_id: str, *, user: User, entity: str | None = None) -> Batch:
+def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None = None) -> Batch:
     """Revert a batch, recorded as a new batch of kind 'undo'. Raises Conflict (nothing changed) when refused.
     `entity`: the level the user works at; a batch is undone at the level it was made at, as imports and the form
     change only the customers of their own level."""

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import json
 
-import duckdb
-
 from core.errors import CustbookError, StoreBusy
 from core.i18n import _, ngettext, using_language
 from core.plan import rejected_summary
-from store.db import Store
 from store.jobs import MAX_ATTEMPTS, WORKER_STOPPED, read_job
 from store.records import Claim, Job, JobState, job_label, job_timeout, parse_batch_id
+from store.sql import Connection, Database
 
 
-def claim_next(store: Store, worker: str, *, timeout: float | None = None) -> Claim | None:
+def claim_next(store: Database, worker: str, *, timeout: float | None = None) -> Claim | None:
     """Take the oldest queued job, or a running one whose worker stopped sending heartbeats; None when none is
     waiting. Atomic: the look and the claim are one transaction."""
     timeout = job_timeout() if timeout is None else timeout
@@ -70,7 +68,7 @@ def claim_next(store: Store, worker: str, *, timeout: float | None = None) -> Cl
         return Claim(read_job(con, number), bytes(data[0]), worker, attempt)
 
 
-def _owns(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
+def _owns(con: Connection, claim: Claim) -> bool:
     row = con.execute(
         "SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND claimed_by = ? AND attempts = ?",
         [claim.job.number, claim.worker, claim.attempt],
@@ -78,7 +76,7 @@ def _owns(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
     return row is not None
 
 
-def heartbeat(store: Store, claim: Claim) -> bool:
+def heartbeat(store: Database, claim: Claim) -> bool:
     """Tell other workers this job's worker is alive; False when the claim was lost (the job was claimed again)."""
     with store.write() as con:
         if not _owns(con, claim):
@@ -87,7 +85,7 @@ def heartbeat(store: Store, claim: Claim) -> bool:
         return True
 
 
-def release(store: Store, claim: Claim) -> None:
+def release(store: Database, claim: Claim) -> None:
     """Put a claimed job back in the queue (the store was busy): best effort, the timeout covers a failure."""
     try:
         with store.write() as con:
@@ -102,7 +100,7 @@ def release(store: Store, claim: Claim) -> None:
 
 
 def _finish(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     number: int,
     state: JobState,
     summary: dict[str, object],
@@ -118,7 +116,7 @@ def _finish(
     )
 
 
-def owns(store: Store, claim: Claim) -> bool:
+def owns(store: Database, claim: Claim) -> bool:
     """Whether the claim is still this worker's (same worker, same attempt): inside a unit of work, the answer
     holds until it commits, since writers take turns."""
     with store.read() as con:
@@ -126,7 +124,12 @@ def owns(store: Store, claim: Claim) -> bool:
 
 
 def finish(
-    store: Store, claim: Claim, state: JobState, summary: dict[str, object], failed_csv: bytes | None, batch: str | None
+    store: Database,
+    claim: Claim,
+    state: JobState,
+    summary: dict[str, object],
+    failed_csv: bytes | None,
+    batch: str | None,
 ) -> Job:
     """Record a claimed job's final state, summary, failed rows and batch. The job service calls it in the unit of
     work that applies the job's plan, after `owns`, so the job and its batch commit together or not at all."""
@@ -135,12 +138,12 @@ def finish(
         return read_job(con, claim.job.number)
 
 
-def refuse(store: Store, claim: Claim, exc: CustbookError) -> Job | None:
+def refuse(store: Database, claim: Claim, exc: CustbookError) -> Job | None:
     """Record a job that cannot run (its file, its user, its entity): failed, the reason as its one error."""
     return _refuse(store, claim, exc)
 
 
-def _refuse(store: Store, claim: Claim, exc: CustbookError) -> Job | None:
+def _refuse(store: Database, claim: Claim, exc: CustbookError) -> Job | None:
     with store.write() as con:
         if not _owns(con, claim):
             return None
@@ -149,7 +152,7 @@ def _refuse(store: Store, claim: Claim, exc: CustbookError) -> Job | None:
         return read_job(con, claim.job.number)
 
 
-def fail_unexpected(store: Store, claim: Claim, problem: str) -> Job | None:
+def fail_unexpected(store: Database, claim: Claim, problem: str) -> Job | None:
     """Record a job that met a problem custbook did not foresee (a bug): failed, with the problem as its error."""
     return _refuse(
         store,

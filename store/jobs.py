@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import json
 
-import duckdb
-
 from core.errors import (
     NotFound,
 )
 from core.i18n import _, checked_language
 from core.plan import ImportOptions
 from core.users import Permission, User
-from store.db import Store
 from store.records import Job, JobState, batch_label, job_label, parse_job_id
+from store.sql import Connection, Database
 
 MAX_ATTEMPTS = 3  # claims of one job; a job that keeps killing its worker (a file too big for the machine) stops
 WORKER_STOPPED = "not sent: the worker stopped before sending it"  # mail status until the worker records the send
@@ -53,7 +51,7 @@ def _job(row: tuple) -> Job:
 
 
 def submit_job(
-    store: Store,
+    store: Database,
     *,
     data: bytes,
     file_name: str,
@@ -82,7 +80,7 @@ def submit_job(
         return read_job(con, number)
 
 
-def read_job(con: duckdb.DuckDBPyConnection, number: int) -> Job:
+def read_job(con: Connection, number: int) -> Job:
     row = con.execute(f"SELECT {_COLS} FROM jobs WHERE id = ?", [number]).fetchone()
     if not row:
         raise NotFound(
@@ -96,7 +94,7 @@ def _whose(user: User) -> tuple[str, list[object]]:
     return ("TRUE", []) if user.is_admin else ("user_name = ?", [user.name])
 
 
-def list_jobs(store: Store, *, user: User, limit: int = 200) -> list[Job]:
+def list_jobs(store: Database, *, user: User, limit: int = 200) -> list[Job]:
     """The newest jobs `user` may see first."""
     where, params = _whose(user)
     with store.read() as con:
@@ -104,7 +102,7 @@ def list_jobs(store: Store, *, user: User, limit: int = 200) -> list[Job]:
         return [_job(r) for r in rows.fetchall()]
 
 
-def get_job(store: Store, job_id: str, *, user: User) -> Job:
+def get_job(store: Database, job_id: str, *, user: User) -> Job:
     """One job, if `user` may see it; another user's job is "not found", so its existence does not leak."""
     number = parse_job_id(job_id)
     where, params = _whose(user)
@@ -117,14 +115,14 @@ def get_job(store: Store, job_id: str, *, user: User) -> Job:
         return read_job(con, number)
 
 
-def failed_rows_of(store: Store, job: Job) -> bytes | None:
+def failed_rows_of(store: Database, job: Job) -> bytes | None:
     """The failed-rows CSV of a finished job, or None when no row failed."""
     with store.read() as con:
         row = con.execute("SELECT failed_rows FROM jobs WHERE id = ?", [job.number]).fetchone()
     return bytes(row[0]) if row and row[0] is not None else None
 
 
-def set_mail_status(store: Store, job: Job, status: str) -> None:
+def set_mail_status(store: Database, job: Job, status: str) -> None:
     with store.write() as con:
         con.execute("UPDATE jobs SET mail_status = ? WHERE id = ?", [status, job.number])
 
@@ -150,7 +148,7 @@ assert _COLS.count(" result,") == 1  # the brief columns are `_COLS` with the re
 _BRIEF_COLS = _COLS.replace(" result,", f" {_BRIEF_RESULT},")
 
 
-def list_jobs_brief(store: Store, *, user: User, limit: int = 200) -> list[Job]:
+def list_jobs_brief(store: Database, *, user: User, limit: int = 200) -> list[Job]:
     """The newest jobs first, as `list_jobs`, but each result holds only its counts: its "errors" and "warnings"
     lists are left out and counted in "error_count" and "warning_count". Read a job whole with `get_job`."""
     where, params = _whose(user)

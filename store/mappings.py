@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
-
 from core.errors import NotFound, PermissionDenied
 from core.i18n import _
 from core.mapping import ColumnMapping
 from core.users import User
-from store.db import Store
 from store.records import SavedMapping
+from store.sql import Connection, Database
 
 _VISIBLE = "SELECT owner, name, public FROM mappings WHERE owner = ? OR public"
 
@@ -30,11 +28,11 @@ def _same(a: str, b: str) -> bool:
     return a.casefold() == b.casefold()
 
 
-def _visible(con: duckdb.DuckDBPyConnection, user: User) -> list[tuple[str, str, bool]]:
+def _visible(con: Connection, user: User) -> list[tuple[str, str, bool]]:
     return [(str(o), str(n), bool(p)) for o, n, p in con.execute(_VISIBLE, [user.name]).fetchall()]
 
 
-def list_mappings(store: Store, user: User) -> list[SavedMapping]:
+def list_mappings(store: Database, user: User) -> list[SavedMapping]:
     """The saved mappings this user may use: their own and other users' public ones, by name."""
     with store.read() as con:
         rows = con.execute(
@@ -45,7 +43,7 @@ def list_mappings(store: Store, user: User) -> list[SavedMapping]:
     return [SavedMapping(n, o, bool(p), ColumnMapping.from_json(d, n), m) for n, o, p, d, m in rows]
 
 
-def write_mapping(store: Store, user: User, mapping: ColumnMapping, *, public: bool) -> SavedMapping:
+def write_mapping(store: Database, user: User, mapping: ColumnMapping, *, public: bool) -> SavedMapping:
     """Create or replace the user's mapping of that name (`mapping.name`), as given: its name and fields are the
     mappings service's to check before it comes here. PermissionDenied when the name is another user's public
     mapping (theirs to change) or, to make it public, when another user already shares one of that name."""
@@ -81,7 +79,7 @@ def write_mapping(store: Store, user: User, mapping: ColumnMapping, *, public: b
     return SavedMapping(name, user.name, public, ColumnMapping.from_json(definition, name), now)
 
 
-def remove_mapping(store: Store, user: User, name: str) -> str:
+def remove_mapping(store: Database, user: User, name: str) -> str:
     """Delete the user's own mapping `name` (any case) and return its name as it was saved: PermissionDenied when it
     is another user's public mapping, NotFound when the user has none of that name."""
     with store.write() as con:

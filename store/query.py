@@ -21,8 +21,9 @@ from core.users import Permission, User
 from core.values import DateFormat, Value, parse_decimal_text
 from core.viewdef import Filter, Op, View
 from store import narrowing, search
-from store.db import Store, data_version, quote_ident
+from store.db import Store, data_version
 from store.entities import visibility_sql
+from store.sql import Connection, Database, quote_ident
 
 FETCH_ROWS = 10_000
 _TEXTUAL = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
@@ -33,8 +34,11 @@ _TEXTUAL = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
 _COLLATIONS = {"en": "en", "fr": "fr"}
 
 
-def _collate() -> str:
-    return " COLLATE NOCASE." + _COLLATIONS.get(current_language(), "en")
+def _collate(pg: bool) -> str:
+    language = _COLLATIONS.get(current_language(), "en")
+    if pg:  # the same ICU rules, as collations the PostgreSQL store creates (store.pg_schema)
+        return f" COLLATE custbook_{language}"
+    return " COLLATE NOCASE." + language
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ def _typed_value(field: Field, text: str, date_format: DateFormat) -> object:
     return raw
 
 
-def _condition(f: Filter, catalogue: Catalogue, date_format: DateFormat) -> tuple[str, list[object]]:
+def _condition(f: Filter, catalogue: Catalogue, date_format: DateFormat, pg: bool) -> tuple[str, list[object]]:
     field = catalogue[f.field]
     col = quote_ident(f.field, catalogue)
     if f.op is Op.EMPTY:
@@ -105,8 +109,10 @@ def _condition(f: Filter, catalogue: Catalogue, date_format: DateFormat) -> tupl
         return f"{col} IS NOT NULL", []
     textual = field.type in _TEXTUAL
     if f.op in (Op.CONTAINS, Op.STARTS):
-        fn = "contains" if f.op is Op.CONTAINS else "starts_with"
-        return f"{fn}(lower(CAST({col} AS VARCHAR)), lower(?))", [f.value]
+        text = f"lower(CAST({col} AS VARCHAR))"
+        if f.op is Op.STARTS:
+            return f"starts_with({text}, lower(?))", [f.value]
+        return (f"strpos({text}, lower(?)) > 0" if pg else f"contains({text}, lower(?))"), [f.value]
     if textual:
         value: object = f.value.strip()
         compare = {Op.EQ: "=", Op.NE: "=", Op.LT: "<", Op.GT: ">"}[f.op]
@@ -122,7 +128,9 @@ def _condition(f: Filter, catalogue: Catalogue, date_format: DateFormat) -> tupl
     return cond, [value]
 
 
-def _quick_filter(text: str, quick_fields: tuple[str, ...], catalogue: Catalogue) -> tuple[str, str, list[object]]:
+def _quick_filter(
+    text: str, quick_fields: tuple[str, ...], catalogue: Catalogue, pg: bool
+) -> tuple[str, str, list[object]]:
     """The interface's quick filter: any of `quick_fields` contains `text`, without regard to case or accents and
     with letters such as Ł, Ø, ß folded ("lodz" finds Łódź). The condition, the text as searched (kept by the
     compiled view for `narrowing`), and its parameters.
@@ -136,7 +144,15 @@ def _quick_filter(text: str, quick_fields: tuple[str, ...], catalogue: Catalogue
         quote_ident(q, catalogue)  # an unknown field is refused, as everywhere
     if set(quick_fields) == set(search.SEARCH_FIELDS):
         folded = fold(text)
+        if pg:  # LIKE, which the trigram index of the folded text serves (store.pg_schema)
+            escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            return f"{search.COLUMN} LIKE ?", folded, [f"%{escaped}%"]
         return f"contains({search.COLUMN}, ?)", folded, [folded]
+    if pg:  # a caller's own fields: without regard to case (PostgreSQL folds no accents without an extension)
+        ors = " OR ".join(
+            f"strpos(lower(CAST({quote_ident(q, catalogue)} AS VARCHAR)), lower(?)) > 0" for q in quick_fields
+        )
+        return f"({ors})", text, [text] * len(quick_fields)
     ors = " OR ".join(
         f"contains({search.sql_fold(f'CAST({quote_ident(q, catalogue)} AS VARCHAR)')}, {search.sql_fold('?')})"
         for q in quick_fields
@@ -154,9 +170,11 @@ def compile_view(
     date_format: DateFormat = DateFormat.DMY_SLASH,
     quick: str = "",
     quick_fields: tuple[str, ...] = (),
+    pg: bool = False,
 ) -> CompiledView:
-    """The view as one query, for `user`. Every read of customers (list, count, page, export) goes through a
-    compiled view, so checking the List permission here checks it for all of them."""
+    """The view as one query, for `user` (`pg`: in PostgreSQL's words rather than DuckDB's). Every read of
+    customers (list, count, page, export) goes through a compiled view, so checking the List permission here checks
+    it for all of them."""
     user.require(Permission.LIST, _("see customers"))
     view.checked(catalogue)
     if columns is None:
@@ -164,20 +182,20 @@ def compile_view(
     where, params = visibility_sql(entity, view.include_entities)
     parts, values = [where], list(params)
     for f in view.filters:
-        cond, vals = _condition(f, catalogue, date_format)
+        cond, vals = _condition(f, catalogue, date_format, pg)
         parts.append(cond)
         values.extend(vals)
     quick = quick.strip() if quick_fields else ""
     quick_params = 0
     if quick:
-        cond, quick, quick_values = _quick_filter(quick, quick_fields, catalogue)
+        cond, quick, quick_values = _quick_filter(quick, quick_fields, catalogue, pg)
         parts.append(cond)
         values.extend(quick_values)
         quick_params = len(quick_values)
     # Text sorts as people read it (see `_collate`). Measured on 1,000,000 customers, a first page by name: 56 ms
     # with DuckDB's NOACCENT.NOCASE (which left Ł, Ø and Æ after Z), 24 ms with NOCASE and ICU's collation. The ID
     # tie-breaker keeps the order total.
-    collate = _collate()
+    collate = _collate(pg)
     keys = [
         (quote_ident(s.field, catalogue) + (collate if catalogue[s.field].type in _TEXTUAL else ""), s.descending)
         for s in view.sort
@@ -205,18 +223,18 @@ def compile_view(
     )
 
 
-def count(store: Store, compiled: CompiledView) -> int:
+def count(store: Database, compiled: CompiledView) -> int:
     with store.read() as con:
         return count_in(con, compiled)
 
 
-def count_in(con: duckdb.DuckDBPyConnection, compiled: CompiledView) -> int:
+def count_in(con: Connection, compiled: CompiledView) -> int:
     row = con.execute(f"SELECT count(*) FROM customers WHERE {compiled.where}", list(compiled.params)).fetchone()
     return int(row[0]) if row else 0
 
 
 def page(
-    store: Store, compiled: CompiledView, offset: int, limit: int, total: int | None = None, *, warm: bool = False
+    store: Database, compiled: CompiledView, offset: int, limit: int, total: int | None = None, *, warm: bool = False
 ) -> list[tuple[Value, ...]]:
     """Rows offset..offset+limit of the view. Knowing the total, a page in the second half is read backwards
     from the end, so the last page costs what the first does. `warm`: see `Store.read`."""
@@ -225,7 +243,7 @@ def page(
 
 
 def page_in(
-    con: duckdb.DuckDBPyConnection, compiled: CompiledView, offset: int, limit: int, total: int | None = None
+    con: Connection, compiled: CompiledView, offset: int, limit: int, total: int | None = None
 ) -> list[tuple[Value, ...]]:
     offset, limit = max(0, int(offset)), max(0, int(limit))
     if total is not None and compiled.reverse_order and offset > total // 2:
@@ -238,11 +256,11 @@ def page_in(
 
 
 def count_and_page(
-    store: Store, compiled: CompiledView, limit: int, *, warm: bool = False
+    store: Database, compiled: CompiledView, limit: int, *, warm: bool = False
 ) -> tuple[int, list[tuple[Value, ...]]]:
     """The number of matching customers and the first page, in one opening of the store (one keystroke)."""
     with store.read(warm=warm) as con:
-        if compiled.costly_filter:
+        if compiled.costly_filter and isinstance(store, Store):  # DuckDB's row IDs (PostgreSQL has its index)
             return _count_and_page_filtering_once(con, compiled, limit, store)
         return count_in(con, compiled), page_in(con, compiled, 0, limit)
 
@@ -291,7 +309,7 @@ def _count_and_page_filtering_once(
 
 
 def get_customer(
-    store: Store, catalogue: Catalogue, customer_id: str, entity: str | None = None, *, user: User
+    store: Database, catalogue: Catalogue, customer_id: str, entity: str | None = None, *, user: User
 ) -> dict[str, Value] | None:
     """Every field of one customer visible at this level, with its ROWVERSION, or None. Needs List."""
     user.require(Permission.LIST, _("see customers"))
@@ -299,7 +317,7 @@ def get_customer(
 
 
 def fetch_customer(
-    store: Store, catalogue: Catalogue, customer_id: str, entity: str | None = None
+    store: Database, catalogue: Catalogue, customer_id: str, entity: str | None = None
 ) -> dict[str, Value] | None:
     """`get_customer` for the store's own use, after the caller has checked the acting user's permission."""
     where, params = visibility_sql(entity, True)
@@ -313,13 +331,13 @@ def fetch_customer(
     return {**dict(zip(catalogue.ids, row[:-1])), "ROWVERSION": row[-1]}
 
 
-def stream(store: Store, compiled: CompiledView) -> Iterator[tuple[Value, ...]]:
+def stream(store: Database, compiled: CompiledView) -> Iterator[tuple[Value, ...]]:
     """Every row, fetched in batches: a million-row export never sits in memory at once."""
     with store.read() as con:
         yield from stream_in(con, compiled)
 
 
-def stream_in(con: duckdb.DuckDBPyConnection, compiled: CompiledView) -> Iterator[tuple[Value, ...]]:
+def stream_in(con: Connection, compiled: CompiledView) -> Iterator[tuple[Value, ...]]:
     cursor = con.execute(compiled.sql(), list(compiled.params))
     while True:
         batch = cursor.fetchmany(FETCH_ROWS)

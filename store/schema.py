@@ -15,9 +15,8 @@ import json
 import re
 from collections.abc import Callable
 
-import duckdb
-
 from core.errors import StoreUnreadable
+from store.sql import Connection
 
 SCHEMA_VERSION = 7
 
@@ -78,7 +77,7 @@ _V1_CUSTOMERS = """CREATE TABLE customers (
 )"""
 
 
-def _v1(con: duckdb.DuckDBPyConnection) -> None:
+def _v1(con: Connection) -> None:
     con.execute("CREATE SEQUENCE IF NOT EXISTS recordno_seq START 1")
     con.execute("CREATE SEQUENCE IF NOT EXISTS batch_seq START 1")
     con.execute(_V1_CUSTOMERS)
@@ -110,7 +109,7 @@ def _v1(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
 
 
-def _v2(con: duckdb.DuckDBPyConnection) -> None:
+def _v2(con: Connection) -> None:
     # Saved views: the definition (columns, filters, sort, entity records) is JSON read by core.viewdef.
     con.execute(
         """CREATE TABLE views (
@@ -120,7 +119,7 @@ def _v2(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _v3(con: duckdb.DuckDBPyConnection) -> None:
+def _v3(con: Connection) -> None:
     # Offline imports (store.jobs): the file's bytes and options wait here for a worker. The claim (claimed_by
     # "host:pid", claimed_at, heartbeat, attempts) lets a job whose worker died be claimed again; the results (the
     # JSON summary of cli.md, the failed-rows CSV, the e-mail status, the batch) stay with the job. state: queued,
@@ -128,11 +127,11 @@ def _v3(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SEQUENCE IF NOT EXISTS job_seq START 1")
     con.execute(
         """CREATE TABLE jobs (
-            id BIGINT PRIMARY KEY, state VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_bytes BLOB NOT NULL,
+            id BIGINT PRIMARY KEY, state VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_bytes BYTEA NOT NULL,
             options VARCHAR NOT NULL, user_name VARCHAR NOT NULL, entity VARCHAR, emails VARCHAR[] NOT NULL,
             email_each BOOLEAN NOT NULL DEFAULT FALSE, created TIMESTAMP NOT NULL, claimed_by VARCHAR,
             claimed_at TIMESTAMP, heartbeat TIMESTAMP, attempts INTEGER NOT NULL DEFAULT 0, finished TIMESTAMP,
-            batch BIGINT, result VARCHAR, failed_rows BLOB, mail_status VARCHAR)"""
+            batch BIGINT, result VARCHAR, failed_rows BYTEA, mail_status VARCHAR)"""
     )
 
 
@@ -155,7 +154,7 @@ def _v4_iso(text: str) -> str | None:
     return None
 
 
-def _v4(con: duckdb.DuckDBPyConnection) -> None:
+def _v4(con: Connection) -> None:
     # Saved views now keep the dates of their filters as YYYY-MM-DD. Earlier ones kept them as typed, and each
     # export or screen read them in its own date format: 01/02/2024 meant 2 January in an export written as
     # MM/DD/YYYY. They were checked as DD/MM/YYYY when saved: that is the meaning they keep. Frozen: this step uses
@@ -183,7 +182,7 @@ def _v4(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
-def _v5(con: duckdb.DuckDBPyConnection) -> None:
+def _v5(con: Connection) -> None:
     # Saved column mappings (files from other products), kept like views: one user's, private unless public; the
     # definition is JSON read by core.mapping. A batch keeps the label of the mapping its import used, so that the
     # history says how a file's columns were read (NULL: custbook's own headers, and every batch before layout 5).
@@ -197,7 +196,7 @@ def _v5(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE batches ADD COLUMN IF NOT EXISTS mapping VARCHAR")
 
 
-def _v6(con: duckdb.DuckDBPyConnection) -> None:
+def _v6(con: Connection) -> None:
     # The language a user chose in the interface ("en", "fr"; NULL: none chosen), and the language of the user who
     # queued a job (its results and e-mail speak it; NULL for the jobs queued before layout 6).
     con.execute("ALTER TABLE users ADD COLUMN IF NOT EXISTS language VARCHAR")
@@ -209,7 +208,7 @@ def _v6(con: duckdb.DuckDBPyConnection) -> None:
     con.execute('ALTER TABLE customers ADD COLUMN IF NOT EXISTS "_SEARCH_TEXT" VARCHAR')
 
 
-def _v7(con: duckdb.DuckDBPyConnection) -> None:
+def _v7(con: Connection) -> None:
     # Store-wide settings that administrators set (`custbook settings`): the queued jobs' ceilings "max-rows" and
     # "max-bytes" so far. One row per setting set, its value as canonical text (a number of rows, of bytes); a
     # setting never set has no row and takes its default (services.settings owns the keys and the defaults).
@@ -219,7 +218,7 @@ def _v7(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7,
 }  # fmt: skip
 
@@ -244,12 +243,14 @@ class NewerStore(StoreUnreadable):
         self.version, self.known = version, SCHEMA_VERSION
 
 
-def current_version(con: duckdb.DuckDBPyConnection) -> int:
+def current_version(con: Connection) -> int:
     has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'"
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = current_schema()"
     ).fetchone()
     if not has_meta or not has_meta[0]:
-        other = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'").fetchone()
+        other = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchone()
         if other and other[0]:
             raise NotAStore()
         return 0
@@ -257,14 +258,14 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def needs_upgrade(con: duckdb.DuckDBPyConnection) -> bool:
+def needs_upgrade(con: Connection) -> bool:
     version = current_version(con)
     if version > SCHEMA_VERSION:
         raise NewerStore(version)
     return version < SCHEMA_VERSION
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_schema(con: Connection) -> None:
     """Bring the store to SCHEMA_VERSION in one transaction; a failed upgrade leaves the old store as it was."""
     if not needs_upgrade(con):
         return
@@ -274,7 +275,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[target](con)
         con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [str(SCHEMA_VERSION)],
         )
         con.execute("COMMIT")

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import duckdb
-
 from core.catalogue import SEARCH_FIELDS  # the fields the quick filter searches: the stored text holds all of them
 from core.folding import LETTERS, PUNCTUATION, RULES, fold
+from store.sql import Connection, is_postgres, upsert
 
 COLUMN = '"_SEARCH_TEXT"'
 # Between two fields' texts: nobody types it, so a search never matches across two fields, as searching each
@@ -86,9 +85,11 @@ def text_of(values: tuple[str | None, ...]) -> str:
     return fold(SEPARATOR.join(v for v in values if v is not None))
 
 
-def fill(con: duckdb.DuckDBPyConnection, *, every: bool = False) -> int:
+def fill(con: Connection, *, every: bool = False) -> int:
     """Fold the texts that are NULL (customers written without one, or beyond what SQL folds), or `every` text:
-    by SQL where it can, then in Python; how many Python folded."""
+    by SQL where it can, then in Python; how many Python folded. (PostgreSQL: all in Python, by customer ID.)"""
+    if is_postgres(con):
+        return _fill_by_id(con, every=every)
     con.execute(f"UPDATE customers SET {COLUMN} = {text_sql()}" + ("" if every else f" WHERE {COLUMN} IS NULL"))
     columns = ", ".join(f'"{f}"' for f in SEARCH_FIELDS)
     done = 0
@@ -108,13 +109,34 @@ def fill(con: duckdb.DuckDBPyConnection, *, every: bool = False) -> int:
             return done
 
 
-def stale(con: duckdb.DuckDBPyConnection) -> bool:
+def _fill_by_id(con: Connection, *, every: bool) -> int:
+    if every:
+        con.execute(f"UPDATE customers SET {COLUMN} = NULL")
+    columns = ", ".join(f'"{f}"' for f in SEARCH_FIELDS)
+    done = 0
+    while True:
+        rows = con.execute(
+            f'SELECT "CUSTOMERID", {columns} FROM customers WHERE {COLUMN} IS NULL LIMIT {BATCH}'
+        ).fetchall()
+        if not rows:
+            return done
+        con.execute(
+            f"UPDATE customers SET {COLUMN} = f.t FROM (SELECT unnest(?::VARCHAR[]) AS r, unnest(?::VARCHAR[]) AS t) f "
+            'WHERE customers."CUSTOMERID" = f.r',
+            [[r[0] for r in rows], [text_of(r[1:]) for r in rows]],
+        )
+        done += len(rows)
+        if len(rows) < BATCH:
+            return done
+
+
+def stale(con: Connection) -> bool:
     """Whether the stored texts were folded by other rules or of other fields than this version's."""
     row = con.execute("SELECT value FROM meta WHERE key = ?", [_META]).fetchone()
     return row is None or row[0] != RULES_KEY
 
 
-def refill(con: duckdb.DuckDBPyConnection) -> None:
+def refill(con: Connection) -> None:
     """Fold every customer's text again (a store of an earlier layout or rules), inside the caller's transaction."""
     fill(con, every=True)
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_META, RULES_KEY])
+    con.execute(upsert("meta", ("key", "value"), ("key",)), [_META, RULES_KEY])

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from core.i18n import _
 from core.users import User
-from store.db import Store
+from store.sql import Database
 
 
-def read_settings(store: Store) -> dict[str, str]:
+def read_settings(store: Database) -> dict[str, str]:
     """Key -> value as stored, for the settings an administrator set."""
     with store.read() as con:
         return dict(con.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
 
 
-def write_setting(store: Store, key: str, value: str, *, by: User) -> None:
+def write_setting(store: Database, key: str, value: str, *, by: User) -> None:
     """Set one setting to `value` (canonical text), recording who changed it and when."""
     by.require_admin(_("change the store's settings"))
     with store.write() as con:

@@ -15,7 +15,7 @@ import duckdb
 
 from core.catalogue import Catalogue
 from core.values import Value
-from store.db import quote_ident
+from store.sql import quote_ident
 
 ROW = "ROW_NUMBER_"  # spreadsheet row of each staged row
 

@@ -10,7 +10,7 @@ from core.errors import InvalidValue, NotFound, PermissionDenied, UsageError
 from core.i18n import _, checked_language
 from core.names import check_name
 from core.users import Permission, User, UserType
-from store.db import Store
+from store.sql import Database
 
 _COLS = "name, type, can_list, can_add, can_edit, language"
 
@@ -21,20 +21,20 @@ def _row_to_user(row: tuple) -> User:
     return User(name, UserType(utype), frozenset(perms), language)
 
 
-def list_users(store: Store) -> list[User]:
+def list_users(store: Database) -> list[User]:
     with store.read() as con:
         rows = con.execute(f"SELECT {_COLS} FROM users ORDER BY name").fetchall()
     return [_row_to_user(r) for r in rows]
 
 
-def add_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User:
+def add_user(store: Database, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User:
     """Create a user, or change the type and permissions of an existing one; `by`, the acting user, must be an
     administrator. Names are matched without regard to case: "Alice" changes the existing "alice"."""
     by.require_admin(_("add or change users"))
     return _save_user(store, name, utype, perms)
 
 
-def _save_user(store: Store, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
+def _save_user(store: Database, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
     clean = check_name(name, _("A user name"), _("Use the login name as it is typed"))
     if not clean:
         raise InvalidValue(
@@ -68,7 +68,7 @@ def _save_user(store: Store, name: str, utype: UserType, perms: frozenset[Permis
     return User(clean, utype, perms, language)
 
 
-def set_language(store: Store, name: str, language: str | None) -> None:
+def set_language(store: Database, name: str, language: str | None) -> None:
     """Keep the language user `name` chose in the interface: "en", "fr", or None (no choice: the locale decides).
     A user's own preference, so no permission is needed; NotFound for an unknown user."""
     code = checked_language(language) if language else None
@@ -82,7 +82,7 @@ def set_language(store: Store, name: str, language: str | None) -> None:
         )
 
 
-def remove_user(store: Store, name: str, *, by: User) -> str:
+def remove_user(store: Database, name: str, *, by: User) -> str:
     """Remove a user (an administrator's act); returns the name as it was stored. The history keeps their
     batches under their name. Nobody removes themselves: the acting administrator stays, so the store always
     keeps someone who can manage it."""
@@ -101,7 +101,7 @@ def remove_user(store: Store, name: str, *, by: User) -> str:
     return target.name
 
 
-def resolve_user(store: Store, name: str, *, warm: bool = False) -> User:
+def resolve_user(store: Database, name: str, *, warm: bool = False) -> User:
     """The acting user. In a store without users, the first one becomes a business user with every permission.
 
     `warm`: the first read of a command keeps the store open for the command's next readings (its level, its view,

@@ -14,11 +14,11 @@ from core.errors import InvalidValue, NotFound, PermissionDenied
 from core.i18n import _
 from core.users import Permission, User
 from core.viewdef import View
-from store.db import Store
 from store.records import builtin_view
+from store.sql import Database
 
 
-def list_views(store: Store, user: User) -> list[View]:
+def list_views(store: Database, user: User) -> list[View]:
     """The views this user may see: the built-in one, their own, and other users' public ones."""
     user.require(Permission.LIST, _("see views"))
     with store.read() as con:
@@ -29,7 +29,7 @@ def list_views(store: Store, user: User) -> list[View]:
     return [builtin_view(), *(View.from_json(n, o, p, d) for n, o, p, d in rows)]
 
 
-def write_view(store: Store, user: User, view: View) -> View:
+def write_view(store: Database, user: User, view: View) -> View:
     """Create or replace the user's view of that name, as given: its name, fields, filter values and dates are the
     views service's to check (services/views.py) before it comes here."""
     now = dt.datetime.now()
@@ -54,7 +54,7 @@ def write_view(store: Store, user: User, view: View) -> View:
     return saved
 
 
-def remove_view(store: Store, user: User, name: str) -> None:
+def remove_view(store: Database, user: User, name: str) -> None:
     """Delete the user's own view `name`: PermissionDenied when it is another user's public view, NotFound when
     the user has none of that name."""
     with store.write() as con:

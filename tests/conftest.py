@@ -6,16 +6,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pg_server
 import pytest
 from csv_files import csv_bytes
 
 from cli.main import main
 from core.users import User
+from store.base import CustomerStore
 from store.duck import DuckStore as Store
+from store.opening import let_go_all, open_store
+from store.pg import PgStore
 from store.users import resolve_user
 
 # Every test speaks English unless it asks for French (set_language / --lang / monkeypatch): the machine's locale
@@ -55,6 +59,39 @@ def db(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def store(db: Path) -> Store:
     return Store(db)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the tests' server (tests/pg_server.py), dropped after the test; the
+    superuser's URL."""
+    url = pg_server.new_database()
+    yield url
+    let_go_all()
+    pg_server.drop_database(url)
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> str:
+    """A new, empty custbook store (no users yet) in a PostgreSQL database, as `custbook init` makes it: its URL."""
+    with PgStore(pg_url, create=True).write():
+        pass
+    return pg_url
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def location(request: pytest.FixtureRequest) -> str:
+    """Each store in turn, new and empty (no users yet): a DuckDB file's path, then a PostgreSQL database's URL.
+    The tests of what every store must do take this one fixture."""
+    if request.param == "duckdb":
+        return str(request.getfixturevalue("db"))
+    return str(request.getfixturevalue("pg_db"))
+
+
+@pytest.fixture
+def any_store(location: str) -> CustomerStore:
+    """The store at `location`, through the interface the services and front ends see."""
+    return open_store(location)
 
 
 @pytest.fixture

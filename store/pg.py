@@ -1,0 +1,206 @@
+"""The PostgreSQL store as its callers see it: `PgStore`, a database on a server behind the repositories of
+`store.base`, for teams (cli.md: `--db postgresql://...`).
+
+The repositories whose SQL both databases read alike come from `store.repos`, given this store's `PgDatabase`;
+the customers (the list's queries, the export's rows, the import's reading) and the history (the commit of a plan)
+are this file's, over the PostgreSQL modules (`store.pg_*`) where the two databases differ. `unit_of_work()` opens
+one write transaction and yields a `PgStore` whose reads and writes all use it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.catalogue import Catalogue, Field
+from core.plan import ImportPlan
+from core.users import User
+from core.validate import ParsedTable
+from core.values import DateFormat, Value
+from core.viewdef import View
+from store import customers, history, query
+from store.pg_db import PgDatabase, PgInTransaction, release_pools, short_label, shown_location
+from store.records import Backup, Batch, BatchResult, Change, ExportRows, StoreFacts
+from store.repos import SqlEntities, SqlFields, SqlJobs, SqlMappings, SqlSettings, SqlUsers, SqlViews
+
+if TYPE_CHECKING:
+    from store.base import PlanReader, ViewQuery
+
+
+def _compiled(q: ViewQuery) -> query.CompiledView:
+    if not isinstance(q, query.CompiledView):
+        raise TypeError("a query compiled by another store")
+    return q
+
+
+class PgCustomers:
+    def __init__(self, database: PgDatabase) -> None:
+        self._db = database
+
+    def compile(
+        self,
+        view: View,
+        catalogue: Catalogue,
+        *,
+        user: User,
+        entity: str | None = None,
+        columns: tuple[Field, ...] | None = None,
+        date_format: DateFormat = DateFormat.DMY_SLASH,
+        quick: str = "",
+        quick_fields: tuple[str, ...] = (),
+    ) -> ViewQuery:
+        return query.compile_view(
+            view, catalogue, user=user, entity=entity, columns=columns, date_format=date_format, quick=quick,
+            quick_fields=quick_fields, pg=True,
+        )  # fmt: skip
+
+    def count(self, q: ViewQuery) -> int:
+        return query.count(self._db, _compiled(q))
+
+    def page(
+        self, q: ViewQuery, offset: int, limit: int, total: int | None = None, *, warm: bool = False
+    ) -> list[tuple[Value, ...]]:
+        return query.page(self._db, _compiled(q), offset, limit, total)
+
+    def count_and_page(self, q: ViewQuery, limit: int, *, warm: bool = False) -> tuple[int, list[tuple[Value, ...]]]:
+        return query.count_and_page(self._db, _compiled(q), limit)
+
+    def get(
+        self, catalogue: Catalogue, customer_id: str, entity: str | None = None, *, user: User
+    ) -> dict[str, Value] | None:
+        return query.get_customer(self._db, catalogue, customer_id, entity, user=user)
+
+    def fetch(self, catalogue: Catalogue, customer_id: str, entity: str | None = None) -> dict[str, Value] | None:
+        return query.fetch_customer(self._db, catalogue, customer_id, entity)
+
+    def id_taken(self, customer_id: str) -> bool:
+        return customers.customer_id_taken(self._db, customer_id)
+
+    def total(self, entity: str | None = None, include_entities: bool = True) -> int:
+        return customers.count_customers(self._db, entity, include_entities)
+
+    def export_rows(
+        self,
+        *,
+        user: User,
+        view: View,
+        columns: Callable[[Catalogue], tuple[Field, ...]],
+        entity: str | None = None,
+        date_format: DateFormat = DateFormat.DMY_SLASH,
+        detached: bool = False,
+    ) -> ExportRows:
+        from store.pg_export import export_rows
+
+        return export_rows(
+            self._db, user=user, view=view, columns=columns, entity=entity, date_format=date_format
+        )  # fmt: skip
+
+    def plan_facts(
+        self, parse: Callable[[Catalogue, PlanReader], tuple[ParsedTable, StoreFacts | None]]
+    ) -> tuple[Catalogue, ParsedTable, StoreFacts]:
+        from store.diff import read_facts
+
+        return read_facts(self._db, parse)
+
+
+class PgHistory:
+    def __init__(self, database: PgDatabase) -> None:
+        self._db = database
+
+    def apply(self, plan: ImportPlan, *, user: User, kind: str = "import") -> BatchResult:
+        from store.apply import apply_plan
+
+        return apply_plan(self._db, plan, user=user, kind=kind)
+
+    def batches(self, *, user: User, limit: int = 200) -> list[Batch]:
+        return history.list_batches(self._db, user=user, limit=limit)
+
+    def batch(self, batch_id: str, *, user: User) -> tuple[Batch, list[Change]]:
+        return history.get_batch(self._db, batch_id, user=user)
+
+    def of_customer(self, customer_id: str, *, user: User) -> list[Change]:
+        return history.customer_history(self._db, customer_id, user=user)
+
+    def undo(self, batch_id: str, *, user: User, entity: str | None = None) -> Batch:
+        return history.undo_batch(self._db, batch_id, user=user, entity=entity)
+
+
+class PgStore(PgDatabase):
+    """A PostgreSQL database holding a store, with its repositories (see `store.base.CustomerStore`)."""
+
+    @property
+    def location(self) -> str:
+        return shown_location(self.url)
+
+    @property
+    def label(self) -> str:
+        return short_label(self.url)
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return ()
+
+    @property
+    def customers(self) -> PgCustomers:
+        return PgCustomers(self)
+
+    @property
+    def history(self) -> PgHistory:
+        return PgHistory(self)
+
+    @property
+    def views(self) -> SqlViews:
+        return SqlViews(self)
+
+    @property
+    def mappings(self) -> SqlMappings:
+        return SqlMappings(self)
+
+    @property
+    def users(self) -> SqlUsers:
+        return SqlUsers(self)
+
+    @property
+    def entities(self) -> SqlEntities:
+        return SqlEntities(self)
+
+    @property
+    def fields(self) -> SqlFields:
+        return SqlFields(self)
+
+    @property
+    def jobs(self) -> SqlJobs:
+        return SqlJobs(self)
+
+    @property
+    def settings(self) -> SqlSettings:
+        return SqlSettings(self)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[PgStore]:
+        with self.write() as con:
+            yield _PgInTransaction(self, con)
+
+    def backup(self, target: str | os.PathLike[str], *, user: User) -> Backup:
+        from store.pg_copy import backup_to_file
+
+        return backup_to_file(self, target, user=user)
+
+    def seed_demo(self, n: int, *, user: User) -> int:
+        from store.pg_copy import seed_demo
+
+        return seed_demo(self, n, user=user)
+
+    def let_go(self) -> None:
+        release_pools()
+
+
+class _PgInTransaction(PgInTransaction, PgStore):
+    """A PgStore inside one open write transaction: its repositories all use that transaction."""
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[PgStore]:
+        yield self

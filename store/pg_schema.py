@@ -1,0 +1,92 @@
+"""A PostgreSQL store's layout: the same frozen migrations as a DuckDB file (`store.schema`), plus what only a
+server needs (indexes, the trigram search), and the refusal to treat a database that is not a store as one.
+
+The tables are those of `store.schema`, created by the same steps in the database's current schema: one history of
+layouts for both databases. On top, kept in `PG_EXTRAS` and applied once per version of them (recorded in `meta`
+as "pg_extras"): a unique index on the customer ID (lookups, keyset pages, the import's join), a trigram index on
+the stored folded search text (`store.search`: find-as-you-type on a million customers without reading them all),
+and indexes for the history and the job queue. Only `custbook init` creates a store (cli.md): any other command on a
+database without custbook's tables is refused with exit 4.
+
+May import: core, store.sql, store.schema, store.search.
+"""
+
+from __future__ import annotations
+
+from core.errors import StoreUnreadable
+from core.i18n import _
+from store import schema, search
+from store.sql import PgConnection, upsert
+
+# The advisory lock taken while a process checks or upgrades the layout (two processes starting together).
+LAYOUT_LOCK = 0x63626C
+PG_EXTRAS_VERSION = "1"
+PG_EXTRAS = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    'CREATE UNIQUE INDEX IF NOT EXISTS customers_id ON customers ("CUSTOMERID")',
+    'CREATE INDEX IF NOT EXISTS customers_entity ON customers ("MEGAENTITYID")',
+    'CREATE INDEX IF NOT EXISTS customers_search ON customers USING gin ("_SEARCH_TEXT" gin_trgm_ops)',
+    "CREATE INDEX IF NOT EXISTS changes_batch ON changes (batch)",
+    "CREATE INDEX IF NOT EXISTS changes_customer ON changes (customerid)",
+    "CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, id)",
+)
+
+
+def layout_version(con: PgConnection) -> int:
+    """The store's layout (0: an empty database), refusing a database holding other tables than a store's."""
+    try:
+        return schema.current_version(con)
+    except schema.NotAStore:
+        raise StoreUnreadable(
+            _("The database {database} is not a custbook store").format(database=_database(con)),
+            _("Give the URL of a custbook store, or of a new, empty database to run init on"),
+        ) from None
+
+
+def _database(con: PgConnection) -> str:
+    row = con.execute("SELECT current_database()").fetchone()
+    return str(row[0]) if row else "?"
+
+
+def ensure_pg_schema(con: PgConnection, busy_seconds: float, *, create: bool) -> None:
+    """Bring the store to this program's layout (each step in one transaction), or refuse: a newer layout, a
+    database that is not a store, or an empty database when `create` is false."""
+    version = layout_version(con)
+    if version == schema.SCHEMA_VERSION and not search.stale(con) and _extras_done(con):
+        return
+    if version == 0 and not create:
+        raise StoreUnreadable(
+            _("The database {database} is not a custbook store yet").format(database=_database(con)),
+            _("Create the store in it first: custbook --db URL init"),
+        )
+    if version > schema.SCHEMA_VERSION:
+        raise StoreUnreadable(
+            _("This store was written by a newer custbook (layout {version}, this program knows {known})").format(
+                version=version, known=schema.SCHEMA_VERSION
+            ),
+            _("Upgrade custbook (pip install -U custbook)"),
+        )
+    con.execute(f"SET lock_timeout = '{int(max(busy_seconds, 30) * 1000)}ms'")
+    con.execute("SELECT pg_advisory_lock(?)", [LAYOUT_LOCK])
+    try:
+        schema.ensure_schema(con)  # its own transaction; a no-op when another process upgraded meanwhile
+        con.execute("BEGIN")
+        try:
+            if not _extras_done(con):
+                for statement in PG_EXTRAS:
+                    con.execute(statement)
+                con.execute(upsert("meta", ("key", "value"), ("key",)), ["pg_extras", PG_EXTRAS_VERSION])
+            if search.stale(con):
+                search.refill(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.raw.rollback()
+            raise
+    finally:
+        con.execute("SELECT pg_advisory_unlock(?)", [LAYOUT_LOCK])
+        con.execute("RESET lock_timeout")
+
+
+def _extras_done(con: PgConnection) -> bool:
+    row = con.execute("SELECT value FROM meta WHERE key = 'pg_extras'").fetchone()
+    return row is not None and row[0] == PG_EXTRAS_VERSION
