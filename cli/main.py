@@ -9,7 +9,6 @@ language chosen before the parser is built (`cli.language`), so that `--help` an
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -33,13 +32,9 @@ def default_db() -> str:
 
 
 def default_user() -> str:
-    env = os.environ.get("CUSTBOOK_USER")
-    if env:
-        return env
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "user"
+    """The user named by $CUSTBOOK_USER, else "": the store decides (the login name on a DuckDB file, the
+    connection's role on PostgreSQL, where naming another is refused)."""
+    return os.environ.get("CUSTBOOK_USER", "")
 
 
 class _Parser(argparse.ArgumentParser):

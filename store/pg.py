@@ -16,15 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.catalogue import Catalogue, Field
+from core.errors import PermissionDenied
+from core.i18n import _
 from core.plan import ImportPlan
-from core.users import User
+from core.users import Permission, User, UserType
 from core.validate import ParsedTable
 from core.values import DateFormat, Value
 from core.viewdef import View
-from store import customers, history, query
+from store import customers, history, pg_roles, query, users
 from store.pg_db import PgDatabase, PgInTransaction, release_pools, short_label, shown_location
 from store.records import Backup, Batch, BatchResult, Change, ExportRows, StoreFacts
-from store.repos import SqlEntities, SqlFields, SqlJobs, SqlMappings, SqlSettings, SqlUsers, SqlViews
+from store.repos import SqlEntities, SqlFields, SqlJobs, SqlMappings, SqlSettings, SqlViews
 
 if TYPE_CHECKING:
     from store.base import PlanReader, ViewQuery
@@ -128,6 +130,45 @@ class PgHistory:
         return history.undo_batch(self._db, batch_id, user=user, entity=entity)
 
 
+class PgUsers:
+    """Users on PostgreSQL: roles and grants (store.pg_roles); a user's language as on DuckDB (store.users)."""
+
+    def __init__(self, database: PgDatabase) -> None:
+        self._db = database
+
+    def resolve(self, name: str, *, warm: bool = False) -> User:
+        with self._db.read() as con:
+            user, count = pg_roles.resolve(con, name)
+            role = pg_roles.current_role(con)
+        if user is not None:
+            return user
+        if count:
+            raise PermissionDenied(
+                _("The role {name} is not a user of this store").format(name=role),
+                _("Ask an administrator to run: {command}").format(command="custbook users add " + role),
+            )
+        # A store without users: its first user, the role that made it (cli.md), becomes its administrator.
+        with self._db.write() as con:
+            return pg_roles.save_user(con, role, UserType.BUSINESS, frozenset(Permission))
+
+    def list(self) -> list[User]:
+        with self._db.read() as con:
+            return pg_roles.list_users(con)
+
+    def add(self, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User:
+        by.require_admin(_("add or change users"))
+        with self._db.write() as con:
+            return pg_roles.save_user(con, name, utype, perms)
+
+    def remove(self, name: str, *, by: User) -> str:
+        by.require_admin(_("remove users"))
+        with self._db.write() as con:
+            return pg_roles.remove_user(con, name, by=by)
+
+    def set_language(self, name: str, language: str | None) -> None:
+        users.set_language(self._db, name, language)
+
+
 class PgStore(PgDatabase):
     """A PostgreSQL database holding a store, with its repositories (see `store.base.CustomerStore`)."""
 
@@ -160,8 +201,8 @@ class PgStore(PgDatabase):
         return SqlMappings(self)
 
     @property
-    def users(self) -> SqlUsers:
-        return SqlUsers(self)
+    def users(self) -> PgUsers:
+        return PgUsers(self)
 
     @property
     def entities(self) -> SqlEntities:

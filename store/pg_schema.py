@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from core.errors import StoreUnreadable
 from core.i18n import _
-from store import schema, search
+from store import pg_roles, schema, search
 from store.sql import PgConnection, upsert
 
 # The advisory lock taken while a process checks or upgrades the layout (two processes starting together).
@@ -72,6 +72,8 @@ def ensure_pg_schema(con: PgConnection, busy_seconds: float, *, create: bool) ->
         schema.ensure_schema(con)  # its own transaction; a no-op when another process upgraded meanwhile
         con.execute("BEGIN")
         try:
+            if version == 0:
+                pg_roles.set_up_roles(con)  # a new store: its admin and users roles (custbook init)
             if not _extras_done(con):
                 for statement in PG_EXTRAS:
                     con.execute(statement)

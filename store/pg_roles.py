@@ -1,0 +1,185 @@
+"""Who acts on a PostgreSQL store, and with which rights: the database's own roles and grants (cli.md).
+
+The acting user is the connection's role (`current_user`): naming another with --user is refused (exit 3). The
+`users` table keeps what only custbook knows (a user's type and language); what a user may do are the database's
+grants on the customers table, read back with `has_table_privilege` at each start, so that psql and custbook
+always agree: List is SELECT, Add is INSERT, Edit is UPDATE.
+
+`custbook init` creates two roles per store (names from the database's, so two stores on one server keep apart):
+"custbook_DB_users", which every user's role is a member of and which may read the store's tables and write what
+any user writes (views, mappings, batches, jobs...), and "custbook_DB_admin", which owns every table (so its members
+may grant, add custom fields and read everything) and may create roles. `users add` creates a user's role when it
+does not exist (NOLOGIN: the server's administrator gives it a password and LOGIN), makes it a member of the users
+role, sets its grants on customers, and makes administrators (business users with List, Add and Edit) members of
+the admin role.
+
+May import: core, store.sql.
+"""
+
+from __future__ import annotations
+
+from core.errors import InvalidValue, NotFound, PermissionDenied, UsageError
+from core.i18n import _
+from core.names import check_name
+from core.users import Permission, User, UserType
+from store.sql import PgConnection
+
+_PRIVILEGES = ((Permission.LIST, "SELECT"), (Permission.ADD, "INSERT"), (Permission.EDIT, "UPDATE"))
+# What every user's role may do besides its own grants on customers (the users role has these).
+_SHARED_READ = ("meta", "custom_fields", "entities", "users", "batches", "changes", "views", "mappings", "jobs",
+                "settings")  # fmt: skip
+_SHARED_WRITE = ("views", "mappings", "batches", "changes", "jobs")
+_SEQUENCES = ("recordno_seq", "batch_seq", "job_seq")
+_TABLES = (*_SHARED_READ, "customers")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _database(con: PgConnection) -> str:
+    row = con.execute("SELECT current_database()").fetchone()
+    return str(row[0])
+
+
+def role_names(con: PgConnection) -> tuple[str, str]:
+    """The store's (admin role, users role)."""
+    base = "custbook_" + _database(con)
+    return base[:57] + "_admin", base[:57] + "_users"
+
+
+def current_role(con: PgConnection) -> str:
+    row = con.execute("SELECT current_user").fetchone()
+    return str(row[0])
+
+
+def set_up_roles(con: PgConnection) -> None:
+    """At the store's creation, inside its transaction: the admin and users roles, the admin role owning the
+    tables, the creator its member (`custbook init`'s role must be allowed to create roles)."""
+    admin, members = role_names(con)
+    me = current_role(con)
+    for role in (admin, members):
+        if not _role_exists(con, role):
+            con.execute(f"CREATE ROLE {_ident(role)} NOLOGIN" + (" CREATEROLE" if role == admin else ""))
+    con.execute(f"GRANT {_ident(members)} TO {_ident(admin)}")
+    con.execute(f"GRANT {_ident(admin)} TO {_ident(me)}")
+    for table in _TABLES:
+        con.execute(f"ALTER TABLE {table} OWNER TO {_ident(admin)}")
+    for sequence in _SEQUENCES:
+        con.execute(f"ALTER SEQUENCE {sequence} OWNER TO {_ident(admin)}")
+    con.execute(f"GRANT SELECT ON {', '.join(_SHARED_READ)} TO {_ident(members)}")
+    con.execute(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_SHARED_WRITE)} TO {_ident(members)}")
+    con.execute(f"GRANT UPDATE (language) ON users TO {_ident(members)}")
+    con.execute(f"GRANT UPDATE (value) ON meta TO {_ident(members)}")  # the data version every write counts
+    con.execute(f"GRANT USAGE, SELECT ON SEQUENCE {', '.join(_SEQUENCES)} TO {_ident(members)}")
+
+
+def _role_exists(con: PgConnection, role: str) -> bool:
+    return con.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", [role]).fetchone() is not None
+
+
+def _permissions(con: PgConnection, role: str) -> frozenset[Permission]:
+    granted = con.execute(
+        "SELECT " + ", ".join(f"has_table_privilege(?, 'customers', '{p}')" for _perm, p in _PRIVILEGES),
+        [role] * len(_PRIVILEGES),
+    ).fetchone()
+    return frozenset(perm for (perm, _p), ok in zip(_PRIVILEGES, granted) if ok)
+
+
+def resolve(con: PgConnection, name: str) -> tuple[User | None, int]:
+    """The acting user (None when the role is not a user of this store) and how many users the store has.
+    PermissionDenied when `name` (an explicit --user) is not the connection's role."""
+    me = current_role(con)
+    if name and name != me:
+        raise PermissionDenied(
+            _("On this PostgreSQL store you act as the role you connect as ({role}), not as {name}").format(
+                role=me, name=name
+            ),
+            _("Connect as that role (postgresql://{name}@HOST/DATABASE), or leave out --user and CUSTBOOK_USER").format(
+                name=name
+            ),
+        )
+    row = con.execute("SELECT name, type, language FROM users WHERE name = ?", [me]).fetchone()
+    count = con.execute("SELECT count(*) FROM users").fetchone()
+    if row is None:
+        return None, int(count[0]) if count else 0
+    return User(row[0], UserType(row[1]), _permissions(con, me), row[2]), int(count[0])
+
+
+def list_users(con: PgConnection) -> list[User]:
+    rows = con.execute("SELECT name, type, language FROM users ORDER BY name").fetchall()
+    return [
+        User(n, UserType(t), _permissions(con, n) if _role_exists(con, n) else frozenset(), lang) for n, t, lang in rows
+    ]
+
+
+def save_user(con: PgConnection, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
+    """Create or change a user (an administrator's act, checked by the caller): the role, its memberships and
+    grants, and the users row; inside the caller's transaction. Refused when it would leave no administrator."""
+    clean = check_name(name, _("A user name"), _("Use the role name as the server spells it"))
+    if not clean or len(clean) > 63:
+        raise InvalidValue(
+            _("'{name}' cannot be a user name").format(name=name), _("Use a role name of up to 63 characters")
+        )
+    admin, members = role_names(con)
+    if not _role_exists(con, clean):
+        con.execute(f"CREATE ROLE {_ident(clean)} NOLOGIN")
+    con.execute(f"GRANT {_ident(members)} TO {_ident(clean)}")
+    con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(clean)}")
+    granted = [p for perm, p in _PRIVILEGES if perm in perms]
+    if Permission.EDIT in perms:
+        granted.append("DELETE")  # an undo of a creation removes the customer it created
+    if granted:
+        con.execute(f"GRANT {', '.join(granted)} ON customers TO {_ident(clean)}")
+    is_admin = utype is UserType.BUSINESS and perms == frozenset(Permission)
+    if is_admin:
+        con.execute(f"GRANT {_ident(admin)} TO {_ident(clean)}")
+    else:
+        con.execute(f"REVOKE {_ident(admin)} FROM {_ident(clean)}")
+    language = con.execute("SELECT language FROM users WHERE name = ?", [clean]).fetchone()
+    con.execute(
+        "INSERT INTO users (name, type, can_list, can_add, can_edit, created) VALUES (?, ?, ?, ?, ?, "
+        "now()::TIMESTAMP) ON CONFLICT (name) DO UPDATE SET type = excluded.type, can_list = excluded.can_list, "
+        "can_add = excluded.can_add, can_edit = excluded.can_edit",
+        [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms],
+    )
+    _require_an_admin(con, clean)
+    return User(clean, utype, perms, language[0] if language else None)
+
+
+def _require_an_admin(con: PgConnection, name: str) -> None:
+    admin, _members = role_names(con)
+    rows = con.execute(
+        "SELECT name FROM users WHERE type = ? AND name IN (SELECT rolname FROM pg_roles) "
+        "AND pg_has_role(name, ?, 'MEMBER')",
+        [UserType.BUSINESS.value, admin],
+    ).fetchall()
+    if not rows:
+        raise UsageError(
+            _(
+                "That would leave the store with no administrator: {name} is the last business user with the "
+                "List, Add and Edit permissions"
+            ).format(name=name),
+            _("Make another user an administrator first: {command}").format(
+                command="custbook users add NAME --type business --perms list,add,edit"
+            ),
+        )
+
+
+def remove_user(con: PgConnection, name: str, *, by: User) -> str:
+    """Take a user out of the store: the users row, their grants and memberships (the role itself stays: the
+    server may use it elsewhere)."""
+    row = con.execute("SELECT name FROM users WHERE lower(name) = lower(?)", [name.strip()]).fetchone()
+    if row is None:
+        raise NotFound(
+            _("There is no user named {name}").format(name=name), _("See the users with: custbook users list")
+        )
+    target = str(row[0])
+    if target == by.name:
+        raise UsageError(_("You cannot remove yourself"), _("Ask another administrator to do it"))
+    admin, members = role_names(con)
+    con.execute("DELETE FROM users WHERE name = ?", [target])
+    if _role_exists(con, target):
+        con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(target)}")
+        con.execute(f"REVOKE {_ident(admin)}, {_ident(members)} FROM {_ident(target)}")
+    return target
