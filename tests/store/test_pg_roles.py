@@ -1,0 +1,130 @@
+"""Identity and permissions on a PostgreSQL store are the database's own: each permission proved with psql itself,
+not only through custbook, and the server's refusals said in one sentence with the contract's exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from urllib.parse import urlsplit
+
+import pg_server
+import psycopg
+import pytest
+
+from cli.main import main
+from store.opening import let_go_all
+
+PASSWORD = "role-pw-1"
+
+
+def _as(url: str, role: str, password: str = PASSWORD) -> str:
+    parts = urlsplit(url)
+    return f"postgresql://{role}:{password}@{parts.hostname}:{parts.port}{parts.path}"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(args))
+    let_go_all()
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _psql(url: str, sql: str) -> subprocess.CompletedProcess[str]:
+    parts = urlsplit(url)
+    env = {**os.environ, "PGPASSWORD": parts.password or ""}
+    cmd = ["psql", "-h", str(parts.hostname), "-p", str(parts.port), "-U", str(parts.username)]
+    cmd += ["-d", parts.path.lstrip("/"), "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture
+def roles(pg_db: str) -> dict[str, str]:
+    """Three roles (list only; list+add; list+edit) added by the store's first user, each able to log in."""
+    tag = uuid.uuid4().hex[:8]
+    names = {"viewer": f"viewer_{tag}", "adder": f"adder_{tag}", "editor": f"editor_{tag}"}
+    perms = {"viewer": "list", "adder": "list,add", "editor": "list,edit"}
+    assert main(["--db", pg_db, "users", "list"]) == 0  # the superuser becomes the store's first user
+    for key, role in names.items():
+        assert main(["--db", pg_db, "users", "add", role, "--type", "employee", "--perms", perms[key]]) == 0
+    with psycopg.connect(pg_db, autocommit=True) as con:
+        for role in names.values():
+            con.execute(f"ALTER ROLE \"{role}\" LOGIN PASSWORD '{PASSWORD}'")
+    return names
+
+
+def test_each_permission_is_the_databases_own_grant(pg_db: str, roles: dict[str, str]) -> None:
+    insert = """INSERT INTO customers ("CUSTOMERID", "RECORDNO") VALUES ('P1', 999)"""
+    viewer, adder, editor = (_as(pg_db, roles[k]) for k in ("viewer", "adder", "editor"))
+    assert _psql(viewer, "SELECT count(*) FROM customers").stdout.strip() == "0"
+    refused = _psql(viewer, insert)
+    assert refused.returncode != 0 and "permission denied" in refused.stderr
+    assert _psql(adder, insert).returncode == 0
+    refused = _psql(adder, """UPDATE customers SET "NAME" = 'x'""")
+    assert refused.returncode != 0 and "permission denied" in refused.stderr
+    assert _psql(editor, """UPDATE customers SET "NAME" = 'Edited' WHERE "CUSTOMERID" = 'P1'""").returncode == 0
+    assert _psql(viewer, """SELECT "NAME" FROM customers""").stdout.strip() == "Edited"
+
+
+def test_custbook_reads_the_grants_psql_changed(pg_db: str, roles: dict[str, str], capsys) -> None:
+    viewer = _as(pg_db, roles["viewer"])
+    code, out, _err = _run(capsys, "--db", viewer, "users", "list")
+    assert code == 0 and f"{roles['viewer']}" in out
+    line = next(row for row in out.splitlines() if row.startswith(roles["viewer"]))
+    assert line.split()[-1] == "list"
+    # The server's administrator grants Edit with psql: custbook sees it at once, as psql does.
+    with psycopg.connect(pg_db, autocommit=True) as con:
+        con.execute(f'GRANT UPDATE ON customers TO "{roles["viewer"]}"')
+    code, out, _err = _run(capsys, "--db", viewer, "users", "list")
+    line = next(row for row in out.splitlines() if row.startswith(roles["viewer"]))
+    assert line.split()[-1] == "list,edit"
+
+
+def test_a_user_without_add_cannot_import(pg_db: str, roles: dict[str, str], tmp_path, capsys) -> None:
+    path = tmp_path / "new.csv"
+    path.write_text("CUSTOMERID,NAME\nN1,New one\n", encoding="utf-8")
+    code, _out, err = _run(capsys, "--db", _as(pg_db, roles["viewer"]), "import", str(path))
+    assert code == 3 and "Add" in err and "Traceback" not in err
+
+
+def test_naming_another_role_is_refused(pg_db: str, roles: dict[str, str], capsys) -> None:
+    code, _out, err = _run(capsys, "--db", _as(pg_db, roles["viewer"]), "--user", roles["editor"], "users", "list")
+    assert code == 3
+    assert roles["viewer"] in err and roles["editor"] in err
+
+
+def test_only_administrators_manage_users_and_they_are_the_admin_roles_members(
+    pg_db: str, roles: dict[str, str], capsys
+) -> None:
+    code, _out, err = _run(capsys, "--db", _as(pg_db, roles["editor"]), "users", "add", "someone", "--perms", "list")
+    assert code == 3
+    boss = f"boss_{uuid.uuid4().hex[:8]}"
+    assert main(["--db", pg_db, "users", "add", boss, "--type", "business", "--perms", "list,add,edit"]) == 0
+    database = urlsplit(pg_db).path.lstrip("/")
+    member = _psql(pg_db, f"SELECT pg_has_role('{boss}', 'custbook_{database}_admin', 'MEMBER')")
+    assert member.stdout.strip() == "t"
+    viewer = _psql(pg_db, f"SELECT pg_has_role('{roles['viewer']}', 'custbook_{database}_admin', 'MEMBER')")
+    assert viewer.stdout.strip() == "f"
+
+
+def test_a_wrong_password_is_refused_with_exit_3(pg_db: str, roles: dict[str, str], capsys) -> None:
+    code, _out, err = _run(capsys, "--db", _as(pg_db, roles["viewer"], "not-the-password"), "users", "list")
+    assert code == 3 and "password" in err and "Traceback" not in err
+    assert "not-the-password" not in err  # the URL's password is never printed
+
+
+def test_an_unreachable_server_or_a_database_that_is_no_store_exits_4(pg_url: str, capsys) -> None:
+    parts = urlsplit(pg_url)
+    gone = f"postgresql://{parts.username}:{parts.password}@127.0.0.1:{pg_server._free_port()}/x"
+    code, _out, err = _run(capsys, "--db", gone, "users", "list")
+    assert code == 4 and "cannot be reached" in err
+    code, _out, err = _run(capsys, "--db", pg_url, "export")  # an empty database: only init makes a store
+    assert code == 4 and "init" in err
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("CREATE TABLE invoices (id int)")
+    code, _out, err = _run(capsys, "--db", pg_url, "init")
+    assert code == 4 and "not a custbook store" in err
+    missing = pg_server.with_database(pg_url, "no_such_database_here")
+    code, _out, err = _run(capsys, "--db", missing, "users", "list")
+    assert code == 4 and "no database" in err
