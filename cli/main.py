@@ -56,8 +56,12 @@ class _Parser(argparse.ArgumentParser):
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # On sub-commands the defaults are SUPPRESS, so an option given before the sub-command is not overwritten.
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--db", metavar="PATH", help=_("the store (a DuckDB file)"), default=default)
-    parser.add_argument("--user", metavar="NAME", help=_("the acting user"), default=default)
+    parser.add_argument(
+        "--db", metavar="PATH|URL", help=_("the store: a DuckDB file, or a PostgreSQL database's URL"), default=default
+    )
+    parser.add_argument(
+        "--user", metavar="NAME", help=_("the acting user (on PostgreSQL: the role you connect as)"), default=default
+    )
     parser.add_argument("--entity", metavar="ID", help=_("work inside an entity"), default=default)
     parser.add_argument(
         "--lang", metavar="en|fr", help=_("the language of messages: en (English) or fr (French)"), default=default

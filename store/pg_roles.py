@@ -59,8 +59,7 @@ def set_up_roles(con: PgConnection) -> None:
     admin, members = role_names(con)
     me = current_role(con)
     for role in (admin, members):
-        if not _role_exists(con, role):
-            con.execute(f"CREATE ROLE {_ident(role)} NOLOGIN" + (" CREATEROLE" if role == admin else ""))
+        _create_role(con, role, " CREATEROLE" if role == admin else "")
     con.execute(f"GRANT {_ident(members)} TO {_ident(admin)}")
     con.execute(f"GRANT {_ident(admin)} TO {_ident(me)}")
     for table in _TABLES:
@@ -72,6 +71,18 @@ def set_up_roles(con: PgConnection) -> None:
     con.execute(f"GRANT UPDATE (language) ON users TO {_ident(members)}")
     con.execute(f"GRANT UPDATE (value) ON meta TO {_ident(members)}")  # the data version every write counts
     con.execute(f"GRANT USAGE, SELECT ON SEQUENCE {', '.join(_SEQUENCES)} TO {_ident(members)}")
+
+
+def _create_role(con: PgConnection, role: str, options: str = "") -> None:
+    """CREATE ROLE unless it exists: roles belong to the whole server, and two administrators (or two stores) may
+    add the same one at once; the loser of that race finds it made."""
+    if _role_exists(con, role):
+        return
+    literal = _ident(role).replace("'", "''")
+    con.execute(
+        f"DO $custbook$ BEGIN CREATE ROLE {literal} NOLOGIN{options}; "
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $custbook$"
+    )
 
 
 def _role_exists(con: PgConnection, role: str) -> bool:
@@ -122,8 +133,7 @@ def save_user(con: PgConnection, name: str, utype: UserType, perms: frozenset[Pe
             _("'{name}' cannot be a user name").format(name=name), _("Use a role name of up to 63 characters")
         )
     admin, members = role_names(con)
-    if not _role_exists(con, clean):
-        con.execute(f"CREATE ROLE {_ident(clean)} NOLOGIN")
+    _create_role(con, clean)
     con.execute(f"GRANT {_ident(members)} TO {_ident(clean)}")
     con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(clean)}")
     granted = [p for perm, p in _PRIVILEGES if perm in perms]

@@ -23,6 +23,9 @@ LAYOUT_LOCK = 0x63626C
 PG_EXTRAS_VERSION = "1"
 PG_EXTRAS = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    # Text sorts as on DuckDB (store.query): ICU's rules of the language, case ignored (level 2 keeps accents).
+    "CREATE COLLATION IF NOT EXISTS custbook_en (provider = icu, locale = 'en-u-ks-level2', deterministic = false)",
+    "CREATE COLLATION IF NOT EXISTS custbook_fr (provider = icu, locale = 'fr-u-ks-level2', deterministic = false)",
     'CREATE UNIQUE INDEX IF NOT EXISTS customers_id ON customers ("CUSTOMERID")',
     'CREATE INDEX IF NOT EXISTS customers_entity ON customers ("MEGAENTITYID")',
     'CREATE INDEX IF NOT EXISTS customers_search ON customers USING gin ("_SEARCH_TEXT" gin_trgm_ops)',

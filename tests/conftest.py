@@ -79,6 +79,51 @@ def pg_db(pg_url: str) -> str:
     return pg_url
 
 
+ALICE_PASSWORD = "alice-pw"
+
+
+@pytest.fixture
+def pg_alice_db(pg_url: str) -> str:
+    """A new, empty PostgreSQL store made by the role `alice` (who may log in and create roles, and owns the
+    database), as a team's owner role would make it: alice becomes its first user, as on the DuckDB `db`. Her URL."""
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute(
+            "DO $x$ BEGIN CREATE ROLE alice LOGIN CREATEROLE PASSWORD 'alice-pw'; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $x$"
+        )
+        con.execute(f'ALTER DATABASE "{pg_url.rpartition("/")[2]}" OWNER TO alice')
+    parts = pg_url.split("@", 1)[1]
+    url = f"postgresql://alice:{ALICE_PASSWORD}@{parts}"
+    with PgStore(url, create=True).write():
+        pass
+    return url
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def cli_any(
+    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., CliResult]:
+    """`cli` on each store in turn: a DuckDB file as alice, then a PostgreSQL store connected as the role alice."""
+    monkeypatch.delenv("CUSTBOOK_DB", raising=False)
+    if request.param == "duckdb":
+        monkeypatch.setenv("CUSTBOOK_USER", "alice")
+        location = str(request.getfixturevalue("db"))
+    else:
+        monkeypatch.delenv("CUSTBOOK_USER", raising=False)
+        location = request.getfixturevalue("pg_alice_db")
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = main(["--db", location, *args])
+        let_go_all()
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
 @pytest.fixture(params=["duckdb", "postgresql"])
 def location(request: pytest.FixtureRequest) -> str:
     """Each store in turn, new and empty (no users yet): a DuckDB file's path, then a PostgreSQL database's URL.
