@@ -271,6 +271,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--label")
     p.add_argument("--label-fr")
     _common(flds.add_parser("list", help=_("list all fields")), top=False)
+
+    stores = command("store", _("whole stores: copy one into a new, empty store")).add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = stores.add_parser(
+        "copy", help=_("copy a whole store (DuckDB file or postgresql:// URL) into a new, empty one")
+    )  # fmt: skip
+    _common(p, top=False)
+    p.add_argument("source", metavar="FROM", help=_("the store to copy: a DuckDB file or a postgresql:// URL"))
+    p.add_argument("target", metavar="TO", help=_("a new DuckDB file (created) or the URL of a new, empty database"))
+    p.add_argument("--json", action="store_true")
     return parser
 
 
@@ -385,6 +396,10 @@ def _ask_before_creating(location: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "store":  # names its stores itself (FROM, TO), not --db
+        from cli.store_cmd import cmd_store
+
+        return cmd_store(args)
     if args.command != "init":  # only init creates a store (cli.md); the rest fail on a missing one, exit 4
         from services.stores import require_store
 
