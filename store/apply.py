@@ -8,8 +8,6 @@ change so the batch can be shown and undone. Either everything is stored or noth
 
 from __future__ import annotations
 
-import duckdb
-
 from core.bulk import gc_paused
 from core.catalogue import Catalogue
 from core.errors import Conflict, PermissionDenied
@@ -18,17 +16,16 @@ from core.plan import Action, ImportPlan, RecordPlan
 from core.users import Permission, User
 from core.values import Value, canonical_text
 from store import search
-from store.db import Store
 from store.fields import load_catalogue
 from store.records import BatchResult, batch_label
-from store.sql import quote_ident
+from store.sql import Connection, Database, is_postgres, quote_ident
 from store.staging import ROW, stage_rows
 
 APPLY_STAGE = "apply_stage"
 CHANGED = "CHANGED_FIELDS_"  # the staged update's fields that change, each between bars: |NAME||CITY|
 
 
-def _check_current(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
+def _check_current(con: Connection, plan: ImportPlan) -> None:
     """Refuse a plan made stale by another writer since the preview."""
     wanted = {r.customer_id: r.version for r in plan.records if r.action is not Action.UNCHANGED}
     con.execute("CREATE TEMP TABLE apply_ids (cid VARCHAR)")
@@ -51,7 +48,12 @@ def _check_current(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> None:
         )
 
 
-def _record_changes(con: duckdb.DuckDBPyConnection, batch: int, plan: ImportPlan) -> None:
+def _record_changes(con: Connection, batch: int, plan: ImportPlan) -> None:
+    if is_postgres(con):
+        from store import pg_import
+
+        pg_import.record_changes(con, batch, plan)  # type: ignore[arg-type]
+        return
     cids: list[str] = []
     fields: list[str] = []
     olds: list[str | None] = []
@@ -74,10 +76,15 @@ def _record_changes(con: duckdb.DuckDBPyConnection, batch: int, plan: ImportPlan
         )
 
 
-def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue: Catalogue, user: str) -> None:
+def _write_customers(con: Connection, plan: ImportPlan, catalogue: Catalogue, user: str) -> None:
     """Write the values the preview showed: an update's as `core.plan.written_rows` gives them (the rule the diff
     and the planner's changes use too), a new record's from its changes (the file's values, or each field's
     default, as the planner filled them in)."""
+    if is_postgres(con):
+        from store import pg_import
+
+        pg_import.write_customers(con, plan, catalogue, user)  # type: ignore[arg-type]
+        return
     all_cols = [f for f in catalogue.ids]
     col_sql = ", ".join(quote_ident(f, catalogue) for f in all_cols)
     updates = [r for r in plan.records if r.action is Action.UPDATE]
@@ -168,7 +175,7 @@ def _write_customers(con: duckdb.DuckDBPyConnection, plan: ImportPlan, catalogue
     search.fill(con)  # what SQL could not fold (another script, a rare letter)
 
 
-def apply_plan(store: Store, plan: ImportPlan, *, user: User, kind: str = "import") -> BatchResult:
+def apply_plan(store: Database, plan: ImportPlan, *, user: User, kind: str = "import") -> BatchResult:
     """Write the plan in one transaction and record it as a batch. Nothing is written for a strict plan with
     failures, or a plan with nothing to change."""
     if plan.rejected:

@@ -15,18 +15,15 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, cast
 
-import duckdb
-
 from core.catalogue import Catalogue, FieldType
 from core.cells import UNIT_SEPARATOR
 from core.keys import IdPattern
 from core.plan import written_rows
 from core.validate import ParsedTable
 from core.values import DateFormat, ParseOptions, Value
-from store.db import Store
 from store.fields import load_catalogue
 from store.records import StoreFacts, from_canonical
-from store.sql import quote_ident
+from store.sql import Connection, Database, is_postgres, quote_ident
 from store.staging import ROW, stage_rows
 
 if TYPE_CHECKING:
@@ -36,10 +33,12 @@ STAGE = "import_stage"
 
 
 class DuckPlanReader:
-    """The store's answers for rows without a Customer ID (store.base.PlanReader), in the plan's reading."""
+    """The store's answers for rows without a Customer ID (store.base.PlanReader), in the plan's reading. The same
+    SQL serves PostgreSQL but for the stored text and the ID families (store.pg_import)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    def __init__(self, con: Connection, catalogue: Catalogue) -> None:
         self._con, self._catalogue = con, catalogue
+        self._pg = is_postgres(con)
 
     def matching(self, field_id: str, keys: Sequence[str]) -> dict[str, list[str]]:
         # lower(trim(...)) as core.keys.match_key folds the file's side; the filters compare text the same way.
@@ -64,6 +63,11 @@ class DuckPlanReader:
         # a cell written otherwise is parsed, as every cell was before.
         if not ids:
             return {}
+        if self._pg:
+            from store.pg_import import stored_text_sql
+
+            found = self._con.execute(stored_text_sql(self._catalogue, fields, options), [list(ids)]).fetchall()
+            return {cid: (version, owner, text) for cid, version, owner, text in found}
         texts = ", ".join(_as_text(quote_ident(f, self._catalogue), self._catalogue[f].type, options) for f in fields)
         joined = f"concat_ws(chr({ord(UNIT_SEPARATOR)}), {texts})" if fields else "''"
         rows = self._con.execute(
@@ -119,6 +123,10 @@ class DuckPlanReader:
         )
 
     def id_patterns(self) -> tuple[list[IdPattern], int]:
+        if self._pg:
+            from store.pg_import import id_patterns
+
+            return id_patterns(self._con)  # type: ignore[arg-type]
         rows = self._con.execute(
             """SELECT regexp_extract("CUSTOMERID", '^(.*?)([0-9]+)$', 1) AS p,
                       length(regexp_extract("CUSTOMERID", '([0-9]+)$', 1)) AS w, count(*),
@@ -149,18 +157,22 @@ def _strftime(date_format: DateFormat) -> str:
 
 
 def read_facts(
-    store: Store, parse: Callable[[Catalogue, PlanReader], tuple[ParsedTable, StoreFacts | None]]
+    store: Database, parse: Callable[[Catalogue, PlanReader], tuple[ParsedTable, StoreFacts | None]]
 ) -> tuple[Catalogue, ParsedTable, StoreFacts]:
     """One reading of the store for a plan: the catalogue, the file parsed with it (`parse`, run while the store is
     open so that both see one state, asking its questions through the PlanReader), and what the store holds about
     the parsed rows: worked out by `parse` (the fast path), else by the staged diff below."""
     with store.read() as con:
+        if is_postgres(con):
+            from store import pg_import
+
+            return pg_import.read_facts(con, parse, DuckPlanReader)
         catalogue = load_catalogue(con)
         parsed, facts = parse(catalogue, DuckPlanReader(con, catalogue))
         return catalogue, parsed, facts if facts is not None else store_facts(con, parsed, catalogue)
 
 
-def store_facts(con: duckdb.DuckDBPyConnection, parsed: ParsedTable, catalogue: Catalogue) -> StoreFacts:
+def store_facts(con: Connection, parsed: ParsedTable, catalogue: Catalogue) -> StoreFacts:
     # Staged as an update writes them (core.plan.written_rows: a blank checkbox unticks), so a plain comparison
     # with the stored values tells what changes.
     rows = written_rows(((r.number, r.values) for r in parsed.rows), parsed.fields, catalogue)

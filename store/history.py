@@ -8,14 +8,16 @@ changed again since. An undo is a batch like any other, so undoing it puts the u
 
 from __future__ import annotations
 
-from core.catalogue import Catalogue
+from collections.abc import Callable
+
+from core.catalogue import Catalogue, FieldType
 from core.errors import Conflict, NotFound
 from core.i18n import _, group_digits, ngettext
 from core.users import Permission, User
 from store import search
 from store.fields import load_catalogue
 from store.records import Batch, Change, batch_label, parse_batch_id, undo_chain, undone_note
-from store.sql import Connection, Database, quote_ident
+from store.sql import Connection, Database, is_postgres, quote_ident
 
 _BATCH_COLS = (
     "id, kind, user_name, at_time, file_name, entity, created, updated, blanked, failed, undoes, undone_by, "
@@ -69,13 +71,23 @@ def customer_history(store: Database, customer_id: str, *, user: User) -> list[C
     return [Change(batch_label(r[0]), *r[1:]) for r in rows]
 
 
-def _current_values_sql(catalogue: Catalogue) -> str:
+def _search_text(con: Connection, expr_of: Callable[[str], str] | None = None) -> str:
+    """SQL for the stored search text of a row written here: DuckDB folds what it can (store.search.text_sql);
+    PostgreSQL leaves it NULL, for `search.fill`."""
+    if is_postgres(con):
+        return "NULL"
+    return search.text_sql(expr_of) if expr_of else search.text_sql()
+
+
+def _current_values_sql(catalogue: Catalogue, pg: bool = False) -> str:
     """Long table (customerid, field, value as canonical text) of the customers named in undo_ids."""
     branches = []
     for f in catalogue.importable:
         col = quote_ident(f.id, catalogue)
+        # A date as ISO text whatever PostgreSQL's DateStyle (DuckDB's CAST gives ISO).
+        text = f"to_char(c.{col}, 'YYYY-MM-DD')" if pg and f.type is FieldType.DATE else f"CAST(c.{col} AS VARCHAR)"
         branches.append(
-            f"SELECT c.\"CUSTOMERID\" AS customerid, '{f.id}' AS field, CAST(c.{col} AS VARCHAR) AS value "
+            f"SELECT c.\"CUSTOMERID\" AS customerid, '{f.id}' AS field, {text} AS value "
             'FROM customers c JOIN undo_ids u ON u.cid = c."CUSTOMERID"'
         )
     return " UNION ALL ".join(branches)
@@ -85,7 +97,7 @@ def _conflicts(con: Connection, number: int, catalogue: Catalogue) -> list[tuple
     con.execute(
         "CREATE TEMP TABLE undo_ids AS SELECT DISTINCT customerid AS cid FROM changes WHERE batch = ?", [number]
     )
-    con.execute(f"CREATE TEMP TABLE undo_now AS {_current_values_sql(catalogue)}")
+    con.execute(f"CREATE TEMP TABLE undo_now AS {_current_values_sql(catalogue, is_postgres(con))}")
     # Updated fields must still hold what the batch wrote.
     rows = con.execute(
         "SELECT ch.customerid, ch.field FROM changes ch LEFT JOIN undo_now n "
@@ -156,9 +168,9 @@ def _recreate(con: Connection, number: int, catalogue: Catalogue, user: str) -> 
     columns = ", ".join(quote_ident(f.id, catalogue) for f in catalogue.fields)
     con.execute(
         f'INSERT INTO customers ({columns}, "ROWVERSION", {search.COLUMN}) '
-        f"SELECT {', '.join(values.values())}, 1, {search.text_sql(values.__getitem__)} FROM ("
+        f"SELECT {', '.join(values.values())}, 1, {_search_text(con, values.__getitem__)} FROM ("
         f"SELECT {', '.join(picked)} FROM changes WHERE batch = $batch AND action = 'delete' GROUP BY customerid"
-        ') ORDER BY "CUSTOMERID"',
+        ') AS removed ORDER BY "CUSTOMERID"',
         params,
     )
 
@@ -200,8 +212,8 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
             undone_by_of = {batch_label(n): batch_label(by) if by is not None else None for n, by in later}
             raise Conflict(*undone_note(label, undo_chain(batch_label(undone_by), undone_by_of)))
         created = con.execute(
-            "SELECT count(DISTINCT customerid) FILTER (action = 'create'), "
-            "count(DISTINCT customerid) FILTER (action = 'delete') FROM changes WHERE batch = ?",
+            "SELECT count(DISTINCT customerid) FILTER (WHERE action = 'create'), "
+            "count(DISTINCT customerid) FILTER (WHERE action = 'delete') FROM changes WHERE batch = ?",
             [number],
         ).fetchone()
         assert created is not None
@@ -225,7 +237,7 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
             # back changes that were taken out).
             later = con.execute(
                 "SELECT DISTINCT c.batch FROM changes c JOIN batches b ON b.id = c.batch WHERE c.batch > ? "
-                "AND c.customerid IN (SELECT unnest(?)) AND b.undone_by IS NULL AND b.kind <> 'undo' "
+                "AND c.customerid IN (SELECT unnest(?::VARCHAR[])) AND b.undone_by IS NULL AND b.kind <> 'undo' "
                 "ORDER BY c.batch DESC LIMIT 6",
                 [number, sorted({cid for cid, _field in conflicts})],
             ).fetchall()
@@ -252,8 +264,8 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
             [new, number],
         )
         counts = con.execute(
-            "SELECT count(DISTINCT customerid) FILTER (action = 'update'), "
-            "count(DISTINCT customerid) FILTER (action = 'create') FROM changes WHERE batch = ?",
+            "SELECT count(DISTINCT customerid) FILTER (WHERE action = 'update'), "
+            "count(DISTINCT customerid) FILTER (WHERE action = 'create') FROM changes WHERE batch = ?",
             [number],
         ).fetchone()
         assert counts is not None
@@ -267,7 +279,7 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
             )
         con.execute(
             'UPDATE customers SET "ROWVERSION" = "ROWVERSION" + 1, "WHENMODIFIED" = now()::TIMESTAMP, '
-            f'"MODIFIEDBY" = ?, {search.COLUMN} = {search.text_sql()} WHERE "CUSTOMERID" IN '
+            f'"MODIFIEDBY" = ?, {search.COLUMN} = {_search_text(con)} WHERE "CUSTOMERID" IN '
             "(SELECT customerid FROM changes WHERE batch = ? AND action = 'update')",
             [user.name, number],
         )
