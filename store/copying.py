@@ -24,13 +24,13 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from core.errors import StoreUnreadable, UsageError
 from core.i18n import _
-from core.users import User
+from core.users import Permission, User, UserType
+from store.records import Copied
 from store.sql import Connection, Database, PgConnection, is_postgres
 
 # The tables a copy carries, in this order (custom_fields first, by `_copy_fields`), each read in a fixed order so
@@ -51,17 +51,6 @@ SEQUENCES = (("recordno_seq", "customers", '"RECORDNO"'), ("batch_seq", "batches
 # A store is empty when none of these has a row (a DuckDB file init made, a new database).
 _EMPTY_TABLES = ("custom_fields", *(table for table, _order in TABLES))
 CHUNK = 10_000
-
-
-@dataclass(frozen=True)
-class Copied:
-    """What `copy_store` copied: counts of the rows the summary line names, and both stores as shown to users."""
-
-    source: str
-    target: str
-    customers: int
-    users: int
-    batches: int
 
 
 def _open(location: str, *, create: bool) -> Any:
@@ -161,9 +150,17 @@ def copy_tables(src: Connection, dst: Connection, target: Database, *, target_la
             )
         rows = read_rows(src, f"SELECT {_idents(columns)} FROM {table} ORDER BY {order}")
         counts[table] = insert_rows(dst, table, columns, rows)
-    # Roles: on PostgreSQL each copied user is also a database role with its grants (cli.md: "Copying to PostgreSQL
-    # creates the users' roles and grants"). store.users owns creating them (being built beside this copy); the
-    # call goes here, once the users' rows are in, inside the same transaction.
+    if is_postgres(dst):
+        # On PostgreSQL each copied user is also a database role with its grants (cli.md: "Copying to PostgreSQL
+        # creates the users' roles and grants"), made here in the same transaction as their rows.
+        from store import pg_roles
+
+        for name, utype, can_list, can_add, can_edit in dst.execute(
+            "SELECT name, type, can_list, can_add, can_edit FROM users ORDER BY name"
+        ).fetchall():
+            granted = ((Permission.LIST, can_list), (Permission.ADD, can_add), (Permission.EDIT, can_edit))
+            perms = frozenset(p for p, ok in granted if ok)
+            pg_roles.save_user(cast(PgConnection, dst), name, UserType(utype), perms)
     _copy_sequences(src, dst)
     return counts
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from store.db import release_warm
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
+    from core.users import User
     from store.base import CustomerStore
+    from store.records import Copied
 
 
 def is_database_url(location: str | os.PathLike[str]) -> bool:
@@ -34,6 +36,14 @@ def open_store(
     from store.duck import DuckStore
 
     return DuckStore(location, busy_seconds=busy_seconds)
+
+
+def copy_store(source: str, target: str, *, user: User) -> Copied:
+    """Copy the whole store at `source` into the new or empty store at `target`, either a DuckDB path or a
+    PostgreSQL URL (`store.copying`): the copy is exact, in one transaction on `target`."""
+    from store.copying import copy_store as copy
+
+    return copy(source, target, user=user)
 
 
 def let_go_all() -> None:

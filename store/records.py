@@ -263,3 +263,14 @@ class Backup:
     path: Path
     customers: int
     size: int  # bytes
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What `copy_store` copied: counts of the rows the summary line names, and both stores as shown to users."""
+
+    source: str
+    target: str
+    customers: int
+    users: int
+    batches: int

@@ -97,7 +97,7 @@ def test_naming_another_role_is_refused(pg_db: str, roles: dict[str, str], capsy
 def test_only_administrators_manage_users_and_they_are_the_admin_roles_members(
     pg_db: str, roles: dict[str, str], capsys
 ) -> None:
-    code, _out, err = _run(capsys, "--db", _as(pg_db, roles["editor"]), "users", "add", "someone", "--perms", "list")
+    code, _out, _err = _run(capsys, "--db", _as(pg_db, roles["editor"]), "users", "add", "someone", "--perms", "list")
     assert code == 3
     boss = f"boss_{uuid.uuid4().hex[:8]}"
     assert main(["--db", pg_db, "users", "add", boss, "--type", "business", "--perms", "list,add,edit"]) == 0
