@@ -62,6 +62,11 @@ def set_up_roles(con: PgConnection) -> None:
         _create_role(con, role, " CREATEROLE" if role == admin else "")
     con.execute(f"GRANT {_ident(members)} TO {_ident(admin)}")
     con.execute(f"GRANT {_ident(admin)} TO {_ident(me)}")
+    schema = _ident(str(con.execute("SELECT current_schema()").fetchone()[0]))
+    # The admin role owns the tables, so it needs to create in their schema (ALTER ... OWNER TO checks it), and adds
+    # custom fields' columns there; every user reads in it.
+    con.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {_ident(admin)}")
+    con.execute(f"GRANT USAGE ON SCHEMA {schema} TO {_ident(members)}")
     for table in _TABLES:
         con.execute(f"ALTER TABLE {table} OWNER TO {_ident(admin)}")
     for sequence in _SEQUENCES:

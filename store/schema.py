@@ -14,9 +14,17 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from core.errors import StoreUnreadable
-from store.sql import Connection
+
+
+class Connection(Protocol):
+    """A DuckDB or PostgreSQL connection (store.sql's, written here so that the frozen steps import no store
+    module): both databases read these steps alike."""
+
+    def execute(self, query: str, parameters: Any = ...) -> Any: ...
+
 
 SCHEMA_VERSION = 7
 

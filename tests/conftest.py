@@ -113,10 +113,24 @@ def cli_any(
     else:
         monkeypatch.delenv("CUSTBOOK_USER", raising=False)
         location = request.getfixturevalue("pg_alice_db")
+        superuser = request.getfixturevalue("pg_url")
 
     def run(*args: str) -> CliResult:
         capsys.readouterr()
-        code = main(["--db", location, *args])
+        words, where = list(args), location
+        if request.param == "postgresql" and "--user" in words:
+            # On PostgreSQL a user acts by connecting as their role (--user naming another is refused): the test
+            # logs in as that role, as the person would, once the server lets it (LOGIN and a password).
+            at = words.index("--user")
+            role = words[at + 1]
+            del words[at : at + 2]
+            import psycopg
+
+            with psycopg.connect(superuser, autocommit=True) as con:
+                if con.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+                    con.execute(f"ALTER ROLE \"{role}\" LOGIN PASSWORD 'pw'")
+            where = f"postgresql://{role}:pw@" + location.split("@", 1)[1]
+        code = main(["--db", where, *words])
         let_go_all()
         captured = capsys.readouterr()
         return CliResult(code, captured.out, captured.err)

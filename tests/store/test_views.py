@@ -18,6 +18,12 @@ ROWS = [
 
 
 @pytest.fixture
+def cli(cli_any):
+    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database."""
+    return cli_any
+
+
+@pytest.fixture
 def people(cli, write_csv):
     cli("fields", "add", "CONTRACT_START", "--type", "date")
     assert cli("import", str(write_csv([HEADER, *ROWS]))).code == 0
