@@ -22,6 +22,7 @@ from cli.main import main
 from store.copying import TABLES, copy_store
 from store.duck import DuckStore
 from store.pg import PgStore
+from store.pg_db import shown_location
 from store.users import resolve_user
 
 ROLE = "postgres"
@@ -117,14 +118,20 @@ def test_duckdb_to_postgresql_and_back_is_exact(
 
     code, out, err = run(capsys, "store", "copy", str(full), pg_url)
     assert code == 0, err
-    assert out == f"Copied 62 customers, 2 users, 3 batches from {full} to {pg_url}.\n"
+    assert out == f"Copied 62 customers, 2 users, 3 batches from {full} to {shown_location(pg_url)}.\n"
     # `users list` on PostgreSQL shows each role's grants: the copy made bob's role and granted it List and Add.
     assert _shown(capsys, pg_url) == before
 
     back = tmp_path / "back" / "copy.duckdb"
     code, out, err = run(capsys, "store", "copy", pg_url, str(back), "--json")
     assert code == 0, err
-    assert json.loads(out) == {"from": pg_url, "to": str(back), "customers": 62, "users": 2, "batches": 3}
+    assert json.loads(out) == {
+        "from": shown_location(pg_url),
+        "to": str(back),
+        "customers": 62,
+        "users": 2,
+        "batches": 3,
+    }
     assert _shown(capsys, str(back)) == [(code, text.replace(str(full), "STORE")) for code, text in before]
     assert _tables(back) == _tables(full)
     with duckdb.connect(str(back), read_only=True) as con:  # what only a copy made of bytes and lists shows
@@ -178,8 +185,8 @@ def test_a_store_that_is_not_empty_is_refused_and_left_as_it_was(
     code, _out, err = run(capsys, "store", "copy", str(full), pg_db)
     assert code == 2
     assert err == (
-        f"custbook: The store {pg_db} is not empty: a store is copied only into a new, empty one. Give a new "
-        "DuckDB file name, or the URL of a new, empty database.\n"
+        f"custbook: The store {shown_location(pg_db)} is not empty: a store is copied only into a new, empty one. "
+        "Give a new DuckDB file name, or the URL of a new, empty database.\n"
     )
     assert run(capsys, "--db", pg_db, "export", "--format", "import-csv")[1].count("\n") == 1
     onto_itself = run(capsys, "store", "copy", str(full), str(full))

@@ -20,10 +20,10 @@ from tui_helpers import make_app, settle, widget_text
 from core.errors import StoreBusy, StoreUnreadable
 from core.failed_rows import ERROR_COLUMN
 from store import jobs as jobs_store
-from store.duck import DuckJobs
 from store.duck import DuckStore as Store
 from store.history import list_batches
 from store.jobs import JobState
+from store.repos import SqlJobs as DuckJobs
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.job_result import JobResultScreen
 from tui.screens.jobs import REFRESH_SECONDS, JobsScreen
