@@ -115,7 +115,7 @@ def _conflicts(con: Connection, number: int, catalogue: Catalogue) -> list[tuple
         "WHERE created.customerid NOT IN (SELECT customerid FROM undo_now)",
         [number, number],
     ).fetchall()
-    rows += _recreate_conflicts(con, number)
+    rows += recreate_conflicts(con, number)
     # A created record that another record now names as its parent cannot disappear.
     rows += con.execute(
         'SELECT c."CUSTOMERID", \'PARENTID\' FROM customers c WHERE c."PARENTID" IN '
@@ -128,7 +128,7 @@ def _conflicts(con: Connection, number: int, catalogue: Catalogue) -> list[tuple
     return sorted(set(rows))
 
 
-def _recreate_conflicts(con: Connection, number: int) -> list[tuple[str, str]]:
+def recreate_conflicts(con: Connection, number: int) -> list[tuple[str, str]]:
     """Records an undo removed come back only under a free ID, and with a parent that exists (or comes back too)."""
     removed = "SELECT DISTINCT customerid FROM changes WHERE batch = ? AND action = 'delete'"
     rows = con.execute(
@@ -172,6 +172,25 @@ def _recreate(con: Connection, number: int, catalogue: Catalogue, user: str) -> 
         f"SELECT {', '.join(picked)} FROM changes WHERE batch = $batch AND action = 'delete' GROUP BY customerid"
         ') AS removed ORDER BY "CUSTOMERID"',
         params,
+    )
+
+
+def _undo_updates(con: Connection, number: int, catalogue: Catalogue, user: str) -> None:
+    """Give the customers batch `number` updated their old values, a field at a time (DuckDB; PostgreSQL's is
+    store.pg_import.undo_updates, one UPDATE)."""
+    for f in catalogue.importable:
+        col = quote_ident(f.id, catalogue)
+        con.execute(
+            f"UPDATE customers SET {col} = CAST(ch.old AS {f.type.sql_type}) FROM changes ch "
+            f"WHERE ch.batch = ? AND ch.action = 'update' AND ch.field = ? "
+            'AND ch.customerid = customers."CUSTOMERID"',
+            [number, f.id],
+        )
+    con.execute(
+        'UPDATE customers SET "ROWVERSION" = "ROWVERSION" + 1, "WHENMODIFIED" = now()::TIMESTAMP, '
+        f'"MODIFIEDBY" = ?, {search.COLUMN} = {_search_text(con)} WHERE "CUSTOMERID" IN '
+        "(SELECT customerid FROM changes WHERE batch = ? AND action = 'update')",
+        [user, number],
     )
 
 
@@ -221,7 +240,12 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
             user.require(Permission.ADD, _("undo a batch that added customers"))
         if created[1]:
             user.require(Permission.ADD, _("undo an undo that removed customers"))
-        conflicts = _conflicts(con, number, catalogue)
+        if is_postgres(con):
+            from store import pg_import
+
+            conflicts = pg_import.undo_conflicts(con, number, catalogue)
+        else:
+            conflicts = _conflicts(con, number, catalogue)
         if conflicts:
             # Fields by their labels, as people name them: "C0000001 (Credit limit)".
             shown = "; ".join(
@@ -269,20 +293,12 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
             [number],
         ).fetchone()
         assert counts is not None
-        for f in catalogue.importable:
-            col = quote_ident(f.id, catalogue)
-            con.execute(
-                f"UPDATE customers SET {col} = CAST(ch.old AS {f.type.sql_type}) FROM changes ch "
-                f"WHERE ch.batch = ? AND ch.action = 'update' AND ch.field = ? "
-                'AND ch.customerid = customers."CUSTOMERID"',
-                [number, f.id],
-            )
-        con.execute(
-            'UPDATE customers SET "ROWVERSION" = "ROWVERSION" + 1, "WHENMODIFIED" = now()::TIMESTAMP, '
-            f'"MODIFIEDBY" = ?, {search.COLUMN} = {_search_text(con)} WHERE "CUSTOMERID" IN '
-            "(SELECT customerid FROM changes WHERE batch = ? AND action = 'update')",
-            [user.name, number],
-        )
+        if is_postgres(con):
+            from store import pg_import
+
+            pg_import.undo_updates(con, number, catalogue, user.name)
+        else:
+            _undo_updates(con, number, catalogue, user.name)
         con.execute(
             'DELETE FROM customers WHERE "CUSTOMERID" IN '
             "(SELECT customerid FROM changes WHERE batch = ? AND action = 'create')",

@@ -4,8 +4,10 @@ Owns the PostgreSQL versions of `store.staging` (rows COPYed into a TEMP table d
 `store.diff` (the plan's reading in one REPEATABLE READ snapshot; the diff as one join, a LATERAL VALUES row per
 field; the stored rows written as text with `to_char`; ID families with `substring(... from regex)` and `~`) and
 `store.apply` (the changes COPYed into the history, updates as one UPDATE ... FROM, new records as one
-INSERT ... SELECT). Every write of customers leaves "_SEARCH_TEXT" NULL where a searched field changed and ends
-with `store.search.fill`, which folds those texts in Python (the same folding as the DuckDB store).
+INSERT ... SELECT), and `store.history`'s undo (its refusals joined directly; the old values restored by one
+UPDATE from a pivot of the batch's changes). Every write of customers leaves "_SEARCH_TEXT" NULL where a searched
+field changed and ends with `store.search.fill`, which folds those texts in Python (the same folding as the DuckDB
+store).
 
 May import: core, store.sql and the store's import modules (staging, diff, apply call it for a PostgreSQL
 connection); psycopg is reached through the connection only.
@@ -273,3 +275,84 @@ def _create(con: PgConnection, plan: ImportPlan, creates: list[RecordPlan], cata
         params,
     )
     con.execute(f"DROP TABLE {APPLY_STAGE}")
+
+
+# --- the undo ------------------------------------------------------------------------------------------------------
+
+
+def _current_text(catalogue: Catalogue, alias: str = "c") -> str:
+    """SQL: the stored value of the field named by `ch.field`, as canonical text (NULL for a field not importable),
+    as store.history compares it: one CASE instead of a long table of every field of every customer."""
+    branches = " ".join(
+        f"WHEN '{f.id}' THEN {canonical_sql(f'{alias}.{quote_ident(f.id, catalogue)}', f.type)}"
+        for f in catalogue.importable
+    )
+    return f"CASE ch.field {branches} END"
+
+
+def undo_conflicts(con: PgConnection, number: int, catalogue: Catalogue) -> list[tuple[str, str]]:
+    """store.history's refusals of an undo, joined directly: (customer, field) pairs an undo of batch `number`
+    would overwrite. Updated fields must still hold what the batch wrote; created records must be exactly as
+    created (every importable field as the batch wrote it, absent = empty), and still there."""
+    from store.history import recreate_conflicts
+
+    params = {"batch": number}
+    rows = con.execute(
+        'SELECT ch.customerid, ch.field FROM changes ch LEFT JOIN customers c ON c."CUSTOMERID" = ch.customerid '
+        f"WHERE ch.batch = $batch AND ch.action = 'update' AND {_current_text(catalogue)} IS DISTINCT FROM ch.new",
+        params,
+    ).fetchall()
+    pairs = ", ".join(
+        f"('{f.id}', {canonical_sql(f'c.{quote_ident(f.id, catalogue)}', f.type)})" for f in catalogue.importable
+    )
+    rows += con.execute(
+        "WITH created AS (SELECT DISTINCT customerid FROM changes WHERE batch = $batch AND action = 'create') "
+        'SELECT c."CUSTOMERID", n.field FROM customers c JOIN created ON created.customerid = c."CUSTOMERID" '
+        f"CROSS JOIN LATERAL (VALUES {pairs}) AS n(field, value) "
+        'LEFT JOIN changes ch ON ch.batch = $batch AND ch.customerid = c."CUSTOMERID" AND ch.field = n.field '
+        "WHERE n.value IS DISTINCT FROM ch.new "
+        "UNION ALL SELECT created.customerid, 'CUSTOMERID' FROM created "
+        'WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c."CUSTOMERID" = created.customerid)',
+        params,
+    ).fetchall()
+    rows += recreate_conflicts(con, number)
+    # A created record that another record now names as its parent cannot disappear.
+    rows += con.execute(
+        "WITH created AS (SELECT DISTINCT customerid FROM changes WHERE batch = $batch AND action = 'create') "
+        'SELECT c."CUSTOMERID", \'PARENTID\' FROM customers c JOIN created p ON p.customerid = c."PARENTID" '
+        'WHERE NOT EXISTS (SELECT 1 FROM created m WHERE m.customerid = c."CUSTOMERID")',
+        params,
+    ).fetchall()
+    return sorted(set(rows))
+
+
+def undo_updates(con: PgConnection, number: int, catalogue: Catalogue, user: str) -> None:
+    """Give the customers batch `number` updated their old values, in one UPDATE from a pivot of its changes: per
+    field the batch changed, whether it changed it for this customer and the old value (a field the batch did not
+    change for a customer keeps what is stored; one it changed from empty becomes empty again). Their search texts
+    are left to `search.fill` where a searched field comes back."""
+    changed = {
+        field
+        for (field,) in con.execute(
+            "SELECT DISTINCT field FROM changes WHERE batch = ? AND action = 'update'", [number]
+        ).fetchall()
+    }
+    fields = [f for f in catalogue.importable if f.id in changed]
+    params: dict[str, object] = {"batch": number, "user": user}
+    picked, sets = [], []
+    for i, f in enumerate(fields):
+        params[f"f{i}"] = f.id
+        col = quote_ident(f.id, catalogue)
+        picked.append(f"bool_or(field = $f{i}) AS w{i}, max(old) FILTER (WHERE field = $f{i}) AS o{i}")
+        sets.append(f"{col} = CASE WHEN p.w{i} THEN CAST(p.o{i} AS {f.type.sql_type}) ELSE c.{col} END")
+    searched = [f"p.w{i}" for i, f in enumerate(fields) if f.id in SEARCH_FIELDS]
+    if searched:  # left to search.fill
+        sets.append(f"{search.COLUMN} = CASE WHEN {' OR '.join(searched)} THEN NULL ELSE c.{search.COLUMN} END")
+    pivot = ", ".join(["customerid", *picked])
+    con.execute(
+        f'UPDATE customers AS c SET {"".join(s + ", " for s in sets)}"ROWVERSION" = c."ROWVERSION" + 1, '
+        '"WHENMODIFIED" = now()::TIMESTAMP, "MODIFIEDBY" = $user '
+        f"FROM (SELECT {pivot} FROM changes WHERE batch = $batch AND action = 'update' GROUP BY customerid) AS p "
+        'WHERE c."CUSTOMERID" = p.customerid',
+        params,
+    )
