@@ -4,7 +4,9 @@ loop, running one job, e-mailing its results (again), saving its failed rows.
 A job runs the import workflow of `services.imports` (same reading, same parse options, same strict rule): it is
 read and planned outside any transaction, then its commit and its final state are written in one short transaction
 that re-checks the claim and the plan (`commit_claimed`, one unit of work); a plan made stale meanwhile by another
-writer is made again. The guarantees (atomic claim, applied at most once, a dead worker's job claimed again) belong
+writer is made again. The worker is an administrator acting for each job's submitter: their permissions as they are
+when the job runs (`Users.acting_for`), and on PostgreSQL their role writing the plan (`Users.acting_as`).
+The guarantees (atomic claim, applied at most once, a dead worker's job claimed again) belong
 to `store.jobs` and `store.job_worker`; the message to `services.mail`.
 
 May import core, formats, store and services; never textual or the front ends.
@@ -188,9 +190,10 @@ def commit_claimed(
     with store.unit_of_work() as uow:
         if not uow.jobs.owns(claim):
             return None
-        user = uow.users.resolve(claim.job.user)
+        user = uow.users.acting_for(claim.job.user)  # their permissions as they are now (cli.md)
         uow.entities.check(claim.job.entity)
-        batch = None if planned.rejected else uow.history.apply(planned, user=user).batch
+        with uow.users.acting_as(user):  # on PostgreSQL their role writes the plan: the database's grants decide
+            batch = None if planned.rejected else uow.history.apply(planned, user=user).batch
         state, summary = result(planned, batch)
         failed_csv = planned.failed_rows_file() if planned.failed else None
         return uow.jobs.finish(claim, state, summary, failed_csv, batch)
@@ -228,7 +231,7 @@ def _run_claimed(store: CustomerStore, claim: Claim) -> Job | None:
     if not store.jobs.heartbeat(claim):
         return None
     try:
-        user = store.users.resolve(job.user)
+        user = store.users.acting_for(job.user)
         planned = imports.plan(store, raw, user=user, entity=job.entity, options=options)
         for attempt in range(1, imports.STALE_PLAN_RETRIES + 1):
             if not store.jobs.heartbeat(claim):

@@ -216,6 +216,19 @@ class Users(Protocol):
         unknown user. A user's own preference: no permission is needed."""
         ...
 
+    def acting_for(self, name: str) -> User:
+        """User `name` with their permissions as they are now, for an administrator acting on their behalf (the job
+        worker applying their queued import). On PostgreSQL: PermissionDenied unless the connection's role is an
+        administrator, or when `name` is no longer a user of the store; on DuckDB what `resolve(name)` gives."""
+        ...
+
+    def acting_as(self, user: User) -> AbstractContextManager[None]:
+        """Inside a unit of work only: what the block writes is written with `user`'s own rights as the database
+        grants them, so that the database decides (PostgreSQL: SET LOCAL ROLE to their role, its grants and row
+        level security applying, and back to the connection's role when the block ends; a refusal raises
+        PermissionDenied and the unit of work rolls back). DuckDB has no rights of its own: nothing changes there."""
+        ...
+
 
 class Entities(Protocol):
     def list(self) -> list[Entity]: ...

@@ -5,19 +5,27 @@ and the e-mail addresses; a worker claims it, runs the import and stores the res
 sends mail or sleeps: the worker loop and the e-mail delivery live in `cli/jobs_cmd.py`.
 
 Guarantees, and how:
-- Two workers never run the same job: a claim is a SELECT and an UPDATE inside one `Store.write()` transaction,
-  and writers are serialised (DuckDB's file lock between processes, `Store.write()`'s lock between threads).
+- Two workers never run the same job: on DuckDB a claim is a SELECT and an UPDATE inside one `Store.write()`
+  transaction, and writers are serialised (DuckDB's file lock between processes, `Store.write()`'s lock between
+  threads); on PostgreSQL it is one `UPDATE ... (SELECT ... FOR UPDATE SKIP LOCKED)` in a transaction that does not
+  take the store's write lock, so workers on several machines share the queue without waiting for each other.
 - A job whose worker died is claimed again once its heartbeat is older than the timeout
   (`CUSTBOOK_JOB_TIMEOUT`, default 60 s), at most `MAX_ATTEMPTS` times; then it is marked failed.
 - A job is applied at most once: the plan, the apply (the batch and its customers) and the job's final state are
   written in ONE transaction, which first checks that the claim is still this worker's (same worker, same
-  attempt). A worker killed before that commit leaves nothing of the job in the store; a slow worker whose job
-  was claimed again finds the claim gone and writes nothing.
+  attempt; on PostgreSQL it locks the job's row, which other workers' claims skip). A worker killed before that
+  commit leaves nothing of the job in the store; a slow worker whose job was claimed again finds the claim gone and
+  writes nothing.
+- Each job is applied with its submitter's permissions as they are when it runs (cli.md): the worker, an
+  administrator, reads them (`Users.acting_for`) and, on PostgreSQL, writes the plan as the submitter's role
+  (`Users.acting_as`: SET LOCAL ROLE), so that the database's own grants decide.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from core.errors import (
     NotFound,
@@ -61,13 +69,15 @@ def submit_job(
     emails: tuple[str, ...] = (),
     email_each: bool = False,
     language: str | None = None,
+    queue: Callable[[], AbstractContextManager[Connection]] | None = None,
 ) -> Job:
     """Queue an import by `user`, who needs Add or Edit (the worker applies each row as the planner allows them).
     The caller has checked the entity, the addresses and the file. `language`: the submitter's ("en", "fr"), kept
-    with the job so that its results and e-mail speak it (None: the worker's own)."""
+    with the job so that its results and e-mail speak it (None: the worker's own). `queue`: the transaction for the
+    queue's rows (`store.job_worker.Queue`; the store's write transaction when None)."""
     user.require_any((Permission.ADD, Permission.EDIT), _("import customers"))
     language = checked_language(language) if language else None
-    with store.write() as con:
+    with (queue or store.write)() as con:
         row = con.execute("SELECT nextval('job_seq')").fetchone()
         assert row is not None
         number = int(row[0])
@@ -122,8 +132,10 @@ def failed_rows_of(store: Database, job: Job) -> bytes | None:
     return bytes(row[0]) if row and row[0] is not None else None
 
 
-def set_mail_status(store: Database, job: Job, status: str) -> None:
-    with store.write() as con:
+def set_mail_status(
+    store: Database, job: Job, status: str, *, queue: Callable[[], AbstractContextManager[Connection]] | None = None
+) -> None:
+    with (queue or store.write)() as con:
         con.execute("UPDATE jobs SET mail_status = ? WHERE id = ?", [status, job.number])
 
 

@@ -168,6 +168,19 @@ class PgUsers:
     def set_language(self, name: str, language: str | None) -> None:
         users.set_language(self._db, name, language)
 
+    def acting_for(self, name: str) -> User:
+        from store import pg_jobs
+
+        with self._db.read() as con:
+            return pg_jobs.acting_for(con, name)
+
+    @contextmanager
+    def acting_as(self, user: User) -> Iterator[None]:
+        from store import pg_jobs
+
+        with self._db.write() as con, pg_jobs.acting_as(con, user.name):
+            yield
+
 
 class PgStore(PgDatabase):
     """A PostgreSQL database holding a store, with its repositories (see `store.base.CustomerStore`)."""
@@ -214,7 +227,7 @@ class PgStore(PgDatabase):
 
     @property
     def jobs(self) -> SqlJobs:
-        return SqlJobs(self)
+        return SqlJobs(self, queue=self.transaction)  # claims and heartbeats: row locks, not the write lock
 
     @property
     def settings(self) -> SqlSettings:

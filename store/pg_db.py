@@ -8,6 +8,7 @@ Writes take the store's write lock (a transaction-level advisory lock) first, so
 on a DuckDB file, and the stale-plan check of an import (store.apply) sees every write committed before it: two
 imports touching different customers both commit, one after the other; two touching the same customer, the second
 finds its plan stale and plans again. A writer that waits longer than the busy time gets `StoreBusy` (exit 4).
+The job queue's claims and heartbeats are the exception (`transaction()`): row locks keep workers apart there.
 
 May import: core, store.sql and store.schema. psycopg is imported here, and only by a PostgreSQL store.
 """
@@ -202,6 +203,22 @@ class PgDatabase:
             con.execute("RESET lock_timeout")
 
     @contextmanager
+    def transaction(self) -> Iterator[PgConnection]:
+        """A connection inside one transaction WITHOUT the store's write lock: committed when the block ends, rolled
+        back if it raises. For writes that row locks keep apart (the job queue's claims and heartbeats, `FOR UPDATE
+        SKIP LOCKED`), so that they never wait behind a long import's commit; nothing that an import's stale-plan
+        check reads (customers, batches) may be written in it."""
+        with self._connection() as con:
+            self._bring_up_to_date(con)
+            con.execute("BEGIN")
+            try:
+                yield con
+            except BaseException:
+                con.raw.rollback()
+                raise
+            con.execute("COMMIT")
+
+    @contextmanager
     def write(self) -> Iterator[PgConnection]:
         """A connection inside one transaction holding the write lock: committed when the block ends, rolled back
         if it raises."""
@@ -234,6 +251,10 @@ class PgInTransaction(PgDatabase):
 
     @contextmanager
     def write(self) -> Iterator[PgConnection]:
+        yield self._con
+
+    @contextmanager
+    def transaction(self) -> Iterator[PgConnection]:
         yield self._con
 
     @contextmanager

@@ -5,6 +5,9 @@ custom fields, jobs and settings, each a thin class over the module that owns it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from core.catalogue import Catalogue, Field
 from core.errors import CustbookError
 from core.mapping import ColumnMapping
@@ -63,6 +66,14 @@ class SqlUsers:
     def set_language(self, name: str, language: str | None) -> None:
         users.set_language(self._store, name, language)
 
+    def acting_for(self, name: str) -> User:
+        # A DuckDB store has no identity of its own to check: the worker's administrator check is the service's.
+        return users.resolve_user(self._store, name)
+
+    @contextmanager
+    def acting_as(self, user: User) -> Iterator[None]:
+        yield  # custbook's own checks (History.apply with `user`) are the only ones a DuckDB file has
+
 
 class SqlEntities:
     def __init__(self, store: Database) -> None:
@@ -102,8 +113,13 @@ class SqlFields:
 
 
 class SqlJobs:
-    def __init__(self, store: Database) -> None:
+    """Jobs over `store.jobs` and `store.job_worker`. `queue`: the transaction for the queue's own rows (submitting,
+    claiming, heartbeats, final states outside a unit of work): the store's write transaction when None (DuckDB);
+    the PostgreSQL store gives one without the store's write lock, row locks keeping workers apart."""
+
+    def __init__(self, store: Database, queue: job_worker.Queue | None = None) -> None:
         self._store = store
+        self._queue = queue
 
     def submit(
         self,
@@ -119,7 +135,7 @@ class SqlJobs:
     ) -> Job:
         return jobs.submit_job(
             self._store, data=data, file_name=file_name, options=options, user=user, entity=entity, emails=emails,
-            email_each=email_each, language=language,
+            email_each=email_each, language=language, queue=self._queue,
         )  # fmt: skip
 
     def list(self, *, user: User, limit: int = 200, brief: bool = False) -> list[Job]:
@@ -134,16 +150,16 @@ class SqlJobs:
         return jobs.failed_rows_of(self._store, job)
 
     def set_mail_status(self, job: Job, status: str) -> None:
-        jobs.set_mail_status(self._store, job, status)
+        jobs.set_mail_status(self._store, job, status, queue=self._queue)
 
     def claim_next(self, worker: str, *, timeout: float | None = None) -> Claim | None:
-        return job_worker.claim_next(self._store, worker, timeout=timeout)
+        return job_worker.claim_next(self._store, worker, timeout=timeout, queue=self._queue)
 
     def heartbeat(self, claim: Claim) -> bool:
-        return job_worker.heartbeat(self._store, claim)
+        return job_worker.heartbeat(self._store, claim, queue=self._queue)
 
     def release(self, claim: Claim) -> None:
-        job_worker.release(self._store, claim)
+        job_worker.release(self._store, claim, queue=self._queue)
 
     def owns(self, claim: Claim) -> bool:
         return job_worker.owns(self._store, claim)
@@ -154,7 +170,7 @@ class SqlJobs:
         return job_worker.finish(self._store, claim, state, summary, failed_csv, batch)
 
     def refuse(self, claim: Claim, exc: CustbookError) -> Job | None:
-        return job_worker.refuse(self._store, claim, exc)
+        return job_worker.refuse(self._store, claim, exc, queue=self._queue)
 
 
 class SqlSettings:
