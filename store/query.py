@@ -20,10 +20,10 @@ from core.i18n import _, current_language
 from core.users import Permission, User
 from core.values import DateFormat, Value, parse_decimal_text
 from core.viewdef import Filter, Op, View
-from store import narrowing, search
+from store import narrowing, pg_query, search
 from store.db import Store, data_version
 from store.entities import visibility_sql
-from store.sql import Connection, Database, quote_ident
+from store.sql import Connection, Database, is_postgres, quote_ident
 
 FETCH_ROWS = 10_000
 _TEXTUAL = (FieldType.TEXT, FieldType.ENUM, FieldType.EMAIL, FieldType.REF)
@@ -246,6 +246,9 @@ def page_in(
     con: Connection, compiled: CompiledView, offset: int, limit: int, total: int | None = None
 ) -> list[tuple[Value, ...]]:
     offset, limit = max(0, int(offset)), max(0, int(limit))
+    if is_postgres(con) and pg_query.keyset_ready(compiled):  # pages continue from their neighbours' edges
+        backwards = total is not None and bool(compiled.reverse_order) and offset > total // 2
+        return pg_query.page_in(con, compiled, offset, limit, total, backwards)
     if total is not None and compiled.reverse_order and offset > total // 2:
         end = min(total, offset + limit)
         sql = f"SELECT {compiled.select} FROM customers WHERE {compiled.where} ORDER BY {compiled.reverse_order}"

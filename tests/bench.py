@@ -302,6 +302,118 @@ def build_store(cmd: list[str], data: Path, customers: int, rebuild: bool) -> tu
     return store, Measure(name, run.seconds, run.peak_mb, note="built now", cpu_s=run.cpu_s), True
 
 
+# --- a PostgreSQL store (--db postgresql://...) -----------------------------------------------------------------------
+# The same demo, built once with `custbook --db URL/custbook_bench_N init --demo N` into its own database and kept
+# there; every measure runs on a copy of it (CREATE DATABASE ... TEMPLATE, not timed), as the DuckDB measures run on
+# copies of the cached file. The processes connect as the URL's role (the superuser that built it, custbook's first
+# user and so its administrator): on a PostgreSQL store the acting user is the connection's role, so CUSTBOOK_USER is
+# left empty.
+
+PG_ENV = {"CUSTBOOK_USER": ""}
+PG_WORK = "custbook_bench_work"
+
+
+def pg_url(base: str, database: str) -> str:
+    """`base` (a server URL, any database) naming `database` instead."""
+    head, sep, tail = base.partition("?")
+    root = head.rstrip("/")
+    if root.count("/") > 2:  # postgresql://host/db: drop the database
+        root = root.rsplit("/", 1)[0]
+    return f"{root}/{database}" + (sep + tail if sep else "")
+
+
+def _pg(base: str, database: str = "postgres"):
+    import psycopg  # only for the PostgreSQL measures
+
+    return psycopg.connect(pg_url(base, database), autocommit=True)
+
+
+def pg_layout(base: str, database: str) -> dict[str, object] | None:
+    """The store's layout versions and its customer count, or None (no such database, not a store)."""
+    try:
+        with _pg(base, database) as con:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            count = con.execute("SELECT count(*) FROM customers").fetchone()[0]
+    except Exception:
+        return None
+    return {"schema_version": meta.get("schema_version"), "pg_extras": meta.get("pg_extras"), "customers": count}
+
+
+def code_pg_extras() -> str | None:
+    probe = "from store.pg_schema import PG_EXTRAS_VERSION; print(PG_EXTRAS_VERSION)"
+    proc = subprocess.run([sys.executable, "-P", "-c", probe], capture_output=True, text=True, env=child_env())
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def pg_copy(base: str, source: str, target: str) -> None:
+    """`target` as a fresh copy of `source` (dropped first). A copy needs nobody connected to the source: the
+    measured processes have left, an autovacuum worker may still be there for a moment."""
+    with _pg(base) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        strategy = " STRATEGY FILE_COPY" if con.info.server_version >= 150000 else ""  # no 1 GB through the WAL
+        for attempt in range(50):
+            try:
+                con.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"{strategy}')
+                return
+            except Exception as exc:  # "source database ... is being accessed by other users"
+                if "being accessed" not in str(exc) or attempt == 49:
+                    raise BenchFailure(f"Copying the database {source} failed: {exc}") from None
+                time.sleep(0.2)
+
+
+def pg_drop(base: str, database: str) -> None:
+    with _pg(base) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def pg_settle(base: str, database: str) -> None:
+    """VACUUM ANALYZE after a bulk load, as autovacuum would do on its own some time later: the planner's
+    statistics and the visibility map (index-only scans) are what a store in use has; not timed."""
+    with _pg(base, database) as con:
+        con.execute("VACUUM (ANALYZE) customers")
+        con.execute("ANALYZE")
+
+
+def build_pg_store(cmd: list[str], base: str, data: Path, customers: int, rebuild: bool) -> tuple[str, Measure]:
+    """The cached PostgreSQL store's database name and the init measure (recorded at build time when reused). Kept
+    while it holds the customers it was built with; a newer layout or PG_EXTRAS_VERSION (indexes) is applied by
+    opening it once (not timed, then VACUUM ANALYZE), as any custbook command does on an existing store: building
+    it again takes minutes."""
+    database = f"custbook_bench_{customers}"
+    meta_path = data / f"pg-store-{customers}.json"
+    meta = read_json(meta_path)
+    name = f"init --demo {customers} (PostgreSQL)"
+    layout = None if rebuild else pg_layout(base, database)
+    code_version = str(code_schema_version())
+    if layout and meta and layout["customers"] == meta["customers"]:
+        if layout["pg_extras"] != code_pg_extras() or layout["schema_version"] != code_version:
+            log(
+                f"Bringing {database} up to date (layout {layout['schema_version']} -> {code_version}, extras "
+                f"{layout['pg_extras']} -> {code_pg_extras()}) ..."
+            )
+            upgrade = [*cmd, "--db", pg_url(base, database), "views", "list"]
+            checked(run_child(upgrade, env=PG_ENV), "custbook views list (the layout's extras)")
+            pg_settle(base, database)
+        log(f"Reusing the database {database} (built {meta['built']}; --rebuild to build it again).")
+        note = f"reused, measured {meta['built']}"
+        return database, Measure(name, meta["seconds"], meta["peak_mb"], note=note, cpu_s=meta.get("cpu_s"))
+    log(f"Building the database {database} with custbook init --demo {customers} ...")
+    pg_drop(base, database)
+    with _pg(base) as con:
+        con.execute(f'CREATE DATABASE "{database}" TEMPLATE template0')
+    run = checked(
+        run_child([*cmd, "--db", pg_url(base, database), "init", "--demo", str(customers)], env=PG_ENV),
+        "custbook init --demo (PostgreSQL)",
+    )
+    pg_settle(base, database)
+    layout = pg_layout(base, database) or {}
+    built = datetime.now().isoformat(timespec="seconds")
+    record = {"built": built, "seconds": run.seconds, "peak_mb": run.peak_mb, "cpu_s": run.cpu_s} | layout
+    meta_path.write_text(json.dumps(record), "utf-8")
+    log(f"  built in {run.seconds:.2f} s, peak {run.peak_mb:.0f} MB.")
+    return database, Measure(name, run.seconds, run.peak_mb, note="built now", cpu_s=run.cpu_s)
+
+
 # --- the edit file --------------------------------------------------------------------------------------------------
 
 
@@ -643,9 +755,11 @@ TUI_SCRIPT = Path(__file__).resolve().with_name("bench_tui.py")
 TUI_MB = 400.0  # the interface's peak memory target, on every interface line
 
 
-def tui_child(work: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[Run, dict]:
-    """One run of bench_tui.py on the work store; its JSON result."""
-    args = [sys.executable, str(TUI_SCRIPT), "--db", str(work), "--user", BENCH_USER, *extra]
+def tui_child(
+    work: Path | str, *extra: str, env: dict[str, str] | None = None, user: str = BENCH_USER
+) -> tuple[Run, dict]:
+    """One run of bench_tui.py on the work store (a file or a PostgreSQL URL); its JSON result."""
+    args = [sys.executable, str(TUI_SCRIPT), "--db", str(work), "--user", user, *extra]
     run = checked(run_child(args, env=env), " ".join(["tests/bench_tui.py", *extra]))
     try:
         result = json.loads(run.out.strip().splitlines()[-1])
@@ -748,6 +862,180 @@ def measure_interface(store: Path, data: Path, repeat: int, edits: Path) -> list
     ]  # fmt: skip
 
 
+# --- both stores, side by side (--db postgresql://...) ---------------------------------------------------------------
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def measure_side_by_side(
+    cmd: list[str], store: Path, base: str, database: str, edits: Path, data: Path, expected: dict, repeat: int
+) -> dict[str, dict[str, list]]:
+    """K rounds, each: the dry run and the import (plan + commit) on a fresh copy of each store, then the interface
+    (a first-rows process and a session: End, the typed keys) on a fresh copy of each; DuckDB and PostgreSQL in
+    turn, so that both meet the same load. {measure: {"duckdb": [...], "postgresql": [...], "load": [...]}}."""
+    work = data / "work.duckdb"
+    pg_work = pg_url(base, PG_WORK)
+    out: dict[str, dict[str, list]] = {}
+
+    def keep(what: str, store_kind: str, value: object) -> None:
+        out.setdefault(what, {"duckdb": [], "postgresql": [], "load": []})[store_kind].append(value)
+        if store_kind == "postgresql":
+            out[what]["load"].append(load())
+
+    try:
+        for k in range(1, repeat + 1):
+            copy_store(store, work)
+            pg_copy(base, database, PG_WORK)
+            for kind, db, env in (("duckdb", str(work), None), ("postgresql", pg_work, PG_ENV)):
+                plan = run_child([*cmd, "--db", db, "import", str(edits), "--dry-run", "--json"], env=env)
+                check_counts(plan, f"custbook import --dry-run ({kind})", "dry-run", expected)
+                keep("plan", kind, plan)
+            for kind, db, env in (("duckdb", str(work), None), ("postgresql", pg_work, PG_ENV)):
+                full = run_child([*cmd, "--db", db, "import", str(edits), "--json"], env=env)
+                check_counts(full, f"custbook import ({kind})", "committed", expected)
+                keep("full", kind, full)
+            if k == 1:  # the commit really stored the file: importing it again changes nothing
+                nothing = {"created": 0, "updated": 0, "blanked": 0, "failed": 0, "unchanged": expected["rows"]}
+                again = run_child([*cmd, "--db", pg_work, "import", str(edits), "--dry-run", "--json"], env=PG_ENV)
+                check_counts(again, "custbook import --dry-run after the commit (postgresql)", "dry-run", nothing)
+            copy_store(store, work)
+            pg_copy(base, database, PG_WORK)
+            for kind, db, user, env in (("duckdb", str(work), BENCH_USER, None), ("postgresql", pg_work, "", PG_ENV)):
+                keep("first", kind, tui_child(db, "--first-rows-only", user=user, env=env))
+            for kind, db, user, env in (("duckdb", str(work), BENCH_USER, None), ("postgresql", pg_work, "", PG_ENV)):
+                keep("session", kind, tui_child(db, user=user, env=env))
+            line = []
+            for what in ("plan", "full"):
+                d, p = out[what]["duckdb"][-1], out[what]["postgresql"][-1]
+                line.append(f"{what} {d.seconds:.2f}/{p.seconds:.2f} s")
+            for what in ("first",):
+                d, p = out[what]["duckdb"][-1][0], out[what]["postgresql"][-1][0]
+                line.append(f"first rows {d.seconds:.2f}/{p.seconds:.2f} s")
+            d, p = out["session"]["duckdb"][-1][1], out["session"]["postgresql"][-1][1]
+            line.append(f"End {d['end_s']:.3f}/{p['end_s']:.3f} s")
+            for label, res in (("keys DuckDB", d), ("keys PostgreSQL", p)):
+                typed = [key["s"] for key in res["keys"] if key["key"] != "escape"]
+                line.append(f"{label} median {statistics.median(typed):.3f} max {max(typed):.3f} s")
+            log(f"  run {k}/{repeat} (DuckDB/PostgreSQL), load {load():.1f}: " + ", ".join(line))
+    finally:
+        remove_store(work)
+        pg_drop(base, PG_WORK)
+    return out
+
+
+def side_by_side_table(info: dict, params: dict, rows: list[tuple[str, float | None, float | None, str, str]]) -> str:
+    """One line a measure: DuckDB's and PostgreSQL's seconds, their ratio, the target and whether PostgreSQL
+    meets it."""
+    lines = [
+        f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gb']} GB RAM, Python {info['python']}, "
+        f"DuckDB {info['duckdb']}, PostgreSQL {params['server']}, custbook {info['custbook']} ({info['commit']})",
+        f"Stores: {params['customers']:,} customers each; edit file: {params['rows']:,} rows ({params['expected']}); "
+        f"runs: {params['repeat']}, DuckDB and PostgreSQL in turn; load average (1 min) during the PostgreSQL runs: "
+        f"median {params['load_median']:.1f}, range {params['load_range']}",
+        "",
+    ]
+    head = ("measure", "DuckDB s", "PostgreSQL s", "PG/DuckDB", "target (PostgreSQL)", "status")
+    body = [
+        (name, _fmt(d, ".3f"), _fmt(p, ".3f"), _fmt(p / d if d and p is not None else None, ".2f"), target, status)
+        for name, d, p, target, status in rows
+    ]
+    widths = [max(len(r[i]) for r in (head, *body)) for i in range(len(head))]
+    for i, r in enumerate((head, *body)):
+        lines.append("  ".join([r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))]))
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main_postgresql(args: argparse.Namespace) -> int:
+    """`--db postgresql://...`: the issue's PostgreSQL figures next to DuckDB's, in one interleaved run."""
+    full = args.customers == FULL_CUSTOMERS and args.rows == FULL_ROWS
+    try:
+        cmd = custbook_command()
+        compile_bytecode()
+        args.data.mkdir(parents=True, exist_ok=True)
+        store, init, rebuilt = build_store(cmd, args.data, args.customers, args.rebuild)
+        database, pg_init = build_pg_store(cmd, args.db, args.data, args.customers, args.rebuild)
+        edits, meta = build_edits(cmd, store, args.data, args.customers, args.rows, args.rebuild or rebuilt)
+        expected = meta["expected"]
+        with _pg(args.db) as con:
+            server = str(con.execute("SHOW server_version").fetchone()[0])
+            buffers = str(con.execute("SHOW shared_buffers").fetchone()[0])
+        log(f"Measuring both stores in turn ({args.repeat} run(s)) ...")
+        got = measure_side_by_side(cmd, store, args.db, database, edits, args.data, expected, args.repeat)
+    except BenchFailure as exc:
+        log(f"Benchmark failed: {exc}")
+        return 1
+    med = statistics.median
+
+    def sec(what: str, kind: str) -> float:
+        return med(r.seconds for r in got[what][kind])
+
+    def keys(kind: str) -> list[float]:
+        return [k["s"] for _, r in got["session"][kind] for k in r["keys"] if k["key"] != "escape"]
+
+    def short(kind: str) -> list[float]:  # the keys whose text is 1 or 2 characters long
+        return [
+            k["s"] for _, r in got["session"][kind] for k in r["keys"] if k["key"] != "escape" and len(k["text"]) <= 2
+        ]
+
+    values = {
+        kind: {
+            "plan": sec("plan", kind), "full": sec("full", kind), "commit": sec("full", kind) - sec("plan", kind),
+            "first": med(r.seconds for r, _ in got["first"][kind]), "key": med(keys(kind)), "key_max": max(keys(kind)),
+            "short": med(short(kind)), "end": med(r["end_s"] for _, r in got["session"][kind]),
+        }
+        for kind in ("duckdb", "postgresql")
+    }  # fmt: skip
+    d, p = values["duckdb"], values["postgresql"]
+
+    def verdict(ok: bool) -> str:
+        return ("OK" if ok else "OVER") if full else "n/a"
+
+    rows = [
+        (f"init --demo {args.customers:,}", init.seconds, pg_init.seconds, "", ""),
+        (f"import --dry-run ({args.rows:,} rows)", d["plan"], p["plan"], "<= 2x DuckDB",
+         verdict(p["plan"] <= 2 * d["plan"])),
+        ("import (plan + commit)", d["full"], p["full"], "", ""),
+        ("commit adds (import - dry-run)", d["commit"], p["commit"], "<= 2x DuckDB",
+         verdict(p["commit"] <= 2 * d["commit"])),
+        ("interface: start to first rows", d["first"], p["first"], "<= 1.0 s", verdict(p["first"] <= 1.0)),
+        ("interface: keystroke to rows (median)", d["key"], p["key"], "<= 0.15 s", verdict(p["key"] <= 0.15)),
+        ("interface: keystroke to rows (max)", d["key_max"], p["key_max"], "", ""),
+        ("interface: 1-2 letter keystrokes (median)", d["short"], p["short"], "", ""),
+        ("interface: jump to last row (End)", d["end"], p["end"], "<= 0.3 s", verdict(p["end"] <= 0.3)),
+    ]  # fmt: skip
+    loads = got["plan"]["load"] + got["full"]["load"] + got["first"]["load"] + got["session"]["load"]
+    params = {
+        "customers": args.customers, "rows": args.rows, "repeat": args.repeat,
+        "server": f"{server}, shared_buffers {buffers}",
+        "expected": ", ".join(f"{k} {v:,}" for k, v in expected.items() if k != "rows"),
+        "load_median": med(loads), "load_range": f"{min(loads):.1f}-{max(loads):.1f}",
+    }  # fmt: skip
+    text = side_by_side_table(machine(), params, rows)
+    text += f"\ninit: DuckDB {init.note}; PostgreSQL {pg_init.note}"
+    text += "\ncommit adds, per run (DuckDB/PostgreSQL): " + ", ".join(
+        f"{f.seconds - p.seconds:.2f}/{g.seconds - q.seconds:.2f} s"
+        for p, f, q, g in zip(
+            got["plan"]["duckdb"],
+            got["full"]["duckdb"],
+            got["plan"]["postgresql"],
+            got["full"]["postgresql"],
+            strict=True,
+        )
+    )
+    if not full:
+        text += "\n(targets apply only at full size: --customers 1000000 --rows 25000)"
+    if args.json:
+        log(text)
+        print(json.dumps({"machine": machine(), "params": params, "values": values}))
+    else:
+        print(text)
+    return 0 if all(r[4] != "OVER" for r in rows) else 3
+
+
 # --- report ---------------------------------------------------------------------------------------------------------
 
 
@@ -828,9 +1116,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per measure; the median is reported")
     parser.add_argument("--rebuild", action="store_true", help="build the store and the edit file again")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout (table on stderr)")
+    parser.add_argument(
+        "--db", metavar="URL", help="a PostgreSQL server (postgresql://...): its figures next to DuckDB's"
+    )
     args = parser.parse_args(argv)
     if args.customers < 1 or args.rows < 10 or args.repeat < 1:
         parser.error("--customers must be >= 1, --rows >= 10 and --repeat >= 1")
+    if args.db:
+        if not args.db.startswith(("postgresql://", "postgres://")):
+            parser.error("--db takes a PostgreSQL URL (postgresql://...); the DuckDB store is bench-data's own")
+        return main_postgresql(args)
 
     full = args.customers == FULL_CUSTOMERS and args.rows == FULL_ROWS
     gb = 1024.0 if full else None
