@@ -226,16 +226,28 @@ def cmd_users(args: argparse.Namespace) -> int:
         # --perms "" is asked for: no permission at all (a user kept for the history but not let in), not the default.
         given = args.perms is not None
         perms = core_users.parse_perms(args.perms) if given else (existing.perms if existing else None)
+        entities = (
+            core_users.parse_entities(args.entities)
+            if args.entities is not None
+            else (existing.entities if existing else None)
+        )
         user = store.users.add(
             args.name,
             utype or core_users.UserType.BUSINESS,
             perms if perms is not None else frozenset({core_users.Permission.LIST}),
             by=acting,
+            entities=entities,
         )
         shown = core_users.permissions_words(user.perms) or _("none")
-        print(_("User {name}: {type}, permissions {permissions}.").format(
-            name=user.name, type=core_users.type_word(user.type), permissions=shown
-        ))  # fmt: skip
+        if user.entities is None:
+            print(_("User {name}: {type}, permissions {permissions}.").format(
+                name=user.name, type=core_users.type_word(user.type), permissions=shown
+            ))  # fmt: skip
+        else:
+            print(_("User {name}: {type}, permissions {permissions}, entities {entities}.").format(
+                name=user.name, type=core_users.type_word(user.type), permissions=shown,
+                entities=",".join(sorted(user.entities)) or _("none"),
+            ))  # fmt: skip
         return 0
     if args.action == "remove":
         acting = store.users.resolve(args.user)
@@ -248,7 +260,10 @@ def cmd_users(args: argparse.Namespace) -> int:
     for u in store.users.list():
         granted = core_users.permissions_words(u.perms) or _("none")
         width = max(10, *(len(core_users.type_word(t)) for t in core_users.UserType))
-        print(f"{u.name:<20} {core_users.type_word(u.type):<{width}} {granted}")
+        line = f"{u.name:<20} {core_users.type_word(u.type):<{width}} {granted}"
+        if u.entities is not None:  # only a user limited to some entities says which (others see them all)
+            line += "  " + _("entities {entities}").format(entities=",".join(sorted(u.entities)) or _("none"))
+        print(line)
     return 0
 
 

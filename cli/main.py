@@ -247,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     # Omitted, they keep an existing user's type and permissions (a new user: business, list).
     p.add_argument("--type", default=None, help=_("business, employee or approver (default: unchanged, or business)"))
     p.add_argument("--perms", default=None, help=_("comma-separated: list,add,edit (default: unchanged, or list)"))
+    p.add_argument(
+        "--entities",
+        metavar="ID,...|all",
+        default=None,
+        help=_("the entities whose customers the user may see and change (default: unchanged, or all)"),
+    )
     _common(users.add_parser("list", help=_("list users")), top=False)
     p = users.add_parser("remove", help=_("remove a user: they can no longer act on this store (their history stays)"))
     _common(p, top=False)

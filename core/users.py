@@ -31,9 +31,27 @@ class User:
     type: UserType
     perms: frozenset[Permission]
     language: str | None = None  # the language the user chose in the interface ("en", "fr"), None: not chosen
+    # The entities whose own customers the user may see and change (cli.md `users add --entities`); None: all of
+    # them. Top-level customers are everyone's, as far as the permissions go.
+    entities: frozenset[str] | None = None
 
     def can(self, perm: Permission) -> bool:
         return perm in self.perms
+
+    def may_see_entity(self, entity: str | None) -> bool:
+        """Whether the customers of `entity` (None: the top level) are the user's to see and change."""
+        return entity is None or self.entities is None or entity in self.entities
+
+    def require_entity(self, entity: str | None) -> None:
+        """PermissionDenied unless the user may work inside `entity` (None: the top level, always)."""
+        if not self.may_see_entity(entity):
+            raise PermissionDenied(
+                _("{name} may not work inside entity {entity}").format(name=self.name, entity=entity),
+                _("Ask an administrator to run: {command}").format(
+                    command=f"custbook users add {self.name} --entities "
+                    + ",".join(sorted({*(self.entities or ()), str(entity)}))
+                ),
+            )
 
     @property
     def is_admin(self) -> bool:
@@ -73,6 +91,14 @@ class User:
                 ),
                 _("Ask an administrator to run: {command}").format(command=command),
             )
+
+
+def parse_entities(text: str) -> frozenset[str] | None:
+    """`--entities`: "all" (None: every entity, now and later) or comma-separated entity IDs."""
+    words = [w.strip() for w in text.split(",") if w.strip()]
+    if [w.casefold() for w in words] in (["all"], ["tous"], ["toutes"]):
+        return None
+    return frozenset(words)
 
 
 # The permissions as the interface names them (glossary: Liste, Ajouter, Modifier), translated where shown.

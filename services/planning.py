@@ -52,6 +52,7 @@ class _Checker:
         # Typed in the customer form, where there are fields, not cells and columns.
         self.fill_in = _("Fill it in") if typed else _("Fill in the cell or delete the column")
         self.catalogue = catalogue
+        user.require_entity(entity)  # an import inside an entity the user may not work in is refused whole
         self.user = user
         self.entity = entity
         at = {fid: i for i, fid in enumerate(parsed.fields)}
@@ -74,6 +75,11 @@ class _Checker:
                     _("{user} may not change existing customers (Edit permission missing)").format(user=self.user.name),
                 )
             )
+        if owner is not None and not self.user.may_see_entity(owner):
+            # An entity the user may not work in (users add --entities): its name is not told.
+            said = _("Customer {id} belongs to an entity you may not change")
+            out.append(Issue(row.number, "CUSTOMERID", row.customer_id, said.format(id=row.customer_id)))
+            return out
         if self.entity is not None and owner != self.entity:
             # Another entity's records are not visible from this one (fields.md): its name is not told either, nor,
             # to a user who may not see customers, where the customer is.
@@ -307,7 +313,7 @@ def _build(
     known = set(facts.known_parents) | ids
     links = dict(facts.links)
     # Most rows of a big file update or keep a customer that the user may edit at this level: no check to run.
-    plain_edit = checker.may_edit and entity is None
+    plain_edit = checker.may_edit and entity is None and user.entities is None
     # The cells of fields an update may not erase, read in C (an itemgetter of two gives a tuple: always one).
     no_blank = itemgetter(*(at for _, at in checker.no_blank), 0) if checker.no_blank else None
     unchanged = Action.UNCHANGED

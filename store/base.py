@@ -207,7 +207,18 @@ class Users(Protocol):
 
     def list(self) -> list[User]: ...
 
-    def add(self, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User: ...
+    def add(
+        self,
+        name: str,
+        utype: UserType,
+        perms: frozenset[Permission],
+        *,
+        by: User,
+        entities: frozenset[str] | None = None,
+    ) -> User:
+        """Create or change a user (an administrator's act). `entities`: the entities whose own customers the user
+        may see and change (None: all); on PostgreSQL a row-level security policy enforces them."""
+        ...
 
     def remove(self, name: str, *, by: User) -> str: ...
 

@@ -155,12 +155,13 @@ def copy_tables(src: Connection, dst: Connection, target: Database, *, target_la
         # creates the users' roles and grants"), made here in the same transaction as their rows.
         from store import pg_roles
 
-        for name, utype, can_list, can_add, can_edit in dst.execute(
-            "SELECT name, type, can_list, can_add, can_edit FROM users ORDER BY name"
+        for name, utype, can_list, can_add, can_edit, entities in dst.execute(
+            "SELECT name, type, can_list, can_add, can_edit, entities FROM users ORDER BY name"
         ).fetchall():
             granted = ((Permission.LIST, can_list), (Permission.ADD, can_add), (Permission.EDIT, can_edit))
             perms = frozenset(p for p, ok in granted if ok)
-            pg_roles.save_user(cast(PgConnection, dst), name, UserType(utype), perms)
+            kept = None if entities is None else frozenset(entities)
+            pg_roles.save_user(cast(PgConnection, dst), name, UserType(utype), perms, kept)
     _copy_sequences(src, dst)
     return counts
 

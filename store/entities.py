@@ -47,6 +47,15 @@ def check_entity(store: Database, entity_id: str | None) -> None:
         )
 
 
+def entities_sql(entities: frozenset[str]) -> str:
+    """A WHERE clause fragment keeping top-level customers and those of `entities` (their IDs as parameters, in
+    sorted order): a user's own entities (`users add --entities`)."""
+    if not entities:
+        return '"MEGAENTITYID" IS NULL'
+    marks = ", ".join("?" for _ in entities)
+    return f'("MEGAENTITYID" IS NULL OR "MEGAENTITYID" IN ({marks}))'
+
+
 def visibility_sql(entity: str | None, include_entities: bool) -> tuple[str, list[object]]:
     """A WHERE clause fragment (and its parameters) selecting the records visible at this level."""
     if entity is None:

@@ -155,10 +155,18 @@ class PgUsers:
         with self._db.read() as con:
             return pg_roles.list_users(con)
 
-    def add(self, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User:
+    def add(
+        self,
+        name: str,
+        utype: UserType,
+        perms: frozenset[Permission],
+        *,
+        by: User,
+        entities: frozenset[str] | None = None,
+    ) -> User:
         by.require_admin(_("add or change users"))
         with self._db.write() as con:
-            return pg_roles.save_user(con, name, utype, perms)
+            return pg_roles.save_user(con, name, utype, perms, entities)
 
     def remove(self, name: str, *, by: User) -> str:
         by.require_admin(_("remove users"))

@@ -228,9 +228,9 @@ class PgDatabase:
             try:
                 self._lock(con, session=False)
                 yield con
+                # The row exists from the store's creation (store.pg_roles): users may update it, not insert.
                 con.execute(
-                    "INSERT INTO meta VALUES ('data_version', '1') ON CONFLICT (key) "
-                    "DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR)"
+                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
                 )
             except BaseException:
                 con.raw.rollback()

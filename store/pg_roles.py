@@ -23,6 +23,7 @@ from core.i18n import _
 from core.names import check_name
 from core.users import Permission, User, UserType
 from store.sql import PgConnection
+from store.users import check_entities
 
 _PRIVILEGES = ((Permission.LIST, "SELECT"), (Permission.ADD, "INSERT"), (Permission.EDIT, "UPDATE"))
 # What every user's role may do besides its own grants on customers (the users role has these).
@@ -74,7 +75,12 @@ def set_up_roles(con: PgConnection) -> None:
     con.execute(f"GRANT SELECT ON {', '.join(_SHARED_READ)} TO {_ident(members)}")
     con.execute(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_SHARED_WRITE)} TO {_ident(members)}")
     con.execute(f"GRANT UPDATE (language) ON users TO {_ident(members)}")
-    con.execute(f"GRANT UPDATE (value) ON meta TO {_ident(members)}")  # the data version every write counts
+    # Every write of customers refolds their search text (store.search.fill): a user who may only Add still writes
+    # it for the customers they created. The row-level policy still bounds which rows.
+    con.execute(f'GRANT UPDATE ("_SEARCH_TEXT") ON customers TO {_ident(members)}')
+    # The data version every write counts (store.pg_db): users may update that row only (`ensure_policies`).
+    con.execute("INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT (key) DO NOTHING")
+    con.execute(f"GRANT UPDATE (value) ON meta TO {_ident(members)}")
     con.execute(f"GRANT USAGE, SELECT ON SEQUENCE {', '.join(_SEQUENCES)} TO {_ident(members)}")
 
 
@@ -115,21 +121,32 @@ def resolve(con: PgConnection, name: str) -> tuple[User | None, int]:
                 name=name
             ),
         )
-    row = con.execute("SELECT name, type, language FROM users WHERE name = ?", [me]).fetchone()
+    row = con.execute("SELECT name, type, language, entities FROM users WHERE name = ?", [me]).fetchone()
     count = con.execute("SELECT count(*) FROM users").fetchone()
     if row is None:
         return None, int(count[0]) if count else 0
-    return User(row[0], UserType(row[1]), _permissions(con, me), row[2]), int(count[0])
+    return User(row[0], UserType(row[1]), _permissions(con, me), row[2], _entities(row[3])), int(count[0])
+
+
+def _entities(stored: list[str] | None) -> frozenset[str] | None:
+    return None if stored is None else frozenset(stored)
 
 
 def list_users(con: PgConnection) -> list[User]:
-    rows = con.execute("SELECT name, type, language FROM users ORDER BY name").fetchall()
+    rows = con.execute("SELECT name, type, language, entities FROM users ORDER BY name").fetchall()
     return [
-        User(n, UserType(t), _permissions(con, n) if _role_exists(con, n) else frozenset(), lang) for n, t, lang in rows
+        User(n, UserType(t), _permissions(con, n) if _role_exists(con, n) else frozenset(), lang, _entities(ents))
+        for n, t, lang, ents in rows
     ]
 
 
-def save_user(con: PgConnection, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
+def save_user(
+    con: PgConnection,
+    name: str,
+    utype: UserType,
+    perms: frozenset[Permission],
+    entities: frozenset[str] | None = None,
+) -> User:
     """Create or change a user (an administrator's act, checked by the caller): the role, its memberships and
     grants, and the users row; inside the caller's transaction. Refused when it would leave no administrator."""
     clean = check_name(name, _("A user name"), _("Use the role name as the server spells it"))
@@ -152,14 +169,39 @@ def save_user(con: PgConnection, name: str, utype: UserType, perms: frozenset[Pe
     else:
         con.execute(f"REVOKE {_ident(admin)} FROM {_ident(clean)}")
     language = con.execute("SELECT language FROM users WHERE name = ?", [clean]).fetchone()
+    stored = check_entities(con, entities)
+    # The entities are the row-level security policy's (`ensure_policies`): what the role may read even with psql.
     con.execute(
-        "INSERT INTO users (name, type, can_list, can_add, can_edit, created) VALUES (?, ?, ?, ?, ?, "
-        "now()::TIMESTAMP) ON CONFLICT (name) DO UPDATE SET type = excluded.type, can_list = excluded.can_list, "
-        "can_add = excluded.can_add, can_edit = excluded.can_edit",
-        [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms],
+        "INSERT INTO users (name, type, can_list, can_add, can_edit, created, entities) VALUES (?, ?, ?, ?, ?, "
+        "now()::TIMESTAMP, ?::VARCHAR[]) ON CONFLICT (name) DO UPDATE SET type = excluded.type, "
+        "can_list = excluded.can_list, can_add = excluded.can_add, can_edit = excluded.can_edit, "
+        "entities = excluded.entities",
+        [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms, stored],
     )
     _require_an_admin(con, clean)
-    return User(clean, utype, perms, language[0] if language else None)
+    return User(clean, utype, perms, language[0] if language else None, _entities(stored))
+
+
+# Row-level security on customers: a role sees and writes top-level customers and those of the entities its users
+# row names (all of them when NULL); a role that is no user of the store, only top-level ones. The two sub-selects
+# are uncorrelated, so PostgreSQL evaluates them once per statement, not once per row. Table owners (the admin
+# role itself, a superuser) are not bound; its members are, and administrators' rows name all entities.
+_POLICY = """("MEGAENTITYID" IS NULL
+    OR coalesce((SELECT u.entities IS NULL FROM users u WHERE u.name = current_user), FALSE)
+    OR "MEGAENTITYID" = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), '{}')))"""
+POLICIES_VERSION = "1"
+
+
+def ensure_policies(con: PgConnection) -> None:
+    """The customers' row-level security policy, inside the caller's transaction (by the tables' owner)."""
+    con.execute("ALTER TABLE meta ENABLE ROW LEVEL SECURITY")
+    con.execute("DROP POLICY IF EXISTS custbook_read ON meta")
+    con.execute("DROP POLICY IF EXISTS custbook_count ON meta")
+    con.execute("CREATE POLICY custbook_read ON meta FOR SELECT USING (TRUE)")
+    con.execute("CREATE POLICY custbook_count ON meta FOR UPDATE USING (key = 'data_version')")
+    con.execute("ALTER TABLE customers ENABLE ROW LEVEL SECURITY")
+    con.execute("DROP POLICY IF EXISTS custbook_entities ON customers")
+    con.execute(f"CREATE POLICY custbook_entities ON customers USING {_POLICY} WITH CHECK {_POLICY}")
 
 
 def _require_an_admin(con: PgConnection, name: str) -> None:

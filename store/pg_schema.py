@@ -61,7 +61,7 @@ def ensure_pg_schema(con: PgConnection, busy_seconds: float, *, create: bool) ->
     """Bring the store to this program's layout (each step in one transaction), or refuse: a newer layout, a
     database that is not a store, or an empty database when `create` is false."""
     version = layout_version(con)
-    if version == schema.SCHEMA_VERSION and not search.stale(con) and _extras_done(con):
+    if version == schema.SCHEMA_VERSION and not search.stale(con) and _extras_done(con) and _policies_done(con):
         return
     if version == 0 and not create:
         raise StoreUnreadable(
@@ -87,6 +87,9 @@ def ensure_pg_schema(con: PgConnection, busy_seconds: float, *, create: bool) ->
                 for statement in PG_EXTRAS:
                     con.execute(statement)
                 con.execute(upsert("meta", ("key", "value"), ("key",)), ["pg_extras", PG_EXTRAS_VERSION])
+            if not _policies_done(con):
+                pg_roles.ensure_policies(con)  # after layout 8 (users.entities), which the policy reads
+                con.execute(upsert("meta", ("key", "value"), ("key",)), ["pg_policies", pg_roles.POLICIES_VERSION])
             if search.stale(con):
                 search.refill(con)
             con.execute("COMMIT")
@@ -96,6 +99,11 @@ def ensure_pg_schema(con: PgConnection, busy_seconds: float, *, create: bool) ->
     finally:
         con.execute("SELECT pg_advisory_unlock(?)", [LAYOUT_LOCK])
         con.execute("RESET lock_timeout")
+
+
+def _policies_done(con: PgConnection) -> bool:
+    row = con.execute("SELECT value FROM meta WHERE key = 'pg_policies'").fetchone()
+    return row is not None and row[0] == pg_roles.POLICIES_VERSION
 
 
 def _extras_done(con: PgConnection) -> bool:

@@ -22,7 +22,7 @@ from core.values import DateFormat, Value, parse_decimal_text
 from core.viewdef import Filter, Op, View
 from store import narrowing, pg_query, search
 from store.db import Store, data_version
-from store.entities import visibility_sql
+from store.entities import entities_sql, visibility_sql
 from store.sql import Connection, Database, is_postgres, quote_ident
 
 FETCH_ROWS = 10_000
@@ -179,8 +179,12 @@ def compile_view(
     view.checked(catalogue)
     if columns is None:
         columns = tuple(catalogue[c] for c in view.columns) if view.columns else catalogue.fields
+    user.require_entity(entity)
     where, params = visibility_sql(entity, view.include_entities)
     parts, values = [where], list(params)
+    if user.entities is not None:  # the user's entities only (on PostgreSQL the row-level policy says the same)
+        parts.append(entities_sql(user.entities))
+        values.extend(sorted(user.entities))
     for f in view.filters:
         cond, vals = _condition(f, catalogue, date_format, pg)
         parts.append(cond)
@@ -316,7 +320,11 @@ def get_customer(
 ) -> dict[str, Value] | None:
     """Every field of one customer visible at this level, with its ROWVERSION, or None. Needs List."""
     user.require(Permission.LIST, _("see customers"))
-    return fetch_customer(store, catalogue, customer_id, entity)
+    user.require_entity(entity)
+    found = fetch_customer(store, catalogue, customer_id, entity)
+    if found is not None and not user.may_see_entity(found.get("MEGAENTITYID")):  # type: ignore[arg-type]
+        return None
+    return found
 
 
 def fetch_customer(

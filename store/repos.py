@@ -57,8 +57,16 @@ class SqlUsers:
     def list(self) -> list[User]:
         return users.list_users(self._store)
 
-    def add(self, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User:
-        return users.add_user(self._store, name, utype, perms, by=by)
+    def add(
+        self,
+        name: str,
+        utype: UserType,
+        perms: frozenset[Permission],
+        *,
+        by: User,
+        entities: frozenset[str] | None = None,
+    ) -> User:
+        return users.add_user(self._store, name, utype, perms, by=by, entities=entities)
 
     def remove(self, name: str, *, by: User) -> str:
         return users.remove_user(self._store, name, by=by)

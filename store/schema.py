@@ -26,7 +26,7 @@ class Connection(Protocol):
     def execute(self, query: str, parameters: Any = ...) -> Any: ...
 
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Columns the store keeps for itself: never shown, never imported. ROWVERSION grows with every write of a record,
 # so that a preview or an open edit form can tell that the record changed under it.
@@ -226,8 +226,14 @@ def _v7(con: Connection) -> None:
     )
 
 
+def _v8(con: Connection) -> None:
+    # The entities whose own customers a user may see and change (`users add --entities`); NULL: all of them,
+    # as every user of an earlier layout could. On PostgreSQL a row-level security policy reads it too.
+    con.execute("ALTER TABLE users ADD COLUMN IF NOT EXISTS entities VARCHAR[]")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7,
+    1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8,
 }  # fmt: skip
 
 

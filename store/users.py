@@ -12,15 +12,15 @@ from core.errors import InvalidValue, NotFound, PermissionDenied, UsageError
 from core.i18n import _, checked_language
 from core.names import check_name
 from core.users import Permission, User, UserType
-from store.sql import Database
+from store.sql import Connection, Database
 
-_COLS = "name, type, can_list, can_add, can_edit, language"
+_COLS = "name, type, can_list, can_add, can_edit, language, entities"
 
 
 def _row_to_user(row: tuple) -> User:
-    name, utype, can_list, can_add, can_edit, language = row
+    name, utype, can_list, can_add, can_edit, language, entities = row
     perms = {p for p, ok in ((Permission.LIST, can_list), (Permission.ADD, can_add), (Permission.EDIT, can_edit)) if ok}
-    return User(name, UserType(utype), frozenset(perms), language)
+    return User(name, UserType(utype), frozenset(perms), language, None if entities is None else frozenset(entities))
 
 
 def list_users(store: Database) -> list[User]:
@@ -29,14 +29,43 @@ def list_users(store: Database) -> list[User]:
     return [_row_to_user(r) for r in rows]
 
 
-def add_user(store: Database, name: str, utype: UserType, perms: frozenset[Permission], *, by: User) -> User:
+def add_user(
+    store: Database,
+    name: str,
+    utype: UserType,
+    perms: frozenset[Permission],
+    *,
+    by: User,
+    entities: frozenset[str] | None = None,
+) -> User:
     """Create a user, or change the type and permissions of an existing one; `by`, the acting user, must be an
-    administrator. Names are matched without regard to case: "Alice" changes the existing "alice"."""
+    administrator. Names are matched without regard to case: "Alice" changes the existing "alice". `entities`: the
+    entities whose customers the user may see and change (None: all)."""
     by.require_admin(_("add or change users"))
-    return _save_user(store, name, utype, perms)
+    return _save_user(store, name, utype, perms, entities)
 
 
-def _save_user(store: Database, name: str, utype: UserType, perms: frozenset[Permission]) -> User:
+def check_entities(con: Connection, entities: frozenset[str] | None) -> list[str] | None:
+    """The entities as stored (sorted), each checked to exist (NotFound names the first unknown one)."""
+    if entities is None:
+        return None
+    known = {row[0] for row in con.execute("SELECT id FROM entities").fetchall()}
+    for entity in sorted(entities):
+        if entity not in known:
+            raise NotFound(
+                _("There is no entity {entity} in this store").format(entity=entity),
+                _("See them with: custbook entities list"),
+            )
+    return sorted(entities)
+
+
+def _save_user(
+    store: Database,
+    name: str,
+    utype: UserType,
+    perms: frozenset[Permission],
+    entities: frozenset[str] | None = None,
+) -> User:
     clean = check_name(name, _("A user name"), _("Use the login name as it is typed"))
     if not clean:
         raise InvalidValue(
@@ -46,11 +75,13 @@ def _save_user(store: Database, name: str, utype: UserType, perms: frozenset[Per
         same = con.execute("SELECT name, language FROM users WHERE lower(name) = lower(?)", [clean]).fetchone()
         clean = same[0] if same else clean  # one user per name, whatever the case it is typed in
         language = same[1] if same else None  # a change of type or permissions keeps the user's language
+        stored = check_entities(con, entities)
         con.execute(
-            "INSERT INTO users (name, type, can_list, can_add, can_edit, created) VALUES (?, ?, ?, ?, ?, "
-            "now()::TIMESTAMP) ON CONFLICT (name) DO UPDATE SET type = excluded.type, can_list = excluded.can_list, "
-            "can_add = excluded.can_add, can_edit = excluded.can_edit, created = excluded.created",
-            [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms],
+            "INSERT INTO users (name, type, can_list, can_add, can_edit, created, entities) VALUES (?, ?, ?, ?, ?, "
+            "now()::TIMESTAMP, ?::VARCHAR[]) ON CONFLICT (name) DO UPDATE SET type = excluded.type, "
+            "can_list = excluded.can_list, can_add = excluded.can_add, can_edit = excluded.can_edit, "
+            "created = excluded.created, entities = excluded.entities",
+            [clean, utype.value, Permission.LIST in perms, Permission.ADD in perms, Permission.EDIT in perms, stored],
         )
         # Checked in the same transaction (rolled back when refused): a store nobody can administer any more
         # cannot get one back (cli.md), so the last administrator cannot take their own rights away.
@@ -67,7 +98,7 @@ def _save_user(store: Database, name: str, utype: UserType, perms: frozenset[Per
                     command="custbook users add NAME --type business --perms list,add,edit"
                 ),
             )
-    return User(clean, utype, perms, language)
+    return User(clean, utype, perms, language, None if stored is None else frozenset(stored))
 
 
 def set_language(store: Database, name: str, language: str | None) -> None:

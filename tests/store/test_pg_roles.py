@@ -128,3 +128,15 @@ def test_an_unreachable_server_or_a_database_that_is_no_store_exits_4(pg_url: st
     missing = pg_server.with_database(pg_url, "no_such_database_here")
     code, _out, err = _run(capsys, "--db", missing, "users", "list")
     assert code == 4 and "no database" in err
+
+
+def test_a_user_with_add_only_imports_new_customers(pg_db: str, roles: dict[str, str], tmp_path, capsys) -> None:
+    path = tmp_path / "new.csv"
+    path.write_text("CUSTOMERID,NAME,PRINTAS,CITY\nN1,New one,New one,Köln\n", encoding="utf-8")
+    code, _out, err = _run(capsys, "--db", _as(pg_db, roles["adder"]), "import", str(path))
+    assert code == 0, err
+    # Its search text was folded too: the quick filter's column holds "koln".
+    assert (
+        _psql(pg_db, """SELECT "_SEARCH_TEXT" LIKE '%koln%' FROM customers WHERE "CUSTOMERID" = 'N1'""").stdout.strip()
+        == "t"
+    )
