@@ -326,6 +326,16 @@ class Settings(Protocol):
         ...
 
 
+class ChangeWatch(Protocol):
+    """Other people's changes as they commit (a PostgreSQL store; a DuckDB file has no way to tell)."""
+
+    def wait(self, timeout: float) -> int:
+        """How many customers other programs changed since the last call, waiting up to `timeout` seconds."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class CustomerStore(Protocol):
     """One store: its repositories, its unit of work, and what the front ends say about it."""
 
@@ -381,4 +391,8 @@ class CustomerStore(Protocol):
 
     def let_go(self) -> None:
         """Close whatever this process keeps open of the store between operations (at a command's end)."""
+        ...
+
+    def watch_changes(self) -> ChangeWatch | None:
+        """A watch on other people's changes (the interface's live notice), or None where the store cannot tell."""
         ...

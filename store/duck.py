@@ -202,6 +202,9 @@ class DuckStore(Store):
     def let_go(self) -> None:
         release_warm()
 
+    def watch_changes(self) -> None:
+        return None  # one file, no server to tell: the list's r re-reads it
+
 
 class _InTransaction(InTransaction, DuckStore):
     """A DuckStore inside one open write transaction: its repositories all use that transaction (see

@@ -30,6 +30,7 @@ from store.repos import SqlEntities, SqlFields, SqlJobs, SqlMappings, SqlSetting
 
 if TYPE_CHECKING:
     from store.base import PlanReader, ViewQuery
+    from store.pg_notify import PgChangeWatch
 
 
 def _compiled(q: ViewQuery) -> query.CompiledView:
@@ -258,6 +259,11 @@ class PgStore(PgDatabase):
 
     def let_go(self) -> None:
         release_pools()
+
+    def watch_changes(self) -> PgChangeWatch:
+        from store.pg_notify import PgChangeWatch
+
+        return PgChangeWatch(self.url)
 
 
 class _PgInTransaction(PgInTransaction, PgStore):

@@ -121,13 +121,18 @@ def _pool(url: str, busy_seconds: float) -> ConnectionPool:
             url,
             min_size=1,
             max_size=8,
-            kwargs={"autocommit": True},
+            kwargs={"autocommit": True, "application_name": application_name()},
             open=True,
             timeout=max(busy_seconds, 5.0),
             name="custbook",
         )
         _POOLS[url] = pool
         return pool
+
+
+def application_name() -> str:
+    """How this process names itself to the server: the live notices (store.pg_notify) skip its own writes."""
+    return f"custbook-{os.getpid()}"
 
 
 def release_pools() -> None:

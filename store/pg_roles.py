@@ -189,7 +189,7 @@ def save_user(
 _POLICY = """("MEGAENTITYID" IS NULL
     OR coalesce((SELECT u.entities IS NULL FROM users u WHERE u.name = current_user), FALSE)
     OR "MEGAENTITYID" = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), '{}')))"""
-POLICIES_VERSION = "1"
+POLICIES_VERSION = "2"
 
 
 def ensure_policies(con: PgConnection) -> None:
@@ -199,6 +199,18 @@ def ensure_policies(con: PgConnection) -> None:
     con.execute("DROP POLICY IF EXISTS custbook_count ON meta")
     con.execute("CREATE POLICY custbook_read ON meta FOR SELECT USING (TRUE)")
     con.execute("CREATE POLICY custbook_count ON meta FOR UPDATE USING (key = 'data_version')")
+    # Every committed batch (an import, an edit, an undo) tells the listening interfaces (store.pg_notify), naming
+    # the program that wrote it (its application_name), so that each tells its user about the others' changes only.
+    con.execute(
+        "CREATE OR REPLACE FUNCTION custbook_batch_written() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+        "PERFORM pg_notify('custbook_changes', json_build_object('batch', NEW.id, 'app', "
+        "current_setting('application_name'))::text); RETURN NULL; END $f$"
+    )
+    con.execute("DROP TRIGGER IF EXISTS custbook_batch_written ON batches")
+    con.execute(
+        "CREATE TRIGGER custbook_batch_written AFTER INSERT ON batches FOR EACH ROW "
+        "EXECUTE FUNCTION custbook_batch_written()"
+    )
     con.execute("ALTER TABLE customers ENABLE ROW LEVEL SECURITY")
     con.execute("DROP POLICY IF EXISTS custbook_entities ON customers")
     con.execute(f"CREATE POLICY custbook_entities ON customers USING {_POLICY} WITH CHECK {_POLICY}")

@@ -14,8 +14,9 @@ def make_app(db: Path, user: str = "alice", entity: str | None = None) -> Custbo
 
 
 def _pending(app) -> list:
-    # Textual's DirectoryTree keeps a loader worker (group "_loader") alive while it is shown: it never "completes".
-    return [w for w in app.workers if not w.is_finished and w.group != "_loader"]
+    # Textual's DirectoryTree keeps a loader worker (group "_loader") alive while it is shown: it never "completes";
+    # nor does the list's watch on a PostgreSQL store (group "live-changes", tui.live_changes).
+    return [w for w in app.workers if not w.is_finished and w.group not in ("_loader", "live-changes")]
 
 
 async def settle(pilot: Pilot) -> None:

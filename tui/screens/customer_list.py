@@ -27,6 +27,7 @@ from core.values import Value
 from core.viewdef import SortKey, View, shown_view_name
 from store.records import builtin_view
 from tui.list_access import missing_permission, permission_name, refusal, view_kind
+from tui.live_changes import ChangedByOthers, notice, start_watching
 from tui.session import Session
 from tui.widgets.footer import Footer
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
@@ -116,9 +117,11 @@ class CustomerListScreen(Screen[None]):
         self._of_total = 0
         # The view's count without the quick filter does not change while the user types: counted once per view.
         self._totals: dict[tuple[View, str | None], int] = {}
+        self._changed_by_others = 0  # customers others changed since the list was last read (PostgreSQL)
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
+        yield Static(id="others")  # other people's changes, until the user refreshes (tui.live_changes)
         # No select-all on focus: letters typed with the slash are in the box before its Focus event arrives.
         yield Input(placeholder=_(QUICK_PLACEHOLDER), id="quick", select_on_focus=False)
         yield Static(id="empty")  # says why the list is empty, and the way out
@@ -129,6 +132,14 @@ class CustomerListScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(CustomerGrid).focus()
         self.reload()
+        start_watching(self, self.session.store)
+
+    def on_changed_by_others(self, message: ChangedByOthers) -> None:
+        """Say how many customers others changed; the rows and the cursor stay until the user refreshes."""
+        self._changed_by_others += message.count
+        others = self.query_one("#others", Static)
+        others.update(notice(self._changed_by_others))
+        others.add_class("shown")
 
     def on_resize(self) -> None:
         self._show_status()  # the store's name is shown where the line has room for it
@@ -420,6 +431,8 @@ class CustomerListScreen(Screen[None]):
     def action_refresh(self) -> None:
         """Re-read the store: see what other users and scripts changed since the list was loaded."""
         self._totals.clear()
+        self._changed_by_others = 0
+        self.query_one("#others", Static).remove_class("shown")
         self.reload()
 
     def action_edit(self) -> None:
