@@ -18,6 +18,9 @@ May import: core, store.sql.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from core.errors import InvalidValue, NotFound, PermissionDenied, UsageError
 from core.i18n import _
 from core.names import check_name
@@ -155,6 +158,38 @@ def save_user(
             _("'{name}' cannot be a user name").format(name=name), _("Use a role name of up to 63 characters")
         )
     admin, members = role_names(con)
+    with _as_admin_role(con, admin):
+        return _save_as_admin(con, clean, utype, perms, entities, admin, members)
+
+
+@contextmanager
+def _as_admin_role(con: PgConnection, admin: str) -> Iterator[None]:
+    """Roles and grants made as the store's admin role (SET LOCAL ROLE, inside the caller's transaction): it owns
+    the tables and may create roles, which an administrator's own role need not (role attributes such as CREATEROLE
+    are not inherited through membership)."""
+    row = con.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    switch = not (row and row[0]) and _member(con, admin)
+    if switch:
+        con.execute(f"SET LOCAL ROLE {_ident(admin)}")
+    yield
+    if switch:
+        con.execute("RESET ROLE")
+
+
+def _member(con: PgConnection, role: str) -> bool:
+    row = con.execute("SELECT pg_has_role(current_user, ?, 'MEMBER')", [role]).fetchone()
+    return bool(row and row[0])
+
+
+def _save_as_admin(
+    con: PgConnection,
+    clean: str,
+    utype: UserType,
+    perms: frozenset[Permission],
+    entities: frozenset[str] | None,
+    admin: str,
+    members: str,
+) -> User:
     _create_role(con, clean)
     con.execute(f"GRANT {_ident(members)} TO {_ident(clean)}")
     con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(clean)}")
@@ -249,6 +284,7 @@ def remove_user(con: PgConnection, name: str, *, by: User) -> str:
     admin, members = role_names(con)
     con.execute("DELETE FROM users WHERE name = ?", [target])
     if _role_exists(con, target):
-        con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(target)}")
-        con.execute(f"REVOKE {_ident(admin)}, {_ident(members)} FROM {_ident(target)}")
+        with _as_admin_role(con, admin):
+            con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(target)}")
+            con.execute(f"REVOKE {_ident(admin)}, {_ident(members)} FROM {_ident(target)}")
     return target

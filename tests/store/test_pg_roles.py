@@ -140,3 +140,18 @@ def test_a_user_with_add_only_imports_new_customers(pg_db: str, roles: dict[str,
         _psql(pg_db, """SELECT "_SEARCH_TEXT" LIKE '%koln%' FROM customers WHERE "CUSTOMERID" = 'N1'""").stdout.strip()
         == "t"
     )
+
+
+def test_an_administrator_without_createrole_of_their_own_adds_users(pg_db: str, capsys) -> None:
+    """Administrators act through the store's admin role: their own role need not create roles."""
+    boss, helper = (f"{who}_{uuid.uuid4().hex[:8]}" for who in ("boss", "helper"))
+    assert main(["--db", pg_db, "users", "list"]) == 0
+    assert main(["--db", pg_db, "users", "add", boss, "--type", "business", "--perms", "list,add,edit"]) == 0
+    with psycopg.connect(pg_db, autocommit=True) as con:
+        con.execute(f"ALTER ROLE \"{boss}\" LOGIN PASSWORD '{PASSWORD}' NOCREATEROLE")
+    code, _out, err = _run(
+        capsys, "--db", _as(pg_db, boss), "users", "add", helper, "--type", "employee", "--perms", "list"
+    )
+    assert code == 0, err
+    code, _out, err = _run(capsys, "--db", _as(pg_db, boss), "users", "remove", helper)
+    assert code == 0, err
