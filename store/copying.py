@@ -82,6 +82,8 @@ def copy_store(source: str, target: str, *, user: User) -> Copied:
     try:
         with snapshot(from_store) as src, to_store.write() as dst:
             counts = copy_tables(src, dst, to_store, target_label=to_store.location)
+            if is_postgres(dst):
+                dst.execute("ANALYZE")  # the planner's statistics for the copied tables, before anyone lists them
     except BaseException:
         if created is not None:  # a DuckDB file this copy made holds nothing worth keeping: no half store is left
             _release(to_store)

@@ -139,4 +139,6 @@ def _add_demo(store: PgStore, src: Any, dst: PgConnection, demo: Any) -> int:
     added = dst.execute(f"INSERT INTO customers ({_idents(columns)}) SELECT {picked} {new}")
     if added.rowcount != k:
         raise Conflict(_("Another program added customers meanwhile"), _("Run the command again"))
+    # Statistics for the planner now, not at autovacuum's next pass: the first list after init must not plan blind.
+    dst.execute("ANALYZE customers")
     return k
