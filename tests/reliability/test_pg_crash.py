@@ -6,8 +6,8 @@ for import writes them, entity customers included, and a history that agrees), a
 As kill_harness.py does on a DuckDB file: each run is first made once to its end (its "after" state and its
 duration), then every kill comes after a random delay spread over that duration and a little beyond; a third of
 the kills come before the moment that run took the store's write lock (an advisory lock, seen in pg_locks), a
-third wait for the write lock and strike within the rest of the run (so that kills land during the commit too), a
-third anywhere. A fresh copy of the store for each run
+third wait for the write lock and strike within the rest of the run (so that kills land during the commit too; some
+of them as soon as the lock is released, after the commit), a third anywhere. A fresh copy of the store for each run
 is a database made from a template (CREATE DATABASE ... TEMPLATE).
 
 The helpers (`PgState`, `read_pg_state`, `pg_environ`...) serve tests/reliability/test_pg_concurrency.py too.
@@ -250,7 +250,12 @@ def kill_runs(writer: PgWriter, kills: int, rng: random.Random) -> PgKillReport:
             while aimed and proc.poll() is None and not write_lock_held(watch, victim_name):
                 assert time.monotonic() < deadline, "the writer never took the write lock"
                 time.sleep(0.001)
-            if kind == 0:
+            if aimed and rng.random() < 0.3:  # some right after the commit: the lock released, the exit to come
+                while proc.poll() is None and write_lock_held(watch, victim_name):
+                    assert time.monotonic() < deadline, "the writer never released the write lock"
+                    time.sleep(0.001)
+                delay = 0.0
+            elif kind == 0:
                 delay = rng.uniform(0, lock_at)
             elif aimed:
                 delay = rng.uniform(0, (span - lock_at) * BEYOND)
