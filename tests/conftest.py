@@ -118,19 +118,28 @@ def cli_any(
     def run(*args: str) -> CliResult:
         capsys.readouterr()
         words, where = list(args), location
-        if request.param == "postgresql" and "--user" in words:
-            # On PostgreSQL a user acts by connecting as their role (--user naming another is refused): the test
-            # logs in as that role, as the person would, once the server lets it (LOGIN and a password).
-            at = words.index("--user")
-            role = words[at + 1]
-            del words[at : at + 2]
-            import psycopg
+        named = os.environ.pop("CUSTBOOK_USER", None) if request.param == "postgresql" else None
+        if request.param == "postgresql" and ("--user" in words or named):
+            # On PostgreSQL a user acts by connecting as their role (--user or CUSTBOOK_USER naming another is
+            # refused): the test logs in as that role, as the person would, once the server lets it (LOGIN and a
+            # password).
+            role = named or ""
+            if "--user" in words:
+                at = words.index("--user")
+                role = words[at + 1]
+                del words[at : at + 2]
+            if role != "alice":
+                import psycopg
 
-            with psycopg.connect(superuser, autocommit=True) as con:
-                if con.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
-                    con.execute(f"ALTER ROLE \"{role}\" LOGIN PASSWORD 'pw'")
-            where = f"postgresql://{role}:pw@" + location.split("@", 1)[1]
-        code = main(["--db", where, *words])
+                with psycopg.connect(superuser, autocommit=True) as con:
+                    if con.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+                        con.execute(f"ALTER ROLE \"{role}\" LOGIN PASSWORD 'pw'")
+                where = f"postgresql://{role}:pw@" + location.split("@", 1)[1]
+        try:
+            code = main(["--db", where, *words])
+        finally:
+            if named is not None:
+                os.environ["CUSTBOOK_USER"] = named
         let_go_all()
         captured = capsys.readouterr()
         return CliResult(code, captured.out, captured.err)

@@ -12,6 +12,13 @@ import pytest
 
 from core.builtin_mappings import BUILTIN_MAPPINGS
 
+
+@pytest.fixture
+def cli(cli_any):
+    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database."""
+    return cli_any
+
+
 OUTLOOK = BUILTIN_MAPPINGS[0].name or ""
 ZOHO = (
     "--map", "Company Name=NAME+Print as", "--map", "EmailID=Email", "--map", "Notes=-", "--map", "Contact ID=-",

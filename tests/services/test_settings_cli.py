@@ -9,6 +9,12 @@ import pytest
 
 
 @pytest.fixture
+def cli(cli_any):
+    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database."""
+    return cli_any
+
+
+@pytest.fixture
 def initialised(cli):
     assert cli("init").code == 0  # alice, the first user, is the administrator
 

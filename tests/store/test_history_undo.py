@@ -8,6 +8,12 @@ import io
 import pytest
 
 
+@pytest.fixture
+def cli(cli_any):
+    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database."""
+    return cli_any
+
+
 def snapshot(cli) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(cli("export", "--format", "import-csv").out)))
 
