@@ -34,7 +34,7 @@ from core.i18n import _, checked_language
 from core.plan import ImportOptions
 from core.users import Permission, User
 from store.records import Job, JobState, batch_label, job_label, parse_job_id
-from store.sql import Connection, Database
+from store.sql import Connection, Database, is_postgres
 
 MAX_ATTEMPTS = 3  # claims of one job; a job that keeps killing its worker (a file too big for the machine) stops
 WORKER_STOPPED = "not sent: the worker stopped before sending it"  # mail status until the worker records the send
@@ -156,8 +156,19 @@ _BRIEF_RESULT = (
     # `applied`: only in the results of users without List (core.plan.ImportPlan.counts); a patch's null drops it.
     "json_object('applied', json_extract(result, '$.applied')))::VARCHAR END"
 )
+# The same on PostgreSQL, in its JSON functions (a jsonb object: its keys come back sorted, which readers ignore).
+_BRIEF_KEYS = ("status", "batch", "job", "rows", "created", "updated", "unchanged", "blanked", "failed")
+_PG_BRIEF_RESULT = (
+    "CASE WHEN result IS NULL THEN NULL ELSE CAST((jsonb_build_object("
+    + ", ".join(f"'{k}', CAST(result AS jsonb) -> '{k}'" for k in _BRIEF_KEYS)
+    + ", 'error_count', coalesce(jsonb_array_length(CAST(result AS jsonb) -> 'errors'), 0), "
+    "'warning_count', coalesce(jsonb_array_length(CAST(result AS jsonb) -> 'warnings'), 0)) || "
+    "CASE WHEN jsonb_exists(CAST(result AS jsonb), 'applied') THEN jsonb_build_object('applied', "
+    "CAST(result AS jsonb) -> 'applied') ELSE '{}'::jsonb END) AS VARCHAR) END"
+)
 assert _COLS.count(" result,") == 1  # the brief columns are `_COLS` with the result replaced by its counts
 _BRIEF_COLS = _COLS.replace(" result,", f" {_BRIEF_RESULT},")
+_PG_BRIEF_COLS = _COLS.replace(" result,", f" {_PG_BRIEF_RESULT},")
 
 
 def list_jobs_brief(store: Database, *, user: User, limit: int = 200) -> list[Job]:
@@ -165,6 +176,7 @@ def list_jobs_brief(store: Database, *, user: User, limit: int = 200) -> list[Jo
     lists are left out and counted in "error_count" and "warning_count". Read a job whole with `get_job`."""
     where, params = _whose(user)
     with store.read() as con:
-        sql = f"SELECT {_BRIEF_COLS} FROM jobs WHERE {where} ORDER BY id DESC LIMIT ?"
+        columns = _PG_BRIEF_COLS if is_postgres(con) else _BRIEF_COLS
+        sql = f"SELECT {columns} FROM jobs WHERE {where} ORDER BY id DESC LIMIT ?"
         rows = con.execute(sql, [*params, limit]).fetchall()
     return [_job(r) for r in rows]

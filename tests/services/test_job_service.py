@@ -196,6 +196,27 @@ def test_the_brief_list_has_the_counts_without_the_errors(store: Store, alice: U
     assert len(jobs.list_jobs_brief(store, limit=1, user=ADMIN)) == 1
 
 
+def test_the_brief_list_reads_alike_on_both_stores(any_store) -> None:
+    """The Jobs screen's list (`brief`) through the store's interface, on each store: PostgreSQL reads the counts
+    with its own JSON functions (the interface's `o` crashed on them once)."""
+    user = any_store.users.resolve("")
+    any_store.jobs.submit(data=GOOD, file_name="c.csv", options=ImportOptions(), user=user, entity=None)
+    claim = any_store.jobs.claim_next("host:1")
+    assert claim is not None and job_service.run_claimed(any_store, claim) is not None
+    any_store.jobs.submit(data=GOOD, file_name="later.csv", options=ImportOptions(), user=user, entity=None)
+    brief, whole = any_store.jobs.list(user=user, brief=True), any_store.jobs.list(user=user)
+    assert [(j.id, j.state, j.file_name) for j in brief] == [
+        ("J2", JobState.QUEUED, "later.csv"),
+        ("J1", JobState.DONE, "c.csv"),
+    ]
+    full = whole[1].result
+    assert full is not None and brief[0].result is None
+    assert brief[1].result == {
+        **{k: v for k, v in full.items() if k not in ("errors", "warnings", "fields")},
+        "error_count": 1, "warning_count": len(full["warnings"]),
+    }  # fmt: skip
+
+
 def test_the_worker_is_an_administrators(store: Store, alice: User) -> None:
     """Issue 17, item 10 (cli.md): any user, even an unknown one, could run `jobs run --once`, applying other
     users' queued jobs and mailing their results with the caller's settings."""
