@@ -122,6 +122,9 @@ def _pool(url: str, busy_seconds: float) -> ConnectionPool:
             min_size=1,
             max_size=8,
             kwargs={"autocommit": True, "application_name": application_name()},
+            # A connection the server closed (a restart, a dropped network, an administrator's terminate) is
+            # found out when taken from the pool and replaced, instead of failing the next read and every one after.
+            check=ConnectionPool.check_connection,
             open=True,
             timeout=max(busy_seconds, 5.0),
             name="custbook",

@@ -42,8 +42,12 @@ class PgChangeWatch:
             batches.update(self._theirs(notice.payload))
         if not batches:
             return 0
+        # Only the customers this role may see (the row-level policy on customers applies to this join): changes
+        # in an entity the user may not see are not theirs to refresh for.
         row = self._con.execute(
-            "SELECT count(DISTINCT customerid) FROM changes WHERE batch = ANY(%s)", [sorted(batches)]
+            'SELECT count(DISTINCT ch.customerid) FROM changes ch JOIN customers c ON c."CUSTOMERID" = ch.customerid '
+            "WHERE ch.batch = ANY(%s)",
+            [sorted(batches)],
         ).fetchone()
         return int(row[0]) if row else 0
 

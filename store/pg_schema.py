@@ -13,7 +13,7 @@ May import: core, store.sql, store.schema, store.search.
 
 from __future__ import annotations
 
-from core.errors import StoreUnreadable
+from core.errors import PermissionDenied, StoreUnreadable
 from core.i18n import _
 from store import pg_roles, schema, search
 from store.sql import PgConnection, upsert
@@ -44,7 +44,20 @@ PG_EXTRAS = (
 
 
 def layout_version(con: PgConnection) -> int:
-    """The store's layout (0: an empty database), refusing a database holding other tables than a store's."""
+    """The store's layout (0: an empty database), refusing a database holding other tables than a store's, and a
+    role that is no user of the store (exit 3: the tables are there, its grants are not)."""
+    found = con.execute(
+        "SELECT has_table_privilege(c.oid, 'SELECT') FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+        "AND c.relname = 'meta' AND c.relkind = 'r'"
+    ).fetchone()
+    if found is not None and not found[0]:
+        role = con.execute("SELECT current_user").fetchone()
+        name = str(role[0]) if role else "?"
+        raise PermissionDenied(
+            _("The role {name} is not a user of this store").format(name=name),
+            _("Ask an administrator to run: {command}").format(command="custbook users add " + name),
+        )
     try:
         return schema.current_version(con)
     except schema.NotAStore:

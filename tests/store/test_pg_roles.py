@@ -155,3 +155,15 @@ def test_an_administrator_without_createrole_of_their_own_adds_users(pg_db: str,
     assert code == 0, err
     code, _out, err = _run(capsys, "--db", _as(pg_db, boss), "users", "remove", helper)
     assert code == 0, err
+
+
+def test_a_role_that_is_no_user_of_the_store_is_told_so(pg_db: str, roles: dict[str, str], capsys) -> None:
+    """Not "this database is not a store yet: run init" (which it would then be refused): exit 3, who to ask."""
+    stranger = f"stranger_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_db, autocommit=True) as con:
+        con.execute(f"CREATE ROLE \"{stranger}\" LOGIN PASSWORD '{PASSWORD}'")
+    code, _out, err = _run(capsys, "--db", _as(pg_db, stranger), "users", "list")
+    assert code == 3 and f"The role {stranger} is not a user of this store" in err
+    assert main(["--db", pg_db, "users", "remove", roles["viewer"]]) == 0
+    code, _out, err = _run(capsys, "--db", _as(pg_db, roles["viewer"]), "export")
+    assert code == 3 and f"The role {roles['viewer']} is not a user of this store" in err
