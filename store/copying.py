@@ -80,7 +80,7 @@ def copy_store(source: str, target: str, *, user: User) -> Copied:
     from_store = _open(source, create=False)
     to_store = _open(target, create=True)
     try:
-        with snapshot(from_store) as src, to_store.write() as dst:
+        with snapshot(from_store) as src, to_store.write() as dst, _as_owner(dst):
             counts = copy_tables(src, dst, to_store, target_label=to_store.location)
             if is_postgres(dst):
                 dst.execute("ANALYZE")  # the planner's statistics for the copied tables, before anyone lists them
@@ -166,6 +166,21 @@ def copy_tables(src: Connection, dst: Connection, target: Database, *, target_la
             pg_roles.save_user(cast(PgConnection, dst), name, UserType(utype), perms, kept)
     _copy_sequences(src, dst)
     return counts
+
+
+@contextmanager
+def _as_owner(con: Connection) -> Iterator[None]:
+    """On PostgreSQL the copy writes as the store's admin role, its tables' owner: every row goes in, whoever it
+    belongs to (row-level security binds an administrator's own role), and COPY is allowed (PostgreSQL refuses it
+    into a table with row-level security for anyone bound by it)."""
+    if not is_postgres(con):
+        yield
+        return
+    from store import pg_roles
+
+    pg = cast(PgConnection, con)
+    with pg_roles.as_admin_role(pg, pg_roles.role_names(pg)[0]):
+        yield
 
 
 def require_empty(con: Connection, label: str) -> None:

@@ -176,10 +176,15 @@ def store_facts(con: PgConnection, parsed: ParsedTable, catalogue: Catalogue) ->
 
 
 def record_changes(con: PgConnection, batch: int, plan: ImportPlan) -> None:
-    """The batch's field changes into `changes`, by COPY."""
+    """The batch's field changes into `changes`: by COPY into a temporary table, then one INSERT (PostgreSQL
+    refuses COPY into a table with row-level security, which `changes` has: store.pg_roles)."""
+    con.execute(
+        "CREATE TEMP TABLE apply_changes (batch BIGINT, customerid VARCHAR, field VARCHAR, old VARCHAR, "
+        "new VARCHAR, action VARCHAR) ON COMMIT DROP"
+    )
     with (
         con.raw.cursor() as cursor,
-        cursor.copy("COPY changes (batch, customerid, field, old, new, action) FROM STDIN") as copy,
+        cursor.copy("COPY apply_changes (batch, customerid, field, old, new, action) FROM STDIN") as copy,
     ):
         for record in plan.records:
             if record.action is Action.UNCHANGED:
@@ -190,6 +195,8 @@ def record_changes(con: PgConnection, batch: int, plan: ImportPlan) -> None:
                     (batch, record.customer_id, change.field, canonical_text(change.old), canonical_text(change.new),
                      action)
                 )  # fmt: skip
+    con.execute("INSERT INTO changes SELECT batch, customerid, field, old, new, action FROM apply_changes")
+    con.execute("DROP TABLE apply_changes")
 
 
 def write_customers(con: PgConnection, plan: ImportPlan, catalogue: Catalogue, user: str) -> None:

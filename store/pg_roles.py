@@ -158,17 +158,17 @@ def save_user(
             _("'{name}' cannot be a user name").format(name=name), _("Use a role name of up to 63 characters")
         )
     admin, members = role_names(con)
-    with _as_admin_role(con, admin):
+    with as_admin_role(con, admin):
         return _save_as_admin(con, clean, utype, perms, entities, admin, members)
 
 
 @contextmanager
-def _as_admin_role(con: PgConnection, admin: str) -> Iterator[None]:
+def as_admin_role(con: PgConnection, admin: str) -> Iterator[None]:
     """Roles and grants made as the store's admin role (SET LOCAL ROLE, inside the caller's transaction): it owns
     the tables and may create roles, which an administrator's own role need not (role attributes such as CREATEROLE
-    are not inherited through membership)."""
-    row = con.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
-    switch = not (row and row[0]) and _member(con, admin)
+    are not inherited through membership); as the tables' owner it also writes any row (a store copy's)."""
+    row = con.execute("SELECT rolsuper, rolname = ? FROM pg_roles WHERE rolname = current_user", [admin]).fetchone()
+    switch = not (row and (row[0] or row[1])) and _member(con, admin)  # not already the admin role (nested)
     if switch:
         con.execute(f"SET LOCAL ROLE {_ident(admin)}")
     yield
@@ -224,7 +224,7 @@ def _save_as_admin(
 _POLICY = """("MEGAENTITYID" IS NULL
     OR coalesce((SELECT u.entities IS NULL FROM users u WHERE u.name = current_user), FALSE)
     OR "MEGAENTITYID" = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), '{}')))"""
-POLICIES_VERSION = "2"
+POLICIES_VERSION = "3"
 
 
 def ensure_policies(con: PgConnection) -> None:
@@ -249,13 +249,54 @@ def ensure_policies(con: PgConnection) -> None:
     con.execute("ALTER TABLE customers ENABLE ROW LEVEL SECURITY")
     con.execute("DROP POLICY IF EXISTS custbook_entities ON customers")
     con.execute(f"CREATE POLICY custbook_entities ON customers USING {_POLICY} WITH CHECK {_POLICY}")
+    _own_rows_only(con)
+
+
+# What each table lets a user's role write, and which rows (row-level policies; administrators, members of the
+# admin role, may do everything, as custbook lets them). Without them a role could, with psql, queue a job under an
+# administrator's name (which the worker would apply as that administrator), rewrite or delete the history, or
+# change other people's views, mappings and language.
+_WRITES = {
+    "views": "INSERT, UPDATE, DELETE",
+    "mappings": "INSERT, UPDATE, DELETE",
+    "batches": "INSERT, UPDATE (undone_by)",  # an undo marks the batch it undid, whoever made it
+    "changes": "INSERT",
+    "jobs": "INSERT",  # the worker, an administrator, claims and finishes jobs with the admin role's rights
+}
+_OWN_ROWS = {  # table: (who may read a row, who may write one), besides administrators
+    "views": ("owner = current_user OR public", "owner = current_user"),
+    "mappings": ("owner = current_user OR public", "owner = current_user"),
+    "batches": ("TRUE", "user_name = current_user"),
+    "changes": ("TRUE", "batch IN (SELECT b.id FROM batches b WHERE b.user_name = current_user)"),
+    "jobs": ("user_name = current_user", "user_name = current_user"),
+    "users": ("TRUE", "name = current_user"),
+}
+
+
+def _own_rows_only(con: PgConnection) -> None:
+    admin, members = role_names(con)
+    is_admin = f"pg_has_role(current_user, '{admin.replace(chr(39), chr(39) * 2)}', 'MEMBER')"
+    for table, privileges in _WRITES.items():
+        con.execute(f"REVOKE INSERT, UPDATE, DELETE ON {table} FROM {_ident(members)}")
+        con.execute(f"GRANT {privileges} ON {table} TO {_ident(members)}")
+    for table, (read, write) in _OWN_ROWS.items():
+        con.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        for policy in ("custbook_read", "custbook_write", "custbook_change", "custbook_remove"):
+            con.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
+        con.execute(f"CREATE POLICY custbook_read ON {table} FOR SELECT USING ({read} OR {is_admin})")
+        con.execute(f"CREATE POLICY custbook_write ON {table} FOR INSERT WITH CHECK ({write} OR {is_admin})")
+        # An undo marks another user's batch: any user may update a batch row (only its undone_by column).
+        change = "TRUE" if table == "batches" else f"{write} OR {is_admin}"
+        con.execute(f"CREATE POLICY custbook_change ON {table} FOR UPDATE USING ({change}) WITH CHECK ({change})")
+        con.execute(f"CREATE POLICY custbook_remove ON {table} FOR DELETE USING ({write} OR {is_admin})")
 
 
 def _require_an_admin(con: PgConnection, name: str) -> None:
     admin, _members = role_names(con)
     rows = con.execute(
-        "SELECT name FROM users WHERE type = ? AND name IN (SELECT rolname FROM pg_roles) "
-        "AND pg_has_role(name, ?, 'MEMBER')",
+        # By the role's oid: a users row whose role is not (yet) on the server is simply no administrator.
+        "SELECT u.name FROM users u JOIN pg_roles r ON r.rolname = u.name WHERE u.type = ? "
+        "AND pg_has_role(r.oid, ?, 'MEMBER')",
         [UserType.BUSINESS.value, admin],
     ).fetchall()
     if not rows:
@@ -284,7 +325,7 @@ def remove_user(con: PgConnection, name: str, *, by: User) -> str:
     admin, members = role_names(con)
     con.execute("DELETE FROM users WHERE name = ?", [target])
     if _role_exists(con, target):
-        with _as_admin_role(con, admin):
+        with as_admin_role(con, admin):
             con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(target)}")
             con.execute(f"REVOKE {_ident(admin)}, {_ident(members)} FROM {_ident(target)}")
     return target

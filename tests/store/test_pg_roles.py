@@ -167,3 +167,34 @@ def test_a_role_that_is_no_user_of_the_store_is_told_so(pg_db: str, roles: dict[
     assert main(["--db", pg_db, "users", "remove", roles["viewer"]]) == 0
     code, _out, err = _run(capsys, "--db", _as(pg_db, roles["viewer"]), "export")
     assert code == 3 and f"The role {roles['viewer']} is not a user of this store" in err
+
+
+def test_psql_cannot_forge_jobs_history_or_other_peoples_rows(pg_db: str, roles: dict[str, str], capsys) -> None:
+    """A newcomer's review queued a job under the owner's name with psql (the worker applied it as the owner) and
+    rewrote the history: each table lets a role write its own rows only (administrators all of them)."""
+    editor = _as(pg_db, roles["editor"])
+    assert main(["--db", pg_db, "views", "save", "owners", "--columns", "CUSTOMERID,NAME"]) == 0
+    path_ok = _psql(editor, "SELECT count(*) FROM views").stdout.strip()
+    assert path_ok == "0"  # another user's private view is not even seen
+    forged = _psql(
+        editor,
+        "INSERT INTO jobs (id, state, file_name, file_bytes, options, user_name, emails, created) VALUES "
+        "(nextval('job_seq'), 'queued', 'x.csv', '\\x41', '{}', 'postgres', '{}', now())",
+    )
+    assert forged.returncode != 0 and "row-level security" in forged.stderr
+    own = _psql(
+        editor,
+        "INSERT INTO jobs (id, state, file_name, file_bytes, options, user_name, emails, created) VALUES "
+        f"(nextval('job_seq'), 'queued', 'x.csv', '\\x41', '{{}}', '{roles['editor']}', '{{}}', now())",
+    )
+    assert own.returncode == 0, own.stderr  # queueing one's own job is what `import --offline` does
+    for sql in (
+        "DELETE FROM changes",
+        "UPDATE batches SET user_name = 'someone'",
+        "DELETE FROM batches",
+        "UPDATE jobs SET user_name = 'postgres'",
+    ):
+        refused = _psql(editor, sql)
+        assert refused.returncode != 0 and "permission denied" in refused.stderr, sql
+    assert _psql(editor, "UPDATE users SET language = 'fr' WHERE name = 'postgres'").stdout.strip() == "UPDATE 0"
+    assert _psql(pg_db, "SELECT coalesce(language, '-') FROM users WHERE name = 'postgres'").stdout.strip() == "-"

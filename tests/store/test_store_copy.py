@@ -228,3 +228,23 @@ def test_a_failed_copy_leaves_the_target_empty(db: Path, pg_url: str, tmp_path: 
     with store.write() as con:
         con.execute("UPDATE customers SET \"NAME\" = 'good' WHERE \"CUSTOMERID\" = 'C0000020'")
     assert copy_store(str(db), pg_url, user=user).customers == 20
+
+
+def test_an_owner_role_that_is_no_superuser_copies_a_file_into_its_database(
+    full: Path, pg_alice_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a team does it (README): the database's owner role, bound by the row-level policies like any role,
+    copies every user's rows in (as the store's admin role, the tables' owner)."""
+    from store.opening import let_go_all
+
+    made_admin = run(
+        capsys, "--db", str(full), "users", "add", "alice", "--type", "business", "--perms", "list,add,edit"
+    )
+    assert made_admin[0] == 0, made_admin[2]
+    monkeypatch.delenv("CUSTBOOK_USER")  # on PostgreSQL alice is who connects; the file names its admin itself
+    code, _out, err = run(capsys, "--user", "alice", "store", "copy", str(full), pg_alice_db)
+    let_go_all()
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", pg_alice_db, "export", "--format", "import-csv")
+    _code, out_file, _err = run(capsys, "--db", str(full), "--user", "alice", "export", "--format", "import-csv")
+    assert code == 0 and out == out_file, err
