@@ -52,9 +52,11 @@ def get_batch(store: Database, batch_id: str, *, user: User) -> tuple[Batch, lis
                 _("There is no batch {batch}").format(batch=batch_label(number)),
                 _("See the batches with: custbook history"),
             )
+        hidden, params = _other_entities(con, user)
         changes = con.execute(
-            "SELECT customerid, field, old, new, action FROM changes WHERE batch = ? ORDER BY customerid, field",
-            [number],
+            f"SELECT customerid, field, old, new, action FROM changes ch WHERE batch = ?{hidden} "
+            "ORDER BY customerid, field",
+            [number, *params],
         ).fetchall()
     label = batch_label(number)
     return _batch(row), [Change(label, *c) for c in changes]
@@ -63,12 +65,30 @@ def get_batch(store: Database, batch_id: str, *, user: User) -> tuple[Batch, lis
 def customer_history(store: Database, customer_id: str, *, user: User) -> list[Change]:
     user.require(Permission.LIST, _("see the history"))
     with store.read() as con:
+        hidden, params = _other_entities(con, user)
         rows = con.execute(
             "SELECT ch.batch, ch.customerid, ch.field, ch.old, ch.new, ch.action, b.at_time, b.user_name "
-            "FROM changes ch JOIN batches b ON b.id = ch.batch WHERE ch.customerid = ? ORDER BY ch.batch, ch.field",
-            [customer_id],
+            f"FROM changes ch JOIN batches b ON b.id = ch.batch WHERE ch.customerid = ?{hidden} "
+            "ORDER BY ch.batch, ch.field",
+            [customer_id, *params],
         ).fetchall()
     return [Change(batch_label(r[0]), *r[1:]) for r in rows]
+
+
+def _other_entities(con: Connection, user: User) -> tuple[str, list[object]]:
+    """A condition on `changes ch` leaving out the changes of customers in entities `user` may not see (users add
+    --entities), and its parameters; nothing for a user of every entity. A customer no longer stored (an undone
+    creation) stays in the history. On PostgreSQL the customer's entity is read by `custbook_entity_of`
+    (store.pg_roles), which sees past the row-level policy that hides those customers from the user."""
+    if user.entities is None:
+        return "", []
+    if is_postgres(con):
+        entity = "custbook_entity_of(ch.customerid)"
+    else:
+        entity = '(SELECT c."MEGAENTITYID" FROM customers c WHERE c."CUSTOMERID" = ch.customerid)'
+    allowed = sorted(user.entities)
+    inside = f" OR {entity} IN ({', '.join('?' for _ in allowed)})" if allowed else ""
+    return f" AND ({entity} IS NULL{inside})", list(allowed)
 
 
 def _search_text(con: Connection, expr_of: Callable[[str], str] | None = None) -> str:

@@ -93,3 +93,22 @@ def test_psql_shows_a_role_no_more_than_custbook(pg_alice_db: str, pg_url: str, 
         env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert moved.returncode != 0 and "row-level security" in moved.stderr
+
+
+def test_the_history_leaves_out_other_entities_customers(cli_any, tmp_path) -> None:
+    """A newcomer's review read a US customer's credit limit in `history --batch` as a user of EU only."""
+    _people(cli_any)
+    assert cli_any(*EVERYTHING).code == 0
+    rows = _rows(cli_any("export", "--view", "everything").out)
+    us = next(cid for cid, entity in rows if entity == "US")
+    eu = next(cid for cid, entity in rows if entity == "EU")
+    path = tmp_path / "both.csv"
+    path.write_text(f"CUSTOMERID,COMMENTS\n{us},Secret US deal\n{eu},EU note\n", encoding="utf-8")
+    done = cli_any("import", str(path), "--json")
+    assert done.code == 0, done.err
+    batch = done.json["batch"]
+    assert "Secret US deal" in cli_any("history", "--batch", batch).out  # the administrator sees both
+    seen = cli_any("--user", "eve", "history", "--batch", batch)
+    assert seen.code == 0, seen.err
+    assert "EU note" in seen.out and "Secret US deal" not in seen.out and us not in seen.out
+    assert "Secret US deal" not in cli_any("--user", "eve", "history", us).out
