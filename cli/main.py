@@ -139,7 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date-format", default="DD/MM/YYYY", metavar="FMT", help=_("how dates are written"))
     p.add_argument("--json", action="store_true", help=_("print the path, format and row count as JSON"))
 
-    p = command("backup", _("copy the store to PATH while it is in use (restore: copy it back, or open it with --db)"))
+    p = command(
+        "backup",
+        _(
+            "copy the store to PATH while it is in use (restore: copy it back, or open it with --db; a PostgreSQL "
+            "store's copy is a DuckDB file: store copy PATH URL puts it back)"
+        ),
+    )
     p.add_argument("path", metavar="PATH")
     p.add_argument("--json", action="store_true")
 

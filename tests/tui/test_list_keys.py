@@ -42,6 +42,18 @@ async def test_each_key_opens_its_screen(demo_db, key, screen):
         assert isinstance(app.screen, CustomerListScreen)
 
 
+async def test_a_user_who_edits_but_may_not_add_is_not_called_read_only(demo_db):
+    """A newcomer's review: a List+Edit user was told "reads only (no Add)", yet edits customers."""
+    store = Store(demo_db)
+    perms = frozenset({Permission.LIST, Permission.EDIT})
+    add_user(store, "editor", UserType.EMPLOYEE, perms, by=resolve_user(store, "alice"))
+    app = make_app(demo_db, user="editor")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        status = widget_text(app.screen.query_one("#status"))
+        assert "editor may not add customers (no Add)" in status and "reads only" not in status
+
+
 async def test_forbidden_actions_are_dimmed_with_the_reason(demo_db):
     store = Store(demo_db)
     add_user(store, "viewer", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=resolve_user(store, "alice"))

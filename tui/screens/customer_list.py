@@ -281,7 +281,13 @@ class CustomerListScreen(Screen[None]):
             who = safe_text(self.session.user.name)
             names = [permission_name(m) for m in missing]
             lacking = names[0] if len(names) == 1 else _("{first} or {second}").format(first=names[0], second=names[1])
-            tail.append(" · " + _("{user} reads only (no {permission})").format(user=who, permission=lacking), "italic")
+            # "Reads only" when the user may not change customers; a user with Edit but no Add changes them.
+            said = (
+                _("{user} reads only (no {permission})")
+                if "Edit" in missing
+                else _("{user} may not add customers (no {permission})")
+            )
+            tail.append(" · " + said.format(user=who, permission=lacking), "italic")
             tail.append(f" · {self.session.level}")
         else:
             who = _("user {name}").format(name=safe_text(self.session.user.name))
