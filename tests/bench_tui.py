@@ -113,8 +113,9 @@ async def quiet(app: CustbookApp, pilot) -> None:
     """Let every worker finish (an Escape starts two loads), and their messages be handled."""
     await asyncio.sleep(0.1)
     for _ in range(200):
-        # (The import screen's file browser keeps a loader worker, group "_loader", alive while it is shown.)
-        pending = [w for w in app.workers if not w.is_finished and w.group != "_loader"]
+        # (The import screen's file browser keeps a loader worker, group "_loader", alive while it is shown, and the
+        # list its watch on a PostgreSQL store's changes, group "live-changes": neither ever "completes".)
+        pending = [w for w in app.workers if not w.is_finished and w.group not in ("_loader", "live-changes")]
         if not pending:
             break
         try:
