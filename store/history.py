@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.catalogue import Catalogue, FieldType
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, NotFound, PermissionDenied
 from core.i18n import _, group_digits, ngettext
 from core.users import Permission, User
 from store import search
@@ -256,6 +256,24 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
             [number],
         ).fetchone()
         assert created is not None
+        if user.entities is not None:
+            # A user limited to some entities undoes only what they may see: a batch that also changed other
+            # entities' customers is refused whole (undoing part of it would leave it half undone).
+            if is_postgres(con):  # past the row-level policy, which hides those changes from this user
+                sql = "SELECT unnest(custbook_batch_entities(?))"
+            else:
+                sql = (
+                    'SELECT DISTINCT c."MEGAENTITYID" FROM changes ch JOIN customers c '
+                    'ON c."CUSTOMERID" = ch.customerid WHERE ch.batch = ? AND c."MEGAENTITYID" IS NOT NULL'
+                )
+            reached = {row[0] for row in con.execute(sql, [number]).fetchall()}
+            if reached - user.entities:
+                raise PermissionDenied(
+                    _("{name} may not undo {batch}: it changed customers of entities {name} may not see").format(
+                        name=user.name, batch=label
+                    ),
+                    _("Ask an administrator to undo it"),
+                )
         if created[0]:
             user.require(Permission.ADD, _("undo a batch that added customers"))
         if created[1]:
@@ -300,6 +318,19 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
         new_row = con.execute("SELECT nextval('batch_seq')").fetchone()
         assert new_row is not None
         new = int(new_row[0])
+        counts = con.execute(
+            "SELECT count(DISTINCT customerid) FILTER (WHERE action = 'update'), "
+            "count(DISTINCT customerid) FILTER (WHERE action = 'create') FROM changes WHERE batch = ?",
+            [number],
+        ).fetchone()
+        assert counts is not None
+        # The undo's batch first, then its changes: on PostgreSQL a user adds changes only to a batch of their own
+        # (store.pg_roles).
+        con.execute(
+            "INSERT INTO batches (id, kind, user_name, at_time, file_name, entity, created, updated, undoes) "
+            "SELECT ?, 'undo', ?, now()::TIMESTAMP, file_name, entity, ?, ?, ? FROM batches WHERE id = ?",
+            [new, user.name, created[1], counts[0], number, number],
+        )
         # History of the undo itself: old = what the batch wrote, new = what it restores.
         con.execute(
             "INSERT INTO changes SELECT ?, customerid, field, new, old, "
@@ -307,12 +338,6 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
             "FROM changes WHERE batch = ?",
             [new, number],
         )
-        counts = con.execute(
-            "SELECT count(DISTINCT customerid) FILTER (WHERE action = 'update'), "
-            "count(DISTINCT customerid) FILTER (WHERE action = 'create') FROM changes WHERE batch = ?",
-            [number],
-        ).fetchone()
-        assert counts is not None
         if is_postgres(con):
             from store import pg_import
 
@@ -327,11 +352,6 @@ def undo_batch(store: Database, batch_id: str, *, user: User, entity: str | None
         if created[1]:
             _recreate(con, number, catalogue, user.name)
         search.fill(con)  # the texts SQL could not fold (see store.search)
-        con.execute(
-            "INSERT INTO batches (id, kind, user_name, at_time, file_name, entity, created, updated, undoes) "
-            "SELECT ?, 'undo', ?, now()::TIMESTAMP, file_name, entity, ?, ?, ? FROM batches WHERE id = ?",
-            [new, user.name, created[1], counts[0], number, number],
-        )
         con.execute("UPDATE batches SET undone_by = ? WHERE id = ?", [new, number])
         batch_row = con.execute(f"SELECT {_BATCH_COLS} FROM batches WHERE id = ?", [new]).fetchone()
     assert batch_row is not None

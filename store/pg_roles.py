@@ -224,7 +224,7 @@ def _save_as_admin(
 _POLICY = """("MEGAENTITYID" IS NULL
     OR coalesce((SELECT u.entities IS NULL FROM users u WHERE u.name = current_user), FALSE)
     OR "MEGAENTITYID" = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), '{}')))"""
-POLICIES_VERSION = "4"
+POLICIES_VERSION = "6"
 
 
 def ensure_policies(con: PgConnection) -> None:
@@ -259,6 +259,29 @@ def ensure_policies(con: PgConnection) -> None:
         + ', pg_temp AS $f$ SELECT "MEGAENTITYID" FROM customers WHERE "CUSTOMERID" = customer $f$'
     )
     con.execute(f"ALTER FUNCTION custbook_entity_of(VARCHAR) OWNER TO {_ident(role_names(con)[0])}")
+    # The entities whose customers a batch changed (store.history: a limited user may not undo a batch reaching
+    # others, whose changes the policy below hides from them).
+    con.execute(
+        "CREATE OR REPLACE FUNCTION custbook_batch_entities(number BIGINT) RETURNS VARCHAR[] LANGUAGE sql STABLE "
+        "SECURITY DEFINER SET search_path = pg_catalog, "
+        + str(con.execute("SELECT quote_ident(current_schema())").fetchone()[0])
+        + ", pg_temp AS $f$ SELECT coalesce(array_agg(DISTINCT c.\"MEGAENTITYID\"), '{}') FROM changes ch "
+        'JOIN customers c ON c."CUSTOMERID" = ch.customerid WHERE ch.batch = number '
+        'AND c."MEGAENTITYID" IS NOT NULL $f$'
+    )
+    con.execute(f"ALTER FUNCTION custbook_batch_entities(BIGINT) OWNER TO {_ident(role_names(con)[0])}")
+    # The history of a customer a role may not see is not its to read either, with psql as in custbook (an
+    # undone creation, whose customer is gone, stays readable: its entity is no longer known).
+    admin = role_names(con)[0].replace("'", "''")
+    con.execute("DROP POLICY IF EXISTS custbook_read ON changes")
+    con.execute(
+        # The cheap tests first: an administrator, or a user of every entity, needs no look at the customer.
+        f"CREATE POLICY custbook_read ON changes FOR SELECT USING (pg_has_role(current_user, '{admin}', 'MEMBER') OR "
+        "coalesce((SELECT u.entities IS NULL FROM users u WHERE u.name = current_user), FALSE) OR "
+        "custbook_entity_of(customerid) IS NULL OR "
+        "custbook_entity_of(customerid) = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), "
+        "'{}')))"
+    )
 
 
 # What each table lets a user's role write, and which rows (row-level policies; administrators, members of the

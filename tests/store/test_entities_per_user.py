@@ -112,3 +112,40 @@ def test_the_history_leaves_out_other_entities_customers(cli_any, tmp_path) -> N
     assert seen.code == 0, seen.err
     assert "EU note" in seen.out and "Secret US deal" not in seen.out and us not in seen.out
     assert "Secret US deal" not in cli_any("--user", "eve", "history", us).out
+
+
+def test_a_limited_user_cannot_undo_a_batch_reaching_other_entities(cli_any, tmp_path) -> None:
+    _people(cli_any)
+    assert cli_any(*EVERYTHING).code == 0
+    rows = _rows(cli_any("export", "--view", "everything").out)
+    us = next(cid for cid, entity in rows if entity == "US")
+    eu = next(cid for cid, entity in rows if entity == "EU")
+    path = tmp_path / "both.csv"
+    path.write_text(f"CUSTOMERID,COMMENTS\n{us},US change\n{eu},EU change\n", encoding="utf-8")
+    batch = cli_any("import", str(path), "--json").json["batch"]
+    refused = cli_any("--user", "eve", "undo", batch)
+    assert refused.code == 3 and "entities" in refused.err
+    assert cli_any("undo", batch).code == 0  # the administrator may
+
+
+def test_psql_hides_the_history_of_other_entities(pg_alice_db: str, pg_url: str, tmp_path) -> None:
+    from cli.main import main
+    from store.opening import let_go_all
+
+    for args in (["init", "--demo", "300"], ["users", "add", "eve", "--perms", "list,edit", "--entities", "EU"]):
+        assert main(["--db", pg_alice_db, *args]) == 0
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        us = con.execute("""SELECT "CUSTOMERID" FROM customers WHERE "MEGAENTITYID" = 'US' LIMIT 1""").fetchone()[0]
+        con.execute("ALTER ROLE eve LOGIN PASSWORD 'eve-pw'")
+    path = tmp_path / "us.csv"
+    path.write_text(f"CUSTOMERID,COMMENTS\n{us},Secret US deal\n", encoding="utf-8")
+    assert main(["--db", pg_alice_db, "import", str(path)]) == 0
+    let_go_all()
+    parts = urlsplit(pg_url)
+    env = {**os.environ, "PGPASSWORD": "eve-pw"}
+    base = ["psql", "-h", str(parts.hostname), "-p", str(parts.port), "-U", "eve", "-d", parts.path.lstrip("/"), "-At"]
+    seen = subprocess.run(
+        [*base, "-c", "SELECT count(*) FROM changes WHERE new = 'Secret US deal'"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert seen.stdout.strip() == "0"
