@@ -3,6 +3,10 @@
 The count and the rows come from one REPEATABLE READ transaction, so a file never holds rows the count missed;
 the rows stream from a server-side cursor in batches, so a million-customer export never sits in memory. Readers
 never block writers on PostgreSQL, so there is no need to detach a long export from the store as DuckDB's does.
+
+Not COPY ... TO STDOUT, though the issue suggested it: the writers want typed values, and psycopg's cursor gives them
+faster than COPY's rows parsed back into types (500,000 customers, 9 columns, local server: the cursor 1.2-1.5 s,
+COPY text 2.2-2.3 s, COPY binary 2.5 s).
 """
 
 from __future__ import annotations
