@@ -21,16 +21,45 @@ from core.viewdef import Filter, Op, View
 from formats.writer import get_writer
 from services.export import CHECK_EVERY, export_columns, export_file, export_stream
 from store.customers import count_customers
-from store.demo import seed_demo
 from store.duck import DuckStore as Store
+from store.opening import open_store
 from store.users import add_user
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store(request: pytest.FixtureRequest) -> Store:
+    """Each store in turn: a DuckDB file, then a PostgreSQL database made by the role alice (the services do not
+    know which they talk to)."""
+    if request.param == "duckdb":
+        return Store(request.getfixturevalue("db"))
+    return open_store(request.getfixturevalue("pg_alice_db"))  # type: ignore[return-value]
+
+
+@pytest.fixture
+def alice(store: Store) -> User:
+    """The store's first user, its administrator: alice (on PostgreSQL, the role the store's URL connects as)."""
+    return store.users.resolve("alice" if isinstance(store, Store) else "")
+
 
 DEMO = 2 * CHECK_EVERY + 100  # enough for two progress reports before the last, entities' customers aside
 
 
 @pytest.fixture
+def file_alice(db: Path) -> User:
+    """alice on a DuckDB file, for the tests of what only a file store has (its path, its .wal, its lock)."""
+    return Store(db).users.resolve("alice")
+
+
+@pytest.fixture
+def seeded_file(db: Path, file_alice: User) -> Store:
+    store = Store(db)
+    assert store.seed_demo(DEMO, user=file_alice) == DEMO
+    return store
+
+
+@pytest.fixture
 def seeded(store: Store, alice: User) -> Store:
-    assert seed_demo(store, DEMO, user=alice) == DEMO
+    assert store.seed_demo(DEMO, user=alice) == DEMO
     return store
 
 
@@ -47,12 +76,12 @@ def _read(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def test_the_store_and_its_log_are_refused_as_targets_and_left_alone(seeded: Store, alice: User) -> None:
-    store, writer = seeded, get_writer("csv")
+def test_the_store_and_its_log_are_refused_as_targets_and_left_alone(seeded_file: Store, file_alice: User) -> None:
+    store, writer = seeded_file, get_writer("csv")
     before = _digest(store.path)
     for target in (store.path, store.path.with_name(store.path.name + ".wal")):
         with pytest.raises(UsageError) as refused:
-            export_file(store, target, user=alice, writer=writer)
+            export_file(store, target, user=file_alice, writer=writer)
         assert refused.value.exit_code == 2
         assert str(refused.value) == (
             f"{target} is the store custbook is working on: writing the export there would replace every customer, "
@@ -63,11 +92,11 @@ def test_the_store_and_its_log_are_refused_as_targets_and_left_alone(seeded: Sto
     assert [p.name for p in store.path.parent.iterdir() if p.name.endswith(".part")] == []
 
 
-def test_the_same_store_by_another_name_is_refused_too(seeded: Store, alice: User, tmp_path: Path) -> None:
+def test_the_same_store_by_another_name_is_refused_too(seeded_file: Store, file_alice: User, tmp_path: Path) -> None:
     link = tmp_path / "link.duckdb"
-    link.symlink_to(seeded.path)
+    link.symlink_to(seeded_file.path)
     with pytest.raises(UsageError, match="is the store custbook is working on"):
-        export_file(seeded, tmp_path / "." / "link.duckdb", user=alice, writer=get_writer("csv"))
+        export_file(seeded_file, tmp_path / "." / "link.duckdb", user=file_alice, writer=get_writer("csv"))
 
 
 def test_a_view_exported_to_a_file_is_read_back(seeded: Store, alice: User, tmp_path: Path) -> None:
@@ -101,15 +130,15 @@ def test_exporting_needs_the_list_permission(seeded: Store, tmp_path: Path) -> N
 
 
 def test_progress_is_reported_and_can_stop_the_export_leaving_no_file(
-    seeded: Store, alice: User, tmp_path: Path
+    seeded_file: Store, file_alice: User, tmp_path: Path
 ) -> None:
     totals: list[int] = []
     reports: list[int] = []
     done = export_file(
-        seeded, tmp_path / "all.xlsx", user=alice, writer=get_writer("xlsx"), started=totals.append,
+        seeded_file, tmp_path / "all.xlsx", user=file_alice, writer=get_writer("xlsx"), started=totals.append,
         progress=reports.append,
     )  # fmt: skip
-    total = top_level(seeded)
+    total = top_level(seeded_file)
     assert totals == [total] and done.rows == total > 2 * CHECK_EVERY
     assert [r for r in reports if r % CHECK_EVERY == 0 and r] == [CHECK_EVERY, 2 * CHECK_EVERY]
     assert reports[-1] == total
@@ -122,7 +151,9 @@ def test_progress_is_reported_and_can_stop_the_export_leaving_no_file(
             raise Stop
 
     with pytest.raises(Stop):
-        export_file(seeded, tmp_path / "stopped.csv", user=alice, writer=get_writer("csv"), progress=stop_at_the_end)
+        export_file(
+            seeded_file, tmp_path / "stopped.csv", user=file_alice, writer=get_writer("csv"), progress=stop_at_the_end
+        )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["all.xlsx", "store.duckdb"]  # no stopped.csv, no .part
 
 
@@ -163,13 +194,13 @@ def test_an_export_larger_than_the_import_limit_says_how_to_import_it_back(cli, 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
 def test_the_store_is_free_while_a_slow_format_renders(
-    seeded: Store, alice: User, tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+    seeded_file: Store, file_alice: User, tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 17, item 6: a workbook or a PDF takes seconds to render, and the export held the store all along, so
     every import or edit meanwhile waited and failed. The rows are copied out first: a write made while the file
     is being written goes through, and the file holds the customers as they were when the export began."""
-    quick = Store(seeded.path, busy_seconds=0.5)  # a writer that would give up fast if the store were held
-    before = top_level(seeded)
+    quick = Store(seeded_file.path, busy_seconds=0.5)  # a writer that would give up fast if the store were held
+    before = top_level(seeded_file)
     private = tmp_path / "tmp"  # this test's own temporary folder: other tests' exports run meanwhile
     private.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(private))
@@ -177,10 +208,12 @@ def test_the_store_is_free_while_a_slow_format_renders(
 
     def meanwhile(done: int) -> None:
         if not wrote:
-            add_user(quick, "late", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=alice)
+            add_user(quick, "late", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=file_alice)
             wrote.append("late")
 
-    outcome = export_file(seeded, tmp_path / f"all.{fmt}", user=alice, writer=get_writer(fmt), progress=meanwhile)
+    outcome = export_file(
+        seeded_file, tmp_path / f"all.{fmt}", user=file_alice, writer=get_writer(fmt), progress=meanwhile
+    )
     assert wrote == ["late"] and outcome.rows == before
     assert (tmp_path / f"all.{fmt}").stat().st_size > 0
     assert list(private.iterdir()) == []  # the private copy of the rows is gone

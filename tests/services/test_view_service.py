@@ -24,12 +24,27 @@ from services.views import (
     save_view,
     show_view,
 )
-from store.demo import seed_demo
 from store.duck import DuckStore as Store
 from store.fields import add_field
+from store.opening import open_store
 from store.users import add_user
 
 FRANCE = (Filter("COUNTRY", Op.EQ, "france"),)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store(request: pytest.FixtureRequest) -> Store:
+    """Each store in turn: a DuckDB file, then a PostgreSQL database made by the role alice (the services do not
+    know which they talk to)."""
+    if request.param == "duckdb":
+        return Store(request.getfixturevalue("db"))
+    return open_store(request.getfixturevalue("pg_alice_db"))  # type: ignore[return-value]
+
+
+@pytest.fixture
+def alice(store: Store) -> User:
+    """The store's first user, its administrator: alice (on PostgreSQL, the role the store's URL connects as)."""
+    return store.users.resolve("alice" if isinstance(store, Store) else "")
 
 
 @pytest.fixture
@@ -117,7 +132,7 @@ def test_finding_prefers_the_users_own_view_and_names_the_others(store: Store, a
 
 
 def test_showing_counts_the_customers_at_the_level(store: Store, alice: User) -> None:
-    seed_demo(store, 40, user=alice)
+    store.seed_demo(40, user=alice)
     shown = show_view(store, alice, "All customers")
     top = show_view(store, alice, "All customers", entity=None).matching
     assert shown.view.builtin and shown.matching == top > 0
