@@ -18,7 +18,7 @@ from typing import NoReturn
 from cli.language import asked_language, choose_first, speak_argparse
 from cli.terminal import guarded_output
 from core.errors import CustbookError, UsageError
-from core.i18n import _, current_language, resolve_language, set_language
+from core.i18n import N_, _, current_language, resolve_language, set_language
 
 EXIT_INTERRUPTED = 130
 
@@ -51,6 +51,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message[:1].upper() + message[1:], _("See: {prog} --help").format(prog=self.prog))
+
+
+# The help of every --json that says no more (the JSON keys, IDs and statuses are never translated: cli.md).
+JSON_HELP = N_("print the result as JSON for scripts")
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -100,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIZE",
         help=_("refuse larger files, e.g. 500MB (default $CUSTBOOK_MAX_BYTES, else 200MB)"),
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
     other = p.add_argument_group(_("files from other products"))
     other.add_argument(
         "--mapping", metavar="NAME", help=_("a saved or built-in column mapping (custbook mappings list)")
@@ -147,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("path", metavar="PATH")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
 
     views = command("views", _("saved views: columns, filters, sort")).add_subparsers(
         dest="action", required=True, parser_class=_Parser
@@ -174,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p, top=False)
         if action != "list":
             p.add_argument("name")
-        p.add_argument("--json", action="store_true")
+        p.add_argument("--json", action="store_true", help=_(JSON_HELP))
 
     mappings = command("mappings", _("column mappings for files from other products")).add_subparsers(
         dest="action", required=True, parser_class=_Parser
@@ -198,11 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = mappings.add_parser("list", help=_("list the mappings: built in, yours and other users' public ones"))
     _common(p, top=False)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
     p = mappings.add_parser("show", help=_("show a mapping: each column's fields, the joins"))
     _common(p, top=False)
     p.add_argument("name")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
     p = mappings.add_parser("delete", help=_("delete one of your mappings"))
     _common(p, top=False)
     p.add_argument("name")
@@ -212,12 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = jobs.add_parser("list", help=_("list the jobs, newest first"))
     _common(p, top=False)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
     p = jobs.add_parser("show", help=_("a job's state, result and e-mail status"))
     _common(p, top=False)
     p.add_argument("id", metavar="ID")
     p.add_argument("--errors-out", metavar="PATH", help=_("save the job's failed rows as a CSV to fix and re-import"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
     p = jobs.add_parser("run", help=_("the worker: run queued jobs, then wait for more (Ctrl-C or SIGTERM stops it)"))
     _common(p, top=False)
     p.add_argument("--once", action="store_true", help=_("run what is queued, then exit"))
@@ -231,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = settings.add_parser("list", help=_("the settings and their values (an administrator's command)"))
     _common(p, top=False)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
     p = settings.add_parser("set", help=_("set one (an administrator's command): max-rows N, max-bytes SIZE"))
     _common(p, top=False)
     p.add_argument("key", metavar="KEY", help=_("max-rows or max-bytes"))
@@ -240,11 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("history", _("list import and edit batches, or the changes of one customer"))
     p.add_argument("customer", nargs="?", metavar="CUSTOMERID")
     p.add_argument("--batch", metavar="BATCH", help=_("show the field changes of one batch"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
 
     p = command("undo", _("undo a batch"))
     p.add_argument("batch", metavar="BATCH")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
 
     users = command("users", _("manage users")).add_subparsers(dest="action", required=True, parser_class=_Parser)
     p = users.add_parser("add", help=_("add a user or change one"))
@@ -293,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, top=False)
     p.add_argument("source", metavar="FROM", help=_("the store to copy: a DuckDB file or a postgresql:// URL"))
     p.add_argument("target", metavar="TO", help=_("a new DuckDB file (created) or the URL of a new, empty database"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_(JSON_HELP))
     return parser
 
 
