@@ -162,6 +162,21 @@ def any_store(location: str) -> CustomerStore:
     return open_store(location)
 
 
+@pytest.fixture(params=["duckdb", "postgresql"])
+def both_stores(request: pytest.FixtureRequest) -> Store:
+    """Each store in turn for a service test: a DuckDB file, then a PostgreSQL database made by the role alice (the
+    services do not know which they talk to). A module takes it as its `store` fixture."""
+    if request.param == "duckdb":
+        return Store(request.getfixturevalue("db"))
+    return open_store(request.getfixturevalue("pg_alice_db"))  # type: ignore[return-value]
+
+
+@pytest.fixture
+def both_stores_alice(both_stores: Store) -> User:
+    """The store's first user, its administrator: alice (on PostgreSQL, the role the store's URL connects as)."""
+    return both_stores.users.resolve("alice" if isinstance(both_stores, Store) else "")
+
+
 @pytest.fixture
 def alice(store: Store) -> User:
     """The first user of a new store: a business user with every permission."""

@@ -22,23 +22,17 @@ from formats.writer import get_writer
 from services.export import CHECK_EVERY, export_columns, export_file, export_stream
 from store.customers import count_customers
 from store.duck import DuckStore as Store
-from store.opening import open_store
 from store.users import add_user
 
 
-@pytest.fixture(params=["duckdb", "postgresql"])
-def store(request: pytest.FixtureRequest) -> Store:
-    """Each store in turn: a DuckDB file, then a PostgreSQL database made by the role alice (the services do not
-    know which they talk to)."""
-    if request.param == "duckdb":
-        return Store(request.getfixturevalue("db"))
-    return open_store(request.getfixturevalue("pg_alice_db"))  # type: ignore[return-value]
+@pytest.fixture
+def store(both_stores: Store) -> Store:
+    return both_stores
 
 
 @pytest.fixture
-def alice(store: Store) -> User:
-    """The store's first user, its administrator: alice (on PostgreSQL, the role the store's URL connects as)."""
-    return store.users.resolve("alice" if isinstance(store, Store) else "")
+def alice(both_stores_alice: User) -> User:
+    return both_stores_alice
 
 
 DEMO = 2 * CHECK_EVERY + 100  # enough for two progress reports before the last, entities' customers aside

@@ -26,25 +26,19 @@ from services.views import (
 )
 from store.duck import DuckStore as Store
 from store.fields import add_field
-from store.opening import open_store
 from store.users import add_user
 
 FRANCE = (Filter("COUNTRY", Op.EQ, "france"),)
 
 
-@pytest.fixture(params=["duckdb", "postgresql"])
-def store(request: pytest.FixtureRequest) -> Store:
-    """Each store in turn: a DuckDB file, then a PostgreSQL database made by the role alice (the services do not
-    know which they talk to)."""
-    if request.param == "duckdb":
-        return Store(request.getfixturevalue("db"))
-    return open_store(request.getfixturevalue("pg_alice_db"))  # type: ignore[return-value]
+@pytest.fixture
+def store(both_stores: Store) -> Store:
+    return both_stores
 
 
 @pytest.fixture
-def alice(store: Store) -> User:
-    """The store's first user, its administrator: alice (on PostgreSQL, the role the store's URL connects as)."""
-    return store.users.resolve("alice" if isinstance(store, Store) else "")
+def alice(both_stores_alice: User) -> User:
+    return both_stores_alice
 
 
 @pytest.fixture
