@@ -19,6 +19,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
@@ -27,7 +28,7 @@ from psycopg_pool import ConnectionPool
 
 from core.errors import CustbookError, PermissionDenied, StoreBusy, StoreUnreadable
 from core.i18n import _
-from store.sql import PgConnection
+from store.sql import THROUGH_CUSTBOOK, PgConnection
 
 DEFAULT_BUSY_SECONDS = 5.0
 # The advisory lock every write transaction takes (per database: one number is enough). "cbk" in ASCII.
@@ -122,6 +123,7 @@ def _pool(url: str, busy_seconds: float) -> ConnectionPool:
             min_size=1,
             max_size=8,
             kwargs={"autocommit": True, "application_name": application_name()},
+            configure=_say_custbook,
             # A connection the server closed (a restart, a dropped network, an administrator's terminate) is
             # found out when taken from the pool and replaced, instead of failing the next read and every one after.
             check=ConnectionPool.check_connection,
@@ -131,6 +133,12 @@ def _pool(url: str, busy_seconds: float) -> ConnectionPool:
         )
         _POOLS[url] = pool
         return pool
+
+
+def _say_custbook(con: psycopg.Connection[Any]) -> None:
+    """Each of custbook's connections says it is custbook: the store's customers refuse writes from anything else
+    (psql, a script), which would leave no batch behind, so no history, undo or notice (store.pg_roles)."""
+    con.execute(f"SET {THROUGH_CUSTBOOK} = 'on'")
 
 
 def application_name() -> str:

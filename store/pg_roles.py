@@ -25,7 +25,7 @@ from core.errors import InvalidValue, NotFound, PermissionDenied, UsageError
 from core.i18n import _
 from core.names import check_name
 from core.users import Permission, User, UserType
-from store.sql import PgConnection
+from store.sql import THROUGH_CUSTBOOK, PgConnection
 from store.users import check_entities
 
 _PRIVILEGES = ((Permission.LIST, "SELECT"), (Permission.ADD, "INSERT"), (Permission.EDIT, "UPDATE"))
@@ -224,7 +224,7 @@ def _save_as_admin(
 _POLICY = """("MEGAENTITYID" IS NULL
     OR coalesce((SELECT u.entities IS NULL FROM users u WHERE u.name = current_user), FALSE)
     OR "MEGAENTITYID" = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), '{}')))"""
-POLICIES_VERSION = "6"
+POLICIES_VERSION = "7"
 
 
 def ensure_policies(con: PgConnection) -> None:
@@ -246,6 +246,7 @@ def ensure_policies(con: PgConnection) -> None:
         "CREATE TRIGGER custbook_batch_written AFTER INSERT ON batches FOR EACH ROW "
         "EXECUTE FUNCTION custbook_batch_written()"
     )
+    _through_custbook_only(con)
     con.execute("ALTER TABLE customers ENABLE ROW LEVEL SECURITY")
     con.execute("DROP POLICY IF EXISTS custbook_entities ON customers")
     con.execute(f"CREATE POLICY custbook_entities ON customers USING {_POLICY} WITH CHECK {_POLICY}")
@@ -281,6 +282,25 @@ def ensure_policies(con: PgConnection) -> None:
         "custbook_entity_of(customerid) IS NULL OR "
         "custbook_entity_of(customerid) = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), "
         "'{}')))"
+    )
+
+
+def _through_custbook_only(con: PgConnection) -> None:
+    """Customers change through custbook only: a write from psql or a script, which the grants allow, would leave
+    no batch (no history, no undo, no notice to the others), so a statement trigger refuses it unless the session
+    says it is custbook (store.pg_db sets it on each of its connections). A guard against well-meant quick fixes, not
+    a security boundary: whoever may UPDATE can set the setting too; the grants remain the boundary."""
+    con.execute(
+        "CREATE OR REPLACE FUNCTION custbook_through_custbook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+        f"IF coalesce(current_setting('{THROUGH_CUSTBOOK}', TRUE), '') <> 'on' THEN RAISE EXCEPTION USING "
+        "ERRCODE = 'insufficient_privilege', MESSAGE = 'customers change through custbook, which keeps who changed "
+        "what (its history and undo)', HINT = 'Use custbook import, or edit them in the custbook interface.'; "
+        "END IF; RETURN NULL; END $f$"
+    )
+    con.execute("DROP TRIGGER IF EXISTS custbook_through_custbook ON customers")
+    con.execute(
+        "CREATE TRIGGER custbook_through_custbook BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON customers "
+        "FOR EACH STATEMENT EXECUTE FUNCTION custbook_through_custbook()"
     )
 
 

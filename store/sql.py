@@ -46,6 +46,11 @@ class Database(Protocol):
     def write(self) -> AbstractContextManager[Any]: ...
 
 
+# The session setting by which custbook's own connections to a PostgreSQL store say they are custbook (store.pg_db
+# sets it; store.pg_roles's trigger refuses customers' writes without it).
+THROUGH_CUSTBOOK = "custbook.client"
+
+
 class PgConnection:
     """A psycopg connection that takes custbook's SQL as DuckDB does: `?` and `$name` placeholders, `%` as itself.
 

@@ -89,7 +89,9 @@ def test_psql_shows_a_role_no_more_than_custbook(pg_alice_db: str, pg_url: str, 
     )  # fmt: skip
     assert seen.stdout.split() == ["-", "EU"]
     moved = subprocess.run(
-        [*base, "-c", """UPDATE customers SET "MEGAENTITYID" = 'US' WHERE "MEGAENTITYID" = 'EU'"""],
+        # Saying it is custbook (past the guard of store.pg_roles), to reach what this test is about: the policy.
+        [*base, "-c", "SET custbook.client = on",
+         "-c", """UPDATE customers SET "MEGAENTITYID" = 'US' WHERE "MEGAENTITYID" = 'EU'"""],
         env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert moved.returncode != 0 and "row-level security" in moved.stderr

@@ -54,17 +54,47 @@ def roles(pg_db: str) -> dict[str, str]:
     return names
 
 
+# psql saying it is custbook, past the guard that keeps customers' writes in custbook (see the test after this one):
+# what is left to refuse is the database's own grants.
+AS_CUSTBOOK = "SET custbook.client = on; "
+
+
 def test_each_permission_is_the_databases_own_grant(pg_db: str, roles: dict[str, str]) -> None:
-    insert = """INSERT INTO customers ("CUSTOMERID", "RECORDNO") VALUES ('P1', 999)"""
+    insert = AS_CUSTBOOK + """INSERT INTO customers ("CUSTOMERID", "RECORDNO") VALUES ('P1', 999)"""
     viewer, adder, editor = (_as(pg_db, roles[k]) for k in ("viewer", "adder", "editor"))
     assert _psql(viewer, "SELECT count(*) FROM customers").stdout.strip() == "0"
     refused = _psql(viewer, insert)
     assert refused.returncode != 0 and "permission denied" in refused.stderr
     assert _psql(adder, insert).returncode == 0
-    refused = _psql(adder, """UPDATE customers SET "NAME" = 'x'""")
+    refused = _psql(adder, AS_CUSTBOOK + """UPDATE customers SET "NAME" = 'x'""")
     assert refused.returncode != 0 and "permission denied" in refused.stderr
-    assert _psql(editor, """UPDATE customers SET "NAME" = 'Edited' WHERE "CUSTOMERID" = 'P1'""").returncode == 0
+    edit = AS_CUSTBOOK + """UPDATE customers SET "NAME" = 'Edited' WHERE "CUSTOMERID" = 'P1'"""
+    assert _psql(editor, edit).returncode == 0
     assert _psql(viewer, """SELECT "NAME" FROM customers""").stdout.strip() == "Edited"
+
+
+def test_customers_change_through_custbook_not_behind_its_back(
+    pg_db: str, roles: dict[str, str], tmp_path, capsys
+) -> None:
+    """A user with Edit fixing a name with psql would leave no batch: no history, no undo, nobody told. The store
+    refuses it, in words that say where to do it; custbook's own writes, by the same role, go through."""
+    editor = _as(pg_db, roles["editor"])
+    path = tmp_path / "one.csv"
+    path.write_text("CUSTOMERID,NAME,PRINTAS\nP2,Pat,Pat\n", encoding="utf-8")
+    code, _out, err = _run(capsys, "--db", pg_db, "import", str(path))
+    assert code == 0, err + _out
+    for sql in (
+        """UPDATE customers SET "NAME" = 'Quick fix' WHERE "CUSTOMERID" = 'P2'""",
+        """DELETE FROM customers WHERE "CUSTOMERID" = 'P2'""",
+    ):
+        refused = _psql(editor if sql.startswith("UPDATE") else pg_db, sql)
+        assert refused.returncode != 0, sql
+        assert "customers change through custbook" in refused.stderr and "custbook import" in refused.stderr
+    assert _psql(editor, """SELECT "NAME" FROM customers WHERE "CUSTOMERID" = 'P2'""").stdout.strip() == "Pat"
+    path.write_text("CUSTOMERID,NAME,PRINTAS\nP2,Pat Lee,Pat\n", encoding="utf-8")
+    code, _out, err = _run(capsys, "--db", editor, "import", str(path))
+    assert code == 0, err
+    assert _psql(editor, """SELECT "NAME" FROM customers WHERE "CUSTOMERID" = 'P2'""").stdout.strip() == "Pat Lee"
 
 
 def test_custbook_reads_the_grants_psql_changed(pg_db: str, roles: dict[str, str], capsys) -> None:
