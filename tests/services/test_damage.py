@@ -7,6 +7,14 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
+
+@pytest.fixture
+def cli(cli_any):
+    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database."""
+    return cli_any
+
 
 def _export(cli) -> list[list[str]]:
     return list(csv.reader(io.StringIO(cli("export", "--format", "import-csv").out)))

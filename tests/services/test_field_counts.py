@@ -10,6 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+
+@pytest.fixture
+def cli(cli_any):
+    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database."""
+    return cli_any
+
+
 HEADER = ["CUSTOMERID", "NAME", "PRINTAS", "CITY", "EMAIL1", "ONHOLD"]
 STORED = [
     ["C1", "Alpha", "Alpha SA", "Lyon", "a@alpha.example", "TRUE"],
