@@ -101,6 +101,18 @@ def pg_alice_db(pg_url: str) -> str:
     return url
 
 
+def logged_in(superuser: str, location: str, role: str) -> str:
+    """The URL of the PostgreSQL store at `location` for `role`, once the server lets that role log in (LOGIN and the
+    password `pw`, given by the superuser), as the person would connect. A role the server does not know is left
+    alone: its URL is then refused, as it would be."""
+    import psycopg
+
+    with psycopg.connect(superuser, autocommit=True) as con:
+        if con.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+            con.execute(f"ALTER ROLE \"{role}\" LOGIN PASSWORD 'pw'")
+    return f"postgresql://{role}:pw@" + location.split("@", 1)[1]
+
+
 @pytest.fixture(params=["duckdb", "postgresql"])
 def cli_any(
     request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -129,12 +141,7 @@ def cli_any(
                 role = words[at + 1]
                 del words[at : at + 2]
             if role != "alice":
-                import psycopg
-
-                with psycopg.connect(superuser, autocommit=True) as con:
-                    if con.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
-                        con.execute(f"ALTER ROLE \"{role}\" LOGIN PASSWORD 'pw'")
-                where = f"postgresql://{role}:pw@" + location.split("@", 1)[1]
+                where = logged_in(superuser, location, role)
         try:
             code = main(["--db", where, *words])
         finally:
@@ -145,6 +152,63 @@ def cli_any(
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def on_postgresql(request: pytest.FixtureRequest) -> bool:
+    """Whether this test runs on the PostgreSQL store (the `postgresql` turn of cli_any, location or both_stores),
+    for the few lines of a contract that cli.md words differently there (the acting user is the connection's role)."""
+    params = getattr(request.node, "callspec", None)
+    turns = params.params if params is not None else {}
+    return any(turns.get(name) == "postgresql" for name in ("cli_any", "location", "both_stores"))
+
+
+@pytest.fixture
+def pg_gap_import_without_list(request: pytest.FixtureRequest, on_postgresql: bool) -> None:
+    """A known gap of the PostgreSQL store, found by running these tests on it: a role without List has no SELECT
+    on customers, and an import reads them (the plan's diff, the version check, the UPDATE's join, the search
+    texts), so a user with Add or Edit but not List cannot import there at all ("The database refused this to your
+    role"). Closing it needs those reads done for the role on the server without handing it the values (SECURITY
+    DEFINER functions, which psql could call too): a design decision, not a test's. A test using this fixture
+    expects its PostgreSQL turn to fail; strictly, so that it fails once the gap is closed and the fixture goes."""
+    if on_postgresql:
+        request.applymarker(
+            pytest.mark.xfail(reason="PostgreSQL: a role without List cannot import (issue 15)", strict=True)
+        )
+
+
+@pytest.fixture
+def cli_any_store(cli_any: Callable[..., CliResult], request: pytest.FixtureRequest) -> CustomerStore:
+    """The store `cli_any` runs its commands on, for a test that also plans or reads through the services: the
+    DuckDB file, or the PostgreSQL store connected as the role alice."""
+    if request.node.callspec.params["cli_any"] == "duckdb":
+        return open_store(str(request.getfixturevalue("db")))
+    return open_store(request.getfixturevalue("pg_alice_db"))
+
+
+@pytest.fixture
+def cli_any_alice(cli_any_store: CustomerStore) -> User:
+    """alice on `cli_any_store`, its first user (on PostgreSQL, the role its URL connects as)."""
+    return cli_any_store.users.resolve("alice" if isinstance(cli_any_store, Store) else "")
+
+
+@pytest.fixture
+def cli_any_as(
+    cli_any_store: CustomerStore, request: pytest.FixtureRequest
+) -> Callable[[str], tuple[CustomerStore, User]]:
+    """Acting as another user of `cli_any_store` (added beforehand): the store as that user reaches it, and the
+    user (see `acting_as`)."""
+    return lambda name: acting_as(cli_any_store, request, name)
+
+
+def acting_as(store: CustomerStore, request: pytest.FixtureRequest, name: str) -> tuple[CustomerStore, User]:
+    """The store as user `name` reaches it, and the user. On DuckDB the same file and the user named; on PostgreSQL,
+    where the acting user is the connection's role (cli.md), the store opened by that role, which logs in as the
+    person would."""
+    if isinstance(store, Store):
+        return store, store.users.resolve(name)
+    theirs = open_store(logged_in(request.getfixturevalue("pg_url"), request.getfixturevalue("pg_alice_db"), name))
+    return theirs, theirs.users.resolve("")
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])
@@ -175,6 +239,15 @@ def both_stores(request: pytest.FixtureRequest) -> Store:
 def both_stores_alice(both_stores: Store) -> User:
     """The store's first user, its administrator: alice (on PostgreSQL, the role the store's URL connects as)."""
     return both_stores.users.resolve("alice" if isinstance(both_stores, Store) else "")
+
+
+@pytest.fixture
+def both_stores_as(both_stores: Store, request: pytest.FixtureRequest) -> Callable[[str], tuple[Store, User]]:
+    """Acting as another user of `both_stores` (added beforehand, by alice): the store as that user reaches it and
+    the user. On DuckDB the same file and the user named; on PostgreSQL, where the acting user is the connection's
+    role (cli.md), the store opened by that role, which logs in as the person would."""
+
+    return lambda name: acting_as(both_stores, request, name)  # type: ignore[return-value]
 
 
 @pytest.fixture
