@@ -157,6 +157,12 @@ def save_user(
         raise InvalidValue(
             _("'{name}' cannot be a user name").format(name=name), _("Use a role name of up to 63 characters")
         )
+    # One user per name, whatever the case it is typed in (as on DuckDB, and as `remove_user` and the language
+    # find them): "zoe" changes the user "Zoe" and her role, rather than adding a second user and role beside her.
+    same = con.execute(
+        "SELECT name FROM users WHERE lower(name) = lower(?) ORDER BY name = ? DESC LIMIT 1", [clean, clean]
+    ).fetchone()
+    clean = str(same[0]) if same else clean
     admin, members = role_names(con)
     with as_admin_role(con, admin):
         return _save_as_admin(con, clean, utype, perms, entities, admin, members)
@@ -366,7 +372,9 @@ def _require_an_admin(con: PgConnection, name: str) -> None:
 def remove_user(con: PgConnection, name: str, *, by: User) -> str:
     """Take a user out of the store: the users row, their grants and memberships (the role itself stays: the
     server may use it elsewhere)."""
-    row = con.execute("SELECT name FROM users WHERE lower(name) = lower(?)", [name.strip()]).fetchone()
+    row = con.execute(
+        "SELECT name FROM users WHERE lower(name) = lower(?) ORDER BY name = ? DESC LIMIT 1", [name.strip()] * 2
+    ).fetchone()
     if row is None:
         raise NotFound(
             _("There is no user named {name}").format(name=name), _("See the users with: custbook users list")
