@@ -5,8 +5,9 @@ for a file's header. `custbook mappings` end to end is tested in tests/services/
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from acting import ADMIN
 
 from core.builtin_mappings import BUILTIN_MAPPINGS
 from core.errors import InvalidValue, NotFound, PermissionDenied
@@ -21,7 +22,6 @@ from services.mappings import (
     save_mapping,
 )
 from store.duck import DuckStore as Store
-from store.users import add_user
 
 OUTLOOK = BUILTIN_MAPPINGS[0].name or ""
 CRM = ColumnMapping(
@@ -31,13 +31,42 @@ CRM = ColumnMapping(
 )
 
 
-def _user(store: Store, name: str, *perms: Permission) -> User:
-    return add_user(store, name, UserType.EMPLOYEE, frozenset(perms), by=ADMIN)
+@pytest.fixture
+def store(both_stores: Store) -> Store:
+    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database made by alice."""
+    return both_stores
 
 
 @pytest.fixture
-def bob(store: Store) -> User:
-    return _user(store, "bob", Permission.LIST, Permission.EDIT)
+def alice(both_stores_alice: User) -> User:
+    return both_stores_alice
+
+
+@pytest.fixture
+def user(store: Store, alice: User, both_stores_as) -> Callable[..., tuple[Store, User]]:
+    """`user(NAME, *PERMS)`: an employee alice adds, and the store as they reach it (on PostgreSQL, as their role)."""
+
+    def add(name: str, *perms: Permission) -> tuple[Store, User]:
+        store.users.add(name, UserType.EMPLOYEE, frozenset(perms), by=alice)
+        return both_stores_as(name)
+
+    return add
+
+
+@pytest.fixture
+def bob_as(user) -> tuple[Store, User]:
+    return user("bob", Permission.LIST, Permission.EDIT)
+
+
+@pytest.fixture
+def bob(bob_as: tuple[Store, User]) -> User:
+    return bob_as[1]
+
+
+@pytest.fixture
+def bobs(bob_as: tuple[Store, User]) -> Store:
+    """The store as bob reaches it."""
+    return bob_as[0]
 
 
 def test_a_saved_mapping_keeps_field_ids_and_a_trimmed_name(store: Store, alice: User) -> None:
@@ -48,24 +77,28 @@ def test_a_saved_mapping_keeps_field_ids_and_a_trimmed_name(store: Store, alice:
     assert find_mapping(store, "CRM", user=alice) == saved
 
 
-def test_the_list_holds_the_built_in_mappings_then_the_saved_ones(store: Store, alice: User, bob: User) -> None:
+def test_the_list_holds_the_built_in_mappings_then_the_saved_ones(
+    store: Store, alice: User, bob: User, bobs: Store, user
+) -> None:
     save_mapping(store, CRM, user=alice)
     save_mapping(store, ColumnMapping(name="shared", columns=(("Zip", ("ZIP",)),)), user=alice, public=True)
     rows = [(e.name, e.owner, e.public, e.builtin) for e in list_mappings(store, user=alice)]
     assert rows[: len(BUILTIN_MAPPINGS)] == [(m.name, None, True, True) for m in BUILTIN_MAPPINGS]
     assert rows[len(BUILTIN_MAPPINGS) :] == [("crm", "alice", False, False), ("shared", "alice", True, False)]
     assert list_mappings(store, user=alice)[0].product == BUILTIN_MAPPINGS[0].product
-    assert [e.name for e in list_mappings(store, user=bob) if not e.builtin] == ["shared"]
+    assert [e.name for e in list_mappings(bobs, user=bob) if not e.builtin] == ["shared"]
     # Listing needs no permission: a mapping holds column names, not customers.
-    nobody = _user(store, "carol")
-    assert len(list_mappings(store, user=nobody)) == len(BUILTIN_MAPPINGS) + 1
+    carols, nobody = user("carol")
+    assert len(list_mappings(carols, user=nobody)) == len(BUILTIN_MAPPINGS) + 1
 
 
-def test_a_name_means_ones_own_then_a_public_one_then_a_built_in_one(store: Store, alice: User, bob: User) -> None:
+def test_a_name_means_ones_own_then_a_public_one_then_a_built_in_one(
+    store: Store, alice: User, bob: User, bobs: Store
+) -> None:
     save_mapping(store, CRM, user=alice, public=True)
-    assert mapping_entry(store, "Crm", user=bob).owner == "alice"
-    save_mapping(store, ColumnMapping(name="dave", columns=(("Zip", ("ZIP",)),)), user=bob)
-    assert mapping_entry(store, "DAVE", user=bob).owner == "bob"
+    assert mapping_entry(bobs, "Crm", user=bob).owner == "alice"
+    save_mapping(bobs, ColumnMapping(name="dave", columns=(("Zip", ("ZIP",)),)), user=bob)
+    assert mapping_entry(bobs, "DAVE", user=bob).owner == "bob"
     with pytest.raises(NotFound, match="no mapping named 'dave'") as caught:
         find_mapping(store, "dave", user=alice)  # bob's private one is his alone
     assert "crm" in str(caught.value) and OUTLOOK in str(caught.value)
@@ -101,35 +134,35 @@ def test_fields_are_checked_against_the_catalogue_when_saving(
         save_mapping(store, ColumnMapping(name="bad", columns=columns, joins=joins), user=alice)
 
 
-def test_saving_again_replaces_and_keeps_public_unless_told(store: Store, alice: User, bob: User) -> None:
+def test_saving_again_replaces_and_keeps_public_unless_told(store: Store, alice: User, bob: User, bobs: Store) -> None:
     save_mapping(store, CRM, user=alice, public=True)
     save_mapping(store, ColumnMapping(name="CRM", columns=(("Zip", ("ZIP",)),)), user=alice, public=None)
-    entry = mapping_entry(store, "crm", user=bob)
+    entry = mapping_entry(bobs, "crm", user=bob)
     assert (entry.name, entry.public, entry.mapping.columns) == ("CRM", True, (("Zip", ("ZIP",)),))
     save_mapping(store, ColumnMapping(name="crm", columns=(("Zip", ("ZIP",)),)), user=alice)  # public=False
     with pytest.raises(NotFound):
-        mapping_entry(store, "crm", user=bob)
+        mapping_entry(bobs, "crm", user=bob)
 
 
-def test_another_users_mapping_cannot_be_changed_or_deleted(store: Store, alice: User, bob: User) -> None:
+def test_another_users_mapping_cannot_be_changed_or_deleted(store: Store, alice: User, bob: User, bobs: Store) -> None:
     save_mapping(store, CRM, user=alice, public=True)
     with pytest.raises(PermissionDenied):
-        save_mapping(store, ColumnMapping(name="crm", columns=(("Zip", ("ZIP",)),)), user=bob)
+        save_mapping(bobs, ColumnMapping(name="crm", columns=(("Zip", ("ZIP",)),)), user=bob)
     with pytest.raises(PermissionDenied, match="only its owner"):
-        delete_mapping(store, "crm", user=bob)
-    assert mapping_entry(store, "crm", user=bob).mapping.columns[0] == ("Company", ("NAME", "PRINTAS"))
+        delete_mapping(bobs, "crm", user=bob)
+    assert mapping_entry(bobs, "crm", user=bob).mapping.columns[0] == ("Company", ("NAME", "PRINTAS"))
 
 
-def test_saving_and_deleting_need_a_user_who_may_import(store: Store, alice: User) -> None:
-    reader = _user(store, "reader", Permission.LIST)
+def test_saving_and_deleting_need_a_user_who_may_import(store: Store, alice: User, user) -> None:
+    readers, reader = user("reader", Permission.LIST)
     with pytest.raises(PermissionDenied, match="Add or Edit"):
-        save_mapping(store, CRM, user=reader)
+        save_mapping(readers, CRM, user=reader)
     save_mapping(store, CRM, user=alice, public=True)
     with pytest.raises(PermissionDenied, match="Add or Edit"):
-        delete_mapping(store, "crm", user=reader)
-    adder = _user(store, "adder", Permission.ADD)
-    assert save_mapping(store, ColumnMapping(name="mine", columns=(("Zip", ("ZIP",)),)), user=adder).name == "mine"
-    assert delete_mapping(store, "MINE", user=adder) == "mine"
+        delete_mapping(readers, "crm", user=reader)
+    adders, adder = user("adder", Permission.ADD)
+    assert save_mapping(adders, ColumnMapping(name="mine", columns=(("Zip", ("ZIP",)),)), user=adder).name == "mine"
+    assert delete_mapping(adders, "MINE", user=adder) == "mine"
 
 
 def test_built_in_mappings_cannot_be_deleted_and_unknown_names_are_not_found(store: Store, alice: User) -> None:
@@ -146,7 +179,9 @@ CONTACTS = ColumnMapping(
 )
 
 
-def test_the_saved_mapping_naming_most_of_a_files_columns_is_offered(store: Store, alice: User, bob: User) -> None:
+def test_the_saved_mapping_naming_most_of_a_files_columns_is_offered(
+    store: Store, alice: User, bob: User, bobs: Store
+) -> None:
     assert best_saved_mapping(store, ("Company", "E-mail Address"), user=alice) is None  # nothing saved yet
     save_mapping(store, CONTACTS, user=alice, public=True)
     save_mapping(store, ColumnMapping(name="zip", columns=(("Company", ("NAME",)), ("Zip", ("ZIP",)))), user=alice)
@@ -154,7 +189,7 @@ def test_the_saved_mapping_naming_most_of_a_files_columns_is_offered(store: Stor
     header = ("company", " E-MAIL address", "Given Name", "Family Name", "Zip", "Fax", "")
     found = best_saved_mapping(store, header, user=alice)
     assert found is not None and found.name == "contacts"
-    assert best_saved_mapping(store, header, user=bob) == found  # a public one is offered to others
+    assert best_saved_mapping(bobs, header, user=bob) == found  # a public one is offered to others
 
 
 @pytest.mark.parametrize(
@@ -171,11 +206,11 @@ def test_no_saved_mapping_is_offered_for_a_file_it_barely_names(store: Store, al
     assert best_saved_mapping(store, header, user=alice) is None
 
 
-def test_on_a_tie_the_users_own_mapping_is_offered(store: Store, alice: User, bob: User) -> None:
+def test_on_a_tie_the_users_own_mapping_is_offered(store: Store, alice: User, bob: User, bobs: Store) -> None:
     save_mapping(store, CONTACTS, user=alice, public=True)
-    save_mapping(store, ColumnMapping(name="bobs", columns=CONTACTS.columns, joins=CONTACTS.joins), user=bob)
+    save_mapping(bobs, ColumnMapping(name="bobs", columns=CONTACTS.columns, joins=CONTACTS.joins), user=bob)
     header = ("Company", "E-mail Address", "Phone")
-    assert (best_saved_mapping(store, header, user=bob) or ColumnMapping()).name == "bobs"
+    assert (best_saved_mapping(bobs, header, user=bob) or ColumnMapping()).name == "bobs"
     assert (best_saved_mapping(store, header, user=alice) or ColumnMapping()).name == "contacts"
 
 
