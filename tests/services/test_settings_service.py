@@ -20,7 +20,23 @@ from services import settings
 from store.duck import DuckStore as Store
 from store.records import JobState
 
-BOB = User("bob", UserType.BUSINESS, frozenset({Permission.LIST, Permission.EDIT}))
+
+@pytest.fixture
+def store(both_stores: Store) -> Store:
+    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database made by alice."""
+    return both_stores
+
+
+@pytest.fixture
+def alice(both_stores_alice: User) -> User:
+    return both_stores_alice
+
+
+@pytest.fixture
+def bob_as(store: Store, alice: User, both_stores_as) -> tuple[Store, User]:
+    """bob, a business user who is no administrator (List and Edit), and the store as he reaches it."""
+    store.users.add("bob", UserType.BUSINESS, frozenset({Permission.LIST, Permission.EDIT}), by=alice)
+    return both_stores_as("bob")
 
 
 def _rows(count: int) -> bytes:
@@ -33,7 +49,8 @@ def _run(store: Store) -> None:
     job_service.run_claimed(store, claim)
 
 
-def test_defaults_then_the_values_an_administrator_sets(store: Store, alice: User) -> None:
+def test_defaults_then_the_values_an_administrator_sets(store: Store, alice: User, bob_as) -> None:
+    bobs, bob = bob_as
     assert settings.ceilings(store) == settings.Ceilings(25_000, 200 * 1024 * 1024)
     assert [(s.key.value, s.text, s.is_default) for s in settings.list_settings(store, user=alice)] == [
         ("max-rows", "25,000", True),
@@ -43,11 +60,11 @@ def test_defaults_then_the_values_an_administrator_sets(store: Store, alice: Use
     assert settings.set_setting(store, "max-bytes", "1.5G", user=alice).text == "1.5 GB"
     assert settings.ceilings(store) == settings.Ceilings(1000, int(1.5 * 1024**3))
     with pytest.raises(PermissionDenied):
-        settings.set_setting(store, "max-rows", "5", user=BOB)
+        settings.set_setting(bobs, "max-rows", "5", user=bob)
     with pytest.raises(PermissionDenied):
-        settings.list_settings(store, user=BOB)
+        settings.list_settings(bobs, user=bob)
     with pytest.raises(PermissionDenied):  # the store checks it as well
-        store.settings.set("max-rows", "5", by=BOB)
+        bobs.settings.set("max-rows", "5", by=bob)
     assert settings.ceilings(store).max_rows == 1000
 
 
