@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +87,29 @@ ALICE_PASSWORD = "alice-pw"
 def pg_alice_db(pg_url: str) -> str:
     """A new, empty PostgreSQL store made by the role `alice` (who may log in and create roles, and owns the
     database), as a team's owner role would make it: alice becomes its first user, as on the DuckDB `db`. Her URL."""
+    return made_by_alice(pg_url)
+
+
+@pytest.fixture(scope="session")
+def pg_alice_db_maker() -> Callable[[], AbstractContextManager[str]]:
+    """`pg_alice_db` for a module-scoped fixture (a store that many tests read, made once):
+    `with pg_alice_db_maker() as url:`, the database dropped when the block ends."""
+
+    @contextmanager
+    def made() -> Iterator[str]:
+        url = pg_server.new_database()
+        try:
+            yield made_by_alice(url)
+        finally:
+            let_go_all()
+            pg_server.drop_database(url)
+
+    return made
+
+
+def made_by_alice(pg_url: str) -> str:
+    """A custbook store made by the role alice in the new, empty database at `pg_url` (the superuser's URL): alice
+    may log in and create roles, and owns the database. Her URL."""
     import psycopg
 
     with psycopg.connect(pg_url, autocommit=True) as con:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,12 +28,10 @@ from formats.writer import get_writer
 from services import imports
 from services.export import export_stream
 from services.planning import plan_import
-from store.demo import seed_demo
 from store.duck import DuckStore as Store
-from store.users import resolve_user
+from store.opening import open_store
 
 SEEDED = 40
-_STORE: list[tuple[Store, User]] = []
 
 OTHER_WRITINGS = {
     "CREDITLIMIT": lambda v: v.rstrip("0").rstrip(".") if "." in v else v + ".0",
@@ -51,13 +50,23 @@ NEW_VALUES = {
 }  # fmt: skip
 
 
-def _seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, User]:
-    if not _STORE:
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pg_alice_db_maker
+) -> Iterator[tuple[Store, User]]:
+    """Each store in turn, seeded once for the module (the tests only plan, never commit): a DuckDB file, then a
+    PostgreSQL store made by alice."""
+    if request.param == "duckdb":
         store = Store(tmp_path_factory.mktemp("fast") / "s.duckdb")
-        user = resolve_user(store, "alice")
-        seed_demo(store, SEEDED, user=user)
-        _STORE.append((store, user))
-    return _STORE[0]
+        user = store.users.resolve("alice")
+        store.seed_demo(SEEDED, user=user)
+        yield store, user
+        return
+    with pg_alice_db_maker() as url:
+        pg = open_store(url)
+        user = pg.users.resolve("")
+        pg.seed_demo(SEEDED, user=user)
+        yield pg, user  # type: ignore[misc]
 
 
 def _exported(store: Store, user: User, date_format: DateFormat) -> list[list[str]]:
@@ -125,8 +134,8 @@ def _shape(plan: ImportPlan) -> tuple[object, ...]:
 @pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edit=edits())
-def test_the_fast_path_plans_what_the_full_path_plans(tmp_path_factory, edit):
-    store, user = _seeded(tmp_path_factory)
+def test_the_fast_path_plans_what_the_full_path_plans(seeded, tmp_path_factory, edit):
+    store, user = seeded
     date_format = edit["date_format"]
     rows = _file(_exported(store, user, date_format), edit)
     delimiter = ";" if edit["semicolon"] else ","
@@ -147,8 +156,8 @@ def test_the_fast_path_plans_what_the_full_path_plans(tmp_path_factory, edit):
     assert any(v is UNPARSED for r in fast.parsed.rows for v in r.values) or not fast.parsed.rows
 
 
-def test_an_unchanged_export_is_unchanged_on_both_paths(tmp_path_factory, tmp_path):
-    store, user = _seeded(tmp_path_factory)
+def test_an_unchanged_export_is_unchanged_on_both_paths(seeded, tmp_path):
+    store, user = seeded
     rows = _exported(store, user, DateFormat.DMY_SLASH)
     path = tmp_path / "same.csv"
     path.write_bytes(csv_bytes(rows))
