@@ -9,6 +9,8 @@ with the plan: a changed field holds its `new` value, an unchanged one what it h
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,7 @@ from hypothesis import strategies as st
 from core.plan import Action, ImportOptions, Status
 from services import imports
 from store.duck import DuckStore as Store
-from store.fields import catalogue
-from store.query import fetch_customer
-from store.users import resolve_user
+from store.opening import open_store
 
 FIELDS = ("CUSTOMERID", "NAME", "PRINTAS", "STATUS", "ONHOLD", "TAXABLE", "CREDITLIMIT", "CITY")
 CELLS = {
@@ -58,13 +58,29 @@ def files(draw: st.DrawFn) -> list[list[str]]:
     return _rows(draw)
 
 
+@contextmanager
+def new_store(kind: str, folder: Path, pg_alice_db_maker) -> Iterator[Store]:
+    """A new store of that kind for one example: a DuckDB file in `folder`, or a PostgreSQL store made by alice
+    (dropped after the example)."""
+    if kind == "duckdb":
+        yield Store(folder / "s.duckdb")
+        return
+    with pg_alice_db_maker() as url:
+        yield open_store(url)  # type: ignore[misc]
+
+
 @pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop
+@pytest.mark.parametrize("kind", ["duckdb", "postgresql"])
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=files())
-def test_every_stored_value_is_the_one_the_preview_showed(tmp_path_factory, rows):
+def test_every_stored_value_is_the_one_the_preview_showed(tmp_path_factory, pg_alice_db_maker, kind, rows):
     folder = tmp_path_factory.mktemp("preview")
-    store = Store(folder / "s.duckdb")
-    user = resolve_user(store, "alice")
+    with new_store(kind, folder, pg_alice_db_maker) as store:
+        check_the_commit(store, folder, rows)
+
+
+def check_the_commit(store: Store, folder: Path, rows: list[list[str]]) -> None:
+    user = store.users.resolve("alice" if isinstance(store, Store) else "")
     seed = folder / "seed.csv"
     seed.write_bytes(
         csv_bytes(
@@ -72,8 +88,8 @@ def test_every_stored_value_is_the_one_the_preview_showed(tmp_path_factory, rows
         )
     )
     assert imports.run(store, seed, user=user, entity=None, options=ImportOptions()).batch
-    cat = catalogue(store)
-    before = {cid: fetch_customer(store, cat, cid) for cid in EXISTING}
+    cat = store.fields.catalogue()
+    before = {cid: store.customers.fetch(cat, cid) for cid in EXISTING}
 
     path: Path = folder / "in.csv"
     path.write_bytes(csv_bytes(rows))
@@ -82,7 +98,7 @@ def test_every_stored_value_is_the_one_the_preview_showed(tmp_path_factory, rows
     outcome = imports.commit(store, plan, user=user)
     assert outcome.status is Status.COMMITTED
     for record in plan.records:
-        stored = fetch_customer(store, cat, record.customer_id)
+        stored = store.customers.fetch(cat, record.customer_id)
         assert stored is not None
         changed = {c.field: c.new for c in record.changes}
         for field in cat.importable:
