@@ -180,24 +180,25 @@ def cli_any(
 
 @pytest.fixture
 def on_postgresql(request: pytest.FixtureRequest) -> bool:
-    """Whether this test runs on the PostgreSQL store (the `postgresql` turn of cli_any, location or both_stores),
-    for the few lines of a contract that cli.md words differently there (the acting user is the connection's role)."""
+    """Whether this test runs on the PostgreSQL store (its turn of cli_any, location, both_stores or a module's own
+    store parameter), for the few lines of a contract that cli.md words differently there (the acting user is the
+    connection's role)."""
     params = getattr(request.node, "callspec", None)
-    turns = params.params if params is not None else {}
-    return any(turns.get(name) == "postgresql" for name in ("cli_any", "location", "both_stores"))
+    return "postgresql" in (params.params.values() if params is not None else ())
 
 
 @pytest.fixture
-def pg_gap_import_without_list(request: pytest.FixtureRequest, on_postgresql: bool) -> None:
+def pg_gap_without_list(request: pytest.FixtureRequest, on_postgresql: bool) -> None:
     """A known gap of the PostgreSQL store, found by running these tests on it: a role without List has no SELECT
-    on customers, and an import reads them (the plan's diff, the version check, the UPDATE's join, the search
-    texts), so a user with Add or Edit but not List cannot import there at all ("The database refused this to your
-    role"). Closing it needs those reads done for the role on the server without handing it the values (SECURITY
-    DEFINER functions, which psql could call too): a design decision, not a test's. A test using this fixture
-    expects its PostgreSQL turn to fail; strictly, so that it fails once the gap is closed and the fixture goes."""
+    on customers, and an import or an undo reads them (the plan's diff, the version check, the UPDATE's join, the
+    search texts, the undo's conflicts), so a user with Add or Edit but not List can do neither there ("The
+    database refused this to your role"). Closing it needs those reads done for the role on the server without
+    handing it the values (SECURITY DEFINER functions, which psql could call too): a design decision, not a test's.
+    A test using this fixture expects its PostgreSQL turn to fail; strictly, so that it fails once the gap is
+    closed and the fixture goes."""
     if on_postgresql:
         request.applymarker(
-            pytest.mark.xfail(reason="PostgreSQL: a role without List cannot import (issue 15)", strict=True)
+            pytest.mark.xfail(reason="PostgreSQL: a role without List cannot import or undo (issue 15)", strict=True)
         )
 
 

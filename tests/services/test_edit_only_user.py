@@ -56,7 +56,7 @@ def _said(result) -> tuple[int, str, str]:
     return result.code, out, err
 
 
-@pytest.mark.usefixtures("pg_gap_import_without_list")
+@pytest.mark.usefixtures("pg_gap_without_list")
 def test_a_dry_run_without_list_reads_the_same_whether_rows_change_or_not(cli, bob, write_csv):
     same, both = _files(write_csv)
     for options in ((), ("--json",)):
@@ -78,7 +78,7 @@ def test_a_dry_run_without_list_reads_the_same_whether_rows_change_or_not(cli, b
     }  # fmt: skip
 
 
-@pytest.mark.usefixtures("pg_gap_import_without_list")
+@pytest.mark.usefixtures("pg_gap_without_list")
 def test_committed_and_queued_results_without_list_read_the_same_too(cli, bob, write_csv):
     same, both = _files(write_csv)
     results = []
@@ -102,7 +102,7 @@ def test_committed_and_queued_results_without_list_read_the_same_too(cli, bob, w
     assert "same.csv: 0 created, 1 updated" in cli("history").out
 
 
-@pytest.mark.usefixtures("pg_gap_import_without_list")
+@pytest.mark.usefixtures("pg_gap_without_list")
 def test_the_interface_s_preview_without_list_reads_the_same(cli, bob, write_csv, cli_any_as):
     same, both = _files(write_csv)
     store, user = cli_any_as(bob)
@@ -127,7 +127,7 @@ def test_the_interface_s_preview_without_list_reads_the_same(cli, bob, write_csv
     ]
 
 
-@pytest.mark.usefixtures("pg_gap_import_without_list")
+@pytest.mark.usefixtures("pg_gap_without_list")
 def test_without_list_another_entity_s_customer_is_not_placed(cli, bob, write_csv):
     assert cli("entities", "add", "EU", "--name", "Europe").code == 0
     assert cli("entities", "add", "US", "--name", "States").code == 0

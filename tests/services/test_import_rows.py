@@ -261,7 +261,7 @@ def test_letters_lost_to_a_narrow_encoding_are_refused_not_imported(cli, write_c
     assert cli("import", str(honest), "--json").json["updated"] == 1
 
 
-@pytest.mark.usefixtures("pg_gap_import_without_list")
+@pytest.mark.usefixtures("pg_gap_without_list")
 def test_letters_lost_are_refused_without_showing_the_stored_name_to_a_user_without_list(cli, write_csv):
     cli("import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["P1", "Łódzkie Zakłady", "高橋食品"]])))
     damaged = write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["P1", "?ódzkie Zak?ady", "????"]])
