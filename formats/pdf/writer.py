@@ -1,38 +1,37 @@
 """The PDF writer: a landscape A4 table for printing, with a title, the view's filters and page numbers.
 
-Names in Latin, Greek and Cyrillic are drawn with DejaVu Sans, embedded from `formats/fonts/` (licence beside it).
-A character the font lacks (the demo's Japanese names, for instance) is drawn as "?": the export never fails
-over a glyph, and says which characters it could not draw (`PdfWriter.write`'s note). Long values are wrapped
-inside their column, never cut; a row that does not fit goes to the next page, below the header row that every
-page repeats.
+Names in Latin, Greek and Cyrillic are drawn with DejaVu Sans, embedded from `formats/fonts/` (licence beside it);
+other characters (the demo's Japanese names, for instance) with an installed font that has them, found through
+fontconfig (`fallback`) and embedded too. A character no font has is drawn as "?": the export never fails over a
+glyph, and says which characters it could not draw and how to install a font (`PdfWriter.write`'s note). Long
+values are wrapped inside their column, never cut; a row that does not fit goes to the next page, below the header
+row that every page repeats.
 
 Layout is done here, not by fpdf2's `table()` (45 s for 25,000 rows): lines are measured with a per-character
-width table and each row is written into the page as one text object, as `text()` would write it line by line
-(15 s). That leans on a few fpdf2 internals (`FPDF._out`, `FPDF._set_font_for_page`, a TrueType font's `cmap`,
-`cw` and `subset.pick`), which the tests cover by reading every export back. This module only lays out and
+width table (`faces`) and each row is written into the page as one text object, as `text()` would write it line by
+line (15 s). That leans on a few fpdf2 internals (`FPDF._out`, `FPDF._set_font_for_page`, and the font's that
+`faces` and `fallback` name), which the tests cover by reading every export back. This module only lays out and
 writes; which rows and columns to show is the store's work.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from fpdf import FPDF
-from fpdf.fonts import TTFFont
-from fpdf.util import escape_parens
 
 from core.catalogue import Field, FieldType
 from core.i18n import N_, group_digits, ngettext
 from core.values import Value
 from formats.document import cell_formatters, page_of, summary_parts, title
+from formats.pdf.faces import FAMILY, PT, Face
+from formats.pdf.fallback import Fallback
 from formats.writer import ExportTable, register
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-_FAMILY = "DejaVu"
 
 # Sizes in millimetres (the document unit) and points (font sizes).
 _MARGIN = 10.0
@@ -51,145 +50,34 @@ _MAX_COL_SHARE = 0.4  # no column asks for more than this share of the page widt
 _PROGRESS_EVERY = 5000
 _HEADER_SHADE = 225
 _GRID_GREY = 150
-_PT = 25.4 / 72  # millimetres per point
 # fpdf2 reserves the width of one digit per character of the alias ("{nb}" gets only three): room for 99,999 pages.
 _PAGES = "{pgs}"
 _RIGHT_ALIGNED = (FieldType.DECIMAL, FieldType.INTEGER)
 
 
-class _Printable(dict[int, int]):
-    """A `str.translate` table filled lazily: control characters become spaces, characters the font lacks "?"."""
-
-    def __init__(self, cmap: Any) -> None:
-        super().__init__({10: 10})  # line breaks stay; they split a value into lines
-        self._cmap = cmap
-        self.lacking: list[str] = []  # the characters met that the font cannot draw, in order of first meeting
-
-    def __missing__(self, code: int) -> int:
-        if unicodedata.category(chr(code)) == "Cc":
-            self[code] = 32
-        elif code in self._cmap:
-            self[code] = code
-        else:
-            self[code] = 63
-            self.lacking.append(chr(code))
-        return self[code]
-
-
-def _embedded_font(pdf: FPDF) -> TTFFont:
-    """The current font, always our embedded DejaVu (fpdf2 types it as any font or none)."""
-    font = pdf.current_font
-    assert isinstance(font, TTFFont), f"expected the embedded {_FAMILY} font, not {font!r}"
-    return font
-
-
-class _Widths(dict[str, float]):
-    """Advance width of each character in millimetres at 1 pt, read once from the font's metrics."""
-
-    def __init__(self, char_widths: Any) -> None:
-        super().__init__()
-        self._cw = char_widths  # thousandths of the font size, by code point
-
-    def __missing__(self, ch: str) -> float:
-        width = self[ch] = self._cw[ord(ch)] * 0.001 * _PT
-        return width
-
-
-class _Codes(dict[int, str]):
-    """A `str.translate` table from characters to the escaped two-byte glyph codes of the font's subset, as fpdf2's
-    `text()` writes them; asking for a character adds its glyph to the subset embedded in the file."""
-
-    def __init__(self, font: Any) -> None:
-        super().__init__()
-        self._font = font
-
-    def __missing__(self, code: int) -> str:
-        glyph = self._font.subset.pick(code)
-        self[code] = "" if glyph is None else escape_parens(chr(glyph).encode("utf-16-be").decode("latin-1"))
-        return self[code]
-
-
-class _Face:
-    """One embedded style of the font: what it can draw, how wide a text is, and how it wraps."""
-
-    def __init__(self, pdf: FPDF, style: str) -> None:
-        pdf.set_font(_FAMILY, style)
-        font = _embedded_font(pdf)
-        self.style = style
-        self._printable = _Printable(font.cmap)
-        self._width_of = _Widths(font.cw).__getitem__
-        self._codes = _Codes(font)
-        self.widest_ascii = max(map(self._width_of, map(chr, range(32, 127))))
-
-    @property
-    def lacking(self) -> list[str]:
-        """The characters met so far that this font cannot draw (printed as "?")."""
-        return self._printable.lacking
-
-    def encode(self, text: str) -> str:
-        """Cleaned text as a PDF string operand for this font."""
-        return text.translate(self._codes)
-
-    def clean(self, text: str) -> str:
-        if text.isascii() and text.isprintable():
-            return text
-        if "\r" in text:
-            text = text.replace("\r\n", "\n")
-        return text.translate(self._printable)
-
-    def width(self, text: str) -> float:
-        """Width in millimetres at 1 pt (multiply by the font size)."""
-        return sum(map(self._width_of, text))
-
-    def wrap(self, text: str, limit: float) -> list[str]:
-        """Greedy word wrap of cleaned text into lines no wider than `limit` (mm at 1 pt); a word wider than a
-        whole line is broken between characters. Nothing is dropped but the spaces where lines break."""
-        width, width_of = self.width, self._width_of
-        space = width_of(" ")
-        lines: list[str] = []
-        for para in text.split("\n"):
-            if width(para) <= limit:
-                lines.append(para)
-                continue
-            line, used = "", 0.0
-            for word in para.split(" "):
-                w = width(word)
-                if line and used + space + w <= limit:
-                    line, used = f"{line} {word}", used + space + w
-                    continue
-                if line:
-                    lines.append(line)
-                if w <= limit:
-                    line, used = word, w
-                    continue
-                line, used = "", 0.0
-                for ch in word:
-                    cw = width_of(ch)
-                    if line and used + cw > limit:
-                        lines.append(line)
-                        line, used = "", 0.0
-                    line, used = line + ch, used + cw
-            lines.append(line)
-        return lines
-
-
 class _Document(FPDF):
     """fpdf2 calls footer() as each page is closed."""
 
+    def __init__(self) -> None:
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.fallback = Fallback(self)
+
     def footer(self) -> None:
+        # The page's text may use any system font read so far (a header row is written once and repeated).
+        self.fallback.use_on_page()
         self.set_y(-_FOOTER_H)
-        self.set_font(_FAMILY, "", _BODY_PT)
+        self.set_font(FAMILY, "", _BODY_PT)
         # cell(), not text(): only cell() substitutes the {nb} alias with the page count when the file is closed.
         self.cell(0, _FOOTER_H / 2, page_of().format(page=self.page_no(), pages=_PAGES), align="C")
 
 
 def _new_document(title: str) -> _Document:
-    pdf = _Document(orientation="L", unit="mm", format="A4")
+    pdf = _Document()
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(False)  # pages are broken by _Grid, row by row
     pdf.alias_nb_pages(_PAGES)
-    pdf.add_font(_FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(_FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.add_font(FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_title(title)
     pdf.set_creator("custbook")
     pdf.set_line_width(0.1)
@@ -202,7 +90,7 @@ def body_size(columns: int) -> float:
 
 
 def column_widths(
-    columns: Sequence[Field], sample: Sequence[Sequence[str]], regular: _Face, bold: _Face, size: float, room: float
+    columns: Sequence[Field], sample: Sequence[Sequence[str]], regular: Face, bold: Face, size: float, room: float
 ) -> list[float]:
     """Widths (mm) filling `room`, from the header and the sampled values, much as a browser lays out a table.
 
@@ -256,10 +144,10 @@ def column_widths(
 class _Grid:
     """Draws the table row by row: pages, the repeated header row, wrapping, alignment and rules."""
 
-    def __init__(self, pdf: _Document, columns: Sequence[Field], widths: list[float], regular: _Face, bold: _Face):
+    def __init__(self, pdf: _Document, columns: Sequence[Field], widths: list[float], regular: Face, bold: Face):
         self.pdf, self.regular, self.bold = pdf, regular, bold
         self.size = body_size(len(columns))
-        self.size_mm = self.size * _PT
+        self.size_mm = self.size * PT
         self.lh = self.size_mm * _LEADING
         self.baseline = 0.5 * self.lh + 0.3 * self.size_mm  # where fpdf2's cell() puts text in a line
         self.edges = [_MARGIN]
@@ -283,11 +171,11 @@ class _Grid:
         pdf.set_fill_color(_HEADER_SHADE)
         pdf.rect(left, y, right - left, self.header_h, style="F")
         pdf.set_fill_color(0)  # text is painted in the fill colour
-        self._select("B")
+        _select(pdf, self.bold, self.size)
         if y not in self._header_ops:
             self._header_ops[y] = self._text_ops(self.header, y, self.bold)
         pdf._out(self._header_ops[y])
-        self._select("")
+        _select(pdf, self.regular, self.size)
         self.y = self.body_top = y + self.header_h
         pdf.line(left, self.y, right, self.y)
 
@@ -330,25 +218,20 @@ class _Grid:
         k, rule = self.pdf.k, (self.pdf.h - self.y) * self.pdf.k
         self.pdf._out(f"{ops} {self.edges[0] * k:.2f} {rule:.2f} m {self.edges[-1] * k:.2f} {rule:.2f} l S")
 
-    def _text_ops(self, parts: Sequence[Sequence[str]], y: float, face: _Face) -> str:
+    def _text_ops(self, parts: Sequence[Sequence[str]], y: float, face: Face) -> str:
         """The content-stream operators that draw each column's lines in a row starting at y (mm): what text()
         writes, in one text object per row instead of one call of ~10 µs of checks per line, which made a
         25,000-row export take 15 s instead of 3."""
-        size, lh, width, encode, k = self.size, self.lh, face.width, face.encode, self.pdf.k
+        size, lh, width, show, k = self.size, self.lh, face.width, face.show, self.pdf.k
         top = self.pdf.h - y - _PAD_Y - self.baseline  # the first baseline, from the bottom of the page
         ops = ["BT"]
         for lines, left, right, aligned in zip(parts, self.edges, self.edges[1:], self.right):
             for j, line in enumerate(lines):
                 if line:
                     x = right - _PAD_X - width(line) * size if aligned else left + _PAD_X
-                    ops.append(f"1 0 0 1 {x * k:.2f} {(top - j * lh) * k:.2f} Tm ({encode(line)}) Tj")
+                    ops.append(f"1 0 0 1 {x * k:.2f} {(top - j * lh) * k:.2f} Tm {show(line, size)}")
         ops.append("ET")
         return " ".join(ops)
-
-    def _select(self, style: str) -> None:
-        """Make a style of the font current on the page, as text() does before its first line on a page."""
-        self.pdf.set_font(_FAMILY, style, self.size)
-        self.pdf._out(self.pdf._set_font_for_page(_embedded_font(self.pdf), self.size))
 
     def _next_page(self) -> None:
         self.finish()
@@ -356,7 +239,13 @@ class _Grid:
         self.start(_MARGIN)
 
 
-def _title_block(pdf: _Document, table: ExportTable, regular: _Face, bold: _Face, room: float) -> float:
+def _select(pdf: _Document, face: Face, size: float) -> None:
+    """Make a style of the font current on the page at `size` points, as text() does before its first line."""
+    pdf.set_font(FAMILY, face.style, size)
+    pdf._out(pdf._set_font_for_page(face.font, size))
+
+
+def _title_block(pdf: _Document, table: ExportTable, regular: Face, bold: Face, room: float) -> float:
     """The title and the line of filters, date and row count; returns where the table starts (mm)."""
     y = _MARGIN
     for face, size, text in (
@@ -365,10 +254,12 @@ def _title_block(pdf: _Document, table: ExportTable, regular: _Face, bold: _Face
     ):
         if not text:
             continue
-        pdf.set_font(_FAMILY, face.style, size)
-        lh = size * _PT * _LEADING
+        _select(pdf, face, size)
+        lh = size * PT * _LEADING
         for line in face.wrap(face.clean(text), room / size):
-            pdf.text(_MARGIN, y + 0.5 * lh + 0.3 * size * _PT, line)
+            # What text() writes, but through the face: a name in the title may need a system font.
+            baseline = pdf.h - y - 0.5 * lh - 0.3 * size * PT
+            pdf._out(f"BT {_MARGIN * pdf.k:.2f} {baseline * pdf.k:.2f} Td {face.show(line, size)} ET")
             y += lh
         y += 1.0
     return y + 2.0
@@ -384,7 +275,7 @@ class PdfWriter:
     def write(self, table: ExportTable, out: BinaryIO, progress: Callable[[int], None] | None = None) -> str | None:
         pdf = _new_document(title(table))
         pdf.add_page()
-        regular, bold = _Face(pdf, ""), _Face(pdf, "B")
+        regular, bold = Face(pdf, "", pdf.fallback), Face(pdf, "B", pdf.fallback)
         room = pdf.w - 2 * _MARGIN
         fmts = cell_formatters(table)
         clean = regular.clean
@@ -411,16 +302,18 @@ class PdfWriter:
         return _lacking_note(regular, bold)
 
 
-def _lacking_note(*faces: _Face) -> str | None:
+def _lacking_note(*faces: Face) -> str | None:
     lacking = list(dict.fromkeys(ch for face in faces for ch in face.lacking))
     if not lacking:
         return None
     shown = " ".join(lacking[:8]) + (" …" if len(lacking) > 8 else "")
     return ngettext(
-        "The PDF's font cannot draw {count} character of these customers ({shown}): it is printed as “?”. The Word "
-        "and Excel exports keep it",
-        "The PDF's font cannot draw {count} different characters of these customers ({shown}): they are printed "
-        "as “?”. The Word and Excel exports keep them",
+        "No font of the PDF or of this computer can draw {count} character of these customers ({shown}): it is "
+        "printed as “?”. The Word and Excel exports keep it. To print it, install a font that has it (Chinese, "
+        "Japanese, Korean: Noto Sans CJK; on Debian or Ubuntu, apt-get install fonts-noto-cjk)",
+        "No font of the PDF or of this computer can draw {count} different characters of these customers ({shown}): "
+        "they are printed as “?”. The Word and Excel exports keep them. To print them, install a font that has them "
+        "(Chinese, Japanese, Korean: Noto Sans CJK; on Debian or Ubuntu, apt-get install fonts-noto-cjk)",
         len(lacking),
     ).format(count=group_digits(len(lacking)), shown=shown)
 

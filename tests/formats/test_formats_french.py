@@ -112,12 +112,14 @@ def test_a_french_pdf_document(french: None, tmp_path: Path) -> None:
     assert "Page 1 sur 1" in text
 
 
-def test_the_pdf_says_what_its_font_cannot_draw_in_french(french: None, tmp_path: Path) -> None:
+def test_the_pdf_says_what_no_font_can_draw_in_french(french: None, no_system_fonts: None, tmp_path: Path) -> None:
     export = ExportTable(ALL_CUSTOMERS, (CATALOGUE["NAME"],), [("山田",)], 1)
     note = get_writer("pdf").write(export, io.BytesIO())
     assert note == (
-        f"La police du PDF ne peut pas dessiner 2 caractères différents de ces clients (山 田){NBSP}: ils sont "
-        f"remplacés par «{NBSP}?{NBSP}». Les exportations Word et Excel les conservent"
+        "Aucune police du PDF ni de cet ordinateur ne peut dessiner 2 caractères différents de ces clients "
+        f"(山 田){NBSP}: ils sont remplacés par «{NBSP}?{NBSP}». Les exportations Word et Excel les conservent. Pour "
+        f"les imprimer, installez une police qui les contient (chinois, japonais, coréen{NBSP}: Noto Sans CJK{NBSP}; "
+        "sous Debian ou Ubuntu, apt-get install fonts-noto-cjk)"
     )
 
 

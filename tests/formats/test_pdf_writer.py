@@ -1,6 +1,7 @@
 """The PDF writer, read back with pypdf: landscape pages, title line, the header row on every page, page numbers,
 every hard value's display text (Greek, Cyrillic, accents, leading zeros, decimals, dates), long values wrapped
-and never cut, CJK names that the embedded font lacks, and no file left behind by a failed export."""
+and never cut, and no file left behind by a failed export. Characters the embedded font lacks (CJK names):
+test_pdf_fonts.py."""
 
 from __future__ import annotations
 
@@ -125,37 +126,6 @@ def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
     assert all(f"line{n:04d}" in text for n in range(3000))
     assert "C3 After" in pages[-1]
     assert all("Customer name" in page for page in pages)
-
-
-def test_a_cjk_name_does_not_break_the_export(tmp_path: Path) -> None:
-    rows = [("J1", "山田商事株式会社", "東京都", "Tokyo office"), ("J2", "Ёлка & Ωmega", "Αθήνα", "")]
-    pages = write(table_of(("CUSTOMERID", "NAME", "CITY", "COMMENTS"), rows), tmp_path / "x.pdf")
-    text = " ".join(pages)
-    assert "J1 ???????? ??? Tokyo office" in text  # characters the embedded font lacks are shown as "?"
-    assert "Ёлка & Ωmega" in text and "Αθήνα" in text
-    # ... and the export says so, naming them once each, in the order met.
-    note = write_file(table_of(("CUSTOMERID", "NAME", "CITY"), rows), get_writer("pdf"), tmp_path / "y.pdf").note
-    assert note == (
-        "The PDF's font cannot draw 11 different characters of these customers (山 田 商 事 株 式 会 社 …): they "
-        "are printed as “?”. The Word and Excel exports keep them"
-    )
-    latin = write_file(table_of(("CUSTOMERID", "NAME"), [("L1", "Łódź Müller")]), get_writer("pdf"), tmp_path / "z.pdf")
-    assert latin.note is None
-
-
-def test_the_command_line_warns_when_the_pdf_could_not_draw_some_letters(cli, write_csv, tmp_path: Path) -> None:
-    cli(
-        "import", str(write_csv([["CUSTOMERID", "NAME", "PRINTAS"], ["J1", "山田商事", "Yamada"], ["L1", "Łódź", "L"]]))
-    )
-    done = cli("export", "--format", "pdf", "-o", str(tmp_path / "list.pdf"))
-    assert done.code == 0 and "Exported 2 customers" in done.err
-    assert "warning: The PDF's font cannot draw 4 different characters of these customers (山 田 商 事)" in done.err
-    assert "The Word and Excel exports keep them." in done.err
-    as_json = cli("export", "--format", "pdf", "-o", str(tmp_path / "list2.pdf"), "--json")
-    assert as_json.json["warnings"] == [
-        "The PDF's font cannot draw 4 different characters of these customers (山 田 商 事): they are printed as “?”. "
-        "The Word and Excel exports keep them"
-    ]
 
 
 def test_every_field_of_the_catalogue_squeezes_onto_the_page_without_losing_text(tmp_path: Path) -> None:
