@@ -23,7 +23,7 @@ from psycopg import errors as pg_errors
 from core.errors import PermissionDenied
 from core.i18n import _
 from core.users import User
-from store import pg_roles
+from store import pg_membership, pg_roles
 from store.sql import PgConnection
 
 
@@ -59,7 +59,7 @@ def acting_as(con: PgConnection, role: str) -> Iterator[None]:
     if con.raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
         raise RuntimeError("acting_as needs an open transaction (a unit of work)")
     me = pg_roles.current_role(con)
-    if role == me:
+    if role == me or _both_administrators(con, role, me):
         yield
         return
     lent = _lend(con, role, me)
@@ -67,13 +67,26 @@ def acting_as(con: PgConnection, role: str) -> Iterator[None]:
     yield
     con.execute("RESET ROLE")
     if lent is not None:
-        _grant(con, f"REVOKE {_ident(role)} FROM {_ident(me)}", lent)
+        _take_back(con, role, me, lent)
+
+
+def _both_administrators(con: PgConnection, role: str, me: str) -> bool:
+    """An administrator's job, applied by another: the two have the same rights on the store by definition, and on
+    PostgreSQL 16+ the store's first administrator's role cannot be lent to a role the store created (a cycle of
+    memberships through the role-making role), so the worker writes it as itself, in the submitter's name."""
+    admin, _members = pg_roles.role_names(con)
+    row = con.execute("SELECT pg_has_role(?, ?, 'MEMBER') AND pg_has_role(?, ?, 'MEMBER')", [role, admin, me, admin])
+    found = row.fetchone()
+    return bool(found and found[0])
 
 
 def _lend(con: PgConnection, role: str, me: str) -> str | None:
     """Make `me` a member of `role` for this transaction when it is not one (a superuser is a member of every
     role); how it was done ("self": the worker's own right, "admin": the admin role's), None when nothing was."""
-    row = con.execute("SELECT pg_has_role(?, oid, 'MEMBER') FROM pg_roles WHERE rolname = ?", [me, role]).fetchone()
+    # From PostgreSQL 16 a membership may not allow SET ROLE (the role-making role's in the roles it made does not,
+    # and the store's first administrator reaches those through it), so ask for that very privilege there.
+    can_set = "SET" if pg_membership.server_version(con) >= 160000 else "MEMBER"
+    row = con.execute(f"SELECT pg_has_role(?, oid, '{can_set}') FROM pg_roles WHERE rolname = ?", [me, role]).fetchone()
     if row is None:
         raise PermissionDenied(
             _("The role {name}, who queued this job, no longer exists on the server").format(name=role),
@@ -87,17 +100,24 @@ def _lend(con: PgConnection, role: str, me: str) -> str | None:
         con.execute(grant)
     except pg_errors.InsufficientPrivilege:
         con.execute("ROLLBACK TO SAVEPOINT custbook_lend")
-        _grant(con, grant, "admin")
+        _lend_as_admin(con, role, lent=True)
         return "admin"
     con.execute("RELEASE SAVEPOINT custbook_lend")
     return "self"
 
 
-def _grant(con: PgConnection, statement: str, how: str) -> None:
+def _take_back(con: PgConnection, role: str, me: str, how: str) -> None:
     if how == "self":
-        con.execute(statement)
-        return
+        con.execute(f"REVOKE {_ident(role)} FROM {_ident(me)}")
+    else:
+        _lend_as_admin(con, role, lent=False)
+
+
+def _lend_as_admin(con: PgConnection, role: str, *, lent: bool) -> None:
+    """Through the store's role-making role (store.pg_membership), called as the admin role: on PostgreSQL 16+ only
+    a role holding ADMIN OPTION on the submitter's role may grant it, which neither the worker nor the admin role
+    does (and CREATEROLE, on 15, is the admin role's, not inherited by its members)."""
     admin, _members = pg_roles.role_names(con)
-    con.execute(f"SET LOCAL ROLE {_ident(admin)}")  # CREATEROLE is the admin role's, not inherited by its members
-    con.execute(statement)
+    con.execute(f"SET LOCAL ROLE {_ident(admin)}")
+    pg_membership.lend(con, role, lent)
     con.execute("RESET ROLE")

@@ -25,6 +25,7 @@ from core.errors import InvalidValue, NotFound, PermissionDenied, UsageError
 from core.i18n import _
 from core.names import check_name
 from core.users import Permission, User, UserType
+from store import pg_membership
 from store.sql import THROUGH_CUSTBOOK, PgConnection
 from store.users import check_entities
 
@@ -62,10 +63,13 @@ def set_up_roles(con: PgConnection) -> None:
     tables, the creator its member (`custbook init`'s role must be allowed to create roles)."""
     admin, members = role_names(con)
     me = current_role(con)
+    pg_membership.refuse_leftovers(con, (admin, members, pg_membership.maker_name(admin)))
+    pg_membership.creating_roles_we_can_use(con)
     for role in (admin, members):
         _create_role(con, role, " CREATEROLE" if role == admin else "")
     con.execute(f"GRANT {_ident(members)} TO {_ident(admin)}")
     con.execute(f"GRANT {_ident(admin)} TO {_ident(me)}")
+    pg_membership.set_up(con, admin, members)  # users' roles are made and granted by a role of its own
     schema = _ident(str(con.execute("SELECT current_schema()").fetchone()[0]))
     # The admin role owns the tables, so it needs to create in their schema (ALTER ... OWNER TO checks it), and adds
     # custom fields' columns there; every user reads in it.
@@ -163,9 +167,9 @@ def save_user(
         "SELECT name FROM users WHERE lower(name) = lower(?) ORDER BY name = ? DESC LIMIT 1", [clean, clean]
     ).fetchone()
     clean = str(same[0]) if same else clean
-    admin, members = role_names(con)
+    admin, _members = role_names(con)
     with as_admin_role(con, admin):
-        return _save_as_admin(con, clean, utype, perms, entities, admin, members)
+        return _save_as_admin(con, clean, utype, perms, entities, admin)
 
 
 @contextmanager
@@ -194,21 +198,15 @@ def _save_as_admin(
     perms: frozenset[Permission],
     entities: frozenset[str] | None,
     admin: str,
-    members: str,
 ) -> User:
-    _create_role(con, clean)
-    con.execute(f"GRANT {_ident(members)} TO {_ident(clean)}")
+    is_admin = utype is UserType.BUSINESS and perms == frozenset(Permission)
+    pg_membership.place(con, clean, "admin" if is_admin else "user", admin)
     con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(clean)}")
     granted = [p for perm, p in _PRIVILEGES if perm in perms]
     if Permission.EDIT in perms:
         granted.append("DELETE")  # an undo of a creation removes the customer it created
     if granted:
         con.execute(f"GRANT {', '.join(granted)} ON customers TO {_ident(clean)}")
-    is_admin = utype is UserType.BUSINESS and perms == frozenset(Permission)
-    if is_admin:
-        con.execute(f"GRANT {_ident(admin)} TO {_ident(clean)}")
-    else:
-        con.execute(f"REVOKE {_ident(admin)} FROM {_ident(clean)}")
     language = con.execute("SELECT language FROM users WHERE name = ?", [clean]).fetchone()
     stored = check_entities(con, entities)
     # The entities are the row-level security policy's (`ensure_policies`): what the role may read even with psql.
@@ -230,7 +228,7 @@ def _save_as_admin(
 _POLICY = """("MEGAENTITYID" IS NULL
     OR coalesce((SELECT u.entities IS NULL FROM users u WHERE u.name = current_user), FALSE)
     OR "MEGAENTITYID" = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), '{}')))"""
-POLICIES_VERSION = "7"
+POLICIES_VERSION = "8"
 
 
 def ensure_policies(con: PgConnection) -> None:
@@ -253,6 +251,7 @@ def ensure_policies(con: PgConnection) -> None:
         "EXECUTE FUNCTION custbook_batch_written()"
     )
     _through_custbook_only(con)
+    _role_maker(con)
     con.execute("ALTER TABLE customers ENABLE ROW LEVEL SECURITY")
     con.execute("DROP POLICY IF EXISTS custbook_entities ON customers")
     con.execute(f"CREATE POLICY custbook_entities ON customers USING {_POLICY} WITH CHECK {_POLICY}")
@@ -289,6 +288,15 @@ def ensure_policies(con: PgConnection) -> None:
         "custbook_entity_of(customerid) = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), "
         "'{}')))"
     )
+
+
+def _role_maker(con: PgConnection) -> None:
+    """A store made before the role-making role (store.pg_membership) gets it when opened by a role that may
+    create roles (its `init` role); otherwise adding users waits for that."""
+    if con.execute("SELECT 1 FROM pg_proc WHERE proname = 'custbook_lend_role'").fetchone():
+        return
+    if con.execute("SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]:
+        pg_membership.set_up(con, *role_names(con))
 
 
 def _through_custbook_only(con: PgConnection) -> None:
@@ -382,10 +390,10 @@ def remove_user(con: PgConnection, name: str, *, by: User) -> str:
     target = str(row[0])
     if target == by.name:
         raise UsageError(_("You cannot remove yourself"), _("Ask another administrator to do it"))
-    admin, members = role_names(con)
+    admin, _members = role_names(con)
     con.execute("DELETE FROM users WHERE name = ?", [target])
     if _role_exists(con, target):
         with as_admin_role(con, admin):
             con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(target)}")
-            con.execute(f"REVOKE {_ident(admin)}, {_ident(members)} FROM {_ident(target)}")
+            pg_membership.place(con, target, "none", admin)
     return target

@@ -32,7 +32,14 @@ def test_the_readme_team_setup_runs_as_written(tmp_path: Path) -> None:
     assert commands[0].startswith("createuser") and any(c.startswith("custbook init") for c in commands)
     with psycopg.connect(pg_server.server_url(), autocommit=True) as con:  # a second run starts afresh
         con.execute("DROP DATABASE IF EXISTS sales WITH (FORCE)")
-        for role in ("tom", "claire", "custbook_sales_admin", "custbook_sales_users", "custbook_owner"):
+        for role in (
+            "tom",
+            "claire",
+            "custbook_sales_admin",
+            "custbook_sales_users",
+            "custbook_sales_roles",
+            "custbook_owner",
+        ):
             if con.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
                 con.execute(f'DROP OWNED BY "{role}" CASCADE')
                 con.execute(f'DROP ROLE "{role}"')
