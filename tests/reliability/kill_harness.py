@@ -235,6 +235,7 @@ def kill_runs(writer: Writer, kills: int, rng: random.Random, work: Path) -> Kil
         if not killed and proc.returncode != 0:
             report.problems.append(f"run {attempts} failed on its own ({proc.returncode}): {err.strip()}")
         had_wal = wal(victim).exists()
+        _snapshot(victim, work)  # as the kill left it: opening it below replays and removes the WAL
         try:
             state = read_state(victim)
             again = open_for_writing(victim)
@@ -263,9 +264,21 @@ def kill_runs(writer: Writer, kills: int, rng: random.Random, work: Path) -> Kil
     return report
 
 
+def _snapshot(victim: Path, work: Path) -> None:
+    """Copy the store and its WAL as the kill left them, before anything opens them."""
+    shutil.copyfile(victim, work / "killed.duckdb")
+    if wal(victim).exists():
+        shutil.copyfile(wal(victim), work / "killed.duckdb.wal")
+    else:
+        (work / "killed.duckdb.wal").unlink(missing_ok=True)
+
+
 def _keep(victim: Path, work: Path, attempt: int) -> None:
-    """Keep a damaged store for the post-mortem."""
-    shutil.copyfile(victim, work / f"damaged-{attempt}.duckdb")
+    """Keep a damaged store for the post-mortem as the kill left it: the file and, when one was left, its WAL
+    (DuckDB replays it on opening, so the pair is what a user would have had)."""
+    shutil.copyfile(work / "killed.duckdb", work / f"damaged-{attempt}.duckdb")
+    if (work / "killed.duckdb.wal").exists():
+        shutil.copyfile(work / "killed.duckdb.wal", work / f"damaged-{attempt}.duckdb.wal")
 
 
 def main(argv: list[str] | None = None) -> int:
