@@ -258,6 +258,9 @@ def parse_filter(text: str, catalogue: Catalogue) -> Filter:
         )
     op = Op(match["op"].strip())
     value = match["value"] if op.needs_value else ""
+    if op in (Op.EQ, Op.NE) and not value.strip():
+        # "CITY=" is what people type for "no city" (matching nobody, as "is “”", it looked like an empty result)
+        op = Op.EMPTY if op is Op.EQ else Op.NOT_EMPTY
     if op not in (Op.CONTAINS, Op.STARTS):
         value = value.strip()  # "COUNTRY = France": the spaces around an operator are layout, not the value
     return Filter(_known(match["field"], catalogue), op, value)

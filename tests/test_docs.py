@@ -50,3 +50,25 @@ def test_the_global_options_and_the_environment_are_described():
     variables = ("CUSTBOOK_DB", "CUSTBOOK_USER", "CUSTBOOK_MAX_ROWS", "CUSTBOOK_SMTP_TLS", "CUSTBOOK_SMTP_INSECURE")
     for variable in variables:
         assert variable in text
+
+
+def test_the_filter_forms_it_gives_are_the_ones_custbook_reads():
+    """A newcomer followed the reference's `ID=` for "is empty" when custbook read it as "is “”" (nobody): each form
+    the --filter line gives, with a real field, parses to the operator the reference says."""
+    from core.catalogue import Catalogue
+    from core.viewdef import Op, parse_filter
+
+    line = next(part for part in DOC.read_text(encoding="utf-8").split("\n- ") if part.startswith("`--filter"))
+    forms = re.findall(r"`(ID[^`]*)`", line)
+    assert len(forms) >= 8, forms
+    said = {"~": Op.CONTAINS, "^=": Op.STARTS, "<": Op.LT, ">": Op.GT, "!=": Op.NE, "=": Op.EQ}
+    for form in forms:
+        parsed = parse_filter(form.replace("ID", "CITY", 1).replace("VALUE", "Paris").replace("TEXT", "Par"),
+                              Catalogue.standard())  # fmt: skip
+        rest = form[2:]
+        if rest in (":empty", "="):
+            assert parsed.op is Op.EMPTY, form
+        elif rest in (":notempty", "!="):
+            assert parsed.op is Op.NOT_EMPTY, form
+        else:
+            assert parsed.op is said[rest.replace("VALUE", "").replace("TEXT", "")], form

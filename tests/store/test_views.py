@@ -75,6 +75,14 @@ def test_empty_value_matches_only_is_empty_and_not_equal(cli, people):
     assert "A3" in ids(cli, "CITY!=x")
 
 
+def test_an_operator_with_nothing_after_it_means_empty_or_not(cli, people):
+    """`CITY=` read as "City is “”" matched nobody, silently (a newcomer followed docs that said it meant empty)."""
+    assert ids(cli, "CITY=") == ids(cli, "CITY:empty") == ["A3"]
+    assert ids(cli, "CITY!=") == ids(cli, "CITY:notempty") == ["A1", "A2", "A4", "A5"]
+    assert cli("views", "save", "nocity", "--filter", "CITY=").code == 0
+    assert "City is empty" in cli("views", "show", "nocity").out
+
+
 def test_multi_key_sort_ascending_and_descending(cli, people):
     assert ids(cli, sort="COUNTRY,-CREDITLIMIT") == ["A2", "A1", "A4", "A3", "A5"]
     assert ids(cli, sort="-CREDITLIMIT") == ["A5", "A2", "A1", "A4", "A3"]  # empty last
