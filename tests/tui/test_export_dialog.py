@@ -307,3 +307,34 @@ async def test_a_stray_key_does_not_replace_the_name_and_a_name_without_extensio
         await settle(pilot)
     target = fixed_day_and_folder / "clients.xlsx"
     assert result.value == target and target.is_file() and not (fixed_day_and_folder / "clients").exists()
+
+
+async def test_only_the_formats_own_extension_counts_and_other_endings_get_it_added(demo_db, fixed_day_and_folder):
+    """Issue 18: `x`, Tab, `q`, Enter wrote an Excel file called `...xlsxq`, because ".xlsxq" counted as an
+    extension. As in Excel's Save dialog, a name not ending in the format's own extension gets it added: the file
+    opens in Excel, and the stray letter stays visible in its name (the notification names the file)."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        result = await open_dialog(pilot, builtin_view())
+        box = app.screen.query_one("#name")
+        await pilot.press("tab", "end", "q")  # a stray key after the extension
+        assert box.value == "all-customers-2026-11-28.xlsxq"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportDialog)
+    target = fixed_day_and_folder / "all-customers-2026-11-28.xlsxq.xlsx"
+    assert result.value == target and [p.name for p in fixed_day_and_folder.iterdir()] == [target.name]
+    assert len(list(openpyxl.load_workbook(target, read_only=True).active.iter_rows())) > 200
+
+
+async def test_a_name_with_a_dot_of_its_own_gets_the_extension(demo_db, fixed_day_and_folder):
+    """`report.v2` is a name, not a file type: exported as CSV it is `report.v2.csv`."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        result = await open_dialog(pilot, builtin_view())
+        await pilot.press("up", "up")  # plain CSV
+        app.screen.query_one("#name").value = "report.v2"
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+    assert result.value == fixed_day_and_folder / "report.v2.csv"
+    assert [p.name for p in fixed_day_and_folder.iterdir()] == ["report.v2.csv"]

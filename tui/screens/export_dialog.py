@@ -235,7 +235,8 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
             self._say(_("{path} is a folder: type a file name.").format(path=path), "error")
             return None
         suffix = path.suffix.lower()
-        others = {w.extension for w in self.writers.values()} - {self.writer.extension}
+        own = self.writer.extension
+        others = {w.extension for w in self.writers.values()} - {own}
         if suffix in others:
             said = _("The name ends in {suffix} but the format is {format}: change one of them.")
             self._say(said.format(suffix=suffix, format=self.writer.name), "error")
@@ -244,10 +245,11 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
             # Before asking whether to replace it: the open store is never a file to replace (checked as typed,
             # then with the extension added below).
             check_target(self.session.store, path)
-            if not suffix:
-                # A name without an extension (one stray key typed over the whole name: "q") gets it,
-                # so the file opens in the program it is for.
-                path = path.with_name(path.name + self.writer.extension)
+            if suffix != own:
+                # Only the format's own extension counts, as in Excel's Save dialog: a name without it ("q", one
+                # stray key typed over the whole name; "report.v2"; "...xlsxq", one typed after it) gets it added,
+                # so the file opens in the program it is for and the stray letters stay visible in its name.
+                path = path.with_name(path.name.rstrip(".") + own)
                 check_target(self.session.store, path)
         except UsageError as exc:
             self._say(str(exc), "error")
