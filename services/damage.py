@@ -60,6 +60,12 @@ def _damaged(kind: str, count: int) -> str:
         return ngettext(
             "{count} value has day and month swapped", "{count} values have day and month swapped", count
         ).format(count=n)
+    if kind == "exponent_new":
+        return ngettext(
+            "{count} new customer's value is a number in scientific notation",
+            "{count} new customers' values are numbers in scientific notation",
+            count,
+        ).format(count=n)
     return ngettext(
         "{count} value became a number in scientific notation", "{count} values became numbers in scientific notation",
         count,
@@ -71,6 +77,15 @@ def damage_warnings(records: Iterable[RecordPlan], labels: Mapping[str, str]) ->
     quotes the stored value (for users who may see customers: the planner tells others nothing of it)."""
     found: dict[tuple[str, str], tuple[int, int, Value, Value]] = {}  # (field, kind) -> (count, row, old, new)
     for record in records:
+        if record.action is Action.CREATE:
+            # A new customer has no old value to compare with, but text such as 1.23457E+14 is no one's phone or
+            # account number: a spreadsheet wrote a long number that way (few rows create; this costs little).
+            for change in record.changes:
+                new = change.new
+                if isinstance(new, str) and new[:1].isdigit() and _EXPONENT.match(new.strip()):
+                    count, row, old, new = found.get((change.field, "exponent_new"), (0, record.row, None, new))
+                    found[(change.field, "exponent_new")] = (count + 1, row, old, new)
+            continue
         if record.action is not Action.UPDATE:
             continue
         for change in record.changes:
@@ -86,7 +101,10 @@ def damage_warnings(records: Iterable[RecordPlan], labels: Mapping[str, str]) ->
     warnings = []
     for (field, kind), (count, row, old, new) in found.items():
         label = labels.get(field, field)
-        example = _("row {row}: {old} → {new}").format(row=row, old=_text(old), new=_text(new))
+        if kind == "exponent_new":
+            example = _("row {row}: {new}").format(row=row, new=_text(new))
+        else:
+            example = _("row {row}: {old} → {new}").format(row=row, old=_text(old), new=_text(new))
         message = _("{field}: {values}, as a spreadsheet does when it reads a CSV ({example}). {fix}").format(
             field=label, values=_damaged(kind, count), example=example, fix=_fix()
         )

@@ -63,3 +63,16 @@ def test_ordinary_edits_are_not_taken_for_damage(cli, write_csv):
     edited = [header, ["C1", "A", "A", "07031", "123456789013", "05/03/2024"]]
     result = cli("import", str(write_csv(edited)), "--dry-run", "--json")
     assert result.json["updated"] == 1 and result.json["warnings"] == []
+
+
+def test_new_customers_with_numbers_in_scientific_notation_are_warned_about(cli, write_csv):
+    """A re-walk created a customer whose phone read 1.23457E+14 without a word: no old value to compare with, but
+    no phone or account number is written that way by a person."""
+    header = ["CUSTOMERID", "NAME", "PRINTAS", "PHONE1", "PHONE2"]
+    rows = [["N1", "New", "New", "1.23457E+14", "+1 617 555 0100"], ["N2", "Two", "Two", "4.5E+11", "1E5 North"]]
+    result = cli("import", str(write_csv([header, *rows])), "--dry-run", "--json")
+    warnings = {w["column"]: w["message"] for w in result.json["warnings"]}
+    assert set(warnings) == {"PHONE1"}, warnings
+    assert "2 new customers' values are numbers in scientific notation" in warnings["PHONE1"]
+    assert "(row 2: 1.23457E+14)" in warnings["PHONE1"]
+    assert result.json["created"] == 2
