@@ -338,3 +338,46 @@ async def test_a_name_with_a_dot_of_its_own_gets_the_extension(demo_db, fixed_da
         await settle(pilot)
     assert result.value == fixed_day_and_folder / "report.v2.csv"
     assert [p.name for p in fixed_day_and_folder.iterdir()] == ["report.v2.csv"]
+
+
+async def test_a_new_format_puts_the_cursor_before_the_extension_of_the_new_name(demo_db, fixed_day_and_folder):
+    """Issue 18: after Down x3 (semicolon CSV) the cursor stayed where the shorter Excel name ended, so Tab, Ctrl+U,
+    `sorted`, Enter wrote `sortedicolon.csv`. The cursor now goes before the extension of the name proposed: Ctrl+U
+    clears the name and keeps the extension the format needs."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        result = await open_dialog(pilot, builtin_view())
+        box = app.screen.query_one("#name")
+        await pilot.press("down", "down", "down", "tab")
+        assert box.value == "all-customers-2026-11-28-semicolon.csv"
+        assert box.cursor_position == len(box.value) - len(".csv")
+        await pilot.press("ctrl+u", *"sorted")
+        assert box.value == "sorted.csv"
+        await pilot.press("enter")
+        await settle(pilot)
+    assert result.value == fixed_day_and_folder / "sorted.csv"
+    assert [p.name for p in fixed_day_and_folder.iterdir()] == ["sorted.csv"]
+
+
+async def test_on_opening_what_is_typed_in_the_name_goes_before_the_extension(demo_db, fixed_day_and_folder):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dialog(pilot, builtin_view())
+        box = app.screen.query_one("#name")
+        await pilot.press("tab", *"-final")
+        assert box.value == "all-customers-2026-11-28-final.xlsx"
+        await pilot.press("shift+tab", "up", "tab", *"-v2")  # CSV for import, then more typed
+        assert box.value == "all-customers-2026-11-28-final-for-import-v2.csv"
+
+
+async def test_a_name_cleared_up_to_the_extension_asks_for_a_name(demo_db, fixed_day_and_folder):
+    """Ctrl+U with the cursor before the extension leaves `.csv`: no hidden `.csv.csv` is written."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dialog(pilot, builtin_view())
+        await pilot.press("up", "up", "tab", "ctrl+u")
+        assert app.screen.query_one("#name").value == ".csv"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog) and "Type a file name" in status(app)
+    assert list(fixed_day_and_folder.iterdir()) == []

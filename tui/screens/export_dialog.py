@@ -183,6 +183,7 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
         formats = self.query_one("#formats", OptionList)
         formats.highlighted = 0
         formats.focus()
+        self.call_after_refresh(self._cursor_before_extension)  # after the box has put it at the end of its value
         if self.refusal:
             self._say(self.refusal, "error")
         else:
@@ -222,11 +223,26 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
         box = self.query_one("#name", Input)
         known = {name_ending(w) for w in self.writers.values()} | {w.extension for w in self.writers.values()}
         box.value = with_extension(box.value.strip(), name_ending(self.writer), known)
+        self._cursor_before_extension()
+
+    def _cursor_before_extension(self) -> None:
+        """Put the name's cursor just before the format's extension, as a Save dialog selects the name alone.
+
+        Whenever the dialog proposes a name (on opening, when the format changes), the cursor was left where it
+        happened to be: mid-name after a shorter name, so a key typed there spliced the old name into the new.
+        Before the extension rather than at the end, since the extension follows the format chosen above: what is
+        typed goes into the name (`-final` lands before `.xlsx`), and Ctrl+U clears the name but keeps the extension.
+        """
+        box = self.query_one("#name", Input)
+        extension = self.writer.extension
+        end = len(box.value)
+        box.cursor_position = end - len(extension) if box.value.lower().endswith(extension) else end
 
     def _target(self) -> Path | None:
         """The path typed, resolved against the working folder; None (with the reason shown) when unusable."""
         text = self.query_one("#name", Input).value.strip()
-        if not text:
+        extensions = {w.extension for w in self.writers.values()}
+        if not text or Path(text).name.lower() in extensions:  # ".csv" is no name: Ctrl+U cleared it up to the cursor
             self._say(_("Type a file name."), "error")
             return None
         path = Path(text).expanduser()
@@ -236,7 +252,7 @@ class ExportDialog(WithHelp, ModalScreen[Path | None]):
             return None
         suffix = path.suffix.lower()
         own = self.writer.extension
-        others = {w.extension for w in self.writers.values()} - {own}
+        others = extensions - {own}
         if suffix in others:
             said = _("The name ends in {suffix} but the format is {format}: change one of them.")
             self._say(said.format(suffix=suffix, format=self.writer.name), "error")
