@@ -82,6 +82,10 @@ class Customers(Protocol):
         self, query: ViewQuery, limit: int, *, warm: bool = False
     ) -> tuple[int, list[tuple[Value, ...]]]: ...
 
+    def position(self, query: ViewQuery, customer_id: str, *, warm: bool = False) -> int | None:
+        """Where the customer is in the query's order (0 for the first), or None when the query does not show it."""
+        ...
+
     def get(
         self, catalogue: Catalogue, customer_id: str, entity: str | None = None, *, user: User
     ) -> dict[str, Value] | None:

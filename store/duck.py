@@ -78,6 +78,9 @@ class DuckCustomers:
     def count_and_page(self, q: ViewQuery, limit: int, *, warm: bool = False) -> tuple[int, list[tuple[Value, ...]]]:
         return query.count_and_page(self._store, _compiled(q), limit, warm=warm)
 
+    def position(self, q: ViewQuery, customer_id: str, *, warm: bool = False) -> int | None:
+        return query.position(self._store, _compiled(q), customer_id, warm=warm)
+
     def get(
         self, catalogue: Catalogue, customer_id: str, entity: str | None = None, *, user: User
     ) -> dict[str, Value] | None:

@@ -71,6 +71,9 @@ class PgCustomers:
     def count_and_page(self, q: ViewQuery, limit: int, *, warm: bool = False) -> tuple[int, list[tuple[Value, ...]]]:
         return query.count_and_page(self._db, _compiled(q), limit)
 
+    def position(self, q: ViewQuery, customer_id: str, *, warm: bool = False) -> int | None:
+        return query.position(self._db, _compiled(q), customer_id)
+
     def get(
         self, catalogue: Catalogue, customer_id: str, entity: str | None = None, *, user: User
     ) -> dict[str, Value] | None:

@@ -262,6 +262,18 @@ def page_in(
     return con.execute(compiled.sql() + " LIMIT ? OFFSET ?", [*compiled.params, limit, offset]).fetchall()
 
 
+def position(store: Database, compiled: CompiledView, customer_id: str, *, warm: bool = False) -> int | None:
+    """Where the customer is in the view's order (0 for the first), or None when the view does not show it: the
+    interface keeps its cursor on a customer whose save moved it within the sort. `warm`: see `Store.read`."""
+    sql = (
+        f'SELECT n FROM (SELECT "CUSTOMERID" AS id, row_number() OVER (ORDER BY {compiled.order}) - 1 AS n '
+        f"FROM customers WHERE {compiled.where}) AS ordered WHERE id = ?"
+    )
+    with store.read(warm=warm) as con:
+        row = con.execute(sql, [*compiled.params, customer_id]).fetchone()
+    return None if row is None else int(row[0])
+
+
 def count_and_page(
     store: Database, compiled: CompiledView, limit: int, *, warm: bool = False
 ) -> tuple[int, list[tuple[Value, ...]]]:

@@ -140,3 +140,20 @@ def test_koln_and_lodz_are_found_by_their_folded_spelling(both) -> None:
     found = {text: {row[2] for row in pg.customers.page(compiled(pg, quick=text), 0, N)} for text in ("koln", "ł")}
     assert found["koln"] == {"Köln"}
     assert "Łódź" in found["ł"] and "Lyon" in found["ł"]  # ł folds to l: one letter finds every l as well
+
+
+@pytest.mark.parametrize("sort", SORTS, ids=["id", "city", "name-desc", "city-name"])
+def test_a_customers_position_is_its_row_in_the_pages(both, sort: tuple[SortKey, ...]) -> None:
+    """The list follows a customer a save moved within the sort (issue 18): where the store says it is must be the
+    row the pages show it at, on both stores; a customer the query does not show has no position."""
+    for store in both:
+        q = compiled(store, *sort)
+        total = store.customers.count(q)
+        every = paged(store, q, total)
+        for row in (0, 1, PAGE, total // 2, total - 1):
+            assert store.customers.position(q, str(every[row][0])) == row
+        assert store.customers.position(q, "NO SUCH ID") is None
+        narrowed = compiled(store, *sort, quick="paris")
+        assert store.customers.position(narrowed, "NO SUCH ID") is None
+        outside = next(r[0] for r in every if "paris" not in str(r[2]).lower())
+        assert store.customers.position(narrowed, str(outside)) is None

@@ -95,6 +95,9 @@ class CustomerListScreen(Screen[None]):
         source: ViewSource
         first_page: Sequence[tuple[Value, ...]]
         of_total: int
+        # The same query again (after a save, a refresh): where the customer under the cursor is now, None when it
+        # left the query (the cursor then stays at its row: on the neighbour).
+        followed: int | None = None
 
     @dataclass
     class Failed(Message):
@@ -174,11 +177,16 @@ class CustomerListScreen(Screen[None]):
         self._generation += 1
         self._in_flight = True
         quick = self.query_one("#quick", Input).value
-        self._load(self._generation, self.effective_view, quick)
+        grid = self.query_one(CustomerGrid)
+        # The same query again: the customer under the cursor is followed to wherever a save moved it in the sort
+        # (the next `e` must edit the customer the user was on, not the one that took its row).
+        same = (self.effective_view, self.session.entity, quick) == self._last_shown
+        follow = (grid.current_key, grid.cursor_row) if same and grid.current_key is not None else None
+        self._load(self._generation, self.effective_view, quick, follow)
         self._show_status(loading=True)
 
     @work(thread=True, exclusive=True, group="list-query")
-    def _load(self, generation: int, view: View, quick: str) -> None:
+    def _load(self, generation: int, view: View, quick: str, follow: tuple[str, int] | None = None) -> None:
         session = self.session
         try:
             columns = self._columns()
@@ -193,10 +201,24 @@ class CustomerListScreen(Screen[None]):
                     view, session.catalogue, user=session.user, entity=session.entity, columns=columns
                 )
                 of_total = session.store.customers.count(plain)
+            followed = None if follow is None else self._find(compiled, total, first, *follow)
         except CustbookError as exc:
             self.post_message(self.Failed(generation, exc))
             return
-        self.post_message(self.Loaded(generation, ViewSource(session, compiled, columns, total), first, of_total))
+        source = ViewSource(session, compiled, columns, total)
+        self.post_message(self.Loaded(generation, source, first, of_total, followed))
+
+    def _find(
+        self, compiled: ViewQuery, total: int, first: Sequence[tuple[Value, ...]], key: str, row: int
+    ) -> int | None:
+        """Where customer `key`, last seen at `row`, is now (in a worker thread). Most saves leave it where it was,
+        which one page read confirms; otherwise the store says where its sort put it, or that it left the query."""
+        customers = self.session.store.customers
+        start = row - row % PAGE
+        page = first if start == 0 else customers.page(compiled, start, PAGE, total, warm=True)
+        if row - start < len(page) and page[row - start][0] == key:
+            return row
+        return customers.position(compiled, key, warm=True)
 
     def on_customer_list_screen_loaded(self, message: Loaded) -> None:
         # An answer for an older generation (the view or sort changed meanwhile) is dropped; the current one is
@@ -216,7 +238,7 @@ class CustomerListScreen(Screen[None]):
         }
         # The same view, level and search again (a refresh, or the list reloaded after a save): stay in place.
         shown = (self.effective_view, self.session.entity, self.query_one("#quick", Input).value)
-        grid.show(message.source, message.first_page, keep_place=shown == self._last_shown)
+        grid.show(message.source, message.first_page, keep_place=shown == self._last_shown, row=message.followed)
         self._last_shown = shown
         self._matching, self._of_total = message.source.total, message.of_total
         self._totals[(self.effective_view, self.session.entity)] = message.of_total

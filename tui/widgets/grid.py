@@ -148,11 +148,17 @@ class CustomerGrid(ScrollView, can_focus=True):
         return self._shown.source.columns if self._shown else ()
 
     def show(
-        self, source: RowSource, first_page: Sequence[tuple[Value, ...]] = (), *, keep_place: bool = False
+        self,
+        source: RowSource,
+        first_page: Sequence[tuple[Value, ...]] = (),
+        *,
+        keep_place: bool = False,
+        row: int | None = None,
     ) -> None:
         """Show a new source (a new query); `first_page` saves a round trip when the caller already has it.
         `keep_place`: the same query again (a refresh, after a save): the cursor and the scroll stay where they
-        are, so the customer under the cursor stays under it (the next `e` must not edit another one)."""
+        are, so the customer under the cursor stays under it (the next `e` must not edit another one); `row`: where
+        that customer is now, when the save moved it within the sort (None: the cursor stays at its row)."""
         self._generation += 1
         new_columns = [c.id for c in source.columns] != [c.id for c in self.columns]
         # Amounts and dates as the user's region writes them (500 000,00 in France), Yes/No in their language:
@@ -168,6 +174,8 @@ class CustomerGrid(ScrollView, can_focus=True):
         self._pages = {0: first_page} if first_page else {}
         self._pending.clear()
         self.virtual_size = Size(sum(widths) + GAP * len(widths), source.total + 1)
+        if keep_place and row is not None:
+            self.cursor_row = row
         self.cursor_row = min(self.cursor_row, max(0, source.total - 1))
         self.cursor_col = 0 if new_columns else min(self.cursor_col, max(0, len(widths) - 1))
         if keep_place and not new_columns:
