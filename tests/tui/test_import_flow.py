@@ -166,7 +166,7 @@ async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
 
         # The failed rows, saved next to the file (the proposed name), ready to fix and import again.
         assert preview.query_one("#failed-path").value == "mixed-failed-rows.csv"
-        assert app.focused is preview.query_one("#failed-path")
+        assert app.focused is preview.query_one("#save")  # Enter saves to the path shown; s and h work there
         await pilot.press("enter")
         await settle(pilot)
         saved = folder / "mixed-failed-rows.csv"
@@ -188,6 +188,44 @@ async def test_preview_commit_save_failed_rows_and_undo(demo_db, folder):
         fields = ("CITY", "PHONE1", "CREDITLIMIT", "COMMENTS")
         assert {f: after[f] for f in fields} == {f: record[f] for f in fields}
     assert customer(demo_db, NEW_ID) is None
+
+
+async def test_h_after_the_commit_opens_the_history_where_u_undoes_the_batch(demo_db, folder):
+    """Issue 18: the result said "To undo it: h (history), then u on B1", but h did nothing there (with failed rows
+    it was even typed over their path). h opens the history, newest batch (this one) first; Escape comes back to the
+    result, whose failed rows can still be saved; after an undo, Escape goes on to the list."""
+    from tui.screens.history import HistoryScreen
+
+    app = make_app(demo_db)
+    results: list[str | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_import(pilot, results)
+        await preview_path(pilot, "mixed.csv")
+        preview = app.screen
+        await pilot.press("c")
+        await confirm(pilot, "1 customer created")
+        batch = preview.done.batch
+        assert "To undo it: h (history), then u on" in " ".join(text_of(preview, "#outcome").split())
+        await pilot.press("h")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        table = history.query_one("#batches")
+        assert str(table.get_row_at(table.cursor_row)[0]) == batch  # the batch just committed, highlighted
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is preview and preview.query_one("#failed-path").value == "mixed-failed-rows.csv"
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("left", "enter")  # Undo
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerListScreen) and results == [batch]
+    assert customer(demo_db, NEW_ID) is None and customer(demo_db, "C0000001")["CITY"] == "Seattle"
 
 
 # --- paths that change nothing ---------------------------------------------------------------------------------

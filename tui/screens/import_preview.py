@@ -63,6 +63,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
         ("c", N_("commit: write what the preview shows, as one batch you can undo")),
         ("r", N_("preview again (the store changed meanwhile)")),
         ("s", N_("save the failed rows as a CSV to fix and import again")),
+        ("h", N_("after the commit: the history, where u undoes the batch")),
         ("Escape  q", N_("back to the import's options; nothing is written")),
     )
     """Dismisses with the batch ID committed ("B3"), or None when nothing was committed."""
@@ -75,6 +76,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
         Binding("right_square_bracket", "tab(1)", N_("Next tab"), key_display="]"),
         Binding("left_square_bracket", "tab(-1)", N_("Prev tab"), key_display="["),
         Binding("s", "save_failed", N_("Save failed rows")),
+        Binding("h", "history", N_("History")),
         Binding("escape,q", "back", N_("Back")),
         HELP_BINDING,
     ]
@@ -304,6 +306,8 @@ class ImportPreview(WithHelp, Screen[str | None]):
             return None if self.busy else True
         if action == "save_failed":
             return bool(self.done and self.plan.failed and not self.busy)
+        if action == "history":  # the result says "To undo it: h (history)" (not to a user without List)
+            return bool(self.done and self.done.batch and self.plan.shows_old and not self.busy)
         return True
 
     def _sync(self) -> None:
@@ -376,7 +380,23 @@ class ImportPreview(WithHelp, Screen[str | None]):
         self.query_one("#save-row").display = bool(plan.failed)
         self.add_class("done")
         self._note(_("Committed as batch {batch}.").format(batch=batch) if batch else _("The store was not changed."))
-        self.query_one("#failed-path" if plan.failed else "#done").focus()
+        # With failed rows, on the Save button rather than in its path: Enter saves them there all the same, and the
+        # keys the result names (s, h) work instead of being typed over the path (Shift+Tab edits it).
+        self.query_one("#save" if plan.failed else "#done").focus()
+
+    def action_history(self) -> None:
+        """The history, newest batch first: the one just committed, which u undoes."""
+        if self.check_action("history", ()) is not True:
+            return
+        from tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.session), self._history_closed)
+
+    def _history_closed(self, undid: bool | None) -> None:
+        # Only looked: back to this result (its failed rows can still be saved). Undid a batch: this result no
+        # longer stands, so on to the list, which reloads as after Done.
+        if undid and not self.busy:
+            self.action_back()
 
     # --- preview again -------------------------------------------------------------------------------------
 
