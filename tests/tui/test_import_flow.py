@@ -71,6 +71,11 @@ def table_rows(screen, pane: str) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
+def tree_lines(tree) -> list[str]:
+    """The file browser's lines as drawn inside its frame."""
+    return ["".join(s.text for s in tree.render_line(y)).rstrip() for y in range(tree.size.height)]
+
+
 def import_batches(db) -> list:
     return [b for b in list_batches(Store(db), user=ADMIN) if b.kind == "import"]
 
@@ -580,6 +585,50 @@ async def test_moving_in_the_file_browser_shows_the_whole_name_of_the_file_in_th
         assert 0 < box.scroll_offset.x == box.max_scroll_x
         await pilot.press("down", "enter")  # chosen with Enter: the focus moves on to Preview
         assert box.value == "mixed.csv" and app.screen.query_one("#preview").has_focus
+
+
+async def test_at_80_columns_cut_names_are_marked_and_the_highlighted_one_is_shown_whole(demo_db, folder):
+    """Issue 18: at 80 columns the tree cut `all-customers-2026-12-06-for-import.csv` with no mark, and the File box
+    showed `tomers-2026-12-06-for-import.csv`: the whole name was never in view. Cut names are now marked with "…"
+    (their start and end kept), and the line under the File box shows the highlighted name whole."""
+    names = [f"all-customers-2026-12-0{day}-for-import.csv" for day in (6, 7)]
+    for name in names:
+        (folder / name).write_text("CUSTOMERID\n", encoding="utf-8")
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot, [])
+        tree, whole = screen.query_one("#tree"), screen.query_one("#whole-name")
+        assert not whole.display  # nothing highlighted yet: no line
+        lines = tree_lines(tree)
+        listed = [line for line in lines if "all-cust" in line]
+        assert len(listed) == 2 and all("…" in line and line.endswith("for-import.csv") for line in listed), lines
+        for name in names:
+            await pilot.press("down")
+            await settle(pilot)
+            assert screen.query_one("#path").value == name
+            assert whole.display and text_of(screen, "#whole-name") == name
+        await pilot.press("down")  # mixed.csv fits the box: no line under it
+        await settle(pilot)
+        assert not whole.display
+        assert screen.query_one("#preview").region.bottom <= screen.query_one("#body").region.bottom
+
+
+async def test_the_file_browsers_root_names_the_folder_it_shows(demo_db, folder):
+    """Issue 18: i, Backspace, Backspace (up to /) showed "📂 walk18/" above bin, boot, dev: the folder custbook was
+    started in. The root is named after the folder shown: its parent's name, and "/" at the top."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_import(pilot, [])
+        tree = app.screen.query_one("#tree")
+        assert str(tree.root.label) == "imports/"
+        tree.focus()
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert str(tree.root.label) == f"{folder.parent.name}/"
+        tree.path = Path("/")
+        await settle(pilot)
+        assert str(tree.root.label) == "/"
+        assert tree_lines(tree)[0] == "📂 /"
 
 
 def test_the_confirmation_names_what_changes(demo_db, folder):

@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.style import Style
+from rich.text import Text, TextType
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +28,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, ProgressBar, Select, Static
+from textual.widgets.directory_tree import DirEntry
+from textual.widgets.tree import TreeNode
 from textual.worker import Worker, get_current_worker
 
 from core.errors import CustbookError
@@ -67,10 +71,32 @@ class ImportFileTree(DirectoryTree):
         self.border_title = title if cell_len(title) <= room else _("Enter · Backspace: up")
 
     def process_label(self, label: str | Text) -> Text:
-        # The root is "." (paths stay short), which reloads as "": name the folder, which is what the user knows.
-        if isinstance(label, str) and label in (".", ""):
-            label = f"{safe_text(Path.cwd().name) or '/'}/"
+        # The root is first labelled "." (paths stay short): name the folder, which is what the user knows.
+        if isinstance(label, str) and label == ".":
+            label = folder_label(Path.cwd())
         return super().process_label(label)
+
+    def reset_node(self, node: TreeNode[DirEntry], label: TextType, data: DirEntry | None = None) -> Self:
+        # The root, reloaded or moved up (Backspace) or home (~), is named after the folder it shows: "/" at the
+        # top, not the name of the folder custbook was started in.
+        entry = data or node.data
+        if node is self.root and entry is not None:
+            label = folder_label(Path(entry.path))
+        return super().reset_node(node, label, data)
+
+    def render_label(self, node: TreeNode[DirEntry], base_style: Style, style: Style) -> Text:
+        # At 80 columns the tree is 30 wide: a longer name is cut in its middle, marked with "…", keeping its start
+        # and its end (the date and the extension, where one day's exports differ); the File box and the line
+        # under it show the highlighted one whole.
+        label = super().render_label(node, base_style, style)
+        if not self.is_mounted:
+            return label
+        depth = 0
+        parent = node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        return cut_middle(label, room, keep=2)  # the icon and its space stay
 
     def _go(self, folder: Path) -> None:
         self.path = folder
@@ -90,6 +116,32 @@ class ImportFileTree(DirectoryTree):
         return [
             p for p in paths if not p.name.startswith(".") and (p.suffix.lower() in IMPORT_SUFFIXES or _is_folder(p))
         ]
+
+
+def folder_label(folder: Path) -> str:
+    """The tree's root as the user knows the folder: "imports/", or "/" for the top of the file system."""
+    name = folder.expanduser().resolve().name
+    return f"{safe_text(name)}/" if name else "/"
+
+
+def cut_middle(text: Text, width: int, keep: int = 0) -> Text:
+    """`text` in at most `width` cells: whole when it fits, else its start and its end around "…" (the end given
+    more room: it holds the date and the extension). The first `keep` characters (an icon) are always kept."""
+    if text.cell_len <= width:
+        return text
+    plain = text.plain
+    room = width - cell_len(plain[:keep]) - 1  # the ellipsis takes one cell
+    if room < 2:
+        return text  # too narrow to say anything useful either way
+    head, used = keep, 0
+    while used + cell_len(plain[head]) <= room * 2 // 5:
+        used += cell_len(plain[head])
+        head += 1
+    tail = len(plain)
+    while used + cell_len(plain[tail - 1]) <= room:
+        used += cell_len(plain[tail - 1])
+        tail -= 1
+    return Text.assemble(text[:head], "…", text[tail:])
 
 
 def _is_folder(path: Path) -> bool:
@@ -219,9 +271,10 @@ class ImportScreen(WithHelp, Screen[str | None]):
         with Horizontal(id="body"):
             yield ImportFileTree(".", id="tree")
             with Vertical(id="form"):
-                with Horizontal(classes="row"):
+                with Horizontal(classes="row", id="file-row"):
                     yield Label(_("File"), classes="label")
                     yield Input(placeholder=_("choose on the left, or type a path"), id="path", compact=True)
+                yield Static(id="whole-name")  # the file's name whole, when the box is too narrow for it
                 with Horizontal(classes="row"):
                     yield Label(_("Date format"), classes="label")
                     yield Select(
@@ -312,7 +365,30 @@ class ImportScreen(WithHelp, Screen[str | None]):
         # set: the box scrolls to its cursor only when it moves (and not at all for its very first value).
         box.cursor_position = 0
         box.cursor_position = len(box.value)
-        self.query_one("#source", Static).update("")
+        self._say_source("")
+
+    def _say_source(self, text: str) -> None:
+        source = self.query_one("#source", Static)
+        source.update(Text(text, style="dim"))
+        source.display = bool(text)  # no empty line: at 80x24 the form needs it for the name's
+
+    @on(Input.Changed, "#path")
+    def _path_changed(self) -> None:
+        self._show_whole_name()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_whole_name)  # once the box has its new width
+
+    def _show_whole_name(self) -> None:
+        """The file's name whole on the line under the File box, when the box cannot show it (at 80 columns it shows
+        the name's end): names that differ only by a date in their middle are told apart. Wrapped if longer."""
+        box = self.query_one("#path", Input)
+        name = Path(box.value.strip()).name
+        whole = self.query_one("#whole-name", Static)
+        shown = bool(name) and box.content_size.width > 0 and cell_len(name) >= box.content_size.width
+        whole.update(Text(safe_text(name), overflow="fold") if shown else "")
+        whole.set_class(shown, "shown")
+        self.query_one("#file-row").set_class(shown, "-whole")
 
     @on(Checkbox.Changed, "#offline")
     def _offline_toggled(self, event: Checkbox.Changed) -> None:
@@ -468,11 +544,8 @@ class ImportScreen(WithHelp, Screen[str | None]):
             return
         self._idle()
         request = message.request
-        self.query_one("#source", Static).update(
-            Text(
-                _("Read {file}: {source}.").format(file=safe_text(message.plan.file_name), source=message.source),
-                style="dim",
-            )
+        self._say_source(
+            _("Read {file}: {source}.").format(file=safe_text(message.plan.file_name), source=message.source)
         )
         from tui.screens.import_preview import ImportPreview
 
