@@ -5,11 +5,16 @@ the filters' values as the list writes them)."""
 from __future__ import annotations
 
 from form_helpers import type_into
-from tui_helpers import make_app, settle
+from tui_helpers import make_app, settle, widget_text
 
+from cli.main import main
 from tui.screens.customer_form import CustomerForm
 from tui.screens.customer_list import CustomerListScreen
 from tui.widgets.grid import CustomerGrid
+
+
+def lines(grid: CustomerGrid) -> list[str]:
+    return widget_text(grid).splitlines()
 
 
 async def test_the_cursor_follows_its_customer_when_a_save_moves_it_within_the_sort(demo_db):
@@ -50,3 +55,38 @@ async def test_the_cursor_follows_its_customer_when_a_save_moves_it_within_the_s
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert grid.total == before - 1 and (grid.cursor_row, grid.current_key) == (1, after)
+
+
+async def test_the_id_and_the_name_stay_in_view_at_80_columns_each_header_over_its_values(demo_db, tmp_path):
+    """The README promises the ID and the name stay in view when scrolling right. At 80 columns only the ID stayed,
+    the name scrolled away cut from the left ("…l SAS" under a header "…"), and a column whose header had scrolled
+    off showed cut e-mails without one. Now the name stays too (narrowed, cut with "…", once the list is scrolled)
+    and the list scrolls by whole columns: each column in view starts with its header over its values."""
+    long = tmp_path / "long.csv"  # a long name on the first page: the name column as wide as a column goes
+    long.write_text("CUSTOMERID,NAME\nC0000003,Johnson Family Farms and Ranches Cooperative SAS\n", encoding="utf-8")
+    assert main(["--db", str(demo_db), "--user", "alice", "import", str(long)]) == 0
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        name = str(grid.row_at(0)[1])
+        for step in range(1, len(grid.columns)):
+            await pilot.press("right")
+            await settle(pilot)
+            header, first_row = lines(grid)[:2]
+            assert header.startswith("Customer ID") and "Customer name" in header, (step, header)
+            assert first_row.startswith("C0000001") and name[:12] in first_row, (step, first_row)
+            assert grid.columns[grid.cursor_col].label in header  # the current column, whole
+        await pilot.press("home", *["left"] * len(grid.columns))
+        for step in range(1, len(grid.columns)):
+            await pilot.press("right")
+            await settle(pilot)
+            header = lines(grid)[0]
+            x = 0
+            for column, width in grid._placed():
+                assert column is not None
+                label = grid.columns[column].label
+                assert header[x:].startswith(label[: width - 1]), (step, label, header)  # the header over its values
+                for row in lines(grid)[1:]:
+                    assert not row[x:].startswith("…"), (step, label, row)  # nothing cut on the left
+                x += width + 2

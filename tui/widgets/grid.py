@@ -34,6 +34,7 @@ PAGE = 100
 KEEP_PAGES = 60  # about 6,000 rows in memory at most
 GAP = 2
 MIN_WIDTH, MAX_WIDTH = 4, 40
+NAME_MIN = 12  # the fewest cells a frozen name is shown in; with less room only the ID stays in view
 CHOSEN_MAX = 200  # a column the user widens may show a long comment whole
 
 # Control characters would reach the terminal as commands: show them as harmless symbols instead.
@@ -65,17 +66,6 @@ class _Shown:
     generation: int
     widths: list[int]
     formatters: list[Callable[[Value], str]]
-
-
-def _mark_cut(strip: Strip, width: int, *, left: bool, right: bool) -> Strip:
-    """`strip` (the scrolled part of a row, `width` cells) with its first and/or last cell replaced by "…"."""
-    parts = strip.divide([1, width - 1, width])
-    head, middle, tail = (list(p) for p in parts)
-    if left and head:
-        head = [Segment("…", head[0].style)]
-    if right and tail:
-        tail = [Segment("…", tail[0].style)]
-    return Strip([*head, *middle, *tail], width)
 
 
 class CustomerGrid(ScrollView, can_focus=True):
@@ -173,7 +163,7 @@ class CustomerGrid(ScrollView, can_focus=True):
         self._shown = _Shown(source, self._generation, widths, formatters)
         self._pages = {0: first_page} if first_page else {}
         self._pending.clear()
-        self.virtual_size = Size(sum(widths) + GAP * len(widths), source.total + 1)
+        self._sync_virtual_size()
         if keep_place and row is not None:
             self.cursor_row = row
         self.cursor_row = min(self.cursor_row, max(0, source.total - 1))
@@ -242,12 +232,18 @@ class CustomerGrid(ScrollView, can_focus=True):
     @property
     def _frozen(self) -> int:
         """How many columns on the left stay in view when scrolling right: the ID, and the name beside it when
-        the two take at most 70 % of the width (a row must always say whose it is)."""
+        the screen has room for a readable part of it (a row must always say whose it is; README)."""
         if not self._shown or len(self._shown.widths) < 2:
             return 0
-        widths = self._shown.widths
-        both = widths[0] + widths[1] + 2 * GAP
-        return 2 if len(widths) > 2 and both <= self._width * 0.7 else 1
+        if len(self._shown.widths) == 2 or self._name_room() < NAME_MIN:
+            return 1
+        return 2
+
+    def _name_room(self) -> int:
+        """The cells the frozen name may take once the list is scrolled right: the frozen part keeps to half the
+        screen, so that the column under the cursor has room beside it (at 80 columns, an e-mail)."""
+        assert self._shown is not None
+        return self._width // 2 - (self._shown.widths[0] + GAP) - GAP
 
     @property
     def _width(self) -> int:
@@ -255,8 +251,71 @@ class CustomerGrid(ScrollView, can_focus=True):
         the last ones (a value ending there would read cut without saying so)."""
         return self.scrollable_content_region.width
 
-    def _frozen_width(self) -> int:
-        return sum(w + GAP for w in self._shown.widths[: self._frozen]) if self._shown else 0
+    def _starts(self) -> list[int]:
+        """Where each column after the frozen ones starts in the scrolled part, unscrolled (and where the last ends)."""
+        assert self._shown is not None
+        starts, x = [], 0
+        for w in self._shown.widths[self._frozen :]:
+            starts.append(x)
+            x += w + GAP
+        return [*starts, x]
+
+    def _first(self) -> int:
+        """The first column shown right of the frozen ones. The list scrolls by whole columns: every column in view
+        starts at its header, so no value shows without its header, none is cut on the left."""
+        frozen, starts = self._frozen, self._starts()
+        x = int(self.scroll_offset.x)
+        for i in range(len(starts) - 2, -1, -1):
+            if starts[i] <= x:
+                return frozen + i
+        return frozen
+
+    def _frozen_widths(self, first: int) -> list[int]:
+        """The frozen columns' widths: the name narrowed (cut with "…") once the list is scrolled right."""
+        assert self._shown is not None
+        widths = self._shown.widths[: self._frozen]
+        if self._frozen == 2 and first > 2:
+            widths = [widths[0], min(widths[1], self._name_room())]
+        return widths
+
+    def _frozen_width(self, first: int | None = None) -> int:
+        if not self._shown:
+            return 0
+        return sum(w + GAP for w in self._frozen_widths(self._first() if first is None else first))
+
+    def _placed(self, first: int | None = None) -> list[tuple[int | None, int]]:
+        """The columns on screen, left to right, each with the cells it is shown in: the frozen ones, then those
+        from `first` on while they fit (the last one cut by the screen's edge). None: cells left blank."""
+        if not self._shown:
+            return []
+        first = self._first() if first is None else first
+        frozen = self._frozen_widths(first)
+        placed: list[tuple[int | None, int]] = [(i, w) for i, w in enumerate(frozen)]
+        room = self._width - sum(w + GAP for w in frozen)
+        for i in range(first, len(self._shown.widths)):
+            if room <= 0:
+                break
+            w = self._shown.widths[i]
+            placed.append((i, min(w, room)))
+            room -= w + GAP
+        return placed
+
+    def _sync_virtual_size(self) -> None:
+        """Room to scroll as far as the list needs: until the last columns show whole (by whole columns), no more,
+        so that a list whose columns all fit has no horizontal scroll bar."""
+        if self._shown is None:
+            return
+        frozen, starts, last = self._frozen, self._starts(), len(self._shown.widths) - 1
+        first = frozen
+        while first < last and not self._whole(last, first):
+            first += 1
+        width = self._frozen_width(frozen) + starts[-1] if first == frozen else starts[first - frozen] + self._width
+        self.virtual_size = Size(width, self._shown.source.total + 1)
+
+    def on_resize(self) -> None:
+        self._sync_virtual_size()
+        if self._shown is not None:
+            self._bring_into_view(self.cursor_col)
 
     def render_line(self, y: int) -> Strip:
         width = self._width
@@ -264,25 +323,20 @@ class CustomerGrid(ScrollView, can_focus=True):
         if self._shown is None:
             return Strip.blank(width, base)
         shown = self._shown
-        scroll_x, scroll_y = self.scroll_offset
-        frozen, fixed_width = self._frozen, self._frozen_width()
-        view = max(0, width - fixed_width)  # the scrolled part's width, right of the frozen columns
+        placed = self._placed()
         cells: list[list[Segment]] = []
-        cut_left = cut_right = False  # a text cell cut by the left or right edge of the scrolled part
         if y == 0:
             style = base + self.get_component_rich_style("grid--header")
-            x = 0  # in the scrolled part
-            for i, (column, w) in enumerate(zip(shown.source.columns, shown.widths)):
+            for i, w in placed:
+                if i is None:
+                    cells.append([Segment(" " * (w + GAP), base)])
+                    continue
+                column = shown.source.columns[i]
                 mark = self.sort_marks.get(i, "")
                 label = column.shown_label + (f" {mark}" if mark else "")
                 cells.append(self._cell(label, w, style, False))
-                if i >= frozen:
-                    shown_len = min(cell_len(label), w)
-                    cut_left = cut_left or (x < scroll_x < x + shown_len)
-                    cut_right = cut_right or (x < scroll_x + view < x + shown_len)
-                    x += w + GAP
         else:
-            index = scroll_y + y - 1
+            index = int(self.scroll_offset.y) + y - 1
             if index >= shown.source.total:
                 return Strip.blank(width, base)
             row = self.row_at(index)
@@ -294,32 +348,21 @@ class CustomerGrid(ScrollView, can_focus=True):
             on_cursor = index == self.cursor_row
             line = stripe + self.get_component_rich_style("grid--cursor") if on_cursor else stripe
             cursor_cell = line + self.get_component_rich_style("grid--cursor-cell")
-            x = 0  # in the scrolled part
-            for i, (value, fmt, w) in enumerate(zip(row, shown.formatters, shown.widths)):
+            for i, w in placed:
+                if i is None:
+                    cells.append([Segment(" " * (w + GAP), line)])
+                    continue
+                value = row[i]
                 numeric = shown.source.columns[i].type in (FieldType.DECIMAL, FieldType.INTEGER)
                 style = cursor_cell if on_cursor and i == self.cursor_col and self.has_focus else line
-                text = fmt(value)
-                cut = i >= frozen and numeric and value is not None and (x < scroll_x or x + w > scroll_x + view)
-                if cut:
-                    # A number cut by the screen's edge would read as another number (500000.00 as 5000):
-                    # a partly shown amount shows only that it is there, on the side that is in view.
-                    text = "…" if x + w > scroll_x + view else "…".rjust(w)
-                elif i >= frozen and value is not None:
-                    # Text cut by the screen's edge says so too: "ana@example.com" cut to "example.com" would
-                    # read as a whole address.
-                    shown_len = min(cell_len(safe_text(text)), w)
-                    cut_left = cut_left or (x < scroll_x < x + shown_len)
-                    cut_right = cut_right or (x < scroll_x + view < x + shown_len)
-                cells.append(self._cell(text, w, style, numeric and not cut))
-                if i >= frozen:
-                    x += w + GAP
-        fixed = Strip([seg for cell in cells[:frozen] for seg in cell])
-        rest = Strip([seg for cell in cells[frozen:] for seg in cell]).extend_cell_length(scroll_x + view, base)
-        rest = rest.crop(scroll_x, scroll_x + view)
-        if view > 2 and (cut_left or cut_right):
-            rest = _mark_cut(rest, view, left=cut_left, right=cut_right)
-        strip = Strip.join([fixed, rest])
-        return strip.crop(0, width)
+                text = shown.formatters[i](value)
+                if numeric and value is not None and w < shown.widths[i]:
+                    # A number cut by the screen's edge would read as another number (500000.00 as 5000): a
+                    # partly shown amount shows only that it is there.
+                    text = "…"
+                cells.append(self._cell(text, w, style, numeric and w == shown.widths[i]))
+        strip = Strip([seg for cell in cells for seg in cell])
+        return strip.extend_cell_length(width, base).crop(0, width)
 
     # --- moving --------------------------------------------------------------------------------------------
 
@@ -339,18 +382,27 @@ class CustomerGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def _bring_into_view(self, column: int) -> None:
-        """Scroll sideways so that `column` shows whole (its start, when it is wider than the screen)."""
+        """Scroll sideways, by whole columns, so that `column` shows whole (its start, when it is wider than the
+        screen)."""
         if not self._shown or column >= len(self._shown.widths):
             return
-        frozen = self._frozen
-        if column >= frozen:  # the frozen columns are always in view
-            left = sum(w + GAP for w in self._shown.widths[frozen:column])
-            right = left + self._shown.widths[column] + GAP
-            x, view = int(self.scroll_offset.x), self._width - self._frozen_width()
-            if left < x or right - left > view:
-                self.scroll_to(x=left, animate=False)
-            elif right > x + view:
-                self.scroll_to(x=right - view, animate=False)
+        first = self._first()
+        if column >= self._frozen:  # the frozen columns are always in view
+            if column < first:
+                first = column
+            while first < column and not self._whole(column, first):
+                first += 1
+        self._scroll_to_column(first)
+
+    def _whole(self, column: int, first: int) -> bool:
+        """Whether `column` shows whole when the scrolled part starts at `first`."""
+        assert self._shown is not None
+        return any(i == column and w == self._shown.widths[column] for i, w in self._placed(first))
+
+    def _scroll_to_column(self, first: int) -> None:
+        x = self._starts()[first - self._frozen] if first >= self._frozen else 0
+        if x != int(self.scroll_offset.x):
+            self.scroll_to(x=x, animate=False)
 
     def _go(self, row: int) -> None:
         self.cursor_row = max(0, min(row, self.total - 1))
@@ -384,7 +436,7 @@ class CustomerGrid(ScrollView, can_focus=True):
         width = max(MIN_WIDTH, min(CHOSEN_MAX, self._shown.widths[col] + delta))
         self._shown.widths[col] = width
         self._chosen[self._shown.source.columns[col].id] = width
-        self.virtual_size = Size(sum(self._shown.widths) + GAP * len(self._shown.widths), self._shown.source.total + 1)
+        self._sync_virtual_size()
         self._bring_into_view(col)
         self.refresh()
 
@@ -396,19 +448,11 @@ class CustomerGrid(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> int | None:
         """The column at screen column `x`: one of the frozen columns, or one in the scrolled part."""
-        if not self._shown:
-            return None
-        widths, frozen = self._shown.widths, self._frozen
         left = 0
-        for i in range(frozen):
-            if left <= x < left + widths[i] + GAP:
+        for i, w in self._placed():
+            if left <= x < left + w + GAP:
                 return i
-            left += widths[i] + GAP
-        x = x - left + int(self.scroll_offset.x)  # in the scrolled part
-        for i in range(frozen, len(widths)):
-            if 0 <= x < widths[i] + GAP:
-                return i
-            x -= widths[i] + GAP
+            left += w + GAP
         return None
 
     def on_click(self, event: events.Click) -> None:
