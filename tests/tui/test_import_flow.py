@@ -731,6 +731,31 @@ async def test_the_preview_opens_on_the_changes_by_field_and_lists_a_fields_chan
         assert app.screen is preview
 
 
+async def test_a_fields_changes_help_names_the_keys_that_work_there(demo_db, folder):
+    """Issue 18: < and > make the current column narrower / wider in a field's list of changes, but its F1 help did
+    not say so."""
+    from tui.screens.field_changes import FieldChanges
+    from tui.screens.help import HelpScreen
+    from tui.widgets.grid import CustomerGrid
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "mixed.csv")
+        await pilot.press("enter")  # on the first field of the By field tab
+        await settle(pilot)
+        assert isinstance(app.screen, FieldChanges)
+        grid = app.screen.query_one(CustomerGrid)
+        before = list(grid._shown.widths)
+        await pilot.press("greater_than_sign")
+        assert grid._shown.widths[0] == before[0] + 2  # > works here...
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join("\n".join(widget_text(w) for w in app.screen.query("Static")).split())
+        assert "< > make the current column narrower / wider" in text, text  # ...and the help says so
+
+
 async def test_the_file_browser_goes_up_to_the_parent_folder_and_home(demo_db, folder, monkeypatch):
     """Issue 18: the browser started where custbook was launched and could not leave it. Backspace shows the parent
     folder (a file beside the working folder can be chosen), ~ the home folder; the frame says where it is."""

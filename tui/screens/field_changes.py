@@ -80,6 +80,7 @@ class FieldChanges(WithHelp, Screen[None]):
         ("↑ ↓  j k  PageUp PageDown", N_("move through every change of the field")),
         ("Home End  g G", N_("first / last change")),
         ("← →", N_("move between columns")),
+        ("<  >", N_("make the current column narrower / wider")),
         ("Escape  q", N_("back to the preview (nothing is written until you commit there)")),
     )
     CSS_PATH = "field_changes.tcss"
