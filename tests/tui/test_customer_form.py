@@ -331,3 +331,19 @@ async def test_keys_typed_before_the_record_shows_are_refused_and_the_form_stays
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form and "what you typed before the fields showed was not kept" in notes[-1]
+
+
+async def test_a_field_reached_keeps_its_value_and_the_cursor_goes_to_its_end(demo_db):
+    """Issue 18: the first field was selected whole, and so was every field reached with Tab: `e` then `?` made
+    the customer's name "?"."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, _ = await open_form(pilot, CID)
+        await pilot.press("question_mark")
+        assert form.query_one("#input-NAME", Input).value == "Johnson Family Farms?"
+        printas = form.query_one("#input-PRINTAS", Input)
+        before = printas.value
+        await pilot.press("tab", "X")
+        assert printas.has_focus and printas.value == before + "X"
+        await pilot.press("home", "shift+tab", "tab", "Y")  # back again: at the end, not where it was left
+        assert printas.value == before + "XY"

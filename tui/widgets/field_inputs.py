@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TextArea
 
@@ -115,6 +117,19 @@ def stored_text(field: Field, text: str, date_format: DateFormat, region: Region
     return text
 
 
+class FieldInput(Input):
+    """A field's one-line box. Reached with Tab (or first shown), it puts the cursor after what it holds rather than
+    select it all as Textual's box does: a key typed at once would replace a customer's name (issue 18)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, select_on_focus=False, **kwargs)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        # Not when the terminal itself regains focus: the cursor stays where the user left it.
+        if not event.from_app_focus:
+            self.cursor_position = len(self.value)
+
+
 def field_input(
     field: Field, text: str, *, locked: bool, is_new: bool, date_format: DateFormat, region: Region | None = None
 ) -> Widget:
@@ -147,7 +162,7 @@ def field_input(
         placeholder = _("e.g. {amount}").format(amount=example)
     else:
         placeholder = _(PLACEHOLDERS[field.type]) if field.type in PLACEHOLDERS else ""
-    return Input(text, placeholder=placeholder, id=wid, compact=True, disabled=locked)
+    return FieldInput(text, placeholder=placeholder, id=wid, compact=True, disabled=locked)
 
 
 def input_text(widget: Widget) -> str:
