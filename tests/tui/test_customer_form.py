@@ -299,13 +299,9 @@ async def test_e_on_the_customers_detail_edits_it_and_the_detail_and_the_list_sh
     assert stored(demo_db)["CITY"] == "Lyon"
 
 
-@pytest.mark.slow  # a longer journey: in the full run (README); quicker tests of it stay in the loop
-async def test_keys_typed_before_the_record_shows_are_refused_and_the_form_stays_open(demo_db, monkeypatch):
-    """Issue 18, item 4: typing before the form had loaded was lost, and Ctrl+S then said "Nothing to save" and
-    closed it. The keys are refused with a word while it loads, and the form stays open to type them again."""
+def slow_record(monkeypatch):
+    """The record's reading held until the returned event is set: the form stays loading meanwhile."""
     import threading
-
-    import tui.screens.customer_form as form_module
 
     release = threading.Event()
     real = DuckCustomers.get
@@ -315,22 +311,95 @@ async def test_keys_typed_before_the_record_shows_are_refused_and_the_form_stays
         return real(*args, **kwargs)
 
     monkeypatch.setattr(DuckCustomers, "get", slow)
-    app = make_app(demo_db)
+    return release
+
+
+def noted(app) -> list[str]:
+    """The app's notifications, as a list the test reads."""
     notes: list[str] = []
-    async with app.run_test(size=(120, 36)) as pilot:
-        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+    return notes
+
+
+async def test_text_typed_while_the_record_loads_goes_to_the_first_field_other_keys_are_refused(demo_db, monkeypatch):
+    """Issue 18, bug 4: keys typed before the fields showed were lost. Text (and Backspace) goes to the first
+    field once it shows; another key is refused with a word, and Ctrl+S does not save (nor close) a form not shown."""
+    release = slow_record(monkeypatch)
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notes = noted(app)
         await settle(pilot)
-        form = form_module.CustomerForm(app.session, CID)
+        form = CustomerForm(app.session, CID)
         app.push_screen(form)
         await pilot.pause()
-        await pilot.press("L", "y")
-        assert not form.ready and "Still loading the customer" in notes[-1]
+        await pilot.press("L", "y", "backspace", "t", "d", "tab", "ctrl+s")
+        assert not form.ready
+        assert notes == [
+            "Still loading the customer: press Tab again once its fields show.",
+            "Still loading the customer: press Ctrl+S again once its fields show.",
+        ]
         release.set()
         await settle(pilot)
-        assert form.ready
+        name = form.query_one("#input-NAME", Input)
+        assert name.has_focus and name.value == "Johnson Family FarmsLtd"
+        assert app.screen is form and stored(demo_db)["NAME"] == "Johnson Family Farms"  # nothing saved unasked
+
+
+async def test_keys_refused_while_loading_keep_the_form_open_on_ctrl_s(demo_db, monkeypatch):
+    """Only refused keys typed while it loaded: Ctrl+S then says so and keeps the form open to type them again,
+    rather than "Nothing to save" as it closes."""
+    release = slow_record(monkeypatch)
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notes = noted(app)
+        await settle(pilot)
+        form = CustomerForm(app.session, CID)
+        app.push_screen(form)
+        await pilot.pause()
+        await pilot.press("down")
+        release.set()
+        await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form and "what you typed before the fields showed was not kept" in notes[-1]
+
+
+async def test_keys_typed_while_the_fields_are_being_shown_are_not_lost(demo_db, monkeypatch):
+    """The keys that came while the form mounted its fields (`e`, then `123` 0.3 s later on a big store) waited
+    behind that work, then found the form ready and were dropped without a word; Ctrl+S closed it as unchanged."""
+    from textual import events
+
+    shown = CustomerForm.on_customer_form_loaded
+
+    async def typing_meanwhile(self, message):
+        for key, character in (("1", "1"), ("2", "2"), ("3", "3")):
+            self.app.post_message(events.Key(key, character))
+        await shown(self, message)
+
+    monkeypatch.setattr(CustomerForm, "on_customer_form_loaded", typing_meanwhile)
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, results = await open_form(pilot, CID)
+        assert form.query_one("#input-NAME", Input).value == "Johnson Family Farms123"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert results == [CID]
+    assert stored(demo_db)["NAME"] == "Johnson Family Farms123"
+
+
+async def test_the_label_of_the_field_being_typed_in_is_bold_and_follows_tab(demo_db):
+    """The row being worked on shows its label bold: it did for the first field only (by chance of a restyle of
+    the whole form, which the form no longer pays for while it loads), never for the next ones."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, _ = await open_form(pilot, CID)
+
+        def bold(fid: str) -> bool:
+            return form.query_one(f"#row-{fid} .label").styles.text_style.bold
+
+        assert bold("NAME") and not bold("PRINTAS")
+        await pilot.press("tab")
+        assert bold("PRINTAS") and not bold("NAME")
 
 
 async def test_a_field_reached_keeps_its_value_and_the_cursor_goes_to_its_end(demo_db):

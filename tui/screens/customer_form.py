@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events, on, work
+from textual._time import get_time  # the clock of an event's `time` (monotonic; perf_counter on Windows)
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -61,6 +62,9 @@ class FieldRow(Horizontal):
 
 
 class CustomerForm(WithHelp, Screen[str | None]):
+    # Nothing takes the focus while the fields load: the keys typed meanwhile come to the screen (`on_key`), and the
+    # box that would hold the focus is not restyled with its 200 descendants when the first field takes it.
+    AUTO_FOCUS = ""
     HELP_TITLE = N_("Keys of the customer form")
     KEY_HELP = (
         ("Tab  Shift+Tab", N_("next / previous field")),
@@ -111,9 +115,12 @@ class CustomerForm(WithHelp, Screen[str | None]):
         self.initial: dict[str, str] = {}  # field ID -> the text the form started with
         self.reason = ""  # why the form is read-only; "" when it can be saved
         self.ready = False  # the fields are shown
+        self._ready_at = 0.0  # when they were (a key event older than that was typed while they loaded)
+        self._early: list[str] = []  # text typed before the first field showed, for it ("\b": a Backspace)
+        self._invalid: set[str] = set()  # the fields shown with a message
         self.busy = False  # a save is on its way
         self._last_name = ""  # the name as last typed: "Print as" follows it while the two are the same
-        self._lost_keys = False  # keys were typed before the fields showed (they had nowhere to go)
+        self._lost_keys = False  # keys typed before the fields showed were refused (they had nowhere to go)
         self.regional = screen_region()  # amounts and dates shown, and read back, as the user's region writes them
         self._sent: dict[str, str] = {}  # the texts the last save sent, by field (its messages quote them)
 
@@ -169,14 +176,26 @@ class CustomerForm(WithHelp, Screen[str | None]):
             )
             await body.mount(Static(table, id="readonly"))
         self.ready = True
+        self._ready_at = get_time()
         self._show_notice()
         self._sync_actions()
-        first = "CUSTOMERID" if self.is_new else "NAME"
-        if not self.reason:
-            self.query_one(f"#input-{first}").focus()
+        first = self._first_input()
+        if first is not None:
+            first.focus()
+            for text in self._early:  # typed while the fields loaded: in the first field, as typed
+                _type_into(first, text)
         else:
             body.focus()
+        self._early.clear()
         self.query_one("#title", Static).update(self._title())
+
+    def _first_input(self) -> Input | None:
+        """The field the form starts on (the ID of a new customer, else the name); None while it is not shown or
+        when the form is read only."""
+        if not self.ready or self.reason:
+            return None
+        found = self.query(f"#input-{'CUSTOMERID' if self.is_new else 'NAME'}")
+        return found.first(Input) if found else None
 
     def on_customer_form_load_failed(self, message: LoadFailed) -> None:
         self.app.push_screen(ErrorDialog(message.error), lambda _: self.dismiss(None))
@@ -291,14 +310,35 @@ class CustomerForm(WithHelp, Screen[str | None]):
         return True
 
     def on_key(self, event: events.Key) -> None:
-        # Keys typed while the record loads have no field to go to: say so at once, rather than let the user
-        # believe they were typed (and then be told "nothing to save" as the form closes).
-        if not self.ready and event.is_printable:
-            event.stop()
-            event.prevent_default()
-            self._lost_keys = True
-            self.app.bell()
-            self.notify(_("Still loading the customer: type once its fields show."), severity="warning")
+        # A key typed while the fields load (`e` then at once `123`) comes here, to the screen: before they show,
+        # or queued behind the handler that shows them. Text and Backspace go to the first field, in the order they
+        # were typed; any other key (Tab, an arrow, Ctrl+S) is refused with a word, never dropped unsaid (issue 18).
+        if (self.ready and event.time >= self._ready_at) or event.key == "escape":  # Escape cancels, as ever
+            return
+        if self.ready and self.reason:
+            return  # a read-only form: its notice says why nothing can be typed
+        event.stop()
+        event.prevent_default()
+        if event.is_printable or event.key == "backspace":
+            text = event.character if event.is_printable and event.character else "\b"
+            first = self._first_input()
+            if first is None:
+                self._early.append(text)
+            else:
+                _type_into(first, text)
+            return
+        self._lost_keys = True
+        self.app.bell()
+        key = _key_name(event.key)
+        said = _("Still loading the customer: press {key} again once its fields show.")
+        self.notify(said.format(key=key), severity="warning")
+
+    def on_paste(self, event: events.Paste) -> None:
+        # Pasted while the fields load: into the first field with the keys typed around it.
+        if self.ready or not event.text:
+            return
+        event.stop()
+        self._early.append(event.text.splitlines()[0])
 
     def _may_save(self) -> bool:
         return self.ready and not self.reason and not self.busy
@@ -422,6 +462,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
             messages = by_field.get(fid)
             self.query_one(f"#error-{fid}", Static).update(Text(safe_text("\n".join(messages or ()))))
             self.query_one(f"#row-{fid}").set_class(bool(messages), "invalid")
+        self._invalid = set(by_field)
         self._show_notice(general)
         wrong = [fid for fid in ids if fid in by_field]
         if wrong:
@@ -504,9 +545,9 @@ class CustomerForm(WithHelp, Screen[str | None]):
         """A wrong field the user changes loses its message (the next save checks it again): "Segment is
         required" must not stay under a segment just chosen."""
         fid = (event.control.id or "").removeprefix("input-")
-        row = self.query(f"#row-{fid}")
-        if fid and row and row.first().has_class("invalid"):
-            row.first().remove_class("invalid")
+        if fid in self._invalid:  # a set, not a query: every box posts Changed as it is mounted
+            self._invalid.discard(fid)
+            self.query_one(f"#row-{fid}").remove_class("invalid")
             self.query_one(f"#error-{fid}", Static).update("")
 
     @on(Checkbox.Changed)
@@ -517,3 +558,19 @@ class CustomerForm(WithHelp, Screen[str | None]):
         event.stop()
         pressed = {"save": self.action_save, "inactive": self.action_mark_inactive, "cancel": self.action_cancel}
         pressed[event.button.id or "cancel"]()
+
+
+def _type_into(box: Input, text: str) -> None:
+    """Text typed before the box showed, as if typed in it now ("\b": a Backspace)."""
+    if text == "\b":
+        box.action_delete_left()
+    else:
+        box.insert_text_at_cursor(text)
+
+
+_KEY_WORDS = {"up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn"}
+
+
+def _key_name(key: str) -> str:
+    """A key as the help writes it: Ctrl+S, Shift+Tab, ↓."""
+    return "+".join(_KEY_WORDS.get(part, part[:1].upper() + part[1:]) for part in key.split("+"))
