@@ -77,7 +77,11 @@ def outcome(summary: Mapping[str, object]) -> str:
 
 def describe_issue(issue: Mapping[str, object], names: Mapping[str, str] | None = None) -> str:
     """One error or warning in words: "Row 14, E-mail ('bob@'): ...". `issue` is an Issue's JSON form; `names`
-    gives each field ID's column as the reader knows it (the file's heading); the summary itself keeps IDs."""
+    gives each field ID's column as the reader knows it (the file's heading); the summary itself keeps IDs.
+    A warning about a whole column (no row: spreadsheet damage, a read-only column, a field no column feeds) is its
+    message alone, which names the field: "File, Zip: ZIP or postal code: ..." said the field twice, after "File"."""
+    if not issue.get("row") and issue.get("column"):
+        return str(issue.get("message", ""))
     where = _("Row {row}").format(row=issue["row"]) if issue.get("row") else _("File")
     column = issue.get("column")
     if column:

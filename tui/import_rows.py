@@ -520,6 +520,8 @@ class PlanRows:
         return out
 
     def _issue(self, i: Issue) -> str:
+        if not i.row and i.column:
+            return safe_text(i.message)  # about a whole column: the message names the field (core.wording)
         where = _("Row {row}").format(row=i.row) if i.row else _("File")
         if i.column:
             where += f", {self.label(i.column)}"

@@ -29,6 +29,7 @@ from tui_helpers import make_app, widget_text
 
 from core.errors import FileRejected
 from core.failed_rows import ERROR_COLUMN
+from core.wording import describe_issue
 from core.plan import Policy
 from core.users import Permission, UserType
 from core.values import DateFormat
@@ -754,6 +755,28 @@ async def test_a_fields_changes_help_names_the_keys_that_work_there(demo_db, fol
         assert isinstance(app.screen, HelpScreen)
         text = " ".join("\n".join(widget_text(w) for w in app.screen.query("Static")).split())
         assert "< > make the current column narrower / wider" in text, text  # ...and the help says so
+
+
+async def test_a_damage_warning_reads_as_a_sentence_about_its_field(demo_db, folder):
+    """Issue 18: the warning that ZIP codes lost their leading zeros read "File, ZIP or postal code: ZIP or postal
+    code: ...": a warning about a whole column has no row, and its message names the field already."""
+    zipped = [(cid, customer(demo_db, cid)["ZIP"]) for cid in (f"C{n:07d}" for n in range(1, 60))]
+    zeros = [(cid, z) for cid, z in zipped if z and z.startswith("0") and z.lstrip("0")]
+    assert len(zeros) >= 2, zipped
+    write_csv(folder / "zips.csv", [[cid, z.lstrip("0")] for cid, z in zeros], header=("CUSTOMERID", "ZIP"))
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_import(pilot, [])
+        await preview_path(pilot, "zips.csv")
+        preview = app.screen
+        preview.query_one("#tabs").active = "warnings"
+        await settle(pilot)
+        detail = " ".join(text_of(preview, "#detail").split())
+        assert detail.startswith(f"ZIP or postal code: {len(zeros)} values lost their leading zeros"), detail
+        assert "File" not in detail and detail.count("ZIP or postal code") == 1
+        # The job's result, its e-mail and the command line say it with core.wording: the same sentence.
+        (warning,) = [w for w in preview.plan.warnings if w.column == "ZIP"]
+        assert describe_issue(warning.as_json(), {"ZIP": "Zip"}) == warning.message
 
 
 async def test_the_file_browser_goes_up_to_the_parent_folder_and_home(demo_db, folder, monkeypatch):
