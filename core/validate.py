@@ -183,11 +183,15 @@ def parse_table(
             problems[index].append(Issue(rows[index].number, fid, _cut(got.cells_at(j, (index,))[0]), message))
         columns.append(values)
 
+    # The form has one customer and no rows: its words are about typing (issue 18).
+    empty = (
+        _("The Customer ID is empty. Type the new customer's ID")
+        if options.typed
+        else _("The Customer ID is empty. Give every row its ID")
+    )
     for index, cid in enumerate(columns[0]):
         if cid is None and index not in problems:
-            problems[index].append(
-                Issue(rows[index].number, "CUSTOMERID", "", _("The Customer ID is empty. Give every row its ID"))
-            )
+            problems[index].append(Issue(rows[index].number, "CUSTOMERID", "", empty))
     failed = {rows[index].number for index in problems}
     # The rows that passed, built by map (no Python frame per row: a big file has 25,000 of them).
     numbers = [r.number for r in rows]

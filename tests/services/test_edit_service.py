@@ -278,3 +278,11 @@ def test_the_forms_messages_speak_of_typing_not_of_files_and_rows(store, alice, 
     (parent,) = orphan.errors
     assert "add the parent customer first" in parent.message
     assert not any("file" in e.message or "row" in e.message for e in (*wrong.errors, *orphan.errors))
+
+
+def test_a_new_customer_without_an_id_is_told_to_type_one_not_to_give_every_row_its_id(store, alice):
+    """Issue 18, bug 8: the form said "Give every row its ID" (the import's words); the import keeps them."""
+    result = new(store, alice, {"CUSTOMERID": "", "NAME": "Nova", "PRINTAS": "Nova"})
+    (empty,) = result.errors
+    assert empty.column == "CUSTOMERID" and "Type the new customer's ID" in empty.message
+    assert "row" not in empty.message and result.batch is None
