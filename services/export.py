@@ -175,16 +175,18 @@ def _with_limit(writer: Writer, rows: int, note: str | None) -> str | None:
     limit = configured_max_rows()
     if writer.extension not in (".csv", ".xlsx") or rows <= limit:
         return note
-    words = {"count": group_digits(rows), "limit": group_digits(limit), "rows": rows}
+    # Said after an export from the command line and from the interface alike: both ways to raise the limit, the
+    # interface's option by the name its import screen shows.
+    words = {"count": group_digits(rows), "limit": group_digits(limit), "rows": rows, "option": _("Most rows")}
     if note:
         more = _(
             "the file holds {count} customers, more than an import reads at once ({limit}): import it back with "
-            "--max-rows {rows} (or the CUSTBOOK_MAX_ROWS setting)"
+            "--max-rows {rows} (in the interface: {option} at {count}; or the CUSTBOOK_MAX_ROWS setting)"
         )
         return _("{note}; {more}").format(note=note, more=more.format(**words))
     return _(
         "The file holds {count} customers, more than an import reads at once ({limit}): import it back with "
-        "--max-rows {rows} (or the CUSTBOOK_MAX_ROWS setting)"
+        "--max-rows {rows} (in the interface: {option} at {count}; or the CUSTBOOK_MAX_ROWS setting)"
     ).format(**words)
 
 

@@ -381,3 +381,23 @@ async def test_a_name_cleared_up_to_the_extension_asks_for_a_name(demo_db, fixed
         await settle(pilot)
         assert isinstance(app.screen, ExportDialog) and "Type a file name" in status(app)
     assert list(fixed_day_and_folder.iterdir()) == []
+
+
+async def test_an_export_larger_than_an_import_reads_names_the_interfaces_most_rows(
+    demo_db, fixed_day_and_folder, monkeypatch
+):
+    """Issue 18: the note that the file holds more customers than an import reads at once gave the command line's
+    --max-rows only: it names the import screen's own option too, with the number to give it."""
+    monkeypatch.setenv("CUSTBOOK_MAX_ROWS", "100")
+    app = make_app(demo_db)
+    notes: list[tuple[str, str]] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify = lambda message, **kw: notes.append((message, kw.get("title", "")))  # type: ignore[method-assign]
+        await open_dialog(pilot, builtin_view())
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportDialog)
+    ((message, title),) = notes
+    rows = len(list(openpyxl.load_workbook(fixed_day_and_folder / "all-customers-2026-11-28.xlsx").active.rows)) - 1
+    assert title == "Exported, but" and f"--max-rows {rows}" in message
+    assert f"in the interface: Most rows at {rows:,}" in message, message
