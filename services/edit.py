@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from core.catalogue import Catalogue
 from core.errors import Conflict
 from core.i18n import _
-from core.plan import Action, ImportPlan, Policy
+from core.keys import KeyOptions
+from core.plan import Action, ImportOptions, ImportPlan, Policy
 from core.table import Issue, RawRow, RawTable
 from core.users import Permission, User
 from core.values import DateFormat, ParseOptions, Value
@@ -150,13 +151,14 @@ def _save(
             cid,
             _("There is already a customer {id}. Choose another Customer ID").format(id=cid),
         )
-        return EditOutcome(None, (taken, *(e for e in plan.parsed.errors if e.column != "CUSTOMERID")))
+        rest = _as_new_errors(store, user, entity, cells, options, name, [taken, *plan.errors])
+        return EditOutcome(None, (taken, *(e for e in plan.parsed.errors if e.column != "CUSTOMERID"), *rest))
     if not new and record is not None and (record.action is Action.CREATE or record.version != expected_version):
         # Moved between the check above and the plan.
         raise _stale(cid, store.customers.fetch(catalogue, cid, entity), original, catalogue)
     errors = list(plan.errors)
     if errors and FORM_ROW in plan.parsed.failed:
-        errors += _store_errors(store, user, entity, cid, cells, options, name, errors)
+        errors += _store_errors(store, user, entity, cid, cells, options, name, errors, new=new)
     if errors:
         return EditOutcome(None, tuple(errors))
     try:
@@ -177,9 +179,14 @@ def _plan(
     cells: Mapping[str, str],
     options: ParseOptions,
     name: str,
+    *,
+    any_id: bool = False,
 ) -> ImportPlan:
+    """The form's one row, planned as an import plans it. `any_id`: the row gets an ID of the store's numbering
+    (the import's --generate-ids), to check a new customer whose typed ID is wrong as the new customer it is."""
     raw = RawTable(name, ("CUSTOMERID", *cells), (RawRow(FORM_ROW, (cid, *cells.values())),))
-    return plan_import(store, raw, user=user, entity=entity, options=options, policy=Policy.STRICT)
+    request = ImportOptions(keys=KeyOptions(generate=True)) if any_id else None
+    return plan_import(store, raw, user=user, entity=entity, options=options, policy=Policy.STRICT, request=request)
 
 
 def _store_errors(
@@ -191,17 +198,47 @@ def _store_errors(
     options: ParseOptions,
     name: str,
     known: list[Issue],
+    *,
+    new: bool,
 ) -> list[Issue]:
     """The checks that need the store (required fields, blanks, parent) for a row whose values failed to parse.
 
     An import reports those only once the values parse; a form shows every problem at once, so the row is planned
     again without the fields that already have an error (absent = untouched, so they add nothing of their own)."""
     bad = {e.column for e in known}
-    if "CUSTOMERID" in bad or None in bad:
+    if None in bad:
+        return []
+    found: list[Issue] = []
+    if "CUSTOMERID" not in bad:
+        rest = {fid: text for fid, text in cells.items() if fid not in bad}
+        again = _plan(store, user, entity, cid, rest, options, name)
+        found = [e for e in again.errors if e.column not in bad and e not in known]
+    if new and any(e.column == "CUSTOMERID" for e in (*known, *found)):
+        # The import names an empty ID only in a row without other errors, and stops at a wrong one: the rest of a
+        # new customer is checked as such all the same (an existing customer's ID is never typed).
+        found += _as_new_errors(store, user, entity, cells, options, name, [*known, *found])
+    return found
+
+
+def _as_new_errors(
+    store: CustomerStore,
+    user: User,
+    entity: str | None,
+    cells: Mapping[str, str],
+    options: ParseOptions,
+    name: str,
+    known: list[Issue],
+) -> list[Issue]:
+    """A new customer's other problems (a required field left empty, ...) when its typed ID is empty, wrong or
+    taken: the import stops at the ID, but the form shows every problem at once (issue 18). The row is planned
+    again under an ID of the store's numbering, without the fields that already have an error; only the problems
+    of the other fields are kept (none of them names that stand-in ID: a generated ID is never quoted)."""
+    bad = {e.column for e in known}
+    if None in bad:
         return []
     rest = {fid: text for fid, text in cells.items() if fid not in bad}
-    again = _plan(store, user, entity, cid, rest, options, name)
-    return [e for e in again.errors if e.column not in bad and e not in known]
+    again = _plan(store, user, entity, "", rest, options, name, any_id=True)
+    return [e for e in again.errors if e.column not in bad and e.column != "CUSTOMERID" and e not in known]
 
 
 def _require_current(

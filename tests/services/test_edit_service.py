@@ -286,3 +286,14 @@ def test_a_new_customer_without_an_id_is_told_to_type_one_not_to_give_every_row_
     (empty,) = result.errors
     assert empty.column == "CUSTOMERID" and "Type the new customer's ID" in empty.message
     assert "row" not in empty.message and result.batch is None
+
+
+@pytest.mark.parametrize("cid", ["", "   ", "C1"])
+def test_a_new_customer_whose_id_is_empty_or_taken_shows_its_other_problems_at_once(store, alice, c1, cid):
+    """Issue 18: the first save reported the empty (or taken) ID alone, the required fields only on the next one."""
+    result = new(store, alice, {"CUSTOMERID": cid, "NAME": "", "PRINTAS": "", "EMAIL1": "nova@"})
+    assert sorted(e.column for e in result.errors) == ["CUSTOMERID", "EMAIL1", "NAME", "PRINTAS"]
+    required = [e.message for e in result.errors if e.column in ("NAME", "PRINTAS")]
+    assert all("is required for a new customer. Fill it in" in m for m in required)
+    assert not any(m.endswith(("for C2.", "for C2")) for m in required)  # no stand-in ID is quoted
+    assert result.batch is None and read(store, "C1") == c1

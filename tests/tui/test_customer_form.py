@@ -416,3 +416,22 @@ async def test_a_field_reached_keeps_its_value_and_the_cursor_goes_to_its_end(de
         assert printas.has_focus and printas.value == before + "X"
         await pilot.press("home", "shift+tab", "tab", "Y")  # back again: at the end, not where it was left
         assert printas.value == before + "XY"
+
+
+async def test_the_first_save_of_a_new_customer_shows_every_problem_in_the_forms_words(demo_db):
+    """Issue 18, bug 8 and the first save: `n`, Ctrl+S said only "The Customer ID is empty. Give every row its ID"
+    (the import's words); the name, Print as and Segment were reported on the second save."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notes = noted(app)
+        form, results = await open_form(pilot, None)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert results == [] and app.screen is form
+        said = {f.id: " ".join(error_beside(form, f.id).split()) for f in form.fields}  # as read, wraps aside
+        assert "Type the new customer's ID" in said["CUSTOMERID"]
+        for fid in ("NAME", "PRINTAS", "SEGMENT"):
+            assert "is required for a new customer" in said[fid], fid
+        assert notes[-1] == "Not saved: 4 problems to fix."
+        assert not any("row" in text or "file" in text for text in said.values())
+        assert form.query_one("#input-CUSTOMERID", Input).has_focus
