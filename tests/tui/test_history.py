@@ -137,8 +137,8 @@ async def test_undo_after_confirmation_restores_and_is_recorded(demo_db, importe
         rows = table_rows(app)
         assert [r[0] for r in rows] == ["B3", "B2", "B1"]
         assert rows[0][1] == "undo of B2" and rows[1][-2] == "B3"
-        await pilot.press("down")  # B2 again: it cannot be undone twice
-        assert "already undone by B3" in reason(app)
+        assert app.screen.highlighted.id == "B2"  # the cursor stays on the batch undone (issue 18)
+        assert "already undone by B3" in reason(app)  # it cannot be undone twice
         await pilot.press("escape")
         await settle(pilot)
         assert result.value is True
@@ -299,6 +299,47 @@ async def test_end_and_home_go_to_the_last_and_first_batch(demo_db, imported):
         assert table.cursor_row == 0
         await pilot.press("G")
         assert table.cursor_row == 1
+
+
+async def test_j_and_k_move_through_the_batches_and_g_and_g_work_in_the_changes_too(demo_db, imported):
+    """Issue 18: the README promises less's keys everywhere; j and k did nothing in the history."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_history(pilot)
+        screen = app.screen
+        await pilot.press("j")
+        assert screen.highlighted.id == "B1"
+        await pilot.press("k")
+        assert screen.highlighted.id == "B2"
+        await pilot.press("j", "enter")  # B1's changes, in the grid
+        await settle(pilot)
+        grid = screen.query_one("#changes", CustomerGrid)
+        assert grid.has_focus and grid.cursor_row == 0
+        await pilot.press("G")
+        assert grid.cursor_row == screen._shown.total - 1 > 0
+        await pilot.press("k")
+        assert grid.cursor_row == screen._shown.total - 2
+        await pilot.press("g")
+        assert grid.cursor_row == 0
+
+
+async def test_after_an_undo_the_cursor_stays_on_the_batch_undone(demo_db, imported, tmp_path):
+    """Issue 18: after undoing B3 the cursor sat on the new top batch (B4, the undo), so j then u, meant for B2,
+    offered "Undo B4, the undo of B3"."""
+    (tmp_path / "third.csv").write_text("CUSTOMERID,CITY\nC0000005,Gdańsk\n", encoding="utf-8")
+    assert main(["--db", str(demo_db), "--user", "alice", "import", str(tmp_path / "third.csv")]) == 0  # B3
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_history(pilot)
+        await pilot.press("u", "left", "enter")  # undo B3: recorded as B4
+        await settle(pilot)
+        assert [r[0] for r in table_rows(app)] == ["B4", "B3", "B2", "B1"]
+        assert app.screen.highlighted.id == "B3"
+        await pilot.press("j", "u")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        question = widget_text(app.screen.query_one("#message")).replace("\n", " ")
+        assert "Undo B2," in question and "second.csv" in question
 
 
 async def test_a_batch_made_at_another_level_is_not_undone_here(demo_db, imported):

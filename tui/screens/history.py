@@ -189,6 +189,9 @@ class HistoryScreen(WithHelp, Screen[bool]):
         # As in the customer list (a table's own Home and End would scroll it sideways instead).
         Binding("home,g", "row(0)", N_("First"), show=False, priority=True),
         Binding("end,G", "row(-1)", N_("Last"), show=False, priority=True),
+        # less's keys, as the help says and the grid of changes already has (its own j and k come first there).
+        Binding("j", "move(1)", N_("Down"), show=False),
+        Binding("k", "move(-1)", N_("Up"), show=False),
         HELP_BINDING,
     ]
 
@@ -219,6 +222,7 @@ class HistoryScreen(WithHelp, Screen[bool]):
         self._shown: ChangeRows | None = None
         self._layout: tuple[object, ...] = ()  # how the batch table was last laid out
         self._file_cut = False  # the file's column does not fit: the line under the table names the file
+        self._stay_on: str | None = None  # the batch the cursor goes back to when the list is read again
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -253,6 +257,12 @@ class HistoryScreen(WithHelp, Screen[bool]):
     def on_history_screen_listed(self, message: Listed) -> None:
         self.batches = message.batches
         self._draw_batches()
+        ids = [b.id for b in self.batches]
+        if self._stay_on in ids:
+            # After an undo the new batch comes first: the cursor stays on the batch that was undone, so that j
+            # then u undoes the one under it, not the undo just made (issue 18).
+            self.query_one("#batches", DataTable).move_cursor(row=ids.index(self._stay_on), animate=False)
+        self._stay_on = None
         self._summary()
         self._explain()
 
@@ -470,6 +480,18 @@ class HistoryScreen(WithHelp, Screen[bool]):
         table = self.focused
         if isinstance(table, DataTable) and table.row_count:
             table.move_cursor(row=row % table.row_count)
+        elif isinstance(table, CustomerGrid) and row == 0:  # these keys come here first (priority): the grid's
+            table.action_first()  # own g and G
+        elif isinstance(table, CustomerGrid):
+            table.action_last()
+
+    def action_move(self, rows: int) -> None:
+        """The next or previous batch."""
+        table = self.focused
+        if isinstance(table, DataTable) and rows > 0:
+            table.action_cursor_down()
+        elif isinstance(table, DataTable):
+            table.action_cursor_up()
 
     def action_undo(self) -> None:
         """Undo the highlighted batch, after confirmation."""
@@ -523,6 +545,7 @@ class HistoryScreen(WithHelp, Screen[bool]):
         self.query_one("#changes", CustomerGrid).show(ChangeRows([], []))
         self._show_change()
         self.query_one("#batches", DataTable).focus()
+        self._stay_on = done.undid
         self._list()
 
     def on_history_screen_failed(self, message: Failed) -> None:
@@ -534,6 +557,7 @@ class HistoryScreen(WithHelp, Screen[bool]):
             self.query_one("#status", Static).update(text)
         else:
             self._summary()  # instead of "undoing…": nothing changed
+            self._stay_on = self.highlighted.id if self.highlighted else None
             # A refused undo often names batches made since the list was read (by another user or script):
             # read it again so that they are there to be undone.
             self._list()
