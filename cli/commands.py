@@ -167,6 +167,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _batch_line(b: Batch) -> str:
+    # Counts grouped as custbook writes them elsewhere ("Exported 1,234 customers", the history screen's 19,900);
+    # --json keeps plain numbers.
     # A file's name is whatever its author chose: a line break in it must not print a second, fake batch line.
     what = (
         _("undo of {batch}").format(batch=b.undoes)
@@ -176,20 +178,21 @@ def _batch_line(b: Batch) -> str:
     if b.mapping:  # how the file's columns were read, for an import from another product
         what = _("{what} (mapping {mapping})").format(what=what, mapping=shown(b.mapping))
     if b.kind == "undo":
-        restored = ngettext("{count} restored", "{count} restored", b.updated).format(count=b.updated)
-        removed = ngettext("{count} removed", "{count} removed", b.removed).format(count=b.removed)
+        restored = ngettext("{count} restored", "{count} restored", b.updated).format(count=group_digits(b.updated))
+        removed = ngettext("{count} removed", "{count} removed", b.removed).format(count=group_digits(b.removed))
         counts = _("{restored}, {removed}").format(restored=restored, removed=removed)
         if b.created:  # the undo of an undo brings back the customers that undo removed
-            back = ngettext("{count} brought back", "{count} brought back", b.created).format(count=b.created)
+            back = ngettext("{count} brought back", "{count} brought back", b.created)
+            back = back.format(count=group_digits(b.created))
             counts = _("{restored}, {removed}, {brought_back}").format(
                 restored=restored, removed=removed, brought_back=back
             )
     else:
         counts = _("{created}, {updated}, {erased}, {failed}").format(
-            created=ngettext("{count} created", "{count} created", b.created).format(count=b.created),
-            updated=ngettext("{count} updated", "{count} updated", b.updated).format(count=b.updated),
-            erased=ngettext("{count} erased", "{count} erased", b.blanked).format(count=b.blanked),
-            failed=ngettext("{count} failed", "{count} failed", b.failed).format(count=b.failed),
+            created=ngettext("{count} created", "{count} created", b.created).format(count=group_digits(b.created)),
+            updated=ngettext("{count} updated", "{count} updated", b.updated).format(count=group_digits(b.updated)),
+            erased=ngettext("{count} erased", "{count} erased", b.blanked).format(count=group_digits(b.blanked)),
+            failed=ngettext("{count} failed", "{count} failed", b.failed).format(count=group_digits(b.failed)),
         )
     line = _("{what}: {counts}").format(what=what, counts=counts)
     if b.undone_by:
