@@ -435,3 +435,27 @@ async def test_the_first_save_of_a_new_customer_shows_every_problem_in_the_forms
         assert notes[-1] == "Not saved: 4 problems to fix."
         assert not any("row" in text or "file" in text for text in said.values())
         assert form.query_one("#input-CUSTOMERID", Input).has_focus
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (("end", "space", "Z"), "Johnson Family Farms Z"),
+        (("home", "X"), "XJohnson Family Farms"),
+        (("left", "left", "backspace", "M"), "Johnson Family FaMms"),
+    ],
+)
+async def test_keys_that_arrive_together_are_applied_in_their_order(demo_db, keys, expected):
+    """Issue 18: End then " Z" sent in one packet (tmux send-keys End ' Z', SSH) typed " Z" before going to the end:
+    Textual runs the box's own keys after the key has gone up to the app and back, and inserts text at once. The
+    keys are posted together here, as the terminal's driver does with one read."""
+    from textual import events
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, _ = await open_form(pilot, CID)
+        for key in keys:
+            character = " " if key == "space" else key if len(key) == 1 else None
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert form.query_one("#input-NAME", Input).value == expected

@@ -129,6 +129,18 @@ class FieldInput(Input):
         if not event.from_app_focus:
             self.cursor_position = len(self.value)
 
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual's box inserts a typed character at once, but runs its own keys (Home, End, the arrows, Backspace)
+        # as bindings, once the key has gone up to the app and back: keys that arrive in one read of the terminal
+        # (tmux, or SSH sending End and "Z" in one packet) were applied out of order, End after the " Z" typed after
+        # it (issue 18; Textual 8.2.8). The box's own keys are run here, in the order they came.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority:
+                event.stop()
+                event.prevent_default()
+                await self.run_action(binding.action)
+                return
+
 
 def field_input(
     field: Field, text: str, *, locked: bool, is_new: bool, date_format: DateFormat, region: Region | None = None
