@@ -228,7 +228,7 @@ def _save_as_admin(
 _POLICY = """("MEGAENTITYID" IS NULL
     OR coalesce((SELECT u.entities IS NULL FROM users u WHERE u.name = current_user), FALSE)
     OR "MEGAENTITYID" = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), '{}')))"""
-POLICIES_VERSION = "8"
+POLICIES_VERSION = "9"
 
 
 def ensure_policies(con: PgConnection) -> None:
@@ -279,14 +279,17 @@ def ensure_policies(con: PgConnection) -> None:
     # The history of a customer a role may not see is not its to read either, with psql as in custbook (an
     # undone creation, whose customer is gone, stays readable: its entity is no longer known).
     admin = role_names(con)[0].replace("'", "''")
+    # Nor is the history of any customer a role without List's: the changes hold the customers' values, which its
+    # missing SELECT on customers keeps from it (custbook refuses it the history too).
     con.execute("DROP POLICY IF EXISTS custbook_read ON changes")
     con.execute(
         # The cheap tests first: an administrator, or a user of every entity, needs no look at the customer.
         f"CREATE POLICY custbook_read ON changes FOR SELECT USING (pg_has_role(current_user, '{admin}', 'MEMBER') OR "
+        "has_table_privilege('customers', 'SELECT') AND ("
         "coalesce((SELECT u.entities IS NULL FROM users u WHERE u.name = current_user), FALSE) OR "
         "custbook_entity_of(customerid) IS NULL OR "
         "custbook_entity_of(customerid) = ANY (coalesce((SELECT u.entities FROM users u WHERE u.name = current_user), "
-        "'{}')))"
+        "'{}'))))"
     )
 
 

@@ -228,3 +228,19 @@ def test_psql_cannot_forge_jobs_history_or_other_peoples_rows(pg_db: str, roles:
         assert refused.returncode != 0 and "permission denied" in refused.stderr, sql
     assert _psql(editor, "UPDATE users SET language = 'fr' WHERE name = 'postgres'").stdout.strip() == "UPDATE 0"
     assert _psql(pg_db, "SELECT coalesce(language, '-') FROM users WHERE name = 'postgres'").stdout.strip() == "-"
+
+
+def test_a_role_without_list_reads_no_history_with_psql(pg_db: str, roles: dict[str, str], tmp_path, capsys) -> None:
+    """The history holds the customers' values: a role that may not SELECT customers (no List) read them all from
+    `changes` with psql, while custbook refused it the history."""
+    path = tmp_path / "one.csv"
+    path.write_text("CUSTOMERID,NAME,PRINTAS\nS1,Secret name,S\n", encoding="utf-8")
+    assert main(["--db", pg_db, "import", str(path)]) == 0
+    blind = f"blind_{uuid.uuid4().hex[:8]}"
+    assert main(["--db", pg_db, "users", "add", blind, "--type", "employee", "--perms", "add,edit"]) == 0
+    with psycopg.connect(pg_db, autocommit=True) as con:
+        con.execute(f"ALTER ROLE \"{blind}\" LOGIN PASSWORD '{PASSWORD}'")
+    code, _out, err = _run(capsys, "--db", _as(pg_db, blind), "history", "S1")
+    assert code == 3 and "List permission" in err
+    assert _psql(_as(pg_db, blind), "SELECT count(*) FROM changes").stdout.strip() == "0"
+    assert _psql(_as(pg_db, roles["viewer"]), "SELECT count(*) FROM changes").stdout.strip() != "0"  # List: it may
