@@ -459,3 +459,23 @@ async def test_keys_that_arrive_together_are_applied_in_their_order(demo_db, key
             app.post_message(events.Key(key, character))
         await settle(pilot)
         assert form.query_one("#input-NAME", Input).value == expected
+
+
+async def test_keys_that_arrive_together_in_the_comments_are_applied_in_their_order(demo_db):
+    """The same for the box of several lines: Home then X puts the X at the start of the line."""
+    from textual import events
+    from textual.widgets import TextArea
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, _ = await open_form(pilot, CID)
+        comments = form.query_one("#input-COMMENTS", TextArea)
+        comments.focus()
+        await pilot.pause()
+        comments.move_cursor((0, 0))
+        comments.action_cursor_line_end()
+        first = comments.document.get_line(0)
+        for key, character in (("home", None), ("X", "X")):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert comments.document.get_line(0) == "X" + first

@@ -117,9 +117,25 @@ def stored_text(field: Field, text: str, date_format: DateFormat, region: Region
     return text
 
 
+async def own_keys_in_order(box: Widget, event: events.Key) -> None:
+    """Run a box's own key (Home, End, an arrow, Backspace) at once, where it comes among the keys typed.
+
+    Textual's boxes insert a typed character at once, in their key handler, but run their own keys as bindings, once
+    the key has gone up to the app and back: keys that arrive in one read of the terminal (tmux, or SSH sending End
+    and "Z" in one packet) were applied out of order, End after the " Z" typed after it (issue 18; Textual 8.2.8).
+    Priority bindings (the form's Ctrl+S) are still the app's, first."""
+    for binding in box._bindings.key_to_bindings.get(event.key, ()):
+        if not binding.priority:
+            event.stop()
+            event.prevent_default()
+            await box.run_action(binding.action)
+            return
+
+
 class FieldInput(Input):
     """A field's one-line box. Reached with Tab (or first shown), it puts the cursor after what it holds rather than
-    select it all as Textual's box does: a key typed at once would replace a customer's name (issue 18)."""
+    select it all as Textual's box does: a key typed at once would replace a customer's name (issue 18). Its own keys
+    are run in the order they come (`own_keys_in_order`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, select_on_focus=False, **kwargs)
@@ -130,16 +146,14 @@ class FieldInput(Input):
             self.cursor_position = len(self.value)
 
     async def _on_key(self, event: events.Key) -> None:
-        # Textual's box inserts a typed character at once, but runs its own keys (Home, End, the arrows, Backspace)
-        # as bindings, once the key has gone up to the app and back: keys that arrive in one read of the terminal
-        # (tmux, or SSH sending End and "Z" in one packet) were applied out of order, End after the " Z" typed after
-        # it (issue 18; Textual 8.2.8). The box's own keys are run here, in the order they came.
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority:
-                event.stop()
-                event.prevent_default()
-                await self.run_action(binding.action)
-                return
+        await own_keys_in_order(self, event)
+
+
+class FieldTextArea(TextArea):
+    """A field's box of several lines (Comments); its own keys run in the order they come (`own_keys_in_order`)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        await own_keys_in_order(self, event)
 
 
 def field_input(
@@ -166,7 +180,7 @@ def field_input(
             disabled=locked,
         )
     if field.id in MULTILINE:
-        return TextArea(text, id=wid, compact=True, soft_wrap=True, tab_behavior="focus", disabled=locked)
+        return FieldTextArea(text, id=wid, compact=True, soft_wrap=True, tab_behavior="focus", disabled=locked)
     if field.type is FieldType.DATE:
         placeholder = shown_pattern(region.date_format if region else date_format)
     elif field.type is FieldType.DECIMAL:
