@@ -200,6 +200,8 @@ def _save_as_admin(
     admin: str,
 ) -> User:
     is_admin = utype is UserType.BUSINESS and perms == frozenset(Permission)
+    if not is_admin:  # said before the server is asked to take a membership back, which it may refuse otherwise
+        _require_an_admin(con, clean, leaving=clean)
     pg_membership.place(con, clean, "admin" if is_admin else "user", admin)
     con.execute(f"REVOKE SELECT, INSERT, UPDATE, DELETE ON customers FROM {_ident(clean)}")
     granted = [p for perm, p in _PRIVILEGES if perm in perms]
@@ -360,13 +362,14 @@ def _own_rows_only(con: PgConnection) -> None:
         con.execute(f"CREATE POLICY custbook_remove ON {table} FOR DELETE USING ({write} OR {is_admin})")
 
 
-def _require_an_admin(con: PgConnection, name: str) -> None:
+def _require_an_admin(con: PgConnection, name: str, *, leaving: str | None = None) -> None:
+    """UsageError unless the store has an administrator (besides `leaving`, a user about to stop being one)."""
     admin, _members = role_names(con)
     rows = con.execute(
         # By the role's oid: a users row whose role is not (yet) on the server is simply no administrator.
         "SELECT u.name FROM users u JOIN pg_roles r ON r.rolname = u.name WHERE u.type = ? "
-        "AND pg_has_role(r.oid, ?, 'MEMBER')",
-        [UserType.BUSINESS.value, admin],
+        "AND pg_has_role(r.oid, ?, 'MEMBER') AND u.name IS DISTINCT FROM ?",
+        [UserType.BUSINESS.value, admin, leaving],
     ).fetchall()
     if not rows:
         raise UsageError(
