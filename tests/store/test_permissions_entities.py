@@ -135,6 +135,11 @@ def test_an_administrator_removes_a_user_who_can_then_no_longer_act(cli, write_c
     assert cli("users", "remove", "nobody").code == 1
     myself = cli("users", "remove", "alice")
     assert myself.code == 2 and "cannot remove yourself" in myself.err
+
+
+@pytest.mark.usefixtures("pg_gap_first_administrator_stays")
+def test_another_administrator_removes_the_first_one_and_the_last_one_stays(cli):
+    cli("init")
     cli("users", "add", "bob", "--type", "business", "--perms", "list,add,edit")
     assert cli("--user", "bob", "users", "remove", "alice").code == 0  # another administrator may
     assert cli("--user", "bob", "users", "remove", "bob").code == 2  # and bob, the last one, stays
@@ -173,5 +178,10 @@ def test_the_last_administrator_cannot_take_their_own_rights_away(cli):
         refused = cli("users", "add", "alice", *change)
         assert refused.code == 2 and "no administrator" in refused.err, refused.err
     assert "alice                business   list,add,edit" in cli("users", "list").out
+
+
+@pytest.mark.usefixtures("pg_gap_first_administrator_stays")
+def test_the_first_administrator_may_step_down_once_another_one_is_there(cli):
+    assert cli("init").code == 0
     assert cli("users", "add", "bob", "--type", "business", "--perms", "list,add,edit").code == 0
     assert cli("users", "add", "alice", "--perms", "list").code == 0  # bob administers the store now
