@@ -378,4 +378,4 @@ async def test_lt_and_gt_narrow_and_widen_the_current_column_and_the_width_stays
         await settle(pilot)
         assert grid._shown.widths[email] == before + 8  # kept across the refresh and the sort
         await pilot.press(*["less_than_sign"] * ((grid._shown.widths[email] - 4) // 2 + 2))
-        assert grid._shown.widths[email] == 4  # never narrower than a few characters
+        assert grid._shown.widths[email] == 6  # sorted: never narrower than its label's start and mark ("E-m… ▲")

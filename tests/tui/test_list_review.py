@@ -8,6 +8,10 @@ from form_helpers import type_into
 from tui_helpers import make_app, settle, widget_text
 
 from cli.main import main
+from core.viewdef import SortKey, View
+from services.views import save_view
+from store.duck import DuckStore as Store
+from store.users import resolve_user
 from tui.screens.customer_form import CustomerForm
 from tui.screens.customer_list import CustomerListScreen
 from tui.widgets.grid import CustomerGrid
@@ -90,3 +94,57 @@ async def test_the_id_and_the_name_stay_in_view_at_80_columns_each_header_over_i
                 for row in lines(grid)[1:]:
                     assert not row[x:].startswith("…"), (step, label, row)  # nothing cut on the left
                 x += width + 2
+
+
+async def test_the_sorted_column_shows_whole_wherever_the_cursor_is(demo_db):
+    """Bug 5 (issue 18): at 120 columns, sorted by credit limit then back to the first column, the header read
+    "Credit…" and every row "…", the ▲ gone; a view sorted by -CREDITLIMIT opened with "Cre…" over "…". The sorted
+    column now shows whole (its mark and its amounts) or not at all."""
+    store = Store(demo_db)
+    view = View("Limits", columns=("NAME", "CITY", "CREDITLIMIT"), sort=(SortKey("CREDITLIMIT", True),))
+    save_view(store, resolve_user(store, "alice"), view)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        limit = next(i for i, c in enumerate(grid.columns) if c.id == "CREDITLIMIT")
+        await pilot.press(*["right"] * limit, "s", *["left"] * (limit + 1))
+        await settle(pilot)
+        assert grid.cursor_col == 0 and grid.sort_marks == {limit: "▲"}
+        shown = lines(grid)
+        assert "Credit limit ▲" in shown[0], shown[0]
+        assert f"{grid.row_at(0)[limit]:,.2f}" in shown[1], shown[1]
+        assert not any(line.rstrip().endswith(" …") for line in shown[1:]), shown
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the saved view, sorted by -CREDITLIMIT
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        assert grid.sort_marks == {3: "▼"} and grid.cursor_col == 0
+        shown = lines(grid)
+        assert "Credit limit ▼" in shown[0], shown[0]
+        assert f"{grid.row_at(0)[3]:,.2f}" in shown[1], shown[1]
+
+
+async def test_lt_never_narrows_the_sorted_column_past_its_mark_and_its_amounts(demo_db):
+    """`<` on the current, sorted column narrowed it to "Cre…" over "500…" and dropped the ▼; it now stops where
+    the header still shows the mark and every amount shows whole, and says so."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        limit = next(i for i, c in enumerate(grid.columns) if c.id == "CREDITLIMIT")
+        await pilot.press(*["right"] * limit, "s", "s")  # descending: the widest amounts first
+        await settle(pilot)
+        await pilot.press(*["less_than_sign"] * 10)
+        await settle(pilot)
+        shown = lines(grid)
+        assert "▼" in shown[0] and "Cr" in shown[0], shown[0]
+        for index in range(5):
+            assert f"{grid.row_at(index)[limit]:,.2f}" in shown[index + 1], shown[index + 1]
+        assert "The Credit limit column cannot be narrower and still be read" in [
+            str(n.message) for n in app._notifications
+        ]

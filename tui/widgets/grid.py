@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from core.catalogue import Field, FieldType
-from core.i18n import N_
+from core.i18n import N_, _
 from core.regional import screen_region
 from core.values import DateFormat, Value
 from formats.csv.for_import import display_formatter
@@ -177,8 +177,7 @@ class CustomerGrid(ScrollView, can_focus=True):
         # Other columns (another view): start at the left, where the ID and the name are.
         self.scroll_to(x=0 if new_columns else None, y=0, animate=False)
         self.cursor_row = 0
-        if not new_columns:
-            self.call_after_refresh(self._bring_into_view, self.cursor_col)
+        self.call_after_refresh(self._bring_into_view, self.cursor_col)  # and the sorted column whole
         self.refresh()
 
     def row_at(self, index: int) -> tuple[Value, ...] | None:
@@ -221,10 +220,16 @@ class CustomerGrid(ScrollView, can_focus=True):
 
     # --- drawing -------------------------------------------------------------------------------------------
 
-    def _cell(self, text: str, width: int, style: Style, numeric: bool) -> list[Segment]:
+    def _cell(self, text: str, width: int, style: Style, numeric: bool, mark: str = "") -> list[Segment]:
+        """One cell, `width` cells and the gap after it; `mark`: the header's sort mark, kept when the label is cut."""
         text = safe_text(text)
+        if mark:
+            room = max(1, width - 2)
+            label = set_cell_size(text, room - 1) + "…" if cell_len(text) > room else text
+            text = f"{label} {mark}"
         if cell_len(text) > width:
-            text = set_cell_size(text, width - 1) + "…"  # a cut value says so
+            # A cut value says so; a cut number would read as another (500000.00 as 5000…): it shows only "…".
+            text = "…".rjust(width) if numeric else set_cell_size(text, width - 1) + "…"
         elif numeric and cell_len(text) < width:
             text = " " * (width - cell_len(text)) + text
         return [Segment(set_cell_size(text, width), style), Segment(" " * GAP, style)]
@@ -296,7 +301,9 @@ class CustomerGrid(ScrollView, can_focus=True):
             if room <= 0:
                 break
             w = self._shown.widths[i]
-            placed.append((i, min(w, room)))
+            # The sorted column shows whole or not at all: cut, its header lost the sort mark and its amounts read
+            # "…" (issue 18, bug 5).
+            placed.append((None if w > room and i in self.sort_marks else i, min(w, room)))
             room -= w + GAP
         return placed
 
@@ -313,6 +320,13 @@ class CustomerGrid(ScrollView, can_focus=True):
         self.virtual_size = Size(width, self._shown.source.total + 1)
 
     def on_resize(self) -> None:
+        self._fit_width()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The vertical scroll bar takes the last column of the rows: how far to scroll, and what is in view, change.
+        self.call_after_refresh(self._fit_width)
+
+    def _fit_width(self) -> None:
         self._sync_virtual_size()
         if self._shown is not None:
             self._bring_into_view(self.cursor_col)
@@ -331,10 +345,7 @@ class CustomerGrid(ScrollView, can_focus=True):
                 if i is None:
                     cells.append([Segment(" " * (w + GAP), base)])
                     continue
-                column = shown.source.columns[i]
-                mark = self.sort_marks.get(i, "")
-                label = column.shown_label + (f" {mark}" if mark else "")
-                cells.append(self._cell(label, w, style, False))
+                cells.append(self._cell(shown.source.columns[i].shown_label, w, style, False, self.sort_marks.get(i, "")))
         else:
             index = int(self.scroll_offset.y) + y - 1
             if index >= shown.source.total:
@@ -392,6 +403,16 @@ class CustomerGrid(ScrollView, can_focus=True):
                 first = column
             while first < column and not self._whole(column, first):
                 first += 1
+        # The sorted column too shows whole where it can beside the current one (issue 18, bug 5): where it would
+        # be cut or out of view on the right, the list scrolls on to show it whole, as far as the current column
+        # stays whole (`_placed` leaves it out rather than cut it).
+        for sorted_column in self.sort_marks:
+            if sorted_column >= self._frozen and sorted_column > first and not self._whole(sorted_column, first):
+                last_first = min(sorted_column, column) if column >= self._frozen else sorted_column
+                for later in range(first + 1, last_first + 1):
+                    if self._whole(sorted_column, later) and (column < self._frozen or self._whole(column, later)):
+                        first = later
+                        break
         self._scroll_to_column(first)
 
     def _whole(self, column: int, first: int) -> bool:
@@ -433,12 +454,31 @@ class CustomerGrid(ScrollView, can_focus=True):
         if not self._shown or not self._shown.widths:
             return
         col = self.cursor_col
-        width = max(MIN_WIDTH, min(CHOSEN_MAX, self._shown.widths[col] + delta))
+        least = self._narrowest(col)
+        if delta < 0 and self._shown.widths[col] <= least:
+            label = self._shown.source.columns[col].shown_label
+            said = _("The {column} column cannot be narrower and still be read").format(column=label)
+            self.notify(said, markup=False)
+            return
+        width = max(least, min(CHOSEN_MAX, self._shown.widths[col] + delta))
         self._shown.widths[col] = width
         self._chosen[self._shown.source.columns[col].id] = width
         self._sync_virtual_size()
         self._bring_into_view(col)
         self.refresh()
+
+    def _narrowest(self, col: int) -> int:
+        """How narrow `col` may be made: a few characters; an amount's widest value on the pages read (a cut
+        number reads as another); a sorted column's sort mark beside the start of its label ("Cre… ▼")."""
+        assert self._shown is not None
+        least = MIN_WIDTH
+        if self._shown.source.columns[col].type in (FieldType.DECIMAL, FieldType.INTEGER):
+            fmt = self._shown.formatters[col]
+            values = [row[col] for page in self._pages.values() for row in page]
+            least = max([least, *(cell_len(fmt(v)) for v in values if v is not None)])
+        if col in self.sort_marks:
+            least = max(least, min(cell_len(self._shown.source.columns[col].shown_label), 3) + 3)
+        return least
 
     def action_select(self) -> None:
         """Open the customer under the cursor."""
