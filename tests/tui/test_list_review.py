@@ -41,6 +41,7 @@ async def test_the_cursor_follows_its_customer_when_a_save_moves_it_within_the_s
         assert isinstance(app.screen, CustomerListScreen)
         assert grid.current_key == key and grid.cursor_row > 10, (grid.cursor_row, grid.current_key)
         assert grid.row_at(grid.cursor_row)[1] == "ZZZ Moved To The End"
+        assert grid.row_at(10)[0] == neighbour  # the row it left: the next customer, which the old `e` edited
         await pilot.press("e")
         await settle(pilot)
         assert app.screen.customer_id == key  # the same customer, not the neighbour
@@ -148,3 +149,40 @@ async def test_lt_never_narrows_the_sorted_column_past_its_mark_and_its_amounts(
         assert "The Credit limit column cannot be narrower and still be read" in [
             str(n.message) for n in app._notifications
         ]
+
+
+async def test_column_widths_stay_when_a_save_changes_the_longest_value(demo_db, tmp_path):
+    """On a big store a save shrank the Email column (its longest address on the first page was the one edited)
+    and brought Phone into view: the same view again keeps its widths."""
+    from rich.cells import cell_len
+
+    from store.records import builtin_view
+
+    store = Store(demo_db)
+    alice = resolve_user(store, "alice")
+    query = store.customers.compile(builtin_view(), store.fields.catalogue(), user=alice)
+    ids = [row[0] for row in store.customers.page(query, 0, 100)]
+    emails = tmp_path / "emails.csv"  # short addresses on the first page, one longer than the others
+    emails.write_text(
+        "CUSTOMERID,EMAIL1\n"
+        + "".join(f"{c},{'the.longest.one' if i == 5 else 'x'}@ex.example\n" for i, c in enumerate(ids)),
+        encoding="utf-8",
+    )
+    assert main(["--db", str(demo_db), "--user", "alice", "import", str(emails)]) == 0
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        email = next(i for i, c in enumerate(grid.columns) if c.id == "EMAIL1")
+        longest = max(range(min(grid.total, 100)), key=lambda i: cell_len(str(grid.row_at(i)[email] or "")))
+        before = list(grid._shown.widths)
+        await pilot.press(*["j"] * longest, "e")
+        await settle(pilot)
+        await type_into(pilot, "EMAIL1", "a@b.example")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerListScreen) and grid.row_at(longest)[email] == "a@b.example"
+        assert grid._shown.widths == before
+        await pilot.press("r")
+        await settle(pilot)
+        assert grid._shown.widths == before

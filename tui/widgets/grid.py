@@ -160,6 +160,10 @@ class CustomerGrid(ScrollView, can_focus=True):
             sample = [cell_len(safe_text(formatters[i](row[i]))) for row in first_page[:PAGE]]
             measured = max(MIN_WIDTH, min(MAX_WIDTH, max([cell_len(column.shown_label) + 2, *sample])))
             widths.append(self._chosen.get(column.id, measured))
+        if keep_place and not new_columns and self._shown is not None:
+            # The same query again: the columns keep their widths. Measured anew from the first page, a save that
+            # shortened its longest e-mail shrank the column and brought another into view (issue 18).
+            widths = [self._chosen.get(c.id, w) for c, w in zip(source.columns, self._shown.widths)]
         self._shown = _Shown(source, self._generation, widths, formatters)
         self._pages = {0: first_page} if first_page else {}
         self._pending.clear()
@@ -345,7 +349,9 @@ class CustomerGrid(ScrollView, can_focus=True):
                 if i is None:
                     cells.append([Segment(" " * (w + GAP), base)])
                     continue
-                cells.append(self._cell(shown.source.columns[i].shown_label, w, style, False, self.sort_marks.get(i, "")))
+                cells.append(
+                    self._cell(shown.source.columns[i].shown_label, w, style, False, self.sort_marks.get(i, ""))
+                )
         else:
             index = int(self.scroll_offset.y) + y - 1
             if index >= shown.source.total:
