@@ -364,6 +364,25 @@ async def test_keys_refused_while_loading_keep_the_form_open_on_ctrl_s(demo_db, 
         assert app.screen is form and "what you typed before the fields showed was not kept" in notes[-1]
 
 
+async def test_text_typed_while_a_read_only_form_loads_is_said_not_kept(demo_db, monkeypatch):
+    """The form turns out read only (a top-level customer seen from an entity): the text typed while it loaded has
+    no field to go to, and the user is told so rather than left to wonder."""
+    release = slow_record(monkeypatch)
+    app = make_app(demo_db, entity="EU")
+    async with app.run_test(size=(80, 24)) as pilot:
+        notes = noted(app)
+        await settle(pilot)
+        form = CustomerForm(app.session, CID)
+        app.push_screen(form)
+        await pilot.pause()
+        await pilot.press("a", "b")
+        release.set()
+        await settle(pilot)
+        assert "belongs to the top level" in widget_text(form.query_one("#notice"))
+        assert notes == ["Nothing was changed: what you typed before the fields showed was not kept."]
+        assert form.query_one("#input-NAME", Input).value == "Johnson Family Farms"
+
+
 async def test_keys_typed_while_the_fields_are_being_shown_are_not_lost(demo_db, monkeypatch):
     """The keys that came while the form mounted its fields (`e`, then `123` 0.3 s later on a big store) waited
     behind that work, then found the form ready and were dropped without a word; Ctrl+S closed it as unchanged."""

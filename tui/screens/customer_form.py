@@ -165,6 +165,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
         if not self.is_new and message.record is None:
             self.reason = _("Customer {id} is not visible here (or no longer exists).").format(id=self.customer_id)
             self._show_notice()
+            self._drop_early()
             return
         fmt, region = self.session.date_format, self.regional
         self.initial = {f.id: initial_text(f, message.record, fmt, region) for f in self.fields}
@@ -184,10 +185,19 @@ class CustomerForm(WithHelp, Screen[str | None]):
             first.focus()
             for text in self._early:  # typed while the fields loaded: in the first field, as typed
                 _type_into(first, text)
+            self._early.clear()
         else:
             body.focus()
-        self._early.clear()
+            self._drop_early()
         self.query_one("#title", Static).update(self._title())
+
+    def _drop_early(self) -> None:
+        """Text typed while the form loaded has no field to go to (the form is read only, or the customer is not
+        to be seen): say so, rather than drop it unsaid."""
+        if self._early:
+            self._early.clear()
+            self.app.bell()
+            self.notify(_("Nothing was changed: what you typed before the fields showed was not kept."))
 
     def _first_input(self) -> Input | None:
         """The field the form starts on (the ID of a new customer, else the name); None while it is not shown or
@@ -315,8 +325,8 @@ class CustomerForm(WithHelp, Screen[str | None]):
         # were typed; any other key (Tab, an arrow, Ctrl+S) is refused with a word, never dropped unsaid (issue 18).
         if (self.ready and event.time >= self._ready_at) or event.key == "escape":  # Escape cancels, as ever
             return
-        if self.ready and self.reason:
-            return  # a read-only form: its notice says why nothing can be typed
+        if self.reason:
+            return  # read only, or the customer is not to be seen: the notice says why nothing can be typed
         event.stop()
         event.prevent_default()
         if event.is_printable or event.key == "backspace":
