@@ -8,7 +8,7 @@ from form_helpers import type_into
 from tui_helpers import make_app, settle, widget_text
 
 from cli.main import main
-from core.viewdef import SortKey, View
+from core.viewdef import Filter, Op, SortKey, View
 from services.views import save_view
 from store.duck import DuckStore as Store
 from store.users import resolve_user
@@ -186,3 +186,33 @@ async def test_column_widths_stay_when_a_save_changes_the_longest_value(demo_db,
         await pilot.press("r")
         await settle(pilot)
         assert grid._shown.widths == before
+
+
+async def test_the_status_line_writes_a_filters_numbers_and_dates_as_the_list_does(demo_db):
+    """The status line said 'Credit limit is greater than “10000”' above a column of "10,000.00": a filter's
+    number is written as the list writes amounts (the region's grouping), its date as the list writes dates."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from core.regional import screen_region
+
+    store = Store(demo_db)
+    filters = (
+        Filter("CREDITLIMIT", Op.GT, "10000"),
+        Filter("RECORDNO", Op.LT, "1000000"),
+        Filter("LAST_INVOICEDATE", Op.LT, "2030-04-01"),
+    )
+    save_view(store, resolve_user(store, "alice"), View("Big ones", filters=filters))
+    app = make_app(demo_db)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        line = widget_text(app.screen.query_one("#status"))
+        region = screen_region()  # "10,000.00" where the environment names no region, "10 000,00" in France
+        assert f"Credit limit is greater than “{region.amount(Decimal(10000))}”" in line, line
+        million = f"1{region.group}000{region.group}000"
+        assert f"Record number is less than “{million}”" in line, line
+        assert f"Last invoice date is before {region.date(dt.date(2030, 4, 1))}" in line, line

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -19,12 +20,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from core.catalogue import LIST_COLUMNS, SEARCH_FIELDS, Field
+from core.catalogue import LIST_COLUMNS, SEARCH_FIELDS, Field, FieldType
 from core.errors import CustbookError
 from core.i18n import N_, _, group_digits, ngettext
+from core.regional import screen_region
 from core.users import Permission
-from core.values import Value
-from core.viewdef import SortKey, View, shown_view_name
+from core.values import DateFormat, Value, date_in, parse_decimal_text, spoken_date
+from core.viewdef import Filter, Op, SortKey, View, shown_view_name
 from store.records import builtin_view
 from tui.list_access import missing_permission, permission_name, refusal, view_kind
 from tui.live_changes import ChangedByOthers, notice, start_watching
@@ -39,6 +41,16 @@ if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot c
 # matched come first (measured on 1,000,000 customers: 5-10 % off a keystroke's count).
 QUICK_FIELDS = SEARCH_FIELDS  # the fields whose folded text the store keeps (core.catalogue)
 QUICK_PLACEHOLDER = N_("Quick filter: ID, name, print as, e-mail, phone, city")
+
+
+def _number(text: str) -> Decimal | None:
+    """A filter's number as the store reads it (a point or a comma for decimals), or None."""
+    for comma in (False, True):
+        try:
+            return parse_decimal_text(text.strip(), decimal_comma=comma)
+        except ValueError:
+            continue
+    return None
 
 
 @dataclass
@@ -322,7 +334,7 @@ class CustomerListScreen(Screen[None]):
             tail = Text(f" · {self.session.level} · {safe_text(self.session.user.name)}")
         # The view's filters, after its counts, in what room the line has (cut with "…"): which customers these
         # are is the first thing to know about a list.
-        wanted = "; ".join(f.describe(self.session.catalogue) for f in view.filters)
+        wanted = "; ".join(self._described(f) for f in view.filters)
         room = width - text.cell_len - tail.cell_len - 3
         if wanted and room >= 12:
             shown = safe_text(wanted) if len(wanted) <= room else safe_text(wanted[: room - 1]) + "…"
@@ -334,6 +346,32 @@ class CustomerListScreen(Screen[None]):
         if text.cell_len + len(store) <= width:
             text.append(store, "dim")
         status.update(text)
+
+    def _described(self, f: Filter) -> str:
+        """A filter in words, its number or date written as the list writes them (issue 18: "greater than “10000”"
+        read as a code beside a column of "10,000.00"): the region's grouping and decimals, its date format."""
+        catalogue = self.session.catalogue
+        field = catalogue.get(f.field)
+        if field is None or f.op not in (Op.EQ, Op.NE, Op.LT, Op.GT):
+            return f.describe(catalogue)
+        region = screen_region()
+        if field.type in (FieldType.DECIMAL, FieldType.INTEGER):
+            number = _number(f.value)
+            if number is None:
+                return f.describe(catalogue)
+            if field.type is FieldType.DECIMAL:
+                shown = region.amount(number)
+            else:
+                whole = number == number.to_integral_value()
+                grouped = f"{int(number):,}" if whole else f"{number:,}"
+                shown = grouped.replace(",", "\0").replace(".", region.decimal).replace("\0", region.group)
+            return replace(f, value=shown).describe(catalogue)
+        if field.type in (FieldType.DATE, FieldType.TIMESTAMP):
+            day = date_in(f.value, DateFormat.ISO) or date_in(f.value, self.session.date_format)
+            if day is not None:  # the sentence's date ("before 1 April 2024") as the list's column writes it
+                said = replace(f, value=day.isoformat()).describe(catalogue)
+                return said.replace(spoken_date(day), region.date(day))
+        return f.describe(catalogue)
 
     # --- quick filter --------------------------------------------------------------------------------------
 
