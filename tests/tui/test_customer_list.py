@@ -354,7 +354,8 @@ async def test_the_status_line_says_the_views_filters_where_there_is_room(demo_d
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         line = status(app)
-        assert "Country is" in line and "…" in line and line.rstrip().endswith("user alice"), line
+        assert "Country is" in line and "…" in line, line
+        assert line.rstrip().endswith("user alice · demo.duckdb"), line  # the store's name before the filters
 
 
 @pytest.mark.slow  # a longer case: in the full run (README), not the everyday loop

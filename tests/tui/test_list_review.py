@@ -216,3 +216,21 @@ async def test_the_status_line_writes_a_filters_numbers_and_dates_as_the_list_do
         million = f"1{region.group}000{region.group}000"
         assert f"Record number is less than “{million}”" in line, line
         assert f"Last invoice date is before {region.date(dt.date(2030, 4, 1))}" in line, line
+
+
+async def test_at_80_columns_the_stores_name_survives_a_views_filters(demo_db):
+    """At 80 columns the status line dropped the store's file name as soon as a view with filters was shown; the
+    filters' text now gives way to it (cut with "…"), and the user still shows whole."""
+    store = Store(demo_db)
+    filters = (Filter("COUNTRY", Op.EQ, "France"), Filter("CITY", Op.NE, "Paris"))
+    save_view(store, resolve_user(store, "alice"), View("Big FR", filters=filters))
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        line = widget_text(app.screen.query_one("#status")).strip()
+        assert line.startswith("Big FR") and "Country is" in line and "…" in line, line
+        assert line.endswith(" · top level · user alice · demo.duckdb"), line

@@ -326,25 +326,29 @@ class CustomerListScreen(Screen[None]):
         else:
             who = _("user {name}").format(name=safe_text(self.session.user.name))
             tail.append(f" · {self.session.level} · {who}")
-        # French is longer: where the line is short of room, the view's kind goes first, then the word "user"
-        # before the name, so that the name, the counts, the level and who is signed in always show whole.
-        if text.cell_len + tail.cell_len > width:
-            text = Text.assemble((name, "bold"), " · ", counts)
-        if text.cell_len + tail.cell_len > width and not missing:
-            tail = Text(f" · {self.session.level} · {safe_text(self.session.user.name)}")
+        # Which store this is (a mistyped --db must not pass for the real one), where the line has room for it,
+        # before the filters: at 80 columns the filters' text took its place (issue 18). The help (F1) always says
+        # it in full.
+        store = Text(f" · {safe_text(self.session.store.label)}", "dim")
         # The view's filters, after its counts, in what room the line has (cut with "…"): which customers these
         # are is the first thing to know about a list.
         wanted = "; ".join(self._described(f) for f in view.filters)
-        room = width - text.cell_len - tail.cell_len - 3
+        # French is longer: where the line is short of room (for itself, or, with filters, for the store and the
+        # start of the filters), the view's kind goes first, then the word "user" before the name, so that the name, the
+        # counts, the level and who is signed in always show whole.
+        least = store.cell_len + 15 if wanted else 0
+        if text.cell_len + tail.cell_len + least > width:
+            text = Text.assemble((name, "bold"), " · ", counts)
+        if text.cell_len + tail.cell_len + least > width and not missing:
+            tail = Text(f" · {self.session.level} · {safe_text(self.session.user.name)}")
+        if text.cell_len + tail.cell_len + store.cell_len > width:
+            store = Text()
+        room = width - text.cell_len - tail.cell_len - store.cell_len - 3
         if wanted and room >= 12:
             shown = safe_text(wanted) if len(wanted) <= room else safe_text(wanted[: room - 1]) + "…"
             text.append(f" · {shown}", "italic")
         text.append_text(tail)
-        # Which store this is (a mistyped --db must not pass for the real one), where the line has room for it;
-        # the help (F1) always says it in full.
-        store = f" · {safe_text(self.session.store.label)}"
-        if text.cell_len + len(store) <= width:
-            text.append(store, "dim")
+        text.append_text(store)
         status.update(text)
 
     def _described(self, f: Filter) -> str:
