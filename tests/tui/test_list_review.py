@@ -146,9 +146,8 @@ async def test_lt_never_narrows_the_sorted_column_past_its_mark_and_its_amounts(
         assert "▼" in shown[0] and "Cr" in shown[0], shown[0]
         for index in range(5):
             assert f"{grid.row_at(index)[limit]:,.2f}" in shown[index + 1], shown[index + 1]
-        assert "The Credit limit column cannot be narrower and still be read" in [
-            str(n.message) for n in app._notifications
-        ]
+        said = [str(n.message) for n in app._notifications]
+        assert said.count("The Credit limit column cannot be narrower and still be read") == 1  # once, not a pile
 
 
 async def test_column_widths_stay_when_a_save_changes_the_longest_value(demo_db, tmp_path):

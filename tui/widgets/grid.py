@@ -126,6 +126,7 @@ class CustomerGrid(ScrollView, can_focus=True):
         self.sort_marks: dict[int, str] = {}  # column -> "▲" or "▼", drawn in the header
         # Widths the user chose with < and >, by field ID: kept across refreshes, sorts and other views.
         self._chosen: dict[str, int] = {}
+        self._refused: int | None = None  # the column < was last refused on (said once)
 
     # --- what is shown -------------------------------------------------------------------------------------
 
@@ -395,6 +396,7 @@ class CustomerGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_cursor_col(self, old: int, new: int) -> None:
+        self._refused = None
         self._bring_into_view(new)
         self.refresh()
 
@@ -464,8 +466,11 @@ class CustomerGrid(ScrollView, can_focus=True):
         if delta < 0 and self._shown.widths[col] <= least:
             label = self._shown.source.columns[col].shown_label
             said = _("The {column} column cannot be narrower and still be read").format(column=label)
-            self.notify(said, markup=False)
+            if self._refused != col:  # said once, not a pile of the same toast for each press
+                self.notify(said, markup=False)
+            self._refused = col
             return
+        self._refused = None
         width = max(least, min(CHOSEN_MAX, self._shown.widths[col] + delta))
         self._shown.widths[col] = width
         self._chosen[self._shown.source.columns[col].id] = width
