@@ -233,3 +233,40 @@ async def test_at_80_columns_the_stores_name_survives_a_views_filters(demo_db):
         line = widget_text(app.screen.query_one("#status")).strip()
         assert line.startswith("Big FR") and "Country is" in line and "…" in line, line
         assert line.endswith(" · top level · user alice · demo.duckdb"), line
+
+
+async def test_rows_in_other_alphabets_keep_their_cells_at_120_columns(demo_db):
+    """Issue 18 said rows with Cyrillic names ended early at 120 columns ("+7 343 101-98-8", no Credit limit cell).
+    The grid and the terminal agree on every character of the demo's names (Cyrillic, Greek and accented Latin
+    letters are East Asian "ambiguous", one cell to Rich and to tmux; Chinese and Japanese two to both): rows in
+    tmux align. What cuts them is a terminal set to draw ambiguous characters double (a CJK option), or a capture
+    measured in bytes (`cut -c` counts each Cyrillic letter twice). This pins the grid's side: each row is as wide
+    as the screen, and each amount ends where its header does."""
+    from rich.cells import cell_len
+
+    store = Store(demo_db)
+    others = tuple(Filter("CURRENCY", Op.NE, c) for c in ("USD", "EUR", "GBP", "DKK", "CHF", "PLN"))
+    save_view(store, resolve_user(store, "alice"), View("Abroad", filters=others))  # roubles and yens
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        grid = app.screen.query_one(CustomerGrid)
+        limit = next(i for i, c in enumerate(grid.columns) if c.id == "CREDITLIMIT")
+        await pilot.press(*["right"] * limit)
+        await settle(pilot)
+        header = "".join(s.text for s in grid.render_line(0))
+        end = cell_len(header[: header.index("Credit limit")]) + grid._shown.widths[limit]  # amounts align right
+        scripts = set()
+        for y in range(1, min(grid._visible_rows(), grid.total) + 1):
+            strip = grid.render_line(y)
+            text = "".join(s.text for s in strip)
+            assert strip.cell_length == grid.scrollable_content_region.width
+            amount = f"{grid.row_at(y - 1 + int(grid.scroll_offset.y))[limit]:,.2f}"
+            assert cell_len(text[: text.index(amount) + len(amount)]) == end, text
+            scripts |= {"cyrillic" for ch in text if "\u0400" <= ch <= "\u04ff"}
+            scripts |= {"wide" for ch in text if cell_len(ch) == 2}
+        assert scripts == {"cyrillic", "wide"}, scripts  # the rows checked hold both kinds
