@@ -36,9 +36,10 @@ from store.duck import DuckStore as Store
 from store.fields import catalogue
 from store.users import resolve_user
 from tui.dates import short_when
+from tui.history_rows import shown_value
 from tui.import_rows import PlanRows, blanked_banner, commit_question, counts_text, outcome, plan_note
 from tui.screens.confirm_dialog import ConfirmDialog
-from tui.screens.history import HistoryScreen, shown_value
+from tui.screens.history import HistoryScreen
 from tui.screens.import_mapping import ImportMapping
 from tui.screens.import_preview import ImportPreview
 from tui.screens.job_result import JobResultScreen

@@ -16,14 +16,14 @@ from tui_helpers import make_app, settle, widget_text
 
 from cli.main import main
 from core.users import Permission, UserType
+from core.values import DateFormat
 from store import history as history_store
 from store.duck import DuckHistory
 from store.duck import DuckStore as Store
 from store.fields import catalogue as load_catalogue
 from store.query import get_customer
 from store.users import add_user
-from tui import dates
-from tui.screens import history
+from tui import dates, history_rows
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.customer_detail import CustomerDetailScreen
 from tui.screens.error_dialog import ErrorDialog
@@ -279,13 +279,11 @@ def test_history_snapshot(snap_compare, demo_db, imported, monkeypatch, size):
 def test_a_batch_is_described_in_words() -> None:
     at = dt.datetime(2026, 11, 28, 8, 54)
     base = history_store.Batch("B1", "import", "alice", at, "first.csv", None, 1, 0, 0, 0, None, None)
-    assert (
-        history.describe(base, history.DateFormat.DMY_SLASH) == "the import of first.csv by alice on 28/11/2026 08:54"
-    )
+    assert history_rows.describe(base, DateFormat.DMY_SLASH) == "the import of first.csv by alice on 28/11/2026 08:54"
     edit = replace(base, kind="edit", file_name="edit of C0000001")
-    assert history.describe(edit, history.DateFormat.DMY_SLASH).startswith("the edit of C0000001 by alice")
+    assert history_rows.describe(edit, DateFormat.DMY_SLASH).startswith("the edit of C0000001 by alice")
     undo = replace(base, id="B2", kind="undo", undoes="B1")
-    assert history.describe(undo, history.DateFormat.DMY_SLASH).startswith("the undo of B1 by alice")
+    assert history_rows.describe(undo, DateFormat.DMY_SLASH).startswith("the undo of B1 by alice")
 
 
 async def test_end_and_home_go_to_the_last_and_first_batch(demo_db, imported):
