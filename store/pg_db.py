@@ -63,11 +63,22 @@ def short_label(url: str) -> str:
     return _("{database} on {host}").format(database=database, host=host)
 
 
-def refusal(exc: BaseException, url: str) -> CustbookError:
-    """The server's refusal as one sentence with its fix: unreachable or not there (exit 4), refused (exit 3)."""
+def refusal(exc: BaseException, url: str, *, reads_customers: bool = True) -> CustbookError:
+    """The server's refusal as one sentence with its fix: unreachable or not there (exit 4), refused (exit 3).
+    `reads_customers`: whether the role may read the customers (else a refusal there is for want of List)."""
     where = shown_location(url)
     text = str(exc)
     lowered = text.lower()
+    if isinstance(exc, pg_errors.InsufficientPrivilege) and not reads_customers:
+        # A role with Add or Edit but not List: the database lets a role change only what it may read, and an
+        # import's plan or an undo reads the customers it changes (on a DuckDB file custbook hides them instead).
+        return PermissionDenied(
+            _(
+                "On a PostgreSQL store, importing and undoing need the List permission: your role may not read "
+                "the customers"
+            ),
+            _("Ask an administrator to add List to your permissions (custbook users add NAME --perms list,...)"),
+        )
     if isinstance(exc, pg_errors.InsufficientPrivilege):
         return PermissionDenied(
             _("The database refused this to your role ({problem})").format(problem=text.splitlines()[0]),
@@ -176,6 +187,12 @@ class PgDatabase:
                 con = PgConnection(raw)
                 try:
                     yield con
+                except psycopg.errors.InsufficientPrivilege as exc:
+                    raw.rollback()
+                    row = raw.execute(
+                        "SELECT coalesce(has_table_privilege(to_regclass('customers')::oid, 'SELECT'), TRUE)"
+                    ).fetchone()
+                    raise refusal(exc, self.url, reads_customers=bool(row and row[0])) from None
                 finally:
                     if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                         raw.rollback()  # a read that began a transaction and raised: the pool wants it idle

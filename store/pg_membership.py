@@ -133,6 +133,15 @@ def place(con: PgConnection, role: str, level: str, admin: str) -> None:
         "SELECT NOT rolsuper AND pg_has_role(oid, ?, 'MEMBER') FROM pg_roles WHERE rolname = ?", [admin, role]
     ).fetchone()
     if kept and kept[0]:
+        maker = maker_name(admin)
+        made = con.execute("SELECT pg_has_role(?, ?, 'MEMBER')", [role, maker]).fetchone()
+        if made and made[0]:
+            # The role that ran `init` made the store's roles: the server keeps it a member of what it created
+            # (from PostgreSQL 16, for good), so it stays the store's owner. A role of its own should make stores.
+            raise PermissionDenied(
+                _("{role} made this store (custbook init) and stays its administrator").format(role=role),
+                _("Make stores as a role of their own that nobody logs in as (custbook_owner in the README)"),
+            )
         # PostgreSQL 16+: a membership is taken back only by whoever granted it (or a superuser).
         raise PermissionDenied(
             _("{role} stays an administrator: the server lets only whoever granted that take it back").format(

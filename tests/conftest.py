@@ -189,13 +189,13 @@ def on_postgresql(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture
 def pg_gap_without_list(request: pytest.FixtureRequest, on_postgresql: bool) -> None:
-    """A known gap of the PostgreSQL store, found by running these tests on it: a role without List has no SELECT
-    on customers, and an import or an undo reads them (the plan's diff, the version check, the UPDATE's join, the
-    search texts, the undo's conflicts), so a user with Add or Edit but not List can do neither there ("The
-    database refused this to your role"). Closing it needs those reads done for the role on the server without
-    handing it the values (SECURITY DEFINER functions, which psql could call too): a design decision, not a test's.
-    A test using this fixture expects its PostgreSQL turn to fail; strictly, so that it fails once the gap is
-    closed and the fixture goes."""
+    """What the PostgreSQL store does not do, by decision (issue 15): a role without List may not read the
+    customers, and an import's plan or an undo reads them (the diff, the version check, the undo's conflicts), so a
+    user with Add or Edit but not List can do neither there; it is refused in one sentence naming the permission
+    (tests/store/test_pg_roles.py). Letting them would mean reading for the role on the server through functions
+    that psql could call too, handing it the values the missing grant withholds. A test using this fixture, written
+    for the DuckDB file's behaviour (values hidden, the import done), expects its PostgreSQL turn to fail; strictly,
+    so that it fails if that is ever lifted."""
     if on_postgresql:
         request.applymarker(
             pytest.mark.xfail(reason="PostgreSQL: a role without List cannot import or undo (issue 15)", strict=True)
@@ -204,13 +204,11 @@ def pg_gap_without_list(request: pytest.FixtureRequest, on_postgresql: bool) -> 
 
 @pytest.fixture
 def pg_gap_first_administrator_stays(request: pytest.FixtureRequest, on_postgresql: bool) -> None:
-    """A known gap of the PostgreSQL store since its role-making role (store.pg_membership): the role that made the
-    store stays a member of its admin role, which custbook cannot take back: `init` grants it the admin role itself
-    (only a membership's grantor may revoke it) and makes it a member of the role-making role, which holds the admin
-    role (to hand that role its functions); on 16+ the server also gives a role's creator the roles it creates. So
-    no administrator can make the store's first one a plain user or remove them: "alice stays an administrator ...
-    Ask the server's administrator to run: REVOKE ..." (exit 3), where cli.md lets any administrator manage users.
-    Whether that is the contract or is lifted is a design decision. Strict, as `pg_gap_without_list`."""
+    """What the PostgreSQL store does not do, by the server's rules (issue 15): the role that ran `init` made the
+    store's roles, and the server keeps a role's creator a member of it (from PostgreSQL 16 for good), so it stays
+    the store's administrator: making it a plain user or removing it is refused in one sentence that says to make
+    stores as a role of their own (the README's custbook_owner). Here that role is alice, a person. Strict, as
+    `pg_gap_without_list`."""
     if on_postgresql:
         request.applymarker(
             pytest.mark.xfail(

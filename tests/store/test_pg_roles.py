@@ -244,3 +244,20 @@ def test_a_role_without_list_reads_no_history_with_psql(pg_db: str, roles: dict[
     assert code == 3 and "List permission" in err
     assert _psql(_as(pg_db, blind), "SELECT count(*) FROM changes").stdout.strip() == "0"
     assert _psql(_as(pg_db, roles["viewer"]), "SELECT count(*) FROM changes").stdout.strip() != "0"  # List: it may
+
+
+def test_importing_without_list_is_refused_in_words_that_say_why(pg_db: str, tmp_path, capsys) -> None:
+    """A role with Edit but not List may not read the customers, which an import's plan and an undo read (on a
+    DuckDB file custbook hides the values instead): refused in one sentence naming the permission, not in the
+    server's words."""
+    editor = f"editonly_{uuid.uuid4().hex[:8]}"
+    assert main(["--db", pg_db, "users", "add", editor, "--type", "employee", "--perms", "edit"]) == 0
+    with psycopg.connect(pg_db, autocommit=True) as con:
+        con.execute(f"ALTER ROLE \"{editor}\" LOGIN PASSWORD '{PASSWORD}'")
+    path = tmp_path / "one.csv"
+    path.write_text("CUSTOMERID,NAME,PRINTAS\nE1,Eve,Eve\n", encoding="utf-8")
+    code, _out, err = _run(capsys, "--db", _as(pg_db, editor), "import", str(path), "--dry-run")
+    assert code == 3 and "importing and undoing need the List permission" in err and "Traceback" not in err, err
+    assert _run(capsys, "--db", pg_db, "import", str(path))[0] == 0  # B1, by the store's administrator
+    code, _out, err = _run(capsys, "--db", _as(pg_db, editor), "undo", "B1")
+    assert code == 3 and "List permission" in err, err
