@@ -79,4 +79,9 @@ async def test_the_status_line_names_the_store_where_there_is_room(demo_db):
         await pilot.resize_terminal(70, 30)
         await settle(pilot)
         status = widget_text(app.screen.query_one("#status"))
-        assert demo_db.name not in status and "user alice" in status  # the user is never the part cut off
+        # The view's kind and the word "user" give way to the store's name first (issue 18's re-walk at 80x24).
+        assert status.rstrip().endswith(f"· alice · {demo_db.name}"), status
+        await pilot.resize_terminal(60, 30)
+        await settle(pilot)
+        status = widget_text(app.screen.query_one("#status"))
+        assert demo_db.name not in status and "alice" in status  # the user is never the part cut off

@@ -270,3 +270,15 @@ async def test_rows_in_other_alphabets_keep_their_cells_at_120_columns(demo_db):
             scripts |= {"cyrillic" for ch in text if "\u0400" <= ch <= "\u04ff"}
             scripts |= {"wide" for ch in text if cell_len(ch) == 2}
         assert scripts == {"cyrillic", "wide"}, scripts  # the rows checked hold both kinds
+
+
+async def test_at_80_columns_the_stores_name_shows_on_the_plain_list_too(demo_db):
+    """The re-walk's first screen at 80x24, the built-in list without filters: 'All customers (built in) · 4,561
+    customers · top level · user root' and no store name, so a mistyped --db could pass for the real store. The
+    view's kind gives way to the store's name."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = widget_text(app.screen.query_one("#status")).strip()
+        assert line.endswith(" · top level · user alice · demo.duckdb"), line
+        assert line.startswith("All customers · "), line

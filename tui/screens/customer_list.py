@@ -333,10 +333,10 @@ class CustomerListScreen(Screen[None]):
         # The view's filters, after its counts, in what room the line has (cut with "…"): which customers these
         # are is the first thing to know about a list.
         wanted = "; ".join(self._described(f) for f in view.filters)
-        # French is longer: where the line is short of room (for itself, or, with filters, for the store and the
-        # start of the filters), the view's kind goes first, then the word "user" before the name, so that the name, the
-        # counts, the level and who is signed in always show whole.
-        least = store.cell_len + 15 if wanted else 0
+        # French is longer: where the line is short of room (for itself and the store, and with filters for the
+        # start of the filters too), the view's kind goes first, then the word "user" before the name, so that the
+        # name, the counts, the level and who is signed in always show whole.
+        least = store.cell_len + (15 if wanted else 0)
         if text.cell_len + tail.cell_len + least > width:
             text = Text.assemble((name, "bold"), " · ", counts)
         if text.cell_len + tail.cell_len + least > width and not missing:
