@@ -38,6 +38,7 @@ def backup(store: Store, target: str | os.PathLike[str], *, user: User) -> Backu
         )
     if path.exists() and path.resolve() == store.path.resolve():
         raise UsageError(_("The backup cannot replace the store itself"), _("Give another file name for the backup"))
+    refuse_replacing_other_files(path)
     if not store.path.exists():
         raise StoreUnreadable(_("There is no store at {path}").format(path=store.path), _("Check the --db path"))
     fd, tmp = locked_part(folder, path.name)  # 0600, like the store; a killed backup's is swept by the next write
@@ -61,6 +62,33 @@ def backup(store: Store, target: str | os.PathLike[str], *, user: User) -> Backu
             pass
         raise
     return Backup(path, customers, path.stat().st_size)
+
+
+def refuse_replacing_other_files(path: Path) -> None:
+    """A backup may replace an earlier backup (a custbook store), never another file: `custbook backup notes.txt`
+    used to overwrite the notes. A DuckDB file is recognised by its header ("DUCK" at byte 8), then opened
+    read-only to see custbook's tables."""
+    if not path.exists() or path.is_dir():
+        return  # nothing there; a folder is refused where the name is read
+    try:
+        with open(path, "rb") as handle:
+            is_store = handle.read(12)[8:12] == b"DUCK"
+        if is_store:
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                row = con.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('meta', 'customers')"
+                ).fetchone()
+                is_store = bool(row and row[0] == 2)
+            finally:
+                con.close()
+    except (OSError, duckdb.Error):
+        is_store = False
+    if not is_store:
+        raise UsageError(
+            _("{path} exists and is not a custbook store: a backup replaces only an earlier backup").format(path=path),
+            _("Give a new file name for the backup, or move that file away first"),
+        )
 
 
 def _check(copy: Path) -> int:

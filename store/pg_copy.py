@@ -51,7 +51,7 @@ def backup_to_file(store: PgStore, target: str | os.PathLike[str], *, user: User
     """A portable copy of the server store as a DuckDB file at `target`: administrators only; never inside another
     change; written beside the target under a temporary name, checked, then renamed (a failed backup never
     replaces a good one)."""
-    from store.backup import _check
+    from store.backup import _check, refuse_replacing_other_files
     from store.duck import DuckStore
 
     user.require_admin(_("back up the store (it holds every customer, user and job)"))
@@ -68,6 +68,7 @@ def backup_to_file(store: PgStore, target: str | os.PathLike[str], *, user: User
         raise UsageError(
             _("{path} is a folder").format(path=path), _("Give the name of the backup file to write")
         )  # fmt: skip
+    refuse_replacing_other_files(path)
     fd, tmp = locked_part(folder, path.name)  # 0600, locked: another writer's sweep of part files leaves it alone
     os.close(fd)
     os.unlink(tmp)  # DuckDB makes the file itself
