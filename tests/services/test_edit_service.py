@@ -21,17 +21,6 @@ from store.history import customer_history, get_batch, list_batches
 from store.query import get_customer
 from store.users import add_user
 
-
-@pytest.fixture
-def store(both_stores: Store) -> Store:
-    return both_stores
-
-
-@pytest.fixture
-def alice(both_stores_alice: User) -> User:
-    return both_stores_alice
-
-
 DMY = DateFormat.DMY_SLASH
 
 

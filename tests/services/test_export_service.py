@@ -24,17 +24,6 @@ from store.customers import count_customers
 from store.duck import DuckStore as Store
 from store.users import add_user
 
-
-@pytest.fixture
-def store(both_stores: Store) -> Store:
-    return both_stores
-
-
-@pytest.fixture
-def alice(both_stores_alice: User) -> User:
-    return both_stores_alice
-
-
 DEMO = 2 * CHECK_EVERY + 100  # enough for two progress reports before the last, entities' customers aside
 
 

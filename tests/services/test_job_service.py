@@ -26,18 +26,6 @@ GOOD = csv_bytes(
 )
 
 
-@pytest.fixture
-def store(both_stores: Store) -> Store:
-    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database made by alice, through the
-    store's interface (on PostgreSQL the queue's claims and heartbeats take row locks, not the write lock)."""
-    return both_stores
-
-
-@pytest.fixture
-def alice(both_stores_alice: User) -> User:
-    return both_stores_alice
-
-
 def _submit(store: Store, user: User, data: bytes = GOOD, **kw: object) -> jobs.Job:
     return store.jobs.submit(
         data=data,

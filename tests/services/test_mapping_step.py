@@ -4,8 +4,6 @@ the user's changes make (planned exactly as the step showed it)."""
 
 from __future__ import annotations
 
-import pytest
-
 from core.keys import KeyOptions
 from core.mapping import ColumnMapping
 from core.plan import ImportOptions
@@ -13,18 +11,6 @@ from core.table import RawRow, RawTable
 from services.imports import plan
 from services.mapping_step import Origin, propose, step_needed
 from services.mappings import save_mapping
-
-
-@pytest.fixture
-def store(both_stores):
-    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database."""
-    return both_stores
-
-
-@pytest.fixture
-def alice(both_stores_alice):
-    return both_stores_alice
-
 
 HEADER = ("Company", "Contact Email", "Phone Number", "Town", "Notes", "Internal Rating")
 ROWS = (

@@ -32,17 +32,6 @@ CRM = ColumnMapping(
 
 
 @pytest.fixture
-def store(both_stores: Store) -> Store:
-    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database made by alice."""
-    return both_stores
-
-
-@pytest.fixture
-def alice(both_stores_alice: User) -> User:
-    return both_stores_alice
-
-
-@pytest.fixture
 def user(store: Store, alice: User, both_stores_as) -> Callable[..., tuple[Store, User]]:
     """`user(NAME, *PERMS)`: an employee alice adds, and the store as they reach it (on PostgreSQL, as their role)."""
 

@@ -22,17 +22,6 @@ from store.records import JobState
 
 
 @pytest.fixture
-def store(both_stores: Store) -> Store:
-    """Every test here runs on both stores: a DuckDB file, then a PostgreSQL database made by alice."""
-    return both_stores
-
-
-@pytest.fixture
-def alice(both_stores_alice: User) -> User:
-    return both_stores_alice
-
-
-@pytest.fixture
 def bob_as(store: Store, alice: User, both_stores_as) -> tuple[Store, User]:
     """bob, a business user who is no administrator (List and Edit), and the store as he reaches it."""
     store.users.add("bob", UserType.BUSINESS, frozenset({Permission.LIST, Permission.EDIT}), by=alice)

@@ -23,16 +23,6 @@ from store.query import get_customer
 from store.users import add_user
 
 
-@pytest.fixture
-def store(both_stores: Store) -> Store:
-    return both_stores
-
-
-@pytest.fixture
-def alice(both_stores_alice: User) -> User:
-    return both_stores_alice
-
-
 def city(store: Store, cid: str = "C1") -> object:
     record = get_customer(store, catalogue(store), cid, None, user=ADMIN)
     return None if record is None else record["CITY"]

@@ -32,16 +32,6 @@ FRANCE = (Filter("COUNTRY", Op.EQ, "france"),)
 
 
 @pytest.fixture
-def store(both_stores: Store) -> Store:
-    return both_stores
-
-
-@pytest.fixture
-def alice(both_stores_alice: User) -> User:
-    return both_stores_alice
-
-
-@pytest.fixture
 def bob(store: Store) -> User:
     return add_user(store, "bob", UserType.EMPLOYEE, frozenset({Permission.LIST}), by=ADMIN)
 
