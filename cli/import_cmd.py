@@ -13,6 +13,7 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.language import adopt_user_language
 from core.errors import CustbookError, FileRejected, UsageError
@@ -25,7 +26,11 @@ from core.values import DateFormat, format_value
 from core.wording import counts_line, describe_issue, field_counts_words, field_name, mapping_words
 from formats.reader import parse_size
 from services import imports
+from services.ahead import read_ahead
 from store.opening import open_store
+
+if TYPE_CHECKING:
+    from store.base import CustomerStore, ReadAhead
 
 SHOWN_ERRORS = 20
 SHOWN_CHANGES = 15
@@ -247,6 +252,27 @@ def _import(args: argparse.Namespace) -> int:
     )
     store = open_store(args.db)
     source = Path(args.file)
+    # The store starts reading the file's customers now (services.ahead), while this command checks the user and
+    # reads the file. A mapping given by name is known only once the store is read: then it starts with the plan.
+    early = None
+    if not (args.offline or args.mapping is not None or maps or joins):
+        early = read_ahead(store, source, options)
+    try:
+        return _import_into(args, store, source, options, addresses, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _import_into(
+    args: argparse.Namespace,
+    store: CustomerStore,
+    source: Path,
+    options: ImportOptions,
+    addresses: tuple[str, ...],
+    ahead: ReadAhead | None,
+) -> int:
+    maps, joins = tuple(args.map), tuple(args.join)
     errors_out = Path(args.errors_out) if args.errors_out else None
     if errors_out is not None:  # a wrong target is refused before anything is read or written
         imports.check_failed_rows_target(errors_out, store=store, source=source)
@@ -271,7 +297,9 @@ def _import(args: argparse.Namespace) -> int:
             )  # fmt: skip
             _queued(args, job.id, job.file_name, options.mapping.label if options.mapping is not None else None)
             return 0
-        outcome = imports.run(store, source, user=user, entity=args.entity, options=options, dry_run=args.dry_run)
+        outcome = imports.run(
+            store, source, user=user, entity=args.entity, options=options, dry_run=args.dry_run, ahead=ahead
+        )
     except FileRejected as exc:
         if args.json:
             rejected = rejected_summary(str(exc))

@@ -198,11 +198,14 @@ def parse_table(
     parsed = [row for row in map(ParsedRow, numbers, zip(*columns)) if not failed or row.number not in failed]
     errors = [issue for index in sorted(problems) for issue in problems[index]]
 
-    # The same ID twice: neither row can be trusted to be the one meant.
-    by_id: dict[str, list[int]] = defaultdict(list)
-    for row in parsed:
-        by_id[row.customer_id].append(row.number)
-    dupes = {cid: nums for cid, nums in by_id.items() if len(nums) > 1}
+    # The same ID twice: neither row can be trusted to be the one meant. (Told at once, in C, when there is none.)
+    passed_ids = columns[0] if not failed else [row.values[0] for row in parsed]
+    dupes: dict[str, list[int]] = {}
+    if len(set(passed_ids)) != len(passed_ids):
+        by_id: dict[str, list[int]] = defaultdict(list)
+        for row in parsed:
+            by_id[row.customer_id].append(row.number)
+        dupes = {cid: nums for cid, nums in by_id.items() if len(nums) > 1}
     if dupes:
         for cid, nums in dupes.items():
             listed = ", ".join(str(n) for n in nums)

@@ -11,9 +11,10 @@ import os
 import re
 import stat
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from core.errors import FileRejected, InvalidValue
+from core.errors import CustbookError, FileRejected, InvalidValue
 from core.i18n import _, ngettext, pgettext
 from core.table import MAX_ROWS, RawTable  # MAX_ROWS is also read from here (services/imports.py)
 from formats.csv.reader import read_csv
@@ -81,6 +82,35 @@ def read_file(
     except OSError as err:
         raise _unreadable(path, err) from None
     return read_bytes(data, name=name, encoding=encoding, max_rows=max_rows, max_bytes=max_bytes)
+
+
+PEEK_BYTES = 64 * 1024
+UTF8_LABELS = frozenset({"UTF-8", "UTF-8 with BOM", "ASCII"})  # what formats.csv.reader calls UTF-8 files
+
+
+def peek_csv(path: Path, *, encoding: str = "auto") -> RawTable | None:
+    """The first rows of the CSV file at `path`, read as `read_file` reads the whole file (its encoding, delimiter and
+    header), or None when it is not a regular file, is a workbook, or does not read: for guessing ahead (the plan's
+    read-ahead, services.ahead), never for importing. A row cut by the end of the peek is left out."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None  # a pipe read here would lose its bytes for the real reading
+        with path.open("rb") as handle:
+            data = handle.read(PEEK_BYTES)
+    except OSError:
+        return None
+    whole = len(data) < PEEK_BYTES
+    if not whole:
+        data = data[: data.rfind(b"\n") + 1]  # whole lines (a quoted cell may still go on: its row is dropped)
+    if not data or is_xlsx(data) or path.name.lower().endswith(_XLSX_SUFFIXES):
+        return None
+    try:
+        table = read_csv(data, name=path.name, encoding=encoding, max_rows=MAX_ROWS)
+    except (CustbookError, ValueError, UnicodeError):
+        return None
+    if not whole and table.rows:
+        table = replace(table, rows=table.rows[:-1])
+    return table
 
 
 def read_bytes(

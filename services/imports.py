@@ -25,11 +25,12 @@ from core.table import RawTable
 from core.users import Permission, User
 from core.values import DateFormat, ParseOptions
 from formats.reader import configured_max_bytes, read_bytes, read_file
+from services.ahead import read_ahead
 from services.outputs import check_output
 from services.planning import plan_import
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
-    from store.base import CustomerStore
+    from store.base import CustomerStore, ReadAhead
 
 # Imports committed by other programs between this one's planning and its write: how many times to plan again.
 STALE_PLAN_RETRIES = 5
@@ -144,12 +145,20 @@ def read_queued(data: bytes, name: str, options: ImportOptions) -> RawTable:
 # --- plan and commit ----------------------------------------------------------------------------------------
 
 
-def plan(store: CustomerStore, raw: RawTable, *, user: User, entity: str | None, options: ImportOptions) -> ImportPlan:
+def plan(
+    store: CustomerStore,
+    raw: RawTable,
+    *,
+    user: User,
+    entity: str | None,
+    options: ImportOptions,
+    ahead: ReadAhead | None = None,
+) -> ImportPlan:
     """Map, parse, validate and diff `raw` against the store, changing nothing: the plan the preview shows and
-    the commit applies."""
+    the commit applies. `ahead`: its stored rows read while the file was (`services.ahead.read_ahead`)."""
     return plan_import(
         store, raw, user=user, entity=entity, options=parse_options(options.date_format, raw), policy=options.policy,
-        request=options,
+        request=options, ahead=ahead,
     )  # fmt: skip
 
 
@@ -197,10 +206,26 @@ def commit(store: CustomerStore, planned: ImportPlan, *, user: User, replan_if_s
 
 
 def run(
-    store: CustomerStore, path: Path, *, user: User, entity: str | None, options: ImportOptions, dry_run: bool = False
+    store: CustomerStore,
+    path: Path,
+    *,
+    user: User,
+    entity: str | None,
+    options: ImportOptions,
+    dry_run: bool = False,
+    ahead: ReadAhead | None = None,
 ) -> ImportOutcome:
-    """An immediate import from the command line: read, plan, then preview or commit."""
-    planned = plan(store, read_source(path, options), user=user, entity=entity, options=options)
+    """An immediate import from the command line: read, plan, then preview or commit. `ahead`: the file's customers
+    being read already (`read_ahead`, started by the caller with these options); else they are read from now."""
+    mine = read_ahead(store, path, options) if ahead is None else None  # read while Python reads the file
+    try:
+        planned = plan(
+            store, read_source(path, options), user=user, entity=entity, options=options, ahead=ahead or mine
+        )
+    finally:
+        for started in (ahead, mine):
+            if started is not None:
+                started.close()  # before the commit writes the store
     return preview(planned) if dry_run else commit(store, planned, user=user)
 
 

@@ -39,7 +39,7 @@ from services.unchanged import facts as unchanged_facts
 from store.records import StoreFacts
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
-    from store.base import CustomerStore, PlanReader
+    from store.base import CustomerStore, PlanReader, ReadAhead
 
 
 class _Checker:
@@ -159,11 +159,13 @@ def plan_import(
     policy: Policy = Policy.SKIP_FAILED,
     request: ImportOptions | None = None,
     fast: bool = True,
+    ahead: ReadAhead | None = None,
 ) -> ImportPlan:
     """Read nothing but the store; return the plan the preview shows and the commit applies. `request`: what the
     user asked for about the file's columns (a mapping, columns left out, the header row, IDs for rows without).
     `fast`: parse only the cells that differ from the stored text (services.unchanged); False: every cell, and the
-    store's staged diff (the same plan: the tests compare both)."""
+    store's staged diff (the same plan: the tests compare both). `ahead`: the file's stored rows read while it was
+    (services.ahead), which the fast path uses when they still hold."""
     user.require_any((Permission.ADD, Permission.EDIT), _("import customers"))
     chosen = options or ParseOptions()
     asked = request or ImportOptions()
@@ -182,7 +184,7 @@ def plan_import(
         keys = find_keys(table, headers, catalogue, asked.keys, finder) if asked.keys.any else None
         read.update(table=table, headers=headers, keys=keys)
         cells = FieldCells(table, headers, keys)
-        parsed, facts = _fast(table, headers, keys, cells, catalogue, chosen, finder) if fast else (None, None)
+        parsed, facts = _fast(table, headers, keys, cells, catalogue, chosen, finder, ahead) if fast else (None, None)
         if parsed is None:
             parsed = parse_table(table, headers, catalogue, chosen, keys, cells=cells)
         return (replace(parsed, warnings=(*notes, *parsed.warnings)) if notes else parsed), facts
@@ -255,16 +257,18 @@ def _fast(
     catalogue: Catalogue,
     options: ParseOptions,
     reader: PlanReader,
+    ahead: ReadAhead | None = None,
 ) -> tuple[ParsedTable | None, StoreFacts | None]:
     """The fast path: the stored rows as text, the cells that differ parsed, the diff of those; (None, None) when it
     cannot be sure, and the full path runs."""
-    ids = [c.strip() for c in cells.column(0) if c.strip()]
+    stripped = list(map(str.strip, cells.column(0)))  # as the Customer ID parser reads them
+    ids = list(filter(None, stripped))
     # The parents the file names, as the parser reads them (a cell trimmed): which of them are stored, and the
     # store's parent links, for the planner's parent checks.
     parent_at = cells.fields.index("PARENTID") if "PARENTID" in cells.fields else None
     parents = None if parent_at is None else sorted({p for c in cells.column(parent_at) if (p := c.strip())})
     # The store fetches the stored rows while Python joins the file's rows and parses the columns always parsed.
-    stored = reader.stored_text_later([cells.fields[j] for j in cells.text_fields], ids, options, parents)
+    stored = reader.stored_text_later([cells.fields[j] for j in cells.text_fields], ids, options, parents, ahead)
     texts = cells.row_texts()
     ready = {
         j: column_parser(catalogue[fid], options, neutralised=cells.by_label[j])(cells.column(j))
@@ -272,7 +276,7 @@ def _fast(
         if j == 0 or fid in ALWAYS_PARSED
     }
     stored_rows, known, links = stored()
-    comparison = compare(cells, stored_rows, texts=texts)
+    comparison = compare(cells, stored_rows, texts=texts, ids=stripped)
     if comparison is None:
         return None, None
     parsed = parse_table(table, headers, catalogue, options, keys, cells=cells, only=comparison.only, ready=ready)

@@ -51,16 +51,22 @@ ALWAYS_PARSED = frozenset({"PARENTID"})  # besides the ID: every row's parent is
 
 
 def compare(
-    cells: FieldCells, stored: Stored, always: frozenset[str] = ALWAYS_PARSED, texts: list[str] | None = None
+    cells: FieldCells,
+    stored: Stored,
+    always: frozenset[str] = ALWAYS_PARSED,
+    texts: list[str] | None = None,
+    ids: list[str] | None = None,
 ) -> Comparison | None:
     """Which cells need parsing: those of new rows, and those that differ from the stored text. CUSTOMERID and the
     fields in `always` are parsed whole (the planner checks every row's parent). `stored`: the stored rows as text,
     of the fields `cells.text_fields` names, in that order. None: go the full way.
 
     Written as maps and comprehensions over whole columns (about a million cells in a big file): the comparisons
-    run in C, the Python loop over the rows cost as much as the parsing it saves."""
+    run in C, the Python loop over the rows cost as much as the parsing it saves. `texts`, `ids`: each row's text
+    and trimmed ID, when the caller has them already."""
     order = cells.text_fields
-    ids = [c.strip() for c in cells.column(0)]  # as the Customer ID parser reads them
+    if ids is None:
+        ids = list(map(str.strip, cells.column(0)))  # as the Customer ID parser reads them
     got = list(map(stored.get, ids))
     if not any(got):
         return None  # nothing stored to compare with: every cell is parsed anyway

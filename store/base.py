@@ -29,6 +29,7 @@ from core.validate import ParsedTable
 from core.values import DateFormat, ParseOptions, Value
 from core.viewdef import View
 from store.records import (
+    AheadQuery,
     Backup,
     Batch,
     BatchResult,
@@ -116,12 +117,31 @@ class Customers(Protocol):
         let go before the rows are read (they come from a private copy), for files that take long to render."""
         ...
 
+    def read_ahead(self, choose: Callable[[Catalogue], AheadQuery | None]) -> ReadAhead | None:
+        """Start reading the stored rows of an import's file while the caller reads it (issue 13): `choose` (run
+        in the reading's thread, with the store's catalogue) says which, or None for none. None: this store does
+        not read ahead. Close what it returns before writing the store."""
+        ...
+
     def plan_facts(
         self, parse: Callable[[Catalogue, PlanReader], tuple[ParsedTable, StoreFacts | None]]
     ) -> tuple[Catalogue, ParsedTable, StoreFacts]:
         """One reading for an import's plan: the catalogue, the file parsed with it (`parse` may ask the store
         questions through the PlanReader, and may return the facts it worked out itself), and what the store
         holds of its rows (the staged diff, when `parse` returned no facts)."""
+        ...
+
+
+class ReadAhead(Protocol):
+    """An import's stored rows being read while its file is (`Customers.read_ahead`)."""
+
+    @property
+    def used(self) -> bool:
+        """Whether a plan took the rows it read (a plan that could not, fetched its own)."""
+        ...
+
+    def close(self) -> None:
+        """Stop reading (if it still is) and let go of the store: before this process writes it."""
         ...
 
 
@@ -138,11 +158,17 @@ class PlanReader(Protocol):
         ...
 
     def stored_text_later(
-        self, fields: Sequence[str], ids: Sequence[str], options: ParseOptions, parents: Sequence[str] | None = None
+        self,
+        fields: Sequence[str],
+        ids: Sequence[str],
+        options: ParseOptions,
+        parents: Sequence[str] | None = None,
+        ahead: ReadAhead | None = None,
     ) -> Callable[[], tuple[dict[str, tuple[int, str | None, str]], set[str], dict[str, str]]]:
         """`stored_text`, started now (the store works while the caller goes on); call the result for the answer:
         (stored_text, known_ids(parents), parent_links()), the last two when `parents` is given (else empty). The
-        caller asks the store nothing else before it has."""
+        caller asks the store nothing else before it has. `ahead`: the rows read ahead for this import, used when
+        still true for this reading (`Customers.read_ahead`)."""
         ...
 
     def known_ids(self, ids: Sequence[str]) -> set[str]:

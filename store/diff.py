@@ -27,7 +27,7 @@ from store.sql import Connection, Database, is_postgres, quote_ident
 from store.staging import ROW, stage_rows
 
 if TYPE_CHECKING:
-    from store.base import PlanReader
+    from store.base import PlanReader, ReadAhead
 
 STAGE = "import_stage"
 
@@ -68,17 +68,20 @@ class DuckPlanReader:
 
             found = self._con.execute(stored_text_sql(self._catalogue, fields, options), [list(ids)]).fetchall()
             return {cid: (version, owner, text) for cid, version, owner, text in found}
-        texts = ", ".join(_as_text(quote_ident(f, self._catalogue), self._catalogue[f].type, options) for f in fields)
-        joined = f"concat_ws(chr({ord(UNIT_SEPARATOR)}), {texts})" if fields else "''"
         rows = self._con.execute(
-            f'SELECT "CUSTOMERID", "ROWVERSION", "MEGAENTITYID", {joined} FROM customers '
-            'WHERE "CUSTOMERID" IN (SELECT unnest(?::VARCHAR[]))',
+            f"SELECT c.\"CUSTOMERID\", {stored_text_columns(self._catalogue, fields, options)} FROM customers c "
+            'WHERE c."CUSTOMERID" IN (SELECT unnest(?::VARCHAR[]))',
             [list(ids)],
         ).fetchall()
         return {cid: (version, owner, text) for cid, version, owner, text in rows}
 
     def stored_text_later(
-        self, fields: Sequence[str], ids: Sequence[str], options: ParseOptions, parents: Sequence[str] | None = None
+        self,
+        fields: Sequence[str],
+        ids: Sequence[str],
+        options: ParseOptions,
+        parents: Sequence[str] | None = None,
+        ahead: ReadAhead | None = None,
     ) -> Callable[[], tuple[dict[str, tuple[int, str | None, str]], set[str], dict[str, str]]]:
         # DuckDB lets go of Python's lock while it runs the query (a fifth of a second on a million customers):
         # the planner goes on with the work that does not need the answer, and asks for it when it does. Nothing
@@ -87,9 +90,22 @@ class DuckPlanReader:
 
         def run() -> None:
             try:
-                answer["rows"] = self.stored_text(fields, ids, options)
+                # The parents first: while they are read, the read-ahead (if any) is still reading.
                 answer["known"] = self.known_ids(parents) if parents else set()
                 answer["links"] = self.parent_links() if parents is not None else {}
+                guessed = None
+                if ahead is not None and not self._pg:
+                    from store.ahead import DuckAhead
+
+                    if isinstance(ahead, DuckAhead):
+                        guessed = ahead.rows(self._con, self._catalogue, fields, options)
+                if guessed is None:
+                    answer["rows"] = self.stored_text(fields, ids, options)
+                else:
+                    # What the read-ahead fetched (store.ahead), and the customers its reading of the file missed.
+                    searched, found = guessed
+                    missing = [i for i in ids if i not in searched]
+                    answer["rows"] = {**found, **self.stored_text(fields, missing, options)} if missing else found
             except BaseException as exc:  # handed to the planner's thread, which raises it
                 answer["error"] = exc
 
@@ -137,6 +153,15 @@ class DuckPlanReader:
             """SELECT count(*) FROM customers WHERE NOT regexp_matches("CUSTOMERID", '[0-9]$')"""
         ).fetchone()
         return [IdPattern(p, int(w), int(n), int(h)) for p, w, n, h in rows], int(row[0]) if row else 0
+
+
+def stored_text_columns(catalogue: Catalogue, fields: Sequence[str], options: ParseOptions) -> str:
+    """SQL for the columns after the ID of a stored row as text (`PlanReader.stored_text`) over `customers c`: its
+    version, its entity, and its values of `fields` written as a file read with `options` holds them, joined by
+    UNIT_SEPARATOR. For DuckDB (store.pg_import writes PostgreSQL's)."""
+    texts = ", ".join(_as_text(f"c.{quote_ident(f, catalogue)}", catalogue[f].type, options) for f in fields)
+    joined = f"concat_ws(chr({ord(UNIT_SEPARATOR)}), {texts})" if fields else "''"
+    return f'c."ROWVERSION", c."MEGAENTITYID", {joined}'
 
 
 def _as_text(column: str, kind: FieldType, options: ParseOptions) -> str:

@@ -27,6 +27,7 @@ from store.db import InTransaction, Store, release_warm
 from store.diff import read_facts
 from store.export import export_rows
 from store.records import (
+    AheadQuery,
     Backup,
     Batch,
     BatchResult,
@@ -37,7 +38,7 @@ from store.records import (
 from store.repos import SqlEntities, SqlFields, SqlJobs, SqlMappings, SqlSettings, SqlUsers, SqlViews
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
-    from store.base import PlanReader, ViewQuery
+    from store.base import PlanReader, ReadAhead, ViewQuery
 
 
 def _compiled(q: ViewQuery) -> query.CompiledView:
@@ -109,6 +110,13 @@ class DuckCustomers:
             self._store, user=user, view=view, columns=columns, entity=entity, date_format=date_format,
             detached=detached,
         )  # fmt: skip
+
+    def read_ahead(self, choose: Callable[[Catalogue], AheadQuery | None]) -> ReadAhead | None:
+        if isinstance(self._store, InTransaction):
+            return None  # inside a unit of work: its own connection is the only one
+        from store.ahead import DuckAhead
+
+        return DuckAhead(self._store, choose)
 
     def plan_facts(
         self, parse: Callable[[Catalogue, PlanReader], tuple[ParsedTable, StoreFacts | None]]

@@ -25,11 +25,11 @@ from core.values import DateFormat, Value
 from core.viewdef import View
 from store import customers, history, pg_roles, query, users
 from store.pg_db import PgDatabase, PgInTransaction, release_pools, short_label, shown_location
-from store.records import Backup, Batch, BatchResult, Change, ExportRows, StoreFacts
+from store.records import AheadQuery, Backup, Batch, BatchResult, Change, ExportRows, StoreFacts
 from store.repos import SqlEntities, SqlFields, SqlJobs, SqlMappings, SqlSettings, SqlViews
 
 if TYPE_CHECKING:
-    from store.base import PlanReader, ViewQuery
+    from store.base import PlanReader, ReadAhead, ViewQuery
     from store.pg_notify import PgChangeWatch
 
 
@@ -103,6 +103,9 @@ class PgCustomers:
         return export_rows(
             self._db, user=user, view=view, columns=columns, entity=entity, date_format=date_format
         )  # fmt: skip
+
+    def read_ahead(self, choose: Callable[[Catalogue], AheadQuery | None]) -> ReadAhead | None:
+        return None  # the server reads the file's customers once Python has the IDs (store.pg_import)
 
     def plan_facts(
         self, parse: Callable[[Catalogue, PlanReader], tuple[ParsedTable, StoreFacts | None]]

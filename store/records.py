@@ -22,7 +22,7 @@ from core.errors import InvalidValue, UsageError
 from core.i18n import _
 from core.mapping import ColumnMapping
 from core.plan import ImportOptions
-from core.values import Value
+from core.values import ParseOptions, Value
 from core.viewdef import ALL_CUSTOMERS, View
 
 DEFAULT_JOB_TIMEOUT = 60.0
@@ -256,6 +256,19 @@ class StoreFacts:
     changed: dict[int, list[tuple[str, Value]]]  # row -> (field, stored value) for each field the row changes
     links: dict[str, str]  # child -> parent, of stored records that have a parent
     known_parents: frozenset[str]  # PARENTID values of the file that name stored records
+
+
+@dataclass(frozen=True)
+class AheadQuery:
+    """What to read ahead for an import (`Customers.read_ahead`): the stored customers whose IDs are in column
+    `id_column` (from 0) of the UTF-8 CSV file `path`, delimited by `delimiter`, each written as the text of
+    `fields` as a file read with `options` holds them (`PlanReader.stored_text`)."""
+
+    path: Path
+    delimiter: str
+    id_column: int
+    fields: tuple[str, ...]
+    options: ParseOptions
 
 
 @dataclass(frozen=True)

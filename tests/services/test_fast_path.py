@@ -5,7 +5,8 @@ records, changes, errors, warnings and failed rows.
 The files start as the store's own CSV for import (so that most cells are the stored text, as in real use), in
 a date format and delimiter drawn for each example, and hypothesis then changes cells: the same value written
 another way (1234.5, true, a lower-case currency, spaces around), another value, a blank (erasing), an invalid
-value, a date written the other way round, a repeated ID, a short row, a new customer, a parent.
+value, a date written the other way round, a repeated ID, a short row, a new customer, a parent. Each file is also
+planned with its stored rows read ahead (services.ahead), as the command line plans it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from core.validate import UNPARSED
 from core.values import DateFormat
 from formats.writer import get_writer
 from services import imports
+from services.ahead import read_ahead
 from services.export import export_stream
 from services.planning import plan_import
 from store.duck import DuckStore as Store
@@ -154,6 +156,15 @@ def test_the_fast_path_plans_what_the_full_path_plans(seeded, tmp_path_factory, 
     assert _shape(fast) == _shape(full)
     # The fast path really ran: it left cells unparsed (every file keeps some stored customers' cells as they are).
     assert any(v is UNPARSED for r in fast.parsed.rows for v in r.values) or not fast.parsed.rows
+    # And with the stored rows read ahead, as the command line and the interface plan (services.ahead).
+    ahead = read_ahead(store, path, options)
+    try:
+        early = imports.plan(store, raw, user=user, entity=None, options=options, ahead=ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
+    assert _shape(early) == _shape(full)
+    assert ahead is None or ahead.used or not fast.parsed.rows  # DuckDB reads ahead; PostgreSQL does not
 
 
 def test_an_unchanged_export_is_unchanged_on_both_paths(seeded, tmp_path):

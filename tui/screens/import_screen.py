@@ -33,6 +33,7 @@ from core.plan import ImportOptions, ImportPlan, Policy
 from core.table import RawTable, configured_max_rows
 from core.values import DateFormat
 from services import imports, jobs
+from services.ahead import read_ahead
 from services.imports import ENCODINGS, describe_source, import_refusal
 from services.mail import check_header_text, parse_addresses
 from services.mapping_step import MappingProposal, propose
@@ -372,9 +373,12 @@ class ImportScreen(WithHelp, Screen[str | None]):
         comes back here with the choices (`mapped`), which it is planned or queued with."""
         worker = get_current_worker()
         session = self.session
+        ahead = None
         try:
             options = request.options
             if mapped is None:
+                if not request.offline:  # the store reads the file's customers while the file is read
+                    ahead = read_ahead(session.store, request.path, options)
                 raw = imports.read_source(request.path, options)
                 if worker.is_cancelled:
                     return
@@ -390,10 +394,15 @@ class ImportScreen(WithHelp, Screen[str | None]):
                 return
             stage = _("Comparing the rows of {file} with the store…").format(file=safe_text(raw.name))
             self.post_message(self.Stage(generation, stage))
-            plan = imports.plan(session.store, raw, user=session.user, entity=session.entity, options=options)
+            plan = imports.plan(
+                session.store, raw, user=session.user, entity=session.entity, options=options, ahead=ahead
+            )
         except CustbookError as exc:
             self.post_message(self.Failed(generation, exc))
             return
+        finally:
+            if ahead is not None:
+                ahead.close()
         if not worker.is_cancelled:
             # The rows below the header, as the plan counts them: title rows above it are not the file's rows.
             self.post_message(self.Planned(generation, request, plan, describe_source(plan.raw), mapped))
