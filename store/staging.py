@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 from core.catalogue import Catalogue
 from core.values import Value
@@ -35,25 +37,33 @@ def stage_rows(
         pg_import.stage_rows(con, table, fields, catalogue, rows, extra)  # type: ignore[arg-type]
         return
     columns = [(ROW, "INTEGER")] + [(f, catalogue[f].type.sql_type) for f in fields] + list(extra)
-    fd, path = tempfile.mkstemp(prefix="custbook-stage-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
-            # "\r\n" as terminator makes the writer quote any cell holding a lone carriage return.
-            writer = csv.writer(out, lineterminator="\r\n")
-            writer.writerow([name for name, _ in columns])
-            # Values go in as Python writes them: str() of a Decimal, date, datetime or bool is a form DuckDB casts
-            # back exactly, and None becomes an empty unquoted cell, read as NULL (no stored text is ever "").
-            writer.writerows((number, *values) for number, values in rows)
+    with staged_csv(((number, *values) for number, values in rows), [name for name, _ in columns]) as path:
         spec = ", ".join(f"'{name}': '{sql_type}'" for name, sql_type in columns)
         con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute(
             f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv(?, header = true, delim = ',', quote = '\"', "
             f"escape = '\"', new_line = '\\r\\n', auto_detect = false, columns = {{{spec}}}, "
             "max_line_size = 100000000, strict_mode = false)",
-            [path],
+            [str(path)],
         )
+
+
+@contextmanager
+def staged_csv(rows: Iterable[Sequence[object]], header: Sequence[str] | None = None) -> Iterator[Path]:
+    """`rows` written to a temporary CSV file for DuckDB's read_csv (CR LF lines), removed after the block.
+    Values go in as Python writes them: str() of a Decimal, date, datetime or bool is a form DuckDB casts back
+    exactly, and None becomes an empty unquoted cell, read as NULL (no stored text is ever "")."""
+    fd, name = tempfile.mkstemp(prefix="custbook-stage-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+            # "\r\n" as terminator makes the writer quote any cell holding a lone carriage return.
+            writer = csv.writer(out, lineterminator="\r\n")
+            if header is not None:
+                writer.writerow(header)
+            writer.writerows(rows)
+        yield Path(name)
     finally:
-        os.unlink(path)
+        os.unlink(name)
 
 
 def column_list(fields: Sequence[str], catalogue: Catalogue, prefix: str = "") -> str:
