@@ -21,6 +21,7 @@ from csv_files import csv_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.catalogue import FieldType
 from core.plan import ImportOptions, ImportPlan
 from core.users import User
 from core.validate import UNPARSED
@@ -29,7 +30,7 @@ from formats.writer import get_writer
 from services import imports
 from services.ahead import read_ahead
 from services.export import export_stream
-from services.planning import plan_import
+from services.planning import MOST_CELLS, plan_import
 from store.duck import DuckStore as Store
 from store.opening import open_store
 
@@ -178,3 +179,25 @@ def test_an_unchanged_export_is_unchanged_on_both_paths(seeded, tmp_path):
     assert _shape(fast) == _shape(full) and fast.unchanged == len(rows) - 1 and not fast.errors
     parsed_whole = {0, fast.parsed.fields.index("PARENTID")}  # the ID and the parent: every row's is checked
     assert all(v is UNPARSED for r in fast.parsed.rows for j, v in enumerate(r.values) if j not in parsed_whole)
+
+
+def test_a_file_whose_cells_mostly_differ_goes_the_full_way(seeded, tmp_path):
+    store, user = seeded
+    rows = _exported(store, user, DateFormat.DMY_SLASH)
+    texts = [
+        f.id
+        for f in store.fields.catalogue().importable
+        if f.type is FieldType.TEXT and f.id in rows[0] and f.id not in ("CUSTOMERID", "PARENTID", "CURRENCY")
+    ]
+    at = [rows[0].index(f) for f in texts]
+    assert len(at) > (len(rows[0]) - 1) * MOST_CELLS  # changing them all changes most cells
+    for row in rows[1:]:
+        for j in at:
+            row[j] = f"{row[j]}x"
+    path = tmp_path / "most.csv"
+    path.write_bytes(csv_bytes(rows))
+    raw = imports.read_source(path, ImportOptions())
+    fast = plan_import(store, raw, user=user, fast=True)
+    full = plan_import(store, raw, user=user, fast=False)
+    assert _shape(fast) == _shape(full) and fast.updated == len(rows) - 1 and not fast.errors
+    assert not any(v is UNPARSED for r in fast.parsed.rows for v in r.values)  # every cell parsed: the full way
