@@ -3,11 +3,16 @@ DuckDB store's for the same N, added again only where missing), and a backup tha
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 
 from cli.main import main
+from store import pg_copy
+from store.opening import let_go_all
 
 ROLE = "postgres"  # the tests' server role: the PostgreSQL store's acting user
 
@@ -31,7 +36,22 @@ def _export(capsys: pytest.CaptureFixture[str], location: str, *more: str) -> st
     return out
 
 
-def test_the_demo_on_postgresql_is_duckdbs_demo(db: Path, pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def _indexes(url: str) -> list[str]:
+    with psycopg.connect(url) as con:
+        found = con.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'customers' ORDER BY indexname")
+        return [row[0] for row in found.fetchall()]
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["through the indexes", "indexes built after"])
+def test_the_demo_on_postgresql_is_duckdbs_demo(
+    db: Path, pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, after: bool
+) -> None:
+    """Both ways of adding them (a big demo goes in without the customers' indexes, built after it): the same rows
+    and the same indexes."""
+    assert run(capsys, "--db", pg_url, "init")[0] == 0
+    made = _indexes(pg_url)
+    assert len(made) > 5  # the trigram and collation indexes among them
+    monkeypatch.setattr(pg_copy, "INDEXES_AFTER", 0 if after else 1_000_000)
     code, out, err = run(capsys, "--db", pg_url, "init", "--demo", "300")
     assert code == 0, err
     assert "(300 demo customers added)" in out
@@ -46,6 +66,7 @@ def test_the_demo_on_postgresql_is_duckdbs_demo(db: Path, pg_url: str, capsys: p
     assert _export(capsys, pg_url) == _export(capsys, str(db))
     assert run(capsys, "--db", pg_url, "fields", "list")[1] == run(capsys, "--db", str(db), "fields", "list")[1]
     assert "(0 demo customers added)" in run(capsys, "--db", pg_url, "init", "--demo", "450")[1]
+    assert _indexes(pg_url) == made
 
 
 def test_a_field_that_does_not_fit_the_demo_is_refused(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,3 +96,25 @@ def test_a_backup_of_postgresql_is_a_duckdb_store_equal_to_it(
     assert _export(capsys, str(target)) == _export(capsys, pg_url) != first
     code, _out, err = run(capsys, "--db", pg_url, "backup", str(tmp_path / "no" / "such.duckdb"))
     assert code == 2 and "does not exist" in err
+
+
+def test_another_administrator_adds_a_big_demo_and_the_indexes_are_made_again(
+    pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the role that made the store: an administrator acts through the admin role, which owns the tables and so
+    may drop and make again their indexes around many new rows."""
+    assert run(capsys, "--db", pg_url, "init", "--demo", "50")[0] == 0
+    made = _indexes(pg_url)
+    boss = f"boss_{uuid.uuid4().hex[:8]}"
+    assert run(capsys, "--db", pg_url, "users", "add", boss, "--type", "business", "--perms", "list,add,edit")[0] == 0
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute(f"ALTER ROLE \"{boss}\" LOGIN PASSWORD 'boss-pw-1'")
+    parts = urlsplit(pg_url)
+    as_boss = f"postgresql://{boss}:boss-pw-1@{parts.hostname}:{parts.port}{parts.path}"
+    monkeypatch.setattr(pg_copy, "INDEXES_AFTER", 0)
+    monkeypatch.setenv("CUSTBOOK_USER", boss)
+    code, out, err = run(capsys, "--db", as_boss, "init", "--demo", "80")
+    let_go_all()
+    assert code == 0, err
+    assert "(30 demo customers added)" in out
+    assert _indexes(pg_url) == made
