@@ -30,7 +30,7 @@ from store.records import AheadQuery
 from store.sql import Connection
 
 Rows = dict[str, tuple[int, str | None, str]]  # ID -> (version, entity, the stored row as text)
-_DELIMITERS = frozenset(",;\t|")  # those custbook's reader knows (formats.csv.reader.DELIMITERS)
+_DELIMITERS = frozenset(",;\t|")  # those custbook's reader knows (formats.csv.records.DELIMITERS)
 
 
 def _file_stamp(store: Store) -> tuple[int, int, int, int] | None:

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from core.errors import FileRejected, InvalidValue
 from core.table import RawTable
-from formats.csv import reader as csv_reader
-from formats.csv.reader import read_csv, resolve_encoding, sniff_delimiter
+from formats.csv import records as csv_records
+from formats.csv.reader import read_csv, resolve_encoding
+from formats.csv.records import sniff_delimiter
 from formats.reader import read_bytes, read_file
 from formats.xlsx.reader import cell_text, read_xlsx
 
@@ -289,8 +290,8 @@ def test_fast_paths_read_like_the_csv_module(text: str) -> None:
         return [r or [""] for r in records]  # type: ignore[attr-defined]
 
     expected = norm(csv.reader(io.StringIO(text, newline="")))
-    assert norm(csv_reader._records(text, ",")) == expected
-    assert norm(csv_reader._mixed_records(text, ",")) == expected
+    assert norm(csv_records._records(text, ",")) == expected
+    assert norm(csv_records._mixed_records(text, ",")) == expected
 
 
 # --- delimiters ----------------------------------------------------------------------------------------------
