@@ -6,6 +6,9 @@ errors shown beside their fields, and Save, Mark inactive and Cancel. It never v
 through `services.edit`, the import's own pipeline, so the form says exactly what an import would and saves nothing
 while a value is wrong. Loading and saving run in worker threads that post messages; only this screen's handlers
 touch widgets. Dismisses with the saved customer's ID, or None when nothing was saved.
+
+Its parts live beside it: the rows (`tui.widgets.form_fields`), its words (`tui.form_words`), its questions
+(`tui.form_questions`), its workers' calls (`tui.form_work`) and the keys typed while it loads (`tui.early_keys`).
 """
 
 from __future__ import annotations
@@ -17,48 +20,29 @@ from textual import events, on, work
 from textual._time import get_time  # the clock of an event's `time` (monotonic; perf_counter on Windows)
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from core.catalogue import Field
 from core.errors import CustbookError
 from core.i18n import N_, _, group_digits, ngettext
 from core.regional import screen_region
 from core.table import Issue
-from core.users import Permission
 from core.values import Value
-from services.edit import EditOutcome, EditStatus, mark_inactive, save_customer
-from tui.screens.confirm_dialog import ConfirmDialog
+from services.edit import EditOutcome, EditStatus
+from tui.early_keys import EarlyTyping
+from tui.form_questions import discard_question, mark_inactive_question
+from tui.form_words import FORM_KEYS, form_title, read_only_reason, sorted_issues
+from tui.form_work import load_record, send_edit, stored_values
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
-from tui.widgets.field_inputs import (
-    field_input,
-    initial_text,
-    input_text,
-    read_only_fields,
-    regional_example,
-    stored_text,
-    yes_no,
-)
+from tui.widgets.field_inputs import initial_text, input_text, read_only_fields, yes_no
 from tui.widgets.footer import Footer
+from tui.widgets.form_fields import FieldRow, clear_message, field_row, label_width, show_messages
 from tui.widgets.grid import safe_text
-
-LABEL_WIDTH = 26  # the labels' column, as customer_form.tcss sets it
-
-
-class FieldRow(Horizontal):
-    """A field's row: label, input, and the message under the input when the value is wrong."""
-
-    def on_resize(self) -> None:
-        # The message just shown makes the row taller once laid out; the row being worked on (the first wrong field
-        # after a save, focused) then scrolls into view whole, so that the message's last lines are not left under
-        # the buttons.
-        if self.has_class("invalid") and self.has_focus_within:
-            self.scroll_visible(animate=False)
 
 
 class CustomerForm(WithHelp, Screen[str | None]):
@@ -66,18 +50,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
     # box that would hold the focus is not restyled with its 200 descendants when the first field takes it.
     AUTO_FOCUS = ""
     HELP_TITLE = N_("Keys of the customer form")
-    KEY_HELP = (
-        ("Tab  Shift+Tab", N_("next / previous field")),
-        ("Enter", N_("in a list field: open it and choose; space ticks a box")),
-        ("Ctrl+S", N_("save (errors are shown beside the fields; nothing is saved while one is wrong)")),
-        ("Ctrl+D", N_("mark the customer inactive (asks first)")),
-        ("Escape", N_("cancel (asks first when something was changed)")),
-        ("", ""),
-        (N_("Values"), ""),
-        (N_("Dates"), N_("as the box shows them (e.g. 31/12/2026), or as YYYY-MM-DD")),
-        (N_("Amounts"), N_("digits with . or , for the decimals: 1234.50")),
-        (N_("Blank"), N_("erases the field, as a blank cell does in an import")),
-    )
+    KEY_HELP = FORM_KEYS  # tui/form_words.py: the words, with the rest of the form's
     CSS_PATH = "customer_form.tcss"
     BINDINGS = [
         # Priority: inside a text box these keys would otherwise be the box's own (Ctrl+D deletes a character).
@@ -115,12 +88,10 @@ class CustomerForm(WithHelp, Screen[str | None]):
         self.initial: dict[str, str] = {}  # field ID -> the text the form started with
         self.reason = ""  # why the form is read-only; "" when it can be saved
         self.ready = False  # the fields are shown
-        self._ready_at = 0.0  # when they were (a key event older than that was typed while they loaded)
-        self._early: list[str] = []  # text typed before the first field showed, for it ("\b": a Backspace)
+        self._early = EarlyTyping()  # what was typed while they loaded, and when they showed
         self._invalid: set[str] = set()  # the fields shown with a message
         self.busy = False  # a save is on its way
         self._last_name = ""  # the name as last typed: "Print as" follows it while the two are the same
-        self._lost_keys = False  # keys typed before the fields showed were refused (they had nowhere to go)
         self.regional = screen_region()  # amounts and dates shown, and read back, as the user's region writes them
         self._sent: dict[str, str] = {}  # the texts the last save sent, by field (its messages quote them)
 
@@ -150,9 +121,8 @@ class CustomerForm(WithHelp, Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="form-load")
     def _load(self) -> None:
-        s = self.session
         try:
-            record = s.store.customers.get(s.catalogue, self.customer_id or "", s.entity, user=s.user)
+            record = load_record(self.session, self.customer_id or "")
         except CustbookError as exc:
             self.post_message(self.LoadFailed(exc))
             return
@@ -169,23 +139,21 @@ class CustomerForm(WithHelp, Screen[str | None]):
             return
         fmt, region = self.session.date_format, self.regional
         self.initial = {f.id: initial_text(f, message.record, fmt, region) for f in self.fields}
-        self.reason = self._read_only_reason()
+        self.reason = read_only_reason(self.session, self.customer_id, message.record)
         await body.mount_all([self._row(f) for f in self.fields])
         if message.record is not None:
             table = read_only_fields(
-                self.session.catalogue, message.record, fmt, region, label_width=self._label_width() - 1
+                self.session.catalogue, message.record, fmt, region, label_width=label_width(self.fields) - 1
             )
             await body.mount(Static(table, id="readonly"))
         self.ready = True
-        self._ready_at = get_time()
+        self._early.ready_at = get_time()
         self._show_notice()
         self._sync_actions()
         first = self._first_input()
         if first is not None:
             first.focus()
-            for text in self._early:  # typed while the fields loaded: in the first field, as typed
-                _type_into(first, text)
-            self._early.clear()
+            self._early.replay(first)  # typed while the fields loaded: in the first field, as typed
         else:
             body.focus()
             self._drop_early()
@@ -194,8 +162,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
     def _drop_early(self) -> None:
         """Text typed while the form loaded has no field to go to (the form is read only, or the customer is not
         to be seen): say so, rather than drop it unsaid."""
-        if self._early:
-            self._early.clear()
+        if self._early.drop():
             self.app.bell()
             self.notify(_("Nothing was changed: what you typed before the fields showed was not kept."))
 
@@ -211,82 +178,18 @@ class CustomerForm(WithHelp, Screen[str | None]):
         self.app.push_screen(ErrorDialog(message.error), lambda _: self.dismiss(None))
 
     def _title(self) -> Text:
-        s = self.session
-        if self.is_new:
-            head = Text(_("New customer"), style="bold")
-        else:
-            # Read only here: nothing to edit.
-            words = _("Customer {id}") if self.reason else _("Edit customer {id}")
-            head = Text(words.format(id=safe_text(self.customer_id or "")), style="bold")
-        name = safe_text(str(self.record.get("NAME") or "")) if self.record else ""
-        who = _("user {name}").format(name=safe_text(s.user.name))
-        tail = f" · {s.level} · {who}"
-        # The line is one row: where it is short of room (French is longer), the word "user" goes first, then the
-        # customer's name is cut with "…", so that the ID, the level and who is signed in always show whole.
         room = (self.size.width or self.app.size.width) - 2
-        if head.cell_len + len(name) + 3 + len(tail) > room:
-            tail = f" · {s.level} · {safe_text(s.user.name)}"
-        if name:
-            left = room - head.cell_len - len(tail) - 3
-            if len(name) > left:
-                name = name[: max(left - 1, 0)] + "…" if left > 4 else ""
-            if name:
-                head.append(f" · {name}")
-        return Text.assemble(head, tail)
+        return form_title(self.session, self.customer_id, self.record, self.reason, room)
 
     def on_resize(self) -> None:
         self.query_one("#title", Static).update(self._title())
 
-    def _label_width(self) -> int:
-        """The labels' column: as it always was for the English labels, wider for longer ones (French)."""
-        longest = max((len(f.shown_label) for f in self.fields), default=0)
-        return LABEL_WIDTH if longest <= LABEL_WIDTH - 2 else min(longest + 3, 36)
-
-    def _read_only_reason(self) -> str:
-        s, user = self.session, self.session.user
-        if self.is_new and not user.can(Permission.ADD):
-            return _(
-                "Read only: {user} may not add customers (the Add permission is missing). Ask an administrator for it."
-            ).format(user=user.name)
-        if not self.is_new and not user.can(Permission.EDIT):
-            return _(
-                "Read only: {user} may not change customers (the Edit permission is missing). "
-                "Ask an administrator for it."
-            ).format(user=user.name)
-        owner = self.record.get("MEGAENTITYID") if self.record else None
-        if not self.is_new and s.entity is not None and owner != s.entity:
-            if owner is None:
-                said = _(
-                    "Read only: customer {id} belongs to the top level. "
-                    "Change it from there (l in the list switches the level)."
-                )
-            else:
-                said = _(
-                    "Read only: customer {id} belongs to entity {entity}. "
-                    "Change it from there (l in the list switches the level)."
-                )
-            return said.format(id=self.customer_id, entity=owner)
-        return ""
-
-    def _row(self, field: Field) -> Horizontal:
-        # One rule in both forms: * marks what a customer must have (fields.md's required fields). A field that may
-        # not be erased but is never empty (Status: a list without a blank choice, "active" by default) is not one
-        # the user has to fill, and is marked in neither.
-        mark = " *" if field.required else ""
-        label = Label(Text(safe_text(field.shown_label) + mark), classes="label")
-        label.styles.width = self._label_width()
-        return FieldRow(
-            label,
-            Vertical(self._input(field), Static(id=f"error-{field.id}", classes="error"), classes="cell"),
-            classes="row",
-            id=f"row-{field.id}",
-        )
-
-    def _input(self, field: Field) -> Widget:
+    def _row(self, field: Field) -> FieldRow:
         locked = bool(self.reason) or (field.id == "CUSTOMERID" and not self.is_new)
-        return field_input(
+        return field_row(
             field,
             self.initial[field.id],
+            width=label_width(self.fields),
             locked=locked,
             is_new=self.is_new,
             date_format=self.session.date_format,
@@ -304,11 +207,6 @@ class CustomerForm(WithHelp, Screen[str | None]):
             return {}
         return {f.id: t for f in self.fields if (t := self._text(f.id)) != self.initial[f.id]}
 
-    def _stored(self, texts: dict[str, str]) -> dict[str, str]:
-        """What was typed, as the CSV for import holds it: `1 234,50` typed in France is saved as 1234.50."""
-        catalogue, fmt = self.session.catalogue, self.session.date_format
-        return {fid: stored_text(catalogue[fid], text, fmt, self.regional) for fid, text in texts.items()}
-
     # --- actions ---------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -323,32 +221,22 @@ class CustomerForm(WithHelp, Screen[str | None]):
         # A key typed while the fields load (`e` then at once `123`) comes here, to the screen: before they show,
         # or queued behind the handler that shows them. Text and Backspace go to the first field, in the order they
         # were typed; any other key (Tab, an arrow, Ctrl+S) is refused with a word, never dropped unsaid (issue 18).
-        if (self.ready and event.time >= self._ready_at) or event.key == "escape":  # Escape cancels, as ever
+        if (self.ready and event.time >= self._early.ready_at) or event.key == "escape":  # Escape cancels, as ever
             return
         if self.reason:
             return  # read only, or the customer is not to be seen: the notice says why nothing can be typed
         event.stop()
         event.prevent_default()
-        if event.is_printable or event.key == "backspace":
-            text = event.character if event.is_printable and event.character else "\b"
-            first = self._first_input()
-            if first is None:
-                self._early.append(text)
-            else:
-                _type_into(first, text)
-            return
-        self._lost_keys = True
-        self.app.bell()
-        key = _key_name(event.key)
-        said = _("Still loading the customer: press {key} again once its fields show.")
-        self.notify(said.format(key=key), severity="warning")
+        refused = self._early.key(event, self._first_input())
+        if refused:
+            self.app.bell()
+            self.notify(refused, severity="warning")
 
     def on_paste(self, event: events.Paste) -> None:
-        # Pasted while the fields load: into the first field with the keys typed around it.
         if self.ready or not event.text:
             return
         event.stop()
-        self._early.append(event.text.splitlines()[0])
+        self._early.paste(event.text)
 
     def _may_save(self) -> bool:
         return self.ready and not self.reason and not self.busy
@@ -368,15 +256,15 @@ class CustomerForm(WithHelp, Screen[str | None]):
             return
         changed = self._changed()
         if not self.is_new and not changed:
-            if self._lost_keys:  # the user typed before the fields showed: keep the form open to type it again
-                self._lost_keys = False
+            if self._early.lost:  # the user typed before the fields showed: keep the form open to type it again
+                self._early.lost = False
                 self.notify(_("Nothing was changed: what you typed before the fields showed was not kept."))
                 return
             self.notify(_("Nothing to save: no field was changed."))
             self.dismiss(self.customer_id)
             return
         values = {f.id: self._text(f.id) for f in self.fields} if self.is_new else changed
-        self._start_save(self._stored(values), inactive=False)
+        self._start_save(stored_values(self.session, values, self.regional), inactive=False)
 
     def action_mark_inactive(self) -> None:
         """Mark this customer inactive (undo it from the history)."""
@@ -387,14 +275,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
             self.query_one("#input-STATUS", Select).value = "inactive"
             self.notify(_("Status set to inactive: press Ctrl+S to save it with your other changes."))
             return
-        name = safe_text(str(self.record.get("NAME") or "")) if self.record else ""
-        question = ConfirmDialog(
-            _("Mark inactive?"),
-            _("Customer {id} ({name}) will be marked inactive.\nUndo it from the history if needed.").format(
-                id=self.customer_id, name=name
-            ),
-            confirm_label=_("Mark inactive"),
-        )
+        question = mark_inactive_question(self.customer_id, self.record)
         self.app.push_screen(question, lambda ok: self._start_save({}, inactive=True) if ok else None)
 
     def _start_save(self, values: dict[str, str], *, inactive: bool) -> None:
@@ -406,26 +287,8 @@ class CustomerForm(WithHelp, Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="form-save")
     def _save(self, values: dict[str, str], inactive: bool) -> None:
-        s, record = self.session, self.record
-        version = record.get("ROWVERSION") if record else None
-        expected = version if isinstance(version, int) else None
-        cid = self.customer_id or values.get("CUSTOMERID", "").strip()
         try:
-            if inactive:
-                result = mark_inactive(
-                    s.store, user=s.user, entity=s.entity, customer_id=cid, expected_version=expected, original=record
-                )
-            else:
-                result = save_customer(
-                    s.store,
-                    user=s.user,
-                    entity=s.entity,
-                    values=values,
-                    customer_id=self.customer_id,
-                    expected_version=expected,
-                    date_format=s.date_format,
-                    original=record,
-                )
+            cid, result = send_edit(self.session, self.record, self.customer_id, values, inactive=inactive)
         except CustbookError as exc:
             self.post_message(self.SaveFailed(exc))
             return
@@ -459,19 +322,8 @@ class CustomerForm(WithHelp, Screen[str | None]):
     def _show_errors(self, issues: tuple[Issue, ...]) -> None:
         """Each message under its field, in the error colour; messages about the whole customer at the top."""
         ids = [f.id for f in self.fields]
-        by_field: dict[str, list[str]] = {}
-        general: list[str] = []
-        for issue in issues:
-            if issue.column in ids:
-                field, sent = self.session.catalogue[issue.column], self._sent.get(issue.column, "")
-                said = regional_example(field, issue.message, sent, self.regional)
-                by_field.setdefault(issue.column, []).append(said)
-            else:
-                general.append(issue.message)
-        for fid in ids:
-            messages = by_field.get(fid)
-            self.query_one(f"#error-{fid}", Static).update(Text(safe_text("\n".join(messages or ()))))
-            self.query_one(f"#row-{fid}").set_class(bool(messages), "invalid")
+        by_field, general = sorted_issues(issues, ids, self.session.catalogue, self._sent, self.regional)
+        show_messages(self, ids, by_field)
         self._invalid = set(by_field)
         self._show_notice(general)
         wrong = [fid for fid in ids if fid in by_field]
@@ -515,15 +367,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
         if not changed:
             self.dismiss(None)
             return
-        labels = ", ".join(self.session.catalogue[fid].shown_label for fid in changed)
-        question = ConfirmDialog(
-            _("Discard your changes?"),
-            _("Changed: {fields}.\nThey will not be saved.").format(fields=labels),
-            confirm_label=_("Discard"),
-            danger=True,
-            # Not "Cancel": the form's Escape is "Cancel" too, and here it means the opposite (stay in the form).
-            cancel_label=_("Keep editing"),
-        )
+        question = discard_question(self.session.catalogue, changed)
 
         def answered(discard: bool | None) -> None:
             if discard:
@@ -557,8 +401,7 @@ class CustomerForm(WithHelp, Screen[str | None]):
         fid = (event.control.id or "").removeprefix("input-")
         if fid in self._invalid:  # a set, not a query: every box posts Changed as it is mounted
             self._invalid.discard(fid)
-            self.query_one(f"#row-{fid}").remove_class("invalid")
-            self.query_one(f"#error-{fid}", Static).update("")
+            clear_message(self, fid)
 
     @on(Checkbox.Changed)
     def _say_yes_or_no(self, event: Checkbox.Changed) -> None:
@@ -568,19 +411,3 @@ class CustomerForm(WithHelp, Screen[str | None]):
         event.stop()
         pressed = {"save": self.action_save, "inactive": self.action_mark_inactive, "cancel": self.action_cancel}
         pressed[event.button.id or "cancel"]()
-
-
-def _type_into(box: Input, text: str) -> None:
-    """Text typed before the box showed, as if typed in it now ("\b": a Backspace)."""
-    if text == "\b":
-        box.action_delete_left()
-    else:
-        box.insert_text_at_cursor(text)
-
-
-_KEY_WORDS = {"up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn"}
-
-
-def _key_name(key: str) -> str:
-    """A key as the help writes it: Ctrl+S, Shift+Tab, ↓."""
-    return "+".join(_KEY_WORDS.get(part, part[:1].upper() + part[1:]) for part in key.split("+"))
