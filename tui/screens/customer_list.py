@@ -2,17 +2,15 @@
 
 Owns the header line (view, "N of M customers", level, user), the quick filter (narrows as you type, one query
 at a time, stale answers ignored), sorting by the grid's current column, and choosing a view. Queries run in
-worker threads that post their results; only this screen's handlers touch widgets.
+worker threads that post their results; only this screen's handlers touch widgets. The queries themselves are in
+`tui.list_query`, the status line's and the empty list's words in `tui.list_status`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,51 +18,21 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from core.catalogue import LIST_COLUMNS, SEARCH_FIELDS, Field, FieldType
 from core.errors import CustbookError
-from core.i18n import N_, _, group_digits, ngettext
-from core.regional import screen_region
+from core.i18n import N_, _
 from core.users import Permission
-from core.values import DateFormat, Value, date_in, parse_decimal_text, spoken_date
-from core.viewdef import Filter, Op, SortKey, View, shown_view_name
+from core.values import Value
+from core.viewdef import SortKey, View, shown_view_name
 from store.records import builtin_view
-from tui.list_access import missing_permission, permission_name, refusal, view_kind
+from tui.list_access import missing_permission, refusal
+from tui.list_query import ViewSource, list_columns, load
+from tui.list_status import counts_said, empty_reason, refused_line, sort_marks, status_line
 from tui.live_changes import ChangedByOthers, notice, start_watching
 from tui.session import Session
 from tui.widgets.footer import Footer
-from tui.widgets.grid import PAGE, CustomerGrid, safe_text
+from tui.widgets.grid import CustomerGrid
 
-if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
-    from store.base import ViewQuery
-
-# Searched in this order: DuckDB tests the next column only on rows not matched yet, so the columns most often
-# matched come first (measured on 1,000,000 customers: 5-10 % off a keystroke's count).
-QUICK_FIELDS = SEARCH_FIELDS  # the fields whose folded text the store keeps (core.catalogue)
 QUICK_PLACEHOLDER = N_("Quick filter: ID, name, print as, e-mail, phone, city")
-
-
-def _number(text: str) -> Decimal | None:
-    """A filter's number as the store reads it (a point or a comma for decimals), or None."""
-    for comma in (False, True):
-        try:
-            return parse_decimal_text(text.strip(), decimal_comma=comma)
-        except ValueError:
-            continue
-    return None
-
-
-@dataclass
-class ViewSource:
-    """The grid's window onto one compiled query."""
-
-    session: Session
-    compiled: ViewQuery
-    columns: tuple[Field, ...]
-    total: int
-
-    def rows(self, offset: int, limit: int) -> Sequence[tuple[Value, ...]]:
-        # Warm: scrolling reads page after page; the store stays open between them (store.db._Warm).
-        return self.session.store.customers.page(self.compiled, offset, limit, self.total, warm=True)
 
 
 class CustomerListScreen(Screen[None]):
@@ -172,16 +140,6 @@ class CustomerListScreen(Screen[None]):
     def effective_view(self) -> View:
         return self.view if self.sort is None else replace(self.view, sort=self.sort)
 
-    def _columns(self) -> tuple[Field, ...]:
-        catalogue = self.session.catalogue
-        columns = self.view.columns or LIST_COLUMNS
-        if not self.view.columns and (self.session.entity or self.view.include_entities):
-            # Customers of several levels side by side (an entity sees the shared top-level ones): say whose each is.
-            columns = (*columns[:2], "MEGAENTITYID", *columns[2:])
-        wanted = [c for c in columns if c in catalogue and c != "CUSTOMERID"]
-        # The ID always leads: it names the row for opening, editing and the history.
-        return (catalogue["CUSTOMERID"], *(catalogue[c] for c in wanted))
-
     def reload(self) -> None:
         if not self.session.user.can(Permission.LIST):
             self._show_status()  # says why the list stays empty; the store would refuse the query anyway
@@ -199,38 +157,12 @@ class CustomerListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="list-query")
     def _load(self, generation: int, view: View, quick: str, follow: tuple[str, int] | None = None) -> None:
-        session = self.session
         try:
-            columns = self._columns()
-            compiled = session.store.customers.compile(
-                view, session.catalogue, user=session.user, entity=session.entity, columns=columns,
-                date_format=session.date_format, quick=quick, quick_fields=QUICK_FIELDS,
-            )  # fmt: skip
-            total, first = session.store.customers.count_and_page(compiled, PAGE, warm=True)
-            of_total = total if not quick.strip() else self._totals.get((view, session.entity))
-            if of_total is None:
-                plain = session.store.customers.compile(
-                    view, session.catalogue, user=session.user, entity=session.entity, columns=columns
-                )
-                of_total = session.store.customers.count(plain)
-            followed = None if follow is None else self._find(compiled, total, first, *follow)
+            answer = load(self.session, view, list_columns(self.session, self.view), quick, self._totals, follow)
         except CustbookError as exc:
             self.post_message(self.Failed(generation, exc))
             return
-        source = ViewSource(session, compiled, columns, total)
-        self.post_message(self.Loaded(generation, source, first, of_total, followed))
-
-    def _find(
-        self, compiled: ViewQuery, total: int, first: Sequence[tuple[Value, ...]], key: str, row: int
-    ) -> int | None:
-        """Where customer `key`, last seen at `row`, is now (in a worker thread). Most saves leave it where it was,
-        which one page read confirms; otherwise the store says where its sort put it, or that it left the query."""
-        customers = self.session.store.customers
-        start = row - row % PAGE
-        page = first if start == 0 else customers.page(compiled, start, PAGE, total, warm=True)
-        if row - start < len(page) and page[row - start][0] == key:
-            return row
-        return customers.position(compiled, key, warm=True)
+        self.post_message(self.Loaded(generation, answer.source, answer.first_page, answer.of_total, answer.followed))
 
     def on_customer_list_screen_loaded(self, message: Loaded) -> None:
         # An answer for an older generation (the view or sort changed meanwhile) is dropped; the current one is
@@ -241,13 +173,7 @@ class CustomerListScreen(Screen[None]):
 
     def _show_loaded(self, message: Loaded) -> None:
         grid = self.query_one(CustomerGrid)
-        sort = self.effective_view.sort
-        grid.sort_marks = {
-            i: ("▼" if key.descending else "▲")
-            for i, column in enumerate(message.source.columns)
-            for key in sort[:1]
-            if key.field == column.id
-        }
+        grid.sort_marks = sort_marks(message.source.columns, self.effective_view.sort)
         # The same view, level and search again (a refresh, or the list reloaded after a save): stay in place.
         shown = (self.effective_view, self.session.entity, self.query_one("#quick", Input).value)
         grid.show(message.source, message.first_page, keep_place=shown == self._last_shown, row=message.followed)
@@ -263,13 +189,7 @@ class CustomerListScreen(Screen[None]):
         if matching:
             empty.remove_class("shown")
             return
-        if quick and of_total:
-            why = Text(_("No customer matches “{text}” · Escape clears the filter").format(text=quick))
-        elif self.view.filters:
-            why = Text(_("No customer matches this view's filters · v chooses or changes the view"))
-        else:
-            why = Text(_("No customers here yet · i imports a file, n adds a customer"))
-        empty.update(why)
+        empty.update(empty_reason(quick, of_total, self.view))
         empty.add_class("shown")
 
     def on_customer_list_screen_failed(self, message: Failed) -> None:
@@ -280,102 +200,14 @@ class CustomerListScreen(Screen[None]):
         self._answered(message.generation)
 
     def _show_status(self, loading: bool = False) -> None:
-        view = self.view
-        kind = view_kind(view)
-        user = self.session.user
-        if not user.can(Permission.LIST):
-            may_import, may_add = not self._forbidden("import"), user.can(Permission.ADD)
-            if may_import and may_add:
-                also = " · " + _("you may import (i) and add (n)")
-            elif may_import or may_add:
-                also = " · " + (_("you may import (i)") if may_import else _("you may add (n)"))
-            else:
-                also = ""
-            refused = _("{user} may not see customers (no List permission)").format(user=user.name)
-            text = Text.assemble((refused, "bold"), also)
-            self.query_one("#status", Static).update(text)
+        """The status line (tui.list_status), cut to the width it has."""
+        if not self.session.user.can(Permission.LIST):
+            self.query_one("#status", Static).update(refused_line(self.session))
             return
-        if loading or self._matching is None:
-            counts = _("counting…")
-        elif self._matching == self._of_total:
-            n = self._of_total
-            counts = ngettext("{count} customer", "{count} customers", n).format(count=group_digits(n))
-        else:
-            counts = ngettext("{matching} of {count} customer", "{matching} of {count} customers", self._of_total)
-            counts = counts.format(matching=group_digits(self._matching), count=group_digits(self._of_total))
+        counts = counts_said(self._matching, self._of_total, loading)
         status = self.query_one("#status", Static)
         width = status.size.width - 1 if status.size.width else 10_000
-        name = safe_text(shown_view_name(view.name))
-        text = Text.assemble((name, "bold"), f" ({kind}) · ", counts)
-        tail = Text()
-        missing = sorted({m for m in map(self._forbidden, ("edit", "new", "export")) if m})
-        if missing:
-            # Before the level and the user: on an 80-column terminal the reason must not be the part cut off.
-            # The user's name goes with it: who is signed in must not be the part cut off either.
-            who = safe_text(self.session.user.name)
-            names = [permission_name(m) for m in missing]
-            lacking = names[0] if len(names) == 1 else _("{first} or {second}").format(first=names[0], second=names[1])
-            # "Reads only" when the user may not change customers; a user with Edit but no Add changes them.
-            said = (
-                _("{user} reads only (no {permission})")
-                if "Edit" in missing
-                else _("{user} may not add customers (no {permission})")
-            )
-            tail.append(" · " + said.format(user=who, permission=lacking), "italic")
-            tail.append(f" · {self.session.level}")
-        else:
-            who = _("user {name}").format(name=safe_text(self.session.user.name))
-            tail.append(f" · {self.session.level} · {who}")
-        # Which store this is (a mistyped --db must not pass for the real one), where the line has room for it,
-        # before the filters: at 80 columns the filters' text took its place (issue 18). The help (F1) always says
-        # it in full.
-        store = Text(f" · {safe_text(self.session.store.label)}", "dim")
-        # The view's filters, after its counts, in what room the line has (cut with "…"): which customers these
-        # are is the first thing to know about a list.
-        wanted = "; ".join(self._described(f) for f in view.filters)
-        # French is longer: where the line is short of room (for itself and the store, and with filters for the
-        # start of the filters too), the view's kind goes first, then the word "user" before the name, so that the
-        # name, the counts, the level and who is signed in always show whole.
-        least = store.cell_len + (15 if wanted else 0)
-        if text.cell_len + tail.cell_len + least > width:
-            text = Text.assemble((name, "bold"), " · ", counts)
-        if text.cell_len + tail.cell_len + least > width and not missing:
-            tail = Text(f" · {self.session.level} · {safe_text(self.session.user.name)}")
-        if text.cell_len + tail.cell_len + store.cell_len > width:
-            store = Text()
-        room = width - text.cell_len - tail.cell_len - store.cell_len - 3
-        if wanted and room >= 12:
-            shown = safe_text(wanted) if len(wanted) <= room else safe_text(wanted[: room - 1]) + "…"
-            text.append(f" · {shown}", "italic")
-        text.append_text(tail)
-        text.append_text(store)
-        status.update(text)
-
-    def _described(self, f: Filter) -> str:
-        """A filter in words, its number or date written as the list writes them (issue 18: "greater than “10000”"
-        read as a code beside a column of "10,000.00"): the region's grouping and decimals, its date format."""
-        catalogue = self.session.catalogue
-        field = catalogue.get(f.field)
-        if field is None or f.op not in (Op.EQ, Op.NE, Op.LT, Op.GT):
-            return f.describe(catalogue)
-        region = screen_region()
-        if field.type in (FieldType.DECIMAL, FieldType.INTEGER):
-            number = _number(f.value)
-            if number is None:
-                return f.describe(catalogue)
-            if field.type is FieldType.DECIMAL:
-                shown = region.amount(number)
-            else:
-                whole = number == number.to_integral_value()
-                grouped = f"{int(number):,}" if whole else f"{number:,}"
-                shown = grouped.replace(",", "\0").replace(".", region.decimal).replace("\0", region.group)
-            return replace(f, value=shown).describe(catalogue)
-        if field.type in (FieldType.DATE, FieldType.TIMESTAMP):
-            day = date_in(f.value, DateFormat.ISO) or date_in(f.value, self.session.date_format)
-            if day is not None:  # the sentence's date ("before 1 April 2024") as the list's column writes it
-                said = replace(f, value=day.isoformat()).describe(catalogue)
-                return said.replace(spoken_date(day), region.date(day))
-        return f.describe(catalogue)
+        status.update(status_line(self.session, self.view, counts, width))
 
     # --- quick filter --------------------------------------------------------------------------------------
 
