@@ -34,8 +34,7 @@ from core.validate import ParsedRow, ParsedTable, parse_table
 from core.values import ParseOptions, Value
 from services.damage import damage_warnings
 from services.keying import find_keys
-from services.unchanged import ALWAYS_PARSED, compare, differing_share
-from services.unchanged import facts as unchanged_facts
+from services.unchanged import fast_path
 from store.records import StoreFacts
 
 if TYPE_CHECKING:  # the store's interface is for the type checker: a one-shot command need not load it
@@ -184,7 +183,9 @@ def plan_import(
         keys = find_keys(table, headers, catalogue, asked.keys, finder) if asked.keys.any else None
         read.update(table=table, headers=headers, keys=keys)
         cells = FieldCells(table, headers, keys)
-        parsed, facts = _fast(table, headers, keys, cells, catalogue, chosen, finder, ahead) if fast else (None, None)
+        parsed, facts = (None, None)
+        if fast:
+            parsed, facts = fast_path(table, headers, keys, cells, catalogue, chosen, finder, ahead)
         if parsed is None:
             parsed = parse_table(table, headers, catalogue, chosen, keys, cells=cells)
         return (replace(parsed, warnings=(*notes, *parsed.warnings)) if notes else parsed), facts
@@ -247,52 +248,6 @@ def _unfed(plan: ImportPlan, catalogue: Catalogue, given: Collection[str] = ()) 
             ).format(field=field.shown_label, count=group_digits(len(failed)), id=field.id)
             out.append(Issue(None, field.id, None, message, Severity.WARNING))
     return out
-
-
-def _fast(
-    table: RawTable,
-    headers: HeaderMap,
-    keys: RowKeys | None,
-    cells: FieldCells,
-    catalogue: Catalogue,
-    options: ParseOptions,
-    reader: PlanReader,
-    ahead: ReadAhead | None = None,
-) -> tuple[ParsedTable | None, StoreFacts | None]:
-    """The fast path: the stored rows as text, the cells that differ parsed, the diff of those; (None, None) when it
-    cannot be sure, and the full path runs."""
-    stripped = list(map(str.strip, cells.column(0)))  # as the Customer ID parser reads them
-    ids = list(filter(None, stripped))
-    # The parents the file names, as the parser reads them (a cell trimmed): which of them are stored, and the
-    # store's parent links, for the planner's parent checks.
-    parent_at = cells.fields.index("PARENTID") if "PARENTID" in cells.fields else None
-    parents = None if parent_at is None else sorted({p for c in cells.column(parent_at) if (p := c.strip())})
-    # The store fetches the stored rows while Python joins the file's rows and parses the columns always parsed.
-    stored = reader.stored_text_later([cells.fields[j] for j in cells.text_fields], ids, options, parents, ahead)
-    texts = cells.row_texts()
-    ready = {
-        j: column_parser(catalogue[fid], options, neutralised=cells.by_label[j])(cells.column(j))
-        for j, fid in enumerate(cells.fields)
-        if j == 0 or fid in ALWAYS_PARSED
-    }
-    stored_rows, known, links = stored()
-    if differing_share(cells, stored_rows, stripped) > MOST_CELLS:
-        return None, None  # the staged diff is cheaper
-    comparison = compare(cells, stored_rows, texts=texts, ids=stripped)
-    if comparison is None:
-        return None, None
-    parsed = parse_table(table, headers, catalogue, options, keys, cells=cells, only=comparison.only, ready=ready)
-    facts = unchanged_facts(table, parsed, comparison, catalogue, options, known, links)
-    return (parsed, facts) if facts is not None else (None, None)
-
-
-# Where most of the stored customers' cells differ from their stored text, the fast path parses each of them and then
-# its stored text, and the store's staged diff is cheaper. Measured (25,000 rows of 1,000,000 customers, in-process
-# plans, quiet machine): 15 of 37 fields changed in every row, fast 1.66 s, full 1.68 s; 20 of 37 (54 % of the
-# cells), 2.02 against 2.13 s; those 20 and most others written otherwise (1234.5, true, spaces: about 80 %),
-# 2.35 against 1.99 s. Told from a sample before comparing (comparing every row and then going the full way cost
-# 0.5 s more than either path).
-MOST_CELLS = 2 / 3
 
 
 def _build(
