@@ -13,69 +13,43 @@ user's changes as new frozen proposals; the required fields still unfed; whether
 existing customers) and, when not, one sentence saying what to do. The screen (`tui/screens/import_mapping.py`)
 only renders it.
 
-May import core, the store's interface and services.mappings/keying; never textual.
+The columns as first proposed (`Origin`, `StepColumn`, naming a column without a heading by its letter, its first
+values, what each is proposed to feed) are `services/mapping_columns.py`'s, split off to keep modules small; the
+proposal built from them, and everything after, stays here.
+
+May import core, the store's interface and services.mappings/keying/mapping_columns; never textual.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from core.builtin_mappings import detect, known_fields
+from core.builtin_mappings import detect
 from core.catalogue import Catalogue
 from core.errors import FileRejected
 from core.failed_rows import is_error_column
 from core.header_row import locate_header
-from core.headers import column_letter, map_columns
+from core.headers import map_columns
 from core.i18n import _
 from core.keys import KeyOptions
-from core.mapping import ColumnMapping, header_key, resolve_mapping
+from core.mapping import ColumnMapping, header_key
 from core.plan import ImportOptions
-from core.suggest import suggestions
 from core.table import RawTable
 from core.users import User
 from services.keying import match_field
+from services.mapping_columns import Origin, has_data, lettered, proposed_columns
+from services.mapping_columns import StepColumn as StepColumn  # re-exported: import_mapping.py imports it here
 from services.mappings import best_saved_mapping
 
 if TYPE_CHECKING:  # the store's interface is for the type checker
     from store.base import CustomerStore
 
-SAMPLES = 3  # first non-blank values shown per column
 MATCH_FIRST = "EMAIL1"  # the field rows without an ID are matched by, when a column feeds it
 # How the plan, the preview and the history name a mapping made on the screen and not saved (core.mapping's label).
 ON_SCREEN = "columns chosen on screen"
 CHANGED_ON_SCREEN = "{} (changed on screen)"
-
-
-class Origin(StrEnum):
-    """Why a column feeds what it feeds (or nothing)."""
-
-    BY_NAME = "by name"  # its heading names the field (fields.md)
-    MAPPING = "mapping"  # the preselected mapping says so
-    SUGGESTED = "suggested"  # custbook's guess (core.suggest)
-    CHOSEN = "your choice"
-
-
-@dataclass(frozen=True)
-class StepColumn:
-    """One column of the file: `index` its position, `heading` as the file heads it (a second column of the same
-    name is "Phone#2", as mappings write it), its first non-blank values, and the fields it feeds (() = not
-    imported)."""
-
-    index: int
-    heading: str
-    name: str  # how a mapping names it: the heading, "Phone#2" for the second column of that name
-    samples: tuple[str, ...]
-    fields: tuple[str, ...]
-    origin: Origin
-    untitled: bool = False  # the file gives it no heading: `heading` and `name` are its letter, "column B"
-
-    @property
-    def shown(self) -> str:
-        """The column as people read it (a column without a heading by its letter, "column B")."""
-        return self.name
 
 
 @dataclass(frozen=True)
@@ -326,7 +300,7 @@ def step_needed(table: RawTable, catalogue: Catalogue) -> bool:
         if is_error_column(name):
             continue
         if not name:
-            if _has_data(table, index):
+            if has_data(table, index):
                 return True
             continue
         key = header_key(name)
@@ -358,25 +332,6 @@ def propose(
     return _build(lettered(table), catalogue, mapping, notes, raw=raw, fits=mapping.name if mapping else None)
 
 
-def lettered(table: RawTable) -> RawTable:
-    """`table` with its columns that have data but no heading named by their letter ("column B"), so that they
-    can be mapped or skipped like the others. Columns past the header's last heading count when at least half the
-    rows fill them (a title row's blank cells were cut off); a stray cell in a row or two stays an error of its
-    row (a missing quote)."""
-    header = list(table.header)
-    rows = table.rows
-    widest = max((len(r.cells) for r in rows), default=0)
-    for index in range(len(header), widest):
-        filled = sum(1 for r in rows if index < len(r.cells) and r.cells[index].strip())
-        if filled and filled * 2 >= len(rows):
-            header.extend([""] * (index + 1 - len(header)))
-    named = [
-        f"column {column_letter(i)}" if not h.strip() and not is_error_column(h) and _has_data(table, i) else h
-        for i, h in enumerate(header)
-    ]
-    return table if tuple(named) == table.header else replace(table, header=tuple(named))
-
-
 def _build(
     table: RawTable,
     catalogue: Catalogue,
@@ -388,111 +343,15 @@ def _build(
 ) -> MappingProposal:
     unusable = None
     try:
-        columns = _columns(table, catalogue, mapping)
+        columns = proposed_columns(table, catalogue, mapping)
     except FileRejected as exc:  # a saved mapping naming a field since removed: start from suggestions instead
         unusable = _("The {mapping} mapping cannot be used here: {problem}").format(
             mapping=mapping.name if mapping is not None else "", problem=exc
         )
-        mapping, columns = None, _columns(table, catalogue, None)
+        mapping, columns = None, proposed_columns(table, catalogue, None)
     fed = {f for c in columns for f in c.fields}
     if "CUSTOMERID" in fed:
         keys = KeyOptions()
     else:  # no IDs in the file: number new customers, and find existing ones by e-mail so a rerun adds nobody
         keys = KeyOptions(generate=True, match=MATCH_FIRST if MATCH_FIRST in fed else None)
     return MappingProposal(table, catalogue, tuple(columns), keys, mapping, raw, fits, notes, unusable)
-
-
-def _columns(table: RawTable, catalogue: Catalogue, mapping: ColumnMapping | None) -> list[StepColumn]:
-    """Each column with what it feeds: the mapping's word first, then the heading's own name, then a suggestion
-    (none for the columns a mapping leaves out)."""
-    mapped, joins = resolve_mapping(mapping, catalogue) if mapping is not None else ({}, {})
-    joined: dict[str, list[str]] = {}
-    for fid, keys in joins.items():
-        for key, _occurrence in keys:
-            joined.setdefault(key, []).append(fid)
-    samples = _samples(table)
-    untitled = _untitled(table)
-    slots: list[tuple[int, str, str, int]] = []  # (index, heading, key, occurrence)
-    seen: dict[str, int] = {}
-    for index, heading in enumerate(table.header):
-        name = heading.strip()
-        if is_error_column(name) or (not name and not samples[index]):
-            continue  # not data: our own error column, an empty column without a heading
-        base = header_key(name)
-        seen[base] = seen.get(base, 0) + 1
-        nth = seen[base]
-        slots.append((index, name, base if nth == 1 else f"{base}#{nth}", nth))
-    decided: dict[int, tuple[tuple[str, ...], Origin]] = {}
-    taken: set[str] = set()
-    for index, _heading, key, _nth in slots:  # the mapping says
-        if key in mapped or key in joined:
-            fields = mapped.get(key, ()) + tuple(joined.get(key, ()))
-            decided[index] = (tuple(dict.fromkeys(fields)), Origin.MAPPING)
-            taken.update(fields)
-    for index, heading, _key, nth in slots:  # the heading names a field
-        if index in decided or not heading or nth > 1 or index in untitled:
-            continue
-        field = catalogue.lookup(heading)
-        if field is not None:
-            free = field.importable and field.id not in taken
-            decided[index] = ((field.id,) if free else (), Origin.BY_NAME)
-            taken.add(field.id)
-    for index, heading, _key, _nth in slots:  # left out by the mapping, or custbook's guess
-        if index in decided:
-            continue
-        if mapping is not None and mapping.others_ignored:
-            decided[index] = ((), Origin.MAPPING)
-            continue
-        # What the built-in mappings know a heading to feed, whole ("Company" feeds the name and the print-as),
-        # else custbook's best suggestion.
-        if index in untitled:  # its letter says nothing of what it holds
-            decided[index] = ((), Origin.SUGGESTED)
-            continue
-        known = [f for f in known_fields(heading) if f in catalogue and catalogue[f].importable and f not in taken]
-        guess = known or (suggestions(heading, catalogue, taken, n=1) if heading else [])
-        decided[index] = (tuple(guess), Origin.SUGGESTED)
-        taken.update(guess)
-    columns = [
-        StepColumn(i, h, h if n == 1 else f"{h}#{n}", samples[i], *decided[i], untitled=i in untitled)
-        for i, h, _, n in slots
-    ]
-    return _name_and_print_as(columns) if mapping is None else columns
-
-
-def _name_and_print_as(columns: list[StepColumn]) -> list[StepColumn]:
-    """Every new customer needs a name and a "print as": when one column feeds one of them and none the other,
-    it feeds both (the company name printed as it is), as the built-in mappings do."""
-    feeding = {fid: [i for i, c in enumerate(columns) if fid in c.fields] for fid in ("NAME", "PRINTAS")}
-    for have, lack in (("NAME", "PRINTAS"), ("PRINTAS", "NAME")):
-        if len(feeding[have]) == 1 and not feeding[lack]:
-            at = feeding[have][0]
-            column = columns[at]
-            columns[at] = replace(column, fields=(*column.fields, lack), origin=Origin.SUGGESTED)
-            break
-    return columns
-
-
-def _samples(table: RawTable) -> list[tuple[str, ...]]:
-    """The first non-blank values of every column (read until each column has its share, or the rows end)."""
-    width = len(table.header)
-    found: list[list[str]] = [[] for _ in range(width)]
-    missing = width
-    for row in table.rows:
-        for index, cell in enumerate(row.cells[:width]):
-            values = found[index]
-            if len(values) < SAMPLES and cell.strip():
-                values.append(cell.strip())
-                if len(values) == SAMPLES:
-                    missing -= 1
-        if not missing:
-            break
-    return [tuple(v) for v in found]
-
-
-def _untitled(table: RawTable) -> set[int]:
-    """The columns `lettered` named: headed "column B" at their own letter."""
-    return {i for i, h in enumerate(table.header) if h == f"column {column_letter(i)}"}
-
-
-def _has_data(table: RawTable, index: int) -> bool:
-    return any(index < len(r.cells) and r.cells[index].strip() for r in table.rows)

@@ -16,7 +16,8 @@ from core.header_row import LOOK_DOWN
 from core.i18n import N_, _, group_digits, ngettext
 from core.mapping import header_key
 from core.table import RawTable, short
-from services.mapping_step import MappingProposal, Origin, StepColumn
+from services.mapping_columns import Origin, StepColumn
+from services.mapping_step import MappingProposal
 from services.mappings import MappingEntry
 from tui.screens.picker_dialog import PickItem
 from tui.widgets.grid import safe_text

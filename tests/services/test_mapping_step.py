@@ -9,7 +9,8 @@ from core.mapping import ColumnMapping
 from core.plan import ImportOptions
 from core.table import RawRow, RawTable
 from services.imports import plan
-from services.mapping_step import Origin, propose, step_needed
+from services.mapping_columns import Origin
+from services.mapping_step import propose, step_needed
 from services.mappings import save_mapping
 
 HEADER = ("Company", "Contact Email", "Phone Number", "Town", "Notes", "Internal Rating")

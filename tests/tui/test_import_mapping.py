@@ -15,7 +15,7 @@ import pytest
 from import_helpers import customer, open_import, preview_path, write_csv
 from tui_helpers import make_app, settle, widget_text
 
-from services.mapping_step import Origin
+from services.mapping_columns import Origin
 from services.mappings import list_mappings
 from store.duck import DuckStore as Store
 from store.users import resolve_user
