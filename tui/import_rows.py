@@ -1,12 +1,14 @@
-"""The import preview's words and rows: the counts line and the notes, an `ImportPlan` as the lines of each tab
-(by field, new, updated, blanked, unchanged, errors, warnings) with the full sentence behind each line, the commit's
-question and its outcome.
+"""The import preview's rows: an `ImportPlan` as the lines of each tab (by field, new, updated, blanked, unchanged,
+errors, warnings) with the full sentence behind each line, the tabs shown and their titles, the fields' labels.
 
 Headless (rich `Text`, no widgets) so that it is tested without a screen; `tui/screens/import_preview.py` shows
 it. Values are formatted as the documents show them (`display_formatter`, amounts and dates as the screen's region
 writes them) and every text from the file or the store goes through `safe_text`. Each tab holds at most `SHOWN_ROWS`
 lines: a table of 25,000 rows would take seconds to draw, and the counts already say how many there are. Every
 sentence is whole in the user's language (core.i18n), field labels as `Field.shown_label` gives them.
+
+The plan's words (the counts line, the notes, the Erased banner, the commit's question and its outcome, and
+`styled_around`) moved to `tui/plan_words.py`, to keep this module small.
 """
 
 from __future__ import annotations
@@ -26,19 +28,21 @@ from core.validate import UNPARSED
 from core.values import DateFormat, Value
 from core.wording import field_counts_words, field_name
 from formats.csv.for_import import display_formatter
+
+# The import preview's modules import these words from here, as before they moved to tui.plan_words: re-exported
+# (the redundant `as` tells ruff and mypy so) until their imports name tui.plan_words.
+from tui.plan_words import blanked_banner as blanked_banner
+from tui.plan_words import commit_question as commit_question
+from tui.plan_words import counts_text as counts_text
+from tui.plan_words import outcome as outcome
+from tui.plan_words import plan_note as plan_note
+from tui.plan_words import styled_around as styled_around
 from tui.widgets.grid import safe_text
 
 SHOWN_ROWS = 2000  # per tab: DataTable needs ~0.3 s for 2,000 rows, and 9 s for 25,000
 MAX_CELL = 60  # longer values are cut in the table; the line under it shows them whole
 TABS = ("fields", "new", "updated", "blanked", "unchanged", "errors", "warnings")
 _Lines = tuple[tuple[str, ...], Iterable[tuple[tuple[object, ...], str]], int]  # columns, (cells, sentence)s, total
-
-
-def styled_around(template: str, value: str, style: str) -> tuple[tuple[str, str], ...]:
-    """A translated sentence with one `{file}` placeholder as styled parts, the value a part of its own: what rich
-    draws (and the snapshots hold) does not change with the sentence's word order."""
-    before, _found, after = template.partition("{file}")
-    return tuple((part, style) for part in (before, value, after) if part)
 
 
 def told_tabs(plan: ImportPlan) -> tuple[str, ...]:
@@ -61,154 +65,6 @@ def tab_title(pane: str, plan: ImportPlan | None = None) -> str:
         "warnings": pgettext("import counts", "Warnings"),
     }
     return titles.get(pane, pane)
-
-
-def commit_question(plan: ImportPlan) -> str:
-    """What the confirmation says: the records created and updated, the fields erased, and the failed rows."""
-    if plan.rejected:
-        return ngettext(
-            "{count} row of {file} fails and the policy is strict: nothing will be committed.",
-            "{count} rows of {file} fail and the policy is strict: nothing will be committed.",
-            plan.failed,
-        ).format(count=group_digits(plan.failed), file=plan.file_name)
-    created = ngettext("{count} customer created", "{count} customers created", plan.created)
-    if not plan.shows_old:
-        applied = ngettext(
-            "{count} row applied to existing customers", "{count} rows applied to existing customers", plan.applied
-        )
-        lines = [
-            _("Commit {file}: {created}, {applied}.").format(
-                file=plan.file_name,
-                created=created.format(count=group_digits(plan.created)),
-                applied=applied.format(count=group_digits(plan.applied)),
-            )
-        ]
-        return "\n\n".join(lines + _failed_left_out(plan))
-    updated = ngettext("{count} customer updated", "{count} customers updated", plan.updated)
-    erased = (
-        ngettext("and {count} field erased", "and {count} fields erased", plan.blanked).format(
-            count=group_digits(plan.blanked)
-        )
-        if plan.blanked
-        else _("and no field erased")
-    )
-    lines = [
-        _("Commit {file}: {created}, {updated} {erased}.").format(
-            file=plan.file_name,
-            created=created.format(count=group_digits(plan.created)),
-            updated=updated.format(count=group_digits(plan.updated)),
-            erased=erased,
-        )
-    ]
-    if plan.blanked:
-        lines.append(_("Erased fields lose their values (the Erased tab lists them); undo brings them back."))
-    return "\n\n".join(lines + _failed_left_out(plan))
-
-
-def _failed_left_out(plan: ImportPlan) -> list[str]:
-    if not plan.failed:
-        return []
-    return [
-        ngettext(
-            "{count} failed row will be left out; you can save them to fix afterwards.",
-            "{count} failed rows will be left out; you can save them to fix afterwards.",
-            plan.failed,
-        ).format(count=group_digits(plan.failed))
-    ]
-
-
-def counts_text(plan: ImportPlan, warning: str, error: str) -> Text:
-    """'Rows 7 · New 1 · Updated 2 · Erased 2 · Unchanged 2 · Failed 2 · Warnings 1', erased and failed in the
-    given styles when there are any."""
-    parts: list[tuple[str, str]] = [(pgettext("import counts", "Rows") + " ", "dim"), (group_digits(plan.rows), "bold")]
-    shown = (
-        (
-            (pgettext("import counts", "Updated"), plan.updated, "bold"),
-            (pgettext("import counts", "Erased"), plan.blanked, warning if plan.blanked else "bold"),
-            (pgettext("import counts", "Unchanged"), plan.unchanged, "bold"),
-        )
-        if plan.shows_old
-        else ((pgettext("import counts", "To apply"), plan.applied, "bold"),)  # not which of them change
-    )
-    for label, n, style in (
-        (pgettext("import counts", "New"), plan.created, "bold"),
-        *shown,
-        (pgettext("import counts", "Failed"), plan.failed, error if plan.failed else "bold"),
-        (pgettext("import counts", "Warnings"), len(plan.warnings), "bold"),
-    ):
-        parts += [(" · ", "dim"), (f"{label} ", "dim"), (group_digits(n), style)]
-    return Text.assemble(*parts)
-
-
-def blanked_banner(plan: ImportPlan) -> str:
-    if not plan.shows_old:
-        return ""  # no Erased tab: what blank cells erase is not told
-    if not plan.blanked:
-        return _("No field will be erased: the file has no blank cell where the store holds a value.")
-    return ngettext(
-        "⚠ {count} field will be ERASED by blank cells in the file: its current value is lost (undo brings it back).",
-        "⚠ {count} fields will be ERASED by blank cells in the file: their current values are lost "
-        "(undo brings them back).",
-        plan.blanked,
-    ).format(count=group_digits(plan.blanked))
-
-
-def plan_note(plan: ImportPlan, stale: bool) -> tuple[str, bool]:
-    """The line under the counts: what a commit would do now, and whether that is a problem."""
-    if stale:
-        return _("The store changed since this preview: press r to preview again."), True
-    if plan.rejected:
-        return _("Strict: some rows fail, so a commit would change nothing. Fix them (see Errors) first."), False
-    if not plan.commits_anything:
-        if plan.failed:
-            return _("Nothing to commit: the rows that pass change nothing, the others fail."), False
-        return _("Nothing to commit: the store holds it all."), False
-    if plan.failed:
-        return _("Failed rows will be left out of the commit (see Errors); the others are committed."), False
-    return _("Every row can be committed. Press c to commit, Escape to go back without changing anything."), False
-
-
-def outcome(plan: ImportPlan, batch: str | None) -> str:
-    """What the commit did, said after it: the batch and its counts, or why nothing was written."""
-    if batch is not None and not plan.shows_old:
-        created = ngettext("{count} customer created", "{count} customers created", plan.created)
-        applied = ngettext(
-            "{count} row applied to existing customers", "{count} rows applied to existing customers", plan.applied
-        )
-        text = _("Committed as batch {batch}: {created}, {applied}.").format(
-            batch=batch,
-            created=created.format(count=group_digits(plan.created)),
-            applied=applied.format(count=group_digits(plan.applied)),
-        )
-    elif batch is not None:
-        created = ngettext("{count} customer created", "{count} customers created", plan.created)
-        updated = ngettext("{count} customer updated", "{count} customers updated", plan.updated)
-        counts = {
-            "batch": batch,
-            "created": created.format(count=group_digits(plan.created)),
-            "updated": updated.format(count=group_digits(plan.updated)),
-        }
-        if plan.blanked:
-            erased = ngettext("{count} field erased", "{count} fields erased", plan.blanked)
-            text = _(
-                "Committed as batch {batch}: {created}, {updated}, {erased}. "
-                "To undo it: h (history), then u on {batch}."
-            ).format(erased=erased.format(count=group_digits(plan.blanked)), **counts)
-        else:
-            text = _(
-                "Committed as batch {batch}: {created}, {updated}. To undo it: h (history), then u on {batch}."
-            ).format(**counts)
-    elif plan.rejected:
-        text = _("Nothing was committed: the policy is strict and some rows fail.")
-    else:
-        text = _("Nothing was committed: there was nothing to change.")
-    if plan.failed:
-        text += "\n" + ngettext(
-            "{count} row failed. Save them as a CSV to fix and import again:",
-            "{count} rows failed. Save them as a CSV to fix and import again:",
-            plan.failed,
-        ).format(count=group_digits(plan.failed))
-    return text
 
 
 def shown_labels(plan: ImportPlan, catalogue: Catalogue) -> dict[str, str]:

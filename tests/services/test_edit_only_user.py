@@ -15,7 +15,8 @@ from core.plan import ImportOptions
 from core.values import DateFormat
 from formats.reader import read_file
 from services import imports
-from tui.import_rows import PlanRows, commit_question, counts_text, outcome, tab_title, told_tabs
+from tui.import_rows import PlanRows, tab_title, told_tabs
+from tui.plan_words import commit_question, counts_text, outcome
 
 HEADER = ["CUSTOMERID", "NAME", "PRINTAS", "EMAIL1", "ZIP"]
 

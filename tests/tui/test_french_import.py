@@ -37,7 +37,8 @@ from store.fields import catalogue
 from store.users import resolve_user
 from tui.dates import short_when
 from tui.history_rows import shown_value
-from tui.import_rows import PlanRows, blanked_banner, commit_question, counts_text, outcome, plan_note
+from tui.import_rows import PlanRows
+from tui.plan_words import blanked_banner, commit_question, counts_text, outcome, plan_note
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.history import HistoryScreen
 from tui.screens.import_mapping import ImportMapping

@@ -41,7 +41,8 @@ from store.fields import catalogue
 from store.history import list_batches, undo_batch
 from store.jobs import get_job, list_jobs
 from store.users import add_user, resolve_user
-from tui.import_rows import SHOWN_ROWS, PlanRows, commit_question
+from tui.import_rows import SHOWN_ROWS, PlanRows
+from tui.plan_words import commit_question
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.customer_list import CustomerListScreen
 from tui.screens.error_dialog import ErrorDialog

@@ -36,7 +36,6 @@ from core.mapping import ColumnMapping
 from services.imports import describe_source
 from services.mapping_step import MappingProposal, StepColumn, propose
 from services.mappings import MappingEntry, list_mappings, save_mapping
-from tui.import_rows import styled_around
 from tui.mapping_rows import (
     COLUMNS,
     NONE,
@@ -52,6 +51,7 @@ from tui.mapping_rows import (
     match_options,
     unfed_sentence,
 )
+from tui.plan_words import styled_around
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.screens.picker_dialog import PickerDialog, PickItem
 from tui.session import Session
