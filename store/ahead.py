@@ -97,7 +97,7 @@ class DuckAhead:
             searched = frozenset(r[0] for r in rows)
             found = {cid: (v, e, t) for cid, v, e, t in rows if v is not None}
             self._result = (version, stamp, query.fields, kinds, query.options, searched, found)
-        except Exception:  # noqa: BLE001  a guess that failed (an odd file, an interrupt): the plan reads itself
+        except Exception:  # a guess that failed (an odd file, an interrupt): the plan reads itself
             return
         finally:
             with self._guard:
