@@ -11,6 +11,10 @@ a 25,000-row plan opens at once); the line under the table shows the highlighted
 Warnings tabs wrap each message to the width there is (tui/widgets/wrapped_table.py), laid out again on a resize.
 Its words are in the user's language (core.i18n); the footer's keys are marked with N_ and translated where they
 are shown.
+
+Its parts live beside it: its keys, title and what it says while working (`tui.preview_words`), the tabs' titles
+and tables as they are filled and wrapped (`tui.preview_tabs`), the commit's question (`tui.preview_questions`)
+and its workers' calls (`tui.preview_work`).
 """
 
 from __future__ import annotations
@@ -28,44 +32,25 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, ProgressBar, Static, TabbedContent, TabPane
 
 from core.errors import Conflict, CustbookError
-from core.i18n import N_, _, group_digits, ngettext
+from core.i18n import N_, _
 from core.plan import ImportPlan
 from services import imports
 from services.imports import ImportOutcome
-from tui.import_rows import (
-    PlanRows,
-    blanked_banner,
-    commit_question,
-    counts_text,
-    outcome,
-    plan_note,
-    styled_around,
-    tab_title,
-    told_tabs,
-)
+from tui.import_rows import PlanRows, tab_title, told_tabs
+from tui.plan_words import counts_text, outcome, plan_note
+from tui.preview_questions import commit_dialog
+from tui.preview_tabs import FilledTabs, show_titles
+from tui.preview_words import PREVIEW_KEYS, committing, comparing, preview_title, saved, saving
+from tui.preview_work import commit_plan, email_said, replan, save_failed
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
-from tui.widgets.wrapped_table import fill_wrapped, wrapped_widths
-
-# Tabs of sentences: the message takes the width the other columns leave and wraps, so that it is read whole at 80
-# columns (a French one often runs past the line). The field's label and the value wrap past these widths.
-WRAPPED = {"errors": {1: 22, 2: 16}, "warnings": {1: 22}}
 
 
 class ImportPreview(WithHelp, Screen[str | None]):
     HELP_TITLE = N_("Keys of the import preview")
-    KEY_HELP = (
-        ("[  ]", N_("previous / next tab: by field, new, updated, erased, unchanged, errors, warnings")),
-        ("Enter", N_("on a field of the By field tab: every change of that field, however many")),
-        ("↑ ↓  PageUp PageDown", N_("move through a tab's rows")),
-        ("c", N_("commit: write what the preview shows, as one batch you can undo")),
-        ("r", N_("preview again (the store changed meanwhile)")),
-        ("s", N_("save the failed rows as a CSV to fix and import again")),
-        ("h", N_("after the commit: the history, where u undoes the batch")),
-        ("Escape  q", N_("back to the import's options; nothing is written")),
-    )
+    KEY_HELP = PREVIEW_KEYS  # tui/preview_words.py: the words, with the rest of the preview's
     """Dismisses with the batch ID committed ("B3"), or None when nothing was committed."""
 
     CSS_PATH = "import_preview.tcss"
@@ -120,27 +105,14 @@ class ImportPreview(WithHelp, Screen[str | None]):
         self.done: ImportOutcome | None = None  # set once the commit ran
         self._generation = 0
         self.rows: PlanRows  # the tabs' lines of `plan`, made when it is shown
-        self._details: dict[str, list[str]] = {}  # per filled tab, the sentence of each line
-        self._wrapped: dict[str, tuple[tuple[str, ...], list[tuple[object, ...]]]] = {}  # WRAPPED tabs filled
-        self._wrapped_widths: dict[str, list[int]] = {}
+        self._filled = FilledTabs()  # the tabs filled so far, and the wrapped ones' widths
         self._outcome = ""
 
     # --- layout --------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         plan = self.plan
-        user = safe_text(self.session.user.name)
-        about = [self.source] if self.source else []
-        if plan.mapping:
-            about.append(_("mapping {name}").format(name=safe_text(plan.mapping)))
-        about += [self.session.level, _("user {name}").format(name=user)]
-        yield Static(
-            Text.assemble(
-                *styled_around(_("Import preview: {file}"), safe_text(plan.file_name), "bold"),
-                "".join(f" · {part}" for part in about),
-            ),
-            id="title",
-        )
+        yield Static(preview_title(self.session, plan, self.source), id="title")
         with Horizontal(id="bar"):
             yield Static(id="counts")
             yield Button(_("Commit…"), variant="primary", id="commit", compact=True)
@@ -179,19 +151,9 @@ class ImportPreview(WithHelp, Screen[str | None]):
         self.query_one("#counts", Static).update(counts_text(plan, warning, error))
         tabs = self.query_one("#tabs", TabbedContent)
         sizes = self.rows.sizes()
-        for pane, n in sizes.items():
-            title = f"{tab_title(pane, plan)} {group_digits(n)}"
-            tabs.get_tab(pane).label = Text(f"⚠ {title}" if pane == "blanked" and n else title)
-        if "blanked" in sizes:
-            banner = self.query_one("#blanked-warning", Static)
-            banner.set_class(not plan.blanked, "none")
-            banner.update(Text(blanked_banner(plan)))
+        show_titles(tabs, plan, sizes)
         self._note()
-        self._details.clear()
-        self._wrapped.clear()
-        for pane in sizes:
-            self.query_one(f"#{pane}-table", DataTable).clear(columns=True)
-            self.query_one(f"#{pane} .more", Static).update("")
+        self._filled.empty(tabs, sizes)
         first = next((p for p, n in sizes.items() if n), "new")
         if tabs.active == first:
             self._fill(first)
@@ -216,49 +178,17 @@ class ImportPreview(WithHelp, Screen[str | None]):
             self._show_detail(event.pane.id, self.query_one(f"#{event.pane.id}-table", DataTable).cursor_row)
 
     def _fill(self, pane: str) -> None:
-        if pane in self._details:
+        if pane in self._filled.details:
             return
-        rows = self.rows.tab(pane)
-        self._details[pane] = rows.details
-        table = self.query_one(f"#{pane}-table", DataTable)
-        if pane in WRAPPED:
-            self._wrapped[pane] = (rows.columns, rows.rows)
-            room = self._room(table)
-            self._wrapped_widths[pane] = fill_wrapped(table, rows.columns, rows.rows, room, caps=WRAPPED[pane])
-        else:
-            table.add_columns(*rows.columns)
-            table.add_rows(rows.rows)
+        rows, table = self.rows.tab(pane), self.query_one(f"#{pane}-table", DataTable)
         more = self.query_one(f"#{pane} .more", Static)
-        more.display = bool(rows.more or not rows.total)
-        if rows.more:
-            if pane == "errors":
-                text = ngettext(
-                    "… and {count} more, not listed here: all of them go into the failed-rows file.",
-                    "… and {count} more, not listed here: all of them go into the failed-rows file.",
-                    rows.more,
-                )
-            else:
-                text = ngettext(
-                    "… and {count} more, not listed here: the commit includes them.",
-                    "… and {count} more, not listed here: the commit includes them.",
-                    rows.more,
-                )
-            more.update(Text(text.format(count=group_digits(rows.more)), style="italic"))
-        elif not rows.total:
-            more.update(Text(_("Nothing here."), style="dim"))
-
-    def _room(self, table: DataTable) -> int:
-        """The width a tab's table has for its columns: the screen's (the tabs take it all), less a scroll bar."""
-        return max((self.size.width or self.app.size.width) - table.styles.scrollbar_size_vertical, 0)
+        self._filled.fill(pane, rows, table, more, self.size.width or self.app.size.width)
 
     def on_resize(self) -> None:
         # The messages wrap to the width: another width, other lines (only the tabs filled, when widths change).
-        for pane, (columns, lines) in self._wrapped.items():
+        for pane in self._filled.wrapped:
             table = self.query_one(f"#{pane}-table", DataTable)
-            room, caps = self._room(table), WRAPPED[pane]
-            widths = wrapped_widths(columns, lines, room, padding=table.cell_padding, caps=caps)
-            if widths != self._wrapped_widths[pane]:
-                self._wrapped_widths[pane] = fill_wrapped(table, columns, lines, room, caps=caps)
+            self._filled.refit(pane, table, self.size.width or self.app.size.width)
 
     @on(DataTable.RowSelected, "#fields-table")
     def _field_chosen(self, event: DataTable.RowSelected) -> None:
@@ -278,8 +208,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
 
     def _show_detail(self, pane: str, row: int) -> None:
         """The highlighted line in full under the table (values and messages are cut to fit the columns)."""
-        details = self._details.get(pane, [])
-        self.query_one("#detail", Static).update(Text(details[row] if 0 <= row < len(details) else ""))
+        self.query_one("#detail", Static).update(Text(self._filled.detail(pane, row)))
 
     def action_tab(self, step: int) -> None:
         """Show the next or previous tab."""
@@ -319,16 +248,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
         """Commit the import as previewed, after a confirmation."""
         if self.check_action("commit", ()) is not True:
             return
-        from tui.screens.confirm_dialog import ConfirmDialog
-
-        nothing = self.plan.rejected
-        dialog = ConfirmDialog(
-            _("Commit nothing?") if nothing else _("Commit this import?"),
-            commit_question(self.plan),
-            confirm_label=_("OK") if nothing else _("Commit"),
-            danger=bool(self.plan.blanked) and self.plan.shows_old and not nothing,
-        )
-        self.app.push_screen(dialog, self._confirmed)
+        self.app.push_screen(commit_dialog(self.plan), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:
         if not yes:
@@ -337,38 +257,20 @@ class ImportPreview(WithHelp, Screen[str | None]):
             return
         if self.check_action("commit", ()) is not True:
             return
-        changed = self.plan.created + (self.plan.updated if self.plan.shows_old else self.plan.applied)
-        text = ngettext(
-            "Committing {count} customer in one transaction…",
-            "Committing {count} customers in one transaction…",
-            changed,
-        )
-        self._busy("commit", text.format(count=group_digits(changed)))
+        self._busy("commit", committing(self.plan))
         self._commit(self.plan)
 
     @work(thread=True, exclusive=True, group="import-commit")
     def _commit(self, plan: ImportPlan) -> None:
         try:
-            # The user saw this plan: a store changed meanwhile is shown as such (Conflict), never quietly re-planned.
-            result = imports.commit(self.session.store, plan, user=self.session.user, replan_if_stale=False)
+            result = commit_plan(self.session, plan)
         except CustbookError as exc:
             self.post_message(self.Failed(exc, "commit"))
             return
         self.post_message(self.Committed(result))
-        if self.emails:
-            self._email(plan, result)
-
-    def _email(self, plan: ImportPlan, result: ImportOutcome) -> None:
-        """As `custbook import --email`: a message that is not sent is a warning; the import stands."""
-        mailed = imports.email_results(result, self.emails)
-        if mailed.problem is not None:
-            text = _("The results were not e-mailed ({problem}); the import is not affected.").format(
-                problem=mailed.problem
-            )
-            self.app.call_from_thread(self.app.notify, text, severity="warning", markup=False)
-            return
-        text = _("E-mailed the results to {addresses}.").format(addresses=", ".join(self.emails))
-        self.app.call_from_thread(self.app.notify, text, markup=False)
+        if self.emails:  # a message that is not sent is a warning; the import stands
+            text, severity = email_said(result, self.emails)
+            self.app.call_from_thread(self.app.notify, text, severity=severity, markup=False)
 
     def on_import_preview_committed(self, message: Committed) -> None:
         self._idle()
@@ -405,19 +307,13 @@ class ImportPreview(WithHelp, Screen[str | None]):
         if self.check_action("replan", ()) is not True:
             return
         self._generation += 1
-        text = ngettext(
-            "Comparing {count} row with the store again…",
-            "Comparing {count} rows with the store again…",
-            self.plan.rows,
-        )
-        self._busy("plan", text.format(count=group_digits(self.plan.rows)))
+        self._busy("plan", comparing(self.plan))
         self._plan(self._generation, self.plan)
 
     @work(thread=True, exclusive=True, group="import-replan")
     def _plan(self, generation: int, old: ImportPlan) -> None:
-        session = self.session
         try:
-            plan = imports.replan(session.store, old, user=session.user)
+            plan = replan(self.session, old)
         except CustbookError as exc:
             self.post_message(self.Failed(exc, "plan"))
             return
@@ -451,16 +347,13 @@ class ImportPreview(WithHelp, Screen[str | None]):
             self.query_one("#failed-path", Input).focus()
             return
         target = Path(text).expanduser()
-        text = ngettext("Saving {count} failed row…", "Saving {count} failed rows…", self.plan.failed)
-        self._busy("save", text.format(count=group_digits(self.plan.failed)))
+        self._busy("save", saving(self.plan))
         self._save(self.plan, target)
 
     @work(thread=True, exclusive=True, group="import-save")
     def _save(self, plan: ImportPlan, target: Path) -> None:
         try:
-            written = imports.save_failed_rows(
-                plan.failed_rows_file(), target, store=self.session.store, source=self.path
-            )
+            written = save_failed(self.session, plan, target, self.path)
         except CustbookError as exc:
             self.post_message(self.Failed(exc, "save"))
             return
@@ -468,8 +361,7 @@ class ImportPreview(WithHelp, Screen[str | None]):
 
     def on_import_preview_saved(self, message: Saved) -> None:
         self._idle()
-        text = ngettext("Saved {count} failed row to {path}", "Saved {count} failed rows to {path}", message.rows)
-        text = text.format(count=group_digits(message.rows), path=message.path)
+        text = saved(message.rows, message.path)
         self._outcome += f"\n{safe_text(text)}."
         self.query_one("#outcome", Static).update(Text(self._outcome))
         self.notify(text, title=_("Failed rows saved"), markup=False)
