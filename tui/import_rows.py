@@ -28,15 +28,6 @@ from core.validate import UNPARSED
 from core.values import DateFormat, Value
 from core.wording import field_counts_words, field_name
 from formats.csv.for_import import display_formatter
-
-# The import preview's modules import these words from here, as before they moved to tui.plan_words: re-exported
-# (the redundant `as` tells ruff and mypy so) until their imports name tui.plan_words.
-from tui.plan_words import blanked_banner as blanked_banner
-from tui.plan_words import commit_question as commit_question
-from tui.plan_words import counts_text as counts_text
-from tui.plan_words import outcome as outcome
-from tui.plan_words import plan_note as plan_note
-from tui.plan_words import styled_around as styled_around
 from tui.widgets.grid import safe_text
 
 SHOWN_ROWS = 2000  # per tab: DataTable needs ~0.3 s for 2,000 rows, and 9 s for 25,000

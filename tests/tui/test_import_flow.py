@@ -29,10 +29,10 @@ from tui_helpers import make_app, widget_text
 
 from core.errors import FileRejected
 from core.failed_rows import ERROR_COLUMN
-from core.wording import describe_issue
 from core.plan import Policy
 from core.users import Permission, UserType
 from core.values import DateFormat
+from core.wording import describe_issue
 from formats.reader import read_file
 from services.planning import plan_import
 from store.apply import apply_plan
