@@ -8,18 +8,20 @@ column names are on (h, among the rows at the top of the file), a column's field
 (Enter), another field for it (a), a column left out (s), the required fields still unfed and what cannot work yet
 (updated on every change; F5 refused until it can), how rows without an ID get one (generate, match by), and
 saving the choices as a mapping, private or shared with other users (Ctrl+S). The proposal itself, its rules and
-the mapping it makes are `services.mapping_step`'s, its words and lines `tui/mapping_rows.py`'s; this screen only
-renders it and replaces it on each change (a `reactive`).
-Listing and saving mappings and reading the file from another header row run in workers (`services.mappings`,
-`services.mapping_step`). It dismisses with the proposal to plan with, or None to go back to the file and its
-options; the import screen plans and opens the preview. Its words are in the user's language (core.i18n).
+the mapping it makes are `services.mapping_step`'s; this screen only renders it and replaces it on each change (a
+`reactive`). Listing and saving mappings and reading the file from another header row run in workers. It dismisses
+with the proposal to plan with, or None to go back to the file and its options; the import screen plans and opens
+the preview. Its words are in the user's language (core.i18n).
+
+Its parts elsewhere: the rows' words and lines in `tui/mapping_rows.py`, its own words (title line, the mapping
+used, why it cannot go on yet, the pickers' titles and hints, what it notifies) in `tui/mapping_words.py`, filling
+the table and fitting the keys row in `tui/mapping_table.py`, the workers' calls in `tui/mapping_work.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,35 +33,29 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
 from core.errors import CustbookError
-from core.i18n import N_, _, ngettext
+from core.i18n import N_, _
 from core.mapping import ColumnMapping
-from services.imports import describe_source
-from services.mapping_step import MappingProposal, StepColumn, propose
-from services.mappings import MappingEntry, list_mappings, save_mapping
+from services.mapping_step import MappingProposal, StepColumn
+from services.mappings import MappingEntry
+from tui import mapping_table, mapping_words, mapping_work
 from tui.mapping_rows import (
-    COLUMNS,
     NONE,
     STEP_KEYS,
-    cells,
     column_widths,
     detail,
     field_items,
     header_items,
-    header_line,
     header_rows,
     mapping_items,
     match_options,
     unfed_sentence,
 )
-from tui.plan_words import styled_around
 from tui.screens.help import HELP_BINDING, WithHelp
-from tui.screens.picker_dialog import PickerDialog, PickItem
+from tui.screens.picker_dialog import PickerDialog
 from tui.session import Session
 from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
 from tui.widgets.ticks import TickBox
-
-SELECT_CHROME = 4  # a compact Select's cells around its value (padding and ▼)
 
 
 class ImportMapping(WithHelp, Screen[MappingProposal | None]):
@@ -156,32 +152,17 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         self.call_after_refresh(self._fit_keys)
 
     def _fit_keys(self) -> None:
-        """ "Match by" under "Generate IDs" where the line is too short for both and its longest choice (French, at
-        80 columns: "(aucun rapprochement)" was cut to "(aucun")."""
+        """ "Match by" under "Generate IDs" where the line is too short for both and its longest choice."""
         keys, tick = self.query_one("#keys"), self.query_one("#generate", TickBox)
         label = self.query_one("#match-row Label", Label)
         if not tick.size.width:
             return  # not laid out yet: the resize that follows fits it
-        longest = max((cell_len(text) for text, _value in self._match_options), default=0)
-        beside = tick.outer_size.width + label.outer_size.width + label.styles.margin.width + longest + SELECT_CHROME
-        keys.set_class(beside + keys.styles.padding.width > (self.size.width or self.app.size.width), "stacked")
+        width = self.size.width or self.app.size.width
+        keys.set_class(mapping_table.keys_stacked(keys, tick, label, self._match_options, width), "stacked")
 
     def _build_table(self) -> None:
-        table: DataTable[Text] = self.query_one("#columns", DataTable)
-        row = table.cursor_row
         self._widths = column_widths(self.size.width or 80)
-        table.clear(columns=True)
-        for (key, label), width in zip(COLUMNS, self._widths):
-            if width:
-                table.add_column(_(label), width=width, key=key)
-        for position, column in enumerate(self.current.columns):
-            table.add_row(*self._cells(self.current, column), key=str(position))
-        if self.current.columns:
-            table.move_cursor(row=min(max(row, 0), len(self.current.columns) - 1))
-
-    def _cells(self, p: MappingProposal, column: StepColumn) -> tuple[Text, ...]:
-        """The row's cells for the columns shown (How only on a wide screen)."""
-        return tuple(c for c, width in zip(cells(p, column, self._widths), self._widths) if width)
+        mapping_table.fill_table(self.query_one("#columns", DataTable), self.current, self._widths)
 
     # --- showing the proposal ------------------------------------------------------------------------------
 
@@ -193,27 +174,12 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             # Another header row or mapping: other columns may be listed.
             self._build_table()
         else:
-            for position, column in enumerate(proposal.columns):
-                _column, _values, feeds, how = cells(proposal, column, self._widths)
-                table.update_cell(str(position), "feeds", feeds)
-                if self._widths[3]:
-                    table.update_cell(str(position), "how", how)
+            mapping_table.update_feeds(table, proposal, self._widths)
         self._show(proposal)
 
     def _show(self, p: MappingProposal) -> None:
-        user = _("user {name}").format(name=safe_text(self.session.user.name))
-        title = Text.assemble(
-            *styled_around(_("Map the columns of {file}"), safe_text(p.table.name), "bold"),
-            f" · {describe_source(p.table)} · {self.session.level} · {user}",
-        )  # fmt: skip
-        self.query_one("#title", Static).update(title)
-        # The header line says where the column names are (what core.header_row's note says, and the key for
-        # another row); the note itself would take two more lines at 80 columns.
-        using = Text(safe_text(p.using) + " · " + _("m: another mapping"))
-        using.append("\n" + header_line(p), style="dim")
-        if p.unusable:
-            using.append("\n" + safe_text(p.unusable), style="dim")
-        self.query_one("#using", Static).update(using)
+        self.query_one("#title", Static).update(mapping_words.step_title(self.session, p))
+        self.query_one("#using", Static).update(mapping_words.using_line(p))
         self._show_detail()
         text, warning = unfed_sentence(p)
         unfed = self.query_one("#unfed", Static)
@@ -221,11 +187,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         unfed.set_class(warning, "warning")
         problem = self.query_one("#problem", Static)
         blocked = p.queue_problem(queued=self.offline)
-        if blocked:
-            cannot = _("Cannot queue the job yet: {problem}.") if self.offline else _("Cannot preview yet: {problem}.")
-            problem.update(Text(cannot.format(problem=blocked.rstrip("."))))
-        else:
-            problem.update(Text(""))
+        problem.update(Text(mapping_words.cannot_yet(blocked, offline=self.offline) if blocked else ""))
         problem.set_class(blocked is not None, "shown")
         self._show_keys(p)
 
@@ -277,13 +239,8 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         p = self.current
         items = field_items(p, column, add=add)
         shown = safe_text(column.shown)
-        if add:
-            title, current = _("Another field for “{column}”").format(column=shown), None
-            hint = _("Enter add · Esc cancel · with another column's field: both, joined")
-        else:
-            title = _("Field for “{column}”").format(column=shown)
-            current = column.fields[0] if column.fields else NONE
-            hint = _("Enter choose · Esc cancel · another column's field moves here")
+        title, hint = mapping_words.pick_words(shown, add=add)
+        current = None if add else (column.fields[0] if column.fields else NONE)
 
         def chosen(value: str | None) -> None:
             if value is None:
@@ -294,14 +251,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             moved = [] if add else [c.shown for c in p.feeders.get(value, ()) if c.index != column.index]
             self.proposal = p.add(position, value) if add else p.choose(position, value)
             if moved:
-                label = p.catalogue[value].shown_label
-                others = ", ".join(f"“{m}”" for m in moved)
-                text = ngettext(
-                    "{field} now comes from “{column}”; {others} no longer feeds it.",
-                    "{field} now comes from “{column}”; {others} no longer feeds it.",
-                    len(moved),
-                )
-                self.notify(text.format(field=label, column=shown, others=others), markup=False)
+                self.notify(mapping_words.moved_notice(p.catalogue[value].shown_label, shown, moved), markup=False)
 
         self.app.push_screen(PickerDialog(title, items, current=current, hint=hint), chosen)
 
@@ -310,22 +260,17 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         p = self.current
         fields = p.valued()
         if not fields:
-            self.notify(
-                _("No field needs one value for every new customer: each one a new customer needs has a column.")
-            )
+            self.notify(mapping_words.no_value_needed())
             return
         field = p.catalogue[fields[0]]
-        values = field.values if field.values else ("TRUE", "FALSE")
-        items = [PickItem(v, Text(safe_text(v)), v) for v in values]
-        title = _("{field} of every new customer").format(field=safe_text(field.shown_label))
+        title, items, hint = mapping_words.value_picker(field)
 
         def chosen(value: str | None) -> None:
             if value is not None:
                 self.proposal = self.current.with_default(field.id, value)
-                text = _("Every new customer gets {field} {value}.").format(field=field.shown_label, value=value)
-                self.notify(text, markup=False)
+                self.notify(mapping_words.value_notice(field, value), markup=False)
 
-        self.app.push_screen(PickerDialog(title, items, hint=_("Enter choose · Esc cancel")), chosen)
+        self.app.push_screen(PickerDialog(title, items, hint=hint), chosen)
 
     @on(Checkbox.Changed, "#generate")
     def _generate_changed(self, event: Checkbox.Changed) -> None:
@@ -353,8 +298,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             if value is not None and int(value) != now:
                 self._reheader(int(value))
 
-        title = _("Which row holds the column names?")
-        hint = _("Enter: the names are on this row · Esc keep row {row}").format(row=now)
+        title, hint = mapping_words.header_words(now)
         items = header_items(header_rows(p.raw))
         self.app.push_screen(PickerDialog(title, items, current=str(now), hint=hint), chosen)
 
@@ -363,11 +307,10 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         raw = self.current.raw
         assert raw is not None
         try:
-            proposal = propose(self.session.store, raw, user=self.session.user, header_row=number, always=True)
+            proposal = mapping_work.reheader(self.session, raw, number)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return
-        assert proposal is not None  # always: the step is already shown
         self.post_message(self.Proposed(proposal))
 
     def on_import_mapping_proposed(self, message: Proposed) -> None:
@@ -384,7 +327,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
     @work(thread=True, exclusive=True, group="mapping-list")
     def _list(self) -> None:
         try:
-            entries = list_mappings(self.session.store, user=self.session.user)
+            entries = mapping_work.mappings(self.session)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return
@@ -404,8 +347,7 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
             if self.current.unusable:
                 self.notify(self.current.unusable, severity="warning", markup=False)
 
-        title = _("Use a mapping for these columns")
-        hint = _("Enter use it · Esc keep the columns as they are")
+        title, hint = mapping_words.mappings_words()
         now = p.preselected.name if p.preselected is not None else None
         current = next((str(at) for at, e in enumerate(entries) if now is not None and e.name == now), NONE)
         self.app.push_screen(PickerDialog(title, items, current=current, hint=hint), chosen)
@@ -420,34 +362,25 @@ class ImportMapping(WithHelp, Screen[MappingProposal | None]):
         name = box.value.strip()
         if not name:
             box.focus()
-            self.notify(_("Type a name for the mapping, then Ctrl+S (or Save)."), severity="warning", markup=False)
+            self.notify(mapping_words.name_needed(), severity="warning", markup=False)
             return
         self._save(name, self.current.mapping(), self.query_one("#public", Checkbox).value)
 
     @work(thread=True, exclusive=True, group="mapping-save")
     def _save(self, name: str, mapping: ColumnMapping, public: bool) -> None:
         try:
-            saved = save_mapping(self.session.store, replace(mapping, name=name), user=self.session.user, public=public)
+            saved = mapping_work.save_as(self.session, name, mapping, public=public)
         except CustbookError as exc:
             self.post_message(self.Failed(exc))
             return
-        self.post_message(self.Saved(saved.name or name, mapping, public))
+        self.post_message(self.Saved(saved, mapping, public))
 
     def on_import_mapping_saved(self, message: Saved) -> None:
         p = self.current
         if (p.mapping().columns, p.mapping().joins) == (message.mapping.columns, message.mapping.joins):
             self.proposal = p.saved(message.name)
-        if message.public:
-            text = _(
-                "Saved the mapping “{name}”, shared with other users: a file with these columns gets it next time "
-                "(custbook mappings list shows it)."
-            )
-        else:
-            text = _(
-                "Saved the mapping “{name}”, private to you: a file with these columns gets it next time "
-                "(custbook mappings list shows it)."
-            )
-        self.notify(text.format(name=message.name), title=_("Mapping saved"), markup=False)
+        text, title = mapping_words.saved_notice(message.name, public=message.public)
+        self.notify(text, title=title, markup=False)
 
     def on_import_mapping_failed(self, message: Failed) -> None:
         from tui.screens.error_dialog import ErrorDialog
