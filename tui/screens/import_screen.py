@@ -9,6 +9,11 @@ preview (`import_preview.py`) commits. Reading, planning and queueing are the im
 (`services.imports`, `services.jobs`), the very functions `custbook import` calls, so what the preview shows is
 what the command line would do. Its words are in the user's language (core.i18n): module constants (keys, help)
 are marked with N_ and translated where they are shown.
+
+Its parts, in modules of their own: its keys as F1 shows them, its title line and the notes under the options
+(`tui/import_words.py`); the form's rows and the line showing the file's whole name (`tui/widgets/import_form.py`);
+the request handed to the worker, a file through the mapping step (`Mapped`), and reading the e-mail and Most rows
+boxes (`tui/import_request.py`). The screen keeps its messages, bindings, workers and handlers.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,88 +28,29 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, DirectoryTree, Input, ProgressBar, Select, Static
 from textual.worker import Worker, get_current_worker
 
 from core.errors import CustbookError
-from core.i18n import N_, _, current_language, group_digits
-from core.plan import ImportOptions, ImportPlan, Policy
-from core.table import RawTable, configured_max_rows
-from core.values import DateFormat
+from core.i18n import N_, _, current_language
+from core.plan import ImportOptions, ImportPlan
 from services import imports, jobs
 from services.ahead import read_ahead
-from services.imports import ENCODINGS, describe_source, import_refusal
-from services.mail import check_header_text, parse_addresses
+from services.imports import describe_source, import_refusal
 from services.mapping_step import MappingProposal, propose
+from tui.import_request import ImportRequest, Mapped, addresses, most_rows
+from tui.import_words import IMPORT_KEYS, blank_cells_note, import_title, most_rows_asked, options_note
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
 from tui.widgets.file_tree import ImportFileTree
 from tui.widgets.footer import Footer
 from tui.widgets.grid import safe_text
-from tui.widgets.ticks import TickBox
-
-# How each date format is named on screen: French writes the letters of jour, mois, année (JJ/MM/AAAA).
-# Spaces people type between thousands (the French no-break ones among them), left out of a number of rows.
-_GROUPING = str.maketrans("", "", ", \u00a0\u202f")
-
-
-def _blank_cells_note() -> str:
-    """Said when the screen opens and when Offline is unticked again, in the language of the moment."""
-    return _("Blank cells erase the stored value; the preview shows every change before anything is saved.")
-
-
-@dataclass(frozen=True)
-class ImportRequest:
-    """What the user chose, read from the form on the interface thread and handed to the worker."""
-
-    path: Path
-    date_format: DateFormat
-    encoding: str
-    policy: Policy
-    offline: bool
-    emails: tuple[str, ...]
-    max_rows: int
-
-    @property
-    def options(self) -> ImportOptions:
-        return ImportOptions(
-            date_format=self.date_format, encoding=self.encoding, policy=self.policy, max_rows=self.max_rows
-        )
-
-
-@dataclass(frozen=True)
-class Mapped:
-    """A file through the column-mapping step: the table as read, and the user's choices (the header row among
-    them: the proposal's table is what is planned)."""
-
-    raw: RawTable
-    proposal: MappingProposal
+from tui.widgets.import_form import file_rows, option_rows, show_whole_name
 
 
 class ImportScreen(WithHelp, Screen[str | None]):
     HELP_TITLE = N_("Keys of the import")
-    KEY_HELP = (
-        ("↑ ↓  Enter", N_("in the files: move, open a folder, choose a file")),
-        ("Backspace  ~", N_("in the files: the parent folder, the home folder")),
-        ("Tab  Shift+Tab", N_("next / previous option")),
-        ("F5  Ctrl+R", N_("preview the import: nothing is written until you commit")),
-        ("Escape", N_("back to the list")),
-        ("", ""),
-        (
-            N_("Other products' files"),
-            N_("their columns are mapped to fields first, on a screen of their own (F1 there)"),
-        ),
-        ("", ""),
-        (N_("Options"), ""),
-        (N_("Date format"), N_("how the file writes its dates (31/12/2026 or 12/31/2026...)")),
-        (N_("Encoding"), N_("leave it on automatic unless accents come out wrong")),
-        (N_("Rows that fail"), N_("skip them and import the rest, or import nothing while any fails")),
-        (N_("Offline"), N_("queue the file as a job; the worker imports it and e-mails the result")),
-        (
-            N_("Most rows"),
-            N_("a larger file is refused whole; raise it for a big CSV for import (CUSTBOOK_MAX_ROWS sets it)"),
-        ),
-    )
+    KEY_HELP = IMPORT_KEYS  # tui/import_words.py: the words, with the rest of the import screen's
     """Dismisses with the batch ID committed ("B3"), the job ID queued ("J4"), or None."""
 
     CSS_PATH = "import_screen.tcss"
@@ -164,56 +109,12 @@ class ImportScreen(WithHelp, Screen[str | None]):
     # --- layout --------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        user = _("user {name}").format(name=safe_text(self.session.user.name))
-        yield Static(Text.assemble((_("Import customers"), "bold"), f" · {self.session.level} · {user}"), id="title")
+        yield Static(import_title(self.session), id="title")
         with Horizontal(id="body"):
             yield ImportFileTree(".", id="tree")
             with Vertical(id="form"):
-                with Horizontal(classes="row", id="file-row"):
-                    yield Label(_("File"), classes="label")
-                    yield Input(placeholder=_("choose on the left, or type a path"), id="path", compact=True)
-                yield Static(id="whole-name")  # the file's name whole, when the box is too narrow for it
-                with Horizontal(classes="row"):
-                    yield Label(_("Date format"), classes="label")
-                    yield Select(
-                        [(f.shown, f) for f in DateFormat],
-                        value=self.session.date_format,
-                        allow_blank=False,
-                        id="date_format",
-                        compact=True,
-                    )
-                with Horizontal(classes="row"):
-                    yield Label(_("Encoding"), classes="label")
-                    yield Select(
-                        [(_(label), value) for value, label in ENCODINGS],
-                        value="auto",
-                        allow_blank=False,
-                        id="encoding",
-                        compact=True,
-                    )
-                with Horizontal(classes="row"):
-                    yield Label(_("Failed rows"), classes="label")
-                    yield Select(
-                        [
-                            (_("Skip them, import the rest"), Policy.SKIP_FAILED),
-                            (_("Strict: all rows or nothing"), Policy.STRICT),
-                        ],
-                        value=Policy.SKIP_FAILED,
-                        allow_blank=False,
-                        id="policy",
-                        compact=True,
-                    )
-                with Horizontal(classes="row"):
-                    yield Label(_("Most rows"), classes="label")
-                    # An exported "CSV for import" of a large store has more rows than the usual limit: say it here.
-                    most = group_digits(configured_max_rows())
-                    yield Input(most, id="max_rows", compact=True, restrict="[0-9, \u00a0\u202f]*")
-                with Horizontal(classes="row"):
-                    yield Label("", classes="label")
-                    yield TickBox(_("Process offline (queue a job)"), id="offline", compact=True)
-                with Horizontal(classes="row"):
-                    yield Label(_("E-mail to"), classes="label")
-                    yield Input(placeholder=_("optional: ana@example.com; bob@…"), id="emails", compact=True)
+                yield from file_rows()  # tui/widgets/import_form.py: the rows, their IDs and classes
+                yield from option_rows(self.session.date_format)
                 yield Static(id="note")
                 yield Static(id="source")
                 with Horizontal(id="busy"):
@@ -231,7 +132,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
             self.query_one("#preview", Button).tooltip = str(refusal)
             self._note(str(refusal), error=True)
         else:
-            self._note(_blank_cells_note())
+            self._note(blank_cells_note())
         self.query_one("#tree", ImportFileTree).focus()
 
     def _note(self, text: str, error: bool = False) -> None:
@@ -272,35 +173,17 @@ class ImportScreen(WithHelp, Screen[str | None]):
 
     @on(Input.Changed, "#path")
     def _path_changed(self) -> None:
-        self._show_whole_name()
+        show_whole_name(self)  # tui/widgets/import_form.py: when the File box cannot show the whole name
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._show_whole_name)  # once the box has its new width
-
-    def _show_whole_name(self) -> None:
-        """The file's name whole on the line under the File box, when the box cannot show it (at 80 columns it shows
-        the name's end): names that differ only by a date in their middle are told apart. Wrapped if longer."""
-        box = self.query_one("#path", Input)
-        name = Path(box.value.strip()).name
-        whole = self.query_one("#whole-name", Static)
-        shown = bool(name) and box.content_size.width > 0 and cell_len(name) >= box.content_size.width
-        whole.update(Text(safe_text(name), overflow="fold") if shown else "")
-        whole.set_class(shown, "shown")
-        self.query_one("#file-row").set_class(shown, "-whole")
+        self.call_after_refresh(show_whole_name, self)  # once the box has its new width
 
     @on(Checkbox.Changed, "#offline")
     def _offline_toggled(self, event: Checkbox.Changed) -> None:
         button = self.query_one("#preview", Button)
         button.label = _("Queue job") if event.value else _("Preview")
         if import_refusal(self.session.user) is None:
-            self._note(
-                _(
-                    "The worker (custbook jobs run) imports a queued file later, without a preview; "
-                    "see it with: custbook jobs list"
-                )
-                if event.value
-                else _blank_cells_note()
-            )
+            self._note(options_note(event.value))
 
     @on(Input.Submitted)
     def _entered(self) -> None:
@@ -324,16 +207,10 @@ class ImportScreen(WithHelp, Screen[str | None]):
             return None
         path = Path(text).expanduser()
         offline = self.query_one("#offline", Checkbox).value
-        typed = self.query_one("#emails", Input).value
-        emails = parse_addresses(typed) if typed.strip() else ()
-        if offline or emails:
-            check_header_text(path.name, _("The file name"))
-        most = self.query_one("#max_rows", Input).value.translate(_GROUPING)
-        if not most.isdigit() or int(most) <= 0:
-            self._note(
-                _("Most rows: give a number of rows, such as {example}.").format(example=group_digits(50000)),
-                error=True,
-            )
+        emails = addresses(path, self.query_one("#emails", Input).value, offline)
+        most = most_rows(self.query_one("#max_rows", Input).value)
+        if most is None:
+            self._note(most_rows_asked(), error=True)
             self.query_one("#max_rows", Input).focus()
             return None
         return ImportRequest(
@@ -343,7 +220,7 @@ class ImportScreen(WithHelp, Screen[str | None]):
             policy=self.query_one("#policy", Select).value,  # type: ignore[arg-type]
             offline=offline,
             emails=emails,
-            max_rows=int(most),
+            max_rows=most,
         )
 
     # --- reading and planning ------------------------------------------------------------------------------
