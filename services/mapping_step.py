@@ -39,8 +39,7 @@ from core.plan import ImportOptions
 from core.table import RawTable
 from core.users import User
 from services.keying import match_field
-from services.mapping_columns import Origin, has_data, lettered, proposed_columns
-from services.mapping_columns import StepColumn as StepColumn  # re-exported: import_mapping.py imports it here
+from services.mapping_columns import Origin, StepColumn, has_data, lettered, proposed_columns
 from services.mappings import best_saved_mapping
 
 if TYPE_CHECKING:  # the store's interface is for the type checker

@@ -35,7 +35,8 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, S
 from core.errors import CustbookError
 from core.i18n import N_, _
 from core.mapping import ColumnMapping
-from services.mapping_step import MappingProposal, StepColumn
+from services.mapping_columns import StepColumn
+from services.mapping_step import MappingProposal
 from services.mappings import MappingEntry
 from tui import mapping_table, mapping_words, mapping_work
 from tui.mapping_rows import (
