@@ -8,7 +8,7 @@ import argparse
 import re
 from pathlib import Path
 
-from cli.main import build_parser
+from cli.parser import build_parser
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "commands.md"
 GLOBAL = {"--db", "--user", "--entity", "--lang", "--help"}
