@@ -8,6 +8,9 @@ and undoes it (refusing whole, with the customers and fields named, when a later
 run in thread workers that post messages. Dismisses True when an undo was done, so the list reloads. Its words are in
 the user's language (core.i18n); old and new values, dates and counts are written as the screen's region writes
 them (core.regional).
+
+Its parts live beside it: its keys, a batch's cells, its status line and titles, and the question before an undo
+(`tui.history_words`); what a batch was and its changes as the grid shows them (`tui.history_rows`).
 """
 
 from __future__ import annotations
@@ -24,24 +27,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from core.errors import CustbookError
-from core.i18n import N_, _, group_digits, ngettext
+from core.i18n import N_, _
 from core.regional import screen_region
 from core.users import Permission
 from core.values import Value
-from services.undo import UndoOutcome, undo, undo_effects, why_not_undo
+from services.undo import UndoOutcome, undo, why_not_undo
 from store.records import Batch
-from tui.dates import short_when
-from tui.history_rows import (
-    WHAT,
-    ChangeRows,
-    batch_headings,
-    describe,
-    kind_word,
-    shorten,
-    shown_value,
-    source_words,
-    spaced,
-    when,
+from tui.history_rows import WHAT, ChangeRows, batch_headings, shorten, shown_value, source_words, spaced
+from tui.history_words import (
+    COUNTS,
+    HISTORY_KEYS,
+    batch_cells,
+    change_line,
+    changes_title,
+    history_status,
+    undo_question,
 )
 from tui.screens.help import HELP_BINDING, WithHelp
 from tui.session import Session
@@ -49,20 +49,13 @@ from tui.widgets.footer import Footer
 from tui.widgets.grid import PAGE, CustomerGrid, safe_text
 
 LIMIT = 200  # batches listed: the newest ones
-COUNTS = range(4, 8)  # the batch table's count columns (New, Updated, Erased, Failed), right-aligned
 FILE = 9  # the batch table's file column, the last
 MIN_FILE = 12  # narrower than this, the file's column is left out (the line under the table names the file)
 
 
 class HistoryScreen(WithHelp, Screen[bool]):
     HELP_TITLE = N_("Keys of the history")
-    KEY_HELP = (
-        ("↑ ↓  j k", N_("move through the batches, newest first")),
-        ("Home End  g G", N_("first / last batch")),
-        ("Enter", N_("the batch's field changes; Enter on a change opens its customer")),
-        ("u", N_("undo the batch (asks first; an undo can be undone too)")),
-        ("Escape  q", N_("back (from the changes to the batches, then to the list)")),
-    )
+    KEY_HELP = HISTORY_KEYS  # tui/history_words.py: the words, with the rest of the history's
     CSS_PATH = "history.tcss"
     BINDINGS = [
         Binding("u", "undo", N_("Undo batch")),
@@ -147,24 +140,6 @@ class HistoryScreen(WithHelp, Screen[bool]):
         self._summary()
         self._explain()
 
-    def _batch_cells(self, b: Batch, short: bool) -> list[Text]:
-        """A batch's cells; `short`: its date without the year when it is this year's."""
-        fmt = self.session.date_format
-        style = "dim" if b.undone_by else ""
-        # An undo's New says what it did to customers: removed them, or (undoing an undo) brought them back; a bare
-        # "-1" read as an error.
-        new = group_digits(b.created)
-        if b.kind == "undo" and b.created:
-            new = ngettext("{count} back", "{count} back", b.created).format(count=group_digits(b.created))
-        elif b.kind == "undo":
-            removed = ngettext("{count} removed", "{count} removed", b.removed)
-            new = removed.format(count=group_digits(b.removed)) if b.removed else "0"
-        counts = (group_digits(b.updated), group_digits(b.blanked), group_digits(b.failed))
-        at = short_when(b.at, fmt) if short else when(b.at, fmt)
-        cells = (b.id, kind_word(b), at, b.user, new, *counts)
-        row = [Text(safe_text(str(c)), style, justify="right" if i in COUNTS else "left") for i, c in enumerate(cells)]
-        return [*row, Text(b.undone_by or "", style="bold"), Text(safe_text(source_words(b)), style)]
-
     def _draw_batches(self, *, keep: bool = False) -> None:
         """The batches in the table, laid out for the width there is: every column but the file's in view (the file,
         often long, is last: the table scrolls sideways to it). Where the columns do not fit (80 columns, French),
@@ -176,7 +151,7 @@ class HistoryScreen(WithHelp, Screen[bool]):
         room = (self.size.width or self.app.size.width) - table.styles.scrollbar_size_vertical
         headings = batch_headings()
         for short, tight in ((False, False), (True, False), (True, True)):
-            rows = [self._batch_cells(b, short) for b in self.batches]
+            rows = [batch_cells(b, short, self.session.date_format) for b in self.batches]
             widths = [max([cell_len(h), *(r[i].cell_len for r in rows)]) for i, h in enumerate(headings)]
             gap = 1 if tight else 2  # a cell's padding: one space either side, or (tight) one before it
             if sum(w + gap for w in widths[:-1]) + gap <= room:
@@ -216,18 +191,8 @@ class HistoryScreen(WithHelp, Screen[bool]):
         self._fit_changes()
 
     def _summary(self) -> None:
-        count = len(self.batches)
-        if not count:
-            summary = _("no imports or edits yet")
-        elif count < LIMIT:
-            summary = ngettext("{count} batch, newest first", "{count} batches, newest first", count)
-        else:
-            summary = ngettext(
-                "{count} batch, the {limit} newest first", "{count} batches, the {limit} newest first", count
-            )
-        summary = summary.format(count=group_digits(count), limit=group_digits(LIMIT))
-        user = _("user {name}").format(name=safe_text(self.session.user.name))
-        self.query_one("#status", Static).update(Text.assemble((_("History"), "bold"), f" · {summary} · {user}"))
+        status = history_status(len(self.batches), LIMIT, self.session.user.name)
+        self.query_one("#status", Static).update(status)
 
     @property
     def highlighted(self) -> Batch | None:
@@ -318,15 +283,8 @@ class HistoryScreen(WithHelp, Screen[bool]):
     def on_history_screen_drilled(self, message: Drilled) -> None:
         if message.batch.id != self._drilling:
             return  # the user moved on to another batch meanwhile
-        batch, rows = message.batch, message.source.rows_
-        customers = len({r[0] for r in rows})
-        changes = ngettext("{count} field change", "{count} field changes", len(rows))
-        on = ngettext("on {count} customer", "on {count} customers", customers)
-        size = _("{changes} {customers}").format(
-            changes=changes.format(count=group_digits(len(rows))), customers=on.format(count=group_digits(customers))
-        )
-        title = Text.assemble((batch.id, "bold"), f" · {safe_text(describe(batch, self.session.date_format))} · {size}")
-        self.query_one("#changes-title", Static).update(title)
+        rows = message.source.rows_
+        self.query_one("#changes-title", Static).update(changes_title(message.batch, rows, self.session.date_format))
         grid = self.query_one("#changes", CustomerGrid)
         self._shown = message.source
         grid.show(message.source, rows[:PAGE])
@@ -343,11 +301,7 @@ class HistoryScreen(WithHelp, Screen[bool]):
             return
         cid, label, _old, _new, what = source.rows_[row]
         old, new = source.full[row]
-        change = _("{field} ({change}):").format(field=label, change=what)
-        text = Text.assemble(
-            (safe_text(str(cid)), "bold"), f" · {change} ", safe_text(old), ("  →  ", "bold"), safe_text(new)
-        )
-        line.update(text)
+        line.update(change_line(cid, label, what, old, new))
 
     def on_customer_grid_selected(self, message: CustomerGrid.Selected) -> None:
         from tui.screens.customer_detail import CustomerDetailScreen
@@ -381,17 +335,7 @@ class HistoryScreen(WithHelp, Screen[bool]):
             return
         from tui.screens.confirm_dialog import ConfirmDialog
 
-        parts = undo_effects(batch)
-        effects = parts[0] if parts else ""
-        for part in parts[1:]:
-            effects = _("{first} and {second}").format(first=effects, second=part)
-        question = _("Undo {batch}, {what}?").format(batch=batch.id, what=describe(batch, self.session.date_format))
-        does = _("This {effects}.").format(effects=effects) if parts else _("This restores the state before it.")
-        after = _(
-            "The undo is recorded as a new batch. "
-            "If a later change touched any of these customers, nothing is changed and you are told which."
-        )
-        message = f"{question}\n\n{does} {after}"
+        title, message, button, keep = undo_question(batch, self.session.date_format)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -401,8 +345,6 @@ class HistoryScreen(WithHelp, Screen[bool]):
                 text = _("{batch} was not undone: nothing was changed.").format(batch=batch.id)
                 self.notify(text, title=_("Cancelled"), markup=False)
 
-        title, button = _("Undo batch {batch}?").format(batch=batch.id), _("Undo {batch}").format(batch=batch.id)
-        keep = _("Keep {batch}").format(batch=batch.id)
         self.app.push_screen(ConfirmDialog(title, message, button, True, cancel_label=keep), answered)
 
     @work(thread=True, exclusive=True, group="history-undo")
