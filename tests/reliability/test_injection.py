@@ -262,25 +262,25 @@ async def test_the_interface_shows_escapes_as_visible_text(tui_db: Path, tmp_pat
         listed = screen_text(app)
         assert "·[31mRED·[0m" in listed and "·31mC1 CSI" in listed
 
-        app.push_screen(ViewPicker(app.session, app.screen.view))  # type: ignore[attr-defined]
+        await app.push_screen(ViewPicker(app.session, app.screen.view))  # type: ignore[attr-defined]
         await settle(pilot)
         assert "View'; DROP TABLE views; --" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
 
-        app.push_screen(CustomerDetailScreen(app.session, IDS[2]))
+        await app.push_screen(CustomerDetailScreen(app.session, IDS[2]))
         await settle(pilot)
         detail = screen_text(app)
         assert "·]0;owned title·" in detail and PLAIN_LABEL in html.unescape(detail)
         app.pop_screen()
 
-        app.push_screen(CustomerForm(app.session, IDS[0]))
+        await app.push_screen(CustomerForm(app.session, IDS[0]))
         await settle(pilot)
         form = screen_text(app)
         assert "Note'; DROP TABLE" in html.unescape(form)  # the label column cuts the rest
         app.pop_screen()
 
-        app.push_screen(HistoryScreen(app.session))
+        await app.push_screen(HistoryScreen(app.session))
         await settle(pilot)
         assert "evil·]0;title·.csv" in screen_text(app)
         await pilot.press("enter")
@@ -292,7 +292,7 @@ async def test_the_interface_shows_escapes_as_visible_text(tui_db: Path, tmp_pat
         hostile_file = tmp_path / "again.csv"
         hostile_file.write_text(f"CUSTOMERID,NAME,PRINTAS\r\n{IDS[0]},\x1b[32mGREEN,x\r\nNEW,\x9b2J,\x1b[5m\r\n")
         screen = ImportScreen(app.session)
-        app.push_screen(screen)
+        await app.push_screen(screen)
         await settle(pilot)
         box = app.screen.query_one("#path")
         box.focus()
