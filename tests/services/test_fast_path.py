@@ -167,14 +167,17 @@ def test_the_fast_path_plans_what_the_full_path_plans(seeded, tmp_path_factory, 
     assert ahead is None or ahead.used or not fast.parsed.rows  # DuckDB reads ahead; PostgreSQL does not
 
 
+def _both_ways(store: Store, user: User, rows: list[list[str]], path: Path) -> tuple[ImportPlan, ImportPlan]:
+    """`rows` written as a CSV file at `path`, planned the fast way and the full way."""
+    path.write_bytes(csv_bytes(rows))
+    raw = imports.read_source(path, ImportOptions())
+    return plan_import(store, raw, user=user, fast=True), plan_import(store, raw, user=user, fast=False)
+
+
 def test_an_unchanged_export_is_unchanged_on_both_paths(seeded, tmp_path):
     store, user = seeded
     rows = _exported(store, user, DateFormat.DMY_SLASH)
-    path = tmp_path / "same.csv"
-    path.write_bytes(csv_bytes(rows))
-    raw = imports.read_source(path, ImportOptions())
-    fast = plan_import(store, raw, user=user, fast=True)
-    full = plan_import(store, raw, user=user, fast=False)
+    fast, full = _both_ways(store, user, rows, tmp_path / "same.csv")
     assert _shape(fast) == _shape(full) and fast.unchanged == len(rows) - 1 and not fast.errors
     parsed_whole = {0, fast.parsed.fields.index("PARENTID")}  # the ID and the parent: every row's is checked
     assert all(v is UNPARSED for r in fast.parsed.rows for j, v in enumerate(r.values) if j not in parsed_whole)
@@ -187,19 +190,13 @@ def test_a_file_whose_cells_mostly_differ_goes_the_full_way(seeded, tmp_path):
     for row in rows[1:]:
         row[1:] = [f" {c} " if c else c for c in row[1:]]
         row[rows[0].index("NAME")] += "x"
-    path = tmp_path / "most.csv"
-    path.write_bytes(csv_bytes(rows))
-    raw = imports.read_source(path, ImportOptions())
-    fast = plan_import(store, raw, user=user, fast=True)
-    full = plan_import(store, raw, user=user, fast=False)
+    fast, full = _both_ways(store, user, rows, tmp_path / "most.csv")
     assert _shape(fast) == _shape(full) and fast.updated == len(rows) - 1 and not fast.errors
     assert not any(v is UNPARSED for r in fast.parsed.rows for v in r.values)  # every cell parsed: the full way
     # Only the names changed: the fast way.
     rows = _exported(store, user, DateFormat.DMY_SLASH)
     for row in rows[1:]:
         row[rows[0].index("NAME")] += "x"
-    path.write_bytes(csv_bytes(rows))
-    raw = imports.read_source(path, ImportOptions())
-    fast = plan_import(store, raw, user=user, fast=True)
-    assert _shape(fast) == _shape(plan_import(store, raw, user=user, fast=False))
+    fast, full = _both_ways(store, user, rows, tmp_path / "names.csv")
+    assert _shape(fast) == _shape(full)
     assert any(v is UNPARSED for r in fast.parsed.rows for v in r.values)
